@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Joi from 'joi';
+import type { Plan } from './membership/domain/plan';
+
+export interface RefundRule {
+  id: string;
+  type: 'full' | 'pro_rata_unused_days' | 'none';
+  withinDaysOfPayment?: number;
+  feePercent?: number;
+}
+
+export interface AppConfig {
+  port: number;
+  databaseUrl: string;
+  publicUrl: string;
+  sessionSecret: string;
+  businessTz: string;
+  reminderDays: number;
+  smtpUrl: string | null;
+  adminToken: string | null;
+  testClock: boolean;
+  gatewayTimeoutMs: number;
+  paymentTtlMin: number;
+  migrateOnStart: boolean;
+  logLevel: string;
+  iamport: {
+    mode: 'sandbox' | 'live';
+    apiUrl: string;
+    impKey: string;
+    impSecret: string;
+    impCode: string;
+    pg: string;
+  };
+  plans: Plan[];
+  refundRules: RefundRule[];
+  dunningRetryAfterDays: number[];
+}
+
+/** Start-up refuses bad configuration with one line that names the variable. */
+export class ConfigError extends Error {}
+
+const SANDBOX_KEYS = { impKey: 'sandbox_imp_key', impSecret: 'sandbox_imp_secret', impCode: 'imp_sandbox' };
+const onOff = Joi.string().valid('on', 'off', 'true', 'false', '1', '0');
+
+const envSchema = Joi.object({
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
+    .messages({ 'string.pattern.base': 'must be sqlite:<path> or mysql://user:pass@host:port/db' }),
+  IAMPORT_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
+  IAMPORT_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  IMP_KEY: Joi.string(),
+  IMP_SECRET: Joi.string(),
+  IMP_CODE: Joi.string().pattern(/^imp\w+$/).messages({ 'string.pattern.base': 'must look like imp12345678' }),
+  IMP_PG: Joi.string().pattern(/^[a-z0-9_]+(\.[\w-]+)?$/).default('html5_inicis')
+    .messages({ 'string.pattern.base': 'must be a PG code such as html5_inicis or html5_inicis.<MID>' }),
+  PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  SESSION_SECRET: Joi.string().min(16),
+  BUSINESS_TZ: Joi.string().default('Asia/Seoul'),
+  REMINDER_DAYS: Joi.number().integer().min(0).max(60).default(3),
+  SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
+  ADMIN_TOKEN: Joi.string().min(16),
+  TEST_CLOCK: onOff,
+  GATEWAY_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+  PAYMENT_TTL_MIN: Joi.number().integer().min(1).max(10080).default(30),
+  MIGRATE_ON_START: onOff.default('on'),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+}).unknown(true);
+
+const planSchema = Joi.object({
+  plans: Joi.array().min(1).unique('id').items(Joi.object({
+    id: Joi.string().pattern(/^[a-z0-9_-]+$/).required(),
+    name: Joi.string().max(40).required(),
+    amount: Joi.number().integer().min(100).required(),
+    currency: Joi.string().valid('KRW').required(),
+    interval: Joi.string().valid('month', 'year').required(),
+    interval_count: Joi.number().integer().min(1).max(36).required(),
+  })).required(),
+});
+
+const refundPolicySchema = Joi.object({
+  rules: Joi.array().min(1).items(Joi.object({
+    id: Joi.string().required(),
+    type: Joi.string().valid('full', 'pro_rata_unused_days', 'none').required(),
+    within_days_of_payment: Joi.number().integer().min(0).max(365).when('type', { is: 'full', then: Joi.required(), otherwise: Joi.forbidden() }),
+    fee_percent: Joi.number().integer().min(0).max(100).when('type', { is: 'pro_rata_unused_days', then: Joi.required(), otherwise: Joi.forbidden() }),
+  })).required(),
+});
+
+const billingSchema = Joi.object({
+  dunning: Joi.object({ retry_after_days: Joi.array().items(Joi.number().integer().min(1).max(60)).max(10).required() }).required(),
+  renewal: Joi.object({ batch_size: Joi.number().integer().min(1).max(10000) }),
+});
+
+function firstProblem(error: Joi.ValidationError, source: string): ConfigError {
+  const detail = error.details[0];
+  const name = detail.path.join('.') || source;
+  return new ConfigError(`config error: ${source === 'env' ? name : `${source} ${name}`} ${detail.message.replace(/^"[^"]*" /, '')}`);
+}
+
+function readJson(configDir: string, file: string, schema: Joi.ObjectSchema): any {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path.join(configDir, file), 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`config error: config/${file} cannot be read as JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  const { value, error } = schema.validate(raw, { abortEarly: true });
+  if (error) throw firstProblem(error, `config/${file}`);
+  return value;
+}
+
+const truthy = (value: string) => ['on', 'true', '1'].includes(value);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = path.resolve(import.meta.dirname, '..', 'config')): AppConfig {
+  const { value: e, error } = envSchema.validate(env, { abortEarly: true, convert: true });
+  if (error) throw firstProblem(error, 'env');
+
+  const mode: 'sandbox' | 'live' = e.IAMPORT_MODE;
+  if (mode === 'live') {
+    for (const name of ['IMP_KEY', 'IMP_SECRET', 'IMP_CODE', 'PUBLIC_URL', 'SESSION_SECRET']) {
+      if (!e[name]) throw new ConfigError(`config error: ${name} is required when IAMPORT_MODE=live`);
+    }
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TZ });
+  } catch {
+    throw new ConfigError(`config error: BUSINESS_TZ ${e.BUSINESS_TZ} is not a known IANA time zone`);
+  }
+  const port: number = e.PORT;
+  const publicUrl: string = (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
+  const plans = readJson(configDir, 'plans.json', planSchema).plans.map((p: any): Plan => ({
+    id: p.id, name: p.name, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
+  }));
+  const refundRules = readJson(configDir, 'refund-policy.json', refundPolicySchema).rules.map((r: any): RefundRule => ({
+    id: r.id, type: r.type, withinDaysOfPayment: r.within_days_of_payment, feePercent: r.fee_percent,
+  }));
+  const billing = readJson(configDir, 'billing.json', billingSchema);
+
+  return {
+    port,
+    databaseUrl: e.DATABASE_URL,
+    publicUrl,
+    // A sandbox without a configured secret gets a random one: sessions then end with the process, which is fine for a demo.
+    sessionSecret: e.SESSION_SECRET ?? cryptoRandom(),
+    businessTz: e.BUSINESS_TZ,
+    reminderDays: e.REMINDER_DAYS,
+    smtpUrl: e.SMTP_URL ?? null,
+    adminToken: e.ADMIN_TOKEN ?? null,
+    testClock: e.TEST_CLOCK === undefined ? mode === 'sandbox' : truthy(e.TEST_CLOCK),
+    gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
+    paymentTtlMin: e.PAYMENT_TTL_MIN,
+    migrateOnStart: truthy(e.MIGRATE_ON_START),
+    logLevel: e.LOG_LEVEL,
+    iamport: {
+      mode,
+      apiUrl: (e.IAMPORT_API_URL ?? (mode === 'live' ? 'https://api.iamport.kr' : `${publicUrl}/sandbox/iamport`)).replace(/\/$/, ''),
+      impKey: e.IMP_KEY ?? SANDBOX_KEYS.impKey,
+      impSecret: e.IMP_SECRET ?? SANDBOX_KEYS.impSecret,
+      impCode: e.IMP_CODE ?? SANDBOX_KEYS.impCode,
+      pg: e.IMP_PG,
+    },
+    plans,
+    refundRules,
+    dunningRetryAfterDays: billing.dunning.retry_after_days,
+  };
+}
+
+function cryptoRandom(): string {
+  return globalThis.crypto.randomUUID() + globalThis.crypto.randomUUID();
+}

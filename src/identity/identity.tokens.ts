@@ -1,0 +1,3 @@
+export const IDENTITY = {
+  UserRepository: Symbol.for('memberpay.identity.UserRepository'),
+} as const;

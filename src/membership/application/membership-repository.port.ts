@@ -1,0 +1,15 @@
+import type { Membership } from '../domain/membership.entity';
+
+export interface MembershipRepository {
+  findById(id: string): Promise<Membership | null>;
+  /** The user's active or past-due membership (at most one exists). */
+  findLiveByUserId(userId: string): Promise<Membership | null>;
+  /** The user's latest membership, live or not. */
+  findLatestByUserId(userId: string): Promise<Membership | null>;
+  /** Live memberships with a charge due at or before `asOf`, oldest due first. */
+  listDueForRenewal(asOf: Date, limit: number): Promise<Membership[]>;
+  /** Live memberships whose period has ended at `asOf` with nothing to charge. */
+  listOver(asOf: Date, limit: number): Promise<Membership[]>;
+  /** Inserts or updates, refusing a stale version (ConcurrencyConflictError) and a second live membership per user. */
+  save(membership: Membership): Promise<void>;
+}

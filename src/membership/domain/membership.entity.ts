@@ -1,0 +1,242 @@
+import { AggregateRoot } from '../../shared/domain/aggregate-root';
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { InvalidTransitionError } from '../../shared/domain/domain-error';
+import { MembershipEvents, type MembershipChangedPayload, type MembershipEndedPayload } from './membership.events';
+import { NoBillingKeyError } from './membership.errors';
+import { type Plan, planMonths } from './plan';
+
+export type MembershipStatus = 'active' | 'past_due' | 'cancelled' | 'expired';
+
+export interface MembershipProps {
+  id: string;
+  userId: string;
+  planId: string;
+  status: MembershipStatus;
+  /** Start of the first paid period: every period end is computed from it (anchor-day arithmetic). */
+  anchorAt: Date;
+  /** Calendar months paid for since the anchor. */
+  monthsPaid: number;
+  /** The number of the latest paid period (the first is 1). */
+  periodNo: number;
+  periodStart: Date;
+  periodEnd: Date;
+  autoRenew: boolean;
+  /** Iamport's customer_uid of the stored card. */
+  billingKey: string | null;
+  nextChargeAt: Date | null;
+  renewalAttempts: number;
+  cancelAtPeriodEnd: boolean;
+  cancelledAt: Date | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Activation {
+  id: string;
+  userId: string;
+  plan: Plan;
+  paymentId: string;
+  /** The payment's paid_at: the first period starts there. */
+  start: Date;
+  billingKey: string | null;
+  now: Date;
+}
+
+export class Membership extends AggregateRoot {
+  private constructor(private props: MembershipProps) {
+    super();
+  }
+
+  static activate(input: Activation, calendar: BusinessCalendar): Membership {
+    const months = planMonths(input.plan);
+    const membership = new Membership({
+      id: input.id,
+      userId: input.userId,
+      planId: input.plan.id,
+      status: 'active',
+      anchorAt: input.start,
+      monthsPaid: months,
+      periodNo: 1,
+      periodStart: input.start,
+      periodEnd: calendar.addMonths(input.start, months),
+      autoRenew: input.billingKey !== null,
+      billingKey: input.billingKey,
+      nextChargeAt: null,
+      renewalAttempts: 0,
+      cancelAtPeriodEnd: false,
+      cancelledAt: null,
+      version: 0,
+      createdAt: input.now,
+      updatedAt: input.now,
+    });
+    membership.scheduleNextCharge();
+    membership.record<MembershipChangedPayload>(MembershipEvents.Activated, input.now, membership.changed(input.paymentId));
+    return membership;
+  }
+
+  static restore(props: MembershipProps): Membership {
+    return new Membership({ ...props });
+  }
+
+  get id(): string { return this.props.id; }
+  get version(): number { return this.props.version; }
+  get userId(): string { return this.props.userId; }
+  get planId(): string { return this.props.planId; }
+  get status(): MembershipStatus { return this.props.status; }
+  get periodNo(): number { return this.props.periodNo; }
+  get periodStart(): Date { return this.props.periodStart; }
+  get periodEnd(): Date { return this.props.periodEnd; }
+  get autoRenew(): boolean { return this.props.autoRenew; }
+  get billingKey(): string | null { return this.props.billingKey; }
+  get nextChargeAt(): Date | null { return this.props.nextChargeAt; }
+  get renewalAttempts(): number { return this.props.renewalAttempts; }
+  get cancelAtPeriodEnd(): boolean { return this.props.cancelAtPeriodEnd; }
+
+  get isLive(): boolean {
+    return this.props.status === 'active' || this.props.status === 'past_due';
+  }
+
+  /** The seed's `user.payment_status`: on while active (within its period, or renewing) or past due inside its grace. */
+  grantsAccess(now: Date): boolean {
+    if (this.props.status === 'past_due') return true;
+    if (this.props.status !== 'active') return false;
+    return now < this.props.periodEnd || this.props.nextChargeAt !== null;
+  }
+
+  toProps(): MembershipProps {
+    return { ...this.props };
+  }
+
+  /** Bought again while live: the new period runs on from the current end. */
+  extend(plan: Plan, paymentId: string, calendar: BusinessCalendar, now: Date): void {
+    this.assertLive('extend');
+    this.addPaidPeriod(plan, calendar);
+    this.props.planId = plan.id;
+    this.props.cancelAtPeriodEnd = false;
+    this.scheduleNextCharge();
+    this.touch(now);
+    this.record<MembershipChangedPayload>(MembershipEvents.Extended, now, this.changed(paymentId));
+  }
+
+  /** A renewal charge succeeded: the next period starts where the last one ended. */
+  renew(plan: Plan, paymentId: string, calendar: BusinessCalendar, now: Date): void {
+    this.assertLive('renew');
+    this.props.periodStart = this.props.periodEnd;
+    this.addPaidPeriod(plan, calendar);
+    this.scheduleNextCharge();
+    this.touch(now);
+    this.record<MembershipChangedPayload>(MembershipEvents.Renewed, now, this.changed(paymentId));
+  }
+
+  /** A renewal charge was declined: past due on the dunning schedule (days after the period end), then expired. */
+  renewalFailed(retryAfterDays: number[], reason: string, calendar: BusinessCalendar, now: Date): void {
+    this.assertLive('record a failed renewal');
+    this.props.renewalAttempts += 1;
+    const retryDays = retryAfterDays[this.props.renewalAttempts - 1];
+    this.record(MembershipEvents.RenewalFailed, now, {
+      membershipId: this.id, userId: this.userId, attempt: this.props.renewalAttempts, reason, finalAttempt: retryDays === undefined,
+    });
+    if (retryDays === undefined) {
+      this.end('expired', 'renewal_failed', now);
+      return;
+    }
+    this.props.status = 'past_due';
+    this.props.nextChargeAt = calendar.addDays(this.props.periodEnd, retryDays);
+    this.touch(now);
+  }
+
+  /** Ends now (with a refund) or at the period's end (no refund, no renewal). */
+  cancel(mode: 'now' | 'at_period_end', reason: string, now: Date): void {
+    this.assertLive('cancel');
+    if (mode === 'now') {
+      this.end('cancelled', reason, now);
+      return;
+    }
+    if (this.props.cancelAtPeriodEnd) return;
+    this.props.cancelAtPeriodEnd = true;
+    this.props.autoRenew = false;
+    this.props.nextChargeAt = null;
+    this.touch(now);
+    this.record(MembershipEvents.Cancelled, now, { ...this.ended(reason), atPeriodEnd: true, periodEnd: this.props.periodEnd.toISOString() });
+    this.props.billingKey = null;
+  }
+
+  /** Past the period's end with nothing to charge: a cancellation at period end takes effect, otherwise it expires. */
+  endIfOver(now: Date): boolean {
+    if (!this.isLive || now < this.props.periodEnd || this.props.nextChargeAt !== null) return false;
+    this.end(this.props.cancelAtPeriodEnd ? 'cancelled' : 'expired', 'period_ended', now);
+    return true;
+  }
+
+  attachBillingKey(billingKey: string, now: Date): void {
+    if (this.props.billingKey === billingKey && this.props.autoRenew) return;
+    this.props.billingKey = billingKey;
+    this.props.autoRenew = true;
+    this.props.cancelAtPeriodEnd = false;
+    this.scheduleNextCharge();
+    this.touch(now);
+  }
+
+  setAutoRenew(enabled: boolean, now: Date): void {
+    this.assertLive('change auto-renew');
+    if (enabled) {
+      if (!this.props.billingKey) throw new NoBillingKeyError();
+      this.attachBillingKey(this.props.billingKey, now);
+      return;
+    }
+    if (!this.props.autoRenew) return;
+    this.props.autoRenew = false;
+    this.props.nextChargeAt = this.props.status === 'past_due' ? this.props.nextChargeAt : null;
+    this.touch(now);
+    this.record(MembershipEvents.Cancelled, now, { ...this.ended('auto_renew_off'), autoRenewOnly: true });
+    this.props.billingKey = null;
+  }
+
+  private addPaidPeriod(plan: Plan, calendar: BusinessCalendar): void {
+    this.props.monthsPaid += planMonths(plan);
+    this.props.periodNo += 1;
+    this.props.periodEnd = calendar.addMonths(this.props.anchorAt, this.props.monthsPaid);
+    this.props.status = 'active';
+    this.props.renewalAttempts = 0;
+  }
+
+  private scheduleNextCharge(): void {
+    this.props.nextChargeAt = this.props.autoRenew ? this.props.periodEnd : null;
+  }
+
+  private end(status: 'cancelled' | 'expired', reason: string, now: Date): void {
+    this.props.status = status;
+    this.props.autoRenew = false;
+    this.props.nextChargeAt = null;
+    this.props.cancelledAt = status === 'cancelled' ? now : this.props.cancelledAt;
+    this.touch(now);
+    const type = status === 'cancelled' ? MembershipEvents.Cancelled : MembershipEvents.Expired;
+    this.record<MembershipEndedPayload>(type, now, this.ended(reason));
+    this.props.billingKey = null;
+  }
+
+  private assertLive(action: string): void {
+    if (!this.isLive) throw new InvalidTransitionError('membership', this.props.status, action);
+  }
+
+  private changed(paymentId: string): MembershipChangedPayload {
+    return {
+      membershipId: this.id, userId: this.userId, planId: this.planId, periodNo: this.props.periodNo,
+      periodStart: this.props.periodStart.toISOString(), periodEnd: this.props.periodEnd.toISOString(), paymentId,
+    };
+  }
+
+  private ended(reason: string): MembershipEndedPayload {
+    return { membershipId: this.id, userId: this.userId, billingKey: this.props.billingKey, reason };
+  }
+
+  /** Called by the repository once a save succeeded, so a second save in the same unit of work is not stale. */
+  markSaved(): void {
+    this.props.version += 1;
+  }
+
+  private touch(now: Date): void {
+    this.props.updatedAt = now;
+  }
+}

@@ -1,0 +1,19 @@
+import { DomainError } from '../../shared/domain/domain-error';
+
+export class NoActiveMembershipError extends DomainError {
+  constructor() {
+    super('conflict', 'no_active_membership', 'there is no live membership');
+  }
+}
+
+export class NoBillingKeyError extends DomainError {
+  constructor() {
+    super('conflict', 'no_billing_key', 'no card is stored for automatic renewal; buy with auto_renew to store one');
+  }
+}
+
+export class UnknownPlanError extends DomainError {
+  constructor(planId: string) {
+    super('invalid_input', 'unknown_plan', `no plan ${planId}`, [{ field: 'plan', message: `unknown plan ${planId}` }]);
+  }
+}

@@ -1,0 +1,26 @@
+export const MembershipEvents = {
+  Activated: 'MembershipActivated',
+  Extended: 'MembershipExtended',
+  Renewed: 'MembershipRenewed',
+  RenewalFailed: 'RenewalFailed',
+  Cancelled: 'MembershipCancelled',
+  Expired: 'MembershipExpired',
+  RenewalReminderDue: 'RenewalReminderDue',
+} as const;
+
+export interface MembershipChangedPayload {
+  membershipId: string;
+  userId: string;
+  planId: string;
+  periodNo: number;
+  periodStart: string;
+  periodEnd: string;
+  paymentId?: string;
+}
+
+export interface MembershipEndedPayload {
+  membershipId: string;
+  userId: string;
+  billingKey: string | null;
+  reason: string;
+}

@@ -1,0 +1,46 @@
+import { ConflictError } from '../../../shared/domain/conflict-error';
+import type { TransactionContext } from '../../../shared/infrastructure/transaction-context';
+import { MemoryAggregateStore } from '../../../shared/infrastructure/memory/memory-aggregate-store';
+import type { MembershipRepository } from '../../application/membership-repository.port';
+import { Membership, type MembershipProps } from '../../domain/membership.entity';
+
+const isLive = (row: MembershipProps) => row.status === 'active' || row.status === 'past_due';
+
+export class MemoryMembershipRepository implements MembershipRepository {
+  private readonly store: MemoryAggregateStore<Membership, MembershipProps>;
+
+  constructor(context: TransactionContext) {
+    this.store = new MemoryAggregateStore('membership', context, (m) => m.toProps(), Membership.restore);
+  }
+
+  async findById(id: string): Promise<Membership | null> {
+    return this.store.get(id);
+  }
+
+  async findLiveByUserId(userId: string): Promise<Membership | null> {
+    return this.store.filter((row) => row.userId === userId && isLive(row))[0] ?? null;
+  }
+
+  async findLatestByUserId(userId: string): Promise<Membership | null> {
+    return this.store.filter((row) => row.userId === userId).at(-1) ?? null;
+  }
+
+  async listDueForRenewal(asOf: Date, limit: number): Promise<Membership[]> {
+    return this.store
+      .filter((row) => isLive(row) && row.nextChargeAt !== null && row.nextChargeAt <= asOf)
+      .sort((a, b) => (a.nextChargeAt as Date).getTime() - (b.nextChargeAt as Date).getTime())
+      .slice(0, limit);
+  }
+
+  async listOver(asOf: Date, limit: number): Promise<Membership[]> {
+    return this.store.filter((row) => isLive(row) && row.nextChargeAt === null && row.periodEnd <= asOf).slice(0, limit);
+  }
+
+  async save(membership: Membership): Promise<void> {
+    this.store.save(membership, (others) => {
+      if (membership.isLive && others.some((row) => row.userId === membership.userId && isLive(row))) {
+        throw new ConflictError('memberships_one_live_per_user', `user ${membership.userId} already has a live membership`);
+      }
+    });
+  }
+}

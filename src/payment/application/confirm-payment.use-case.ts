@@ -1,0 +1,57 @@
+import type { Clock } from '../../shared/application/clock.port';
+import type { Payment } from '../domain/payment.entity';
+import { PaymentNotFoundError, PaymentNotPaidError } from '../domain/payment.errors';
+import { GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
+import type { PaymentSettlement } from './payment-settlement.service';
+import type { PaymentRepository } from './payment-repository.port';
+
+export interface ConfirmPaymentInput {
+  /** The caller; null for trusted internal callers. A payment of another user is "not found". */
+  userId: string | null;
+  merchantUid: string;
+  /** What the browser brought back: Iamport's imp_uid (Toss's paymentKey). */
+  transactionId: string;
+}
+
+export type Verdict = 'paid' | 'failed' | 'pending';
+
+export interface ConfirmPaymentResult {
+  verdict: Verdict;
+  payment: Payment;
+}
+
+/**
+ * After the PG window: asks the gateway itself (never the client's body) and applies its answer.
+ * A gateway that cannot answer leaves the payment pending for the reconciler; an imp_uid the
+ * gateway does not know, or one of another order, changes nothing.
+ */
+export class ConfirmPayment {
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly settlement: PaymentSettlement,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: ConfirmPaymentInput): Promise<ConfirmPaymentResult> {
+    const payment = await this.payments.findByMerchantUid(input.merchantUid);
+    if (!payment || (input.userId !== null && payment.userId !== input.userId)) throw new PaymentNotFoundError(input.merchantUid);
+    if (payment.status === 'paid' && payment.impUid === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
+
+    let truth;
+    try {
+      truth = await this.gateway.settle({ merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount });
+    } catch (error) {
+      if (!(error instanceof GatewayUnavailableError)) throw error;
+      const noted = await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()));
+      return { verdict: 'pending', payment: noted };
+    }
+    if (!truth) throw new PaymentNotPaidError(`the gateway has no payment ${input.transactionId}`);
+    if (truth.merchantUid !== payment.merchantUid) throw new PaymentNotPaidError(`payment ${input.transactionId} belongs to another order`);
+
+    const settled = await this.settlement.applyGatewayTruth(payment.merchantUid, truth);
+    if (settled.status === 'paid' || settled.status === 'cancelled') return { verdict: 'paid', payment: settled };
+    if (settled.status === 'failed') return { verdict: 'failed', payment: settled };
+    throw new PaymentNotPaidError(`the gateway holds payment ${input.transactionId} as ${truth.status}, not paid`, { gateway_status: truth.status });
+  }
+}

@@ -1,0 +1,66 @@
+import { DomainError } from '../../shared/domain/domain-error';
+import type { GatewayPayment } from '../domain/gateway-payment';
+
+export interface PrepareRequest {
+  merchantUid: string;
+  amount: number;
+}
+
+export interface CancelRequest {
+  impUid: string;
+  merchantUid: string;
+  amount: number;
+  /** The cancellable balance we believe the gateway holds before this cancel; a mismatch makes it refuse. */
+  checksum: number;
+  reason: string;
+}
+
+export interface BillingCharge {
+  customerUid: string;
+  merchantUid: string;
+  amount: number;
+  name: string;
+  buyerName?: string;
+  buyerEmail?: string;
+}
+
+/** What the browser brings back after the PG window: Iamport's imp_uid, or an authorisation (Toss's paymentKey) to confirm. */
+export interface BrowserResult {
+  merchantUid: string;
+  transactionId: string;
+  amount: number;
+}
+
+/**
+ * A payment gateway in the domain's words. PG-neutral: Iamport's "the browser paid, the server
+ * verifies" is `settle` = a lookup; Toss's "the browser authorised, the server confirms" is
+ * `settle` = a confirmation. Every call either answers, throws GatewayRejectedError (a definite
+ * no), or throws GatewayUnavailableError (the outcome is unknown: ask again, never guess).
+ * Lookups answer null for a payment the gateway does not know.
+ */
+export interface PaymentGateway {
+  /** Registers the amount of a merchant_uid so the PG refuses any other. */
+  prepare(request: PrepareRequest): Promise<void>;
+  /** Brings a browser-side payment to its final state at the gateway and answers it. */
+  settle(result: BrowserResult): Promise<GatewayPayment | null>;
+  getPayment(transactionId: string): Promise<GatewayPayment | null>;
+  findByMerchantUid(merchantUid: string): Promise<GatewayPayment | null>;
+  cancel(request: CancelRequest): Promise<GatewayPayment>;
+  /** Charges a stored card. A decline is an answer (status failed), not a rejection. */
+  chargeBillingKey(charge: BillingCharge): Promise<GatewayPayment>;
+  deleteBillingKey(customerUid: string): Promise<void>;
+  /** Whether the gateway can be reached with our credentials (readiness). */
+  ping(): Promise<void>;
+}
+
+export class GatewayRejectedError extends DomainError {
+  constructor(message: string, readonly gatewayCode: number | string | null = null) {
+    super('gateway_rejected', 'gateway_rejected', message, gatewayCode === null ? undefined : { gateway_code: gatewayCode });
+  }
+}
+
+export class GatewayUnavailableError extends DomainError {
+  constructor(message = 'the payment gateway did not answer; the outcome is unknown and will be checked again') {
+    super('gateway_unavailable', 'gateway_unavailable', message);
+  }
+}

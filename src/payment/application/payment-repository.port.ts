@@ -1,0 +1,14 @@
+import type { Payment, PaymentStatus } from '../domain/payment.entity';
+
+export interface PaymentRepository {
+  findById(id: string): Promise<Payment | null>;
+  findByMerchantUid(merchantUid: string): Promise<Payment | null>;
+  /** A user's payments, newest first. */
+  listByUser(userId: string): Promise<Payment[]>;
+  /** Newest first; all statuses when none is given. */
+  listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]>;
+  /** Payments the reconciler must ask the gateway about: `await` with a reported imp_uid or created before `staleBefore`, or with a refund pending. */
+  listUnsettled(staleBefore: Date, limit: number): Promise<Payment[]>;
+  /** Inserts a new payment (version 0) or updates one, refusing a stale version with ConcurrencyConflictError. */
+  save(payment: Payment): Promise<void>;
+}

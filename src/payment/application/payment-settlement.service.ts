@@ -1,0 +1,89 @@
+import type { Clock } from '../../shared/application/clock.port';
+import type { IdGenerator } from '../../shared/application/id-generator.port';
+import type { Logger } from '../../shared/application/logger.port';
+import { retryOnConflict } from '../../shared/application/retry-on-conflict';
+import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
+import type { GatewayPayment } from '../domain/gateway-payment';
+import type { Payment } from '../domain/payment.entity';
+import { PaymentNotFoundError } from '../domain/payment.errors';
+import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
+import type { PaymentRepository } from './payment-repository.port';
+
+/**
+ * Applies what the gateway says about a payment, the one way every path (validation, failure
+ * report, webhook, reconciler) moves a payment. Each application reloads the payment inside its
+ * own unit of work, so concurrent callers with the same answer leave one effect.
+ */
+export class PaymentSettlement {
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly logger: Logger,
+  ) {}
+
+  async applyGatewayTruth(merchantUid: string, truth: GatewayPayment): Promise<Payment> {
+    const payment = await this.change(merchantUid, (p) => {
+      p.applyGatewayTruth(truth, this.clock.now(), this.ids.newId());
+    });
+    return this.sendPendingRefunds(payment);
+  }
+
+  /** Loads, changes and saves a payment in one unit of work, retrying when a concurrent writer won. */
+  async change(merchantUid: string, act: (payment: Payment) => void): Promise<Payment> {
+    return retryOnConflict(() =>
+      this.uow.run(async () => {
+        const payment = await this.payments.findByMerchantUid(merchantUid);
+        if (!payment) throw new PaymentNotFoundError(merchantUid);
+        const versionBefore = payment.version;
+        const snapshot = JSON.stringify(payment.toProps());
+        act(payment);
+        if (payment.hasPendingEvents() || JSON.stringify(payment.toProps()) !== snapshot || payment.version !== versionBefore) {
+          await this.payments.save(payment);
+        }
+        return payment;
+      }),
+    );
+  }
+
+  /**
+   * Sends the refunds a payment is waiting for, outside any transaction. A definite answer settles
+   * them; an unknown one leaves them pending for the reconciler, which asks the gateway again.
+   */
+  async sendPendingRefunds(payment: Payment): Promise<Payment> {
+    let current = payment;
+    for (const cancellation of payment.pendingCancellations) {
+      if (!current.impUid) break;
+      try {
+        const truth = await this.gateway.cancel({
+          impUid: current.impUid, merchantUid: current.merchantUid, amount: cancellation.amount,
+          checksum: cancellation.checksum, reason: cancellation.reason,
+        });
+        current = await this.change(current.merchantUid, (p) => p.settleRefunds(truth, this.clock.now()));
+      } catch (error) {
+        if (error instanceof GatewayUnavailableError) {
+          this.logger.warn({ merchantUid: current.merchantUid, refund: cancellation.id }, 'refund outcome unknown; the reconciler will settle it');
+          break;
+        }
+        if (!(error instanceof GatewayRejectedError)) throw error;
+        current = await this.settleRejectedRefund(current, error.message);
+      }
+    }
+    return current;
+  }
+
+  /** A refused cancel may still have happened earlier (a lost answer): read the gateway's balance before calling it refused. */
+  private async settleRejectedRefund(payment: Payment, rejection: string): Promise<Payment> {
+    const truth = await this.gateway.findByMerchantUid(payment.merchantUid).catch((error) => {
+      if (error instanceof GatewayUnavailableError) return undefined;
+      throw error;
+    });
+    if (truth === undefined) return payment;
+    return this.change(payment.merchantUid, (p) => {
+      if (truth) p.settleRefunds(truth, this.clock.now());
+      p.rejectPendingRefunds(rejection, this.clock.now());
+    });
+  }
+}

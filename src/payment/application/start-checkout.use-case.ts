@@ -1,0 +1,85 @@
+import type { Clock } from '../../shared/application/clock.port';
+import type { IdGenerator } from '../../shared/application/id-generator.port';
+import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
+import { DomainError } from '../../shared/domain/domain-error';
+import type { UserRepository } from '../../identity/application/user-repository.port';
+import type { User } from '../../identity/domain/user.entity';
+import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import { UnknownPlanError } from '../../membership/domain/membership.errors';
+import type { Plan } from '../../membership/domain/plan';
+import { Payment } from '../domain/payment.entity';
+import { GatewayRejectedError, type PaymentGateway } from './payment-gateway.port';
+import type { PaymentSettlement } from './payment-settlement.service';
+import type { PaymentRepository } from './payment-repository.port';
+
+export interface CheckoutSettings {
+  pg: string;
+  impCode: string;
+}
+
+export interface StartCheckoutInput {
+  userId: string;
+  planId: string;
+  payMethod: string;
+  autoRenew: boolean;
+}
+
+export interface CheckoutStarted {
+  payment: Payment;
+  plan: Plan;
+  buyer: User;
+  pg: string;
+  impCode: string;
+  customerUid: string | null;
+}
+
+/** The stable billing-key id of a buyer: Iamport stores the card under it with the first payment. */
+export function customerUidFor(userId: string): string {
+  return `cu_${userId}`;
+}
+
+/**
+ * Prices the plan from our own catalog (never the client), records an `await` payment under a
+ * fresh merchant_uid, then registers (merchant_uid, amount) with the gateway so the PG refuses
+ * any other amount. A refused prepare ends the payment `failed`; an unknown outcome leaves it
+ * `await` until it expires.
+ */
+export class StartCheckout {
+  constructor(
+    private readonly catalog: PlanCatalog,
+    private readonly users: UserRepository,
+    private readonly payments: PaymentRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly settlement: PaymentSettlement,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly settings: CheckoutSettings,
+  ) {}
+
+  async execute(input: StartCheckoutInput): Promise<CheckoutStarted> {
+    const plan = this.catalog.find(input.planId);
+    if (!plan) throw new UnknownPlanError(input.planId);
+    const buyer = await this.users.findById(input.userId);
+    if (!buyer) throw new DomainError('unauthenticated', 'unauthenticated', 'log in first');
+    const customerUid = input.autoRenew ? customerUidFor(buyer.id) : null;
+
+    const payment = Payment.create({
+      id: this.ids.newId(), merchantUid: this.ids.newMerchantUid(), userId: buyer.id,
+      purpose: { kind: 'purchase', planId: plan.id }, amount: plan.amount, payMethod: input.payMethod,
+      pg: this.settings.pg, customerUid, now: this.clock.now(),
+    });
+    await this.uow.run(() => this.payments.save(payment));
+
+    try {
+      await this.gateway.prepare({ merchantUid: payment.merchantUid, amount: payment.amount });
+    } catch (error) {
+      if (error instanceof GatewayRejectedError) {
+        await this.settlement.change(payment.merchantUid, (p) => p.fail('prepare_rejected', error.message, this.clock.now()));
+      }
+      throw error;
+    }
+    const prepared = await this.settlement.change(payment.merchantUid, (p) => p.markPrepared(this.clock.now()));
+    return { payment: prepared, plan, buyer, pg: this.settings.pg, impCode: this.settings.impCode, customerUid };
+  }
+}

@@ -1,0 +1,340 @@
+import { AggregateRoot } from '../../shared/domain/aggregate-root';
+import { DomainError, InvalidTransitionError } from '../../shared/domain/domain-error';
+import { type GatewayPayment, wasCharged } from './gateway-payment';
+import { PaymentEvents, type PaymentCancelledPayload, type PaymentFailedPayload, type PaymentPaidPayload } from './payment.events';
+import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundInProgressError } from './payment.errors';
+
+export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
+export type FailureCode =
+  | 'window_closed'
+  | 'user_cancelled'
+  | 'card_declined'
+  | 'amount_mismatch'
+  | 'prepare_rejected'
+  | 'expired'
+  | 'gateway_failed';
+
+export interface PaymentPurpose {
+  kind: 'purchase' | 'renewal';
+  planId: string;
+  membershipId?: string;
+  periodNo?: number;
+}
+
+export type Requester = 'user' | 'admin' | 'system';
+
+/** A refund asked of the gateway: pending until the gateway's answer (or the reconciler) settles it. */
+export interface Cancellation {
+  id: string;
+  amount: number;
+  /** The cancellable balance we believed the gateway held when asking: it refuses the cancel on a mismatch, so a resend can never refund twice. */
+  checksum: number;
+  reason: string;
+  requestedBy: Requester;
+  requestedAt: Date;
+  status: 'pending' | 'done' | 'rejected';
+  settledAt: Date | null;
+  gatewayMessage: string | null;
+}
+
+export interface PaymentProps {
+  id: string;
+  merchantUid: string;
+  userId: string;
+  purpose: PaymentPurpose;
+  amount: number;
+  payMethod: string;
+  pg: string;
+  status: PaymentStatus;
+  /** The gateway's id of the payment, only ever from the gateway's own answer. */
+  impUid: string | null;
+  /** An imp_uid a client reported while the gateway could not confirm it: a reason to ask again, never trusted. */
+  reportedImpUid: string | null;
+  customerUid: string | null;
+  failure: { code: FailureCode; message: string } | null;
+  preparedAt: Date | null;
+  paidAt: Date | null;
+  cancelledAmount: number;
+  cancellations: Cancellation[];
+  /** Set once the paid payment has been applied to a membership (the activation handler's idempotency key). */
+  fulfilledAt: Date | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewPayment {
+  id: string;
+  merchantUid: string;
+  userId: string;
+  purpose: PaymentPurpose;
+  amount: number;
+  payMethod: string;
+  pg: string;
+  customerUid?: string | null;
+  now: Date;
+}
+
+/** What the gateway's answer did to the payment. */
+export type GatewayVerdict = 'paid' | 'failed' | 'pending';
+
+/** Maps a gateway's failure text to our failure code. */
+export function classifyGatewayFailure(reason: string | null): FailureCode {
+  const text = (reason ?? '').toLowerCase();
+  if (text.includes('취소') || text.includes('cancel')) return 'user_cancelled';
+  if (/거절|한도|잔액|declin|limit|insufficient|balance/.test(text)) return 'card_declined';
+  return 'gateway_failed';
+}
+
+export class Payment extends AggregateRoot {
+  private constructor(private props: PaymentProps) {
+    super();
+  }
+
+  static create(input: NewPayment): Payment {
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
+      throw new InvalidAmountError(`amount must be a positive whole number of KRW, got ${input.amount}`);
+    }
+    return new Payment({
+      id: input.id,
+      merchantUid: input.merchantUid,
+      userId: input.userId,
+      purpose: input.purpose,
+      amount: input.amount,
+      payMethod: input.payMethod,
+      pg: input.pg,
+      status: 'await',
+      impUid: null,
+      reportedImpUid: null,
+      customerUid: input.customerUid ?? null,
+      failure: null,
+      preparedAt: null,
+      paidAt: null,
+      cancelledAmount: 0,
+      cancellations: [],
+      fulfilledAt: null,
+      version: 0,
+      createdAt: input.now,
+      updatedAt: input.now,
+    });
+  }
+
+  static restore(props: PaymentProps): Payment {
+    return new Payment({ ...props, cancellations: props.cancellations.map((c) => ({ ...c })) });
+  }
+
+  get id(): string { return this.props.id; }
+  get version(): number { return this.props.version; }
+  get merchantUid(): string { return this.props.merchantUid; }
+  get userId(): string { return this.props.userId; }
+  get status(): PaymentStatus { return this.props.status; }
+  get amount(): number { return this.props.amount; }
+  get impUid(): string | null { return this.props.impUid; }
+  get reportedImpUid(): string | null { return this.props.reportedImpUid; }
+  get purpose(): PaymentPurpose { return this.props.purpose; }
+  get customerUid(): string | null { return this.props.customerUid; }
+  get failure(): PaymentProps['failure'] { return this.props.failure; }
+  get paidAt(): Date | null { return this.props.paidAt; }
+  get cancelledAmount(): number { return this.props.cancelledAmount; }
+  get isFulfilled(): boolean { return this.props.fulfilledAt !== null; }
+  get createdAt(): Date { return this.props.createdAt; }
+
+  /** What can still be refunded, less refunds already asked for and not yet settled. */
+  get refundable(): number {
+    return this.props.amount - this.props.cancelledAmount - this.pendingRefundAmount;
+  }
+
+  get pendingRefundAmount(): number {
+    return this.props.cancellations.filter((c) => c.status === 'pending').reduce((sum, c) => sum + c.amount, 0);
+  }
+
+  get pendingCancellations(): Cancellation[] {
+    return this.props.cancellations.filter((c) => c.status === 'pending');
+  }
+
+  toProps(): PaymentProps {
+    return { ...this.props, cancellations: this.props.cancellations.map((c) => ({ ...c })) };
+  }
+
+  markPrepared(now: Date): void {
+    if (this.props.preparedAt) return;
+    this.props.preparedAt = now;
+    this.touch(now);
+    this.record(PaymentEvents.Prepared, now, { paymentId: this.id, merchantUid: this.merchantUid, amount: this.amount });
+  }
+
+  /** Remembers the gateway's id a client reported, so the reconciler asks about it even while the gateway is silent. */
+  noteReportedImpUid(impUid: string, now: Date): void {
+    if (this.props.status !== 'await' || this.props.reportedImpUid === impUid) return;
+    this.props.reportedImpUid = impUid;
+    this.touch(now);
+  }
+
+  /**
+   * Applies the gateway's own account. Another order's payment is refused; a charge of another
+   * amount is a fraud signal: the payment fails with amount_mismatch and the money is owed back.
+   * Replaying an answer already applied changes nothing.
+   */
+  applyGatewayTruth(gp: GatewayPayment, now: Date, refundId: string): GatewayVerdict {
+    if (gp.merchantUid !== this.props.merchantUid) {
+      throw new DomainError('rule_violation', 'payment_not_paid', `gateway payment ${gp.impUid} belongs to another order`);
+    }
+    if (wasCharged(gp)) {
+      if (gp.amount !== this.props.amount) {
+        this.failWithMismatch(gp, now, refundId);
+        return 'failed';
+      }
+      this.markPaid(gp, now);
+      this.syncCancellations(gp, now);
+      return 'paid';
+    }
+    if (gp.status === 'failed') {
+      if (this.props.status === 'await') this.fail(classifyGatewayFailure(gp.failReason), gp.failReason ?? 'the gateway reports a failure', now, gp.impUid);
+      return this.verdict();
+    }
+    return this.verdict();
+  }
+
+  /** A failure we know without the gateway's word (window closed, prepare refused, expiry). Never undoes a payment. */
+  fail(code: FailureCode, message: string, now: Date, impUid: string | null = null): void {
+    if (this.props.status === 'failed') return;
+    if (this.props.status !== 'await') throw new InvalidTransitionError('payment', this.props.status, 'fail');
+    this.props.status = 'failed';
+    this.props.failure = { code, message };
+    if (impUid && !this.props.impUid) this.props.impUid = impUid;
+    this.touch(now);
+    this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
+      paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose, code, message,
+    });
+  }
+
+  /** Records that the paid payment has been applied to a membership; false when it already was. */
+  markFulfilled(now: Date): boolean {
+    if (this.props.status !== 'paid' && this.props.status !== 'cancelled') throw new InvalidTransitionError('payment', this.props.status, 'be fulfilled');
+    if (this.props.fulfilledAt) return false;
+    this.props.fulfilledAt = now;
+    this.touch(now);
+    return true;
+  }
+
+  /**
+   * Asks for a refund of `amount` (default: all that remains). One refund is in flight at a time, so a
+   * lost answer can never lead to a second. Returns the cancellation to send to the gateway.
+   */
+  requestRefund(input: { id: string; amount?: number; reason: string; requestedBy: Requester; now: Date }): Cancellation {
+    if (this.pendingCancellations.length > 0) throw new RefundInProgressError(this.merchantUid);
+    if (this.props.status !== 'paid' || this.refundable <= 0) throw new NothingToRefundError(this.merchantUid);
+    const amount = input.amount ?? this.refundable;
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw new InvalidAmountError(`refund must be a positive whole number of KRW, got ${amount}`);
+    if (amount > this.refundable) throw new InvalidAmountError(`refund of ${amount} KRW exceeds the ${this.refundable} KRW still refundable`);
+    const checksum = this.props.amount - this.props.cancelledAmount;
+    const cancellation: Cancellation = {
+      id: input.id, amount, checksum, reason: input.reason, requestedBy: input.requestedBy, requestedAt: input.now,
+      status: 'pending', settledAt: null, gatewayMessage: null,
+    };
+    this.props.cancellations.push(cancellation);
+    this.touch(input.now);
+    return { ...cancellation };
+  }
+
+  /** The gateway's account after a cancel or a lookup settles pending refunds by what it actually holds. */
+  settleRefunds(gp: GatewayPayment, now: Date): void {
+    if (gp.merchantUid !== this.props.merchantUid) return;
+    if (this.props.failure?.code === 'amount_mismatch') {
+      if (gp.cancelledAmount >= gp.amount) this.settlePending('done', now, null);
+    } else {
+      this.syncCancellations(gp, now);
+    }
+  }
+
+  /** The gateway said a definite no to the refunds still pending, and its balance shows none of them happened. */
+  rejectPendingRefunds(message: string, now: Date): void {
+    this.settlePending('rejected', now, message);
+  }
+
+  private settlePending(status: 'done' | 'rejected', now: Date, message: string | null): void {
+    for (const c of this.props.cancellations) {
+      if (c.status !== 'pending') continue;
+      c.status = status;
+      c.settledAt = now;
+      c.gatewayMessage = message;
+      this.touch(now);
+    }
+  }
+
+  private verdict(): GatewayVerdict {
+    if (this.props.status === 'await') return 'pending';
+    return this.props.status === 'failed' ? 'failed' : 'paid';
+  }
+
+  private markPaid(gp: GatewayPayment, now: Date): void {
+    if (this.props.status === 'paid' || this.props.status === 'cancelled') return;
+    this.props.status = 'paid';
+    this.props.impUid = gp.impUid;
+    this.props.paidAt = gp.paidAt ?? now;
+    this.props.failure = null;
+    if (gp.customerUid && !this.props.customerUid) this.props.customerUid = gp.customerUid;
+    this.touch(now);
+    this.record<PaymentPaidPayload>(PaymentEvents.Paid, now, {
+      paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, amount: this.amount,
+      purpose: this.purpose, customerUid: this.props.customerUid, paidAt: this.props.paidAt.toISOString(),
+    });
+  }
+
+  /**
+   * The gateway took another amount than the order's: a fraud signal. The payment fails and the
+   * whole charge is owed back, recorded as a pending refund the use case (or the reconciler) sends.
+   */
+  private failWithMismatch(gp: GatewayPayment, now: Date, refundId: string): void {
+    if (this.props.status === 'paid' || this.props.status === 'cancelled') return; // settled by a correct charge already
+    if (this.props.failure?.code === 'amount_mismatch') return;
+    const mismatch = new AmountMismatchError(this.props.amount, gp.amount);
+    this.props.status = 'failed';
+    this.props.failure = { code: 'amount_mismatch', message: mismatch.message };
+    this.props.impUid = gp.impUid;
+    const owed = gp.amount - gp.cancelledAmount;
+    if (owed > 0) {
+      this.props.cancellations.push({
+        id: refundId, amount: owed, checksum: owed, reason: 'amount_mismatch', requestedBy: 'system', requestedAt: now,
+        status: 'pending', settledAt: null, gatewayMessage: null,
+      });
+    }
+    this.touch(now);
+    this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
+      paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose,
+      code: 'amount_mismatch', message: mismatch.message,
+    });
+  }
+
+  /** Brings cancelledAmount up to the gateway's cumulative figure and settles our pending refunds in order. */
+  private syncCancellations(gp: GatewayPayment, now: Date): void {
+    const gatewayCancelled = Math.min(gp.cancelledAmount, this.props.amount);
+    if (gatewayCancelled <= this.props.cancelledAmount) return;
+    let newlyCancelled = gatewayCancelled - this.props.cancelledAmount;
+    for (const c of this.props.cancellations) {
+      if (c.status === 'pending' && c.amount <= newlyCancelled) {
+        c.status = 'done';
+        c.settledAt = now;
+        newlyCancelled -= c.amount;
+      }
+    }
+    const before = this.props.cancelledAmount;
+    this.props.cancelledAmount = gatewayCancelled;
+    if (this.props.status === 'paid' && gatewayCancelled >= this.props.amount) this.props.status = 'cancelled';
+    this.touch(now);
+    this.record<PaymentCancelledPayload>(PaymentEvents.Cancelled, now, {
+      paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, amount: gatewayCancelled - before,
+      cancelledAmount: gatewayCancelled, fullyCancelled: gatewayCancelled >= this.props.amount,
+      reason: gp.cancellations.at(-1)?.reason ?? 'refund',
+    });
+  }
+
+  /** Called by the repository once a save succeeded, so a second save in the same unit of work is not stale. */
+  markSaved(): void {
+    this.props.version += 1;
+  }
+
+  private touch(now: Date): void {
+    this.props.updatedAt = now;
+  }
+}

@@ -1,0 +1,38 @@
+import { DomainError } from '../../shared/domain/domain-error';
+
+export class PaymentNotFoundError extends DomainError {
+  constructor(merchantUid: string) {
+    super('not_found', 'payment_not_found', `no payment ${merchantUid}`);
+  }
+}
+
+/** The gateway does not hold this payment as paid for this order (unknown imp_uid, another order, not paid). */
+export class PaymentNotPaidError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('rule_violation', 'payment_not_paid', message, details);
+  }
+}
+
+export class AmountMismatchError extends DomainError {
+  constructor(expected: number, actual: number) {
+    super('rule_violation', 'amount_mismatch', `the gateway charged ${actual} KRW, the order is ${expected} KRW`, { expected, actual });
+  }
+}
+
+export class InvalidAmountError extends DomainError {
+  constructor(message: string) {
+    super('rule_violation', 'invalid_amount', message);
+  }
+}
+
+export class NothingToRefundError extends DomainError {
+  constructor(merchantUid: string) {
+    super('conflict', 'nothing_to_refund', `payment ${merchantUid} has nothing left to refund`);
+  }
+}
+
+export class RefundInProgressError extends DomainError {
+  constructor(merchantUid: string) {
+    super('conflict', 'refund_in_progress', `a refund of payment ${merchantUid} is still waiting for the gateway`);
+  }
+}

@@ -1,0 +1,48 @@
+import { ConflictError } from '../../../shared/domain/conflict-error';
+import type { TransactionContext } from '../../../shared/infrastructure/transaction-context';
+import { MemoryAggregateStore } from '../../../shared/infrastructure/memory/memory-aggregate-store';
+import type { PaymentRepository } from '../../application/payment-repository.port';
+import { Payment, type PaymentProps, type PaymentStatus } from '../../domain/payment.entity';
+
+const newestFirst = (a: Payment, b: Payment) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : 1);
+
+export class MemoryPaymentRepository implements PaymentRepository {
+  private readonly store: MemoryAggregateStore<Payment, PaymentProps>;
+
+  constructor(context: TransactionContext) {
+    this.store = new MemoryAggregateStore('payment', context, (p) => p.toProps(), Payment.restore);
+  }
+
+  async findById(id: string): Promise<Payment | null> {
+    return this.store.get(id);
+  }
+
+  async findByMerchantUid(merchantUid: string): Promise<Payment | null> {
+    return this.store.filter((row) => row.merchantUid === merchantUid)[0] ?? null;
+  }
+
+  async listByUser(userId: string): Promise<Payment[]> {
+    return this.store.filter((row) => row.userId === userId).sort(newestFirst);
+  }
+
+  async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {
+    return this.store.filter((row) => status === null || row.status === status).sort(newestFirst).slice(0, limit);
+  }
+
+  async listUnsettled(staleBefore: Date, limit: number): Promise<Payment[]> {
+    return this.store
+      .filter((row) =>
+        (row.status === 'await' && (row.reportedImpUid !== null || row.createdAt < staleBefore)) ||
+        row.cancellations.some((c) => c.status === 'pending'))
+      .slice(0, limit);
+  }
+
+  async save(payment: Payment): Promise<void> {
+    this.store.save(payment, (others) => {
+      if (others.some((row) => row.merchantUid === payment.merchantUid)) throw new ConflictError('payments_merchant_uid_unique', `merchant_uid ${payment.merchantUid} exists`);
+      if (payment.impUid && others.some((row) => row.impUid === payment.impUid)) {
+        throw new ConflictError('payments_imp_uid_unique', `imp_uid ${payment.impUid} belongs to another payment`);
+      }
+    });
+  }
+}

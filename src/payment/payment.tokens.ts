@@ -1,0 +1,9 @@
+export const PAYMENT = {
+  PaymentRepository: Symbol.for('memberpay.payment.PaymentRepository'),
+  PaymentGateway: Symbol.for('memberpay.payment.PaymentGateway'),
+  PaymentSettlement: Symbol.for('memberpay.payment.PaymentSettlement'),
+  StartCheckout: Symbol.for('memberpay.payment.StartCheckout'),
+  ConfirmPayment: Symbol.for('memberpay.payment.ConfirmPayment'),
+  ReportPaymentFailure: Symbol.for('memberpay.payment.ReportPaymentFailure'),
+  CheckoutSettings: Symbol.for('memberpay.payment.CheckoutSettings'),
+} as const;

@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+
+/** A fact that happened to an aggregate, named in the past tense. */
+export interface DomainEvent<Payload = Record<string, unknown>> {
+  readonly id: string;
+  readonly type: string;
+  readonly aggregateId: string;
+  readonly occurredAt: Date;
+  readonly payload: Payload;
+}
+
+export function newDomainEvent<Payload>(type: string, aggregateId: string, occurredAt: Date, payload: Payload): DomainEvent<Payload> {
+  return { id: randomUUID(), type, aggregateId, occurredAt, payload };
+}

@@ -1,0 +1,44 @@
+import type { Outbox } from '../../application/event-bus.port';
+import type { DomainEvent } from '../../domain/domain-event';
+import type { TransactionContext } from '../transaction-context';
+
+interface Entry {
+  event: DomainEvent;
+  deliveredAt: Date | null;
+  claimedUntil: number;
+}
+
+const CLAIM_MS = 30_000;
+
+export class MemoryOutbox implements Outbox {
+  private readonly entries: Entry[] = [];
+
+  constructor(private readonly context: TransactionContext) {}
+
+  async append(events: DomainEvent[]): Promise<void> {
+    const added = events.map((event) => ({ event, deliveredAt: null, claimedUntil: 0 }));
+    this.entries.push(...added);
+    this.context.current()?.undo.push(() => {
+      for (const entry of added) this.entries.splice(this.entries.indexOf(entry), 1);
+    });
+  }
+
+  async markDelivered(eventId: string): Promise<void> {
+    const entry = this.entries.find((e) => e.event.id === eventId);
+    if (entry && !entry.deliveredAt) entry.deliveredAt = new Date();
+  }
+
+  async claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]> {
+    const now = Date.now();
+    const claimed = this.entries
+      .filter((e) => !e.deliveredAt && e.claimedUntil <= now && e.event.occurredAt <= olderThan)
+      .slice(0, limit);
+    for (const entry of claimed) entry.claimedUntil = now + CLAIM_MS;
+    return claimed.map((e) => e.event);
+  }
+
+  /** For tests: every event ever appended, delivered or not. */
+  all(): Array<{ event: DomainEvent; delivered: boolean }> {
+    return this.entries.map((e) => ({ event: e.event, delivered: e.deliveredAt !== null }));
+  }
+}
