@@ -41,6 +41,8 @@ export class SandboxNotifier {
   private held: Array<{ url: string; notice: Notice; copies: number }> = [];
   private heldTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Bumped by reset/close, so deliveries aborted by them are not reported as failures. */
+  private generation = 0;
 
   constructor(private readonly opts: SandboxNotifierOptions) {}
 
@@ -64,13 +66,19 @@ export class SandboxNotifier {
     this.later(f.delayMs, () => this.deliver([{ url, notice, copies }]));
   }
 
+  /** Forgets the log and every notice not yet delivered. */
   reset(): void {
     this.log.length = 0;
-    this.dropHeld();
+    this.cancelPending();
   }
 
   close(): void {
     this.closed = true;
+    this.cancelPending();
+  }
+
+  private cancelPending(): void {
+    this.generation += 1;
     this.dropHeld();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -107,6 +115,7 @@ export class SandboxNotifier {
   }
 
   private async send(url: string, notice: Notice): Promise<void> {
+    const generation = this.generation;
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs ?? 10_000);
@@ -118,12 +127,14 @@ export class SandboxNotifier {
         signal: controller.signal,
       });
       await res.arrayBuffer().catch(() => undefined);
+      if (generation !== this.generation) return;
       this.record(url, notice, res.ok ? 'sent' : 'failed', res.status);
       if (!res.ok) this.opts.logger?.warn({ ...notice, url, http_status: res.status }, 'sandbox notice answered non-2xx');
     } catch (err) {
       // A notice is a hint; a receiver that is down must never break the sandbox.
+      if (generation !== this.generation) return;
       this.record(url, notice, 'failed', null);
-      if (!this.closed) this.opts.logger?.warn({ ...notice, url, error: (err as Error).message }, 'sandbox notice failed');
+      this.opts.logger?.warn({ ...notice, url, error: (err as Error).message }, 'sandbox notice failed');
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);

@@ -25,6 +25,8 @@ export async function startSandboxServer(
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const sandbox = createIamportSandbox({ publicUrl: url, ...rest, prefix: '' });
   const app = new Koa();
+  // Koa's default error printer writes stacks; one line with the message is enough here.
+  app.on('error', (err: Error) => rest.logger?.warn({ error: err.message }, 'sandbox request failed'));
   app.use(sandbox.router.routes()).use(sandbox.router.allowedMethods());
   server.on('request', app.callback());
   return {
