@@ -2,7 +2,7 @@
 // webhooks, all in memory, so memberpay runs and is tested with no credentials.
 import { Router } from '@koa/router';
 import { SandboxStore } from './sandbox-store.js';
-import { FaultInjector, defaultFaults, mergeFaults, type FaultsPatch, type SandboxFaults } from './sandbox-faults.js';
+import { FaultInjector, defaultFaults, faultsFromEnv, mergeFaults, type FaultsPatch, type SandboxFaults } from './sandbox-faults.js';
 import { SandboxNotifier, type SandboxLogger } from './sandbox-notifier.js';
 import { registerRestRoutes } from './iamport-rest-routes.js';
 import { registerBrowserRoutes } from './sandbox-browser-routes.js';
@@ -19,8 +19,10 @@ export interface IamportSandboxOptions {
   /** Absolute origin the sandbox is reachable at, for receipt_url; '' gives relative links. */
   publicUrl?: string;
   now?: () => Date;
-  /** Initial fault knobs; reset() returns to these. */
+  /** Initial fault knobs, applied over SANDBOX_LATENCY_MS / SANDBOX_ERROR_RATE / SANDBOX_TIMEOUT_RATE; reset() returns to these. */
   faults?: FaultsPatch;
+  /** Where the SANDBOX_* fault variables are read; default process.env (tests pass {}). */
+  env?: NodeJS.ProcessEnv;
   /** Dice for the rate knobs; tests may pin it. */
   random?: () => number;
   logger?: SandboxLogger;
@@ -48,7 +50,8 @@ export function createIamportSandbox(options: IamportSandboxOptions = {}): Iampo
   const random = options.random ?? Math.random;
   const logger = options.logger;
 
-  const faults = new FaultInjector(mergeFaults(defaultFaults(), options.faults), random);
+  const initialFaults = mergeFaults(mergeFaults(defaultFaults(), faultsFromEnv(options.env ?? process.env)), options.faults);
+  const faults = new FaultInjector(initialFaults, random);
   const notifier = new SandboxNotifier({ defaultUrl: webhookUrl, faults: () => faults.current.webhook, random, logger });
   const store = new SandboxStore({
     now: options.now ?? (() => new Date()),

@@ -1,7 +1,6 @@
 // `npm run sandbox`: a standalone fake Iamport on SANDBOX_PORT (default 3100), 127.0.0.1.
 import pino from 'pino';
 import { startSandboxServer } from './sandbox-server.js';
-import { faultsFromEnv } from './sandbox-faults.js';
 
 const logger = pino({ name: 'iamport-sandbox' });
 const publicUrl = process.env.PUBLIC_URL?.replace(/\/+$/, '');
@@ -13,7 +12,6 @@ const running = await startSandboxServer({
   impSecret: process.env.SANDBOX_IMP_SECRET ?? process.env.IMP_SECRET,
   impCode: process.env.SANDBOX_IMP_CODE ?? process.env.IMP_CODE,
   webhookUrl: process.env.SANDBOX_WEBHOOK_URL ?? (publicUrl ? `${publicUrl}/api/payment/webhook` : null),
-  faults: faultsFromEnv(process.env),
   logger,
 });
 

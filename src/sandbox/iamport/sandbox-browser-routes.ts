@@ -28,6 +28,8 @@ export const SDK_ERROR = {
   windowClosed: 'F1002',
 } as const;
 
+const preCheckCode = (message: string) => (message === MSG.alreadyPaid ? SDK_ERROR.alreadyPaid : SDK_ERROR.amountMismatch);
+
 const SDK_SOURCE = readFileSync(new URL('./sdk.js', import.meta.url), 'utf8');
 
 /** The callback `rsp` of IMP.request_pay, with the fields of the v1 SDK (IAMPORT_V1.md §6). */
@@ -135,10 +137,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
       mobile: b.mobile === true,
     };
     const check = store.checkPayable(req.merchant_uid, req.amount, req.currency);
-    if (!check.ok) {
-      const code = check.message === MSG.alreadyPaid ? SDK_ERROR.alreadyPaid : SDK_ERROR.amountMismatch;
-      return { refused: refusedRsp(merchantUid, code, check.message, customerUid) };
-    }
+    if (!check.ok) return { refused: refusedRsp(merchantUid, preCheckCode(check.message), check.message, customerUid) };
     return { req, customData: params.custom_data };
   };
 
@@ -173,7 +172,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
     const outcome = store.payInBrowser(r.req, kind, b.action === 'cancel' ? 'cancel' : 'pay');
     ctx.body = outcome.ok
       ? { rsp: rspOf(outcome.value, r.customData) }
-      : { rsp: refusedRsp(r.req.merchant_uid, SDK_ERROR.amountMismatch, outcome.message, r.req.customer_uid) };
+      : { rsp: refusedRsp(r.req.merchant_uid, preCheckCode(outcome.message), outcome.message, r.req.customer_uid) };
   });
   router.options('/__sandbox/pay', cors);
 

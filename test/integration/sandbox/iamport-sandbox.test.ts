@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { startSandboxServer, type SandboxServer } from '../../../src/sandbox/iamport/sandbox-server.js';
+import { createIamportSandbox } from '../../../src/sandbox/iamport/iamport-sandbox.js';
 import type { Notice } from '../../../src/sandbox/iamport/sandbox-notifier.js';
 
 interface Envelope<T = any> {
@@ -77,7 +78,7 @@ describe('Iamport sandbox over HTTP', function () {
     await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', () => r()));
     hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
     clock = START;
-    sb = await startSandboxServer({ now: () => clock, webhookUrl: `${hooksUrl}/api/payment/webhook` });
+    sb = await startSandboxServer({ env: {}, now: () => clock, webhookUrl: `${hooksUrl}/api/payment/webhook` });
   });
   after(async () => {
     await sb.close();
@@ -371,6 +372,12 @@ describe('Iamport sandbox over HTTP', function () {
       expect(Date.now() - t0).to.be.at.least(140);
     });
 
+    it('reads SANDBOX_LATENCY_MS, SANDBOX_ERROR_RATE and SANDBOX_TIMEOUT_RATE, under options.faults', () => {
+      const s = createIamportSandbox({ env: { SANDBOX_LATENCY_MS: '25', SANDBOX_ERROR_RATE: '0.5', SANDBOX_TIMEOUT_RATE: '0.1' }, faults: { errorRate: 0.2 } });
+      expect(s.faults.current).to.include({ latencyMs: 25, errorRate: 0.2, timeoutRate: 0.1 });
+      s.close();
+    });
+
     it('resets state and knobs with POST /__sandbox/reset', async () => {
       sb.sandbox.setFaults({ errorRate: 1 });
       await pay({ merchant_uid: 'r-1', amount: 1000 });
@@ -379,5 +386,32 @@ describe('Iamport sandbox over HTTP', function () {
       expect(state.body.payments).to.have.length(0);
       expect(state.body.faults.errorRate).to.equal(0);
     });
+  });
+});
+
+describe('Iamport sandbox mounted in another Koa app', () => {
+  it('serves its routes under the prefix, behind the host app\'s own body parser', async () => {
+    const { default: Koa } = await import('koa');
+    const { bodyParser } = await import('@koa/bodyparser');
+    const sandbox = createIamportSandbox({ prefix: '/sandbox/iamport', env: {} });
+    const app = new Koa();
+    app.use(bodyParser()).use(sandbox.router.routes());
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sandbox/iamport`;
+    try {
+      const t = await fetch(`${base}/users/getToken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `imp_key=${KEY}&imp_secret=${SECRET}`,
+      });
+      expect(t.status).to.equal(200);
+      expect((await fetch(`${base}/sdk.js`)).status).to.equal(200);
+      expect((await fetch(`${base.replace('/sandbox/iamport', '')}/users/getToken`, { method: 'POST' })).status).to.equal(404);
+    } finally {
+      sandbox.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
