@@ -55,10 +55,9 @@ export class PaymentSettlement {
   async sendPendingRefunds(payment: Payment): Promise<Payment> {
     let current = payment;
     for (const cancellation of payment.pendingCancellations) {
-      if (!current.impUid) break;
       try {
         const truth = await this.gateway.cancel({
-          impUid: current.impUid, merchantUid: current.merchantUid, amount: cancellation.amount,
+          impUid: cancellation.impUid, merchantUid: current.merchantUid, amount: cancellation.amount,
           checksum: cancellation.checksum, reason: cancellation.reason,
         });
         current = await this.change(current.merchantUid, (p) => p.settleRefunds(truth, this.clock.now()));
@@ -68,15 +67,15 @@ export class PaymentSettlement {
           break;
         }
         if (!(error instanceof GatewayRejectedError)) throw error;
-        current = await this.settleRejectedRefund(current, error.message);
+        current = await this.settleRejectedRefund(current, cancellation.impUid, error.message);
       }
     }
     return current;
   }
 
   /** A refused cancel may still have happened earlier (a lost answer): read the gateway's balance before calling it refused. */
-  private async settleRejectedRefund(payment: Payment, rejection: string): Promise<Payment> {
-    const truth = await this.gateway.findByMerchantUid(payment.merchantUid).catch((error) => {
+  private async settleRejectedRefund(payment: Payment, impUid: string, rejection: string): Promise<Payment> {
+    const truth = await this.gateway.getPayment(impUid).catch((error) => {
       if (error instanceof GatewayUnavailableError) return undefined;
       throw error;
     });

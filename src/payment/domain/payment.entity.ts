@@ -26,6 +26,10 @@ export type Requester = 'user' | 'admin' | 'system';
 /** A refund asked of the gateway: pending until the gateway's answer (or the reconciler) settles it. */
 export interface Cancellation {
   id: string;
+  /** refund: money back to the buyer of a paid order; mismatch_return: a charge of the wrong amount returned whole. */
+  kind: 'refund' | 'mismatch_return';
+  /** The gateway payment it cancels (a mismatched charge is not the order's paid one). */
+  impUid: string;
   amount: number;
   /** The cancellable balance we believed the gateway held when asking: it refuses the cancel on a mismatch, so a resend can never refund twice. */
   checksum: number;
@@ -229,7 +233,7 @@ export class Payment extends AggregateRoot {
     if (amount > this.refundable) throw new InvalidAmountError(`refund of ${amount} KRW exceeds the ${this.refundable} KRW still refundable`);
     const checksum = this.props.amount - this.props.cancelledAmount;
     const cancellation: Cancellation = {
-      id: input.id, amount, checksum, reason: input.reason, requestedBy: input.requestedBy, requestedAt: input.now,
+      id: input.id, kind: 'refund', impUid: this.props.impUid as string, amount, checksum, reason: input.reason, requestedBy: input.requestedBy, requestedAt: input.now,
       status: 'pending', settledAt: null, gatewayMessage: null,
     };
     this.props.cancellations.push(cancellation);
@@ -240,22 +244,21 @@ export class Payment extends AggregateRoot {
   /** The gateway's account after a cancel or a lookup settles pending refunds by what it actually holds. */
   settleRefunds(gp: GatewayPayment, now: Date): void {
     if (gp.merchantUid !== this.props.merchantUid) return;
-    if (this.props.failure?.code === 'amount_mismatch') {
-      if (gp.cancelledAmount >= gp.amount) this.settlePending('done', now, null);
-    } else {
-      this.syncCancellations(gp, now);
+    for (const c of this.props.cancellations) {
+      if (c.status === 'pending' && c.kind === 'mismatch_return' && c.impUid === gp.impUid && gp.cancelledAmount >= gp.amount) {
+        c.status = 'done';
+        c.settledAt = now;
+        this.touch(now);
+      }
     }
+    if (gp.impUid === this.props.impUid && (this.props.status === 'paid' || this.props.status === 'cancelled')) this.syncCancellations(gp, now);
   }
 
   /** The gateway said a definite no to the refunds still pending, and its balance shows none of them happened. */
   rejectPendingRefunds(message: string, now: Date): void {
-    this.settlePending('rejected', now, message);
-  }
-
-  private settlePending(status: 'done' | 'rejected', now: Date, message: string | null): void {
     for (const c of this.props.cancellations) {
       if (c.status !== 'pending') continue;
-      c.status = status;
+      c.status = 'rejected';
       c.settledAt = now;
       c.gatewayMessage = message;
       this.touch(now);
@@ -295,7 +298,7 @@ export class Payment extends AggregateRoot {
     const owed = gp.amount - gp.cancelledAmount;
     if (owed > 0) {
       this.props.cancellations.push({
-        id: refundId, amount: owed, checksum: owed, reason: 'amount_mismatch', requestedBy: 'system', requestedAt: now,
+        id: refundId, kind: 'mismatch_return', impUid: gp.impUid, amount: owed, checksum: owed, reason: 'amount_mismatch', requestedBy: 'system', requestedAt: now,
         status: 'pending', settledAt: null, gatewayMessage: null,
       });
     }
@@ -312,7 +315,7 @@ export class Payment extends AggregateRoot {
     if (gatewayCancelled <= this.props.cancelledAmount) return;
     let newlyCancelled = gatewayCancelled - this.props.cancelledAmount;
     for (const c of this.props.cancellations) {
-      if (c.status === 'pending' && c.amount <= newlyCancelled) {
+      if (c.status === 'pending' && c.kind === 'refund' && c.amount <= newlyCancelled) {
         c.status = 'done';
         c.settledAt = now;
         newlyCancelled -= c.amount;

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { AppConfig } from './config';
+import { identityModule } from './identity/identity.module';
+import { membershipModule } from './membership/membership.module';
+import { type GatewayChoice, paymentModule } from './payment/payment.module';
+import type { Logger } from './shared/application/logger.port';
+import { type Persistence, sharedModule } from './shared/shared.module';
+
+export interface ContainerOptions {
+  logger: Logger;
+  /** memory for unit tests; knex (SQLite or MySQL by DATABASE_URL) to run the product. */
+  persistence: Persistence;
+  /** memory for unit tests; iamport (live or the sandbox) to run the product. */
+  gateway: GatewayChoice;
+}
+
+/** The one place the modules meet. Bindings are singletons: one repository, one gateway, one bus per process. */
+export function buildContainer(config: AppConfig, options: ContainerOptions): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.load(
+    sharedModule(config, options.logger, options.persistence),
+    identityModule(options.persistence),
+    membershipModule(config, options.persistence),
+    paymentModule(config, options.persistence, options.gateway),
+  );
+  return container;
+}

@@ -1,0 +1,257 @@
+// The PaymentGateway over Iamport's V1 REST API (IAMPORT_V1.md), with got. Every call ends in
+// one of three ways: an answer, a GatewayRejectedError (Iamport said no: `code != 0`), or a
+// GatewayUnavailableError (5xx, timeout, connection error, unreadable body: the outcome is
+// unknown and is asked again later, never guessed).
+import { setTimeout as sleep } from 'node:timers/promises';
+import got, { type Got, type Method, RequestError, TimeoutError } from 'got';
+import type { Logger } from '../../../shared/application/logger.port';
+import { type GatewayPayment, wasCharged } from '../../domain/gateway-payment';
+import {
+  type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
+  type PaymentGateway, type PrepareRequest,
+} from '../../application/payment-gateway.port';
+import { IamportTokenCache } from './iamport-token';
+import { toGatewayPayment } from './iamport-payment.mapper';
+import type {
+  IamportAgainBody, IamportCancelBody, IamportEnvelope, IamportPage, IamportPrepareBody, IamportToken,
+} from './iamport.types';
+
+export interface IamportGatewayOptions {
+  /** e.g. `https://api.iamport.kr`, or the sandbox's URL. */
+  apiUrl: string;
+  impKey: string;
+  impSecret: string;
+  /** Limit of each HTTP exchange (got's `timeout.request`). */
+  timeoutMs: number;
+  logger: Logger;
+  /** Adds `include_sandbox=true` to payment lookups, for Iamport's test channels (IAMPORT_V1.md §3.2). */
+  includeSandbox?: boolean;
+}
+
+/** Waits before the 1st and 2nd retry of a read; reads are tried at most three times. */
+const READ_RETRY_DELAYS_MS = [100, 300] as const;
+
+/** `customer_uid` unknown: documented as 404, seen as 200 + code != 0 (IAMPORT_V1.md §2, §3.4). */
+const CUSTOMER_NOT_FOUND = /등록된 정보를 찾을 수 없습니다/;
+
+interface Exchange {
+  method: Method;
+  /** Starts with '/', relative to apiUrl. */
+  path: string;
+  body?: object;
+  searchParams?: Record<string, string | number | boolean>;
+}
+
+interface Answer<T> {
+  status: number;
+  envelope: IamportEnvelope<T>;
+}
+
+export class IamportGateway implements PaymentGateway {
+  private readonly http: Got;
+  private readonly logger: Logger;
+  private readonly tokens: IamportTokenCache;
+  private readonly lookupParams: Record<string, boolean>;
+
+  constructor(private readonly options: IamportGatewayOptions) {
+    this.http = got.extend({
+      prefixUrl: options.apiUrl,
+      timeout: { request: options.timeoutMs },
+      retry: { limit: 0 }, // retries are ours: reads only, see send()
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+    });
+    this.logger = options.logger.child({ gateway: 'iamport' });
+    this.tokens = new IamportTokenCache(() => this.fetchToken());
+    this.lookupParams = options.includeSandbox ? { include_sandbox: true } : {};
+  }
+
+  async prepare(request: PrepareRequest): Promise<void> {
+    const body: IamportPrepareBody = { merchant_uid: request.merchantUid, amount: request.amount };
+    this.accept(await this.call<unknown>({ method: 'POST', path: '/payments/prepare', body }));
+  }
+
+  /** Iamport's browser already paid: settling is verifying, i.e. looking the payment up. */
+  settle(result: BrowserResult): Promise<GatewayPayment | null> {
+    return this.getPayment(result.transactionId);
+  }
+
+  async getPayment(impUid: string): Promise<GatewayPayment | null> {
+    const response = this.acceptOrNull(await this.call<unknown>({
+      method: 'GET', path: `/payments/${encodeURIComponent(impUid)}`, searchParams: this.lookupParams,
+    }));
+    return response === null ? null : toGatewayPayment(response);
+  }
+
+  /** The latest attempt, unless an earlier one of the same merchant_uid took the money: then that one. */
+  async findByMerchantUid(merchantUid: string): Promise<GatewayPayment | null> {
+    const uid = encodeURIComponent(merchantUid);
+    const latest = this.acceptOrNull(await this.call<unknown>({ method: 'GET', path: `/payments/find/${uid}`, searchParams: this.lookupParams }));
+    if (latest === null) return null;
+    const found = toGatewayPayment(latest);
+    if (wasCharged(found)) return found;
+    const page = this.acceptOrNull(await this.call<IamportPage<unknown>>({
+      method: 'GET', path: `/payments/findAll/${uid}`, searchParams: { ...this.lookupParams, limit: 100 },
+    }));
+    if (page !== null && !Array.isArray(page.list)) throw new GatewayUnavailableError('iamport answered a payment list we could not read; the outcome is unknown');
+    return page?.list.map(toGatewayPayment).find(wasCharged) ?? found;
+  }
+
+  async cancel(request: CancelRequest): Promise<GatewayPayment> {
+    // Iamport reads amount 0 (or none) as "cancel the whole remainder": never send that by accident.
+    if (!Number.isInteger(request.amount) || request.amount <= 0) {
+      throw new GatewayRejectedError(`a cancel needs a positive integer amount, got ${request.amount}`);
+    }
+    const body: IamportCancelBody = {
+      imp_uid: request.impUid, merchant_uid: request.merchantUid, amount: request.amount,
+      checksum: request.checksum, reason: request.reason,
+    };
+    return toGatewayPayment(this.accept(await this.call<unknown>({ method: 'POST', path: '/payments/cancel', body })));
+  }
+
+  /** code 0 with `response.status = failed` is a declined card: an answer, returned as is. */
+  async chargeBillingKey(charge: BillingCharge): Promise<GatewayPayment> {
+    const body: IamportAgainBody = {
+      customer_uid: charge.customerUid, merchant_uid: charge.merchantUid, amount: charge.amount, name: charge.name,
+      buyer_name: charge.buyerName, buyer_email: charge.buyerEmail,
+    };
+    return toGatewayPayment(this.accept(await this.call<unknown>({ method: 'POST', path: '/subscribe/payments/again', body })));
+  }
+
+  /** A key Iamport does not know is already deleted. */
+  async deleteBillingKey(customerUid: string): Promise<void> {
+    const answer = await this.call<unknown>({ method: 'DELETE', path: `/subscribe/customers/${encodeURIComponent(customerUid)}` });
+    if (answer.status === 404) return;
+    if (answer.envelope.code !== 0 && CUSTOMER_NOT_FOUND.test(answer.envelope.message ?? '')) return;
+    this.accept(answer);
+  }
+
+  /** Holds or obtains a token: Iamport is reachable and takes our credentials. */
+  async ping(): Promise<void> {
+    await this.tokens.get();
+  }
+
+  // --- envelope ------------------------------------------------------------
+
+  /** The response of a successful answer; Iamport's refusal otherwise. */
+  private accept<T>(answer: Answer<T>): T {
+    const { status, envelope } = answer;
+    if (envelope.code !== 0) throw new GatewayRejectedError(envelope.message ?? `iamport refused the request (code ${envelope.code})`, envelope.code);
+    if (status < 200 || status >= 300 || envelope.response === null) {
+      throw new GatewayUnavailableError(`iamport answered HTTP ${status} with code 0 and ${envelope.response === null ? 'no' : 'a'} response; the outcome is unknown`);
+    }
+    return envelope.response;
+  }
+
+  /** Like accept, with 404 meaning "no such payment". */
+  private acceptOrNull<T>(answer: Answer<T>): T | null {
+    return answer.status === 404 ? null : this.accept(answer);
+  }
+
+  // --- transport -------------------------------------------------------------
+
+  /** An authorised exchange; a 401 drops the token and the exchange is tried once more with a new one. */
+  private async call<T>(exchange: Exchange): Promise<Answer<T>> {
+    const token = await this.tokens.get();
+    const first = await this.send<T>(exchange, token);
+    if (first.status !== 401) return first;
+    this.tokens.invalidate(token);
+    const second = await this.send<T>(exchange, await this.tokens.get());
+    // Still unauthorised: Iamport did not act on the request, so it is not a refusal of it.
+    if (second.status === 401) throw new GatewayUnavailableError('iamport refused our access token twice; the request was not carried out');
+    return second;
+  }
+
+  private async fetchToken(): Promise<IamportToken> {
+    const answer = await this.send<IamportToken>({
+      method: 'POST', path: '/users/getToken', body: { imp_key: this.options.impKey, imp_secret: this.options.impSecret },
+    });
+    const { status, envelope } = answer;
+    // Refused credentials are not a refusal of the call that needed the token: that call never happened.
+    if (status === 401 || envelope.code !== 0) throw new GatewayUnavailableError('iamport refused our API credentials (IMP_KEY / IMP_SECRET)');
+    const t = envelope.response;
+    if (status !== 200 || !t || typeof t.access_token !== 'string' || typeof t.now !== 'number' || typeof t.expired_at !== 'number') {
+      throw new GatewayUnavailableError('iamport answered a token we could not read');
+    }
+    return t;
+  }
+
+  /**
+   * One exchange as seen from outside: an Answer (2xx-4xx with an envelope) or GatewayUnavailableError.
+   * GETs are tried again on a 5xx or a connection error, never on a timeout (it would stretch the
+   * caller's wait past its bound); other methods are never repeated.
+   */
+  private async send<T>(exchange: Exchange, token?: string): Promise<Answer<T>> {
+    const retries = exchange.method === 'GET' ? READ_RETRY_DELAYS_MS.length : 0;
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = performance.now();
+      const log = (outcome: string, fields: object = {}) => {
+        const line = { method: exchange.method, path: exchange.path, outcome, attempt, durationMs: Math.round(performance.now() - startedAt), ...fields };
+        if (outcome === 'ok') this.logger.debug(line, 'iamport call');
+        else this.logger.info(line, 'iamport call');
+      };
+      const canRetry = attempt <= retries;
+
+      let status: number;
+      let text: string;
+      try {
+        const response = await this.http(exchange.path.slice(1), {
+          method: exchange.method,
+          json: exchange.body,
+          searchParams: exchange.searchParams,
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+        status = response.statusCode;
+        text = response.body;
+      } catch (error) {
+        if (error instanceof TimeoutError) {
+          log('timeout');
+          throw new GatewayUnavailableError(`iamport did not answer ${exchange.method} ${exchange.path} within ${this.options.timeoutMs} ms; the outcome is unknown`);
+        }
+        const code = error instanceof RequestError ? error.code : 'unknown';
+        log(canRetry ? 'network_error_retrying' : 'network_error', { error: code });
+        if (canRetry) {
+          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
+          continue;
+        }
+        throw new GatewayUnavailableError(`iamport could not be reached for ${exchange.method} ${exchange.path} (${code}); the outcome is unknown`);
+      }
+
+      if (status >= 500) {
+        log(canRetry ? 'server_error_retrying' : 'server_error', { status });
+        if (canRetry) {
+          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
+          continue;
+        }
+        throw new GatewayUnavailableError(`iamport answered HTTP ${status} to ${exchange.method} ${exchange.path}; the outcome is unknown`);
+      }
+
+      const envelope = parseEnvelope<T>(text);
+      if (status === 401) {
+        log('unauthorized', { status });
+        return { status, envelope: envelope ?? { code: -1, message: 'Unauthorized', response: null } };
+      }
+      if (!envelope) {
+        log('unreadable', { status });
+        throw new GatewayUnavailableError(`iamport answered HTTP ${status} to ${exchange.method} ${exchange.path} with a body we could not read; the outcome is unknown`);
+      }
+      if (envelope.code === 0) log('ok', { status });
+      else log(status === 404 ? 'not_found' : 'refused', { status, code: envelope.code, message: envelope.message });
+      return { status, envelope };
+    }
+  }
+}
+
+function parseEnvelope<T>(text: string): IamportEnvelope<T> | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!body || typeof body !== 'object') return null;
+  const { code, message, response } = body as Record<string, unknown>;
+  if (typeof code !== 'number' || !Number.isFinite(code)) return null;
+  return { code, message: typeof message === 'string' ? message : null, response: (response ?? null) as T | null };
+}

@@ -1,0 +1,56 @@
+import { ContainerModule } from 'inversify';
+import type { AppConfig } from '../config';
+import type { UserRepository } from '../identity/application/user-repository.port';
+import { IDENTITY } from '../identity/identity.tokens';
+import type { PlanCatalog } from '../membership/application/plan-catalog.port';
+import { MEMBERSHIP } from '../membership/membership.tokens';
+import type { Clock } from '../shared/application/clock.port';
+import type { IdGenerator } from '../shared/application/id-generator.port';
+import type { Logger } from '../shared/application/logger.port';
+import type { UnitOfWork } from '../shared/application/unit-of-work.port';
+import type { TransactionContext } from '../shared/infrastructure/transaction-context';
+import type { Persistence } from '../shared/shared.module';
+import { SHARED } from '../shared/shared.tokens';
+import { ConfirmPayment } from './application/confirm-payment.use-case';
+import type { PaymentGateway } from './application/payment-gateway.port';
+import type { PaymentRepository } from './application/payment-repository.port';
+import { PaymentSettlement } from './application/payment-settlement.service';
+import { ReportPaymentFailure } from './application/report-payment-failure.use-case';
+import { type CheckoutSettings, StartCheckout } from './application/start-checkout.use-case';
+import { MemoryPaymentGateway } from './infrastructure/memory/memory-payment.gateway';
+import { MemoryPaymentRepository } from './infrastructure/memory/memory-payment.repository';
+import { PAYMENT } from './payment.tokens';
+
+export type GatewayChoice = 'memory' | 'iamport';
+
+export function paymentModule(config: AppConfig, persistence: Persistence, gateway: GatewayChoice): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    if (persistence === 'memory') {
+      bind(PAYMENT.PaymentRepository).toResolvedValue((context: TransactionContext) => new MemoryPaymentRepository(context), [SHARED.TransactionTracker]);
+    }
+    if (gateway === 'memory') {
+      bind(PAYMENT.PaymentGateway).toResolvedValue((clock: Clock) => new MemoryPaymentGateway(() => clock.now()), [SHARED.Clock]);
+    }
+    bind(PAYMENT.CheckoutSettings).toConstantValue({ pg: config.iamport.pg, impCode: config.iamport.impCode } satisfies CheckoutSettings);
+    bind(PAYMENT.PaymentSettlement).toResolvedValue(
+      (payments: PaymentRepository, pg: PaymentGateway, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger) =>
+        new PaymentSettlement(payments, pg, uow, clock, ids, logger),
+      [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.Logger],
+    );
+    bind(PAYMENT.StartCheckout).toResolvedValue(
+      (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement,
+        uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings) =>
+        new StartCheckout(catalog, users, payments, pg, settlement, uow, clock, ids, settings),
+      [MEMBERSHIP.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement,
+        SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings],
+    );
+    bind(PAYMENT.ConfirmPayment).toResolvedValue(
+      (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock) => new ConfirmPayment(payments, pg, settlement, clock),
+      [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement, SHARED.Clock],
+    );
+    bind(PAYMENT.ReportPaymentFailure).toResolvedValue(
+      (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock) => new ReportPaymentFailure(payments, pg, settlement, clock),
+      [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement, SHARED.Clock],
+    );
+  });
+}

@@ -1,0 +1,35 @@
+import { ContainerModule } from 'inversify';
+import type { AppConfig } from '../config';
+import type { EventBus, Outbox } from './application/event-bus.port';
+import type { Logger } from './application/logger.port';
+import { BusinessCalendar } from './domain/business-calendar';
+import { ControllableClock } from './infrastructure/controllable-clock';
+import { InProcessEventBus } from './infrastructure/in-process-event-bus';
+import { LogNotifier } from './infrastructure/log-notifier';
+import { MemoryOutbox } from './infrastructure/memory/memory-outbox';
+import { MemoryUnitOfWork } from './infrastructure/memory/memory-unit-of-work';
+import { TransactionContext } from './infrastructure/transaction-context';
+import { UlidIdGenerator } from './infrastructure/ulid-id-generator';
+import { SHARED } from './shared.tokens';
+
+export type Persistence = 'memory' | 'knex';
+
+export function sharedModule(config: AppConfig, logger: Logger, persistence: Persistence): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(SHARED.Config).toConstantValue(config);
+    bind(SHARED.Logger).toConstantValue(logger);
+    bind(SHARED.Clock).toConstantValue(new ControllableClock());
+    bind(SHARED.IdGenerator).toConstantValue(new UlidIdGenerator());
+    bind(SHARED.BusinessCalendar).toConstantValue(new BusinessCalendar(config.businessTz));
+    bind(SHARED.TransactionTracker).toConstantValue(new TransactionContext());
+    bind(SHARED.Notifier).toResolvedValue((log: Logger) => new LogNotifier(log), [SHARED.Logger]);
+    bind(SHARED.EventBus).toResolvedValue((outbox: Outbox, log: Logger) => new InProcessEventBus(outbox, log), [SHARED.Outbox, SHARED.Logger]);
+    if (persistence === 'memory') {
+      bind(SHARED.Outbox).toResolvedValue((context: TransactionContext) => new MemoryOutbox(context), [SHARED.TransactionTracker]);
+      bind(SHARED.UnitOfWork).toResolvedValue(
+        (context: TransactionContext, outbox: Outbox, bus: EventBus) => new MemoryUnitOfWork(context, outbox, bus),
+        [SHARED.TransactionTracker, SHARED.Outbox, SHARED.EventBus],
+      );
+    }
+  });
+}

@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { Membership } from '../../../src/membership/domain/membership.entity';
+import type { Plan } from '../../../src/membership/domain/plan';
+import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
+
+const calendar = new BusinessCalendar('Asia/Seoul');
+const monthly: Plan = { id: 'monthly', name: 'Monthly', amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1 };
+const annual: Plan = { id: 'annual', name: 'Annual', amount: 99000, currency: 'KRW', interval: 'year', intervalCount: 1 };
+const START = new Date('2026-01-31T01:00:00.000Z'); // 10:00 on Jan 31 in Seoul
+
+function activate(billingKey: string | null = null, plan = monthly): Membership {
+  const m = Membership.activate({ id: 'm1', userId: 'u1', plan, paymentId: 'p1', start: START, billingKey, now: START }, calendar);
+  return m;
+}
+
+describe('Membership', () => {
+  it('activates from a paid purchase: period 1 from paid_at, one interval long', () => {
+    const m = activate();
+    expect(m.status).to.equal('active');
+    expect(m.periodNo).to.equal(1);
+    expect(m.periodStart.toISOString()).to.equal('2026-01-31T01:00:00.000Z');
+    expect(m.periodEnd.toISOString()).to.equal('2026-02-28T01:00:00.000Z');
+    expect(m.nextChargeAt).to.equal(null);
+    expect(m.pullEvents().map((e) => e.type)).to.deep.equal(['MembershipActivated']);
+  });
+
+  it('with a billing key, renews automatically at the period end', () => {
+    const m = activate('cu_u1');
+    expect(m.autoRenew).to.equal(true);
+    expect(m.nextChargeAt?.toISOString()).to.equal('2026-02-28T01:00:00.000Z');
+  });
+
+  it('extends from the current end when bought while active, keeping the anchor day', () => {
+    const m = activate();
+    m.extend(monthly, 'p2', calendar, new Date('2026-02-10T00:00:00Z'));
+    expect(calendar.localDate(m.periodEnd)).to.equal('2026-03-31');
+    expect(m.periodStart.toISOString()).to.equal(START.toISOString());
+    m.extend(annual, 'p3', calendar, new Date('2026-02-11T00:00:00Z'));
+    expect(calendar.localDate(m.periodEnd)).to.equal('2027-03-31');
+  });
+
+  it('renews: the next period starts at the last end and ends on the anchor day', () => {
+    const m = activate('cu_u1');
+    m.renew(monthly, 'p2', calendar, m.periodEnd);
+    expect(m.periodNo).to.equal(2);
+    expect(calendar.localDate(m.periodStart)).to.equal('2026-02-28');
+    expect(calendar.localDate(m.periodEnd)).to.equal('2026-03-31');
+    expect(m.nextChargeAt?.toISOString()).to.equal(m.periodEnd.toISOString());
+  });
+
+  it('goes past due on a declined renewal, retries on the dunning schedule, then expires', () => {
+    const m = activate('cu_u1');
+    const end = m.periodEnd;
+    m.renewalFailed([1, 3, 5], 'declined', calendar, end);
+    expect(m.status).to.equal('past_due');
+    expect(m.nextChargeAt?.toISOString()).to.equal(calendar.addDays(end, 1).toISOString());
+    expect(m.grantsAccess(calendar.addDays(end, 1))).to.equal(true);
+    m.renewalFailed([1, 3, 5], 'declined', calendar, end);
+    expect(m.nextChargeAt?.toISOString()).to.equal(calendar.addDays(end, 3).toISOString());
+    m.renewalFailed([1, 3, 5], 'declined', calendar, end);
+    expect(m.nextChargeAt?.toISOString()).to.equal(calendar.addDays(end, 5).toISOString());
+    m.pullEvents();
+    m.renewalFailed([1, 3, 5], 'declined', calendar, end);
+    expect(m.status).to.equal('expired');
+    expect(m.nextChargeAt).to.equal(null);
+    expect(m.billingKey).to.equal(null);
+    const events = m.pullEvents();
+    expect(events.map((e) => e.type)).to.deep.equal(['RenewalFailed', 'MembershipExpired']);
+    expect(events[1].payload).to.include({ billingKey: 'cu_u1' });
+  });
+
+  it('recovers from past due when a retry succeeds', () => {
+    const m = activate('cu_u1');
+    m.renewalFailed([1, 3, 5], 'declined', calendar, m.periodEnd);
+    m.renew(monthly, 'p2', calendar, calendar.addDays(m.periodEnd, 1));
+    expect(m.status).to.equal('active');
+    expect(m.renewalAttempts).to.equal(0);
+    expect(calendar.localDate(m.periodEnd)).to.equal('2026-03-31');
+  });
+
+  it('cancels now: access ends, the billing key is released', () => {
+    const m = activate('cu_u1');
+    m.pullEvents();
+    m.cancel('now', 'refund', new Date('2026-02-01T00:00:00Z'));
+    expect(m.status).to.equal('cancelled');
+    expect(m.grantsAccess(new Date('2026-02-01T00:00:01Z'))).to.equal(false);
+    expect(m.pullEvents()[0].payload).to.include({ billingKey: 'cu_u1', reason: 'refund' });
+  });
+
+  it('cancels at the period end: access stays, no renewal, then cancelled', () => {
+    const m = activate('cu_u1');
+    m.cancel('at_period_end', 'no refund', new Date('2026-02-01T00:00:00Z'));
+    expect(m.status).to.equal('active');
+    expect(m.cancelAtPeriodEnd).to.equal(true);
+    expect(m.nextChargeAt).to.equal(null);
+    expect(m.grantsAccess(new Date('2026-02-27T00:00:00Z'))).to.equal(true);
+    expect(m.endIfOver(new Date('2026-02-27T00:00:00Z'))).to.equal(false);
+    expect(m.endIfOver(m.periodEnd)).to.equal(true);
+    expect(m.status).to.equal('cancelled');
+  });
+
+  it('expires at the period end without auto-renew', () => {
+    const m = activate();
+    expect(m.endIfOver(m.periodEnd)).to.equal(true);
+    expect(m.status).to.equal('expired');
+  });
+
+  it('refuses to act on an ended membership', () => {
+    const m = activate();
+    m.cancel('now', 'x', START);
+    expect(() => m.extend(monthly, 'p2', calendar, START)).to.throw('cannot extend');
+    expect(() => m.cancel('now', 'x', START)).to.throw('cannot cancel');
+  });
+
+  it('turns auto-renew off (releasing the key) and refuses to turn it on without a key', () => {
+    const m = activate('cu_u1');
+    m.setAutoRenew(false, START);
+    expect(m.autoRenew).to.equal(false);
+    expect(m.billingKey).to.equal(null);
+    expect(() => m.setAutoRenew(true, START)).to.throw('no card is stored');
+  });
+
+  it('property: renewing n times lands period n on the anchor day (clamped), never drifting', () => {
+    fc.assert(fc.property(fc.date({ min: new Date('2024-01-01Z'), max: new Date('2030-01-01Z'), noInvalidDate: true }), fc.integer({ min: 1, max: 36 }), (start, n) => {
+      const m = Membership.activate({ id: 'm', userId: 'u', plan: monthly, paymentId: 'p', start, billingKey: 'k', now: start }, calendar);
+      for (let i = 0; i < n; i++) m.renew(monthly, `p${i}`, calendar, m.periodEnd);
+      return m.periodEnd.getTime() === calendar.addMonths(start, n + 1).getTime() && m.periodNo === n + 1;
+    }), { numRuns: 200 });
+  });
+});

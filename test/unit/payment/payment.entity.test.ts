@@ -1,0 +1,235 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { Payment, classifyGatewayFailure } from '../../../src/payment/domain/payment.entity';
+import { aGatewayPayment } from '../../support/builders/gateway-payment.builder';
+
+const NOW = new Date('2026-11-25T09:00:00.000Z');
+const later = (ms: number) => new Date(NOW.getTime() + ms);
+
+function newPayment(amount = 9900): Payment {
+  return Payment.create({
+    id: 'p1', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'purchase', planId: 'monthly' },
+    amount, payMethod: 'card', pg: 'html5_inicis', now: NOW,
+  });
+}
+
+function paidPayment(amount = 9900): Payment {
+  const payment = newPayment(amount);
+  payment.applyGatewayTruth(aGatewayPayment({ amount }), NOW, 'r1');
+  payment.pullEvents();
+  return payment;
+}
+
+describe('Payment', () => {
+  describe('creation', () => {
+    it('starts in await with the catalog amount', () => {
+      const payment = newPayment();
+      expect(payment.status).to.equal('await');
+      expect(payment.amount).to.equal(9900);
+      expect(payment.cancelledAmount).to.equal(0);
+    });
+
+    for (const amount of [0, -100, 99.5, Number.NaN, 2 ** 60]) {
+      it(`refuses an amount of ${amount}`, () => {
+        expect(() => newPayment(amount)).to.throw('positive whole number');
+      });
+    }
+
+    it('records PaymentPrepared once', () => {
+      const payment = newPayment();
+      payment.markPrepared(NOW);
+      payment.markPrepared(later(1));
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentPrepared']);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+  });
+
+  describe('the gateway\'s truth', () => {
+    it('await -> paid when the gateway holds the same order and amount as paid', () => {
+      const payment = newPayment();
+      expect(payment.applyGatewayTruth(aGatewayPayment(), NOW, 'r1')).to.equal('paid');
+      expect(payment.status).to.equal('paid');
+      expect(payment.impUid).to.equal('imp_000000000001');
+      expect(payment.paidAt?.toISOString()).to.equal('2026-11-25T09:00:00.000Z');
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentPaid']);
+    });
+
+    it('replaying the same answer is a no-op, not an error', () => {
+      const payment = paidPayment();
+      expect(payment.applyGatewayTruth(aGatewayPayment(), later(1000), 'r2')).to.equal('paid');
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('refuses another order\'s payment and changes nothing', () => {
+      const payment = newPayment();
+      expect(() => payment.applyGatewayTruth(aGatewayPayment({ merchantUid: 'mp_other' }), NOW, 'r1')).to.throw('another order');
+      expect(payment.status).to.equal('await');
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('a charge of another amount fails the payment with amount_mismatch and owes the charge back', () => {
+      const payment = newPayment();
+      expect(payment.applyGatewayTruth(aGatewayPayment({ amount: 100 }), NOW, 'refund1')).to.equal('failed');
+      expect(payment.status).to.equal('failed');
+      expect(payment.failure?.code).to.equal('amount_mismatch');
+      expect(payment.pendingCancellations).to.have.length(1);
+      expect(payment.pendingCancellations[0]).to.include({ id: 'refund1', kind: 'mismatch_return', impUid: 'imp_000000000001', amount: 100, checksum: 100, requestedBy: 'system' });
+    });
+
+    it('await -> failed with the gateway\'s reason classified', () => {
+      const payment = newPayment();
+      expect(payment.applyGatewayTruth(aGatewayPayment({ status: 'failed', paidAt: null, failReason: '사용자가 결제를 취소하였습니다' }), NOW, 'r')).to.equal('failed');
+      expect(payment.failure?.code).to.equal('user_cancelled');
+    });
+
+    it('failed -> paid only from the gateway\'s own answer', () => {
+      const payment = newPayment();
+      payment.fail('window_closed', 'closed', NOW);
+      expect(payment.applyGatewayTruth(aGatewayPayment(), later(1), 'r')).to.equal('paid');
+      expect(payment.status).to.equal('paid');
+      expect(payment.failure).to.equal(null);
+    });
+
+    it('a ready payment stays await', () => {
+      const payment = newPayment();
+      expect(payment.applyGatewayTruth(aGatewayPayment({ status: 'ready', paidAt: null }), NOW, 'r')).to.equal('pending');
+      expect(payment.status).to.equal('await');
+    });
+
+    it('a stale failed answer never moves a paid payment back', () => {
+      const payment = paidPayment();
+      expect(payment.applyGatewayTruth(aGatewayPayment({ impUid: 'imp_old', status: 'failed', paidAt: null }), later(1), 'r')).to.equal('paid');
+      expect(payment.status).to.equal('paid');
+    });
+
+    it('a partial cancel seen at the gateway (status cancelled) keeps the payment paid with cancelledAmount', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'cancelled', cancelledAmount: 1000 }), NOW, 'r');
+      expect(payment.status).to.equal('paid');
+      expect(payment.cancelledAmount).to.equal(1000);
+    });
+  });
+
+  describe('failure', () => {
+    it('await -> failed; failing again is a no-op', () => {
+      const payment = newPayment();
+      payment.fail('window_closed', 'closed', NOW);
+      payment.fail('expired', 'late', later(1));
+      expect(payment.failure).to.deep.equal({ code: 'window_closed', message: 'closed' });
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentFailed']);
+    });
+
+    it('refuses to fail a paid payment', () => {
+      expect(() => paidPayment().fail('window_closed', 'x', NOW)).to.throw('cannot fail');
+    });
+
+    it('classifies gateway reasons', () => {
+      expect(classifyGatewayFailure('사용자가 결제를 취소하였습니다')).to.equal('user_cancelled');
+      expect(classifyGatewayFailure('[카드사] 거절된 카드입니다')).to.equal('card_declined');
+      expect(classifyGatewayFailure('한도초과')).to.equal('card_declined');
+      expect(classifyGatewayFailure('잔액부족')).to.equal('card_declined');
+      expect(classifyGatewayFailure('PG 시스템 오류')).to.equal('gateway_failed');
+      expect(classifyGatewayFailure(null)).to.equal('gateway_failed');
+    });
+  });
+
+  describe('refunds', () => {
+    it('asks for a partial refund with the checksum of the balance, and settles it from the gateway', () => {
+      const payment = paidPayment();
+      const refund = payment.requestRefund({ id: 'c1', amount: 3000, reason: 'partial', requestedBy: 'admin', now: NOW });
+      expect(refund).to.include({ amount: 3000, checksum: 9900, status: 'pending' });
+      expect(payment.refundable).to.equal(6900);
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 3000 }), later(1));
+      expect(payment.cancelledAmount).to.equal(3000);
+      expect(payment.status).to.equal('paid');
+      expect(payment.pendingCancellations).to.deep.equal([]);
+      const next = payment.requestRefund({ id: 'c2', reason: 'rest', requestedBy: 'user', now: later(2) });
+      expect(next).to.include({ amount: 6900, checksum: 6900 });
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(3));
+      expect(payment.status).to.equal('cancelled');
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentCancelled', 'PaymentCancelled']);
+    });
+
+    it('refuses a refund above what remains', () => {
+      const payment = paidPayment();
+      expect(() => payment.requestRefund({ id: 'c1', amount: 9901, reason: 'x', requestedBy: 'admin', now: NOW })).to.throw('exceeds');
+    });
+
+    it('refuses a second refund while one is in flight', () => {
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', amount: 100, reason: 'x', requestedBy: 'admin', now: NOW });
+      expect(() => payment.requestRefund({ id: 'c2', amount: 100, reason: 'x', requestedBy: 'admin', now: NOW })).to.throw('still waiting');
+    });
+
+    it('refuses a refund of an unpaid or fully refunded payment', () => {
+      expect(() => newPayment().requestRefund({ id: 'c', reason: 'x', requestedBy: 'user', now: NOW })).to.throw('nothing left');
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', reason: 'all', requestedBy: 'user', now: NOW });
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), NOW);
+      expect(() => payment.requestRefund({ id: 'c2', reason: 'again', requestedBy: 'user', now: NOW })).to.throw('nothing left');
+    });
+
+    it('a rejected refund leaves the balance untouched', () => {
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', amount: 500, reason: 'x', requestedBy: 'admin', now: NOW });
+      payment.rejectPendingRefunds('checksum mismatch', later(1));
+      expect(payment.cancelledAmount).to.equal(0);
+      expect(payment.refundable).to.equal(9900);
+      expect(payment.toProps().cancellations[0]).to.include({ status: 'rejected', gatewayMessage: 'checksum mismatch' });
+    });
+
+    it('property: whatever refunds are asked and settled, cancelledAmount stays within [0, amount]', () => {
+      fc.assert(fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(fc.record({ amount: fc.integer({ min: -10, max: 1_100_000 }), settle: fc.constantFrom('done', 'rejected', 'lost') }), { maxLength: 12 }),
+        (amount, steps) => {
+          const payment = paidPayment(amount);
+          let gatewayCancelled = 0;
+          for (const [i, step] of steps.entries()) {
+            try {
+              payment.requestRefund({ id: `c${i}`, amount: step.amount, reason: 'r', requestedBy: 'admin', now: NOW });
+            } catch {
+              continue;
+            }
+            const pending = payment.pendingCancellations[0];
+            if (step.settle === 'done') gatewayCancelled += pending.amount;
+            if (step.settle === 'rejected') payment.rejectPendingRefunds('no', NOW);
+            else payment.settleRefunds(aGatewayPayment({ amount, status: 'cancelled', cancelledAmount: gatewayCancelled }), NOW);
+            if (step.settle === 'lost') payment.rejectPendingRefunds('lost', NOW);
+          }
+          return payment.cancelledAmount >= 0 && payment.cancelledAmount <= amount && payment.cancelledAmount === Math.min(gatewayCancelled, amount)
+            && (payment.status === 'cancelled') === (payment.cancelledAmount === amount);
+        },
+      ));
+    });
+  });
+
+  it('property (state machine): paid here exactly when the gateway showed a charge of the right amount for this order', () => {
+    const answer = fc.oneof(
+      fc.record({ kind: fc.constant('truth' as const), status: fc.constantFrom('ready', 'paid', 'failed', 'cancelled' as const), amountOk: fc.boolean(), sameOrder: fc.boolean() }),
+      fc.record({ kind: fc.constant('client_failure' as const) }),
+    );
+    fc.assert(fc.property(fc.array(answer, { maxLength: 15 }), (steps) => {
+      const payment = newPayment();
+      let gatewayPaidCorrectly = false;
+      for (const step of steps) {
+        if (step.kind === 'client_failure') {
+          if (payment.status === 'await') payment.fail('window_closed', 'closed', NOW);
+          continue;
+        }
+        const gp = aGatewayPayment({
+          status: step.status, amount: step.amountOk ? 9900 : 5000, merchantUid: step.sameOrder ? 'mp_order' : 'mp_other',
+          paidAt: step.status === 'paid' || step.status === 'cancelled' ? NOW : null, cancelledAmount: step.status === 'cancelled' ? 100 : 0,
+        });
+        try {
+          payment.applyGatewayTruth(gp, NOW, 'r');
+        } catch {
+          continue;
+        }
+        if (gp.paidAt !== null && step.amountOk) gatewayPaidCorrectly = true;
+      }
+      const paidHere = payment.status === 'paid' || payment.status === 'cancelled';
+      return paidHere === gatewayPaidCorrectly;
+    }), { numRuns: 500 });
+  });
+});
