@@ -19,6 +19,10 @@ import { ReportPaymentFailure } from './application/report-payment-failure.use-c
 import { type CheckoutSettings, StartCheckout } from './application/start-checkout.use-case';
 import { MemoryPaymentGateway } from './infrastructure/memory/memory-payment.gateway';
 import { MemoryPaymentRepository } from './infrastructure/memory/memory-payment.repository';
+import { MemoryWebhookReceiptStore } from './infrastructure/memory/memory-webhook-receipt.store';
+import { HandleWebhookNotice } from './application/handle-webhook-notice.use-case';
+import { ReconcilePayments } from './application/reconcile-payments.use-case';
+import type { WebhookReceiptStore } from './application/webhook-receipt-store.port';
 import { PAYMENT } from './payment.tokens';
 
 export type GatewayChoice = 'memory' | 'iamport';
@@ -27,6 +31,7 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
   return new ContainerModule(({ bind }) => {
     if (persistence === 'memory') {
       bind(PAYMENT.PaymentRepository).toResolvedValue((context: TransactionContext) => new MemoryPaymentRepository(context), [SHARED.TransactionTracker]);
+      bind(PAYMENT.WebhookReceiptStore).toConstantValue(new MemoryWebhookReceiptStore());
     }
     if (gateway === 'memory') {
       bind(PAYMENT.PaymentGateway).toResolvedValue((clock: Clock) => new MemoryPaymentGateway(() => clock.now()), [SHARED.Clock]);
@@ -51,6 +56,16 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     bind(PAYMENT.ReportPaymentFailure).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock) => new ReportPaymentFailure(payments, pg, settlement, clock),
       [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement, SHARED.Clock],
+    );
+    bind(PAYMENT.HandleWebhookNotice).toResolvedValue(
+      (receipts: WebhookReceiptStore, payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock, ids: IdGenerator) =>
+        new HandleWebhookNotice(receipts, payments, pg, settlement, clock, ids),
+      [PAYMENT.WebhookReceiptStore, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement, SHARED.Clock, SHARED.IdGenerator],
+    );
+    bind(PAYMENT.ReconcilePayments).toResolvedValue(
+      (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock, logger: Logger) =>
+        new ReconcilePayments(payments, pg, settlement, clock, logger, config.paymentTtlMin),
+      [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement, SHARED.Clock, SHARED.Logger],
     );
   });
 }

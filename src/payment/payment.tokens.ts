@@ -6,4 +6,7 @@ export const PAYMENT = {
   ConfirmPayment: Symbol.for('memberpay.payment.ConfirmPayment'),
   ReportPaymentFailure: Symbol.for('memberpay.payment.ReportPaymentFailure'),
   CheckoutSettings: Symbol.for('memberpay.payment.CheckoutSettings'),
+  WebhookReceiptStore: Symbol.for('memberpay.payment.WebhookReceiptStore'),
+  HandleWebhookNotice: Symbol.for('memberpay.payment.HandleWebhookNotice'),
+  ReconcilePayments: Symbol.for('memberpay.payment.ReconcilePayments'),
 } as const;

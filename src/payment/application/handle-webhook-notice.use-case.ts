@@ -1,0 +1,54 @@
+import type { Clock } from '../../shared/application/clock.port';
+import type { IdGenerator } from '../../shared/application/id-generator.port';
+import { GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
+import type { PaymentRepository } from './payment-repository.port';
+import type { PaymentSettlement } from './payment-settlement.service';
+import type { WebhookNotice, WebhookReceiptStore } from './webhook-receipt-store.port';
+
+export type NoticeOutcome = 'applied' | 'duplicate' | 'ignored' | 'pending';
+
+/**
+ * Iamport's notice is a hint, never the truth: it is stored raw, then the payment is fetched from
+ * the gateway and that answer applied. A notice for a payment we do not know is kept and ignored
+ * (so Iamport stops retrying); one that arrives while the gateway is silent is `pending` (the route
+ * answers 503 so Iamport sends it again, and the reconciler asks anyway).
+ */
+export class HandleWebhookNotice {
+  constructor(
+    private readonly receipts: WebhookReceiptStore,
+    private readonly payments: PaymentRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly settlement: PaymentSettlement,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async receive(notice: WebhookNotice, raw: string, senderIp: string | null): Promise<NoticeOutcome> {
+    const id = this.ids.newId();
+    await this.receipts.add({ ...notice, id, raw, senderIp, receivedAt: this.clock.now(), processedAt: null, outcome: null });
+    return this.process(id, notice);
+  }
+
+  /** Processes a stored notice again (admin replay); the same verification, the same single effect. */
+  async process(receiptId: string, notice: WebhookNotice): Promise<NoticeOutcome> {
+    const outcome = await this.verify(notice);
+    if (outcome !== 'pending') await this.receipts.markProcessed(receiptId, outcome, this.clock.now());
+    return outcome;
+  }
+
+  private async verify(notice: WebhookNotice): Promise<NoticeOutcome> {
+    const payment = await this.payments.findByMerchantUid(notice.merchantUid);
+    if (!payment) return 'ignored';
+    if (await this.receipts.alreadyProcessed(notice)) return 'duplicate';
+    let truth;
+    try {
+      truth = await this.gateway.getPayment(notice.impUid);
+    } catch (error) {
+      if (error instanceof GatewayUnavailableError) return 'pending';
+      throw error;
+    }
+    if (!truth || truth.merchantUid !== payment.merchantUid) return 'ignored';
+    await this.settlement.applyGatewayTruth(payment.merchantUid, truth);
+    return 'applied';
+  }
+}

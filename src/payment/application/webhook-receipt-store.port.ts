@@ -1,0 +1,24 @@
+export interface WebhookNotice {
+  impUid: string;
+  merchantUid: string;
+  status: string;
+}
+
+export interface WebhookReceipt extends WebhookNotice {
+  id: string;
+  receivedAt: Date;
+  /** The body exactly as it arrived, kept for replay and audit. */
+  raw: string;
+  senderIp: string | null;
+  processedAt: Date | null;
+  outcome: string | null;
+}
+
+export interface WebhookReceiptStore {
+  add(receipt: WebhookReceipt): Promise<void>;
+  /** Whether a notice with the same imp_uid and status was already processed to a final outcome. */
+  alreadyProcessed(notice: WebhookNotice): Promise<boolean>;
+  markProcessed(id: string, outcome: string, at: Date): Promise<void>;
+  /** Receipts received at or after `since`, oldest first. */
+  listSince(since: Date, limit: number): Promise<WebhookReceipt[]>;
+}
