@@ -11,6 +11,8 @@ import type { ConfirmPayment } from '../../src/payment/application/confirm-payme
 import type { PaymentRepository } from '../../src/payment/application/payment-repository.port';
 import type { PaymentSettlement } from '../../src/payment/application/payment-settlement.service';
 import type { ReportPaymentFailure } from '../../src/payment/application/report-payment-failure.use-case';
+import type { HandleWebhookNotice } from '../../src/payment/application/handle-webhook-notice.use-case';
+import type { ReconcilePayments } from '../../src/payment/application/reconcile-payments.use-case';
 import type { StartCheckout } from '../../src/payment/application/start-checkout.use-case';
 import type { MemoryPaymentGateway } from '../../src/payment/infrastructure/memory/memory-payment.gateway';
 import { PAYMENT } from '../../src/payment/payment.tokens';
@@ -49,6 +51,8 @@ export function memoryApp(overrides: Record<string, string> = {}) {
     reportFailure: container.get<ReportPaymentFailure>(PAYMENT.ReportPaymentFailure),
     settlement: container.get<PaymentSettlement>(PAYMENT.PaymentSettlement),
     fulfil: container.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment),
+    webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
+    reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
     async newUser(name = 'Kim Buyer'): Promise<User> {
       userCount += 1;
       const user: User = { id: `user${userCount}`, email: `buyer${userCount}@example.com`, name, passwordHash: 'not-used', createdAt: clock.now() };
