@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import { ConflictError } from '../../shared/domain/conflict-error';
+import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
+import { isDuplicatePrimaryKey, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
+import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
+import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
+import type { PaymentRepository } from '../application/payment-repository.port';
+import type { Payment, PaymentStatus } from '../domain/payment.entity';
+import { type CancellationRow, paymentMapper, type PaymentRow } from './payment.mapper';
+
+const UNIQUE_RULES: UniqueRule[] = [
+  { name: 'payments_merchant_uid_unique', sqliteColumns: 'payments.merchant_uid' },
+  { name: 'payments_imp_uid_unique', sqliteColumns: 'payments.imp_uid' },
+];
+
+export class KnexPaymentRepository implements PaymentRepository {
+  constructor(
+    private readonly database: KnexDatabase,
+    private readonly context: TransactionContext,
+  ) {}
+
+  async findById(id: string): Promise<Payment | null> {
+    return (await this.load((q) => q.where({ id })))[0] ?? null;
+  }
+
+  async findByMerchantUid(merchantUid: string): Promise<Payment | null> {
+    return (await this.load((q) => q.where({ merchant_uid: merchantUid })))[0] ?? null;
+  }
+
+  async listByUser(userId: string): Promise<Payment[]> {
+    return this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]));
+  }
+
+  async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {
+    return this.load((q) => {
+      if (status !== null) q.where({ status });
+      return q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+    });
+  }
+
+  async listUnsettled(staleBefore: Date, limit: number): Promise<Payment[]> {
+    return this.load((q) =>
+      q
+        .where((w) =>
+          w
+            .where('status', 'await')
+            .andWhere((stale) => stale.whereNotNull('reported_imp_uid').orWhere('created_at', '<', staleBefore)))
+        .orWhereExists((sub) =>
+          sub.select(this.database.knex.raw('1')).from('payment_cancellations as c')
+            .whereRaw('c.payment_id = payments.id').andWhere('c.status', 'pending'))
+        .orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }])
+        .limit(limit),
+    );
+  }
+
+  async save(payment: Payment): Promise<void> {
+    // Outside a unit of work an aggregate with events cannot be saved: check before writing anything.
+    if (!this.context.current()) this.context.track(payment);
+    const row = paymentMapper.toRow(payment, payment.version + 1);
+    try {
+      await writeAtomically(this.database, this.context, async (db) => {
+        if (payment.version === 0) {
+          await db('payments').insert(row);
+        } else {
+          const { id, ...changes } = row;
+          const updated = await db('payments').where({ id, version: payment.version }).update(changes);
+          if (updated === 0) throw new ConcurrencyConflictError('payment', payment.id);
+        }
+        await this.saveCancellations(db, payment);
+      });
+    } catch (error) {
+      throw this.translate(error, payment);
+    }
+    this.context.track(payment);
+    payment.markSaved();
+  }
+
+  /** Cancellations are only ever added or settled, never removed: an upsert by id keeps them in step. */
+  private async saveCancellations(db: Knex, payment: Payment): Promise<void> {
+    const rows = paymentMapper.toCancellationRows(payment);
+    if (rows.length === 0) return;
+    await db('payment_cancellations').insert(rows).onConflict('id')
+      .merge(['position', 'kind', 'imp_uid', 'amount', 'checksum', 'reason', 'requested_by', 'requested_at', 'status', 'settled_at', 'gateway_message']);
+  }
+
+  private translate(error: unknown, payment: Payment): unknown {
+    if (error instanceof ConcurrencyConflictError) return error;
+    const rule = violatedUniqueRule(error, UNIQUE_RULES);
+    if (rule === 'payments_merchant_uid_unique') return new ConflictError(rule, `merchant_uid ${payment.merchantUid} exists`);
+    if (rule === 'payments_imp_uid_unique') return new ConflictError(rule, `imp_uid ${payment.impUid} belongs to another payment`);
+    if (isDuplicatePrimaryKey(error, 'payments.id')) return new ConcurrencyConflictError('payment', payment.id);
+    return error;
+  }
+
+  private async load(query: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<Payment[]> {
+    const db = currentDb(this.database, this.context);
+    const rows: PaymentRow[] = await query(db('payments').select('*'));
+    if (rows.length === 0) return [];
+    const cancellations: CancellationRow[] = await db('payment_cancellations').whereIn('payment_id', rows.map((r) => r.id)).orderBy('position');
+    return rows.map((row) => paymentMapper.toAggregate(row, cancellations.filter((c) => c.payment_id === row.id)));
+  }
+}
