@@ -2,13 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Joi from 'joi';
 import type { Plan } from './membership/domain/plan';
+import type { RefundRule } from './membership/domain/refund-policy';
 
-export interface RefundRule {
-  id: string;
-  type: 'full' | 'pro_rata_unused_days' | 'none';
-  withinDaysOfPayment?: number;
-  feePercent?: number;
-}
 
 export interface AppConfig {
   port: number;
@@ -132,9 +127,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   const plans = readJson(configDir, 'plans.json', planSchema).plans.map((p: any): Plan => ({
     id: p.id, name: p.name, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
   }));
-  const refundRules = readJson(configDir, 'refund-policy.json', refundPolicySchema).rules.map((r: any): RefundRule => ({
-    id: r.id, type: r.type, withinDaysOfPayment: r.within_days_of_payment, feePercent: r.fee_percent,
-  }));
+  const refundRules = readJson(configDir, 'refund-policy.json', refundPolicySchema).rules.map((r: any): RefundRule => {
+    if (r.type === 'full') return { id: r.id, type: 'full', withinDaysOfPayment: r.within_days_of_payment };
+    if (r.type === 'pro_rata_unused_days') return { id: r.id, type: 'pro_rata_unused_days', feePercent: r.fee_percent };
+    return { id: r.id, type: 'none' };
+  });
   const billing = readJson(configDir, 'billing.json', billingSchema);
 
   return {

@@ -1,0 +1,53 @@
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+
+/** One rule of config/refund-policy.json; the first rule that applies decides. */
+export type RefundRule =
+  | { id: string; type: 'full'; withinDaysOfPayment: number }
+  | { id: string; type: 'pro_rata_unused_days'; feePercent: number }
+  | { id: string; type: 'none' };
+
+export interface RefundSubject {
+  /** What the buyer paid for the period (integer KRW). */
+  amount: number;
+  /** Already refunded of that payment. */
+  alreadyRefunded: number;
+  paidAt: Date;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+export interface RefundQuote {
+  refundable: number;
+  rule: string;
+  usedDays: number;
+  totalDays: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The usage-based refund policy, a pure function: full inside the withdrawal window after payment,
+ * then pro rata by unused days less a fee, nothing once the period has ended. Integer KRW, never
+ * negative, never above what is still refundable, and never growing as time passes.
+ */
+export function quoteRefund(subject: RefundSubject, now: Date, rules: RefundRule[], calendar: BusinessCalendar): RefundQuote {
+  const totalDays = calendar.daysIn(subject.periodStart, subject.periodEnd);
+  const usedDays = Math.min(totalDays, calendar.daysStarted(subject.periodStart, now));
+  const remaining = Math.max(0, subject.amount - subject.alreadyRefunded);
+  const answer = (rule: string, amount: number): RefundQuote => ({ refundable: Math.max(0, Math.min(remaining, amount)), rule, usedDays, totalDays });
+
+  for (const rule of rules) {
+    if (rule.type === 'full') {
+      if (now.getTime() < subject.paidAt.getTime() + rule.withinDaysOfPayment * DAY_MS && now < subject.periodEnd) return answer(rule.id, subject.amount);
+      continue;
+    }
+    if (rule.type === 'pro_rata_unused_days') {
+      if (now >= subject.periodEnd || totalDays <= 0) continue;
+      const unusedDays = totalDays - usedDays;
+      // Integer arithmetic so the floor is exact: amount * unused * (100 - fee) / (total * 100).
+      return answer(rule.id, Math.floor((subject.amount * unusedDays * (100 - rule.feePercent)) / (totalDays * 100)));
+    }
+    return answer(rule.id, 0);
+  }
+  return answer('none', 0);
+}
