@@ -1,0 +1,49 @@
+import { type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import { type KnexDatabase, readTime } from '../../shared/infrastructure/knex/knex-database';
+import { currentDb } from '../../shared/infrastructure/knex/knex-scope';
+import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
+import type { UserRepository } from '../application/user-repository.port';
+import { EmailTakenError } from '../domain/identity.errors';
+import type { User } from '../domain/user.entity';
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: unknown;
+}
+
+const UNIQUE_RULES: UniqueRule[] = [{ name: 'users_email_unique', sqliteColumns: 'users.email' }];
+
+/** Emails are stored lower-cased, so the unique index is case-insensitive on every engine. */
+export class KnexUserRepository implements UserRepository {
+  constructor(
+    private readonly database: KnexDatabase,
+    private readonly context: TransactionContext,
+  ) {}
+
+  async findById(id: string): Promise<User | null> {
+    const row: UserRow | undefined = await currentDb(this.database, this.context)('users').where({ id }).first();
+    return row ? toUser(row) : null;
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const row: UserRow | undefined = await currentDb(this.database, this.context)('users').where({ email: email.toLowerCase() }).first();
+    return row ? toUser(row) : null;
+  }
+
+  async add(user: User): Promise<void> {
+    const row: UserRow = { id: user.id, email: user.email.toLowerCase(), name: user.name, password_hash: user.passwordHash, created_at: user.createdAt };
+    try {
+      await currentDb(this.database, this.context)('users').insert(row);
+    } catch (error) {
+      if (violatedUniqueRule(error, UNIQUE_RULES)) throw new EmailTakenError();
+      throw error;
+    }
+  }
+}
+
+function toUser(row: UserRow): User {
+  return { id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash, createdAt: readTime(row.created_at) };
+}

@@ -1,0 +1,77 @@
+import type { Knex } from 'knex';
+import { ConflictError } from '../../shared/domain/conflict-error';
+import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
+import { isDuplicatePrimaryKey, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
+import { currentDb } from '../../shared/infrastructure/knex/knex-scope';
+import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
+import type { MembershipRepository } from '../application/membership-repository.port';
+import type { Membership } from '../domain/membership.entity';
+import { membershipMapper, type MembershipRow } from './membership.mapper';
+
+const LIVE = ['active', 'past_due'];
+const UNIQUE_RULES: UniqueRule[] = [{ name: 'memberships_one_live_per_user', sqliteColumns: 'memberships.user_id' }];
+
+export class KnexMembershipRepository implements MembershipRepository {
+  constructor(
+    private readonly database: KnexDatabase,
+    private readonly context: TransactionContext,
+  ) {}
+
+  async findById(id: string): Promise<Membership | null> {
+    return (await this.load((q) => q.where({ id })))[0] ?? null;
+  }
+
+  async findLiveByUserId(userId: string): Promise<Membership | null> {
+    return (await this.load((q) => q.where({ user_id: userId }).whereIn('status', LIVE).limit(1)))[0] ?? null;
+  }
+
+  async findLatestByUserId(userId: string): Promise<Membership | null> {
+    return (await this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(1)))[0] ?? null;
+  }
+
+  async listDueForRenewal(asOf: Date, limit: number): Promise<Membership[]> {
+    return this.load((q) =>
+      q.whereIn('status', LIVE).whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', asOf)
+        .orderBy([{ column: 'next_charge_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
+  }
+
+  async listOver(asOf: Date, limit: number): Promise<Membership[]> {
+    return this.load((q) =>
+      q.whereIn('status', LIVE).whereNull('next_charge_at').andWhere('period_end', '<=', asOf)
+        .orderBy([{ column: 'period_end', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
+  }
+
+  async save(membership: Membership): Promise<void> {
+    // Outside a unit of work an aggregate with events cannot be saved: check before writing anything.
+    if (!this.context.current()) this.context.track(membership);
+    const db = currentDb(this.database, this.context);
+    const row = membershipMapper.toRow(membership, membership.version + 1);
+    try {
+      if (membership.version === 0) {
+        await db('memberships').insert(row);
+      } else {
+        const { id, ...changes } = row;
+        const updated = await db('memberships').where({ id, version: membership.version }).update(changes);
+        if (updated === 0) throw new ConcurrencyConflictError('membership', membership.id);
+      }
+    } catch (error) {
+      throw this.translate(error, membership);
+    }
+    this.context.track(membership);
+    membership.markSaved();
+  }
+
+  private translate(error: unknown, membership: Membership): unknown {
+    if (error instanceof ConcurrencyConflictError) return error;
+    const rule = violatedUniqueRule(error, UNIQUE_RULES);
+    if (rule) return new ConflictError(rule, `user ${membership.userId} already has a live membership`);
+    if (isDuplicatePrimaryKey(error, 'memberships.id')) return new ConcurrencyConflictError('membership', membership.id);
+    return error;
+  }
+
+  private async load(query: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<Membership[]> {
+    const rows: MembershipRow[] = await query(currentDb(this.database, this.context)('memberships').select('*'));
+    return rows.map((row) => membershipMapper.toAggregate(row));
+  }
+}

@@ -1,0 +1,62 @@
+import type { Outbox } from '../../application/event-bus.port';
+import type { DomainEvent } from '../../domain/domain-event';
+import type { TransactionContext } from '../transaction-context';
+import { type KnexDatabase, readJson, readTime } from './knex-database';
+import { currentDb } from './knex-scope';
+
+interface DomainEventRow {
+  seq?: number;
+  id: string;
+  type: string;
+  aggregate_id: string;
+  occurred_at: unknown;
+  payload: string;
+  delivered_at: unknown;
+  claimed_until: unknown;
+}
+
+/** How long a relay owns the events it claimed before another may take them. */
+const CLAIM_MS = 30_000;
+
+/** The domain_events table: appended in the unit of work's transaction, delivered after commit. */
+export class KnexOutbox implements Outbox {
+  constructor(
+    private readonly database: KnexDatabase,
+    private readonly context: TransactionContext,
+  ) {}
+
+  async append(events: DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const rows: DomainEventRow[] = events.map((event) => ({
+      id: event.id, type: event.type, aggregate_id: event.aggregateId, occurred_at: event.occurredAt,
+      payload: JSON.stringify(event.payload), delivered_at: null, claimed_until: null,
+    }));
+    await currentDb(this.database, this.context)('domain_events').insert(rows);
+  }
+
+  async markDelivered(eventId: string): Promise<void> {
+    await currentDb(this.database, this.context)('domain_events').where({ id: eventId }).whereNull('delivered_at').update({ delivered_at: new Date() });
+  }
+
+  /** Claims in a transaction of its own; on MySQL/MariaDB rows another relay holds are skipped, not waited for. */
+  async claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]> {
+    const now = new Date();
+    return this.database.knex.transaction(async (trx) => {
+      let query = trx('domain_events').select('*')
+        .whereNull('delivered_at')
+        .andWhere((w) => w.whereNull('claimed_until').orWhere('claimed_until', '<=', now))
+        .andWhere('occurred_at', '<=', olderThan)
+        .orderBy('seq')
+        .limit(limit);
+      if (this.database.dialect === 'mysql') query = query.forUpdate().skipLocked();
+      const rows: DomainEventRow[] = await query;
+      if (rows.length === 0) return [];
+      await trx('domain_events').whereIn('seq', rows.map((r) => r.seq as number)).update({ claimed_until: new Date(now.getTime() + CLAIM_MS) });
+      return rows.map(toEvent);
+    });
+  }
+}
+
+function toEvent(row: DomainEventRow): DomainEvent {
+  return { id: row.id, type: row.type, aggregateId: row.aggregate_id, occurredAt: readTime(row.occurred_at), payload: readJson(row.payload) };
+}
