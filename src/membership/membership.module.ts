@@ -12,6 +12,13 @@ import type { TransactionContext } from '../shared/infrastructure/transaction-co
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
 import { FulfilPaidPayment } from './application/fulfil-paid-payment.handler';
+import { CancelMembership } from './application/cancel-membership.use-case';
+import { EndMembershipOnFullRefund } from './application/end-membership-on-full-refund.handler';
+import { GetRefundQuote } from './application/get-refund-quote.use-case';
+import { ReleaseBillingKey } from './application/release-billing-key.handler';
+import type { PaymentGateway } from '../payment/application/payment-gateway.port';
+import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
+import { MembershipEvents } from './domain/membership.events';
 import type { MembershipRepository } from './application/membership-repository.port';
 import type { PlanCatalog } from './application/plan-catalog.port';
 import { ConfigPlanCatalog } from './infrastructure/config-plan-catalog';
@@ -29,9 +36,31 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
         new FulfilPaidPayment(payments, memberships, catalog, uow, clock, ids, calendar),
       [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, MEMBERSHIP.PlanCatalog, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.BusinessCalendar],
     );
+    bind(MEMBERSHIP.EndMembershipOnFullRefund).toResolvedValue(
+      (memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new EndMembershipOnFullRefund(memberships, uow, clock),
+      [MEMBERSHIP.MembershipRepository, SHARED.UnitOfWork, SHARED.Clock],
+    );
+    bind(MEMBERSHIP.ReleaseBillingKey).toResolvedValue(
+      (gateway: PaymentGateway, memberships: MembershipRepository) => new ReleaseBillingKey(gateway, memberships),
+      [PAYMENT.PaymentGateway, MEMBERSHIP.MembershipRepository],
+    );
+    bind(MEMBERSHIP.GetRefundQuote).toResolvedValue(
+      (memberships: MembershipRepository, payments: PaymentRepository, calendar: BusinessCalendar, clock: Clock) =>
+        new GetRefundQuote(memberships, payments, config.refundRules, calendar, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, SHARED.BusinessCalendar, SHARED.Clock],
+    );
+    bind(MEMBERSHIP.CancelMembership).toResolvedValue(
+      (memberships: MembershipRepository, payments: PaymentRepository, settlement: PaymentSettlement, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
+        new CancelMembership(memberships, payments, settlement, uow, config.refundRules, calendar, clock, ids),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentSettlement, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
+    );
     // Handlers are resolved when an event arrives, so the bus and the use cases they need do not depend on each other at start-up.
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       bus.subscribe(PaymentEvents.Paid, 'FulfilPaidPayment', (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
+      bus.subscribe(PaymentEvents.Cancelled, 'EndMembershipOnFullRefund', (event) => context.get<EndMembershipOnFullRefund>(MEMBERSHIP.EndMembershipOnFullRefund).handle(event));
+      for (const ended of [MembershipEvents.Cancelled, MembershipEvents.Expired]) {
+        bus.subscribe(ended, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
+      }
       return bus;
     });
   });

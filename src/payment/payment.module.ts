@@ -22,6 +22,7 @@ import { MemoryPaymentRepository } from './infrastructure/memory/memory-payment.
 import { MemoryWebhookReceiptStore } from './infrastructure/memory/memory-webhook-receipt.store';
 import { HandleWebhookNotice } from './application/handle-webhook-notice.use-case';
 import { ReconcilePayments } from './application/reconcile-payments.use-case';
+import { RefundPayment } from './application/refund-payment.use-case';
 import type { WebhookReceiptStore } from './application/webhook-receipt-store.port';
 import { PAYMENT } from './payment.tokens';
 
@@ -61,6 +62,10 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
       (receipts: WebhookReceiptStore, payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock, ids: IdGenerator) =>
         new HandleWebhookNotice(receipts, payments, pg, settlement, clock, ids),
       [PAYMENT.WebhookReceiptStore, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement, SHARED.Clock, SHARED.IdGenerator],
+    );
+    bind(PAYMENT.RefundPayment).toResolvedValue(
+      (settlement: PaymentSettlement, clock: Clock, ids: IdGenerator) => new RefundPayment(settlement, clock, ids),
+      [PAYMENT.PaymentSettlement, SHARED.Clock, SHARED.IdGenerator],
     );
     bind(PAYMENT.ReconcilePayments).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock, logger: Logger) =>

@@ -9,4 +9,5 @@ export const PAYMENT = {
   WebhookReceiptStore: Symbol.for('memberpay.payment.WebhookReceiptStore'),
   HandleWebhookNotice: Symbol.for('memberpay.payment.HandleWebhookNotice'),
   ReconcilePayments: Symbol.for('memberpay.payment.ReconcilePayments'),
+  RefundPayment: Symbol.for('memberpay.payment.RefundPayment'),
 } as const;

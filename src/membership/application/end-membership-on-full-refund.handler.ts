@@ -1,0 +1,28 @@
+import type { PaymentCancelledPayload } from '../../payment/domain/payment.events';
+import type { Clock } from '../../shared/application/clock.port';
+import { retryOnConflict } from '../../shared/application/retry-on-conflict';
+import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
+import type { DomainEvent } from '../../shared/domain/domain-event';
+import type { MembershipRepository } from './membership-repository.port';
+
+/** A payment refunded in full (by an operator, or at the gateway's console) ends the membership it bought, as a cancel with refund does. */
+export class EndMembershipOnFullRefund {
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  readonly handle = async (event: DomainEvent): Promise<void> => {
+    const payload = event.payload as unknown as PaymentCancelledPayload;
+    if (!payload.fullyCancelled) return;
+    await retryOnConflict(() =>
+      this.uow.run(async () => {
+        const live = await this.memberships.findLiveByUserId(payload.userId);
+        if (!live) return;
+        live.cancel('now', 'payment refunded in full', this.clock.now());
+        await this.memberships.save(live);
+      }),
+    );
+  };
+}

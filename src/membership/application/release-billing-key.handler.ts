@@ -1,0 +1,28 @@
+import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
+import { GatewayRejectedError } from '../../payment/application/payment-gateway.port';
+import type { DomainEvent } from '../../shared/domain/domain-event';
+import type { MembershipEndedPayload } from '../domain/membership.events';
+import type { MembershipRepository } from './membership-repository.port';
+
+/**
+ * An ended membership, or auto-renew turned off, deletes the stored card at the gateway. A key the
+ * gateway no longer has is already released; an unknown outcome throws, so the outbox tries again.
+ */
+export class ReleaseBillingKey {
+  constructor(
+    private readonly gateway: PaymentGateway,
+    private readonly memberships: MembershipRepository,
+  ) {}
+
+  readonly handle = async (event: DomainEvent): Promise<void> => {
+    const { billingKey, userId } = event.payload as unknown as MembershipEndedPayload;
+    if (!billingKey) return;
+    // The customer_uid is stable per user: a membership bought since may hold the same key again.
+    if ((await this.memberships.findLiveByUserId(userId))?.billingKey === billingKey) return;
+    try {
+      await this.gateway.deleteBillingKey(billingKey);
+    } catch (error) {
+      if (!(error instanceof GatewayRejectedError)) throw error;
+    }
+  };
+}

@@ -1,0 +1,143 @@
+import { expect } from 'chai';
+import { memoryApp, type MemoryApp } from '../../support/memory-container';
+
+describe('payment reliability (in-memory adapters)', () => {
+  let app: MemoryApp;
+  let userId: string;
+
+  beforeEach(async () => {
+    app = memoryApp();
+    userId = (await app.newUser()).id;
+  });
+
+  async function paidAtGateway(amount = 9900) {
+    const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount });
+    return { merchantUid: payment.merchantUid, impUid };
+  }
+
+  const gatewayCalls = (operation: string) => app.gateway.calls.filter((c) => c.operation === operation);
+
+  it('50 concurrent validations of one payment: one PaymentPaid, one activation, one period', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    const results = await Promise.all(Array.from({ length: 50 }, () => app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid })));
+    expect(results.every((r) => r.verdict === 'paid')).to.equal(true);
+    expect(app.eventsOfType('PaymentPaid')).to.have.length(1);
+    expect(app.eventsOfType('MembershipActivated')).to.have.length(1);
+    expect((await app.memberships.findLiveByUserId(userId))?.periodNo).to.equal(1);
+  });
+
+  it('the same webhook five times: one effect; the duplicates are not even re-fetched', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', '127.0.0.1'));
+    expect(outcomes).to.deep.equal(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    expect(gatewayCalls('getPayment')).to.have.length(1);
+    expect(app.eventsOfType('PaymentPaid')).to.have.length(1);
+    expect(app.eventsOfType('MembershipActivated')).to.have.length(1);
+  });
+
+  it('client validation racing the webhook: one effect', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    await Promise.all([
+      app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid }),
+      app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null),
+      app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null),
+    ]);
+    expect(app.eventsOfType('PaymentPaid')).to.have.length(1);
+    expect(app.eventsOfType('MembershipActivated')).to.have.length(1);
+  });
+
+  it('reordered notices (paid, then an older ready) never move the payment back', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    await app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null);
+    await app.webhooks.receive({ impUid, merchantUid, status: 'ready' }, '{}', null);
+    expect((await app.payments.findByMerchantUid(merchantUid))?.status).to.equal('paid');
+  });
+
+  it('a forged notice (claims paid, the gateway says otherwise) changes nothing', async () => {
+    const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+    expect(await app.webhooks.receive({ impUid: 'imp_forged', merchantUid: payment.merchantUid, status: 'paid' }, '{}', null)).to.equal('ignored');
+    const declined = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900, action: 'declined' });
+    await app.webhooks.receive({ impUid: declined, merchantUid: payment.merchantUid, status: 'paid' }, '{}', null);
+    expect((await app.payments.findByMerchantUid(payment.merchantUid))?.status).to.equal('failed');
+    expect(await app.memberships.findLiveByUserId(userId)).to.equal(null);
+  });
+
+  it('a notice for an unknown payment is kept and ignored', async () => {
+    expect(await app.webhooks.receive({ impUid: 'imp_x', merchantUid: 'mp_unknown', status: 'paid' }, '{"x":1}', null)).to.equal('ignored');
+  });
+
+  it('a notice while the gateway is silent is pending; the reconciler settles the payment', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    app.gateway.scriptNext('getPayment', 'unknown');
+    expect(await app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null)).to.equal('pending');
+    app.clock.advance(31 * 60_000);
+    expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
+    expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
+  });
+
+  it('a gateway timeout during validation answers pending; the reconciler makes it paid and active', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    app.gateway.scriptNext('settle', 'unknown');
+    const result = await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    expect(result.verdict).to.equal('pending');
+    expect(result.payment.status).to.equal('await');
+    expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
+    expect((await app.payments.findByMerchantUid(merchantUid))?.status).to.equal('paid');
+    expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
+  });
+
+  it('an await payment the gateway never saw paid expires after the TTL', async () => {
+    const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+    expect(await app.reconcile.execute()).to.deep.equal({ checked: 0, settled: 0 });
+    app.clock.advance(31 * 60_000);
+    expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
+    const expired = await app.payments.findByMerchantUid(payment.merchantUid);
+    expect(expired?.failure?.code).to.equal('expired');
+  });
+
+  it('an amount mismatch fails the payment and returns the charge at the gateway', async () => {
+    const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+    const fraudUid = `mp_fraud`;
+    // The buyer tampered with the amount: the gateway took 100 KRW on our order's uid (no prepare on this path).
+    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
+    const tampered = { ...app.gateway.peek(impUid)!, amount: 100 };
+    const settled = await app.settlement.applyGatewayTruth(payment.merchantUid, tampered);
+    expect(settled.status).to.equal('failed');
+    expect(settled.failure?.code).to.equal('amount_mismatch');
+    expect(gatewayCalls('cancel').map((c) => c.args)).to.deep.equal([
+      { impUid, merchantUid: payment.merchantUid, amount: 100, checksum: 100, reason: 'amount_mismatch' },
+    ]);
+    expect(await app.memberships.findLiveByUserId(userId)).to.equal(null);
+    expect(fraudUid).to.be.a('string');
+  });
+
+  it('a refund whose answer was lost stays pending; the reconciler settles it from the gateway without refunding twice', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    app.gateway.scriptNext('cancel', 'lost');
+    const refund = app.container.get<any>(Symbol.for('memberpay.payment.RefundPayment'));
+    const result = await refund.execute({ merchantUid, amount: 3000, reason: 'goodwill' });
+    expect(result.payment.pendingCancellations).to.have.length(1);
+    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(3000);
+    await app.reconcile.execute();
+    const after = await app.payments.findByMerchantUid(merchantUid);
+    expect(after?.cancelledAmount).to.equal(3000);
+    expect(after?.pendingCancellations).to.deep.equal([]);
+    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(3000);
+  });
+
+  it('a refund that timed out before acting is sent again by the reconciler, once', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    app.gateway.scriptNext('cancel', 'unknown');
+    const refund = app.container.get<any>(Symbol.for('memberpay.payment.RefundPayment'));
+    await refund.execute({ merchantUid, amount: 2000, reason: 'goodwill' });
+    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(0);
+    await app.reconcile.execute();
+    await app.reconcile.execute();
+    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(2000);
+    expect((await app.payments.findByMerchantUid(merchantUid))?.cancelledAmount).to.equal(2000);
+  });
+});
