@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import type { Membership } from '../../src/membership/domain/membership.entity';
+import { ConflictError } from '../../src/shared/domain/conflict-error';
+import { ConcurrencyConflictError } from '../../src/shared/domain/domain-error';
+import { aMembership } from '../support/builders/membership.builder';
+import type { PersistenceKit } from '../support/persistence-adapters';
+
+const day = (d: number, ms = 0) => new Date(Date.UTC(2026, 11, d, 9, 0, 0, ms));
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The MembershipRepository port as the memory adapter defines it; every adapter must pass. */
+export function membershipRepositoryContract(open: () => Promise<PersistenceKit>): void {
+  describe('MembershipRepository', () => {
+    let kit: PersistenceKit;
+    beforeEach(async () => {
+      kit = await open();
+    });
+
+    it('round-trips a plain membership with its empty fields as nulls', async () => {
+      const membership = aMembership().build();
+      const expected = membership.toProps();
+      await kit.memberships.save(membership);
+      expect((await kit.memberships.findById(membership.id))?.toProps()).to.deep.equal({ ...expected, version: 1 });
+    });
+
+    it('round-trips every field, times to the millisecond and booleans', async () => {
+      const membership = aMembership().pastDue(day(28, 999), 2).with({
+        planId: 'annual', anchorAt: day(1, 1), monthsPaid: 13, periodNo: 4, periodStart: day(2, 2), periodEnd: day(3, 3),
+        cancelAtPeriodEnd: true, cancelledAt: day(4, 4), billingKey: 'cu_card', createdAt: day(5, 5), updatedAt: day(6, 6),
+      }).build();
+      const expected = membership.toProps();
+      await kit.memberships.save(membership);
+      expect((await kit.memberships.findById(membership.id))?.toProps()).to.deep.equal({ ...expected, version: 1 });
+    });
+
+    it('answers null for an unknown id and for a user without memberships', async () => {
+      expect(await kit.memberships.findById('nope')).to.equal(null);
+      expect(await kit.memberships.findLiveByUserId('nobody')).to.equal(null);
+      expect(await kit.memberships.findLatestByUserId('nobody')).to.equal(null);
+    });
+
+    it('finds the live membership (active or past due), not an ended one', async () => {
+      const ended = aMembership().forUser('u1').cancelled().createdAt(day(1)).build();
+      const live = aMembership().forUser('u1').pastDue(day(20)).createdAt(day(2)).build();
+      await kit.memberships.save(ended);
+      expect(await kit.memberships.findLiveByUserId('u1')).to.equal(null);
+      await kit.memberships.save(live);
+      expect((await kit.memberships.findLiveByUserId('u1'))?.id).to.equal(live.id);
+    });
+
+    it('finds the latest membership of a user, live or not', async () => {
+      const first = aMembership().forUser('u1').expired().createdAt(day(1)).build();
+      const second = aMembership().forUser('u1').cancelled().createdAt(day(2)).build();
+      const someoneElse = aMembership().forUser('u2').createdAt(day(3)).build();
+      for (const m of [first, second, someoneElse]) await kit.memberships.save(m);
+      expect((await kit.memberships.findLatestByUserId('u1'))?.id).to.equal(second.id);
+    });
+
+    it('refuses a second live membership per user, but keeps any number of ended ones', async () => {
+      await kit.memberships.save(aMembership().forUser('u1').expired().build());
+      await kit.memberships.save(aMembership().forUser('u1').cancelled().build());
+      const live = aMembership().forUser('u1').build();
+      await kit.memberships.save(live);
+      await kit.memberships.save(aMembership().forUser('u2').build());
+      const error = await rejection(kit.memberships.save(aMembership().forUser('u1').pastDue(day(9)).build()));
+      expect(error).to.be.instanceOf(ConflictError);
+      expect((error as ConflictError).rule).to.equal('memberships_one_live_per_user');
+    });
+
+    it('lets a new live membership in once the old one ended', async () => {
+      const old = aMembership().forUser('u1').build();
+      await kit.memberships.save(old);
+      await kit.uow.run(async () => {
+        const loaded = (await kit.memberships.findById(old.id)) as Membership;
+        loaded.cancel('now', 'refund', day(10));
+        await kit.memberships.save(loaded);
+      });
+      const next = aMembership().forUser('u1').build();
+      await kit.memberships.save(next);
+      expect((await kit.memberships.findLiveByUserId('u1'))?.id).to.equal(next.id);
+    });
+
+    it('refuses a save from a stale version', async () => {
+      const membership = aMembership().renewing().build();
+      await kit.memberships.save(membership);
+      const a = (await kit.memberships.findById(membership.id)) as Membership;
+      const b = (await kit.memberships.findById(membership.id)) as Membership;
+      await kit.uow.run(async () => {
+        a.setAutoRenew(false, day(2));
+        await kit.memberships.save(a);
+      });
+      const error = await rejection(kit.uow.run(async () => {
+        b.setAutoRenew(false, day(3));
+        await kit.memberships.save(b);
+      }));
+      expect(error).to.be.instanceOf(ConcurrencyConflictError);
+      expect((await kit.memberships.findById(membership.id))?.version).to.equal(2);
+    });
+
+    it('lists live memberships due for renewal, oldest due first, up to the limit', async () => {
+      const later = aMembership().forUser('u1').renewing().with({ nextChargeAt: day(10) }).build();
+      const sooner = aMembership().forUser('u2').pastDue(day(5)).build();
+      const notYet = aMembership().forUser('u3').renewing().with({ nextChargeAt: day(20) }).build();
+      const ended = aMembership().forUser('u4').expired().build();
+      const manual = aMembership().forUser('u5').build();
+      for (const m of [later, sooner, notYet, ended, manual]) await kit.memberships.save(m);
+      expect((await kit.memberships.listDueForRenewal(day(10), 10)).map((m) => m.id)).to.deep.equal([sooner.id, later.id]);
+      expect((await kit.memberships.listDueForRenewal(day(10), 1)).map((m) => m.id)).to.deep.equal([sooner.id]);
+    });
+
+    it('lists live memberships whose period is over with nothing to charge', async () => {
+      const over = aMembership().forUser('u1').with({ periodEnd: day(5) }).build();
+      const running = aMembership().forUser('u2').with({ periodEnd: day(15) }).build();
+      const renewing = aMembership().forUser('u3').renewing().with({ periodEnd: day(5), nextChargeAt: day(5) }).build();
+      const ended = aMembership().forUser('u4').with({ periodEnd: day(1) }).expired().build();
+      for (const m of [over, running, renewing, ended]) await kit.memberships.save(m);
+      expect((await kit.memberships.listOver(day(10), 10)).map((m) => m.id)).to.deep.equal([over.id]);
+    });
+  });
+}

@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import { Payment } from '../../src/payment/domain/payment.entity';
+import { ConflictError } from '../../src/shared/domain/conflict-error';
+import { ConcurrencyConflictError } from '../../src/shared/domain/domain-error';
+import { aPayment } from '../support/builders/payment.builder';
+import type { PersistenceKit } from '../support/persistence-adapters';
+
+const minutes = (n: number) => new Date(Date.UTC(2026, 10, 25, 9, n, 0, 7 * n));
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The PaymentRepository port as the memory adapter defines it; every adapter must pass. */
+export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): void {
+  describe('PaymentRepository', () => {
+    let kit: PersistenceKit;
+    beforeEach(async () => {
+      kit = await open();
+    });
+
+    it('round-trips a fresh payment with its empty fields as nulls', async () => {
+      const payment = aPayment().build();
+      const expected = payment.toProps();
+      await kit.payments.save(payment);
+      const loaded = await kit.payments.findById(payment.id);
+      expect(loaded?.toProps()).to.deep.equal({ ...expected, version: 1 });
+      expect(loaded?.toProps().purpose).to.deep.equal({ kind: 'purchase', planId: 'monthly' });
+    });
+
+    it('round-trips every field, times to the millisecond and cancellations in order', async () => {
+      const payment = aPayment().everyFieldSet().build();
+      const expected = payment.toProps();
+      await kit.payments.save(payment);
+      const loaded = await kit.payments.findByMerchantUid(payment.merchantUid);
+      expect(loaded?.toProps()).to.deep.equal({ ...expected, version: 1 });
+      expect(loaded?.toProps().cancellations.map((c) => c.status)).to.deep.equal(['done', 'rejected', 'pending']);
+    });
+
+    it('answers null for an unknown id or merchant_uid', async () => {
+      expect(await kit.payments.findById('nope')).to.equal(null);
+      expect(await kit.payments.findByMerchantUid('nope')).to.equal(null);
+    });
+
+    it('counts versions: each save stores the next, and the aggregate follows', async () => {
+      const payment = aPayment().build();
+      await kit.payments.save(payment);
+      expect(payment.version).to.equal(1);
+      payment.noteReportedImpUid('imp_reported', minutes(5));
+      await kit.payments.save(payment);
+      expect(payment.version).to.equal(2);
+      const loaded = await kit.payments.findById(payment.id);
+      expect(loaded?.version).to.equal(2);
+      expect(loaded?.reportedImpUid).to.equal('imp_reported');
+      expect(loaded?.toProps().updatedAt).to.deep.equal(minutes(5));
+    });
+
+    it('saves cancellations added and settled after the first save', async () => {
+      const payment = aPayment().paid().build();
+      await kit.payments.save(payment);
+      const first = payment.requestRefund({ id: 'cn_first', amount: 1000, reason: 'partial', requestedBy: 'user', now: minutes(10) });
+      await kit.payments.save(payment);
+      let loaded = (await kit.payments.findById(payment.id)) as Payment;
+      expect(loaded.pendingCancellations.map((c) => c.id)).to.deep.equal([first.id]);
+      loaded.rejectPendingRefunds('the gateway said no', minutes(11));
+      await kit.payments.save(loaded);
+      loaded = (await kit.payments.findById(payment.id)) as Payment;
+      expect(loaded.toProps().cancellations).to.deep.equal([{ ...first, status: 'rejected', settledAt: minutes(11), gatewayMessage: 'the gateway said no' }]);
+    });
+
+    it('refuses a save from a stale version', async () => {
+      const payment = aPayment().build();
+      await kit.payments.save(payment);
+      const a = (await kit.payments.findById(payment.id)) as Payment;
+      const b = (await kit.payments.findById(payment.id)) as Payment;
+      a.noteReportedImpUid('imp_a', minutes(1));
+      b.noteReportedImpUid('imp_b', minutes(2));
+      await kit.payments.save(a);
+      expect(await rejection(kit.payments.save(b))).to.be.instanceOf(ConcurrencyConflictError);
+      expect((await kit.payments.findById(payment.id))?.reportedImpUid).to.equal('imp_a');
+    });
+
+    it('lets exactly one of two concurrent saves from the same version win', async () => {
+      const payment = aPayment().build();
+      await kit.payments.save(payment);
+      const copies = await Promise.all([kit.payments.findById(payment.id), kit.payments.findById(payment.id)]);
+      const results = await Promise.allSettled(copies.map((copy, i) =>
+        kit.uow.run(async () => {
+          copy!.noteReportedImpUid(`imp_${i}`, minutes(i));
+          await kit.payments.save(copy!);
+        })));
+      expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(failures).to.have.length(1);
+      expect(failures[0].reason).to.be.instanceOf(ConcurrencyConflictError);
+      expect((await kit.payments.findById(payment.id))?.version).to.equal(2);
+    });
+
+    it('treats inserting an id that exists as a stale save', async () => {
+      const payment = aPayment().build();
+      await kit.payments.save(payment);
+      const again = aPayment().with({ id: payment.id }).build();
+      expect(await rejection(kit.payments.save(again))).to.be.instanceOf(ConcurrencyConflictError);
+    });
+
+    it('refuses a second payment with the same merchant_uid', async () => {
+      const first = aPayment().build();
+      await kit.payments.save(first);
+      const error = await rejection(kit.payments.save(aPayment().with({ merchantUid: first.merchantUid }).build()));
+      expect(error).to.be.instanceOf(ConflictError);
+      expect((error as ConflictError).rule).to.equal('payments_merchant_uid_unique');
+    });
+
+    it('refuses a second payment with the same imp_uid, but any number without one', async () => {
+      const first = aPayment().paid(undefined, 'imp_shared').build();
+      await kit.payments.save(first);
+      await kit.payments.save(aPayment().build());
+      await kit.payments.save(aPayment().build());
+      const error = await rejection(kit.payments.save(aPayment().paid(undefined, 'imp_shared').build()));
+      expect(error).to.be.instanceOf(ConflictError);
+      expect((error as ConflictError).rule).to.equal('payments_imp_uid_unique');
+    });
+
+    it('refuses to save a payment with events outside a unit of work, and writes nothing', async () => {
+      const payment = aPayment().build();
+      payment.markPrepared(minutes(1));
+      await rejection(kit.payments.save(payment));
+      expect(await kit.payments.findById(payment.id)).to.equal(null);
+    });
+
+    it('lists a user\'s payments newest first, and only theirs', async () => {
+      const old = aPayment().forUser('u1').createdAt(minutes(1)).build();
+      const recent = aPayment().forUser('u1').createdAt(minutes(3)).build();
+      const other = aPayment().forUser('u2').createdAt(minutes(2)).build();
+      for (const p of [old, recent, other]) await kit.payments.save(p);
+      expect((await kit.payments.listByUser('u1')).map((p) => p.id)).to.deep.equal([recent.id, old.id]);
+      expect(await kit.payments.listByUser('nobody')).to.deep.equal([]);
+    });
+
+    it('lists by status newest first, all statuses for null, up to the limit', async () => {
+      const a = aPayment().createdAt(minutes(1)).build();
+      const b = aPayment().paid().createdAt(minutes(2)).build();
+      const c = aPayment().createdAt(minutes(3)).build();
+      for (const p of [a, b, c]) await kit.payments.save(p);
+      expect((await kit.payments.listByStatus('await', 10)).map((p) => p.id)).to.deep.equal([c.id, a.id]);
+      expect((await kit.payments.listByStatus(null, 10)).map((p) => p.id)).to.deep.equal([c.id, b.id, a.id]);
+      expect((await kit.payments.listByStatus(null, 2)).map((p) => p.id)).to.deep.equal([c.id, b.id]);
+      expect(await kit.payments.listByStatus('cancelled', 10)).to.deep.equal([]);
+    });
+
+    it('lists as unsettled: await with a reported imp_uid or stale, and any with a pending refund', async () => {
+      const staleBefore = minutes(30);
+      const reported = aPayment().createdAt(minutes(40)).with({ reportedImpUid: 'imp_r' }).build();
+      const stale = aPayment().createdAt(minutes(10)).build();
+      const fresh = aPayment().createdAt(minutes(40)).build();
+      const refunding = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'pending' }).build();
+      const refunded = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'done' }).build();
+      const failed = aPayment().failed().createdAt(minutes(1)).build();
+      for (const p of [reported, stale, fresh, refunding, refunded, failed]) await kit.payments.save(p);
+      const ids = (await kit.payments.listUnsettled(staleBefore, 10)).map((p) => p.id);
+      expect(ids).to.have.members([reported.id, stale.id, refunding.id]);
+      expect(await kit.payments.listUnsettled(staleBefore, 2)).to.have.length(2);
+    });
+  });
+}

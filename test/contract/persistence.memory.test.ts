@@ -1,0 +1,4 @@
+import { memoryAdapter } from '../support/persistence-adapters';
+import { persistenceContracts } from './persistence.contracts';
+
+persistenceContracts(memoryAdapter());

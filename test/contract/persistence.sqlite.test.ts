@@ -1,0 +1,4 @@
+import { sqliteAdapter } from '../support/persistence-adapters';
+import { persistenceContracts } from './persistence.contracts';
+
+persistenceContracts(sqliteAdapter());

@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import type { Payment } from '../../src/payment/domain/payment.entity';
+import { PaymentEvents } from '../../src/payment/domain/payment.events';
+import type { DomainEvent } from '../../src/shared/domain/domain-event';
+import { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
+import { silentLogger } from '../../src/shared/infrastructure/logger';
+import { OutboxRelay } from '../../src/shared/infrastructure/outbox-relay';
+import { aPayment } from '../support/builders/payment.builder';
+import type { PersistenceKit } from '../support/persistence-adapters';
+
+const NOW = new Date('2026-11-25T09:00:00.000Z');
+
+/** UnitOfWork + Outbox + relay: the transactional outbox as every adapter must keep it. */
+export function unitOfWorkContract(open: () => Promise<PersistenceKit>): void {
+  describe('UnitOfWork and outbox', () => {
+    let kit: PersistenceKit;
+    beforeEach(async () => {
+      kit = await open();
+    });
+
+    /** A fresh payment that records PaymentPrepared when saved. */
+    const preparedPayment = (): Payment => {
+      const payment = aPayment().build();
+      payment.markPrepared(NOW);
+      return payment;
+    };
+
+    it('writes the recorded events to the outbox with the aggregate, then publishes them', async () => {
+      const published: DomainEvent[] = [];
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'test', async (event) => {
+        published.push(event);
+      });
+      const payment = preparedPayment();
+      await kit.uow.run(() => kit.payments.save(payment));
+      const stored = await kit.storedEvents();
+      expect(stored.map((e) => [e.type, e.aggregateId, e.delivered])).to.deep.equal([[PaymentEvents.Prepared, payment.id, true]]);
+      expect(published.map((e) => e.id)).to.deep.equal([stored[0].id]);
+      expect(published[0].payload).to.deep.include({ paymentId: payment.id, merchantUid: payment.merchantUid, amount: 9900 });
+      expect(published[0].occurredAt).to.deep.equal(NOW);
+    });
+
+    it('publishes only after the commit: a handler reads the committed aggregate', async () => {
+      let seenByHandler: Payment | null = null;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'test', async (event) => {
+        seenByHandler = await kit.payments.findById(event.aggregateId);
+      });
+      const payment = preparedPayment();
+      let publishedBeforeReturn = false;
+      await kit.uow.run(async () => {
+        await kit.payments.save(payment);
+        publishedBeforeReturn = seenByHandler !== null;
+      });
+      expect(publishedBeforeReturn).to.equal(false);
+      expect((seenByHandler as Payment | null)?.version).to.equal(1);
+    });
+
+    it('rolls back: a failed unit of work leaves neither the aggregate nor its events, and publishes nothing', async () => {
+      let published = 0;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'test', async () => {
+        published += 1;
+      });
+      const payment = preparedPayment();
+      const other = aPayment().build();
+      let error: unknown = null;
+      try {
+        await kit.uow.run(async () => {
+          await kit.payments.save(other);
+          await kit.payments.save(payment);
+          throw new Error('boom');
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as Error).message).to.equal('boom');
+      expect(await kit.payments.findById(payment.id)).to.equal(null);
+      expect(await kit.payments.findById(other.id)).to.equal(null);
+      expect(await kit.storedEvents()).to.deep.equal([]);
+      expect(published).to.equal(0);
+    });
+
+    it('joins a run inside a run: one transaction, events published once after the outer commit', async () => {
+      let published = 0;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'test', async () => {
+        published += 1;
+      });
+      const outer = preparedPayment();
+      const inner = preparedPayment();
+      await kit.uow.run(async () => {
+        await kit.payments.save(outer);
+        await kit.uow.run(() => kit.payments.save(inner));
+        expect(published).to.equal(0);
+      });
+      expect(published).to.equal(2);
+      expect((await kit.storedEvents()).map((e) => e.aggregateId)).to.deep.equal([outer.id, inner.id]);
+
+      const failingOuter = preparedPayment();
+      const failingInner = preparedPayment();
+      try {
+        await kit.uow.run(async () => {
+          await kit.uow.run(() => kit.payments.save(failingInner));
+          await kit.payments.save(failingOuter);
+          throw new Error('after the inner run');
+        });
+      } catch {
+        // expected
+      }
+      expect(await kit.payments.findById(failingInner.id)).to.equal(null);
+      expect(await kit.storedEvents()).to.have.length(2);
+    });
+
+    it('keeps a failed delivery for the relay, which delivers it again', async () => {
+      let attempts = 0;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'flaky', async () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('handler down');
+      });
+      const payment = preparedPayment();
+      await kit.uow.run(() => kit.payments.save(payment));
+      expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([false]);
+
+      const clock = new ControllableClock();
+      clock.freezeAt(NOW);
+      const relay = new OutboxRelay(kit.outbox, kit.eventBus, clock, silentLogger(), { minAgeMs: 5000 });
+      expect(await relay.runOnce()).to.equal(0); // too young: the in-process publish may still be running
+      clock.advance(5000);
+      expect(await relay.runOnce()).to.equal(1);
+      expect(attempts).to.equal(2);
+      expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([true]);
+      expect(await relay.runOnce()).to.equal(0);
+    });
+
+    it('claims undelivered events once, oldest first: a second claim does not get them again', async () => {
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'down', async () => {
+        throw new Error('handler down');
+      });
+      const first = preparedPayment();
+      const second = preparedPayment();
+      await kit.uow.run(() => kit.payments.save(first));
+      await kit.uow.run(() => kit.payments.save(second));
+      const claims = await Promise.all([kit.outbox.claimUndelivered(NOW, 1), kit.outbox.claimUndelivered(NOW, 1)]);
+      const third = await kit.outbox.claimUndelivered(NOW, 10);
+      const claimed = [...claims.flat(), ...third].map((e) => e.aggregateId);
+      expect(claimed).to.have.members([first.id, second.id]);
+      expect(claimed).to.have.length(2);
+      expect(claims.flat().map((e) => e.aggregateId)).to.have.members([first.id, second.id]);
+      expect(await kit.outbox.claimUndelivered(new Date(NOW.getTime() - 1), 10)).to.deep.equal([]);
+    });
+
+    it('runs the relay on a timer until stopped', async () => {
+      let attempts = 0;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'flaky', async () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('handler down');
+      });
+      await kit.uow.run(() => kit.payments.save(preparedPayment()));
+      const clock = new ControllableClock();
+      clock.freezeAt(new Date(NOW.getTime() + 60_000));
+      const relay = new OutboxRelay(kit.outbox, kit.eventBus, clock, silentLogger());
+      relay.start(10);
+      const deadline = Date.now() + 3000;
+      while (attempts < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await relay.stop();
+      expect(attempts).to.equal(2);
+    });
+  });
+}

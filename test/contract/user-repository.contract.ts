@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { EmailTakenError } from '../../src/identity/domain/identity.errors';
+import type { User } from '../../src/identity/domain/user.entity';
+import type { PersistenceKit } from '../support/persistence-adapters';
+
+const aUser = (overrides: Partial<User> = {}): User => ({
+  id: `user_${Math.random().toString(36).slice(2, 10)}`, email: 'kim@example.com', name: '김구매',
+  passwordHash: 'scrypt$16384$8$1$salt$hash', createdAt: new Date('2026-11-25T09:00:00.321Z'), ...overrides,
+});
+
+/** The UserRepository port as the memory adapter defines it; every adapter must pass. */
+export function userRepositoryContract(open: () => Promise<PersistenceKit>): void {
+  describe('UserRepository', () => {
+    let kit: PersistenceKit;
+    beforeEach(async () => {
+      kit = await open();
+    });
+
+    it('round-trips a user by id, to the millisecond', async () => {
+      const user = aUser();
+      await kit.users.add(user);
+      expect(await kit.users.findById(user.id)).to.deep.equal(user);
+    });
+
+    it('finds a user by email whatever its case, and stores it lower-cased', async () => {
+      const user = aUser({ email: 'Kim.Buyer@Example.COM' });
+      await kit.users.add(user);
+      expect((await kit.users.findByEmail('kim.buyer@example.com'))?.id).to.equal(user.id);
+      expect((await kit.users.findByEmail('KIM.BUYER@EXAMPLE.COM'))?.email).to.equal('kim.buyer@example.com');
+    });
+
+    it('answers null for an unknown id or email', async () => {
+      expect(await kit.users.findById('nope')).to.equal(null);
+      expect(await kit.users.findByEmail('nobody@example.com')).to.equal(null);
+    });
+
+    it('refuses a second user with the same email, in any case', async () => {
+      await kit.users.add(aUser({ email: 'kim@example.com' }));
+      let error: unknown = null;
+      try {
+        await kit.users.add(aUser({ email: 'KIM@example.com' }));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(EmailTakenError);
+    });
+  });
+}
