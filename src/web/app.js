@@ -1,0 +1,519 @@
+// memberpay web page: plans, sign-up / log-in, checkout through IMP.request_pay, account.
+// Talks only to the JSON API (DESIGN §6). The server decides every payment outcome;
+// the page reports what the PG window said and shows what the server answered.
+
+const SANDBOX_SDK = '/sandbox/iamport/sdk.js';
+const IAMPORT_SDK = 'https://cdn.iamport.kr/v1/iamport.js';
+const PENDING_POLLS = 5;
+const PENDING_POLL_MS = 2000;
+
+const state = { me: null, plans: [], busy: false };
+const $ = (id) => document.getElementById(id);
+
+// ---------- HTTP ----------
+
+async function api(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (error) {
+    return { status: 0, ok: false, data: null, networkError: error };
+  }
+  let data = null;
+  if (res.status !== 204) {
+    try { data = await res.json(); } catch { data = null; }
+  }
+  return { status: res.status, ok: res.ok, data };
+}
+
+function errorText(r, fallback) {
+  if (r.status === 0) return '서버에 연결하지 못했습니다. 네트워크를 확인하고 다시 시도해 주세요.';
+  const error = r.data && r.data.error;
+  if (error && error.details && error.details.length) {
+    return `${error.message || fallback} (${error.details.map((d) => d.message || d).join(', ')})`;
+  }
+  return (error && error.message) || fallback || `요청에 실패했습니다 (HTTP ${r.status}).`;
+}
+
+// ---------- formatting ----------
+
+const kstParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit',
+  hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+
+/** `2026-11-25T09:00:00.000Z` -> `2026-11-25 18:00 KST` */
+export function formatKst(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  const p = Object.fromEntries(kstParts.formatToParts(date).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} KST`;
+}
+
+/** 9900 -> `₩9,900` */
+export function formatWon(amount) {
+  return `₩${Number(amount || 0).toLocaleString('ko-KR')}`;
+}
+
+const PLAN_LABELS = { monthly: '월간 멤버십', annual: '연간 멤버십' };
+const INTERVAL_LABELS = { month: '월', year: '년' };
+const MEMBERSHIP_STATUS = { active: '이용 중', past_due: '결제 지연', cancelled: '해지됨', expired: '만료됨' };
+const PAYMENT_STATUS = { await: '확인 중', paid: '결제 완료', failed: '실패', cancelled: '환불됨' };
+const FAILURE_TEXT = {
+  window_closed: '결제창을 닫음',
+  user_cancelled: '구매자 취소',
+  card_declined: '카드 승인 거절',
+  amount_mismatch: '금액 불일치',
+  prepare_rejected: '결제 준비 거절',
+  expired: '시간 초과',
+  gateway_failed: '결제사 오류',
+};
+
+function planLabel(planId) {
+  const plan = state.plans.find((p) => p.id === planId);
+  return PLAN_LABELS[planId] || (plan && plan.name) || planId || '';
+}
+
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k === 'className') node.className = v;
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+// ---------- message ----------
+
+/** kind: info | success | error | pending; outcome: a stable word for tests (data-outcome). */
+function showMessage(kind, text, outcome, detail) {
+  const box = $('message');
+  box.replaceChildren(el('strong', { text }));
+  if (detail) box.append(el('span', { className: 'detail', 'data-test': 'message-detail', text: detail }));
+  box.dataset.kind = kind;
+  box.dataset.outcome = outcome || kind;
+  box.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  box.hidden = false;
+  box.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+}
+
+function clearMessage() {
+  const box = $('message');
+  box.hidden = true;
+  box.replaceChildren();
+  delete box.dataset.kind;
+  delete box.dataset.outcome;
+}
+
+// ---------- rendering ----------
+
+function renderPlans() {
+  const list = $('plans');
+  if (!state.plans.length) {
+    list.replaceChildren(el('li', { className: 'muted', text: '판매 중인 플랜이 없습니다.' }));
+    return;
+  }
+  list.replaceChildren(...state.plans.map((plan) => {
+    const per = plan.interval_count > 1
+      ? `${plan.interval_count}${plan.interval === 'year' ? '년' : '개월'}`
+      : INTERVAL_LABELS[plan.interval] || plan.interval;
+    return el('li', { className: 'plan', 'data-test': 'plan', 'data-plan': plan.id }, [
+      el('h3', { text: planLabel(plan.id) }),
+      el('p', { className: 'plan-name muted small', text: plan.name }),
+      el('p', { className: 'price' }, [
+        el('span', { className: 'amount', 'data-test': 'plan-amount', text: formatWon(plan.amount) }),
+        el('span', { className: 'per', text: ` / ${per}` }),
+      ]),
+      el('button', { type: 'button', className: 'order btn btn-primary', 'data-plan': plan.id, 'data-test': 'order', text: '구매하기' }),
+    ]);
+  }));
+}
+
+function renderSession() {
+  const me = state.me;
+  $('session').hidden = !me;
+  $('auth-section').hidden = Boolean(me);
+  $('account-section').hidden = !me;
+  $('app').dataset.state = me ? 'logged-in' : 'logged-out';
+  if (me) $('session-user').textContent = `${me.user.name || me.user.email} 님`;
+}
+
+function renderMembership() {
+  const m = state.me && state.me.membership;
+  $('no-membership').hidden = Boolean(m);
+  $('membership').hidden = !m;
+  $('auto-renew-panel').hidden = !m || !['active', 'past_due'].includes(m.status);
+  $('refund-panel').hidden = !m || !['active', 'past_due'].includes(m.status) || m.cancel_at_period_end;
+  if (!m) return;
+  $('membership-plan').textContent = planLabel(m.plan);
+  const status = $('membership-status');
+  status.textContent = MEMBERSHIP_STATUS[m.status] || m.status;
+  status.dataset.status = m.status;
+  $('membership-period').textContent = m.current_period_start
+    ? `${formatKst(m.current_period_start)} ~ ${formatKst(m.current_period_end)}`
+    : '-';
+  let next = m.next_charge_at ? `${formatKst(m.next_charge_at)} 자동 결제` : '자동 갱신 안 함';
+  if (m.cancel_at_period_end) next = `${formatKst(m.current_period_end)}에 해지 예정`;
+  $('membership-next-charge').textContent = next;
+  $('membership-auto-renew').checked = Boolean(m.auto_renew);
+}
+
+function renderPayments(payments) {
+  const body = $('payments-body');
+  $('payments').hidden = payments.length === 0;
+  $('payments-empty').hidden = payments.length > 0;
+  body.replaceChildren(...payments.map((p) => {
+    let note = p.failure_code ? FAILURE_TEXT[p.failure_code] || p.failure_code : '';
+    if (p.failure_message) note = note ? `${note}: ${p.failure_message}` : p.failure_message;
+    if (p.cancelled_amount > 0) note = `${note ? `${note} · ` : ''}환불 ${formatWon(p.cancelled_amount)}`;
+    return el('tr', { 'data-test': 'payment-row', 'data-merchant-uid': p.merchant_uid, 'data-status': p.status }, [
+      el('td', { 'data-label': '주문번호', className: 'uid', text: p.merchant_uid }),
+      el('td', { 'data-label': '금액', 'data-test': 'payment-amount', text: formatWon(p.amount) }),
+      el('td', { 'data-label': '상태' }, [
+        el('span', { className: 'badge', 'data-status': p.status, 'data-test': 'payment-status', text: PAYMENT_STATUS[p.status] || p.status }),
+      ]),
+      el('td', { 'data-label': '일시', text: formatKst(p.paid_at || p.created_at) }),
+      el('td', { 'data-label': '비고', 'data-test': 'payment-note', text: note || '-' }),
+    ]);
+  }));
+}
+
+// ---------- loading state ----------
+
+async function loadPlans() {
+  const r = await api('GET', '/api/plans');
+  if (!r.ok) {
+    $('plans').replaceChildren(el('li', { className: 'muted', text: errorText(r, '플랜을 불러오지 못했습니다.') }));
+    return;
+  }
+  state.plans = r.data.plans || [];
+  renderPlans();
+}
+
+/** Reloads /api/me and the payment list; returns the payments (empty when logged out). */
+async function refreshAccount() {
+  const me = await api('GET', '/api/me');
+  state.me = me.ok ? me.data : null;
+  renderSession();
+  renderMembership();
+  if (!state.me) {
+    if (me.status !== 401) showMessage('error', errorText(me, '계정 정보를 불러오지 못했습니다.'), 'me_failed');
+    return [];
+  }
+  const list = await api('GET', '/api/payments');
+  const payments = list.ok ? list.data.payments || [] : [];
+  renderPayments(payments);
+  return payments;
+}
+
+// ---------- auth ----------
+
+function formValues(form) {
+  return Object.fromEntries(new FormData(form).entries());
+}
+
+async function withBusyForm(form, work) {
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  try { await work(); } finally { button.disabled = false; }
+}
+
+async function onSignup(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const { name, email, password } = formValues(form);
+  if (!name || !email || !password) return showMessage('error', '이름, 이메일, 비밀번호를 모두 입력해 주세요.', 'invalid_form');
+  if (String(password).length < 8) return showMessage('error', '비밀번호는 8자 이상이어야 합니다.', 'invalid_form');
+  await withBusyForm(form, async () => {
+    const r = await api('POST', '/api/auth/signup', { name, email, password });
+    if (r.status === 201 || r.ok) {
+      form.reset();
+      showMessage('success', '가입되었습니다. 이제 플랜을 구매할 수 있습니다.', 'signed_up');
+      await refreshAccount();
+    } else if (r.status === 409) {
+      showMessage('error', '이미 가입된 이메일입니다. 로그인해 주세요.', 'email_taken');
+    } else {
+      showMessage('error', errorText(r, '가입하지 못했습니다.'), 'signup_failed');
+    }
+  });
+}
+
+async function onLogin(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const { email, password } = formValues(form);
+  if (!email || !password) return showMessage('error', '이메일과 비밀번호를 입력해 주세요.', 'invalid_form');
+  await withBusyForm(form, async () => {
+    const r = await api('POST', '/api/auth/login', { email, password });
+    if (r.ok) {
+      form.reset();
+      showMessage('success', '로그인되었습니다.', 'logged_in');
+      await refreshAccount();
+    } else if (r.status === 401) {
+      showMessage('error', '이메일 또는 비밀번호가 올바르지 않습니다.', 'invalid_credentials');
+    } else if (r.status === 429) {
+      showMessage('error', '로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.', 'too_many_attempts');
+    } else {
+      showMessage('error', errorText(r, '로그인하지 못했습니다.'), 'login_failed');
+    }
+  });
+}
+
+async function onLogout() {
+  const r = await api('POST', '/api/auth/logout');
+  if (!r.ok && r.status !== 401) return showMessage('error', errorText(r, '로그아웃하지 못했습니다.'), 'logout_failed');
+  state.me = null;
+  renderSession();
+  renderMembership();
+  showMessage('info', '로그아웃되었습니다.', 'logged_out');
+}
+
+// ---------- checkout ----------
+
+const sdkLoads = new Map();
+
+/** The sandbox SDK for sandbox merchant codes (same origin), Iamport's CDN script otherwise; loaded once, lazily. */
+function loadIamportSdk(impCode) {
+  const src = String(impCode).startsWith('imp_sandbox') ? SANDBOX_SDK : IAMPORT_SDK;
+  if (!sdkLoads.has(src)) {
+    sdkLoads.set(src, new Promise((resolve, reject) => {
+      const script = el('script', { src, 'data-test': 'iamport-sdk' });
+      script.addEventListener('load', () => (window.IMP ? resolve(window.IMP) : reject(new Error('IMP missing'))));
+      script.addEventListener('error', () => {
+        sdkLoads.delete(src);
+        script.remove();
+        reject(new Error(`cannot load ${src}`));
+      });
+      document.head.append(script);
+    }));
+  }
+  return sdkLoads.get(src);
+}
+
+function setOrdering(busy) {
+  state.busy = busy;
+  for (const b of document.querySelectorAll('.order')) b.disabled = busy;
+  $('app').dataset.busy = busy ? 'true' : 'false';
+}
+
+async function onOrder(button) {
+  const plan = button.dataset.plan;
+  if (!state.me) {
+    showMessage('error', '로그인이 필요합니다. 먼저 로그인하거나 회원가입해 주세요.', 'login_required');
+    $('login-email').focus({ preventScroll: true });
+    return;
+  }
+  if (state.busy) return;
+  setOrdering(true);
+  try {
+    await checkout(plan, $('auto-renew').checked);
+  } finally {
+    setOrdering(false);
+  }
+}
+
+async function checkout(plan, autoRenew) {
+  showMessage('pending', '결제를 준비하고 있습니다…', 'preparing');
+  const co = await api('POST', '/api/payment/checkout', { plan, auto_renew: autoRenew });
+  if (co.status === 401) {
+    await refreshAccount();
+    return showMessage('error', '로그인이 필요합니다. 다시 로그인해 주세요.', 'login_required');
+  }
+  if (!co.ok) {
+    const text = co.status === 503 || co.status === 502
+      ? '결제사에 연결하지 못해 결제를 시작할 수 없습니다. 잠시 후 다시 시도해 주세요.'
+      : errorText(co, '결제를 시작하지 못했습니다.');
+    return showMessage('error', text, 'checkout_failed');
+  }
+  const order = co.data;
+
+  let IMP;
+  try {
+    IMP = await loadIamportSdk(order.imp_code);
+  } catch {
+    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: '결제 모듈을 불러오지 못했습니다.' });
+    return showMessage('error', '결제 모듈을 불러오지 못했습니다. 새로고침 후 다시 시도해 주세요.', 'sdk_unavailable');
+  }
+  IMP.init(order.imp_code);
+  const params = {
+    pg: order.pg,
+    pay_method: order.pay_method,
+    merchant_uid: order.merchant_uid,
+    name: order.name,
+    amount: order.amount,
+    buyer_email: order.buyer_email,
+    buyer_name: order.buyer_name,
+  };
+  if (order.customer_uid) params.customer_uid = order.customer_uid;
+  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying');
+  const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
+
+  // The current SDK may omit `success`: judge by error_code / imp_uid; the server decides anyway.
+  const failed = Boolean(rsp.error_code) || !rsp.imp_uid || rsp.success === false || rsp.imp_success === false;
+  if (failed) return handleFailure(order, rsp);
+  return handleSuccess(order, rsp);
+}
+
+async function handleSuccess(order, rsp) {
+  showMessage('pending', '결제를 확인하고 있습니다…', 'validating');
+  const r = await api('POST', '/api/payment/validation', { imp_uid: rsp.imp_uid, merchant_uid: order.merchant_uid });
+  if (r.status === 200) return paid();
+  if (r.status === 202 || r.status === 0 || r.status >= 500) return awaitConfirmation(order.merchant_uid);
+  await refreshAccount();
+  if (r.status === 422) {
+    const reason = r.data && r.data.error && r.data.error.code === 'amount_mismatch'
+      ? '결제 금액이 주문 금액과 달라 결제가 취소되었습니다.'
+      : '결제가 완료되지 않았습니다.';
+    return showMessage('error', `결제에 실패했습니다. ${reason}`, 'failed', errorText(r, ''));
+  }
+  return showMessage('error', errorText(r, '결제를 확인하지 못했습니다.'), 'failed');
+}
+
+async function paid() {
+  await refreshAccount();
+  showMessage('success', '결제가 완료되었습니다. 멤버십이 활성화되었습니다.', 'paid');
+}
+
+/** The gateway could not answer yet: poll the account a few times before giving up politely. */
+async function awaitConfirmation(merchantUid) {
+  showMessage('pending', '결제를 확인하고 있습니다. 잠시만 기다려 주세요.', 'pending');
+  for (let i = 0; i < PENDING_POLLS; i += 1) {
+    await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
+    const payments = await refreshAccount();
+    const payment = payments.find((p) => p.merchant_uid === merchantUid);
+    if (payment && payment.status === 'paid') return showMessage('success', '결제가 완료되었습니다. 멤버십이 활성화되었습니다.', 'paid');
+    if (payment && payment.status === 'failed') return showFailure(payment.failure_code, payment.failure_message);
+  }
+  showMessage('pending', '결제 확인이 늦어지고 있습니다. 확인되면 결제 내역에 표시됩니다. 잠시 후 새로고침해 주세요.', 'pending');
+}
+
+function reportFailure(order, rsp) {
+  const body = { merchant_uid: order.merchant_uid, error_code: rsp.error_code || 'unknown', error_msg: rsp.error_msg || '' };
+  if (rsp.imp_uid) body.imp_uid = rsp.imp_uid;
+  return api('POST', '/api/payment/failure', body);
+}
+
+/** What the client saw, for when the server could not classify (or could not be reached). */
+function classifyLocally(rsp) {
+  if (!rsp.imp_uid) return 'window_closed';
+  if (/취소|cancel/i.test(rsp.error_msg || '')) return 'user_cancelled';
+  return 'card_declined';
+}
+
+async function handleFailure(order, rsp) {
+  const r = await reportFailure(order, rsp);
+  await refreshAccount();
+  if (r.ok && r.data && r.data.status === 'paid') {
+    return showMessage('success', '결제가 완료되었습니다. 멤버십이 활성화되었습니다.', 'paid');
+  }
+  const payment = r.ok && r.data ? r.data.payment : null;
+  showFailure((payment && payment.failure_code) || classifyLocally(rsp), rsp.error_msg || (payment && payment.failure_message));
+}
+
+function showFailure(code, pgMessage) {
+  const detail = pgMessage ? `결제사 메시지: ${pgMessage}` : undefined;
+  switch (code) {
+    case 'window_closed':
+      return showMessage('error', '결제창이 닫혀 결제가 진행되지 않았습니다. 요금은 청구되지 않았습니다.', 'window_closed');
+    case 'user_cancelled':
+      return showMessage('error', '결제를 취소하셨습니다. 요금은 청구되지 않았습니다.', 'user_cancelled', detail);
+    case 'card_declined':
+      return showMessage('error', '카드 승인이 거절되었습니다(거절·한도 초과·잔액 부족). 다른 카드로 다시 시도해 주세요.', 'card_declined', detail);
+    default:
+      return showMessage('error', '결제에 실패했습니다. 잠시 후 다시 시도해 주세요.', 'failed', detail);
+  }
+}
+
+// ---------- membership: refund quote, cancel, auto-renew ----------
+
+function notAvailable(r) {
+  return r.status === 404 || r.status === 405 || r.status === 501;
+}
+
+async function onRefundQuote() {
+  const out = $('refund-quote');
+  out.hidden = false;
+  out.textContent = '계산 중…';
+  const r = await api('GET', '/api/membership/refund-quote');
+  delete out.dataset.refundable;
+  if (r.ok) {
+    out.dataset.refundable = String(r.data.refundable);
+    out.textContent = `지금 해지하면 ${formatWon(r.data.refundable)} 환불됩니다 (이용 ${r.data.used_days}일 / ${r.data.total_days}일).`;
+  } else if (notAvailable(r)) {
+    out.textContent = '환불 예상 금액 조회는 아직 준비 중입니다.';
+  } else if (r.status === 409) {
+    out.textContent = '해지할 수 있는 멤버십이 없습니다.';
+  } else {
+    out.textContent = errorText(r, '환불 예상 금액을 불러오지 못했습니다.');
+  }
+}
+
+async function cancelMembership(refund) {
+  $('cancel-confirm').hidden = true;
+  const r = await api('POST', '/api/membership/cancel', { refund });
+  if (r.ok) {
+    await refreshAccount();
+    const refunded = r.data.refund && r.data.refund.amount;
+    return showMessage('success', refund
+      ? `멤버십이 해지되었습니다.${refunded ? ` ${formatWon(refunded)} 환불이 요청되었습니다.` : ''}`
+      : '현재 기간이 끝나면 멤버십이 해지됩니다.', 'cancelled');
+  }
+  if (notAvailable(r)) return showMessage('error', '멤버십 해지는 아직 준비 중입니다. 고객센터로 문의해 주세요.', 'unavailable');
+  if (r.status === 409) return showMessage('error', '해지할 수 있는 멤버십이 없습니다.', 'no_active_membership');
+  showMessage('error', errorText(r, '멤버십을 해지하지 못했습니다.'), 'cancel_failed');
+}
+
+async function onAutoRenewToggle(event) {
+  const box = event.currentTarget;
+  const enabled = box.checked;
+  const out = $('auto-renew-result');
+  box.disabled = true;
+  const r = await api('POST', '/api/membership/auto-renew', { enabled });
+  box.disabled = false;
+  if (r.ok) {
+    out.textContent = enabled ? '자동 갱신을 켰습니다.' : '자동 갱신을 껐습니다.';
+    await refreshAccount();
+    return;
+  }
+  box.checked = !enabled;
+  if (notAvailable(r)) out.textContent = '자동 갱신 설정은 아직 준비 중입니다.';
+  else if (r.status === 409) out.textContent = '등록된 카드가 없습니다. "자동 갱신"을 선택하고 결제하면 카드가 등록됩니다.';
+  else out.textContent = errorText(r, '자동 갱신 설정을 바꾸지 못했습니다.');
+}
+
+// ---------- start ----------
+
+function bind() {
+  $('signup-form').addEventListener('submit', onSignup);
+  $('login-form').addEventListener('submit', onLogin);
+  $('logout').addEventListener('click', onLogout);
+  $('plans').addEventListener('click', (event) => {
+    const button = event.target.closest('.order');
+    if (button) onOrder(button);
+  });
+  $('refund-quote-button').addEventListener('click', onRefundQuote);
+  $('cancel-button').addEventListener('click', () => { $('cancel-confirm').hidden = false; });
+  $('cancel-abort').addEventListener('click', () => { $('cancel-confirm').hidden = true; });
+  $('cancel-with-refund').addEventListener('click', () => cancelMembership(true));
+  $('cancel-at-period-end').addEventListener('click', () => cancelMembership(false));
+  $('membership-auto-renew').addEventListener('change', onAutoRenewToggle);
+  $('message').addEventListener('dblclick', clearMessage);
+}
+
+async function start() {
+  bind();
+  await Promise.all([loadPlans(), refreshAccount()]);
+  renderMembership();
+  document.body.dataset.ready = 'true';
+}
+
+start();

@@ -1,0 +1,60 @@
+// Debian's Chromium driven by playwright-core (no browser download), with bounded
+// timeouts and a screenshot of the page when a test fails.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', '..', 'test-results');
+
+export const PHONE = { width: 375, height: 812 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+const ACTION_TIMEOUT_MS = 5_000;
+const NAVIGATION_TIMEOUT_MS = 10_000;
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+    timeout: 20_000,
+  });
+}
+
+/** A fresh context (own cookies) and page, with bounded timeouts and page errors collected. */
+export async function newPage(browser: Browser, viewport = PHONE): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('dialog', (dialog) => {
+    errors.push(`unexpected dialog: ${dialog.type()} ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { context, page, errors };
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  return path.join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120)}.png`);
+}
+
+/**
+ * Registers an afterEach hook in the calling suite: when a test failed, the current
+ * page is saved to test-results/<test title>.png.
+ */
+export function screenshotOnFailure(currentPage: () => Page | undefined): void {
+  afterEach(async function () {
+    const test = this.currentTest;
+    const page = currentPage();
+    if (!test || test.state !== 'failed' || !page || page.isClosed()) return;
+    try {
+      await page.screenshot({ path: screenshotPath(`failed-${test.fullTitle()}`), fullPage: true, timeout: 5_000 });
+    } catch {
+      // A crashed page cannot be photographed; the test's own error says what went wrong.
+    }
+  });
+}
