@@ -126,6 +126,18 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       expect((error as ConflictError).rule).to.equal('payments_imp_uid_unique');
     });
 
+    it('refuses an update that would give a payment another payment\'s imp_uid', async () => {
+      await kit.payments.save(aPayment().paid(undefined, 'imp_taken').build());
+      const payment = aPayment().build();
+      await kit.payments.save(payment);
+      const loaded = (await kit.payments.findById(payment.id)) as Payment;
+      const taking = Payment.restore({ ...loaded.toProps(), status: 'paid', impUid: 'imp_taken', paidAt: minutes(3) });
+      const error = await rejection(kit.payments.save(taking));
+      expect(error).to.be.instanceOf(ConflictError);
+      expect((error as ConflictError).rule).to.equal('payments_imp_uid_unique');
+      expect((await kit.payments.findById(payment.id))?.impUid).to.equal(null);
+    });
+
     it('refuses to save a payment with events outside a unit of work, and writes nothing', async () => {
       const payment = aPayment().build();
       payment.markPrepared(minutes(1));
