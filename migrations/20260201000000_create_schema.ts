@@ -105,6 +105,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('renewal_attempts').notNullable().defaultTo(0);
     t.boolean('cancel_at_period_end').notNullable().defaultTo(false);
     time(t, 'cancelled_at').nullable();
+    time(t, 'renewal_lease_until').nullable();
     t.integer('version').notNullable();
     time(t, 'created_at').notNullable();
     time(t, 'updated_at').notNullable();

@@ -30,6 +30,7 @@ export interface AppConfig {
   plans: Plan[];
   refundRules: RefundRule[];
   dunningRetryAfterDays: number[];
+  renewalBatchSize: number;
 }
 
 /** Start-up refuses bad configuration with one line that names the variable. */
@@ -160,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     plans,
     refundRules,
     dunningRetryAfterDays: billing.dunning.retry_after_days,
+    renewalBatchSize: billing.renewal?.batch_size ?? 100,
   };
 }
 

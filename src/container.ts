@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
+import { billingModule } from './billing/billing.module';
 import type { AppConfig } from './config';
 import { identityModule } from './identity/identity.module';
 import { membershipModule } from './membership/membership.module';
@@ -23,6 +24,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions): Co
     identityModule(options.persistence),
     membershipModule(config, options.persistence),
     paymentModule(config, options.persistence, options.gateway),
+    billingModule(config, options.persistence),
   );
   return container;
 }

@@ -1,4 +1,7 @@
 import type { Container } from 'inversify';
+import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
+import { BILLING } from '../../src/billing/billing.tokens';
+import { MemoryNotifier } from '../../src/shared/infrastructure/memory/memory-notifier';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { buildContainer } from '../../src/container';
 import type { UserRepository } from '../../src/identity/application/user-repository.port';
@@ -30,6 +33,8 @@ export const TEST_NOW = new Date('2026-11-25T09:00:00.000Z');
 export function memoryApp(overrides: Record<string, string> = {}) {
   const config: AppConfig = loadConfig({ LOG_LEVEL: 'silent', ...overrides });
   const container: Container = buildContainer(config, { logger: silentLogger(), persistence: 'memory', gateway: 'memory' });
+  const notifier = new MemoryNotifier();
+  container.rebind(SHARED.Notifier).toConstantValue(notifier);
   const clock = container.get<ControllableClock>(SHARED.Clock);
   clock.freezeAt(TEST_NOW);
   container.get<EventBus>(SHARED.EventBus); // activates the subscriptions
@@ -53,6 +58,8 @@ export function memoryApp(overrides: Record<string, string> = {}) {
     fulfil: container.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment),
     webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
     reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
+    renewals: container.get<RunRenewals>(BILLING.RunRenewals),
+    notifier,
     async newUser(name = 'Kim Buyer'): Promise<User> {
       userCount += 1;
       const user: User = { id: `user${userCount}`, email: `buyer${userCount}@example.com`, name, passwordHash: 'not-used', createdAt: clock.now() };

@@ -8,6 +8,12 @@ export interface MembershipRepository {
   findLatestByUserId(userId: string): Promise<Membership | null>;
   /** Live memberships with a charge due at or before `asOf`, oldest due first. */
   listDueForRenewal(asOf: Date, limit: number): Promise<Membership[]>;
+  /**
+   * Leases up to `limit` memberships due at `asOf` and not leased at `now` until `leaseUntil`, and
+   * returns them as leased (version advanced). Concurrent callers never get the same membership
+   * (FOR UPDATE SKIP LOCKED on MySQL/MariaDB).
+   */
+  claimDueForRenewal(asOf: Date, now: Date, leaseUntil: Date, limit: number): Promise<Membership[]>;
   /** Live memberships whose period has ended at `asOf` with nothing to charge. */
   listOver(asOf: Date, limit: number): Promise<Membership[]>;
   /** Inserts or updates, refusing a stale version (ConcurrencyConflictError) and a second live membership per user. */

@@ -27,6 +27,11 @@ export interface MembershipProps {
   renewalAttempts: number;
   cancelAtPeriodEnd: boolean;
   cancelledAt: Date | null;
+  /**
+   * A renewal worker holds this membership's charge until then. Another worker (or the same run
+   * again) skips it; a crashed attempt is recovered once it has passed. Never cleared: it expires.
+   */
+  renewalLeaseUntil: Date | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -66,6 +71,7 @@ export class Membership extends AggregateRoot {
       renewalAttempts: 0,
       cancelAtPeriodEnd: false,
       cancelledAt: null,
+      renewalLeaseUntil: null,
       version: 0,
       createdAt: input.now,
       updatedAt: input.now,
@@ -92,6 +98,27 @@ export class Membership extends AggregateRoot {
   get nextChargeAt(): Date | null { return this.props.nextChargeAt; }
   get renewalAttempts(): number { return this.props.renewalAttempts; }
   get cancelAtPeriodEnd(): boolean { return this.props.cancelAtPeriodEnd; }
+  get renewalLeaseUntil(): Date | null { return this.props.renewalLeaseUntil; }
+
+  /** Due for a renewal charge at `asOf`, and not held by another worker. */
+  isRenewalDue(asOf: Date, now: Date): boolean {
+    return this.isLive && this.props.autoRenew && this.props.billingKey !== null && this.props.nextChargeAt !== null
+      && this.props.nextChargeAt <= asOf && !(this.props.renewalLeaseUntil && this.props.renewalLeaseUntil > now);
+  }
+
+  /** The number of the period the next renewal charge pays for. */
+  get nextPeriodNo(): number {
+    return this.props.periodNo + 1;
+  }
+
+  /** Takes the renewal charge for this worker until `until`; saving it with the version check is the claim. */
+  leaseRenewal(until: Date, now: Date): void {
+    this.assertLive('be renewed');
+    this.props.renewalLeaseUntil = until;
+    this.touch(now);
+  }
+
+
 
   get isLive(): boolean {
     return this.props.status === 'active' || this.props.status === 'past_due';

@@ -3,7 +3,7 @@ import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import { isDuplicatePrimaryKey, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
-import { currentDb } from '../../shared/infrastructure/knex/knex-scope';
+import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
 import type { MembershipRepository } from '../application/membership-repository.port';
 import type { Membership } from '../domain/membership.entity';
@@ -36,6 +36,31 @@ export class KnexMembershipRepository implements MembershipRepository {
         .orderBy([{ column: 'next_charge_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
   }
 
+  async claimDueForRenewal(asOf: Date, now: Date, leaseUntil: Date, limit: number): Promise<Membership[]> {
+    const claimed = await writeAtomically(this.database, this.context, async (db) => {
+      let query = db('memberships').select('*')
+        .whereIn('status', LIVE).andWhere('auto_renew', true).whereNotNull('billing_key')
+        .whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', asOf)
+        .andWhere((free) => free.whereNull('renewal_lease_until').orWhere('renewal_lease_until', '<=', now))
+        .orderBy([{ column: 'next_charge_at', order: 'asc' }, { column: 'id', order: 'asc' }])
+        .limit(limit);
+      // Another instance's claim in progress is skipped, not waited for.
+      if (this.database.dialect === 'mysql') query = query.forUpdate().skipLocked();
+      const rows: MembershipRow[] = await query;
+      const due = rows.map((row) => membershipMapper.toAggregate(row)).filter((m) => m.isRenewalDue(asOf, now));
+      for (const membership of due) {
+        membership.leaseRenewal(leaseUntil, now);
+        await this.write(db, membership);
+      }
+      return due;
+    });
+    for (const membership of claimed) {
+      this.context.track(membership);
+      membership.markSaved();
+    }
+    return claimed;
+  }
+
   async listOver(asOf: Date, limit: number): Promise<Membership[]> {
     return this.load((q) =>
       q.whereIn('status', LIVE).whereNull('next_charge_at').andWhere('period_end', '<=', asOf)
@@ -45,7 +70,13 @@ export class KnexMembershipRepository implements MembershipRepository {
   async save(membership: Membership): Promise<void> {
     // Outside a unit of work an aggregate with events cannot be saved: check before writing anything.
     if (!this.context.current()) this.context.track(membership);
-    const db = currentDb(this.database, this.context);
+    await this.write(currentDb(this.database, this.context), membership);
+    this.context.track(membership);
+    membership.markSaved();
+  }
+
+  /** Inserts version 0 or updates the version as loaded; the caller marks the aggregate saved once the write holds. */
+  private async write(db: Knex, membership: Membership): Promise<void> {
     const row = membershipMapper.toRow(membership, membership.version + 1);
     try {
       if (membership.version === 0) {
@@ -58,8 +89,6 @@ export class KnexMembershipRepository implements MembershipRepository {
     } catch (error) {
       throw this.translate(error, membership);
     }
-    this.context.track(membership);
-    membership.markSaved();
   }
 
   private translate(error: unknown, membership: Membership): unknown {

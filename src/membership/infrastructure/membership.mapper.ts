@@ -17,6 +17,7 @@ export interface MembershipRow {
   renewal_attempts: number;
   cancel_at_period_end: boolean | number;
   cancelled_at: unknown;
+  renewal_lease_until: unknown;
   version: number;
   created_at: unknown;
   updated_at: unknown;
@@ -42,6 +43,7 @@ export const membershipMapper = {
       renewal_attempts: m.renewalAttempts,
       cancel_at_period_end: m.cancelAtPeriodEnd,
       cancelled_at: m.cancelledAt,
+      renewal_lease_until: m.renewalLeaseUntil,
       version: storedVersion,
       created_at: m.createdAt,
       updated_at: m.updatedAt,
@@ -65,6 +67,7 @@ export const membershipMapper = {
       renewalAttempts: Number(row.renewal_attempts),
       cancelAtPeriodEnd: Boolean(Number(row.cancel_at_period_end)),
       cancelledAt: readOptionalTime(row.cancelled_at),
+      renewalLeaseUntil: readOptionalTime(row.renewal_lease_until),
       version: Number(row.version),
       createdAt: readTime(row.created_at),
       updatedAt: readTime(row.updated_at),

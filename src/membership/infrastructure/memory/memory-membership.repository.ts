@@ -1,3 +1,4 @@
+import { ConcurrencyConflictError } from '../../../shared/domain/domain-error';
 import { ConflictError } from '../../../shared/domain/conflict-error';
 import type { TransactionContext } from '../../../shared/infrastructure/transaction-context';
 import { MemoryAggregateStore } from '../../../shared/infrastructure/memory/memory-aggregate-store';
@@ -30,6 +31,21 @@ export class MemoryMembershipRepository implements MembershipRepository {
       .filter((row) => isLive(row) && row.nextChargeAt !== null && row.nextChargeAt <= asOf)
       .sort((a, b) => (a.nextChargeAt as Date).getTime() - (b.nextChargeAt as Date).getTime())
       .slice(0, limit);
+  }
+
+  async claimDueForRenewal(asOf: Date, now: Date, leaseUntil: Date, limit: number): Promise<Membership[]> {
+    const due = (await this.listDueForRenewal(asOf, Number.MAX_SAFE_INTEGER)).filter((m) => m.isRenewalDue(asOf, now)).slice(0, limit);
+    const claimed: Membership[] = [];
+    for (const membership of due) {
+      membership.leaseRenewal(leaseUntil, now);
+      try {
+        await this.save(membership);
+        claimed.push(membership);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError)) throw error; // a concurrent claim took it first: skip it, as SKIP LOCKED does
+      }
+    }
+    return claimed;
   }
 
   async listOver(asOf: Date, limit: number): Promise<Membership[]> {

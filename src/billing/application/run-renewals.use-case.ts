@@ -1,0 +1,191 @@
+import type { UserRepository } from '../../identity/application/user-repository.port';
+import type { MembershipRepository } from '../../membership/application/membership-repository.port';
+import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import type { Membership } from '../../membership/domain/membership.entity';
+import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from '../../payment/application/payment-gateway.port';
+import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';
+import type { GatewayPayment } from '../../payment/domain/gateway-payment';
+import { renewalMerchantUid } from '../../payment/domain/merchant-uid';
+import { Payment } from '../../payment/domain/payment.entity';
+import type { Clock } from '../../shared/application/clock.port';
+import type { IdGenerator } from '../../shared/application/id-generator.port';
+import type { Logger } from '../../shared/application/logger.port';
+import type { Notifier } from '../../shared/application/notifier.port';
+import { retryOnConflict } from '../../shared/application/retry-on-conflict';
+import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { ConflictError } from '../../shared/domain/conflict-error';
+import type { NotificationLog } from './notification-log.port';
+
+export interface RenewalSettings {
+  pg: string;
+  reminderDays: number;
+  dunningRetryAfterDays: number[];
+  batchSize: number;
+  /** How long one worker holds a membership's charge; longer than a gateway call can take. */
+  leaseMs: number;
+}
+
+export interface RenewalRun {
+  due: number;
+  charged: number;
+  failed: number;
+  skipped: number;
+  reminded: number;
+  ended: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Renews memberships by billing key. A period is charged at most once, whatever crashes or runs
+ * twice: each charge uses the deterministic `renewal-<membershipId>-<periodNo>`, a worker first
+ * leases the membership (an optimistic-version save, so two workers cannot both hold it), and a
+ * payment left `await` by a crash or a lost answer is looked up at the gateway before any retry.
+ */
+export class RunRenewals {
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly payments: PaymentRepository,
+    private readonly users: UserRepository,
+    private readonly catalog: PlanCatalog,
+    private readonly gateway: PaymentGateway,
+    private readonly settlement: PaymentSettlement,
+    private readonly notifications: NotificationLog,
+    private readonly notifier: Notifier,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly calendar: BusinessCalendar,
+    private readonly logger: Logger,
+    private readonly settings: RenewalSettings,
+  ) {}
+
+  async execute(asOf: Date = this.clock.now()): Promise<RenewalRun> {
+    const run: RenewalRun = { due: 0, charged: 0, failed: 0, skipped: 0, reminded: 0, ended: 0 };
+    run.reminded = await this.sendReminders(asOf);
+    // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
+    const claimed = new Set<string>();
+    for (;;) {
+      const now = this.clock.now();
+      const leased = await this.memberships.claimDueForRenewal(asOf, now, new Date(now.getTime() + this.settings.leaseMs), this.settings.batchSize);
+      if (leased.length === 0) break;
+      for (const membership of leased) {
+        claimed.add(membership.id);
+        run[await this.renew(membership)] += 1;
+      }
+    }
+    const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))
+      .filter((m) => !claimed.has(m.id) && m.autoRenew && !m.isRenewalDue(asOf, this.clock.now()));
+    run.skipped += heldElsewhere.length;
+    run.due = claimed.size + heldElsewhere.length;
+    run.ended = await this.endFinishedPeriods(asOf);
+    return run;
+  }
+
+  private async renew(leased: Membership): Promise<'charged' | 'failed' | 'skipped'> {
+    const plan = this.catalog.find(leased.planId);
+    const merchantUid = renewalMerchantUid(leased.id, leased.nextPeriodNo);
+    if (!plan || !leased.billingKey) return 'skipped';
+
+    let payment = await this.payments.findByMerchantUid(merchantUid);
+    if (!payment) {
+      payment = Payment.create({
+        id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card', pg: this.settings.pg,
+        purpose: { kind: 'renewal', planId: plan.id, membershipId: leased.id, periodNo: leased.nextPeriodNo },
+        customerUid: leased.billingKey, now: this.clock.now(),
+      });
+      try {
+        await this.uow.run(() => this.payments.save(payment as Payment));
+      } catch (error) {
+        if (error instanceof ConflictError) return 'skipped';
+        throw error;
+      }
+    }
+
+    try {
+      // A previous attempt may have charged and lost its answer, or crashed: ask before charging.
+      let truth: GatewayPayment | null = payment.status === 'paid' ? null : await this.gateway.findByMerchantUid(merchantUid);
+      if (payment.status !== 'paid' && !(truth && (truth.status === 'paid' || truth.status === 'cancelled'))) {
+        const buyer = await this.users.findById(leased.userId);
+        truth = await this.gateway.chargeBillingKey({
+          customerUid: leased.billingKey, merchantUid, amount: plan.amount, name: `${plan.name} renewal`,
+          buyerName: buyer?.name, buyerEmail: buyer?.email,
+        });
+      }
+      const settled = truth ? await this.settlement.applyGatewayTruth(merchantUid, truth) : payment;
+      if (settled.status === 'paid' || settled.status === 'cancelled') return 'charged';
+      await this.recordFailure(leased.id, merchantUid, truth?.failReason ?? 'the card was declined');
+      return 'failed';
+    } catch (error) {
+      if (error instanceof GatewayUnavailableError) {
+        // Unknown outcome: the lease runs out, and the next run asks the gateway before charging again.
+        this.logger.warn({ membershipId: leased.id, merchantUid }, 'renewal charge outcome unknown; will ask the gateway before any retry');
+        return 'skipped';
+      }
+      if (!(error instanceof GatewayRejectedError)) throw error;
+      await this.settlement.change(merchantUid, (p) => {
+        if (p.status === 'await') p.fail('gateway_failed', error.message, this.clock.now());
+      });
+      await this.recordFailure(leased.id, merchantUid, error.message);
+      return 'failed';
+    }
+  }
+
+  private async recordFailure(membershipId: string, merchantUid: string, reason: string): Promise<void> {
+    await retryOnConflict(() =>
+      this.uow.run(async () => {
+        const membership = await this.memberships.findById(membershipId);
+        if (!membership || !membership.isLive) return;
+        membership.renewalFailed(this.settings.dunningRetryAfterDays, reason, this.calendar, this.clock.now());
+        await this.memberships.save(membership);
+      }),
+    );
+    this.logger.info({ membershipId, merchantUid }, 'renewal declined; dunning schedule applies');
+  }
+
+  /** A reminder `reminderDays` before each charge, once per (membership, period): the notification row is the guard. */
+  private async sendReminders(asOf: Date): Promise<number> {
+    const horizon = new Date(asOf.getTime() + this.settings.reminderDays * DAY_MS);
+    const upcoming = await this.memberships.listDueForRenewal(horizon, this.settings.batchSize * 10);
+    let sent = 0;
+    for (const membership of upcoming) {
+      if (membership.status !== 'active' || !membership.nextChargeAt || membership.renewalAttempts > 0) continue;
+      const key = { membershipId: membership.id, periodNo: membership.nextPeriodNo, kind: 'renewal_reminder' as const };
+      if (!(await this.notifications.claim(key, this.clock.now()))) continue;
+      const user = await this.users.findById(membership.userId);
+      const plan = this.catalog.find(membership.planId);
+      try {
+        await this.notifier.send({
+          kind: 'renewal_reminder', to: user?.email ?? '',
+          subject: 'Your membership renews soon',
+          text: `Your ${plan?.name ?? 'membership'} renews on ${this.calendar.localDate(membership.nextChargeAt)} for ${plan?.amount.toLocaleString('ko-KR')} KRW.`,
+        });
+        sent += 1;
+      } catch (error) {
+        await this.notifications.release(key);
+        this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'reminder not sent; will retry');
+      }
+    }
+    return sent;
+  }
+
+  /** Memberships past their period with nothing to charge: cancelled at period end, or expired. */
+  private async endFinishedPeriods(asOf: Date): Promise<number> {
+    const over = await this.memberships.listOver(asOf, this.settings.batchSize * 10);
+    let ended = 0;
+    for (const candidate of over) {
+      await retryOnConflict(() =>
+        this.uow.run(async () => {
+          const membership = await this.memberships.findById(candidate.id);
+          if (membership?.endIfOver(asOf)) {
+            await this.memberships.save(membership);
+            ended += 1;
+          }
+        }),
+      );
+    }
+    return ended;
+  }
+}

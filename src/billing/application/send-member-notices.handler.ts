@@ -1,0 +1,58 @@
+import type { UserRepository } from '../../identity/application/user-repository.port';
+import type { MembershipChangedPayload } from '../../membership/domain/membership.events';
+import { MembershipEvents } from '../../membership/domain/membership.events';
+import type { Notice, Notifier } from '../../shared/application/notifier.port';
+import type { Clock } from '../../shared/application/clock.port';
+import type { DomainEvent } from '../../shared/domain/domain-event';
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { NotificationKey, NotificationLog } from './notification-log.port';
+
+interface RenewalFailedPayload {
+  membershipId: string;
+  userId: string;
+  attempt: number;
+  reason: string;
+  finalAttempt: boolean;
+  periodNo?: number;
+}
+
+/**
+ * Receipts when a period is paid and a notice when a renewal is declined, each once per
+ * (membership, period, kind) however often the event is delivered.
+ */
+export class SendMemberNotices {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly log: NotificationLog,
+    private readonly notifier: Notifier,
+    private readonly calendar: BusinessCalendar,
+    private readonly clock: Clock,
+  ) {}
+
+  readonly handle = async (event: DomainEvent): Promise<void> => {
+    if (event.type === MembershipEvents.RenewalFailed) {
+      const failed = event.payload as unknown as RenewalFailedPayload;
+      const text = failed.finalAttempt
+        ? 'We could not renew your membership and it has ended. You can buy it again at any time.'
+        : `We could not charge your card for your membership (${failed.reason}). We will try again.`;
+      await this.send(failed.userId, { membershipId: failed.membershipId, periodNo: failed.attempt, kind: 'renewal_failed' }, 'Your membership renewal failed', text);
+      return;
+    }
+    const changed = event.payload as unknown as MembershipChangedPayload;
+    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt' }, 'Your membership receipt',
+      `Thank you. Your membership runs until ${this.calendar.localDate(new Date(changed.periodEnd))}.`);
+  };
+
+  private async send(userId: string, key: NotificationKey, subject: string, text: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) return;
+    if (!(await this.log.claim(key, this.clock.now()))) return;
+    const notice: Notice = { kind: key.kind, to: user.email, subject, text };
+    try {
+      await this.notifier.send(notice);
+    } catch (error) {
+      await this.log.release(key);
+      throw error;
+    }
+  }
+}

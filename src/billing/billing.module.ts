@@ -1,0 +1,57 @@
+import { ContainerModule } from 'inversify';
+import type { AppConfig } from '../config';
+import type { UserRepository } from '../identity/application/user-repository.port';
+import { IDENTITY } from '../identity/identity.tokens';
+import type { MembershipRepository } from '../membership/application/membership-repository.port';
+import type { PlanCatalog } from '../membership/application/plan-catalog.port';
+import { MembershipEvents } from '../membership/domain/membership.events';
+import { MEMBERSHIP } from '../membership/membership.tokens';
+import type { PaymentGateway } from '../payment/application/payment-gateway.port';
+import type { PaymentRepository } from '../payment/application/payment-repository.port';
+import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
+import { PAYMENT } from '../payment/payment.tokens';
+import type { Clock } from '../shared/application/clock.port';
+import type { EventBus } from '../shared/application/event-bus.port';
+import type { IdGenerator } from '../shared/application/id-generator.port';
+import type { Logger } from '../shared/application/logger.port';
+import type { Notifier } from '../shared/application/notifier.port';
+import type { UnitOfWork } from '../shared/application/unit-of-work.port';
+import type { BusinessCalendar } from '../shared/domain/business-calendar';
+import type { Persistence } from '../shared/shared.module';
+import { SHARED } from '../shared/shared.tokens';
+import type { NotificationLog } from './application/notification-log.port';
+import { RunRenewals } from './application/run-renewals.use-case';
+import { SendMemberNotices } from './application/send-member-notices.handler';
+import { BILLING } from './billing.tokens';
+import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
+
+/** Long enough for a gateway call (and its token) to finish; after it a crashed attempt is recovered. */
+const RENEWAL_LEASE_MS = 5 * 60_000;
+
+export function billingModule(config: AppConfig, persistence: Persistence): ContainerModule {
+  return new ContainerModule(({ bind, onActivation }) => {
+    if (persistence === 'memory') bind(BILLING.NotificationLog).toConstantValue(new MemoryNotificationLog());
+    bind(BILLING.RunRenewals).toResolvedValue(
+      (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, gateway: PaymentGateway,
+        settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
+        calendar: BusinessCalendar, logger: Logger) =>
+        new RunRenewals(memberships, payments, users, catalog, gateway, settlement, log, notifier, uow, clock, ids, calendar, logger, {
+          pg: config.iamport.pg, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
+          batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS,
+        }),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
+        PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
+        SHARED.BusinessCalendar, SHARED.Logger],
+    );
+    bind(BILLING.SendMemberNotices).toResolvedValue(
+      (users: UserRepository, log: NotificationLog, notifier: Notifier, calendar: BusinessCalendar, clock: Clock) => new SendMemberNotices(users, log, notifier, calendar, clock),
+      [IDENTITY.UserRepository, BILLING.NotificationLog, SHARED.Notifier, SHARED.BusinessCalendar, SHARED.Clock],
+    );
+    onActivation(SHARED.EventBus, (context, bus: EventBus) => {
+      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed]) {
+        bus.subscribe(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
+      }
+      return bus;
+    });
+  });
+}

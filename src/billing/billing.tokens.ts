@@ -1,0 +1,5 @@
+export const BILLING = {
+  NotificationLog: Symbol.for('memberpay.billing.NotificationLog'),
+  RunRenewals: Symbol.for('memberpay.billing.RunRenewals'),
+  SendMemberNotices: Symbol.for('memberpay.billing.SendMemberNotices'),
+} as const;

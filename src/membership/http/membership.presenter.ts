@@ -1,0 +1,22 @@
+import type { Membership } from '../domain/membership.entity';
+import type { Plan } from '../domain/plan';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A membership as the API shows it (times in ISO UTC). */
+export function presentMembership(m: Membership) {
+  return {
+    id: m.id,
+    plan: m.planId,
+    status: m.status,
+    current_period_start: iso(m.periodStart),
+    current_period_end: iso(m.periodEnd),
+    auto_renew: m.autoRenew,
+    cancel_at_period_end: m.cancelAtPeriodEnd,
+    next_charge_at: iso(m.nextChargeAt),
+  };
+}
+
+export function presentPlan(plan: Plan) {
+  return { id: plan.id, name: plan.name, amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount };
+}

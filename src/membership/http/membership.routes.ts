@@ -1,0 +1,18 @@
+import { Router } from '@koa/router';
+import { answer } from '../../shared/http/respond';
+import type { PlanCatalog } from '../application/plan-catalog.port';
+import { presentPlan } from './membership.presenter';
+
+export interface MembershipRouteDeps {
+  catalog: PlanCatalog;
+}
+
+export function membershipRoutes(deps: MembershipRouteDeps): Router {
+  const router = new Router();
+
+  router.get('/api/plans', (ctx) => {
+    answer(ctx, { plans: deps.catalog.list().map(presentPlan) });
+  });
+
+  return router;
+}

@@ -1,0 +1,130 @@
+import { expect } from 'chai';
+import { DateTime } from 'luxon';
+import { memoryApp, type MemoryApp } from '../../support/memory-container';
+
+const HOUR = 60 * 60 * 1000;
+const kst = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Seoul' }).toJSDate();
+const kstDate = (d: Date) => DateTime.fromJSDate(d, { zone: 'Asia/Seoul' }).toISODate();
+
+describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
+  let app: MemoryApp;
+
+  beforeEach(() => {
+    app = memoryApp();
+  });
+
+  async function memberSince(start: Date, name: string) {
+    app.clock.freezeAt(start);
+    const user = await app.newUser(name);
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
+    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
+    return user;
+  }
+
+  const renewalCharges = (userId: string) =>
+    app.gateway.calls.filter((c) => c.operation === 'chargeBillingKey' && (c.args as { customerUid: string }).customerUid === `cu_${userId}`);
+
+  it('a simulated year: 12 charges each, on the anchor day (clamped), and 12 reminders', async function () {
+    this.timeout(60_000);
+    const members = [
+      { name: 'anchored on Jan 31', start: kst('2027-01-31T10:00') },
+      { name: 'anchored on Feb 29', start: kst('2028-02-29T09:30') },
+      { name: 'anchored on the 15th', start: kst('2027-03-15T23:00') },
+    ];
+    const outcome: Record<string, string[]> = {};
+    for (const member of members) {
+      const user = await memberSince(member.start, member.name);
+      const end = DateTime.fromJSDate(member.start).plus({ months: 12, hours: 1 }).toJSDate();
+      const chargeDays: string[] = [];
+      for (let t = member.start.getTime() + HOUR; t <= end.getTime(); t += HOUR) {
+        app.clock.freezeAt(new Date(t));
+        const before = renewalCharges(user.id).length;
+        await app.renewals.execute();
+        if (renewalCharges(user.id).length > before) chargeDays.push(kstDate(new Date(t)) as string);
+      }
+      outcome[member.name] = chargeDays;
+      const membership = await app.memberships.findLiveByUserId(user.id);
+      expect(membership?.periodNo, member.name).to.equal(13);
+      expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder' && n.to === user.email), member.name).to.have.length(12);
+    }
+    expect(outcome['anchored on Jan 31']).to.deep.equal([
+      '2027-02-28', '2027-03-31', '2027-04-30', '2027-05-31', '2027-06-30', '2027-07-31',
+      '2027-08-31', '2027-09-30', '2027-10-31', '2027-11-30', '2027-12-31', '2028-01-31',
+    ]);
+    expect(outcome['anchored on Feb 29']).to.deep.equal([
+      '2028-03-29', '2028-04-29', '2028-05-29', '2028-06-29', '2028-07-29', '2028-08-29',
+      '2028-09-29', '2028-10-29', '2028-11-29', '2028-12-29', '2029-01-29', '2029-02-28',
+    ]);
+    expect(outcome['anchored on the 15th']).to.deep.equal([
+      '2027-04-15', '2027-05-15', '2027-06-15', '2027-07-15', '2027-08-15', '2027-09-15',
+      '2027-10-15', '2027-11-15', '2027-12-15', '2028-01-15', '2028-02-15', '2028-03-15',
+    ]);
+  });
+
+  it('running twice at the same moment charges a period once', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'twice');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    const [a, b] = await Promise.all([app.renewals.execute(), app.renewals.execute()]);
+    expect(a.charged + b.charged).to.equal(1);
+    expect(renewalCharges(user.id)).to.have.length(1);
+    expect(await app.renewals.execute()).to.include({ charged: 0 });
+  });
+
+  it('decline -> past due -> recovered on the second retry', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'dunning');
+    app.gateway.setCardDeclines(`cu_${user.id}`, true);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ failed: 1 });
+    let membership = await app.memberships.findLiveByUserId(user.id);
+    expect(membership?.status).to.equal('past_due');
+    expect(kstDate(membership!.nextChargeAt!)).to.equal('2027-03-01');
+    app.clock.freezeAt(kst('2027-03-01T10:00'));
+    expect(await app.renewals.execute()).to.include({ failed: 1 });
+    app.gateway.setCardDeclines(`cu_${user.id}`, false);
+    app.clock.freezeAt(kst('2027-03-03T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 1 });
+    membership = await app.memberships.findLiveByUserId(user.id);
+    expect(membership?.status).to.equal('active');
+    expect(membership?.periodNo).to.equal(2);
+    expect(kstDate(membership!.periodEnd)).to.equal('2027-03-31');
+    const uids = new Set(renewalCharges(user.id).map((c) => (c.args as { merchantUid: string }).merchantUid));
+    expect([...uids]).to.deep.equal([`renewal-${membership!.id}-2`]);
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_failed')).to.have.length(2);
+  });
+
+  it('decline on every retry -> expired, the card released, no further charges', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'expires');
+    app.gateway.setCardDeclines(`cu_${user.id}`, true);
+    for (const day of ['2027-02-28', '2027-03-01', '2027-03-03', '2027-03-05', '2027-03-10', '2027-04-30']) {
+      app.clock.freezeAt(kst(`${day}T10:00`));
+      await app.renewals.execute();
+    }
+    expect(renewalCharges(user.id)).to.have.length(4);
+    expect(await app.memberships.findLiveByUserId(user.id)).to.equal(null);
+    expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('expired');
+    expect(app.gateway.hasBillingKey(`cu_${user.id}`)).to.equal(false);
+  });
+
+  it('a charge whose answer was lost is looked up, never charged again', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'lost');
+    app.gateway.scriptNext('chargeBillingKey', 'lost');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ skipped: 1 });
+    app.clock.freezeAt(kst('2027-02-28T10:10'));
+    expect(await app.renewals.execute()).to.include({ charged: 1 });
+    expect(renewalCharges(user.id)).to.have.length(1);
+    expect((await app.memberships.findLiveByUserId(user.id))?.periodNo).to.equal(2);
+  });
+
+  it('a membership without auto-renew expires at its period end', async () => {
+    app.clock.freezeAt(kst('2027-01-31T10:00'));
+    const user = await app.newUser();
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
+    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ ended: 1, charged: 0 });
+    expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('expired');
+  });
+});
