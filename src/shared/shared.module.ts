@@ -6,15 +6,24 @@ import { BusinessCalendar } from './domain/business-calendar';
 import { ControllableClock } from './infrastructure/controllable-clock';
 import { InProcessEventBus } from './infrastructure/in-process-event-bus';
 import { LogNotifier } from './infrastructure/log-notifier';
+import { MemoryIdempotencyStore } from './infrastructure/memory/memory-idempotency.store';
 import { MemoryOutbox } from './infrastructure/memory/memory-outbox';
+import { MemoryRateLimiter } from './infrastructure/memory/memory-rate-limiter';
+import { MemorySessionStore } from './infrastructure/memory/memory-session.store';
 import { MemoryUnitOfWork } from './infrastructure/memory/memory-unit-of-work';
 import { TransactionContext } from './infrastructure/transaction-context';
 import { UlidIdGenerator } from './infrastructure/ulid-id-generator';
+import { KnexDatabase } from './infrastructure/knex/knex-database';
+import { KnexIdempotencyStore } from './infrastructure/knex/knex-idempotency.store';
+import { KnexOutbox } from './infrastructure/knex/knex-outbox';
+import { KnexRateLimiter } from './infrastructure/knex/knex-rate-limiter';
+import { KnexSessionStore } from './infrastructure/knex/knex-session.store';
+import { KnexUnitOfWork } from './infrastructure/knex/knex-unit-of-work';
 import { SHARED } from './shared.tokens';
 
 export type Persistence = 'memory' | 'knex';
 
-export function sharedModule(config: AppConfig, logger: Logger, persistence: Persistence): ContainerModule {
+export function sharedModule(config: AppConfig, logger: Logger, persistence: Persistence, database: KnexDatabase | null): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(SHARED.Config).toConstantValue(config);
     bind(SHARED.Logger).toConstantValue(logger);
@@ -30,6 +39,22 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
         (context: TransactionContext, outbox: Outbox, bus: EventBus) => new MemoryUnitOfWork(context, outbox, bus),
         [SHARED.TransactionTracker, SHARED.Outbox, SHARED.EventBus],
       );
+      bind(SHARED.SessionStore).toConstantValue(new MemorySessionStore());
+      bind(SHARED.RateLimiter).toConstantValue(new MemoryRateLimiter());
+      bind(SHARED.IdempotencyStore).toConstantValue(new MemoryIdempotencyStore());
+      bind(SHARED.DatabaseHealth).toConstantValue({ ping: async () => undefined });
+    } else {
+      if (!database) throw new Error('knex persistence needs a database');
+      bind(SHARED.Database).toConstantValue(database);
+      bind(SHARED.DatabaseHealth).toConstantValue(database);
+      bind(SHARED.Outbox).toResolvedValue((context: TransactionContext) => new KnexOutbox(database, context), [SHARED.TransactionTracker]);
+      bind(SHARED.UnitOfWork).toResolvedValue(
+        (context: TransactionContext, outbox: Outbox, bus: EventBus) => new KnexUnitOfWork(database, context, outbox, bus),
+        [SHARED.TransactionTracker, SHARED.Outbox, SHARED.EventBus],
+      );
+      bind(SHARED.SessionStore).toConstantValue(new KnexSessionStore(database));
+      bind(SHARED.RateLimiter).toConstantValue(new KnexRateLimiter(database));
+      bind(SHARED.IdempotencyStore).toConstantValue(new KnexIdempotencyStore(database));
     }
   });
 }

@@ -9,4 +9,11 @@ export const SHARED = {
   Notifier: Symbol.for('memberpay.Notifier'),
   BusinessCalendar: Symbol.for('memberpay.BusinessCalendar'),
   Logger: Symbol.for('memberpay.Logger'),
+  /** The KnexDatabase (knex persistence only). */
+  Database: Symbol.for('memberpay.Database'),
+  SessionStore: Symbol.for('memberpay.SessionStore'),
+  RateLimiter: Symbol.for('memberpay.RateLimiter'),
+  IdempotencyStore: Symbol.for('memberpay.IdempotencyStore'),
+  /** `{ ping(): Promise<void> }` for /readyz: SELECT 1 on knex, always fine in memory. */
+  DatabaseHealth: Symbol.for('memberpay.DatabaseHealth'),
 } as const;

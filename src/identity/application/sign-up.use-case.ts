@@ -1,0 +1,41 @@
+import type { Clock } from '../../shared/application/clock.port';
+import type { IdGenerator } from '../../shared/application/id-generator.port';
+import type { RateLimiter } from '../../shared/application/rate-limiter.port';
+import type { User } from '../domain/user.entity';
+import { MIN_PASSWORD_LENGTH, SIGNUP_LIMIT, SIGNUP_WINDOW_MS, normaliseEmail, signupKey } from './account-limits';
+import { PasswordTooShortError, TooManyAttemptsError } from './identity.errors';
+import type { PasswordHasher } from './password-hasher.port';
+import type { UserRepository } from './user-repository.port';
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+  ip: string;
+}
+
+/** Creates an account (email unique, case-insensitive); at most SIGNUP_LIMIT successful signups per IP and hour. */
+export class SignUp {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(input: SignUpInput): Promise<User> {
+    if (input.password.length < MIN_PASSWORD_LENGTH) throw new PasswordTooShortError(MIN_PASSWORD_LENGTH);
+    const now = this.clock.now();
+    if ((await this.limiter.count(signupKey(input.ip), SIGNUP_WINDOW_MS, now)) >= SIGNUP_LIMIT) {
+      throw new TooManyAttemptsError('too many accounts were created from this address; try again later');
+    }
+    const user: User = {
+      id: this.ids.newId(), email: normaliseEmail(input.email), name: input.name.trim(),
+      passwordHash: await this.hasher.hash(input.password), createdAt: now,
+    };
+    await this.users.add(user);
+    await this.limiter.hit(signupKey(input.ip), now);
+    return user;
+  }
+}

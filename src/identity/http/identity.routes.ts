@@ -1,0 +1,53 @@
+import { Router } from '@koa/router';
+import { presentMembership } from '../../membership/http/membership.presenter';
+import { answer, noContent } from '../../shared/http/respond';
+import { currentStoredSessionId, endUserSession, requireUserId, startUserSession } from '../../shared/http/session';
+import { validate } from '../../shared/http/validate';
+import type { GetAccount } from '../application/get-account.query';
+import type { LogIn } from '../application/log-in.use-case';
+import type { LogOut } from '../application/log-out.use-case';
+import type { SignUp } from '../application/sign-up.use-case';
+import { logInSchema, signUpSchema } from './identity.schemas';
+import { presentUser } from './user.presenter';
+
+export interface IdentityRouteDeps {
+  signUp: SignUp;
+  logIn: LogIn;
+  logOut: LogOut;
+  getAccount: GetAccount;
+}
+
+export function identityRoutes(deps: IdentityRouteDeps): Router {
+  const router = new Router();
+
+  router.post('/api/auth/signup', async (ctx) => {
+    const body = validate(signUpSchema, ctx.request.body);
+    const user = await deps.signUp.execute({ ...body, ip: ctx.ip });
+    await startUserSession(ctx, user.id);
+    answer(ctx, { user: presentUser(user) }, 201);
+  });
+
+  router.post('/api/auth/login', async (ctx) => {
+    const body = validate(logInSchema, ctx.request.body);
+    const user = await deps.logIn.execute({ ...body, ip: ctx.ip });
+    await startUserSession(ctx, user.id);
+    answer(ctx, { user: presentUser(user) });
+  });
+
+  router.post('/api/auth/logout', async (ctx) => {
+    await deps.logOut.execute({ sessionId: currentStoredSessionId(ctx) });
+    endUserSession(ctx);
+    noContent(ctx);
+  });
+
+  router.get('/api/me', async (ctx) => {
+    const account = await deps.getAccount.execute(requireUserId(ctx));
+    answer(ctx, {
+      user: presentUser(account.user),
+      payment_status: account.paymentStatus,
+      membership: account.membership ? presentMembership(account.membership) : null,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,109 @@
+import { Router } from '@koa/router';
+import type { Context } from 'koa';
+import type { MembershipRepository } from '../../membership/application/membership-repository.port';
+import { currentMembership } from '../../membership/http/current-membership';
+import { presentMembership } from '../../membership/http/membership.presenter';
+import { DomainError } from '../../shared/domain/domain-error';
+import { errorBody } from '../../shared/http/error-middleware';
+import { answer } from '../../shared/http/respond';
+import { requireUserId } from '../../shared/http/session';
+import { validate } from '../../shared/http/validate';
+import type { ConfirmPayment } from '../application/confirm-payment.use-case';
+import type { HandleWebhookNotice } from '../application/handle-webhook-notice.use-case';
+import { GatewayUnavailableError } from '../application/payment-gateway.port';
+import type { PaymentRepository } from '../application/payment-repository.port';
+import type { ReportPaymentFailure } from '../application/report-payment-failure.use-case';
+import type { StartCheckout } from '../application/start-checkout.use-case';
+import type { Payment } from '../domain/payment.entity';
+import { presentPayment } from './payment.presenter';
+import { checkoutSchema, failureSchema, validationSchema, webhookSchema } from './payment.schemas';
+
+export interface PaymentRouteDeps {
+  startCheckout: StartCheckout;
+  confirmPayment: ConfirmPayment;
+  reportFailure: ReportPaymentFailure;
+  webhooks: HandleWebhookNotice;
+  payments: PaymentRepository;
+  memberships: MembershipRepository;
+}
+
+const text = (value: string | number | null | undefined) => (value === null || value === undefined || value === '' ? null : String(value));
+
+/** 422 from validation: `status:"failed"` beside the error code, as the page expects. */
+function answerFailed(ctx: Context, code: string, message: string, payment: Payment | null, details?: unknown): void {
+  ctx.status = 422;
+  ctx.body = { ...errorBody(code, message, details), status: 'failed', ...(payment ? { payment: presentPayment(payment) } : {}) };
+}
+
+function answerPending(ctx: Context, payment: Payment): void {
+  ctx.status = 202;
+  ctx.body = { works: false, status: 'pending', payment: presentPayment(payment) };
+}
+
+export function paymentRoutes(deps: PaymentRouteDeps): Router {
+  const router = new Router();
+
+  router.post('/api/payment/checkout', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const body = validate(checkoutSchema, ctx.request.body);
+    const started = await deps.startCheckout.execute({ userId, planId: body.plan, payMethod: body.pay_method, autoRenew: body.auto_renew });
+    answer(ctx, {
+      merchant_uid: started.payment.merchantUid,
+      amount: started.payment.amount,
+      name: started.plan.name,
+      buyer_name: started.buyer.name,
+      buyer_email: started.buyer.email,
+      pg: started.pg,
+      pay_method: body.pay_method,
+      imp_code: started.impCode,
+      ...(started.customerUid ? { customer_uid: started.customerUid } : {}),
+    }, 201);
+  });
+
+  router.post('/api/payment/validation', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const body = validate(validationSchema, ctx.request.body);
+    let result;
+    try {
+      result = await deps.confirmPayment.execute({ userId, merchantUid: body.merchant_uid, transactionId: body.imp_uid });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'payment_not_paid') return answerFailed(ctx, error.code, error.message, null, error.details);
+      throw error;
+    }
+    const { verdict, payment } = result;
+    if (verdict === 'pending') return answerPending(ctx, payment);
+    if (verdict === 'failed') {
+      const code = payment.failure?.code === 'amount_mismatch' ? 'amount_mismatch' : 'payment_not_paid';
+      return answerFailed(ctx, code, payment.failure?.message ?? 'the gateway does not hold this payment as paid', payment);
+    }
+    const membership = await currentMembership(deps.memberships, userId);
+    answer(ctx, { status: 'paid', payment: presentPayment(payment), membership: membership ? presentMembership(membership) : null });
+  });
+
+  router.post('/api/payment/failure', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const body = validate(failureSchema, ctx.request.body);
+    const { verdict, payment } = await deps.reportFailure.execute({
+      userId, merchantUid: body.merchant_uid, transactionId: text(body.imp_uid), errorCode: text(body.error_code), errorMessage: text(body.error_msg),
+    });
+    if (verdict === 'pending') return answerPending(ctx, payment);
+    answer(ctx, { status: verdict, payment: presentPayment(payment) });
+  });
+
+  router.post('/api/payment/webhook', async (ctx) => {
+    const body = validate(webhookSchema, ctx.request.body);
+    const raw = (ctx.request as { rawBody?: string }).rawBody ?? JSON.stringify(ctx.request.body);
+    const outcome = await deps.webhooks.receive({ impUid: body.imp_uid, merchantUid: body.merchant_uid, status: body.status }, raw, ctx.ip);
+    // Iamport retries on a non-200: ask it to, while the gateway cannot confirm the notice.
+    if (outcome === 'pending') throw new GatewayUnavailableError();
+    answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
+  });
+
+  router.get('/api/payments', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const payments = await deps.payments.listByUser(userId);
+    answer(ctx, { payments: payments.map(presentPayment) });
+  });
+
+  return router;
+}

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bodyParser } from '@koa/bodyparser';
+import type { Router } from '@koa/router';
+import Koa from 'koa';
+import helmet from 'koa-helmet';
+import type { AppConfig } from '../../config';
+import type { GetAccount } from '../../identity/application/get-account.query';
+import type { LogIn } from '../../identity/application/log-in.use-case';
+import type { LogOut } from '../../identity/application/log-out.use-case';
+import type { SignUp } from '../../identity/application/sign-up.use-case';
+import { identityRoutes } from '../../identity/http/identity.routes';
+import { IDENTITY } from '../../identity/identity.tokens';
+import type { MembershipRepository } from '../../membership/application/membership-repository.port';
+import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import { membershipRoutes } from '../../membership/http/membership.routes';
+import { MEMBERSHIP } from '../../membership/membership.tokens';
+import type { ConfirmPayment } from '../../payment/application/confirm-payment.use-case';
+import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
+import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
+import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { ReportPaymentFailure } from '../../payment/application/report-payment-failure.use-case';
+import type { StartCheckout } from '../../payment/application/start-checkout.use-case';
+import { paymentRoutes } from '../../payment/http/payment.routes';
+import { PAYMENT } from '../../payment/payment.tokens';
+import type { Clock } from '../application/clock.port';
+import type { IdempotencyStore } from '../application/idempotency-store.port';
+import type { Logger } from '../application/logger.port';
+import type { SessionStore } from '../application/session-store.port';
+import { SHARED } from '../shared.tokens';
+import { errorMiddleware } from './error-middleware';
+import { type HealthProbe, healthRoutes } from './health';
+import { idempotencyMiddleware } from './idempotency';
+import { requestIdMiddleware } from './request-id';
+import { sessionMiddleware } from './session';
+import { staticFiles } from './static-files';
+import { normaliseAliases } from './validate';
+
+/** What the app needs of the container (Inversify's Container fits; nothing here imports Inversify). */
+export interface ServiceLocator {
+  get<T>(token: symbol): T;
+  isBound(token: symbol): boolean;
+}
+
+export interface HttpAppOptions {
+  /** Mounted before the API's body parsing and sessions, e.g. the Iamport sandbox's router (it parses its own bodies). */
+  extraRouters?: Router[];
+  /** Served at `/` (index.html). Default: src/web; null for none. */
+  staticDir?: string | null;
+  /** JSON and form body limit (default 32kb); larger answers 413 `payload_too_large`. */
+  bodyLimit?: string;
+  /** Trust X-Forwarded-For/-Proto from a reverse proxy. Default: on when PUBLIC_URL is https (TLS ends at a proxy). */
+  proxy?: boolean;
+}
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
+
+/** Allows the page's own scripts and Iamport's SDK and PG windows (frames/popups on https). */
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: true,
+  directives: {
+    scriptSrc: ["'self'", 'https://cdn.iamport.kr'],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'https:'],
+    connectSrc: ["'self'"],
+    frameSrc: ["'self'", 'https:'],
+    formAction: ["'self'", 'https:'],
+  },
+};
+
+/**
+ * The whole HTTP side: request id and child logger, security headers, one error middleware,
+ * JSON/form bodies with a size limit, seed aliases, session cookies, Idempotency-Key, every
+ * module's routes, health, and the static page. Main listens on `app.callback()`.
+ */
+export function createHttpApp(container: ServiceLocator, options: HttpAppOptions = {}): Koa {
+  const config = container.get<AppConfig>(SHARED.Config);
+  const logger = container.get<Logger>(SHARED.Logger);
+  const clock = container.get<Clock>(SHARED.Clock);
+  const secure = config.publicUrl.startsWith('https:');
+
+  const app = new Koa();
+  app.proxy = options.proxy ?? secure;
+  // Errors are answered and logged by the error middleware; Koa's default printer would write stacks to stderr.
+  app.silent = true;
+
+  app.use(requestIdMiddleware(logger));
+  app.use(errorMiddleware(logger));
+  app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' } }));
+  for (const router of options.extraRouters ?? []) app.use(router.routes()).use(router.allowedMethods());
+
+  const limit = options.bodyLimit ?? '32kb';
+  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: limit, formLimit: limit, encoding: 'utf-8' }));
+  app.use(async (ctx, next) => {
+    if (ctx.request.body !== undefined) ctx.request.body = normaliseAliases(ctx.request.body);
+    await next();
+  });
+  app.use(sessionMiddleware(app, { secret: config.sessionSecret, secure, store: container.get<SessionStore>(SHARED.SessionStore), clock }));
+  app.use(idempotencyMiddleware(container.get<IdempotencyStore>(SHARED.IdempotencyStore), clock));
+
+  const routers = [
+    healthRoutes({
+      database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
+      gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
+    }),
+    identityRoutes({
+      signUp: container.get<SignUp>(IDENTITY.SignUp),
+      logIn: container.get<LogIn>(IDENTITY.LogIn),
+      logOut: container.get<LogOut>(IDENTITY.LogOut),
+      getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
+    }),
+    membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog) }),
+    paymentRoutes({
+      startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
+      confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
+      reportFailure: container.get<ReportPaymentFailure>(PAYMENT.ReportPaymentFailure),
+      webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
+      payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
+      memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
+    }),
+  ];
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+
+  const staticDir = options.staticDir === undefined ? DEFAULT_WEB_DIR : options.staticDir;
+  if (staticDir && existsSync(staticDir)) app.use(staticFiles(path.resolve(staticDir)));
+  return app;
+}

@@ -1,0 +1,75 @@
+import type { Context, Middleware } from 'koa';
+import type { Logger } from '../application/logger.port';
+import { DomainError, type ErrorKind } from '../domain/domain-error';
+
+/** The one table from a domain error's kind to an HTTP status. */
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+  rule_violation: 422,
+  unauthenticated: 401,
+  rate_limited: 429,
+  gateway_rejected: 502,
+  gateway_unavailable: 503,
+};
+
+export interface ErrorBody {
+  works: false;
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Errors thrown by Koa's own parts (body parser, router) carry an HTTP status; these are the ones a client caused. */
+const HTTP_ERRORS: Record<number, { code: string; message: string }> = {
+  400: { code: 'invalid_request', message: 'the request body cannot be parsed' },
+  405: { code: 'method_not_allowed', message: 'this method is not allowed here' },
+  413: { code: 'payload_too_large', message: 'the request body is too large' },
+  415: { code: 'unsupported_media_type', message: 'send JSON (or a form for the webhook)' },
+};
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { works: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** The answer for any thrown value: a domain error by the table, a client's HTTP error by its status, anything else 500 with no detail. */
+export function errorAnswer(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) {
+    return { status: STATUS_BY_KIND[error.kind] ?? 500, body: errorBody(error.code, error.message, error.details) };
+  }
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const known = HTTP_ERRORS[status] ?? { code: 'invalid_request', message: 'the request cannot be handled' };
+    return { status, body: errorBody(known.code, known.message) };
+  }
+  return { status: 500, body: errorBody('internal_error', 'something went wrong on our side; it has been logged') };
+}
+
+/** Writes the error answer on the context; 5xx are logged with their stack (the stack never goes out). */
+export function writeError(ctx: Context, error: unknown, logger: Logger): void {
+  const { status, body } = errorAnswer(error);
+  if (status >= 500) {
+    const e = error as Error;
+    logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack }, status }, 'request failed');
+  }
+  ctx.status = status;
+  ctx.body = body;
+}
+
+/** Nothing answered: the route does not exist. */
+export function answerNotFoundIfUnanswered(ctx: Context): void {
+  if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
+    ctx.status = 404;
+    ctx.body = errorBody('not_found', `no route ${ctx.method} ${ctx.path}`);
+  }
+}
+
+export function errorMiddleware(fallbackLogger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      answerNotFoundIfUnanswered(ctx);
+    } catch (error) {
+      writeError(ctx, error, (ctx.state.logger as Logger | undefined) ?? fallbackLogger);
+    }
+  };
+}

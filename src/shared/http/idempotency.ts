@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
+import type { Clock } from '../application/clock.port';
+import type { IdempotencyRecord, IdempotencyStore } from '../application/idempotency-store.port';
+import type { Logger } from '../application/logger.port';
+import { DomainError } from '../domain/domain-error';
+import { answerNotFoundIfUnanswered, writeError } from './error-middleware';
+import { currentUserId } from './session';
+import { InvalidRequestError } from './validate';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A request answers within 15 s; a claim still open after this belongs to a process that died. */
+export const IN_FLIGHT_LEASE_MS = 60 * 1000;
+const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super('rule_violation', 'idempotency_key_reused', 'this Idempotency-Key was used with another request body');
+  }
+}
+
+export class IdempotencyKeyInUseError extends DomainError {
+  constructor() {
+    super('conflict', 'idempotency_key_in_use', 'a request with this Idempotency-Key is still running; try again shortly');
+  }
+}
+
+/** JSON with keys sorted at every level, so `{a,b}` and `{b,a}` are the same body. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function scopeOf(ctx: Context): string {
+  const userId = currentUserId(ctx);
+  const principal = userId ? `user:${userId}` : `ip:${ctx.ip}`;
+  const route = `${ctx.method} ${ctx.path}`;
+  const scope = `${principal} ${route}`;
+  return scope.length <= 150 ? scope : `${principal.slice(0, 80)} ${sha256(route)}`;
+}
+
+/**
+ * `Idempotency-Key` on a POST: the first request runs and its answer (2xx-4xx) is kept 24 h; a
+ * replay with the same body gets that answer again with `Idempotent-Replayed: true`. Runs after
+ * the body parser (the fingerprint is the parsed, alias-normalised body) and the session (the scope).
+ */
+export function idempotencyMiddleware(store: IdempotencyStore, clock: Clock): Middleware {
+  return async (ctx, next) => {
+    const key = ctx.get('Idempotency-Key');
+    if (ctx.method !== 'POST' || key === '') return next();
+    if (!KEY_SHAPE.test(key)) {
+      throw new InvalidRequestError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }], 'the Idempotency-Key header is not valid');
+    }
+    const now = clock.now();
+    const scope = scopeOf(ctx);
+    const fingerprint = sha256(canonicalJson(ctx.request.body ?? null));
+    const claim = await store.claim(
+      { scope, key, fingerprint, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) },
+      new Date(now.getTime() - IN_FLIGHT_LEASE_MS),
+    );
+    if (!claim.claimed) return replay(ctx, claim.existing, fingerprint);
+
+    try {
+      await next();
+      answerNotFoundIfUnanswered(ctx);
+    } catch (error) {
+      writeError(ctx, error, ctx.state.logger as Logger);
+    }
+    if (ctx.status >= 500) {
+      await store.release(scope, key);
+      return;
+    }
+    await store.complete(scope, key, ctx.status, ctx.body === null || ctx.body === undefined ? null : JSON.stringify(ctx.body));
+  };
+}
+
+function replay(ctx: Context, record: IdempotencyRecord, fingerprint: string): void {
+  if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+  if (record.statusCode === null) throw new IdempotencyKeyInUseError();
+  ctx.set('Idempotent-Replayed', 'true');
+  ctx.status = record.statusCode;
+  ctx.body = record.responseBody === null ? null : JSON.parse(record.responseBody);
+  if (record.responseBody === null) ctx.status = record.statusCode;
+}

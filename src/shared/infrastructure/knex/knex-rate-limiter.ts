@@ -1,0 +1,31 @@
+import type { RateLimiter } from '../../application/rate-limiter.port';
+import type { KnexDatabase } from './knex-database';
+
+/** Hits are counted in one-second buckets: a sliding window at most a second coarse. */
+const BUCKET_MS = 1000;
+const KEEP_MS = 24 * 60 * 60 * 1000;
+
+/** Counters in `rate_limit_counters (key, window_start, count)`, shared by every instance. */
+export class KnexRateLimiter implements RateLimiter {
+  constructor(private readonly database: KnexDatabase) {}
+
+  async hit(key: string, at: Date): Promise<void> {
+    const knex = this.database.knex;
+    const bucket = new Date(Math.floor(at.getTime() / BUCKET_MS) * BUCKET_MS);
+    await knex('rate_limit_counters')
+      .insert({ key, window_start: bucket, count: 1 })
+      .onConflict(['key', 'window_start'])
+      .merge({ count: knex.raw('?? + 1', ['rate_limit_counters.count']) });
+    await knex('rate_limit_counters').where('key', key).andWhere('window_start', '<', new Date(at.getTime() - KEEP_MS)).delete();
+  }
+
+  async count(key: string, windowMs: number, now: Date): Promise<number> {
+    const row = await this.database.knex('rate_limit_counters')
+      .where('key', key)
+      .andWhere('window_start', '>', new Date(now.getTime() - windowMs))
+      .andWhere('window_start', '<=', now)
+      .sum({ total: 'count' })
+      .first();
+    return Number(row?.total ?? 0);
+  }
+}

@@ -1,0 +1,131 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Container } from 'inversify';
+import { IDENTITY } from '../../src/identity/identity.tokens';
+import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
+import { createHttpApp, type HttpAppOptions } from '../../src/shared/http/app';
+import { memoryApp, type MemoryApp } from './memory-container';
+
+/** Which adapters the app runs on. Only memory exists today; sqlite and mysql plug in here once their container is ready. */
+export type HttpPersistence = 'memory';
+
+export interface HttpHarnessOptions {
+  persistence?: HttpPersistence;
+  env?: Record<string, string>;
+  app?: HttpAppOptions;
+}
+
+export interface HttpHarness {
+  url: string;
+  /** The container and its parts (clock, gateway, repositories), as the unit tests know them. */
+  parts: MemoryApp;
+  container: Container;
+  client(ip?: string): ApiClient;
+  close(): Promise<void>;
+}
+
+/** Scrypt at the production cost takes ~100 ms a hash; the suites hash hundreds of passwords. */
+const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
+
+/** The real Koa app over real HTTP on 127.0.0.1 (ephemeral port), built from the container. */
+export async function startHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
+  const persistence = options.persistence ?? 'memory';
+  if (persistence !== 'memory') throw new Error(`no ${persistence} container for the HTTP suites yet`);
+  const parts = memoryApp(options.env);
+  parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
+  // proxy: the suites play several client addresses through X-Forwarded-For.
+  const app = createHttpApp(parts.container, { proxy: true, ...options.app });
+  const server: Server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    parts,
+    container: parts.container,
+    client: (ip?: string) => new ApiClient(url, ip),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or null for an empty or non-JSON body. */
+  body: any;
+  text: string;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Sent as is, with `contentType`. */
+  raw?: string | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+let emailCount = 0;
+export function uniqueEmail(prefix = 'buyer'): string {
+  emailCount += 1;
+  return `${prefix}${emailCount}_${process.pid}@example.com`;
+}
+
+/** A browser stand-in: keeps cookies (the session), and can speak from a given address. */
+export class ApiClient {
+  readonly cookies = new Map<string, string>();
+
+  constructor(readonly baseUrl: string, readonly ip?: string) {}
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.ip) headers['X-Forwarded-For'] = this.ip;
+    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | Buffer | undefined;
+    if (options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.form) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(options.form).toString();
+    } else if (options.raw !== undefined) {
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+      body = options.raw;
+    }
+    const res = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair, ...attributes] = cookie.split(';').map((s) => s.trim());
+      const [name, ...rest] = pair.split('=');
+      const value = rest.join('=');
+      const expired = attributes.some((a) => /^expires=/i.test(a) && new Date(a.slice(8)).getTime() < Date.now());
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  get(path: string, headers?: Record<string, string>) {
+    return this.request('GET', path, { headers });
+  }
+
+  post(path: string, json?: unknown, headers?: Record<string, string>) {
+    return this.request('POST', path, { json: json ?? {}, headers });
+  }
+
+  /** Signs up (and so logs in) a new account; answers its email and password. */
+  async signUp(input: { email?: string; password?: string; name?: string } = {}) {
+    const account = { email: input.email ?? uniqueEmail(), password: input.password ?? 'correct horse', name: input.name ?? 'Kim Buyer' };
+    const res = await this.post('/api/auth/signup', account);
+    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+    return { ...account, id: res.body.user.id as string, response: res };
+  }
+}
