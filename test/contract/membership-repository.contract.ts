@@ -34,7 +34,7 @@ export function membershipRepositoryContract(open: () => Promise<PersistenceKit>
     it('round-trips every field, times to the millisecond and booleans', async () => {
       const membership = aMembership().pastDue(day(28, 999), 2).with({
         planId: 'annual', anchorAt: day(1, 1), monthsPaid: 13, periodNo: 4, periodStart: day(2, 2), periodEnd: day(3, 3),
-        cancelAtPeriodEnd: true, cancelledAt: day(4, 4), billingKey: 'cu_card', createdAt: day(5, 5), updatedAt: day(6, 6),
+        cancelAtPeriodEnd: true, cancelledAt: day(4, 4), billingKey: 'cu_card', renewalLeaseUntil: day(7, 7), createdAt: day(5, 5), updatedAt: day(6, 6),
       }).build();
       const expected = membership.toProps();
       await kit.memberships.save(membership);
@@ -114,6 +114,30 @@ export function membershipRepositoryContract(open: () => Promise<PersistenceKit>
       for (const m of [later, sooner, notYet, ended, manual]) await kit.memberships.save(m);
       expect((await kit.memberships.listDueForRenewal(day(10), 10)).map((m) => m.id)).to.deep.equal([sooner.id, later.id]);
       expect((await kit.memberships.listDueForRenewal(day(10), 1)).map((m) => m.id)).to.deep.equal([sooner.id]);
+    });
+
+    it('claims due renewals with a lease: a second claim, even a concurrent one, does not get them again', async () => {
+      const due = [1, 2, 3].map((n) => aMembership().forUser(`u${n}`).renewing().with({ nextChargeAt: day(n) }).build());
+      const notYet = aMembership().forUser('u4').renewing().with({ nextChargeAt: day(20) }).build();
+      const manual = aMembership().forUser('u5').with({ nextChargeAt: day(1) }).build();
+      for (const m of [...due, notYet, manual]) await kit.memberships.save(m);
+      const now = day(10);
+      const leaseUntil = new Date(now.getTime() + 60_000);
+      const [a, b] = await Promise.all([
+        kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2),
+        kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2),
+      ]);
+      // Concurrent claims never share a membership (MySQL may lock every row a sorted claim reads, so the second can get fewer).
+      const concurrent = [...a, ...b].map((m) => m.id);
+      expect(new Set(concurrent).size).to.equal(concurrent.length);
+      expect(concurrent.length).to.be.within(2, 3);
+      expect([...a, ...b].every((m) => m.version === 2 && m.renewalLeaseUntil?.getTime() === leaseUntil.getTime())).to.equal(true);
+      expect((await kit.memberships.findById(a[0].id))?.renewalLeaseUntil).to.deep.equal(leaseUntil);
+      const rest = await kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 10);
+      expect([...concurrent, ...rest.map((m) => m.id)]).to.have.members(due.map((m) => m.id));
+      expect(await kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 10)).to.deep.equal([]);
+      const afterLease = new Date(leaseUntil.getTime() + 1);
+      expect(await kit.memberships.claimDueForRenewal(day(10), afterLease, new Date(afterLease.getTime() + 60_000), 10)).to.have.length(3);
     });
 
     it('lists live memberships whose period is over with nothing to charge', async () => {
