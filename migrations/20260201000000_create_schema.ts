@@ -160,6 +160,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('imp_uid', 100).nullable();
     t.string('merchant_uid', 100).nullable();
     t.string('status', 16).nullable();
+    t.string('sender_ip', 64).nullable();
     time(t, 'processed_at').nullable();
     t.string('outcome', 64).nullable();
     t.index(['received_at'], 'webhook_receipts_received_at_index');

@@ -13,6 +13,7 @@ export interface AppConfig {
   businessTz: string;
   reminderDays: number;
   smtpUrl: string | null;
+  mailFrom: string;
   adminToken: string | null;
   testClock: boolean;
   gatewayTimeoutMs: number;
@@ -55,6 +56,7 @@ const envSchema = Joi.object({
   BUSINESS_TZ: Joi.string().default('Asia/Seoul'),
   REMINDER_DAYS: Joi.number().integer().min(0).max(60).default(3),
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
+  MAIL_FROM: Joi.string().email().default('memberpay@localhost.localdomain'),
   ADMIN_TOKEN: Joi.string().min(16),
   TEST_CLOCK: onOff,
   GATEWAY_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     businessTz: e.BUSINESS_TZ,
     reminderDays: e.REMINDER_DAYS,
     smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
     adminToken: e.ADMIN_TOKEN ?? null,
     testClock: e.TEST_CLOCK === undefined ? mode === 'sandbox' : truthy(e.TEST_CLOCK),
     gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,

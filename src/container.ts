@@ -7,6 +7,7 @@ import { membershipModule } from './membership/membership.module';
 import { type GatewayChoice, paymentModule } from './payment/payment.module';
 import type { Logger } from './shared/application/logger.port';
 import { type Persistence, sharedModule } from './shared/shared.module';
+import type { KnexDatabase } from './shared/infrastructure/knex/knex-database';
 
 export interface ContainerOptions {
   logger: Logger;
@@ -14,13 +15,15 @@ export interface ContainerOptions {
   persistence: Persistence;
   /** memory for unit tests; iamport (live or the sandbox) to run the product. */
   gateway: GatewayChoice;
+  /** Required with knex persistence: the database the adapters share. */
+  database?: KnexDatabase;
 }
 
 /** The one place the modules meet. Bindings are singletons: one repository, one gateway, one bus per process. */
 export function buildContainer(config: AppConfig, options: ContainerOptions): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(
-    sharedModule(config, options.logger, options.persistence),
+    sharedModule(config, options.logger, options.persistence, options.database ?? null),
     identityModule(options.persistence),
     membershipModule(config, options.persistence),
     paymentModule(config, options.persistence, options.gateway),

@@ -24,6 +24,8 @@ import { RunRenewals } from './application/run-renewals.use-case';
 import { SendMemberNotices } from './application/send-member-notices.handler';
 import { BILLING } from './billing.tokens';
 import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
+import { KnexNotificationLog } from './infrastructure/knex-notification-log';
+import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 
 /** Long enough for a gateway call (and its token) to finish; after it a crashed attempt is recovered. */
 const RENEWAL_LEASE_MS = 5 * 60_000;
@@ -31,6 +33,7 @@ const RENEWAL_LEASE_MS = 5 * 60_000;
 export function billingModule(config: AppConfig, persistence: Persistence): ContainerModule {
   return new ContainerModule(({ bind, onActivation }) => {
     if (persistence === 'memory') bind(BILLING.NotificationLog).toConstantValue(new MemoryNotificationLog());
+    else bind(BILLING.NotificationLog).toResolvedValue((database: KnexDatabase) => new KnexNotificationLog(database), [SHARED.Database]);
     bind(BILLING.RunRenewals).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, gateway: PaymentGateway,
         settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, uow: UnitOfWork, clock: Clock, ids: IdGenerator,

@@ -23,6 +23,8 @@ import type { MembershipRepository } from './application/membership-repository.p
 import type { PlanCatalog } from './application/plan-catalog.port';
 import { ConfigPlanCatalog } from './infrastructure/config-plan-catalog';
 import { MemoryMembershipRepository } from './infrastructure/memory/memory-membership.repository';
+import { KnexMembershipRepository } from './infrastructure/knex-membership.repository';
+import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { MEMBERSHIP } from './membership.tokens';
 
 export function membershipModule(config: AppConfig, persistence: Persistence): ContainerModule {
@@ -30,6 +32,9 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     bind(MEMBERSHIP.PlanCatalog).toConstantValue(new ConfigPlanCatalog(config.plans));
     if (persistence === 'memory') {
       bind(MEMBERSHIP.MembershipRepository).toResolvedValue((context: TransactionContext) => new MemoryMembershipRepository(context), [SHARED.TransactionTracker]);
+    } else {
+      bind(MEMBERSHIP.MembershipRepository).toResolvedValue(
+        (database: KnexDatabase, context: TransactionContext) => new KnexMembershipRepository(database, context), [SHARED.Database, SHARED.TransactionTracker]);
     }
     bind(MEMBERSHIP.FulfilPaidPayment).toResolvedValue(
       (payments: PaymentRepository, memberships: MembershipRepository, catalog: PlanCatalog, uow: UnitOfWork, clock: Clock, ids: IdGenerator, calendar: BusinessCalendar) =>

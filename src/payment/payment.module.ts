@@ -20,6 +20,10 @@ import { type CheckoutSettings, StartCheckout } from './application/start-checko
 import { MemoryPaymentGateway } from './infrastructure/memory/memory-payment.gateway';
 import { MemoryPaymentRepository } from './infrastructure/memory/memory-payment.repository';
 import { MemoryWebhookReceiptStore } from './infrastructure/memory/memory-webhook-receipt.store';
+import { KnexPaymentRepository } from './infrastructure/knex-payment.repository';
+import { KnexWebhookReceiptStore } from './infrastructure/knex-webhook-receipt.store';
+import { IamportGateway } from './infrastructure/iamport/iamport.gateway';
+import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { HandleWebhookNotice } from './application/handle-webhook-notice.use-case';
 import { ReconcilePayments } from './application/reconcile-payments.use-case';
 import { RefundPayment } from './application/refund-payment.use-case';
@@ -33,9 +37,21 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     if (persistence === 'memory') {
       bind(PAYMENT.PaymentRepository).toResolvedValue((context: TransactionContext) => new MemoryPaymentRepository(context), [SHARED.TransactionTracker]);
       bind(PAYMENT.WebhookReceiptStore).toConstantValue(new MemoryWebhookReceiptStore());
+    } else {
+      bind(PAYMENT.PaymentRepository).toResolvedValue(
+        (database: KnexDatabase, context: TransactionContext) => new KnexPaymentRepository(database, context), [SHARED.Database, SHARED.TransactionTracker]);
+      bind(PAYMENT.WebhookReceiptStore).toResolvedValue((database: KnexDatabase) => new KnexWebhookReceiptStore(database), [SHARED.Database]);
     }
     if (gateway === 'memory') {
       bind(PAYMENT.PaymentGateway).toResolvedValue((clock: Clock) => new MemoryPaymentGateway(() => clock.now()), [SHARED.Clock]);
+    } else {
+      bind(PAYMENT.PaymentGateway).toResolvedValue(
+        (logger: Logger) => new IamportGateway({
+          apiUrl: config.iamport.apiUrl, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret,
+          timeoutMs: config.gatewayTimeoutMs, logger, includeSandbox: config.iamport.mode === 'sandbox',
+        }),
+        [SHARED.Logger],
+      );
     }
     bind(PAYMENT.CheckoutSettings).toConstantValue({ pg: config.iamport.pg, impCode: config.iamport.impCode } satisfies CheckoutSettings);
     bind(PAYMENT.PaymentSettlement).toResolvedValue(

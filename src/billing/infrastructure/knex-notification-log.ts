@@ -1,0 +1,24 @@
+import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
+import { violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import type { NotificationKey, NotificationLog } from '../application/notification-log.port';
+
+const ONCE_PER_PERIOD = [{ name: 'notifications_once_per_period', sqliteColumns: 'notifications.membership_id, notifications.period_no, notifications.kind' }];
+
+/** The unique index `notifications_once_per_period` decides which caller sends a notice. */
+export class KnexNotificationLog implements NotificationLog {
+  constructor(private readonly database: KnexDatabase) {}
+
+  async claim(key: NotificationKey, at: Date): Promise<boolean> {
+    try {
+      await this.database.knex('notifications').insert({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind, sent_at: at });
+      return true;
+    } catch (error) {
+      if (violatedUniqueRule(error, ONCE_PER_PERIOD)) return false;
+      throw error;
+    }
+  }
+
+  async release(key: NotificationKey): Promise<void> {
+    await this.database.knex('notifications').where({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind }).delete();
+  }
+}
