@@ -15,6 +15,7 @@ import { FulfilPaidPayment } from './application/fulfil-paid-payment.handler';
 import { CancelMembership } from './application/cancel-membership.use-case';
 import { EndMembershipOnFullRefund } from './application/end-membership-on-full-refund.handler';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
+import { SetAutoRenew } from './application/set-auto-renew.use-case';
 import { ReleaseBillingKey } from './application/release-billing-key.handler';
 import type { PaymentGateway } from '../payment/application/payment-gateway.port';
 import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
@@ -58,6 +59,10 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       (memberships: MembershipRepository, payments: PaymentRepository, settlement: PaymentSettlement, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
         new CancelMembership(memberships, payments, settlement, uow, config.refundRules, calendar, clock, ids),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentSettlement, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
+    );
+    bind(MEMBERSHIP.SetAutoRenew).toResolvedValue(
+      (memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new SetAutoRenew(memberships, uow, clock),
+      [MEMBERSHIP.MembershipRepository, SHARED.UnitOfWork, SHARED.Clock],
     );
     // Handlers are resolved when an event arrives, so the bus and the use cases they need do not depend on each other at start-up.
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {

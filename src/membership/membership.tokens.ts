@@ -6,4 +6,5 @@ export const MEMBERSHIP = {
   ReleaseBillingKey: Symbol.for('memberpay.membership.ReleaseBillingKey'),
   GetRefundQuote: Symbol.for('memberpay.membership.GetRefundQuote'),
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),
+  SetAutoRenew: Symbol.for('memberpay.membership.SetAutoRenew'),
 } as const;

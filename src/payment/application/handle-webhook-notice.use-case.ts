@@ -3,7 +3,7 @@ import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
 import type { PaymentRepository } from './payment-repository.port';
 import type { PaymentSettlement } from './payment-settlement.service';
-import type { WebhookNotice, WebhookReceiptStore } from './webhook-receipt-store.port';
+import type { WebhookNotice, WebhookReceipt, WebhookReceiptStore } from './webhook-receipt-store.port';
 
 export type NoticeOutcome = 'applied' | 'duplicate' | 'ignored' | 'pending';
 
@@ -26,20 +26,24 @@ export class HandleWebhookNotice {
   async receive(notice: WebhookNotice, raw: string, senderIp: string | null): Promise<NoticeOutcome> {
     const id = this.ids.newId();
     await this.receipts.add({ ...notice, id, raw, senderIp, receivedAt: this.clock.now(), processedAt: null, outcome: null });
-    return this.process(id, notice);
+    return this.process(id, notice, true);
   }
 
-  /** Processes a stored notice again (admin replay); the same verification, the same single effect. */
-  async process(receiptId: string, notice: WebhookNotice): Promise<NoticeOutcome> {
-    const outcome = await this.verify(notice);
+  /** Verifies a stored notice again (admin replay): the same re-fetch, the same single effect, even for one seen before. */
+  async replay(receipt: WebhookReceipt): Promise<NoticeOutcome> {
+    return this.process(receipt.id, receipt, false);
+  }
+
+  private async process(receiptId: string, notice: WebhookNotice, skipDuplicates: boolean): Promise<NoticeOutcome> {
+    const outcome = await this.verify(notice, skipDuplicates);
     if (outcome !== 'pending') await this.receipts.markProcessed(receiptId, outcome, this.clock.now());
     return outcome;
   }
 
-  private async verify(notice: WebhookNotice): Promise<NoticeOutcome> {
+  private async verify(notice: WebhookNotice, skipDuplicates: boolean): Promise<NoticeOutcome> {
     const payment = await this.payments.findByMerchantUid(notice.merchantUid);
     if (!payment) return 'ignored';
-    if (await this.receipts.alreadyProcessed(notice)) return 'duplicate';
+    if (skipDuplicates && (await this.receipts.alreadyProcessed(notice))) return 'duplicate';
     let truth;
     try {
       truth = await this.gateway.getPayment(notice.impUid);

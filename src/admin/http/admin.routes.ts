@@ -1,0 +1,96 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Router } from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
+import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
+import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
+import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
+import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
+import type { PaymentStatus } from '../../payment/domain/payment.entity';
+import { presentPayment } from '../../payment/http/payment.presenter';
+import { DomainError } from '../../shared/domain/domain-error';
+import type { ControllableClock } from '../../shared/infrastructure/controllable-clock';
+import { answer } from '../../shared/http/respond';
+import { validate } from '../../shared/http/validate';
+import { clockSchema, merchantUidSchema, paymentsQuerySchema, refundSchema, renewalsRunSchema, replaySchema } from './admin.schemas';
+
+export interface AdminRouteDeps {
+  adminToken: string | null;
+  testClock: boolean;
+  clock: ControllableClock;
+  reconcile: ReconcilePayments;
+  renewals: RunRenewals;
+  refund: RefundPayment;
+  payments: PaymentRepository;
+  receipts: WebhookReceiptStore;
+  webhooks: HandleWebhookNotice;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+class TestClockDisabledError extends DomainError {
+  constructor() {
+    super('invalid_input', 'test_clock_disabled', 'the test clock is off (TEST_CLOCK=on enables it)');
+  }
+}
+
+/** Bearer ADMIN_TOKEN, compared in constant time. Without a configured token the admin API does not exist (404). */
+function adminOnly(token: string | null) {
+  const expected = token ? Buffer.from(token) : null;
+  return async (ctx: Context, next: Next) => {
+    if (!expected) return; // falls through to the unknown-route 404
+    const presented = Buffer.from(/^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1] ?? '');
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+      throw new DomainError('unauthenticated', 'unauthenticated', 'a valid admin token is required');
+    }
+    await next();
+  };
+}
+
+/** The operator's API: each answer comes after the work is done. */
+export function adminRoutes(deps: AdminRouteDeps): Router {
+  const router = new Router({ prefix: '/api/admin' });
+  router.use(adminOnly(deps.adminToken));
+
+  router.post('/reconcile', async (ctx) => {
+    answer(ctx, { ...(await deps.reconcile.execute()) });
+  });
+
+  router.post('/renewals/run', async (ctx) => {
+    const body = validate(renewalsRunSchema, ctx.request.body);
+    if (body.as_of && !deps.testClock) throw new TestClockDisabledError();
+    const run = await deps.renewals.execute(body.as_of ?? deps.clock.now());
+    answer(ctx, { due: run.due, charged: run.charged, failed: run.failed, skipped: run.skipped, reminded: run.reminded, ended: run.ended });
+  });
+
+  router.post('/clock', async (ctx) => {
+    if (!deps.testClock) throw new TestClockDisabledError();
+    const body = validate(clockSchema, ctx.request.body);
+    deps.clock.runFrom(body.now);
+    answer(ctx, { now: deps.clock.now().toISOString() });
+  });
+
+  router.get('/payments', async (ctx) => {
+    const query = validate(paymentsQuerySchema, ctx.query);
+    const payments = await deps.payments.listByStatus((query.status as PaymentStatus | undefined) ?? null, query.limit);
+    answer(ctx, { payments: payments.map(presentPayment) });
+  });
+
+  router.post('/payments/:merchant_uid/refund', async (ctx) => {
+    const merchantUid = validate(merchantUidSchema, ctx.params.merchant_uid);
+    const body = validate(refundSchema, ctx.request.body);
+    const result = await deps.refund.execute({ merchantUid, amount: body.amount ?? null, reason: body.reason });
+    answer(ctx, { payment: presentPayment(result.payment), refund: result.refund });
+  });
+
+  router.post('/webhooks/replay', async (ctx) => {
+    const body = validate(replaySchema, ctx.request.body);
+    const since = body.since ?? new Date(deps.clock.now().getTime() - DAY_MS);
+    const receipts = await deps.receipts.listSince(since, 1000);
+    for (const receipt of receipts) await deps.webhooks.replay(receipt);
+    answer(ctx, { replayed: receipts.length });
+  });
+
+  return router;
+}

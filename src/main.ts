@@ -1,0 +1,76 @@
+import http from 'node:http';
+import { type AppConfig, ConfigError, loadConfig } from './config';
+import { buildContainer } from './container';
+import { createIamportSandbox, type IamportSandbox } from './sandbox/iamport/iamport-sandbox';
+import { createHttpApp } from './shared/http/app';
+import type { ControllableClock } from './shared/infrastructure/controllable-clock';
+import { KnexDatabase } from './shared/infrastructure/knex/knex-database';
+import { createLogger } from './shared/infrastructure/logger';
+import { SHARED } from './shared/shared.tokens';
+import { startWorkers } from './workers';
+
+export const SANDBOX_PREFIX = '/sandbox/iamport';
+
+/** Whether the Iamport sandbox runs inside this process (sandbox mode, pointed at our own URL). */
+function sandboxInProcess(config: AppConfig): boolean {
+  return config.iamport.mode === 'sandbox' && config.iamport.apiUrl === `${config.publicUrl}${SANDBOX_PREFIX}`;
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const database = KnexDatabase.fromUrl(config.databaseUrl);
+  if (config.migrateOnStart) {
+    const applied = await database.migrateLatest();
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  }
+  const container = buildContainer(config, { logger, persistence: 'knex', gateway: 'iamport', database });
+  const clock = container.get<ControllableClock>(SHARED.Clock);
+
+  let sandbox: IamportSandbox | null = null;
+  if (sandboxInProcess(config)) {
+    sandbox = createIamportSandbox({
+      prefix: SANDBOX_PREFIX, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret, impCode: config.iamport.impCode,
+      webhookUrl: `${config.publicUrl}/api/payment/webhook`, publicUrl: `${config.publicUrl}${SANDBOX_PREFIX}`,
+      // The sandbox shares the app's clock, so the test clock moves both.
+      now: () => clock.now(), logger: logger.child({ component: 'iamport-sandbox' }),
+    });
+  }
+  const app = createHttpApp(container, { extraRouters: sandbox ? [sandbox.router] : [] });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, resolve);
+  });
+  const workers = startWorkers(container);
+  const gateway = sandbox ? 'the Iamport sandbox (no credentials needed)' : config.iamport.apiUrl;
+  console.log(`memberpay listening on ${config.publicUrl} — payments through ${gateway}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeIdleConnections();
+    await workers.stop();
+    sandbox?.close();
+    await database.destroy();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // One clear line, no stack: the usual causes are a database that cannot be reached or a port in use.
+  console.error(`memberpay could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { Router } from '@koa/router';
+import { answer } from '../../shared/http/respond';
+import { requireUserId } from '../../shared/http/session';
+import { validate } from '../../shared/http/validate';
+import type { CancelMembership } from '../application/cancel-membership.use-case';
+import type { GetRefundQuote } from '../application/get-refund-quote.use-case';
+import type { SetAutoRenew } from '../application/set-auto-renew.use-case';
+import { presentMembership } from './membership.presenter';
+import { autoRenewSchema, cancelSchema } from './membership-account.schemas';
+
+export interface MembershipAccountRouteDeps {
+  getRefundQuote: GetRefundQuote;
+  cancelMembership: CancelMembership;
+  setAutoRenew: SetAutoRenew;
+}
+
+/** The member's own controls: refund quote, cancel (with or without refund), auto-renew. */
+export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Router {
+  const router = new Router();
+
+  router.get('/api/membership/refund-quote', async (ctx) => {
+    const quote = await deps.getRefundQuote.execute(requireUserId(ctx));
+    answer(ctx, { refundable: quote.refundable, rule: quote.rule, used_days: quote.usedDays, total_days: quote.totalDays });
+  });
+
+  router.post('/api/membership/cancel', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const body = validate(cancelSchema, ctx.request.body);
+    const result = await deps.cancelMembership.execute({ userId, refund: body.refund, reason: body.reason || null });
+    answer(ctx, { membership: presentMembership(result.membership), refund: result.refund });
+  });
+
+  router.post('/api/membership/auto-renew', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const body = validate(autoRenewSchema, ctx.request.body);
+    answer(ctx, { membership: presentMembership(await deps.setAutoRenew.execute(userId, body.enabled)) });
+  });
+
+  return router;
+}

@@ -1,0 +1,42 @@
+import type { RunRenewals } from './billing/application/run-renewals.use-case';
+import { BILLING } from './billing/billing.tokens';
+import type { ReconcilePayments } from './payment/application/reconcile-payments.use-case';
+import { PAYMENT } from './payment/payment.tokens';
+import type { Clock } from './shared/application/clock.port';
+import type { EventBus, Outbox } from './shared/application/event-bus.port';
+import type { Logger } from './shared/application/logger.port';
+import { OutboxRelay } from './shared/infrastructure/outbox-relay';
+import { PeriodicJob } from './shared/infrastructure/periodic-job';
+import { SHARED } from './shared/shared.tokens';
+
+interface Locator {
+  get<T>(token: symbol): T;
+}
+
+export interface WorkerIntervals {
+  relayMs: number;
+  reconcileMs: number;
+  renewalsMs: number;
+}
+
+export const DEFAULT_INTERVALS: WorkerIntervals = { relayMs: 5_000, reconcileMs: 60_000, renewalsMs: 60_000 };
+
+/**
+ * The background work of one instance: the outbox relay (events whose delivery failed), the
+ * reconciler (payments with an unknown outcome, lost refunds, expiry) and the renewal run
+ * (charges, dunning, reminders). Several instances may run them: each claims its own rows.
+ */
+export function startWorkers(container: Locator, intervals: WorkerIntervals = DEFAULT_INTERVALS): { stop(): Promise<void> } {
+  const logger = container.get<Logger>(SHARED.Logger).child({ component: 'workers' });
+  const clock = container.get<Clock>(SHARED.Clock);
+  const relay = new OutboxRelay(container.get<Outbox>(SHARED.Outbox), container.get<EventBus>(SHARED.EventBus), clock, logger);
+  const reconcile = container.get<ReconcilePayments>(PAYMENT.ReconcilePayments);
+  const renewals = container.get<RunRenewals>(BILLING.RunRenewals);
+  const jobs: Array<[PeriodicJob, number]> = [
+    [new PeriodicJob('outbox-relay', () => relay.runOnce(), logger), intervals.relayMs],
+    [new PeriodicJob('reconcile', () => reconcile.execute(), logger), intervals.reconcileMs],
+    [new PeriodicJob('renewals', () => renewals.execute(), logger), intervals.renewalsMs],
+  ];
+  for (const [job, every] of jobs) job.start(every);
+  return { stop: async () => void (await Promise.all(jobs.map(([job]) => job.stop()))) };
+}
