@@ -1,0 +1,16 @@
+import { startHttpHarness } from '../../support/http-app';
+import { accountsSuite } from './suites/accounts.suite';
+import { edgeSuite } from './suites/edge.suite';
+import type { HarnessFactory } from './suites/harness';
+import { idempotencySuite } from './suites/idempotency.suite';
+import { paymentsSuite } from './suites/payments.suite';
+
+// The same suites run on SQLite and MariaDB once their containers exist: a factory per persistence.
+const memory: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'memory' });
+
+describe('HTTP API over real HTTP (memory persistence, memory gateway)', () => {
+  accountsSuite(memory);
+  paymentsSuite(memory);
+  idempotencySuite(memory);
+  edgeSuite(memory);
+});
