@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const CONFIG_DIR = path.resolve(import.meta.dirname, '../../config');
+
+function problem(env: Record<string, string>, configDir = CONFIG_DIR): string {
+  try {
+    loadConfig(env, configDir);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('runs with no environment at all: SQLite file and the in-process Iamport sandbox', () => {
+    const config = loadConfig({}, CONFIG_DIR);
+    expect(config.databaseUrl).to.equal('sqlite:./data/memberpay.sqlite');
+    expect(config.iamport).to.include({ mode: 'sandbox', apiUrl: 'http://127.0.0.1:3000/sandbox/iamport', pg: 'html5_inicis', impCode: 'imp_sandbox' });
+    expect(config.testClock).to.equal(true);
+    expect(config.plans.map((p) => [p.id, p.amount, p.interval, p.intervalCount])).to.deep.equal([['monthly', 9900, 'month', 1], ['annual', 99000, 'year', 1]]);
+    expect(config.dunningRetryAfterDays).to.deep.equal([1, 3, 5]);
+  });
+
+  it('live mode talks to Iamport and turns the test clock off', () => {
+    const config = loadConfig({ IAMPORT_MODE: 'live', IMP_KEY: 'k', IMP_SECRET: 's', IMP_CODE: 'imp12345678', PUBLIC_URL: 'https://shop.example', SESSION_SECRET: 'x'.repeat(32) }, CONFIG_DIR);
+    expect(config.iamport.apiUrl).to.equal('https://api.iamport.kr');
+    expect(config.testClock).to.equal(false);
+  });
+
+  it('names the variable in one line', () => {
+    expect(problem({ PORT: 'eighty' })).to.equal('config error: PORT must be a number');
+    expect(problem({ DATABASE_URL: 'postgres://x' })).to.match(/^config error: DATABASE_URL must be sqlite:<path> or mysql:/);
+    expect(problem({ IAMPORT_MODE: 'production' })).to.match(/^config error: IAMPORT_MODE must be one of/);
+    expect(problem({ IAMPORT_MODE: 'live' })).to.equal('config error: IMP_KEY is required when IAMPORT_MODE=live');
+    expect(problem({ BUSINESS_TZ: 'Mars/Olympus' })).to.equal('config error: BUSINESS_TZ Mars/Olympus is not a known IANA time zone');
+    expect(problem({ ADMIN_TOKEN: 'short' })).to.match(/^config error: ADMIN_TOKEN length must be at least 16/);
+    for (const message of [problem({ PORT: 'eighty' }), problem({ IAMPORT_MODE: 'live' })]) expect(message).not.to.include('\n');
+  });
+
+  it('refuses an invalid refund policy file with a clear line', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules: [{ id: 'x', type: 'pro_rata_unused_days', fee_percent: 150 }] }));
+    expect(problem({}, dir)).to.equal('config error: config/refund-policy.json rules.0.fee_percent must be less than or equal to 100');
+    writeFileSync(path.join(dir, 'refund-policy.json'), '{ not json');
+    expect(problem({}, dir)).to.match(/^config error: config\/refund-policy.json cannot be read as JSON/);
+  });
+
+  it('refuses a plan priced in anything but whole KRW', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'plans.json'), JSON.stringify({ plans: [{ id: 'monthly', name: 'M', amount: 99.5, currency: 'KRW', interval: 'month', interval_count: 1 }] }));
+    expect(problem({}, dir)).to.equal('config error: config/plans.json plans.0.amount must be an integer');
+  });
+});
