@@ -5,6 +5,9 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Router } from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
+import { adminRoutes } from '../../admin/http/admin.routes';
+import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
+import { BILLING } from '../../billing/billing.tokens';
 import type { AppConfig } from '../../config';
 import type { GetAccount } from '../../identity/application/get-account.query';
 import type { LogIn } from '../../identity/application/log-in.use-case';
@@ -12,22 +15,30 @@ import type { LogOut } from '../../identity/application/log-out.use-case';
 import type { SignUp } from '../../identity/application/sign-up.use-case';
 import { identityRoutes } from '../../identity/http/identity.routes';
 import { IDENTITY } from '../../identity/identity.tokens';
+import type { CancelMembership } from '../../membership/application/cancel-membership.use-case';
+import type { GetRefundQuote } from '../../membership/application/get-refund-quote.use-case';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import type { SetAutoRenew } from '../../membership/application/set-auto-renew.use-case';
+import { membershipAccountRoutes } from '../../membership/http/membership-account.routes';
 import { membershipRoutes } from '../../membership/http/membership.routes';
 import { MEMBERSHIP } from '../../membership/membership.tokens';
 import type { ConfirmPayment } from '../../payment/application/confirm-payment.use-case';
 import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
 import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
+import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
 import type { ReportPaymentFailure } from '../../payment/application/report-payment-failure.use-case';
 import type { StartCheckout } from '../../payment/application/start-checkout.use-case';
+import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
 import { paymentRoutes } from '../../payment/http/payment.routes';
 import { PAYMENT } from '../../payment/payment.tokens';
 import type { Clock } from '../application/clock.port';
 import type { IdempotencyStore } from '../application/idempotency-store.port';
 import type { Logger } from '../application/logger.port';
 import type { SessionStore } from '../application/session-store.port';
+import type { ControllableClock } from '../infrastructure/controllable-clock';
 import { SHARED } from '../shared.tokens';
 import { errorMiddleware } from './error-middleware';
 import { type HealthProbe, healthRoutes } from './health';
@@ -111,6 +122,11 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
     }),
     membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog) }),
+    membershipAccountRoutes({
+      getRefundQuote: container.get<GetRefundQuote>(MEMBERSHIP.GetRefundQuote),
+      cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
+      setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
+    }),
     paymentRoutes({
       startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
       confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
@@ -118,6 +134,17 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
+    }),
+    adminRoutes({
+      adminToken: config.adminToken,
+      testClock: config.testClock,
+      clock: container.get<ControllableClock>(SHARED.Clock),
+      reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
+      renewals: container.get<RunRenewals>(BILLING.RunRenewals),
+      refund: container.get<RefundPayment>(PAYMENT.RefundPayment),
+      payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
+      receipts: container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore),
+      webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
     }),
   ];
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));

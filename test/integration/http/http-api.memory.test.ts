@@ -3,6 +3,7 @@ import { accountsSuite } from './suites/accounts.suite';
 import { edgeSuite } from './suites/edge.suite';
 import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
+import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 
 // The same suites run on SQLite and MariaDB once their containers exist: a factory per persistence.
@@ -13,4 +14,5 @@ describe('HTTP API over real HTTP (memory persistence, memory gateway)', () => {
   paymentsSuite(memory);
   idempotencySuite(memory);
   edgeSuite(memory);
+  mountedRoutersSuite(memory);
 });
