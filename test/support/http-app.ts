@@ -1,13 +1,47 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
+import { loadConfig } from '../../src/config';
+import { buildContainer } from '../../src/container';
 import { IDENTITY } from '../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
+import type { MembershipRepository } from '../../src/membership/application/membership-repository.port';
+import { MEMBERSHIP } from '../../src/membership/membership.tokens';
+import type { PaymentRepository } from '../../src/payment/application/payment-repository.port';
+import type { MemoryPaymentGateway } from '../../src/payment/infrastructure/memory/memory-payment.gateway';
+import { PAYMENT } from '../../src/payment/payment.tokens';
 import { createHttpApp, type HttpAppOptions } from '../../src/shared/http/app';
-import { memoryApp, type MemoryApp } from './memory-container';
+import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
+import { silentLogger } from '../../src/shared/infrastructure/logger';
+import { SHARED } from '../../src/shared/shared.tokens';
+import { createMariaDbTestDatabase, createSqliteTestDatabase, type TestDatabase } from './database';
+import { memoryApp, TEST_NOW } from './memory-container';
 
-/** Which adapters the app runs on. Only memory exists today; sqlite and mysql plug in here once their container is ready. */
-export type HttpPersistence = 'memory';
+/** Which adapters the app runs on: in-memory, or Knex on SQLite or MariaDB (the gateway is the in-memory one in every case). */
+export type HttpPersistence = 'memory' | 'sqlite' | 'mariadb';
+
+/** What the suites reach behind the HTTP edge. */
+export interface HarnessParts {
+  container: Container;
+  clock: ControllableClock;
+  gateway: MemoryPaymentGateway;
+  payments: PaymentRepository;
+  memberships: MembershipRepository;
+}
+
+async function knexParts(database: TestDatabase, env: Record<string, string>): Promise<HarnessParts> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
+  const clock = container.get<ControllableClock>(SHARED.Clock);
+  clock.freezeAt(TEST_NOW);
+  container.get(SHARED.EventBus); // activates the subscriptions
+  return {
+    container, clock,
+    gateway: container.get<MemoryPaymentGateway>(PAYMENT.PaymentGateway),
+    payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
+    memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
+  };
+}
 
 export interface HttpHarnessOptions {
   persistence?: HttpPersistence;
@@ -17,8 +51,8 @@ export interface HttpHarnessOptions {
 
 export interface HttpHarness {
   url: string;
-  /** The container and its parts (clock, gateway, repositories), as the unit tests know them. */
-  parts: MemoryApp;
+  /** The container and its parts (clock, gateway, repositories). */
+  parts: HarnessParts;
   container: Container;
   client(ip?: string): ApiClient;
   close(): Promise<void>;
@@ -30,8 +64,14 @@ const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 };
 /** The real Koa app over real HTTP on 127.0.0.1 (ephemeral port), built from the container. */
 export async function startHttpHarness(options: HttpHarnessOptions = {}): Promise<HttpHarness> {
   const persistence = options.persistence ?? 'memory';
-  if (persistence !== 'memory') throw new Error(`no ${persistence} container for the HTTP suites yet`);
-  const parts = memoryApp(options.env);
+  let database: TestDatabase | null = null;
+  let parts: HarnessParts;
+  if (persistence === 'memory') {
+    parts = memoryApp(options.env);
+  } else {
+    database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await createMariaDbTestDatabase();
+    parts = await knexParts(database, options.env ?? {});
+  }
   parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
   // proxy: the suites play several client addresses through X-Forwarded-For.
   const app = createHttpApp(parts.container, { proxy: true, ...options.app });
@@ -46,6 +86,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database?.drop();
     },
   };
 }

@@ -62,6 +62,18 @@ export function idempotencySuite(start: HarnessFactory): void {
       expect(await countPayments(buyer)).to.equal(1);
     });
 
+    it('lets exactly one of eight concurrent requests with one key run', async () => {
+      const key = { 'Idempotency-Key': 'race-1' };
+      const answers = await Promise.all(Array.from({ length: 8 }, () => buyer.post('/api/payment/checkout', { plan: 'monthly' }, key)));
+      const ran = answers.filter((a) => a.status === 201 && a.headers.get('Idempotent-Replayed') === null);
+      expect(ran).to.have.length(1);
+      for (const other of answers.filter((a) => !ran.includes(a))) {
+        if (other.status === 201) expect(other.body).to.deep.equal(ran[0].body);
+        else expectError(other, 409, 'idempotency_key_in_use');
+      }
+      expect(await countPayments(buyer)).to.equal(1);
+    });
+
     it('stores and replays 4xx answers', async () => {
       const key = { 'Idempotency-Key': 'checkout-5' };
       expectError(await buyer.post('/api/payment/checkout', { plan: 'lifetime' }, key), 400, 'unknown_plan');

@@ -1,0 +1,17 @@
+import { startHttpHarness } from '../../support/http-app';
+import { accountsSuite } from './suites/accounts.suite';
+import { edgeSuite } from './suites/edge.suite';
+import type { HarnessFactory } from './suites/harness';
+import { idempotencySuite } from './suites/idempotency.suite';
+import { mountedRoutersSuite } from './suites/mounted.suite';
+import { paymentsSuite } from './suites/payments.suite';
+
+const sqlite: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'sqlite' });
+
+describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
+  accountsSuite(sqlite);
+  paymentsSuite(sqlite);
+  idempotencySuite(sqlite);
+  edgeSuite(sqlite);
+  mountedRoutersSuite(sqlite);
+});
