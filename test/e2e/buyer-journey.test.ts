@@ -69,12 +69,13 @@ describe('buyer journey in the browser (e2e)', function () {
     await modal.locator(`[data-action="${action}"]`).click();
   }
 
-  async function outcome(): Promise<string | null> {
+  /** Waits for the page's final word (success or error, not a pending one) and answers its data-outcome. */
+  async function outcome(timeout = 5_000): Promise<string | null> {
     const message = current().locator('#message');
     await current().waitForFunction(() => {
       const box = document.getElementById('message');
       return box && !box.hidden && ['success', 'error'].includes(box.dataset.kind ?? '');
-    });
+    }, undefined, { timeout });
     return message.getAttribute('data-outcome');
   }
 
@@ -129,19 +130,22 @@ describe('buyer journey in the browser (e2e)', function () {
     await p.screenshot({ path: screenshotPath('account-active-desktop'), fullPage: true });
   });
 
-  it('shows a declined card as a card failure and records the payment failed', async () => {
-    const p = current();
-    await signUp();
-    await buyWith('monthly', 'declined');
+  for (const card of ['declined', 'limit', 'insufficient'] as const) {
+    it(`shows the ${card} card as a card failure and records the payment failed`, async () => {
+      const p = current();
+      await signUp();
+      await buyWith('monthly', card);
 
-    expect(await outcome()).to.equal('card_declined');
-    expect(await p.locator('#message').innerText()).to.contain('거절');
-    const row = p.locator('[data-test="payment-row"]').first();
-    expect(await row.getAttribute('data-status')).to.equal('failed');
-    const { body } = await apiGet('/api/payments');
-    expect(body.payments[0]).to.include({ status: 'failed', failure_code: 'card_declined' });
-    expect(await p.locator('#no-membership').isVisible()).to.equal(true);
-  });
+      expect(await outcome()).to.equal('card_declined');
+      expect(await p.locator('#message').innerText()).to.contain('거절');
+      expect(await p.locator('[data-test="message-detail"]').innerText()).to.match(/F200\d/);
+      const row = p.locator('[data-test="payment-row"]').first();
+      expect(await row.getAttribute('data-status')).to.equal('failed');
+      const { body } = await apiGet('/api/payments');
+      expect(body.payments[0]).to.include({ status: 'failed', failure_code: 'card_declined' });
+      expect(await p.locator('#no-membership').isVisible()).to.equal(true);
+    });
+  }
 
   it('says the window was closed when the buyer closes the PG window', async () => {
     const p = current();
@@ -165,6 +169,62 @@ describe('buyer journey in the browser (e2e)', function () {
     expect(await p.locator('#message').innerText()).to.contain('취소');
     const { body } = await apiGet('/api/payments');
     expect(body.payments[0]).to.include({ status: 'failed', failure_code: 'user_cancelled' });
+  });
+
+  it('buys with auto-renew, turns it off, quotes the refund and cancels with a refund', async () => {
+    const p = current();
+    await signUp();
+    await p.check('#auto-renew');
+    await buyWith('monthly', 'success');
+    expect(await outcome()).to.equal('paid');
+
+    expect(await p.locator('#membership-auto-renew').isChecked()).to.equal(true);
+    expect(await p.locator('#membership-next-charge').innerText()).to.contain('자동 결제');
+    await p.locator('#membership-auto-renew').uncheck();
+    await p.locator('#auto-renew-result', { hasText: '껐습니다' }).waitFor();
+    await p.locator('#membership-next-charge', { hasText: '자동 갱신 안 함' }).waitFor();
+    expect((await apiGet('/api/me')).body.membership.auto_renew).to.equal(false);
+
+    await p.click('#refund-quote-button');
+    await p.locator('#refund-quote[data-refundable]').waitFor();
+    expect(await p.locator('#refund-quote').getAttribute('data-refundable')).to.equal('9900');
+    expect(await p.locator('#refund-quote').innerText()).to.contain('₩9,900');
+
+    await p.click('#cancel-button');
+    await p.click('#cancel-with-refund');
+    expect(await outcome()).to.equal('cancelled');
+    const me = (await apiGet('/api/me')).body;
+    expect(me.payment_status).to.equal('off');
+    const { body } = await apiGet('/api/payments');
+    expect(body.payments[0]).to.include({ status: 'cancelled', cancelled_amount: 9900 });
+    expect(await p.locator('[data-test="payment-row"]').first().getAttribute('data-status')).to.equal('cancelled');
+  });
+
+  it('says the payment is being confirmed when the gateway cannot answer, then shows it paid', async () => {
+    const p = current();
+    await signUp();
+    await p.click('.order[data-plan="monthly"]');
+    const modal = p.locator('[data-test="imp-modal"]');
+    await modal.locator('[data-card="success"]').click();
+    // The PG window still works (it is not the REST API), but every REST call answers 500.
+    app.sandbox.setFaults({ errorRate: 1 });
+    await modal.locator('[data-action="pay"]').click();
+
+    await p.locator('#message[data-outcome="pending"]').waitFor();
+    expect(await p.locator('#message').innerText()).to.contain('확인');
+    const merchantUid = await p.locator('[data-test="payment-row"][data-status="await"]').first().getAttribute('data-merchant-uid');
+    expect(merchantUid).to.be.a('string');
+
+    // The gateway is back and Iamport delivers its notice again; the page's polling picks the result up.
+    app.sandbox.setFaults({ errorRate: 0 });
+    const paid = [...app.sandbox.state.payments.values()].map((r) => r.payment).find((x) => x.merchant_uid === merchantUid);
+    const notice = await fetch(`${app.url}/api/payment/webhook`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ imp_uid: paid?.imp_uid, merchant_uid: merchantUid, status: 'paid' }),
+    });
+    expect(notice.status).to.equal(200);
+    expect(await outcome(12_000)).to.equal('paid');
+    expect(await p.locator('#membership-status').getAttribute('data-status')).to.equal('active');
   });
 });
 
