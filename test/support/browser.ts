@@ -30,6 +30,13 @@ export async function newPage(browser: Browser, viewport = PHONE): Promise<{ con
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
+  // Console errors include CSP violations and scripts that fail; 4xx answers of the API are the page's business.
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) {
+      errors.push(`console: ${text}`);
+    }
+  });
   page.on('dialog', (dialog) => {
     errors.push(`unexpected dialog: ${dialog.type()} ${dialog.message()}`);
     void dialog.dismiss();
