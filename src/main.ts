@@ -4,6 +4,7 @@ import { buildContainer } from './container';
 import { createIamportSandbox, type IamportSandbox } from './sandbox/iamport/iamport-sandbox';
 import { createHttpApp } from './shared/http/app';
 import type { ControllableClock } from './shared/infrastructure/controllable-clock';
+import { armFaultPoints } from './shared/infrastructure/fault-points';
 import { KnexDatabase } from './shared/infrastructure/knex/knex-database';
 import { createLogger } from './shared/infrastructure/logger';
 import { SHARED } from './shared/shared.tokens';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
+  if (config.iamport.mode === 'sandbox') armFaultPoints((process.env.MEMBERPAY_FAULT_POINTS ?? '').split(','));
   const database = KnexDatabase.fromUrl(config.databaseUrl);
   if (config.migrateOnStart) {
     const applied = await database.migrateLatest();

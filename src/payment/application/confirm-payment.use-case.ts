@@ -38,13 +38,14 @@ export class ConfirmPayment {
     if (!payment || (input.userId !== null && payment.userId !== input.userId)) throw new PaymentNotFoundError(input.merchantUid);
     if (payment.status === 'paid' && payment.impUid === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
 
+    // Written ahead of the gateway call: if this process dies before the answer is saved, the reconciler knows to ask.
+    if (payment.status === 'await') await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()));
     let truth;
     try {
       truth = await this.gateway.settle({ merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount });
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
-      const noted = await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()));
-      return { verdict: 'pending', payment: noted };
+      return { verdict: 'pending', payment: (await this.payments.findByMerchantUid(payment.merchantUid)) ?? payment };
     }
     if (!truth) throw new PaymentNotPaidError(`the gateway has no payment ${input.transactionId}`);
     if (truth.merchantUid !== payment.merchantUid) throw new PaymentNotPaidError(`payment ${input.transactionId} belongs to another order`);

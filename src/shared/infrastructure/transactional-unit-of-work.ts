@@ -1,6 +1,7 @@
 import type { EventBus, Outbox } from '../application/event-bus.port';
 import type { UnitOfWork } from '../application/unit-of-work.port';
 import type { DomainEvent } from '../domain/domain-event';
+import { reachFaultPoint } from './fault-points';
 import type { TransactionContext, TransactionScope } from './transaction-context';
 
 /**
@@ -24,6 +25,7 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
         const value = await work();
         events = this.context.pullEvents(scope);
         await this.outbox.append(events);
+        for (const event of events) reachFaultPoint(`before-commit:${event.type}`);
         return value;
       }),
     );

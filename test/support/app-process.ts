@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** `npm start`'s entry point as a real child process, for crash and restart tests. */
+export class AppProcess {
+  private child: ChildProcess | null = null;
+  private exited: Promise<NodeJS.Signals | number | null> = Promise.resolve(null);
+  output = '';
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(extraEnv: Record<string, string> = {}, timeoutMs = 20_000): Promise<void> {
+    const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...this.env, ...extraEnv } });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`app did not start: ${this.output}`)), timeoutMs);
+      const onData = (data: Buffer) => {
+        this.output += data.toString();
+        if (this.output.includes('listening on')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.on('exit', () => reject(new Error(`app exited during start: ${this.output}`)));
+    });
+  }
+
+  /** Resolves with the signal or exit code once the process is gone. */
+  waitForExit(): Promise<NodeJS.Signals | number | null> {
+    return this.exited;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      await this.exited;
+    }
+  }
+}
