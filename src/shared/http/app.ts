@@ -71,10 +71,10 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web', import.meta.ur
 const CONTENT_SECURITY_POLICY = {
   useDefaults: true,
   directives: {
-    scriptSrc: ["'self'", 'https://cdn.iamport.kr'],
+    scriptSrc: ["'self'", 'https://cdn.iamport.kr', 'https://*.iamport.kr'],
     styleSrc: ["'self'", "'unsafe-inline'"],
     imgSrc: ["'self'", 'data:', 'https:'],
-    connectSrc: ["'self'"],
+    connectSrc: ["'self'", 'https://*.iamport.kr'],
     frameSrc: ["'self'", 'https:'],
     formAction: ["'self'", 'https:'],
   },

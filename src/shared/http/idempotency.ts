@@ -86,5 +86,6 @@ function replay(ctx: Context, record: IdempotencyRecord, fingerprint: string): v
   ctx.set('Idempotent-Replayed', 'true');
   ctx.status = record.statusCode;
   ctx.body = record.responseBody === null ? null : JSON.parse(record.responseBody);
-  if (record.responseBody === null) ctx.status = record.statusCode;
+  // Koa turns a null body into 204; the stored status stands.
+  ctx.status = record.statusCode;
 }
