@@ -1,0 +1,299 @@
+// The PaymentGateway over Toss Payments' core API V1 (docs/toss-payments.md), with got. Every call
+// ends in one of three ways: an answer, a GatewayRejectedError (Toss said no: a 4xx with
+// `{code, message}`), or a GatewayUnavailableError (5xx, timeout, connection error, unreadable
+// body, our secret key refused: the outcome is unknown and is asked again later, never guessed).
+//
+// Toss differs from Iamport in its flow: the browser only authorises, the server confirms. The
+// port absorbs it: `prepare` is a no-op (the app keeps the amount and `settle` confirms with it),
+// `settle` is the confirmation, and a confirmation already made answers the existing payment.
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import got, { type Got, type Method, RequestError, TimeoutError } from 'got';
+import type { Logger } from '../../../shared/application/logger.port';
+import type { GatewayPayment } from '../../domain/gateway-payment';
+import {
+  type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
+  type PaymentGateway, type PrepareRequest,
+} from '../../application/payment-gateway.port';
+import { toGatewayPayment } from './toss-payment.mapper';
+import { formatBillingHandle, parseBillingHandle } from './toss-billing-handle';
+import type {
+  TossBilling, TossBillingChargeBody, TossCancelBody, TossConfirmBody, TossError, TossIssueBillingBody,
+} from './toss.types';
+
+export interface TossGatewayOptions {
+  /** e.g. `https://api.tosspayments.com`, or the sandbox's URL. */
+  apiUrl: string;
+  /** `test_sk_...` / `live_sk_...`; sent only inside the Basic auth header, never logged. */
+  secretKey: string;
+  /** Limit of each HTTP exchange (got's `timeout.request`). */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Waits before the 1st and 2nd retry of a read; reads are tried at most three times. */
+const READ_RETRY_DELAYS_MS = [100, 300] as const;
+
+/** A confirm of a payment Toss already confirmed (docs: 400 ALREADY_PROCESSED_PAYMENT). */
+const ALREADY_PROCESSED = 'ALREADY_PROCESSED_PAYMENT';
+
+/** Any orderId Toss has never seen (6-64 chars of [a-zA-Z0-9-_.]): ping looks it up, a 404 proves the key works. */
+const PING_ORDER_ID = 'memberpay-readiness-ping';
+
+/** Toss caps cancelReason at 200 characters and orderName at 100. */
+const CANCEL_REASON_MAX = 200;
+const ORDER_NAME_MAX = 100;
+
+interface Exchange {
+  method: Method;
+  /** Starts with '/', relative to apiUrl. */
+  path: string;
+  body?: object;
+  idempotencyKey?: string;
+  /** What the log shows instead of `path` when the path holds a credential (a billing key). */
+  logPath?: string;
+}
+
+/** A Toss answer: 2xx with a body, or a 4xx with Toss's error object. */
+type Answer =
+  | { ok: true; status: number; body: unknown }
+  | { ok: false; status: number; error: TossError };
+
+export class TossGateway implements PaymentGateway {
+  private readonly http: Got;
+  private readonly logger: Logger;
+  private readonly authorization: string;
+
+  constructor(private readonly options: TossGatewayOptions) {
+    this.http = got.extend({
+      prefixUrl: options.apiUrl,
+      timeout: { request: options.timeoutMs },
+      retry: { limit: 0 }, // retries are ours: reads only, see send()
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+    });
+    this.logger = options.logger.child({ gateway: 'toss' });
+    // Basic auth with the secret key as user and no password: base64(secretKey + ':').
+    this.authorization = `Basic ${Buffer.from(`${options.secretKey}:`).toString('base64')}`;
+  }
+
+  /** Toss has no server-side amount registration: the app keeps the amount and settle confirms with it. */
+  async prepare(_request: PrepareRequest): Promise<void> {
+    // Deliberately no call: a checkout must not depend on Toss being reachable for nothing.
+  }
+
+  /**
+   * Confirms what the browser authorised (`transactionId` = paymentKey) with the app's own orderId
+   * and amount; Toss refuses an amount other than the authorised one. Answers the payment in its
+   * final state: paid, or failed when the card company declined at approval (Toss keeps it ABORTED).
+   * A confirmation already made (a resend, a webhook racing the redirect) answers the existing payment.
+   */
+  async settle(result: BrowserResult): Promise<GatewayPayment | null> {
+    const body: TossConfirmBody = { paymentKey: result.transactionId, orderId: result.merchantUid, amount: result.amount };
+    const answer = await this.send({ method: 'POST', path: '/v1/payments/confirm', body });
+    if (answer.ok) return toGatewayPayment(answer.body);
+    if (answer.status === 404) return null;
+    const existing = await this.lookupAfterRefusal(() => this.getPayment(result.transactionId));
+    if (answer.error.code === ALREADY_PROCESSED && existing) return existing;
+    // A decline at approval leaves an ABORTED record: that is the answer, not a refusal.
+    if (existing && existing.merchantUid === result.merchantUid && existing.status === 'failed') return existing;
+    throw rejected(answer.error);
+  }
+
+  async getPayment(paymentKey: string): Promise<GatewayPayment | null> {
+    const answer = await this.send({ method: 'GET', path: `/v1/payments/${encodeURIComponent(paymentKey)}` });
+    return answer.ok ? toGatewayPayment(answer.body) : this.notFoundOrRefusal(answer);
+  }
+
+  async findByMerchantUid(orderId: string): Promise<GatewayPayment | null> {
+    const answer = await this.send({ method: 'GET', path: `/v1/payments/orders/${encodeURIComponent(orderId)}` });
+    return answer.ok ? toGatewayPayment(answer.body) : this.notFoundOrRefusal(answer);
+  }
+
+  /**
+   * A (partial) cancel. `refundableAmount` is Iamport's checksum: Toss refuses when the balance
+   * differs (NOT_MATCHES_REFUNDABLE_AMOUNT). The Idempotency-Key is derived from (paymentKey,
+   * checksum, amount), so resending a cancel whose answer was lost replays Toss's first answer
+   * instead of refunding twice, while the next, different refund gets a key of its own.
+   */
+  async cancel(request: CancelRequest): Promise<GatewayPayment> {
+    // Toss reads a missing cancelAmount as "cancel the whole balance": never send that by accident.
+    if (!Number.isInteger(request.amount) || request.amount <= 0) {
+      throw new GatewayRejectedError(`a cancel needs a positive integer amount, got ${request.amount}`);
+    }
+    const body: TossCancelBody = {
+      cancelReason: (request.reason || 'refund').slice(0, CANCEL_REASON_MAX),
+      cancelAmount: request.amount,
+      refundableAmount: request.checksum,
+    };
+    const answer = await this.send({
+      method: 'POST', path: `/v1/payments/${encodeURIComponent(request.impUid)}/cancel`, body,
+      idempotencyKey: cancelIdempotencyKey(request),
+    });
+    if (!answer.ok) throw rejected(answer.error);
+    return toGatewayPayment(answer.body);
+  }
+
+  /**
+   * Charges a stored card; `customerUid` is the handle issueBillingKey made (toss-billing-handle.ts).
+   * Toss answers a declined card with a 4xx: when it kept a failed record of the orderId, that record
+   * is the answer (status failed); otherwise the refusal is thrown, which renewals treat as a decline.
+   */
+  async chargeBillingKey(charge: BillingCharge): Promise<GatewayPayment> {
+    const handle = parseBillingHandle(charge.customerUid);
+    if (!handle) throw new GatewayRejectedError('not a Toss billing handle (<customerKey>:<billingKey>); the card cannot be charged');
+    const body: TossBillingChargeBody = {
+      customerKey: handle.customerKey, amount: charge.amount, orderId: charge.merchantUid,
+      orderName: charge.name.slice(0, ORDER_NAME_MAX), customerName: charge.buyerName, customerEmail: charge.buyerEmail,
+    };
+    const answer = await this.send({
+      method: 'POST', path: `/v1/billing/${encodeURIComponent(handle.billingKey)}`, logPath: '/v1/billing/{billingKey}', body,
+    });
+    if (answer.ok) return toGatewayPayment(answer.body, charge.customerUid);
+    const kept = await this.lookupAfterRefusal(() => this.findByMerchantUid(charge.merchantUid));
+    if (kept && kept.status === 'failed') return { ...kept, customerUid: charge.customerUid };
+    throw rejected(answer.error);
+  }
+
+  /**
+   * Toss's core API V1 documents no billing-key deletion (docs/toss-payments.md §5): a key stops
+   * being chargeable when the merchant forgets it. Resolves so the caller drops its stored handle.
+   */
+  async deleteBillingKey(customerUid: string): Promise<void> {
+    this.logger.info({ known: parseBillingHandle(customerUid) !== null }, 'toss has no billing-key deletion; the handle is forgotten by the caller');
+  }
+
+  /** Issues a billing key from the `authKey` and `customerKey` of requestBillingAuth's success redirect; answers the handle to keep. */
+  async issueBillingKey(request: { authKey: string; customerKey: string }): Promise<string> {
+    const body: TossIssueBillingBody = { authKey: request.authKey, customerKey: request.customerKey };
+    const answer = await this.send({ method: 'POST', path: '/v1/billing/authorizations/issue', body });
+    if (!answer.ok) throw rejected(answer.error);
+    const billing = answer.body as Partial<TossBilling> | null;
+    if (!billing || typeof billing.billingKey !== 'string' || billing.billingKey === '') {
+      throw new GatewayUnavailableError('toss answered a billing key we could not read; the outcome is unknown');
+    }
+    return formatBillingHandle({ customerKey: request.customerKey, billingKey: billing.billingKey });
+  }
+
+  /** An authenticated lookup of an order nobody made: 404 (or any answer) proves Toss takes our key. */
+  async ping(): Promise<void> {
+    await this.send({ method: 'GET', path: `/v1/payments/orders/${PING_ORDER_ID}` });
+  }
+
+  // --- outcomes ----------------------------------------------------------------
+
+  private notFoundOrRefusal(answer: Extract<Answer, { ok: false }>): null {
+    if (answer.status === 404) return null;
+    throw rejected(answer.error);
+  }
+
+  /** The lookup that explains a refusal; if Toss cannot answer it, the refusal itself still stands. */
+  private async lookupAfterRefusal(lookup: () => Promise<GatewayPayment | null>): Promise<GatewayPayment | null> {
+    try {
+      return await lookup();
+    } catch (error) {
+      if (error instanceof GatewayUnavailableError || error instanceof GatewayRejectedError) return null;
+      throw error;
+    }
+  }
+
+  // --- transport -------------------------------------------------------------
+
+  /**
+   * One exchange as seen from outside: an Answer (2xx, or 4xx with Toss's error object) or
+   * GatewayUnavailableError. GETs are tried again on a 5xx or a connection error, never on a
+   * timeout (it would stretch the caller's wait past its bound); other methods are never repeated.
+   */
+  private async send(exchange: Exchange): Promise<Answer> {
+    const retries = exchange.method === 'GET' ? READ_RETRY_DELAYS_MS.length : 0;
+    const logPath = exchange.logPath ?? exchange.path;
+    const what = `${exchange.method} ${logPath}`;
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = performance.now();
+      const log = (outcome: string, fields: object = {}) => {
+        const line = { method: exchange.method, path: logPath, outcome, attempt, durationMs: Math.round(performance.now() - startedAt), ...fields };
+        if (outcome === 'ok') this.logger.debug(line, 'toss call');
+        else this.logger.info(line, 'toss call');
+      };
+      const canRetry = attempt <= retries;
+
+      let status: number;
+      let text: string;
+      try {
+        const headers: Record<string, string> = { authorization: this.authorization };
+        if (exchange.idempotencyKey) headers['idempotency-key'] = exchange.idempotencyKey;
+        const response = await this.http(exchange.path.slice(1), { method: exchange.method, json: exchange.body, headers });
+        status = response.statusCode;
+        text = response.body;
+      } catch (error) {
+        if (error instanceof TimeoutError) {
+          log('timeout');
+          throw new GatewayUnavailableError(`toss did not answer ${what} within ${this.options.timeoutMs} ms; the outcome is unknown`);
+        }
+        const code = error instanceof RequestError ? error.code : 'unknown';
+        log(canRetry ? 'network_error_retrying' : 'network_error', { error: code });
+        if (canRetry) {
+          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
+          continue;
+        }
+        throw new GatewayUnavailableError(`toss could not be reached for ${what} (${code}); the outcome is unknown`);
+      }
+
+      if (status >= 500) {
+        log(canRetry ? 'server_error_retrying' : 'server_error', { status });
+        if (canRetry) {
+          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
+          continue;
+        }
+        throw new GatewayUnavailableError(`toss answered HTTP ${status} to ${what}; the outcome is unknown`);
+      }
+
+      const body = parseJson(text);
+      if (status >= 200 && status < 300) {
+        if (body === undefined) {
+          log('unreadable', { status });
+          throw new GatewayUnavailableError(`toss answered HTTP ${status} to ${what} with a body we could not read; the outcome is unknown`);
+        }
+        log('ok', { status });
+        return { ok: true, status, body };
+      }
+      const error = asTossError(body);
+      // 401: our secret key was refused, so Toss did not act on the request: not a refusal of it.
+      // 429 and bodies that are not Toss's (a proxy's page) say nothing definite either.
+      if (status === 401 || status === 429 || !error || status < 400) {
+        log(status === 401 ? 'unauthorized' : 'unreadable', { status, code: error?.code });
+        throw new GatewayUnavailableError(status === 401
+          ? `toss refused our secret key (${error?.code ?? 'HTTP 401'}); ${what} was not carried out`
+          : `toss answered HTTP ${status} to ${what} without a definite answer; the outcome is unknown`);
+      }
+      log(status === 404 ? 'not_found' : 'refused', { status, code: error.code, message: error.message });
+      return { ok: false, status, error };
+    }
+  }
+}
+
+/** Deterministic per (payment, balance, amount): the same refund resent gets the same key (max 300 chars). */
+export function cancelIdempotencyKey(request: Pick<CancelRequest, 'impUid' | 'checksum' | 'amount'>): string {
+  const digest = createHash('sha256').update(`${request.impUid}\n${request.checksum}\n${request.amount}`).digest('hex');
+  return `memberpay-cancel-${digest}`;
+}
+
+function rejected(error: TossError): GatewayRejectedError {
+  return new GatewayRejectedError(error.message, error.code);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function asTossError(body: unknown): TossError | null {
+  if (!body || typeof body !== 'object') return null;
+  const { code, message } = body as Record<string, unknown>;
+  if (typeof code !== 'string' || code === '') return null;
+  return { code, message: typeof message === 'string' && message !== '' ? message : code };
+}
