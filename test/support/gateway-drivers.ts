@@ -101,3 +101,108 @@ export class SandboxGatewayDriver implements GatewayDriver {
     return (await res.json()) as T;
   }
 }
+
+/**
+ * Drives a Toss sandbox (src/sandbox/toss) over HTTP. Toss's window only authenticates the card;
+ * the payment is taken when the merchant's server confirms it. So "the buyer pays" here is the
+ * window plus the app's success-URL handler: POST /v1/payments/confirm with the order's amount,
+ * sent straight to the sandbox (not through the adapter under test). A declining card still gets
+ * through the window and is refused at that confirm, leaving an ABORTED record: its paymentKey is
+ * answered. Paying with a customer_uid is Toss's billing flow: requestBillingAuth with
+ * customerKey = customer_uid, the billing key issued, the first period charged with it.
+ */
+export class TossSandboxGatewayDriver implements GatewayDriver {
+  /** customer_uid -> the billing handle `<customerKey>:<billingKey>` the app would keep. */
+  private readonly handles = new Map<string, string>();
+
+  constructor(private readonly sandboxUrl: string, private readonly keys: { clientKey: string; secretKey: string }) {}
+
+  async buyerPays(payment: BuyerPayment): Promise<string> {
+    const action = payment.action ?? 'paid';
+    if (payment.customerUid) return this.payWithBillingKey(payment, payment.customerUid);
+    const window = await this.post<TossWindowAnswer>('/__sandbox/pay', {
+      clientKey: this.keys.clientKey,
+      params: { amount: payment.amount, orderId: payment.merchantUid, orderName: 'memberpay test', successUrl: 'http://127.0.0.1/success', failUrl: 'http://127.0.0.1/fail' },
+      card: action === 'declined' ? 'declined' : 'success',
+      action: action === 'user_cancelled' ? 'cancel' : 'pay',
+    });
+    if (window.result.type === 'fail') {
+      const { code, message } = window.result.query;
+      // Toss keeps no record the merchant can look up: the fail redirect carries no paymentKey.
+      if (action === 'user_cancelled') throw new Error(`Toss has no record of a payment cancelled in its window (failUrl code ${String(code)}, no paymentKey)`);
+      throw new GatewayRejectedError(String(message), String(code));
+    }
+    const paymentKey = String(window.result.query.paymentKey);
+    const confirm = await this.api('/v1/payments/confirm', { paymentKey, orderId: payment.merchantUid, amount: payment.amount });
+    if (confirm.status === 200 || action === 'declined') return paymentKey;
+    throw new GatewayRejectedError(String(confirm.body.message), String(confirm.body.code));
+  }
+
+  /** The handle a payment with `customerUid` left (Toss's billing key is issued, not chosen). */
+  billingHandleOf(customerUid: string): string | undefined {
+    return this.handles.get(customerUid);
+  }
+
+  async setCardDeclines(customerUid: string, declines: boolean): Promise<void> {
+    const handle = this.handles.get(customerUid);
+    if (!handle) throw new Error(`no billing key was issued for ${customerUid}`);
+    const billingKey = handle.slice(handle.indexOf(':') + 1);
+    await this.post(`/__sandbox/billing/${encodeURIComponent(billingKey)}/card`, { card: declines ? 'insufficient' : 'success' });
+  }
+
+  async failNextCall(): Promise<void> {
+    await this.post('/__sandbox/control', { failNext: ADAPTER_READ_TRIES });
+  }
+
+  async hangNextCall(): Promise<void> {
+    await this.post('/__sandbox/control', { hangNext: 1 });
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.post('/__sandbox/control', { failNext: 0, hangNext: 0 });
+  }
+
+  private async payWithBillingKey(payment: BuyerPayment, customerKey: string): Promise<string> {
+    const window = await this.post<TossWindowAnswer>('/__sandbox/billing-auth', {
+      clientKey: this.keys.clientKey,
+      params: { customerKey, successUrl: 'http://127.0.0.1/billing/success', failUrl: 'http://127.0.0.1/billing/fail' },
+      card: payment.action === 'declined' ? 'declined' : 'success',
+      action: payment.action === 'user_cancelled' ? 'cancel' : 'pay',
+    });
+    const q = window.result.query;
+    if (window.result.type === 'fail') throw new GatewayRejectedError(String(q.message), String(q.code));
+    const issued = await this.api('/v1/billing/authorizations/issue', { authKey: q.authKey, customerKey });
+    if (issued.status !== 200) throw new GatewayRejectedError(String(issued.body.message), String(issued.body.code));
+    const billingKey = String(issued.body.billingKey);
+    this.handles.set(customerKey, `${customerKey}:${billingKey}`);
+    const charged = await this.api(`/v1/billing/${encodeURIComponent(billingKey)}`, {
+      customerKey, amount: payment.amount, orderId: payment.merchantUid, orderName: 'memberpay test',
+    });
+    if (charged.status !== 200) throw new GatewayRejectedError(String(charged.body.message), String(charged.body.code));
+    return String(charged.body.paymentKey);
+  }
+
+  /** The app's server side: Toss's REST API with Basic auth. */
+  private async api(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(this.sandboxUrl + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${this.keys.secretKey}:`).toString('base64')}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(3000),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  private async post<T = unknown>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(this.sandboxUrl + path, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000),
+    });
+    if (!res.ok) throw new Error(`toss sandbox ${path} answered HTTP ${res.status}: ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+}
+
+interface TossWindowAnswer {
+  result: { type: 'success' | 'fail'; query: Record<string, string | number> };
+  redirect: string | null;
+}

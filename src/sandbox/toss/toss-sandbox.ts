@@ -1,0 +1,79 @@
+// A Toss Payments (core API V1) compatible fake: the REST paths memberpay uses, a browser SDK
+// stand-in and PAYMENT_STATUS_CHANGED webhooks, all in memory, so the Toss adapter runs and is
+// tested with no credentials.
+import { Router } from '@koa/router';
+import { TossStore } from './toss-store.js';
+import { TossFaultInjector, defaultTossFaults, mergeTossFaults, type TossFaults, type TossFaultsPatch } from './toss-faults.js';
+import { registerRestRoutes } from './toss-rest-routes.js';
+import { registerBrowserRoutes } from './toss-browser-routes.js';
+import type { TossPayment } from '../../payment/infrastructure/toss/toss.types.js';
+
+export interface TossSandboxOptions {
+  /** Mount path, e.g. `/sandbox/toss`; '' when standalone. The REST API lives under it (`{prefix}/v1/...`). */
+  prefix?: string;
+  /** What the server's Basic auth must carry: `base64(secretKey + ':')`. */
+  secretKey?: string;
+  /** What the page passes to TossPayments(). */
+  clientKey?: string;
+  now?: () => Date;
+  /** Initial fault knobs; reset() returns to these. */
+  faults?: TossFaultsPatch;
+  /** Dice for the rate knobs; tests may pin it. */
+  random?: () => number;
+  /** Where PAYMENT_STATUS_CHANGED events are posted; null/undefined = none. */
+  webhookUrl?: string | null;
+  logger?: { info(fields: object, message?: string): void; warn(fields: object, message?: string): void };
+}
+
+export interface TossSandbox {
+  router: Router;
+  store: TossStore;
+  faults: TossFaultInjector;
+  readonly options: Readonly<{ prefix: string; secretKey: string; clientKey: string; webhookUrl: string | null }>;
+  setFaults(patch: TossFaultsPatch): TossFaults;
+  /** Forgets payments, billing keys, auth keys and idempotent replies; faults go back to the initial ones. */
+  reset(): void;
+  /** Releases hung requests and stops sending webhooks (call before closing the HTTP server). */
+  close(): void;
+}
+
+export function createTossSandbox(options: TossSandboxOptions = {}): TossSandbox {
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '');
+  const secretKey = options.secretKey ?? 'test_sk_sandbox';
+  const clientKey = options.clientKey ?? 'test_ck_sandbox';
+  const webhookUrl = options.webhookUrl ?? null;
+  const logger = options.logger;
+  let closed = false;
+
+  const faults = new TossFaultInjector(mergeTossFaults(defaultTossFaults(), options.faults), options.random);
+  const notify = (payment: TossPayment) => {
+    logger?.info({ paymentKey: payment.paymentKey, orderId: payment.orderId, status: payment.status }, 'toss sandbox payment changed');
+    if (!webhookUrl || closed) return;
+    const event = { eventType: 'PAYMENT_STATUS_CHANGED', createdAt: new Date().toISOString().replace('Z', ''), data: payment };
+    fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), signal: AbortSignal.timeout(5000) })
+      .catch((error: Error) => logger?.warn({ error: error.message }, 'toss sandbox webhook not delivered'));
+  };
+  const store = new TossStore({ now: options.now ?? (() => new Date()), onStatusChange: notify });
+
+  const reset = () => {
+    store.reset();
+    faults.reset();
+  };
+
+  const router = prefix ? new Router({ prefix }) : new Router();
+  registerRestRoutes(router, { store, faults, secretKey });
+  registerBrowserRoutes(router, { store, faults, clientKey, reset });
+
+  return {
+    router,
+    store,
+    faults,
+    options: { prefix, secretKey, clientKey, webhookUrl },
+    setFaults: (patch) => faults.set(patch),
+    reset,
+    close() {
+      closed = true;
+      faults.close();
+    },
+  };
+}
