@@ -5,6 +5,7 @@ import type { DomainEvent } from '../../src/shared/domain/domain-event';
 import { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { OutboxRelay } from '../../src/shared/infrastructure/outbox-relay';
+import { PeriodicJob } from '../../src/shared/infrastructure/periodic-job';
 import { aPayment } from '../support/builders/payment.builder';
 import type { PersistenceKit } from '../support/persistence-adapters';
 
@@ -120,7 +121,7 @@ export function unitOfWorkContract(open: () => Promise<PersistenceKit>): void {
 
       const clock = new ControllableClock();
       clock.freezeAt(NOW);
-      const relay = new OutboxRelay(kit.outbox, kit.eventBus, clock, silentLogger(), { minAgeMs: 5000 });
+      const relay = new OutboxRelay(kit.outbox, kit.eventBus, clock, { minAgeMs: 5000 });
       expect(await relay.runOnce()).to.equal(0); // too young: the in-process publish may still be running
       clock.advance(5000);
       expect(await relay.runOnce()).to.equal(1);
@@ -155,11 +156,12 @@ export function unitOfWorkContract(open: () => Promise<PersistenceKit>): void {
       await kit.uow.run(() => kit.payments.save(preparedPayment()));
       const clock = new ControllableClock();
       clock.freezeAt(new Date(NOW.getTime() + 60_000));
-      const relay = new OutboxRelay(kit.outbox, kit.eventBus, clock, silentLogger());
-      relay.start(10);
+      const relay = new OutboxRelay(kit.outbox, kit.eventBus, clock);
+      const job = new PeriodicJob('outbox-relay', () => relay.runOnce(), silentLogger());
+      job.start(10);
       const deadline = Date.now() + 3000;
       while (attempts < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-      await relay.stop();
+      await job.stop();
       expect(attempts).to.equal(2);
     });
   });
