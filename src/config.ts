@@ -15,6 +15,8 @@ export interface AppConfig {
   smtpUrl: string | null;
   mailFrom: string;
   adminToken: string | null;
+  /** Addresses allowed to post Iamport notices; empty = any (the notice is only a hint, re-fetched anyway). */
+  webhookAllowIps: string[];
   testClock: boolean;
   gatewayTimeoutMs: number;
   paymentTtlMin: number;
@@ -58,6 +60,7 @@ const envSchema = Joi.object({
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   MAIL_FROM: Joi.string().email().default('memberpay@localhost.localdomain'),
   ADMIN_TOKEN: Joi.string().min(16),
+  WEBHOOK_ALLOW_IPS: Joi.string().pattern(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/).messages({ 'string.pattern.base': 'must be a comma-separated list of IP addresses' }),
   TEST_CLOCK: onOff,
   GATEWAY_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
   PAYMENT_TTL_MIN: Joi.number().integer().min(1).max(10080).default(30),
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     adminToken: e.ADMIN_TOKEN ?? null,
+    webhookAllowIps: e.WEBHOOK_ALLOW_IPS ? e.WEBHOOK_ALLOW_IPS.split(',') : [],
     testClock: e.TEST_CLOCK === undefined ? mode === 'sandbox' : truthy(e.TEST_CLOCK),
     gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
     paymentTtlMin: e.PAYMENT_TTL_MIN,

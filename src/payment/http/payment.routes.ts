@@ -23,6 +23,8 @@ export interface PaymentRouteDeps {
   confirmPayment: ConfirmPayment;
   reportFailure: ReportPaymentFailure;
   webhooks: HandleWebhookNotice;
+  /** Iamport's sender addresses, when the operator wants notices from them only. */
+  webhookAllowIps: string[];
   payments: PaymentRepository;
   memberships: MembershipRepository;
 }
@@ -91,6 +93,9 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
   });
 
   router.post('/api/payment/webhook', async (ctx) => {
+    if (deps.webhookAllowIps.length > 0 && !deps.webhookAllowIps.includes(ctx.ip.replace(/^::ffff:/, ''))) {
+      throw new DomainError('forbidden', 'forbidden_sender', 'notices are accepted from the configured sender addresses only');
+    }
     const body = validate(webhookSchema, ctx.request.body);
     const raw = (ctx.request as { rawBody?: string }).rawBody ?? JSON.stringify(ctx.request.body);
     const outcome = await deps.webhooks.receive({ impUid: body.imp_uid, merchantUid: body.merchant_uid, status: body.status }, raw, ctx.ip);

@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'conflict'          // the current state forbids it (already done, taken, in use)
   | 'rule_violation'    // well-formed, but a business rule refuses it
   | 'unauthenticated'
+  | 'forbidden'         // the caller is known and not allowed
   | 'rate_limited'
   | 'gateway_rejected'  // the PG gave a definite no
   | 'gateway_unavailable'; // the PG's answer is unknown (timeout, 5xx, network)

@@ -132,6 +132,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
       reportFailure: container.get<ReportPaymentFailure>(PAYMENT.ReportPaymentFailure),
       webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
+      webhookAllowIps: config.webhookAllowIps,
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
     }),

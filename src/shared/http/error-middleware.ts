@@ -9,6 +9,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   conflict: 409,
   rule_violation: 422,
   unauthenticated: 401,
+  forbidden: 403,
   rate_limited: 429,
   gateway_rejected: 502,
   gateway_unavailable: 503,

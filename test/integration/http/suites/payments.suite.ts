@@ -239,6 +239,22 @@ export function paymentsSuite(start: HarnessFactory): void {
         expect((await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' })).status).to.equal(200);
       });
 
+      it('with WEBHOOK_ALLOW_IPS, answers 403 forbidden_sender to other addresses and processes the allowed ones', async () => {
+        const guarded = await start({ env: { WEBHOOK_ALLOW_IPS: '52.78.100.19,52.78.48.223' } });
+        try {
+          const member = guarded.client();
+          await member.signUp({ name: 'Lee Buyer' });
+          const { merchantUid, impUid } = await checkoutAndPay(guarded, member);
+          const notice = { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' };
+          expectError(await guarded.client('10.1.2.3').post('/api/payment/webhook', notice), 403, 'forbidden_sender');
+          expect((await member.get('/api/payments')).body.payments[0].status).to.equal('await');
+          expect((await guarded.client('52.78.48.223').post('/api/payment/webhook', notice)).status).to.equal(200);
+          expect((await member.get('/api/payments')).body.payments[0].status).to.equal('paid');
+        } finally {
+          await guarded.close();
+        }
+      });
+
       it('answers 400 for an unknown status or an id over 100 characters', async () => {
         expectError(await h.client().post('/api/payment/webhook', { imp_uid: 'imp_1', merchant_uid: 'mp_1', status: 'refunded' }), 400, 'invalid_request');
         expectError(await h.client().post('/api/payment/webhook', { imp_uid: 'i'.repeat(101), merchant_uid: 'mp_1', status: 'paid' }), 400, 'invalid_request');
