@@ -214,7 +214,8 @@ export class Membership extends AggregateRoot {
     }
     if (!this.props.autoRenew) return;
     this.props.autoRenew = false;
-    this.props.nextChargeAt = this.props.status === 'past_due' ? this.props.nextChargeAt : null;
+    // Past due with no card to retry: the period is over, so the next run ends it.
+    this.props.nextChargeAt = null;
     this.touch(now);
     this.record(MembershipEvents.Cancelled, now, { ...this.ended('auto_renew_off'), autoRenewOnly: true });
     this.props.billingKey = null;

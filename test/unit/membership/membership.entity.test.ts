@@ -121,6 +121,16 @@ describe('Membership', () => {
     expect(() => m.setAutoRenew(true, START)).to.throw('no card is stored');
   });
 
+  it('past due, then auto-renew turned off: no more retries, and it ends at the next check', () => {
+    const m = activate('cu_u1');
+    m.renewalFailed([1, 3, 5], 'declined', calendar, m.periodEnd);
+    m.setAutoRenew(false, m.periodEnd);
+    expect(m.nextChargeAt).to.equal(null);
+    expect(m.isRenewalDue(calendar.addDays(m.periodEnd, 10), calendar.addDays(m.periodEnd, 10))).to.equal(false);
+    expect(m.endIfOver(calendar.addDays(m.periodEnd, 1))).to.equal(true);
+    expect(m.status).to.equal('expired');
+  });
+
   it('property: renewing n times lands period n on the anchor day (clamped), never drifting', () => {
     fc.assert(fc.property(fc.date({ min: new Date('2024-01-01Z'), max: new Date('2030-01-01Z'), noInvalidDate: true }), fc.integer({ min: 1, max: 36 }), (start, n) => {
       const m = Membership.activate({ id: 'm', userId: 'u', plan: monthly, paymentId: 'p', start, billingKey: 'k', now: start }, calendar);
