@@ -198,3 +198,9 @@ export async function paidCheckout(app: SandboxApp, plan = 'monthly'): Promise<{
   const impUid = await app.buyer.buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
   return { client, merchantUid: checkout.body.merchant_uid, impUid, amount: checkout.body.amount };
 }
+
+/** Rows in `domain_events` per event type. */
+export async function eventCounts(database: TestDatabase): Promise<Record<string, number>> {
+  const rows = (await database.database.knex('domain_events').select('type').count({ n: '*' }).groupBy('type')) as Array<{ type: string; n: number | string }>;
+  return Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
+}
