@@ -8,6 +8,7 @@ import { type GatewayChoice, paymentModule } from './payment/payment.module';
 import type { Logger } from './shared/application/logger.port';
 import { type Persistence, sharedModule } from './shared/shared.module';
 import type { KnexDatabase } from './shared/infrastructure/knex/knex-database';
+import { metricsModule } from './shared/infrastructure/metrics';
 
 export interface ContainerOptions {
   logger: Logger;
@@ -28,6 +29,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions): Co
     membershipModule(config, options.persistence),
     paymentModule(config, options.persistence, options.gateway),
     billingModule(config, options.persistence),
+    metricsModule(),
   );
   return container;
 }

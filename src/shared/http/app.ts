@@ -39,10 +39,13 @@ import type { IdempotencyStore } from '../application/idempotency-store.port';
 import type { Logger } from '../application/logger.port';
 import type { SessionStore } from '../application/session-store.port';
 import type { ControllableClock } from '../infrastructure/controllable-clock';
+import { AppMetrics, METRICS } from '../infrastructure/metrics';
 import { SHARED } from '../shared.tokens';
 import { errorMiddleware } from './error-middleware';
 import { type HealthProbe, healthRoutes } from './health';
 import { idempotencyMiddleware } from './idempotency';
+import { httpMetricsMiddleware, metricsRoutes } from './metrics';
+import { openApiRoutes } from './openapi';
 import { requestIdMiddleware } from './request-id';
 import { sessionMiddleware } from './session';
 import { staticFiles } from './static-files';
@@ -96,7 +99,9 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   // Errors are answered and logged by the error middleware; Koa's default printer would write stacks to stderr.
   app.silent = true;
 
+  const metrics = container.isBound(METRICS.AppMetrics) ? container.get<AppMetrics>(METRICS.AppMetrics) : new AppMetrics();
   app.use(requestIdMiddleware(logger));
+  app.use(httpMetricsMiddleware(metrics));
   app.use(errorMiddleware(logger));
   app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' } }));
   for (const router of options.extraRouters ?? []) app.use(router.routes()).use(router.allowedMethods());
@@ -111,6 +116,8 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   app.use(idempotencyMiddleware(container.get<IdempotencyStore>(SHARED.IdempotencyStore), clock));
 
   const routers = [
+    metricsRoutes(metrics),
+    openApiRoutes({ serverUrl: config.publicUrl }),
     healthRoutes({
       database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
       gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),

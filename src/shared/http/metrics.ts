@@ -1,0 +1,32 @@
+import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import type { AppMetrics } from '../infrastructure/metrics';
+
+/**
+ * Times every request into the duration histogram, labelled by the route's pattern
+ * (`/api/admin/payments/:merchant_uid/refund`, never the concrete path, so labels stay few);
+ * requests no router matched share the label `unmatched`. Mounted outside the error middleware,
+ * so the status is the one the client got.
+ */
+export function httpMetricsMiddleware(metrics: AppMetrics): Middleware {
+  return async (ctx, next) => {
+    const end = metrics.httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
+      end({ method: ctx.method, route: route ? String(route) : 'unmatched', status: String(ctx.status) });
+    }
+  };
+}
+
+/** `GET /metrics`: Prometheus text format from the app's own registry. */
+export function metricsRoutes(metrics: AppMetrics): Router {
+  const router = new Router();
+  router.get('/metrics', async (ctx) => {
+    const { contentType, body } = await metrics.text();
+    ctx.type = contentType;
+    ctx.body = body;
+  });
+  return router;
+}

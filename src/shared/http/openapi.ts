@@ -1,0 +1,208 @@
+import { Router } from '@koa/router';
+import type Joi from 'joi';
+import { clockSchema, paymentsQuerySchema, refundSchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
+import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
+import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
+import { checkoutSchema, failureSchema, validationSchema, webhookSchema } from '../../payment/http/payment.schemas';
+import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
+
+type Auth = 'none' | 'session' | 'admin';
+
+/** One operation of the API: the document is built from this table; a test checks it against the mounted routers. */
+export interface ApiOperation {
+  method: 'get' | 'post';
+  /** Koa pattern (`/api/admin/payments/:merchant_uid/refund`). */
+  path: string;
+  summary: string;
+  auth: Auth;
+  body?: Joi.Schema;
+  query?: Joi.Schema;
+  /** status -> response schema (a `$ref` name under components.schemas, or an inline schema). */
+  responses: Record<number, string | JsonSchema>;
+  tag: string;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const ok = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
+  type: 'object', properties: { works: { const: true }, ...properties }, required: ['works', ...required],
+});
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const time = { type: 'string', format: 'date-time' };
+const nullable = (schema: JsonSchema) => ({ anyOf: [schema, { type: 'null' }] });
+
+const SCHEMAS: Record<string, JsonSchema> = {
+  Error: {
+    type: 'object', required: ['works', 'error'],
+    properties: {
+      works: { const: false },
+      error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str, details: {} } },
+    },
+  },
+  User: { type: 'object', properties: { id: str, email: { type: 'string', format: 'email' }, name: str, created_at: time } },
+  Plan: {
+    type: 'object',
+    properties: { id: str, name: str, amount: int, currency: { const: 'KRW' }, interval: { enum: ['month', 'year'] }, interval_count: int },
+  },
+  Payment: {
+    type: 'object',
+    properties: {
+      merchant_uid: str, imp_uid: nullable(str), plan: str, amount: int, status: { enum: ['await', 'paid', 'failed', 'cancelled'] },
+      failure_code: nullable({ enum: ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed'] }),
+      failure_message: nullable(str), cancelled_amount: int, paid_at: nullable(time), created_at: time,
+    },
+  },
+  Membership: {
+    type: 'object',
+    properties: {
+      id: str, plan: str, status: { enum: ['active', 'past_due', 'cancelled', 'expired'] }, current_period_start: time,
+      current_period_end: time, auto_renew: { type: 'boolean' }, cancel_at_period_end: { type: 'boolean' }, next_charge_at: nullable(time),
+    },
+  },
+  Health: { type: 'object', properties: { works: { type: 'boolean' }, db: { enum: ['ok', 'down', 'unchecked'] }, gateway: { enum: ['ok', 'down', 'unchecked'] } } },
+  Pending: { type: 'object', properties: { works: { const: false }, status: { const: 'pending' }, payment: ref('Payment') } },
+  ValidationFailed: {
+    allOf: [ref('Error'), { type: 'object', properties: { status: { const: 'failed' }, payment: ref('Payment') }, required: ['status'] }],
+  },
+};
+
+const userAnswer = ok({ user: ref('User') });
+
+export const API_OPERATIONS: ApiOperation[] = [
+  { tag: 'health', method: 'get', path: '/healthz', summary: 'Liveness; shows the last readiness seen', auth: 'none', responses: { 200: 'Health' } },
+  { tag: 'health', method: 'get', path: '/readyz', summary: 'Readiness: SELECT 1 and a gateway token (cached 5 s)', auth: 'none', responses: { 200: 'Health', 503: 'Health' } },
+  { tag: 'operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)', auth: 'none', responses: { 200: { type: 'string' } } },
+  { tag: 'operations', method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', responses: { 200: { type: 'object' } } },
+
+  { tag: 'accounts', method: 'post', path: '/api/auth/signup', summary: 'Create an account and log in', auth: 'none', body: signUpSchema, responses: { 201: userAnswer, 409: 'Error', 429: 'Error' } },
+  { tag: 'accounts', method: 'post', path: '/api/auth/login', summary: 'Log in (10 failures per 15 min per IP and email)', auth: 'none', body: logInSchema, responses: { 200: userAnswer, 401: 'Error', 429: 'Error' } },
+  { tag: 'accounts', method: 'post', path: '/api/auth/logout', summary: 'End the session', auth: 'none', responses: { 204: 'none' } },
+  {
+    tag: 'accounts', method: 'get', path: '/api/me', summary: 'The account, its payment status and live membership', auth: 'session',
+    responses: { 200: ok({ user: ref('User'), payment_status: { enum: ['on', 'off'] }, membership: nullable(ref('Membership')) }), 401: 'Error' },
+  },
+
+  { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
+
+  { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now', auth: 'session', responses: { 200: ok({ refundable: int, rule: str, used_days: int, total_days: int }), 401: 'Error', 409: 'Error' } },
+  {
+    tag: 'membership', method: 'post', path: '/api/membership/cancel', summary: 'Cancel the membership, with a refund (ends now) or without (ends at period end)', auth: 'session', body: cancelSchema,
+    responses: { 200: ok({ membership: ref('Membership'), refund: nullable({ type: 'object', properties: { amount: int } }) }), 401: 'Error', 409: 'Error', 502: 'Error', 503: 'Error' },
+  },
+  { tag: 'membership', method: 'post', path: '/api/membership/auto-renew', summary: 'Turn renewal by billing key on or off', auth: 'session', body: autoRenewSchema, responses: { 200: ok({ membership: ref('Membership') }), 401: 'Error', 409: 'Error' } },
+
+  {
+    tag: 'payments', method: 'post', path: '/api/payment/checkout', summary: 'Create an order priced from the catalog and register its amount with the gateway (Idempotency-Key honoured)', auth: 'session', body: checkoutSchema,
+    responses: {
+      201: ok({ merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str, imp_code: str, customer_uid: str },
+        ['merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code']),
+      400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error',
+    },
+  },
+  {
+    tag: 'payments', method: 'post', path: '/api/payment/validation', summary: 'Verify a payment with the gateway and activate the membership (body amount/status ignored)', auth: 'session', body: validationSchema,
+    responses: { 200: ok({ status: { const: 'paid' }, payment: ref('Payment'), membership: nullable(ref('Membership')) }), 202: 'Pending', 400: 'Error', 401: 'Error', 404: 'Error', 422: 'ValidationFailed' },
+  },
+  {
+    tag: 'payments', method: 'post', path: '/api/payment/failure', summary: "Report the PG window's failure; the gateway is asked when an imp_uid is given", auth: 'session', body: failureSchema,
+    responses: { 200: ok({ status: { enum: ['failed', 'paid'] }, payment: ref('Payment') }), 202: 'Pending', 400: 'Error', 401: 'Error', 404: 'Error' },
+  },
+  {
+    tag: 'payments', method: 'post', path: '/api/payment/webhook', summary: "Iamport's notice (JSON or form): stored, deduplicated, verified by re-fetch", auth: 'none', body: webhookSchema,
+    responses: { 200: ok({ outcome: str, ignored: { type: 'boolean' } }, []), 400: 'Error', 413: 'Error', 503: 'Error' },
+  },
+  { tag: 'payments', method: 'get', path: '/api/payments', summary: "The user's payments, newest first", auth: 'session', responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error' } },
+
+  { tag: 'admin', method: 'post', path: '/api/admin/reconcile', summary: 'Ask the gateway about every unsettled payment', auth: 'admin', responses: { 200: ok({ checked: int, settled: int }), 401: 'Error', 404: 'Error' } },
+  {
+    tag: 'admin', method: 'post', path: '/api/admin/renewals/run', summary: 'Run renewals now (as_of needs TEST_CLOCK=on)', auth: 'admin', body: renewalsRunSchema,
+    responses: { 200: ok({ due: int, charged: int, failed: int, skipped: int, reminded: int, ended: int }), 400: 'Error', 401: 'Error', 404: 'Error' },
+  },
+  { tag: 'admin', method: 'post', path: '/api/admin/clock', summary: 'Move the test clock (TEST_CLOCK=on)', auth: 'admin', body: clockSchema, responses: { 200: ok({ now: time }), 400: 'Error', 401: 'Error', 404: 'Error' } },
+  { tag: 'admin', method: 'get', path: '/api/admin/payments', summary: 'Payments, newest first, by status', auth: 'admin', query: paymentsQuerySchema, responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error', 404: 'Error' } },
+  {
+    tag: 'admin', method: 'post', path: '/api/admin/payments/:merchant_uid/refund', summary: 'Refund (part of) a payment; a full refund ends the membership', auth: 'admin', body: refundSchema,
+    responses: { 200: ok({ payment: ref('Payment'), refund: { type: 'object', properties: { amount: int } } }), 400: 'Error', 401: 'Error', 404: 'Error', 409: 'Error', 502: 'Error', 503: 'Error' },
+  },
+  { tag: 'admin', method: 'post', path: '/api/admin/webhooks/replay', summary: 'Process stored notices again (default: the last 24 h)', auth: 'admin', body: replaySchema, responses: { 200: ok({ replayed: int }), 400: 'Error', 401: 'Error', 404: 'Error' } },
+];
+
+/** `/api/admin/payments/:merchant_uid/refund` -> `/api/admin/payments/{merchant_uid}/refund`. */
+export function openApiPath(koaPath: string): string {
+  return koaPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+function responseObject(status: number, shape: string | JsonSchema): Record<string, unknown> {
+  if (shape === 'none') return { description: 'No content' };
+  const description = status < 300 ? 'Success' : status === 503 ? 'Gateway or dependency unavailable; retry later' : 'Error envelope';
+  const schema = typeof shape === 'string' ? ref(shape) : shape;
+  const type = shape === SCHEMA_TEXT ? 'text/plain' : 'application/json';
+  return { description, content: { [type]: { schema } } };
+}
+const SCHEMA_TEXT = API_OPERATIONS.find((o) => o.path === '/metrics')?.responses[200];
+
+function queryParameters(query: Joi.Schema): Array<Record<string, unknown>> {
+  const schema = joiToJsonSchema(query) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s }));
+}
+
+/** The OpenAPI 3.1 document of the API, request bodies derived from the Joi schemas the routes validate with. */
+export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of API_OPERATIONS) {
+    const pathParams = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', maxLength: 100 } }));
+    const parameters = [...pathParams, ...(op.query ? queryParameters(op.query) : [])];
+    if (op.method === 'post' && op.tag !== 'admin' && op.auth !== 'none') {
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } });
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, shape] of Object.entries(op.responses)) responses[status] = responseObject(Number(status), shape);
+    responses['500'] = responseObject(500, 'Error');
+    const body = op.body ? joiToJsonSchema(op.body) : null;
+    (paths[openApiPath(op.path)] ??= {})[op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      operationId: `${op.method}${op.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      ...(parameters.length ? { parameters } : {}),
+      ...(body ? {
+        requestBody: {
+          required: op.path !== '/api/membership/cancel' && op.path !== '/api/admin/renewals/run' && op.path !== '/api/admin/webhooks/replay',
+          content: {
+            'application/json': { schema: body },
+            ...(op.path === '/api/payment/webhook' ? { 'application/x-www-form-urlencoded': { schema: body } } : {}),
+          },
+        },
+      } : {}),
+      security: op.auth === 'session' ? [{ session: [] }] : op.auth === 'admin' ? [{ adminToken: [] }] : [],
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'memberpay',
+      version: '0.1.0',
+      description: 'Membership payments in front of Iamport (PortOne V1). Every JSON answer carries `works`; errors are `{works:false, error:{code, message, details?}}` with a matching status. A body failing its schema answers 400 `invalid_request` with `details[]`; over 32 kB, 413 `payload_too_large`. Seed aliases are accepted: `merchant_id`, `imp_id`, `type`.',
+    },
+    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'memberpay.sid', description: 'Session cookie set by signup or login (httpOnly, SameSite=Lax)' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN; the admin API answers 404 when it is unset' },
+      },
+    },
+  };
+}
+
+/** `GET /openapi.json`, built once. */
+export function openApiRoutes(options: { serverUrl?: string } = {}): Router {
+  const router = new Router();
+  let document: Record<string, unknown> | null = null;
+  router.get('/openapi.json', (ctx) => {
+    document ??= buildOpenApiDocument(options);
+    ctx.body = document;
+  });
+  return router;
+}
