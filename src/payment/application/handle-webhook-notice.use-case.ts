@@ -48,8 +48,10 @@ export class HandleWebhookNotice {
     try {
       truth = await this.gateway.getPayment(notice.impUid);
     } catch (error) {
-      if (error instanceof GatewayUnavailableError) return 'pending';
-      throw error;
+      if (!(error instanceof GatewayUnavailableError)) throw error;
+      // The notice names an imp_uid: the reconciler asks about this payment now, not only after the TTL.
+      await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(notice.impUid, this.clock.now()));
+      return 'pending';
     }
     if (!truth || truth.merchantUid !== payment.merchantUid) return 'ignored';
     await this.settlement.applyGatewayTruth(payment.merchantUid, truth);
