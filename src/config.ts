@@ -30,6 +30,16 @@ export interface AppConfig {
     impCode: string;
     pg: string;
   };
+  /** Which PG takes the payments. */
+  paymentGateway: 'iamport' | 'toss';
+  /** The configured PG is a sandbox: no real money moves. */
+  pgSandbox: boolean;
+  toss: {
+    mode: 'sandbox' | 'live';
+    apiUrl: string;
+    secretKey: string;
+    clientKey: string;
+  };
   plans: Plan[];
   refundRules: RefundRule[];
   dunningRetryAfterDays: number[];
@@ -40,13 +50,19 @@ export interface AppConfig {
 export class ConfigError extends Error {}
 
 const SANDBOX_KEYS = { impKey: 'sandbox_imp_key', impSecret: 'sandbox_imp_secret', impCode: 'imp_sandbox' };
+const TOSS_SANDBOX_KEYS = { secretKey: 'test_sk_sandbox', clientKey: 'test_ck_sandbox' };
 const onOff = Joi.string().valid('on', 'off', 'true', 'false', '1', '0');
 
 const envSchema = Joi.object({
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
   DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
     .messages({ 'string.pattern.base': 'must be sqlite:<path> or mysql://user:pass@host:port/db' }),
+  PAYMENT_GATEWAY: Joi.string().valid('iamport', 'toss').default('iamport'),
   IAMPORT_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
+  TOSS_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
+  TOSS_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  TOSS_SECRET_KEY: Joi.string().pattern(/^(test|live)_sk_\w+$/).messages({ 'string.pattern.base': 'must look like test_sk_... or live_sk_...' }),
+  TOSS_CLIENT_KEY: Joi.string().pattern(/^(test|live)_ck_\w+$/).messages({ 'string.pattern.base': 'must look like test_ck_... or live_ck_...' }),
   IAMPORT_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   IMP_KEY: Joi.string(),
   IMP_SECRET: Joi.string(),
@@ -118,9 +134,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   if (error) throw firstProblem(error, 'env');
 
   const mode: 'sandbox' | 'live' = e.IAMPORT_MODE;
-  if (mode === 'live') {
+  const paymentGateway: 'iamport' | 'toss' = e.PAYMENT_GATEWAY;
+  const tossMode: 'sandbox' | 'live' = e.TOSS_MODE;
+  if (paymentGateway === 'iamport' && mode === 'live') {
     for (const name of ['IMP_KEY', 'IMP_SECRET', 'IMP_CODE', 'PUBLIC_URL', 'SESSION_SECRET']) {
       if (!e[name]) throw new ConfigError(`config error: ${name} is required when IAMPORT_MODE=live`);
+    }
+  }
+  if (paymentGateway === 'toss' && tossMode === 'live') {
+    for (const name of ['TOSS_SECRET_KEY', 'TOSS_CLIENT_KEY', 'PUBLIC_URL', 'SESSION_SECRET']) {
+      if (!e[name]) throw new ConfigError(`config error: ${name} is required when PAYMENT_GATEWAY=toss and TOSS_MODE=live`);
+    }
+    if (e.TOSS_SECRET_KEY.startsWith('live_') !== e.TOSS_CLIENT_KEY.startsWith('live_')) {
+      throw new ConfigError('config error: TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys');
     }
   }
   try {
@@ -140,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   });
   const billing = readJson(configDir, 'billing.json', billingSchema);
 
+  const testMode = (paymentGateway === 'iamport' ? mode : tossMode) === 'sandbox';
   return {
     port,
     databaseUrl: e.DATABASE_URL,
@@ -152,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     mailFrom: e.MAIL_FROM,
     adminToken: e.ADMIN_TOKEN ?? null,
     webhookAllowIps: e.WEBHOOK_ALLOW_IPS ? e.WEBHOOK_ALLOW_IPS.split(',') : [],
-    testClock: e.TEST_CLOCK === undefined ? mode === 'sandbox' : truthy(e.TEST_CLOCK),
+    testClock: e.TEST_CLOCK === undefined ? testMode : truthy(e.TEST_CLOCK),
     gatewayTimeoutMs: e.GATEWAY_TIMEOUT_MS,
     paymentTtlMin: e.PAYMENT_TTL_MIN,
     migrateOnStart: truthy(e.MIGRATE_ON_START),
@@ -164,6 +191,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
       impSecret: e.IMP_SECRET ?? SANDBOX_KEYS.impSecret,
       impCode: e.IMP_CODE ?? SANDBOX_KEYS.impCode,
       pg: e.IMP_PG,
+    },
+    paymentGateway,
+    pgSandbox: testMode,
+    toss: {
+      mode: tossMode,
+      apiUrl: (e.TOSS_API_URL ?? (tossMode === 'live' ? 'https://api.tosspayments.com' : `${publicUrl}/sandbox/toss`)).replace(/\/$/, ''),
+      secretKey: e.TOSS_SECRET_KEY ?? TOSS_SANDBOX_KEYS.secretKey,
+      clientKey: e.TOSS_CLIENT_KEY ?? TOSS_SANDBOX_KEYS.clientKey,
     },
     plans,
     refundRules,

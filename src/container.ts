@@ -14,7 +14,7 @@ export interface ContainerOptions {
   logger: Logger;
   /** memory for unit tests; knex (SQLite or MySQL by DATABASE_URL) to run the product. */
   persistence: Persistence;
-  /** memory for unit tests; iamport (live or the sandbox) to run the product. */
+  /** memory for unit tests; configured (the PG of PAYMENT_GATEWAY, live or sandbox) to run the product. */
   gateway: GatewayChoice;
   /** Required with knex persistence: the database the adapters share. */
   database?: KnexDatabase;

@@ -1,7 +1,10 @@
 import http from 'node:http';
 import { type AppConfig, ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
-import { createIamportSandbox, type IamportSandbox } from './sandbox/iamport/iamport-sandbox';
+import type { Router } from '@koa/router';
+import { createIamportSandbox } from './sandbox/iamport/iamport-sandbox';
+import { createTossSandbox } from './sandbox/toss/toss-sandbox';
+import type { Logger } from './shared/application/logger.port';
 import { createHttpApp } from './shared/http/app';
 import type { ControllableClock } from './shared/infrastructure/controllable-clock';
 import { armFaultPoints } from './shared/infrastructure/fault-points';
@@ -11,10 +14,25 @@ import { SHARED } from './shared/shared.tokens';
 import { startWorkers } from './workers';
 
 export const SANDBOX_PREFIX = '/sandbox/iamport';
+export const TOSS_SANDBOX_PREFIX = '/sandbox/toss';
 
-/** Whether the Iamport sandbox runs inside this process (sandbox mode, pointed at our own URL). */
-function sandboxInProcess(config: AppConfig): boolean {
-  return config.iamport.mode === 'sandbox' && config.iamport.apiUrl === `${config.publicUrl}${SANDBOX_PREFIX}`;
+/** The PG sandbox that runs inside this process, if the configured PG is in sandbox mode and pointed at our own URL. */
+function inProcessSandbox(config: AppConfig, clock: ControllableClock, logger: Logger): { router: Router; close(): void } | null {
+  // The sandboxes share the app's clock, so the test clock moves them too.
+  const now = () => clock.now();
+  if (config.paymentGateway === 'toss') {
+    if (config.toss.mode !== 'sandbox' || config.toss.apiUrl !== `${config.publicUrl}${TOSS_SANDBOX_PREFIX}`) return null;
+    return createTossSandbox({
+      prefix: TOSS_SANDBOX_PREFIX, secretKey: config.toss.secretKey, clientKey: config.toss.clientKey,
+      webhookUrl: `${config.publicUrl}/api/payment/webhook/toss`, now, logger: logger.child({ component: 'toss-sandbox' }),
+    });
+  }
+  if (config.iamport.mode !== 'sandbox' || config.iamport.apiUrl !== `${config.publicUrl}${SANDBOX_PREFIX}`) return null;
+  return createIamportSandbox({
+    prefix: SANDBOX_PREFIX, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret, impCode: config.iamport.impCode,
+    webhookUrl: `${config.publicUrl}/api/payment/webhook`, publicUrl: `${config.publicUrl}${SANDBOX_PREFIX}`,
+    now, logger: logger.child({ component: 'iamport-sandbox' }),
+  });
 }
 
 async function main(): Promise<void> {
@@ -27,24 +45,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-  if (config.iamport.mode === 'sandbox') armFaultPoints((process.env.MEMBERPAY_FAULT_POINTS ?? '').split(','));
+  if (config.pgSandbox) armFaultPoints((process.env.MEMBERPAY_FAULT_POINTS ?? '').split(','));
   const database = KnexDatabase.fromUrl(config.databaseUrl);
   if (config.migrateOnStart) {
     const applied = await database.migrateLatest();
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
   }
-  const container = buildContainer(config, { logger, persistence: 'knex', gateway: 'iamport', database });
+  const container = buildContainer(config, { logger, persistence: 'knex', gateway: 'configured', database });
   const clock = container.get<ControllableClock>(SHARED.Clock);
 
-  let sandbox: IamportSandbox | null = null;
-  if (sandboxInProcess(config)) {
-    sandbox = createIamportSandbox({
-      prefix: SANDBOX_PREFIX, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret, impCode: config.iamport.impCode,
-      webhookUrl: `${config.publicUrl}/api/payment/webhook`, publicUrl: `${config.publicUrl}${SANDBOX_PREFIX}`,
-      // The sandbox shares the app's clock, so the test clock moves both.
-      now: () => clock.now(), logger: logger.child({ component: 'iamport-sandbox' }),
-    });
-  }
+  const sandbox = inProcessSandbox(config, clock, logger);
   const app = createHttpApp(container, { extraRouters: sandbox ? [sandbox.router] : [] });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -52,7 +62,8 @@ async function main(): Promise<void> {
     server.listen(config.port, resolve);
   });
   const workers = startWorkers(container);
-  const gateway = sandbox ? 'the Iamport sandbox (no credentials needed)' : config.iamport.apiUrl;
+  const pg = config.paymentGateway === 'toss' ? 'Toss Payments' : 'Iamport';
+  const gateway = sandbox ? `the ${pg} sandbox (no credentials needed)` : `${pg} at ${config.paymentGateway === 'toss' ? config.toss.apiUrl : config.iamport.apiUrl}`;
   console.log(`memberpay listening on ${config.publicUrl} — payments through ${gateway}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 
   let stopping = false;

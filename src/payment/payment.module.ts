@@ -22,7 +22,7 @@ import { MemoryPaymentRepository } from './infrastructure/memory/memory-payment.
 import { MemoryWebhookReceiptStore } from './infrastructure/memory/memory-webhook-receipt.store';
 import { KnexPaymentRepository } from './infrastructure/knex-payment.repository';
 import { KnexWebhookReceiptStore } from './infrastructure/knex-webhook-receipt.store';
-import { IamportGateway } from './infrastructure/iamport/iamport.gateway';
+import { createPaymentGateway } from './infrastructure/payment-gateway.factory';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { HandleWebhookNotice } from './application/handle-webhook-notice.use-case';
 import { ReconcilePayments } from './application/reconcile-payments.use-case';
@@ -30,7 +30,8 @@ import { RefundPayment } from './application/refund-payment.use-case';
 import type { WebhookReceiptStore } from './application/webhook-receipt-store.port';
 import { PAYMENT } from './payment.tokens';
 
-export type GatewayChoice = 'memory' | 'iamport';
+/** memory for tests; `configured` = the PG that PAYMENT_GATEWAY names (Iamport or Toss, live or sandbox). */
+export type GatewayChoice = 'memory' | 'configured';
 
 export function paymentModule(config: AppConfig, persistence: Persistence, gateway: GatewayChoice): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -45,15 +46,12 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     if (gateway === 'memory') {
       bind(PAYMENT.PaymentGateway).toResolvedValue((clock: Clock) => new MemoryPaymentGateway(() => clock.now()), [SHARED.Clock]);
     } else {
-      bind(PAYMENT.PaymentGateway).toResolvedValue(
-        (logger: Logger) => new IamportGateway({
-          apiUrl: config.iamport.apiUrl, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret,
-          timeoutMs: config.gatewayTimeoutMs, logger, includeSandbox: config.iamport.mode === 'sandbox',
-        }),
-        [SHARED.Logger],
-      );
+      bind(PAYMENT.PaymentGateway).toResolvedValue((logger: Logger) => createPaymentGateway(config, logger), [SHARED.Logger]);
     }
-    bind(PAYMENT.CheckoutSettings).toConstantValue({ pg: config.iamport.pg, impCode: config.iamport.impCode } satisfies CheckoutSettings);
+    bind(PAYMENT.CheckoutSettings).toConstantValue({
+      gateway: config.paymentGateway, pg: config.paymentGateway === 'toss' ? 'tosspayments' : config.iamport.pg,
+      impCode: config.iamport.impCode, tossClientKey: config.toss.clientKey,
+    } satisfies CheckoutSettings);
     bind(PAYMENT.PaymentSettlement).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger) =>
         new PaymentSettlement(payments, pg, uow, clock, ids, logger),

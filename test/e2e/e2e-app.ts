@@ -43,7 +43,7 @@ export async function startE2eApp(): Promise<RunningApp> {
   });
   const database = KnexDatabase.fromUrl(config.databaseUrl);
   await database.migrateLatest();
-  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'iamport', database });
+  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database });
   const clock = container.get<Clock>(SHARED.Clock);
   const sandbox = createIamportSandbox({
     prefix: SANDBOX_PREFIX,

@@ -9,8 +9,10 @@ export interface ConfirmPaymentInput {
   /** The caller; null for trusted internal callers. A payment of another user is "not found". */
   userId: string | null;
   merchantUid: string;
-  /** What the browser brought back: Iamport's imp_uid (Toss's paymentKey). */
+  /** What the browser brought back: Iamport's imp_uid, Toss's paymentKey, or Toss's billing authKey. */
   transactionId: string;
+  /** With a billing authKey: the customerKey it was authorised for. */
+  billingCustomerKey?: string;
 }
 
 export type Verdict = 'paid' | 'failed' | 'pending';
@@ -42,7 +44,9 @@ export class ConfirmPayment {
     if (payment.status === 'await') await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()));
     let truth;
     try {
-      truth = await this.gateway.settle({ merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount });
+      truth = await this.gateway.settle({
+        merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount, billingCustomerKey: input.billingCustomerKey,
+      });
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
       return { verdict: 'pending', payment: (await this.payments.findByMerchantUid(payment.merchantUid)) ?? payment };

@@ -29,6 +29,12 @@ export interface BrowserResult {
   merchantUid: string;
   transactionId: string;
   amount: number;
+  /**
+   * Set when the browser authorised a card for recurring billing instead of paying (Toss's
+   * requestBillingAuth: `transactionId` is then its authKey): settling issues the billing key and
+   * charges the first period with it. Iamport stores the card while paying and ignores this.
+   */
+  billingCustomerKey?: string;
 }
 
 /**

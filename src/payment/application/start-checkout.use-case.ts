@@ -13,8 +13,11 @@ import type { PaymentSettlement } from './payment-settlement.service';
 import type { PaymentRepository } from './payment-repository.port';
 
 export interface CheckoutSettings {
+  /** The PG the browser pays through; the page picks its SDK by it. */
+  gateway: 'iamport' | 'toss';
   pg: string;
   impCode: string;
+  tossClientKey: string;
 }
 
 export interface StartCheckoutInput {
@@ -28,8 +31,7 @@ export interface CheckoutStarted {
   payment: Payment;
   plan: Plan;
   buyer: User;
-  pg: string;
-  impCode: string;
+  settings: CheckoutSettings;
   customerUid: string | null;
 }
 
@@ -80,6 +82,6 @@ export class StartCheckout {
       throw error;
     }
     const prepared = await this.settlement.change(payment.merchantUid, (p) => p.markPrepared(this.clock.now()));
-    return { payment: prepared, plan, buyer, pg: this.settings.pg, impCode: this.settings.impCode, customerUid };
+    return { payment: prepared, plan, buyer, settings: this.settings, customerUid };
   }
 }

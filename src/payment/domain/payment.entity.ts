@@ -276,7 +276,8 @@ export class Payment extends AggregateRoot {
     this.props.impUid = gp.impUid;
     this.props.paidAt = gp.paidAt ?? now;
     this.props.failure = null;
-    if (gp.customerUid && !this.props.customerUid) this.props.customerUid = gp.customerUid;
+    // The gateway knows the stored card: Toss issues its billing key only after the window.
+    if (gp.customerUid) this.props.customerUid = gp.customerUid;
     this.touch(now);
     this.record<PaymentPaidPayload>(PaymentEvents.Paid, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, amount: this.amount,

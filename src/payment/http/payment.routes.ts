@@ -16,7 +16,7 @@ import type { ReportPaymentFailure } from '../application/report-payment-failure
 import type { StartCheckout } from '../application/start-checkout.use-case';
 import type { Payment } from '../domain/payment.entity';
 import { presentPayment } from './payment.presenter';
-import { checkoutSchema, failureSchema, validationSchema, webhookSchema } from './payment.schemas';
+import { checkoutSchema, failureSchema, tossWebhookSchema, validationSchema, webhookSchema } from './payment.schemas';
 
 export interface PaymentRouteDeps {
   startCheckout: StartCheckout;
@@ -49,16 +49,20 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const userId = requireUserId(ctx);
     const body = validate(checkoutSchema, ctx.request.body);
     const started = await deps.startCheckout.execute({ userId, planId: body.plan, payMethod: body.pay_method, autoRenew: body.auto_renew });
+    const { payment, plan, buyer, settings, customerUid } = started;
     answer(ctx, {
-      merchant_uid: started.payment.merchantUid,
-      amount: started.payment.amount,
-      name: started.plan.name,
-      buyer_name: started.buyer.name,
-      buyer_email: started.buyer.email,
-      pg: started.pg,
+      gateway: settings.gateway,
+      merchant_uid: payment.merchantUid,
+      amount: payment.amount,
+      name: plan.name,
+      buyer_name: buyer.name,
+      buyer_email: buyer.email,
+      pg: settings.pg,
       pay_method: body.pay_method,
-      imp_code: started.impCode,
-      ...(started.customerUid ? { customer_uid: started.customerUid } : {}),
+      imp_code: settings.impCode,
+      ...(customerUid ? { customer_uid: customerUid } : {}),
+      // Toss: the page calls TossPayments(client_key).requestPayment (or requestBillingAuth with customer_key).
+      ...(settings.gateway === 'toss' ? { client_key: settings.tossClientKey, order_name: plan.name, ...(customerUid ? { customer_key: customerUid } : {}) } : {}),
     }, 201);
   });
 
@@ -67,7 +71,10 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const body = validate(validationSchema, ctx.request.body);
     let result;
     try {
-      result = await deps.confirmPayment.execute({ userId, merchantUid: body.merchant_uid, transactionId: body.imp_uid });
+      result = await deps.confirmPayment.execute({
+        userId, merchantUid: body.merchant_uid, transactionId: (body.imp_uid ?? body.payment_key ?? body.auth_key) as string,
+        billingCustomerKey: body.auth_key ? body.customer_key : undefined,
+      });
     } catch (error) {
       if (error instanceof DomainError && error.code === 'payment_not_paid') return answerFailed(ctx, error.code, error.message, null, error.details);
       throw error;
@@ -86,7 +93,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const userId = requireUserId(ctx);
     const body = validate(failureSchema, ctx.request.body);
     const { verdict, payment } = await deps.reportFailure.execute({
-      userId, merchantUid: body.merchant_uid, transactionId: text(body.imp_uid), errorCode: text(body.error_code), errorMessage: text(body.error_msg),
+      userId, merchantUid: body.merchant_uid, transactionId: text(body.imp_uid ?? body.payment_key), errorCode: text(body.error_code), errorMessage: text(body.error_msg),
     });
     if (verdict === 'pending') return answerPending(ctx, payment);
     answer(ctx, { status: verdict, payment: presentPayment(payment) });
@@ -100,6 +107,16 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const raw = (ctx.request as { rawBody?: string }).rawBody ?? JSON.stringify(ctx.request.body);
     const outcome = await deps.webhooks.receive({ impUid: body.imp_uid, merchantUid: body.merchant_uid, status: body.status }, raw, ctx.ip);
     // Iamport retries on a non-200: ask it to, while the gateway cannot confirm the notice.
+    if (outcome === 'pending') throw new GatewayUnavailableError();
+    answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
+  });
+
+  // Toss's PAYMENT_STATUS_CHANGED event: the same hint, re-fetched by paymentKey.
+  router.post('/api/payment/webhook/toss', async (ctx) => {
+    const body = validate(tossWebhookSchema, ctx.request.body);
+    const raw = (ctx.request as { rawBody?: string }).rawBody ?? JSON.stringify(ctx.request.body);
+    const notice = { impUid: body.data.paymentKey, merchantUid: body.data.orderId, status: body.data.status };
+    const outcome = await deps.webhooks.receive(notice, raw, ctx.ip);
     if (outcome === 'pending') throw new GatewayUnavailableError();
     answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
   });

@@ -90,6 +90,7 @@ export class TossGateway implements PaymentGateway {
    * A confirmation already made (a resend, a webhook racing the redirect) answers the existing payment.
    */
   async settle(result: BrowserResult): Promise<GatewayPayment | null> {
+    if (result.billingCustomerKey) return this.settleBillingAuthorisation(result, result.billingCustomerKey);
     const body: TossConfirmBody = { paymentKey: result.transactionId, orderId: result.merchantUid, amount: result.amount };
     const answer = await this.send({ method: 'POST', path: '/v1/payments/confirm', body });
     if (answer.ok) return toGatewayPayment(answer.body);
@@ -174,6 +175,18 @@ export class TossGateway implements PaymentGateway {
       throw new GatewayUnavailableError('toss answered a billing key we could not read; the outcome is unknown');
     }
     return formatBillingHandle({ customerKey: request.customerKey, billingKey: billing.billingKey });
+  }
+
+  /**
+   * requestBillingAuth's success: the authKey becomes a billing key, which charges the first period
+   * under our orderId. An order already charged (a resend after a lost answer) answers that charge,
+   * since an authKey cannot be used twice.
+   */
+  private async settleBillingAuthorisation(result: BrowserResult, customerKey: string): Promise<GatewayPayment> {
+    const charged = await this.findByMerchantUid(result.merchantUid);
+    if (charged && charged.status !== 'failed' && charged.status !== 'ready') return charged;
+    const handle = await this.issueBillingKey({ authKey: result.transactionId, customerKey });
+    return this.chargeBillingKey({ customerUid: handle, merchantUid: result.merchantUid, amount: result.amount, name: 'membership' });
   }
 
   /** An authenticated lookup of an order nobody made: 404 (or any answer) proves Toss takes our key. */
