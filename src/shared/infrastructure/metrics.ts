@@ -102,29 +102,26 @@ export function gatewayOutcome(error: unknown): GatewayOutcome {
  * (the memory gateway's test controls) stay reachable through the same object.
  */
 export function meteredGateway<T extends PaymentGateway>(gateway: T, metrics: AppMetrics): T {
-  const timed = new Map<PropertyKey, unknown>();
-  for (const operation of GATEWAY_OPERATIONS) {
-    const original = (gateway as unknown as Record<string, unknown>)[operation];
-    if (typeof original !== 'function') continue;
-    timed.set(operation, async (...args: unknown[]) => {
-      const end = metrics.gatewayDuration.startTimer({ operation });
-      let outcome: GatewayOutcome = 'ok';
-      try {
-        return await (original as (...a: unknown[]) => Promise<unknown>).apply(gateway, args);
-      } catch (error) {
-        outcome = gatewayOutcome(error);
-        throw error;
-      } finally {
-        end({ outcome });
-        metrics.gatewayCalls.inc({ operation, outcome });
-      }
-    });
-  }
+  const operations = new Set<PropertyKey>(GATEWAY_OPERATIONS);
+  // Wrapped at each access, not once: a method replaced on the adapter later (a test's stub) is the one timed.
+  const timed = (operation: string, original: (...a: unknown[]) => Promise<unknown>) => async (...args: unknown[]) => {
+    const end = metrics.gatewayDuration.startTimer({ operation });
+    let outcome: GatewayOutcome = 'ok';
+    try {
+      return await original.apply(gateway, args);
+    } catch (error) {
+      outcome = gatewayOutcome(error);
+      throw error;
+    } finally {
+      end({ outcome });
+      metrics.gatewayCalls.inc({ operation, outcome });
+    }
+  };
   return new Proxy(gateway, {
     get(target, property) {
-      if (timed.has(property)) return timed.get(property);
       const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      return operations.has(property) ? timed(String(property), value as (...a: unknown[]) => Promise<unknown>) : value.bind(target);
     },
   });
 }
