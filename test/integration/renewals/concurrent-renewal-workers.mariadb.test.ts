@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import type { MembershipRepository } from '../../../src/membership/application/membership-repository.port';
+import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import { renewalMerchantUid } from '../../../src/payment/domain/merchant-uid';
 import { skipMariaDb } from '../../support/database';
 import { eventCounts, startSandboxApp, type SandboxApp } from '../../support/sandbox-app';
@@ -56,5 +58,19 @@ const DUE = 1000;
     // Nothing left due once both have finished.
     const again2 = await first.admin('/api/admin/renewals/run');
     expect(again2.body).to.include({ due: 0, charged: 0 });
+  });
+
+  // Known defect, kept as a pending reproduction: on MariaDB the claim's FOR UPDATE scan (ORDER BY
+  // after `status IN (...)`, a filesort) locks every due row it reads, so SKIP LOCKED in a second
+  // instance's simultaneous claim skips them all and answers none; RunRenewals then ends its run at
+  // that first empty claim. Nothing is charged twice or skipped (the other instance renews them),
+  // but instances do not share the work. Observed: 100 and 0, three rounds in a row.
+  it.skip('BUG: two simultaneous claims over 1,000 unleased due memberships each lease a batch of 100 (today: 100 and 0)', async () => {
+    await seedDueMemberships(first.database.database, first.sandbox, DUE);
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + 5 * 60_000);
+    const [a, b] = await Promise.all([first, second].map((app) =>
+      app.container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository).claimDueForRenewal(now, now, leaseUntil, 100)));
+    expect([a.length, b.length]).to.deep.equal([100, 100]);
   });
 });
