@@ -164,7 +164,7 @@ export async function startSandboxApp(options: SandboxAppOptions = {}): Promise<
     PUBLIC_URL: url, IAMPORT_MODE: 'sandbox', IAMPORT_API_URL: sandbox.url, ADMIN_TOKEN, TEST_CLOCK: 'on',
     GATEWAY_TIMEOUT_MS: '2000', LOG_LEVEL: 'silent', SESSION_SECRET: 'sandbox-app-session-secret-0123456789', ...options.env,
   });
-  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'iamport', database: database.database });
+  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database: database.database });
   container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
   const clock = container.get<ControllableClock>(SHARED.Clock);
   container.get(SHARED.EventBus); // activates the subscriptions (PaymentPaid -> membership)
