@@ -74,7 +74,7 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web', import.meta.ur
 const CONTENT_SECURITY_POLICY = {
   useDefaults: true,
   directives: {
-    scriptSrc: ["'self'", 'https://cdn.iamport.kr', 'https://*.iamport.kr'],
+    scriptSrc: ["'self'", 'https://cdn.iamport.kr', 'https://*.iamport.kr', 'https://js.tosspayments.com'],
     styleSrc: ["'self'", "'unsafe-inline'"],
     imgSrc: ["'self'", 'data:', 'https:'],
     connectSrc: ["'self'", 'https://*.iamport.kr'],
