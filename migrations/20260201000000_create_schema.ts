@@ -111,6 +111,8 @@ export async function up(knex: Knex): Promise<void> {
     time(t, 'updated_at').notNullable();
     t.index(['user_id', 'created_at'], 'memberships_user_created_index');
     t.index(['status', 'next_charge_at'], 'memberships_status_next_charge_index');
+    // The renewal claim walks due rows in charge order and stops at its batch size.
+    t.index(['next_charge_at', 'id'], 'memberships_next_charge_id_index');
     t.check("?? IN ('active', 'past_due', 'cancelled', 'expired')", ['status'], 'memberships_status_known');
   });
   // At most one live (active or past_due) membership per user.

@@ -37,6 +37,9 @@ export interface RenewalRun {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** An empty claim while unleased due memberships remain is retried this often, this long apart. */
+const CLAIM_RETRIES = 20;
+const CLAIM_RETRY_MS = 50;
 
 /**
  * Renews memberships by billing key. A period is charged at most once, whatever crashes or runs
@@ -67,10 +70,16 @@ export class RunRenewals {
     run.reminded = await this.sendReminders(asOf);
     // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
     const claimed = new Set<string>();
-    for (;;) {
+    for (let emptyClaims = 0; ;) {
       const now = this.clock.now();
       const leased = await this.memberships.claimDueForRenewal(asOf, now, new Date(now.getTime() + this.settings.leaseMs), this.settings.batchSize);
-      if (leased.length === 0) break;
+      if (leased.length === 0) {
+        // Another instance's claim may hold rows locked for a moment: look again before stopping while unleased work remains.
+        if (++emptyClaims > CLAIM_RETRIES || !(await this.unleasedWorkRemains(asOf))) break;
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_RETRY_MS));
+        continue;
+      }
+      emptyClaims = 0;
       for (const membership of leased) {
         claimed.add(membership.id);
         run[await this.renew(membership)] += 1;
@@ -143,6 +152,11 @@ export class RunRenewals {
       }),
     );
     this.logger.info({ membershipId, merchantUid }, 'renewal declined; dunning schedule applies');
+  }
+
+  private async unleasedWorkRemains(asOf: Date): Promise<boolean> {
+    const now = this.clock.now();
+    return (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize)).some((m) => m.isRenewalDue(asOf, now));
   }
 
   /** A reminder `reminderDays` before each charge, once per (membership, period): the notification row is the guard. */

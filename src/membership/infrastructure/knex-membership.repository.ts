@@ -47,13 +47,13 @@ export class KnexMembershipRepository implements MembershipRepository {
       // Another instance's claim in progress is skipped, not waited for.
       if (this.database.dialect === 'mysql') query = query.forUpdate().skipLocked();
       const rows: MembershipRow[] = await query;
-      const due = rows.map((row) => membershipMapper.toAggregate(row)).filter((m) => m.isRenewalDue(asOf, now));
-      for (const membership of due) {
-        membership.leaseRenewal(leaseUntil, now);
-        await this.write(db, membership);
-      }
-      return due;
+      if (rows.length === 0) return [];
+      // One statement for the batch keeps the rows locked for as short a time as possible.
+      await db('memberships').whereIn('id', rows.map((row) => row.id))
+        .update({ renewal_lease_until: leaseUntil, updated_at: now, version: db.raw('version + 1') });
+      return rows.map((row) => membershipMapper.toAggregate({ ...row, renewal_lease_until: leaseUntil, updated_at: now }));
     });
+    // Restored at the version read; markSaved moves each to the version just written.
     for (const membership of claimed) {
       this.context.track(membership);
       membership.markSaved();

@@ -60,12 +60,10 @@ const DUE = 1000;
     expect(again2.body).to.include({ due: 0, charged: 0 });
   });
 
-  // Known defect, kept as a pending reproduction: on MariaDB the claim's FOR UPDATE scan (ORDER BY
-  // after `status IN (...)`, a filesort) locks every due row it reads, so SKIP LOCKED in a second
-  // instance's simultaneous claim skips them all and answers none; RunRenewals then ends its run at
-  // that first empty claim. Nothing is charged twice or skipped (the other instance renews them),
-  // but instances do not share the work. Observed: 100 and 0, three rounds in a row.
-  it.skip('BUG: two simultaneous claims over 1,000 unleased due memberships each lease a batch of 100 (today: 100 and 0)', async () => {
+  // Was a defect: the claim's FOR UPDATE scan (a filesort after `status IN (...)`) locked every due
+  // row, so a second instance's SKIP LOCKED claim got none. Fixed by an index in charge order (the
+  // scan stops at its batch) and one UPDATE per batch; RunRenewals also looks again after an empty claim.
+  it('two simultaneous claims over 1,000 unleased due memberships each lease their own batch of 100', async () => {
     await seedDueMemberships(first.database.database, first.sandbox, DUE);
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + 5 * 60_000);
