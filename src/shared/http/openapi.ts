@@ -3,7 +3,7 @@ import type Joi from 'joi';
 import { clockSchema, paymentsQuerySchema, refundSchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
 import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
-import { checkoutSchema, failureSchema, validationSchema, webhookSchema } from '../../payment/http/payment.schemas';
+import { checkoutSchema, failureSchema, tossWebhookSchema, validationSchema, webhookSchema } from '../../payment/http/payment.schemas';
 import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
 
 type Auth = 'none' | 'session' | 'admin';
@@ -94,8 +94,10 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     tag: 'payments', method: 'post', path: '/api/payment/checkout', summary: 'Create an order priced from the catalog and register its amount with the gateway (Idempotency-Key honoured)', auth: 'session', body: checkoutSchema,
     responses: {
-      201: ok({ merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str, imp_code: str, customer_uid: str },
-        ['merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code']),
+      201: ok({
+        gateway: { enum: ['iamport', 'toss'] }, merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str, imp_code: str,
+        customer_uid: str, client_key: { type: 'string', description: 'Toss only' }, order_name: { type: 'string', description: 'Toss only' }, customer_key: { type: 'string', description: 'Toss only, with auto_renew' },
+      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code']),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error',
     },
   },
@@ -109,6 +111,10 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
   {
     tag: 'payments', method: 'post', path: '/api/payment/webhook', summary: "Iamport's notice (JSON or form): stored, deduplicated, verified by re-fetch", auth: 'none', body: webhookSchema,
+    responses: { 200: ok({ outcome: str, ignored: { type: 'boolean' } }, []), 400: 'Error', 413: 'Error', 503: 'Error' },
+  },
+  {
+    tag: 'payments', method: 'post', path: '/api/payment/webhook/toss', summary: "Toss's PAYMENT_STATUS_CHANGED event: the same hint, re-fetched by paymentKey", auth: 'none', body: tossWebhookSchema,
     responses: { 200: ok({ outcome: str, ignored: { type: 'boolean' } }, []), 400: 'Error', 413: 'Error', 503: 'Error' },
   },
   { tag: 'payments', method: 'get', path: '/api/payments', summary: "The user's payments, newest first", auth: 'session', responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error' } },
