@@ -1,9 +1,25 @@
-// memberpay web page: plans, sign-up / log-in, checkout through IMP.request_pay, account.
+// memberpay web page: plans, sign-up / log-in, checkout through the PG's SDK, account.
 // Talks only to the JSON API (DESIGN §6). The server decides every payment outcome;
 // the page reports what the PG window said and shows what the server answered.
+//
+// PGs (the checkout answer's `gateway` picks one):
+//   iamport  IMP.init(imp_code) + IMP.request_pay(params, callback); the callback's imp_uid is validated.
+//   toss     TossPayments(client_key).requestPayment('카드', {...}) (or requestBillingAuth with auto-renew);
+//            Toss redirects the whole page to successUrl / failUrl (`/?pg=toss&result=success|fail&...`),
+//            so the outcome is handled on the next load (handleTossReturn) with the order kept in sessionStorage.
+//
+// DOM hooks for tests: #message[data-kind][data-outcome] (outcome words: paid, pending, card_declined,
+// user_cancelled, window_closed, failed, login_required, cancelled, ...), [data-test=payment-row][data-status],
+// #membership-status[data-status], #test-clock (+ #admin-token, [data-clock-step], #renewals-run,
+// #test-clock-result[data-charged] ...).
 
 const SANDBOX_SDK = '/sandbox/iamport/sdk.js';
 const IAMPORT_SDK = 'https://cdn.iamport.kr/v1/iamport.js';
+const TOSS_SANDBOX_SDK = '/sandbox/toss/sdk.js';
+const TOSS_SDK = 'https://js.tosspayments.com/v1/payment';
+const TOSS_ORDER_KEY = 'memberpay.toss.order';
+const ADMIN_TOKEN_KEY = 'memberpay.admin-token';
+const CLOCK_KEY = 'memberpay.test-clock';
 const PENDING_POLLS = 5;
 const PENDING_POLL_MS = 2000;
 
@@ -283,11 +299,20 @@ const sdkLoads = new Map();
 
 /** The sandbox SDK for sandbox merchant codes (same origin), Iamport's CDN script otherwise; loaded once, lazily. */
 function loadIamportSdk(impCode) {
-  const src = String(impCode).startsWith('imp_sandbox') ? SANDBOX_SDK : IAMPORT_SDK;
+  return loadScript(String(impCode).startsWith('imp_sandbox') ? SANDBOX_SDK : IAMPORT_SDK, 'IMP', 'iamport-sdk');
+}
+
+/** The sandbox stand-in for sandbox client keys, Toss's v1 script otherwise. */
+function loadTossSdk(clientKey) {
+  return loadScript(String(clientKey).startsWith('test_ck_sandbox') ? TOSS_SANDBOX_SDK : TOSS_SDK, 'TossPayments', 'toss-sdk');
+}
+
+/** Adds a script once and answers the global it defines. */
+function loadScript(src, globalName, testId) {
   if (!sdkLoads.has(src)) {
     sdkLoads.set(src, new Promise((resolve, reject) => {
-      const script = el('script', { src, 'data-test': 'iamport-sdk' });
-      script.addEventListener('load', () => (window.IMP ? resolve(window.IMP) : reject(new Error('IMP missing'))));
+      const script = el('script', { src, 'data-test': testId });
+      script.addEventListener('load', () => (window[globalName] ? resolve(window[globalName]) : reject(new Error(`${globalName} missing`))));
       script.addEventListener('error', () => {
         sdkLoads.delete(src);
         script.remove();
@@ -335,6 +360,7 @@ async function checkout(plan, autoRenew) {
     return showMessage('error', text, 'checkout_failed');
   }
   const order = co.data;
+  if (order.gateway === 'toss') return payWithToss(order);
 
   let IMP;
   try {
@@ -363,14 +389,25 @@ async function checkout(plan, autoRenew) {
   return handleSuccess(order, rsp);
 }
 
-async function handleSuccess(order, rsp) {
+function handleSuccess(order, rsp) {
+  return validate(order.merchant_uid, { imp_uid: rsp.imp_uid });
+}
+
+/** Posts the PG's proof (imp_uid, payment_key or auth_key + customer_key) and shows the server's verdict. */
+async function validate(merchantUid, proof) {
   showMessage('pending', '결제를 확인하고 있습니다…', 'validating');
-  const r = await api('POST', '/api/payment/validation', { imp_uid: rsp.imp_uid, merchant_uid: order.merchant_uid });
+  const r = await api('POST', '/api/payment/validation', { merchant_uid: merchantUid, ...proof });
   if (r.status === 200) return paid();
-  if (r.status === 202 || r.status === 0 || r.status >= 500) return awaitConfirmation(order.merchant_uid);
+  if (r.status === 202 || r.status === 0 || r.status >= 500) return awaitConfirmation(merchantUid);
   await refreshAccount();
   if (r.status === 422) {
-    const reason = r.data && r.data.error && r.data.error.code === 'amount_mismatch'
+    const code = r.data && r.data.error && r.data.error.code;
+    const payment = r.data && r.data.payment;
+    // Toss declines at the server's confirm, so a refused card arrives here rather than in the window.
+    if (code !== 'amount_mismatch' && payment && ['card_declined', 'user_cancelled'].includes(payment.failure_code)) {
+      return showFailure(payment.failure_code, payment.failure_message);
+    }
+    const reason = code === 'amount_mismatch'
       ? '결제 금액이 주문 금액과 달라 결제가 취소되었습니다.'
       : '결제가 완료되지 않았습니다.';
     return showMessage('error', `결제에 실패했습니다. ${reason}`, 'failed', errorText(r, ''));
@@ -396,15 +433,21 @@ async function awaitConfirmation(merchantUid) {
   showMessage('pending', '결제 확인이 늦어지고 있습니다. 확인되면 결제 내역에 표시됩니다. 잠시 후 새로고침해 주세요.', 'pending');
 }
 
+/** rsp: Iamport's callback fields, or for Toss {payment_key?, error_code, error_msg}. */
 function reportFailure(order, rsp) {
   const body = { merchant_uid: order.merchant_uid, error_code: rsp.error_code || 'unknown', error_msg: rsp.error_msg || '' };
   if (rsp.imp_uid) body.imp_uid = rsp.imp_uid;
+  if (rsp.payment_key) body.payment_key = rsp.payment_key;
   return api('POST', '/api/payment/failure', body);
 }
 
+/** Toss's fail codes for a buyer who pressed cancel in its window (the × is USER_CANCEL: window closed). */
+const TOSS_BUYER_CANCEL = ['PAY_PROCESS_CANCELED'];
+
 /** What the client saw, for when the server could not classify (or could not be reached). */
 function classifyLocally(rsp) {
-  if (!rsp.imp_uid) return 'window_closed';
+  if (TOSS_BUYER_CANCEL.includes(rsp.error_code)) return 'user_cancelled';
+  if (!rsp.imp_uid && !rsp.payment_key) return 'window_closed';
   if (/취소|cancel/i.test(rsp.error_msg || '')) return 'user_cancelled';
   return 'card_declined';
 }
@@ -416,7 +459,68 @@ async function handleFailure(order, rsp) {
     return showMessage('success', '결제가 완료되었습니다. 멤버십이 활성화되었습니다.', 'paid');
   }
   const payment = r.ok && r.data ? r.data.payment : null;
-  showFailure((payment && payment.failure_code) || classifyLocally(rsp), rsp.error_msg || (payment && payment.failure_message));
+  // Toss's cancel button leaves no record at Toss, so the server can only say "window closed"; the page knows better.
+  const code = TOSS_BUYER_CANCEL.includes(rsp.error_code) ? 'user_cancelled' : (payment && payment.failure_code) || classifyLocally(rsp);
+  showFailure(code, rsp.error_msg || (payment && payment.failure_message));
+}
+
+// ---------- Toss Payments ----------
+
+/** Opens Toss's window. On success / fail Toss navigates the page away; only the × settles the promise here. */
+async function payWithToss(order) {
+  let TossPayments;
+  try {
+    TossPayments = await loadTossSdk(order.client_key);
+  } catch {
+    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: '결제 모듈을 불러오지 못했습니다.' });
+    return showMessage('error', '결제 모듈을 불러오지 못했습니다. 새로고침 후 다시 시도해 주세요.', 'sdk_unavailable');
+  }
+  const billing = Boolean(order.customer_key);
+  const back = (result) => `${location.origin}${location.pathname}?pg=toss&result=${result}`;
+  const urls = { successUrl: back('success'), failUrl: back('fail') };
+  // The billing redirect carries no orderId: keep the order for the next load (this tab only).
+  sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ merchant_uid: order.merchant_uid, customer_key: order.customer_key || null }));
+  const toss = TossPayments(order.client_key);
+  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying');
+  let answer;
+  try {
+    answer = billing
+      ? await toss.requestBillingAuth('카드', { customerKey: order.customer_key, ...urls })
+      : await toss.requestPayment('카드', {
+        amount: order.amount, orderId: order.merchant_uid, orderName: order.order_name,
+        customerName: order.buyer_name, customerEmail: order.buyer_email, ...urls,
+      });
+  } catch (error) {
+    // The × (USER_CANCEL) or a refusal before any redirect: no paymentKey exists.
+    sessionStorage.removeItem(TOSS_ORDER_KEY);
+    return handleFailure(order, { error_code: (error && error.code) || 'unknown', error_msg: (error && error.message) || '' });
+  }
+  // Only without a redirect (an SDK that resolves with the fields): handle the answer in place.
+  if (answer && typeof answer === 'object') return handleTossReturn({ result: 'success', ...answer });
+  return undefined;
+}
+
+/** The query Toss redirected back with, or null when this load is not a Toss return. */
+function readTossReturn() {
+  const q = new URLSearchParams(location.search);
+  if (q.get('pg') !== 'toss') return null;
+  const fields = Object.fromEntries(q.entries());
+  // A reload must not post the same result again.
+  history.replaceState(history.state, '', location.pathname);
+  return fields;
+}
+
+/** successUrl: paymentKey, orderId, amount | authKey, customerKey. failUrl: code, message, orderId?. */
+async function handleTossReturn(q) {
+  let kept = null;
+  try { kept = JSON.parse(sessionStorage.getItem(TOSS_ORDER_KEY) || 'null'); } catch { kept = null; }
+  sessionStorage.removeItem(TOSS_ORDER_KEY);
+  const merchantUid = q.orderId || (kept && kept.merchant_uid);
+  if (!merchantUid) return showMessage('error', '결제 정보를 찾지 못했습니다. 결제 내역을 확인해 주세요.', 'failed');
+  if (!state.me) return showMessage('error', '로그인이 필요합니다. 다시 로그인한 뒤 결제 내역을 확인해 주세요.', 'login_required');
+  if (q.result === 'success' && q.paymentKey) return validate(merchantUid, { payment_key: q.paymentKey });
+  if (q.result === 'success' && q.authKey) return validate(merchantUid, { auth_key: q.authKey, customer_key: q.customerKey || (kept && kept.customer_key) });
+  return handleFailure({ merchant_uid: merchantUid }, { error_code: q.code || 'unknown', error_msg: q.message || '' });
 }
 
 function showFailure(code, pgMessage) {
@@ -490,6 +594,133 @@ async function onAutoRenewToggle(event) {
   else out.textContent = errorText(r, '자동 갱신 설정을 바꾸지 못했습니다.');
 }
 
+// ---------- test clock (sandbox only) ----------
+
+const RUN_FIELDS = ['due', 'charged', 'failed', 'skipped', 'reminded', 'ended'];
+const RUN_LABELS = { due: '대상', charged: '결제', failed: '실패', skipped: '건너뜀', reminded: '알림', ended: '종료' };
+
+/** The panel appears only when a PG sandbox is mounted here (no real money can move). */
+async function detectSandbox() {
+  for (const src of [TOSS_SANDBOX_SDK, SANDBOX_SDK]) {
+    try {
+      const res = await fetch(src, { method: 'HEAD', cache: 'no-store' });
+      if (res.ok) {
+        $('test-clock').hidden = false;
+        renderClock();
+        return;
+      }
+    } catch {
+      // No sandbox here: the panel stays hidden.
+    }
+  }
+}
+
+function adminApi(method, path, body) {
+  const token = $('admin-token').value.trim();
+  sessionStorage.setItem(ADMIN_TOKEN_KEY, token);
+  return token ? apiWithHeaders(method, path, body, { authorization: `Bearer ${token}` }) : Promise.resolve({ status: 401, ok: false, data: null });
+}
+
+async function apiWithHeaders(method, path, body, headers) {
+  const init = { method, credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/json', ...headers } };
+  init.body = JSON.stringify(body || {});
+  try {
+    const res = await fetch(path, init);
+    let data = null;
+    try { data = await res.json(); } catch { data = null; }
+    return { status: res.status, ok: res.ok, data };
+  } catch (error) {
+    return { status: 0, ok: false, data: null, networkError: error };
+  }
+}
+
+/** The server's virtual time as last answered, run on by the wall clock (the server's clock runs on too). */
+function knownClock() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(CLOCK_KEY) || 'null');
+    if (kept && kept.now) return new Date(new Date(kept.now).getTime() + (Date.now() - kept.at));
+  } catch {
+    // fall through: unknown
+  }
+  return null;
+}
+
+function renderClock() {
+  const now = knownClock();
+  const out = $('clock-now');
+  out.textContent = now ? formatKst(now.toISOString()) : '시스템 시간 (아직 바꾸지 않음)';
+  if (now) out.dataset.now = now.toISOString();
+  else delete out.dataset.now;
+}
+
+function clockStep(from, step) {
+  const next = new Date(from.getTime());
+  if (step === '1d') next.setDate(next.getDate() + 1);
+  else if (step === '7d') next.setDate(next.getDate() + 7);
+  else if (step === '1m') next.setMonth(next.getMonth() + 1);
+  return next;
+}
+
+function adminErrorText(r) {
+  if (r.status === 401) return '관리자 토큰이 올바르지 않습니다.';
+  if (r.status === 404) return '관리자 API가 꺼져 있습니다 (ADMIN_TOKEN=... npm start 로 켤 수 있습니다).';
+  const code = r.data && r.data.error && r.data.error.code;
+  if (code === 'test_clock_disabled') return '테스트 시계가 꺼져 있습니다 (TEST_CLOCK=on).';
+  return errorText(r, '요청에 실패했습니다.');
+}
+
+function setClockBusy(busy) {
+  for (const b of $('test-clock').querySelectorAll('button')) b.disabled = busy;
+}
+
+/** After the clock moved or renewals ran: the account again (a 7-day session can end when the clock jumps). */
+async function refreshAfterClock(text) {
+  const wasLoggedIn = Boolean(state.me);
+  await refreshAccount();
+  const out = $('test-clock-result');
+  if (wasLoggedIn && !state.me) out.textContent = `${text} 가상 시각이 세션 만료(7일)를 지나 로그아웃되었습니다. 다시 로그인해 주세요.`;
+  else out.textContent = text;
+}
+
+async function onClockStep(step) {
+  const out = $('test-clock-result');
+  setClockBusy(true);
+  try {
+    const next = clockStep(knownClock() || new Date(), step);
+    const r = await adminApi('POST', '/api/admin/clock', { now: step === 'reset' ? null : next.toISOString() });
+    if (!r.ok) {
+      out.textContent = adminErrorText(r);
+      out.dataset.outcome = 'error';
+      return;
+    }
+    if (step === 'reset') sessionStorage.removeItem(CLOCK_KEY);
+    else sessionStorage.setItem(CLOCK_KEY, JSON.stringify({ now: r.data.now, at: Date.now() }));
+    renderClock();
+    out.dataset.outcome = 'clock';
+    await refreshAfterClock(step === 'reset' ? '시스템 시간으로 돌아왔습니다.' : `가상 시각을 ${formatKst(r.data.now)}(으)로 옮겼습니다.`);
+  } finally {
+    setClockBusy(false);
+  }
+}
+
+async function onRenewalsRun() {
+  const out = $('test-clock-result');
+  setClockBusy(true);
+  try {
+    const r = await adminApi('POST', '/api/admin/renewals/run', {});
+    if (!r.ok) {
+      out.textContent = adminErrorText(r);
+      out.dataset.outcome = 'error';
+      return;
+    }
+    for (const k of RUN_FIELDS) out.dataset[k] = String(r.data[k] ?? 0);
+    out.dataset.outcome = 'renewals';
+    await refreshAfterClock(`갱신 실행: ${RUN_FIELDS.map((k) => `${RUN_LABELS[k]} ${r.data[k] ?? 0}`).join(' · ')}`);
+  } finally {
+    setClockBusy(false);
+  }
+}
+
 // ---------- start ----------
 
 function bind() {
@@ -507,13 +738,23 @@ function bind() {
   $('cancel-at-period-end').addEventListener('click', () => cancelMembership(false));
   $('membership-auto-renew').addEventListener('change', onAutoRenewToggle);
   $('message').addEventListener('dblclick', clearMessage);
+  $('admin-token').value = sessionStorage.getItem(ADMIN_TOKEN_KEY) || '';
+  for (const b of document.querySelectorAll('[data-clock-step]')) b.addEventListener('click', () => onClockStep(b.dataset.clockStep));
+  $('clock-reset').addEventListener('click', () => onClockStep('reset'));
+  $('renewals-run').addEventListener('click', onRenewalsRun);
+  $('test-clock').addEventListener('toggle', renderClock);
 }
 
 async function start() {
+  const tossReturn = readTossReturn();
   bind();
-  await Promise.all([loadPlans(), refreshAccount()]);
+  await Promise.all([loadPlans(), refreshAccount(), detectSandbox()]);
   renderMembership();
   document.body.dataset.ready = 'true';
+  if (tossReturn) {
+    setOrdering(true);
+    try { await handleTossReturn(tossReturn); } finally { setOrdering(false); }
+  }
 }
 
 start();

@@ -1,29 +1,42 @@
 // The product as `npm start` runs it, on 127.0.0.1 with an ephemeral port: a fresh SQLite
-// file (migrated), the Iamport gateway adapter talking over HTTP to the sandbox mounted
-// in-process at /sandbox/iamport, and the sandbox's webhooks aimed back at the app.
+// file (migrated), the configured PG adapter (PAYMENT_GATEWAY=iamport|toss) talking over HTTP
+// to that PG's sandbox mounted in-process (/sandbox/iamport or /sandbox/toss), the sandbox's
+// webhooks aimed back at the app, and the admin API on (ADMIN_TOKEN) for the test-clock panel.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Container } from 'inversify';
 import { loadConfig } from '../../src/config';
 import { buildContainer } from '../../src/container';
 import { createIamportSandbox, type IamportSandbox } from '../../src/sandbox/iamport/iamport-sandbox';
+import { createTossSandbox, type TossSandbox } from '../../src/sandbox/toss/toss-sandbox';
 import { createHttpApp } from '../../src/shared/http/app';
-import type { Clock } from '../../src/shared/application/clock.port';
+import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
 
 export const SANDBOX_PREFIX = '/sandbox/iamport';
+export const TOSS_SANDBOX_PREFIX = '/sandbox/toss';
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
+export type E2eGateway = 'iamport' | 'toss';
 
 export interface RunningApp {
   url: string;
-  sandbox: IamportSandbox;
+  gateway: E2eGateway;
+  /** Set when gateway = iamport. */
+  iamport: IamportSandbox | null;
+  /** Set when gateway = toss. */
+  toss: TossSandbox | null;
+  container: Container;
+  clock: ControllableClock;
   close(): Promise<void>;
 }
 
-export async function startE2eApp(): Promise<RunningApp> {
+export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<RunningApp> {
   // Bind first: the config (PUBLIC_URL, the gateway's URL, the webhook target) needs the port.
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -36,30 +49,45 @@ export async function startE2eApp(): Promise<RunningApp> {
   const config = loadConfig({
     DATABASE_URL: `sqlite:${path.join(dir, 'e2e.sqlite')}`,
     PUBLIC_URL: url,
+    PAYMENT_GATEWAY: gateway,
     IAMPORT_MODE: 'sandbox',
     IAMPORT_API_URL: `${url}${SANDBOX_PREFIX}`,
+    TOSS_MODE: 'sandbox',
+    TOSS_API_URL: `${url}${TOSS_SANDBOX_PREFIX}`,
+    ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+    TEST_CLOCK: 'on',
     GATEWAY_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'silent',
   });
   const database = KnexDatabase.fromUrl(config.databaseUrl);
   await database.migrateLatest();
-  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database });
-  const clock = container.get<Clock>(SHARED.Clock);
-  const sandbox = createIamportSandbox({
-    prefix: SANDBOX_PREFIX,
-    webhookUrl: `${url}/api/payment/webhook`,
-    publicUrl: `${url}${SANDBOX_PREFIX}`,
-    now: () => clock.now(),
-    env: {},
-  });
-  const app = createHttpApp(container, { extraRouters: [sandbox.router] });
+  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database }) as Container;
+  const clock = container.get<ControllableClock>(SHARED.Clock);
+  // The sandboxes share the app's clock, as in main.ts, so the test clock moves them too.
+  const iamport = gateway === 'iamport'
+    ? createIamportSandbox({
+      prefix: SANDBOX_PREFIX, webhookUrl: `${url}/api/payment/webhook`, publicUrl: `${url}${SANDBOX_PREFIX}`, now: () => clock.now(), env: {},
+    })
+    : null;
+  const toss = gateway === 'toss'
+    ? createTossSandbox({
+      prefix: TOSS_SANDBOX_PREFIX, secretKey: config.toss.secretKey, clientKey: config.toss.clientKey,
+      webhookUrl: `${url}/api/payment/webhook/toss`, now: () => clock.now(),
+    })
+    : null;
+  const app = createHttpApp(container, { extraRouters: [(iamport ?? toss)!.router] });
   server.on('request', app.callback());
 
   return {
     url,
-    sandbox,
+    gateway,
+    iamport,
+    toss,
+    container,
+    clock,
     async close() {
-      sandbox.close();
+      iamport?.close();
+      toss?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.destroy();
