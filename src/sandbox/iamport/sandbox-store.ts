@@ -186,6 +186,8 @@ const TOKEN_EXTENSION_S = 5 * 60;
 
 export class SandboxStore {
   readonly payments = new Map<string, PaymentRecord>();
+  /** The attempts of each merchant_uid: lookups by merchant_uid stay O(attempts), not O(all payments) (the renewal bench charges 100k). */
+  private readonly byMerchantUid = new Map<string, PaymentRecord[]>();
   readonly prepared = new Map<string, PreparedPayment>();
   readonly customers = new Map<string, CustomerRecord>();
   readonly tokens = new Map<string, number>();
@@ -196,6 +198,7 @@ export class SandboxStore {
 
   reset(): void {
     this.payments.clear();
+    this.byMerchantUid.clear();
     this.prepared.clear();
     this.customers.clear();
     this.tokens.clear();
@@ -264,14 +267,14 @@ export class SandboxStore {
     const field = sorting.replace(/^[-+]/, '');
     const key = (r: PaymentRecord): number =>
       field === 'paid' ? r.payment.paid_at * 1e9 + r.seq : field === 'updated' ? r.updatedSeq : r.seq;
-    return [...this.payments.values()]
-      .filter((r) => r.payment.merchant_uid === merchantUid && (!status || r.payment.status === status))
+    return (this.byMerchantUid.get(merchantUid) ?? [])
+      .filter((r) => !status || r.payment.status === status)
       .sort((a, b) => (desc ? key(b) - key(a) : key(a) - key(b)))
       .map((r) => r.payment);
   }
 
   private isMerchantUidPaid(merchantUid: string): boolean {
-    return [...this.payments.values()].some((r) => r.payment.merchant_uid === merchantUid && r.payment.paid_at > 0);
+    return (this.byMerchantUid.get(merchantUid) ?? []).some((r) => r.payment.paid_at > 0);
   }
 
   // --- browser payments ---------------------------------------------------
@@ -333,8 +336,8 @@ export class SandboxStore {
     // imp_uid wins when both are sent; an unknown imp_uid fails even with a valid merchant_uid.
     const record = req.imp_uid
       ? this.payments.get(req.imp_uid)
-      : [...this.payments.values()]
-          .filter((r) => r.payment.merchant_uid === req.merchant_uid && r.payment.paid_at > 0)
+      : (this.byMerchantUid.get(req.merchant_uid as string) ?? [])
+          .filter((r) => r.payment.paid_at > 0)
           .sort((a, b) => b.seq - a.seq)[0];
     if (!record || record.payment.paid_at === 0) return refuse(MSG.nothingToCancel);
     const p = record.payment;
@@ -518,7 +521,9 @@ export class SandboxStore {
 
   private commit(p: IamportPayment, noticeUrl: string | null): Outcome<IamportPayment> {
     const seq = ++this.seq;
-    this.payments.set(p.imp_uid, { payment: p, seq, updatedSeq: seq, noticeUrl });
+    const record = { payment: p, seq, updatedSeq: seq, noticeUrl };
+    this.payments.set(p.imp_uid, record);
+    this.byMerchantUid.set(p.merchant_uid, [...(this.byMerchantUid.get(p.merchant_uid) ?? []), record]);
     this.opts.onStateChange(p, noticeUrl);
     return { ok: true, value: p };
   }
