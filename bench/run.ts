@@ -1,0 +1,74 @@
+// `npm run bench`: never part of `npm test`. Prints tables and writes bench/results.json.
+// BENCH_ONLY=http,renewals,concurrent picks parts; BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_RENEWALS=10000,100000, BENCH_ENGINES=sqlite,mariadb.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { concurrentValidationBench, httpBench, type ConcurrentValidationResult, type HttpBenchRow } from './http-bench';
+import { renewalBench, type RenewalBenchResult } from './renewal-bench';
+import { type Engine, table } from './support';
+
+const only = new Set((process.env.BENCH_ONLY ?? 'http,renewals,concurrent').split(','));
+const engines = (process.env.BENCH_ENGINES ?? 'sqlite,mariadb').split(',') as Engine[];
+const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const renewalSizes = (process.env.BENCH_RENEWALS ?? '10000,100000').split(',').map(Number);
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, settings: { durationS, connections, engines, renewalSizes } };
+
+  if (only.has('http')) {
+    const rows: HttpBenchRow[] = [];
+    const exhausted: Record<string, number> = {};
+    for (const engine of engines) {
+      const out = await httpBench(engine, { connections, durationS, users: 200 });
+      rows.push(...out.rows);
+      exhausted[engine] = out.exhausted;
+    }
+    console.log(`\n(a) checkout and validation, ${connections} connections × ${durationS} s (goal: ≥ 60% of the baseline's req/s, p99 < 3×)`);
+    console.log(table(rows.map((r) => ({
+      engine: r.engine, endpoint: r.endpoint,
+      'baseline req/s': r.baseline.reqPerSec, 'baseline p50/p99 ms': `${r.baseline.p50}/${r.baseline.p99}`,
+      'memberpay req/s': r.memberpay.reqPerSec, 'memberpay p50/p99 ms': `${r.memberpay.p50}/${r.memberpay.p99}`,
+      throughput: pct(r.throughputRatio), 'p99 ×': r.p99Ratio.toFixed(1),
+      'non-2xx': r.memberpay.non2xx + r.baseline.non2xx, goal: r.throughputRatio >= 0.6 && r.p99Ratio < 3 ? 'met' : 'MISSED',
+    }))));
+    for (const [engine, n] of Object.entries(exhausted)) if (n > 0) console.log(`note (${engine}): ${n} validations re-sent an already validated payment (prepared orders ran out)`);
+    results.http = { rows, exhaustedValidations: exhausted };
+  }
+
+  if (only.has('renewals')) {
+    const runs: RenewalBenchResult[] = [];
+    for (const size of renewalSizes) runs.push(await renewalBench('mariadb', size, 2));
+    console.log('\n(b) renewal run on MariaDB, 2 workers, sandbox at zero latency (goals: 100k < 60 s, RSS < 200 MB, time 100k/10k < 12)');
+    console.log(table(runs.map((r) => ({
+      memberships: r.memberships, seconds: r.seconds, 'charges/s': r.chargesPerSec, charged: r.charged, failed: r.failed, skipped: r.skipped,
+      'paid rows': r.paidPayments, 'peak RSS MB': r.peakRssMb,
+    }))));
+    const small = runs.find((r) => r.memberships === 10_000);
+    const large = runs.find((r) => r.memberships === 100_000);
+    if (small && large) console.log(`time ratio 100k/10k: ${(large.seconds / small.seconds).toFixed(1)}`);
+    results.renewals = { runs, ratio100kTo10k: small && large ? large.seconds / small.seconds : null };
+  }
+
+  if (only.has('concurrent')) {
+    const runs: ConcurrentValidationResult[] = [];
+    for (const engine of engines) runs.push(await concurrentValidationBench(engine, 200));
+    console.log('\n(c) 200 concurrent validations of one payment (goal: exactly 1 activation)');
+    console.log(table(runs.map((r) => ({
+      engine: r.engine, requests: r.requests, statuses: Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
+      'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, activations: r.activations, 'PaymentPaid events': r.paymentPaidEvents,
+    }))));
+    results.concurrentValidation = runs;
+  }
+
+  results.finishedAt = new Date().toISOString();
+  const file = fileURLToPath(new URL('./results.json', import.meta.url));
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten ${file}`);
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});
