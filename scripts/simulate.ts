@@ -2,7 +2,7 @@
  * The payment simulation of test/unit/payment/payment-simulation.test.ts with more runs.
  *
  *   npm run simulate -- --runs 100000 [--seed N]        explore (a random seed unless given)
- *   npm run simulate -- --seed N --path P               replay a failure fast-check printed
+ *   npm run simulate -- --seed N --path P --replay-path R   replay a failure (R: the commands' replayPath fast-check printed)
  *   npm run simulate -- --runs 20000 --tolerate-known-gap   count, instead of failing on, the known gap
  *                                                        (an order we hold failed, paid at the gateway by a later attempt)
  */
@@ -15,13 +15,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '100000' },
     seed: { type: 'string' },
     path: { type: 'string' },
+    'replay-path': { type: 'string' },
     'tolerate-known-gap': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
 const seed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x1_0000_0000)) | 0 : Number(values.seed);
 if (!Number.isSafeInteger(runs) || runs < 1 || !Number.isSafeInteger(seed)) {
-  console.error('usage: npm run simulate -- [--runs N] [--seed N] [--path P] [--tolerate-known-gap]');
+  console.error('usage: npm run simulate -- [--runs N] [--seed N] [--path P --replay-path R] [--tolerate-known-gap]');
   process.exit(2);
 }
 
@@ -50,16 +51,18 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const progress = setInterval(() => console.log(`  ${done.toLocaleString('en')} runs done, ${elapsed()} elapsed`), 5000);
 console.log(`payment simulation: ${runs.toLocaleString('en')} runs, seed ${seed}${values.path ? `, path ${values.path}` : ''}${values['tolerate-known-gap'] ? ', known gap tolerated' : ''}`);
 
-const result = await fc.check(paymentSimulation(tally, { tolerateKnownGap: values['tolerate-known-gap'] }), {
+const result = await fc.check(paymentSimulation(tally, { tolerateKnownGap: values['tolerate-known-gap'], commandsReplayPath: values['replay-path'] }), {
   numRuns: runs, seed, ...(values.path ? { path: values.path } : {}),
 });
 clearInterval(progress);
 
 if (result.failed) {
   console.log(`\nFAILED after ${result.numRuns} runs (${elapsed()})`);
-  console.log(fc.defaultReportMessage(result));
+  const message = fc.defaultReportMessage(result) ?? '';
+  console.log(message);
   console.log(`\n${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)}`);
-  console.log(`\nreplay: npm run simulate -- --seed ${result.seed} --path "${result.counterexamplePath}"`);
+  const replayPath = /replayPath="([^"]*)"/.exec(message)?.[1];
+  console.log(`\nreplay: npm run simulate -- --seed ${result.seed} --path "${result.counterexamplePath}"${replayPath ? ` --replay-path "${replayPath}"` : ''}`);
   process.exit(1);
 }
 

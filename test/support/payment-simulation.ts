@@ -1,8 +1,10 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import fc from 'fast-check';
 import type { IdGenerator } from '../../src/shared/application/id-generator.port';
 import type { EventBus, Outbox } from '../../src/shared/application/event-bus.port';
 import { DomainError } from '../../src/shared/domain/domain-error';
 import { OutboxRelay } from '../../src/shared/infrastructure/outbox-relay';
+import type { TransactionContext } from '../../src/shared/infrastructure/transaction-context';
 import { SHARED } from '../../src/shared/shared.tokens';
 import { wasCharged, type GatewayPayment } from '../../src/payment/domain/gateway-payment';
 import type { Payment } from '../../src/payment/domain/payment.entity';
@@ -56,6 +58,8 @@ export interface SimulationOptions {
    * answered "pending". Off in `npm test`; see the simulation's report.
    */
   tolerateKnownGap?: boolean;
+  /** fc.commands' own replay path (the `replayPath` fast-check prints after a failing command list), needed with seed and path to replay a shrunk failure. */
+  commandsReplayPath?: string;
 }
 
 interface Model {
@@ -572,6 +576,15 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
   return { kinds, payments: ours.length, paidAtGateway, lost, doubleEffects, answers: real.answers, violations, knownGap };
 }
 
+/**
+ * On Node 20 every AsyncLocalStorage ever entered stays registered and is copied into each new
+ * promise, so thousands of runs (one TransactionContext each) would slow down linearly: disable it.
+ */
+function release(app: MemoryApp): void {
+  const context = app.container.get<TransactionContext>(SHARED.TransactionTracker) as unknown as { storage?: AsyncLocalStorage<unknown> };
+  context.storage?.disable();
+}
+
 function countBy(keys: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const key of keys) count(counts, key);
@@ -591,17 +604,18 @@ export class InvariantBroken extends Error {
 export function paymentSimulation(onRun: (report: RunReport) => void = () => {}, options: SimulationOptions = {}) {
   return fc.asyncProperty(
     fc.scheduler(),
-    fc.commands(commandArbitraries, { maxCommands: MAX_COMMANDS, size: 'large' }),
+    fc.commands(commandArbitraries, { maxCommands: MAX_COMMANDS, size: 'large', ...(options.commandsReplayPath ? { replayPath: options.commandsReplayPath } : {}) }),
     async (s, commands) => {
       const restoreTimers = scheduleTimers(s);
+      const setup = await setUp(s);
       try {
-        const setup = await setUp(s);
         await fc.asyncModelRun(() => setup, commands);
         const report = await finish(setup.real, setup.model.kinds, options);
         onRun(report);
         if (report.violations.length > 0) throw new InvariantBroken(report);
       } finally {
         restoreTimers();
+        release(setup.real.app);
       }
     },
   );

@@ -4,8 +4,9 @@ import { paymentSimulation } from '../../support/payment-simulation';
 /**
  * The payment flow under random concurrent traffic and gateway faults (see test/support/payment-simulation.ts).
  * A fixed seed keeps `npm test` deterministic; `SIM_SEED=<n>` explores another one.
- * On failure fast-check prints the seed and the path of the shrunk counterexample; replay it with
- *   npm run simulate -- --seed <seed> --path "<path>"
+ * On failure fast-check prints the seed, the path of the shrunk counterexample and, after the command
+ * list, the commands' replayPath; replay it with
+ *   npm run simulate -- --seed <seed> --path "<path>" --replay-path "<replayPath>"
  * and explore further with `npm run simulate -- --runs 100000`.
  */
 describe('payment simulation (in-memory adapters, scheduled interleavings)', function () {
