@@ -50,6 +50,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('status', 16).notNullable();
     t.string('imp_uid', 100).nullable().unique({ indexName: 'payments_imp_uid_unique' });
     t.string('reported_imp_uid', 100).nullable();
+    time(t, 'recheck_at').nullable();
     t.string('customer_uid', 100).nullable();
     t.string('failure_code', 32).nullable();
     t.text('failure_message').nullable();
@@ -62,6 +63,7 @@ export async function up(knex: Knex): Promise<void> {
     time(t, 'updated_at').notNullable();
     t.index(['user_id', 'created_at'], 'payments_user_created_index');
     t.index(['status', 'created_at'], 'payments_status_created_index');
+    t.index(['recheck_at'], 'payments_recheck_at_index');
     t.check('?? > 0', ['amount'], 'payments_amount_positive');
     t.check('?? >= 0 AND ?? <= ??', ['cancelled_amount', 'cancelled_amount', 'amount'], 'payments_cancelled_within_amount');
     t.check("?? IN ('await', 'paid', 'failed', 'cancelled')", ['status'], 'payments_status_known');

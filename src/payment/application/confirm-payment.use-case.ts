@@ -41,7 +41,7 @@ export class ConfirmPayment {
     if (payment.status === 'paid' && payment.impUid === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
 
     // Written ahead of the gateway call: if this process dies before the answer is saved, the reconciler knows to ask.
-    if (payment.status === 'await') await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()));
+    if (payment.status === 'await' || payment.status === 'failed') await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()));
     let truth;
     try {
       truth = await this.gateway.settle({

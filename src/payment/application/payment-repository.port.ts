@@ -7,8 +7,11 @@ export interface PaymentRepository {
   listByUser(userId: string): Promise<Payment[]>;
   /** Newest first; all statuses when none is given. */
   listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]>;
-  /** Payments the reconciler must ask the gateway about: `await` with a reported imp_uid or created before `staleBefore`, or with a refund pending. */
-  listUnsettled(staleBefore: Date, limit: number): Promise<Payment[]>;
+  /**
+   * Payments the reconciler must ask the gateway about: `await` ones created before `staleBefore`,
+   * any whose `recheckAt` has come by `asOf`, and any with a refund pending. Oldest first.
+   */
+  listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]>;
   /** Inserts a new payment (version 0) or updates one, refusing a stale version with ConcurrencyConflictError. */
   save(payment: Payment): Promise<void>;
 }

@@ -12,6 +12,18 @@ export interface ReconcileResult {
 }
 
 const BATCH = 200;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When to ask again about a payment whose state rests on our own word: each time twice as old as
+ * it is now (at least the TTL), and never after a day — a late payment after that is left to the
+ * gateway's notice. About six lookups per abandoned order.
+ */
+export function nextRecheck(createdAt: Date, now: Date, ttlMs: number): Date | null {
+  const age = now.getTime() - createdAt.getTime();
+  if (age >= DAY_MS) return null;
+  return new Date(now.getTime() + Math.max(ttlMs, age));
+}
 
 /**
  * Ends every payment in a known state: asks the gateway by merchant_uid about `await` payments a
@@ -29,8 +41,9 @@ export class ReconcilePayments {
   ) {}
 
   async execute(): Promise<ReconcileResult> {
-    const staleBefore = new Date(this.clock.now().getTime() - this.ttlMinutes * 60_000);
-    const candidates = await this.payments.listUnsettled(staleBefore, BATCH);
+    const now = this.clock.now();
+    const staleBefore = new Date(now.getTime() - this.ttlMinutes * 60_000);
+    const candidates = await this.payments.listUnsettled(now, staleBefore, BATCH);
     let settled = 0;
     for (const payment of candidates) {
       try {
@@ -53,9 +66,15 @@ export class ReconcilePayments {
       if (refunded) current = await this.settlement.change(current.merchantUid, (p) => p.settleRefunds(refunded, this.clock.now()));
     }
     if (current.pendingCancellations.length > 0) current = await this.settlement.sendPendingRefunds(current);
-    if (current.status === 'await' && current.createdAt < staleBefore && !(truth && wasCharged(truth))) {
+    const now = this.clock.now();
+    const settledByGateway = current.status === 'paid' || current.status === 'cancelled';
+    if (!settledByGateway) {
+      // The gateway holds nothing charged (yet): expire a stale order, and keep asking for a while in case it completes late.
       current = await this.settlement.change(current.merchantUid, (p) => {
-        if (p.status === 'await') p.fail('expired', 'no payment reached the gateway before the order expired', this.clock.now());
+        if (p.status === 'await' && p.createdAt < staleBefore && !(truth && wasCharged(truth))) {
+          p.fail('expired', 'no payment reached the gateway before the order expired', now);
+        }
+        if (p.recheckAt !== null && p.recheckAt <= now) p.recheckLater(nextRecheck(p.createdAt, now, this.ttlMinutes * 60_000), now);
       });
     }
     return fingerprint(current) !== before;

@@ -54,6 +54,12 @@ export interface PaymentProps {
   impUid: string | null;
   /** An imp_uid a client reported while the gateway could not confirm it: a reason to ask again, never trusted. */
   reportedImpUid: string | null;
+  /**
+   * When the reconciler should next ask the gateway about this payment: set while its state rests
+   * on our own word (a window the page says closed, an expiry, a reported imp_uid), cleared once the
+   * gateway's own answer settled it.
+   */
+  recheckAt: Date | null;
   customerUid: string | null;
   failure: { code: FailureCode; message: string } | null;
   preparedAt: Date | null;
@@ -110,6 +116,7 @@ export class Payment extends AggregateRoot {
       status: 'await',
       impUid: null,
       reportedImpUid: null,
+      recheckAt: null,
       customerUid: input.customerUid ?? null,
       failure: null,
       preparedAt: null,
@@ -135,6 +142,7 @@ export class Payment extends AggregateRoot {
   get amount(): number { return this.props.amount; }
   get impUid(): string | null { return this.props.impUid; }
   get reportedImpUid(): string | null { return this.props.reportedImpUid; }
+  get recheckAt(): Date | null { return this.props.recheckAt; }
   get purpose(): PaymentPurpose { return this.props.purpose; }
   get customerUid(): string | null { return this.props.customerUid; }
   get failure(): PaymentProps['failure'] { return this.props.failure; }
@@ -169,8 +177,18 @@ export class Payment extends AggregateRoot {
 
   /** Remembers the gateway's id a client reported, so the reconciler asks about it even while the gateway is silent. */
   noteReportedImpUid(impUid: string, now: Date): void {
-    if (this.props.status !== 'await' || this.props.reportedImpUid === impUid) return;
+    if (this.props.status === 'paid' || this.props.status === 'cancelled') return;
+    if (this.props.reportedImpUid === impUid && this.props.recheckAt !== null) return;
     this.props.reportedImpUid = impUid;
+    this.props.recheckAt = now;
+    this.touch(now);
+  }
+
+  /** The reconciler asked and the gateway held nothing charged: ask again at `at`, or never (null). */
+  recheckLater(at: Date | null, now: Date): void {
+    if (this.props.status === 'paid' || this.props.status === 'cancelled') at = null;
+    if (this.props.recheckAt?.getTime() === at?.getTime()) return;
+    this.props.recheckAt = at;
     this.touch(now);
   }
 
@@ -206,6 +224,8 @@ export class Payment extends AggregateRoot {
     this.props.status = 'failed';
     this.props.failure = { code, message };
     if (impUid && !this.props.impUid) this.props.impUid = impUid;
+    // A failure on our own word (no gateway record given) may hide a payment that completes late: ask the gateway.
+    this.props.recheckAt = impUid === null && (code === 'window_closed' || code === 'expired') ? now : null;
     this.touch(now);
     this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose, code, message,
@@ -276,6 +296,7 @@ export class Payment extends AggregateRoot {
     this.props.impUid = gp.impUid;
     this.props.paidAt = gp.paidAt ?? now;
     this.props.failure = null;
+    this.props.recheckAt = null;
     // The gateway knows the stored card: Toss issues its billing key only after the window.
     if (gp.customerUid) this.props.customerUid = gp.customerUid;
     this.touch(now);

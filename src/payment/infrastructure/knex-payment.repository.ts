@@ -39,13 +39,11 @@ export class KnexPaymentRepository implements PaymentRepository {
     });
   }
 
-  async listUnsettled(staleBefore: Date, limit: number): Promise<Payment[]> {
+  async listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]> {
     return this.load((q) =>
       q
-        .where((w) =>
-          w
-            .where('status', 'await')
-            .andWhere((stale) => stale.whereNotNull('reported_imp_uid').orWhere('created_at', '<', staleBefore)))
+        .where((w) => w.where('status', 'await').andWhere('created_at', '<', staleBefore))
+        .orWhere('recheck_at', '<=', asOf)
         .orWhereExists((sub) =>
           sub.select(this.database.knex.raw('1')).from('payment_cancellations as c')
             .whereRaw('c.payment_id = payments.id').andWhere('c.status', 'pending'))

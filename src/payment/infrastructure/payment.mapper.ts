@@ -15,6 +15,7 @@ export interface PaymentRow {
   status: string;
   imp_uid: string | null;
   reported_imp_uid: string | null;
+  recheck_at: unknown;
   customer_uid: string | null;
   failure_code: string | null;
   failure_message: string | null;
@@ -62,6 +63,7 @@ export const paymentMapper = {
       status: p.status,
       imp_uid: p.impUid,
       reported_imp_uid: p.reportedImpUid,
+      recheck_at: p.recheckAt,
       customer_uid: p.customerUid,
       failure_code: p.failure?.code ?? null,
       failure_message: p.failure?.message ?? null,
@@ -109,6 +111,7 @@ export const paymentMapper = {
       status: row.status as PaymentStatus,
       impUid: row.imp_uid,
       reportedImpUid: row.reported_imp_uid,
+      recheckAt: readOptionalTime(row.recheck_at),
       customerUid: row.customer_uid,
       failure: row.failure_code === null ? null : { code: row.failure_code as FailureCode, message: row.failure_message ?? '' },
       preparedAt: readOptionalTime(row.prepared_at),

@@ -97,6 +97,53 @@ describe('payment reliability (in-memory adapters)', () => {
     expect(expired?.failure?.code).to.equal('expired');
   });
 
+  describe('money taken while our word said failed (found by the simulation)', () => {
+    it('the page reported a closed window, but the payment completed and its notice was lost: the reconciler asks and makes it paid', async () => {
+      const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+      app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
+      await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: null, errorCode: 'F1002', errorMessage: 'closed' });
+      expect((await app.payments.findByMerchantUid(payment.merchantUid))?.status).to.equal('failed');
+      expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
+      expect((await app.payments.findByMerchantUid(payment.merchantUid))?.status).to.equal('paid');
+      expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
+    });
+
+    it('an order expired, then the buyer paid late with page and notice lost: a later recheck makes it paid', async () => {
+      const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+      app.clock.advance(31 * 60_000);
+      await app.reconcile.execute();
+      expect((await app.payments.findByMerchantUid(payment.merchantUid))?.failure?.code).to.equal('expired');
+      app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
+      expect(await app.reconcile.execute()).to.deep.equal({ checked: 0, settled: 0 });
+      app.clock.advance(31 * 60_000);
+      expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
+      expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
+    });
+
+    it('a failed attempt, then a paid one whose validation timed out: pending, then the reconciler makes it paid', async () => {
+      const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+      const cancelled = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900, action: 'user_cancelled' });
+      await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: cancelled, errorCode: null, errorMessage: null });
+      const paid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
+      app.gateway.scriptNext('settle', 'unknown');
+      expect((await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: paid })).verdict).to.equal('pending');
+      expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
+      expect((await app.payments.findByMerchantUid(payment.merchantUid))?.impUid).to.equal(paid);
+    });
+
+    it('an abandoned order is asked about a bounded number of times, then no more', async () => {
+      const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
+      await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: null, errorCode: null, errorMessage: null });
+      for (let minute = 0; minute < 2 * 24 * 60; minute += 1) {
+        await app.reconcile.execute();
+        app.clock.advance(60_000);
+      }
+      const lookups = app.gateway.calls.filter((c) => c.operation === 'findByMerchantUid').length;
+      expect(lookups).to.be.within(5, 8);
+      expect((await app.payments.findByMerchantUid(payment.merchantUid))?.recheckAt).to.equal(null);
+    });
+  });
+
   it('an amount mismatch fails the payment and returns the charge at the gateway', async () => {
     const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
     const fraudUid = `mp_fraud`;

@@ -29,11 +29,13 @@ export class MemoryPaymentRepository implements PaymentRepository {
     return this.store.filter((row) => status === null || row.status === status).sort(newestFirst).slice(0, limit);
   }
 
-  async listUnsettled(staleBefore: Date, limit: number): Promise<Payment[]> {
+  async listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]> {
     return this.store
       .filter((row) =>
-        (row.status === 'await' && (row.reportedImpUid !== null || row.createdAt < staleBefore)) ||
+        (row.status === 'await' && row.createdAt < staleBefore) ||
+        (row.recheckAt !== null && row.recheckAt <= asOf) ||
         row.cancellations.some((c) => c.status === 'pending'))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, limit);
   }
 
