@@ -8,7 +8,7 @@ import { type GatewayChoice, paymentModule } from './payment/payment.module';
 import type { Logger } from './shared/application/logger.port';
 import { type Persistence, sharedModule } from './shared/shared.module';
 import type { KnexDatabase } from './shared/infrastructure/knex/knex-database';
-import { metricsModule } from './shared/infrastructure/metrics';
+import { metricsModule } from './shared/infrastructure/metrics.module';
 
 export interface ContainerOptions {
   logger: Logger;

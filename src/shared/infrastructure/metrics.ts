@@ -1,11 +1,7 @@
-import { ContainerModule } from 'inversify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RenewalRun, RunRenewals } from '../../billing/application/run-renewals.use-case';
-import { BILLING } from '../../billing/billing.tokens';
+import type { RenewalRun } from '../../billing/application/run-renewals.use-case';
 import { GatewayRejectedError, type PaymentGateway } from '../../payment/application/payment-gateway.port';
-import { PAYMENT } from '../../payment/payment.tokens';
 import type { Clock } from '../application/clock.port';
-import { SHARED } from '../shared.tokens';
 import { type KnexDatabase, readOptionalTime } from './knex/knex-database';
 
 export const METRICS = {
@@ -145,32 +141,4 @@ export class KnexScrapeSource implements ScrapeSource {
     const oldest = readOptionalTime(row?.oldest ?? null);
     return oldest ? Math.max(0, (this.clock.now().getTime() - oldest.getTime()) / 1000) : 0;
   }
-}
-
-/**
- * Binds AppMetrics and hooks it in by activation, so no adapter or use case changes: the
- * gateway is wrapped in `meteredGateway`, and every RunRenewals result (workers, admin route,
- * CLI) feeds the renewal and reminder counters.
- */
-export function metricsModule(): ContainerModule {
-  return new ContainerModule(({ bind, isBound, onActivation }) => {
-    bind(METRICS.AppMetrics).toResolvedValue(() => new AppMetrics(), []);
-    onActivation(METRICS.AppMetrics, (context, metrics: AppMetrics) => {
-      if (isBound(SHARED.Database)) {
-        metrics.useScrapeSource(new KnexScrapeSource(context.get<KnexDatabase>(SHARED.Database), context.get<Clock>(SHARED.Clock)));
-      }
-      return metrics;
-    });
-    onActivation(PAYMENT.PaymentGateway, (context, gateway: PaymentGateway) => meteredGateway(gateway, context.get<AppMetrics>(METRICS.AppMetrics)));
-    onActivation(BILLING.RunRenewals, (context, renewals: RunRenewals) => {
-      const metrics = context.get<AppMetrics>(METRICS.AppMetrics);
-      const execute = renewals.execute.bind(renewals);
-      renewals.execute = async (asOf?: Date) => {
-        const run = await execute(asOf);
-        metrics.recordRenewalRun(run);
-        return run;
-      };
-      return renewals;
-    });
-  });
 }
