@@ -494,12 +494,16 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
     if (p.status === 'await' && truth) violations.push(`${p.merchantUid} still await with reported imp_uid ${p.reportedImpUid} though the gateway holds it ${truth.status}`);
   }
 
-  // 3b. past the TTL, a final reconcile with a healthy gateway ends every order
-  app.clock.advance((TTL_MIN + 1) * 60_000);
-  reconciled = app.reconcile.execute();
-  await drain(real);
-  await reconciled;
-  await relay();
+  // 3b. past the TTL, reconciles with a healthy gateway over the next day end every order: the
+  // reconciler asks about orders failed on our own word on a doubling schedule for a day, so steps
+  // that double in length meet every recheck.
+  for (let minutes = TTL_MIN + 1; minutes <= 26 * 60; minutes *= 2) {
+    app.clock.advance(minutes * 60_000);
+    reconciled = app.reconcile.execute();
+    await drain(real);
+    await reconciled;
+    await relay();
+  }
 
   const ours = await orders(real);
   const byUid = new Map(ours.map((p) => [p.merchantUid, p]));

@@ -55,9 +55,8 @@ export interface PaymentProps {
   /** An imp_uid a client reported while the gateway could not confirm it: a reason to ask again, never trusted. */
   reportedImpUid: string | null;
   /**
-   * When the reconciler should next ask the gateway about this payment: set while its state rests
-   * on our own word (a window the page says closed, an expiry, a reported imp_uid), cleared once the
-   * gateway's own answer settled it.
+   * When the reconciler should next ask the gateway about this payment: set while it is not paid
+   * but could still turn out paid (a failed order, a reported imp_uid), cleared once it is paid.
    */
   recheckAt: Date | null;
   customerUid: string | null;
@@ -224,8 +223,9 @@ export class Payment extends AggregateRoot {
     this.props.status = 'failed';
     this.props.failure = { code, message };
     if (impUid && !this.props.impUid) this.props.impUid = impUid;
-    // A failure on our own word (no gateway record given) may hide a payment that completes late: ask the gateway.
-    this.props.recheckAt = impUid === null && (code === 'window_closed' || code === 'expired') ? now : null;
+    // A failed order may still be paid: a window completing late, or another attempt on the same merchant_uid
+    // (Iamport lets failed attempts share it). The reconciler asks the gateway for a while.
+    this.props.recheckAt = now;
     this.touch(now);
     this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose, code, message,

@@ -1,7 +1,7 @@
 // Test cards of the fake Toss window and of stored billing keys. With Toss the window only
 // authenticates the card; the card company approves or declines at confirm (or at a billing
 // charge), so a declining card still reaches successUrl and fails at the server's confirm.
-import type { TossError } from '../../payment/infrastructure/toss/toss.types.js';
+import type { TossError } from './toss-wire.types.js';
 
 export type TossCardKind = 'success' | 'declined' | 'limit' | 'insufficient';
 

@@ -6,7 +6,7 @@ import { TossStore } from './toss-store.js';
 import { TossFaultInjector, defaultTossFaults, mergeTossFaults, type TossFaults, type TossFaultsPatch } from './toss-faults.js';
 import { registerRestRoutes } from './toss-rest-routes.js';
 import { registerBrowserRoutes } from './toss-browser-routes.js';
-import type { TossPayment } from '../../payment/infrastructure/toss/toss.types.js';
+import type { TossPayment } from './toss-wire.types.js';
 
 export interface TossSandboxOptions {
   /** Mount path, e.g. `/sandbox/toss`; '' when standalone. The REST API lives under it (`{prefix}/v1/...`). */

@@ -3,7 +3,7 @@
 // Codes and messages follow Toss's error table (docs/toss-payments.md §4); where Toss's exact
 // answer is unconfirmed the choice is marked "sandbox:".
 import { randomBytes } from 'node:crypto';
-import type { TossCancel, TossError, TossPayment, TossPaymentStatus } from '../../payment/infrastructure/toss/toss.types.js';
+import type { TossCancel, TossError, TossPayment, TossPaymentStatus } from './toss-wire.types.js';
 import { TOSS_TEST_CARDS, type TossCardKind } from './toss-cards.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; status: number; error: TossError };
