@@ -64,6 +64,10 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     answer(ctx, { due: run.due, charged: run.charged, failed: run.failed, skipped: run.skipped, reminded: run.reminded, ended: run.ended });
   });
 
+  router.get('/clock', async (ctx) => {
+    answer(ctx, { now: deps.clock.now().toISOString(), test_clock: deps.testClock });
+  });
+
   router.post('/clock', async (ctx) => {
     if (!deps.testClock) throw new TestClockDisabledError();
     const body = validate(clockSchema, ctx.request.body);

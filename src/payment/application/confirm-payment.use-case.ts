@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
 import type { Payment } from '../domain/payment.entity';
 import { PaymentNotFoundError, PaymentNotPaidError } from '../domain/payment.errors';
-import { GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
+import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
 import type { PaymentSettlement } from './payment-settlement.service';
 import type { PaymentRepository } from './payment-repository.port';
 
@@ -48,6 +48,8 @@ export class ConfirmPayment {
         merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount, billingCustomerKey: input.billingCustomerKey,
       });
     } catch (error) {
+      // A definite no to settling (Toss refusing to confirm another amount) means the gateway will not hold it as paid.
+      if (error instanceof GatewayRejectedError) throw new PaymentNotPaidError(`the gateway refused the payment: ${error.message}`, error.details);
       if (!(error instanceof GatewayUnavailableError)) throw error;
       return { verdict: 'pending', payment: (await this.payments.findByMerchantUid(payment.merchantUid)) ?? payment };
     }

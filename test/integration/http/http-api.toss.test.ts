@@ -95,8 +95,9 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       const window = await app.pay({ orderId: order.merchant_uid, amount: 1 });
       expect(window.type).to.equal('success');
       const res = await buyer.post('/api/payment/validation', { merchant_uid: order.merchant_uid, payment_key: window.query.paymentKey, amount: 1 });
-      // The server confirmed with its own ₩9,900; Toss refuses the mismatch (INVALID_REQUEST).
-      expectError(res, 502, 'gateway_rejected');
+      // The server confirmed with its own ₩9,900; Toss refuses the mismatch (INVALID_REQUEST): not paid, as DESIGN §6 says.
+      expectError(res, 422, 'payment_not_paid');
+      expect(res.body.status).to.equal('failed');
       expect(res.body.error.details).to.deep.equal({ gateway_code: 'INVALID_REQUEST' });
       expect(tossPaymentOf(order.merchant_uid)[0].status).not.to.equal('DONE');
       const [payment] = (await buyer.get('/api/payments')).body.payments;
@@ -204,7 +205,7 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       const window = await app.billingAuth(order.customer_key);
       const res = await buyer.post('/api/payment/validation', { merchant_uid: order.merchant_uid, auth_key: window.query.authKey, customer_key: 'cu_someone_else' });
       // Toss itself refuses to issue the key for another customerKey.
-      expectError(res, 502, 'gateway_rejected');
+      expectError(res, 422, 'payment_not_paid');
       expect(res.body.error.details).to.deep.equal({ gateway_code: 'NOT_MATCHES_CUSTOMER_KEY' });
       expect(tossPaymentOf(order.merchant_uid)).to.deep.equal([]);
       expect((await buyer.get('/api/me')).body.payment_status).to.equal('off');
