@@ -623,7 +623,7 @@ function adminApi(method, path, body) {
 
 async function apiWithHeaders(method, path, body, headers) {
   const init = { method, credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/json', ...headers } };
-  init.body = JSON.stringify(body || {});
+  if (method !== 'GET') init.body = JSON.stringify(body || {});
   try {
     const res = await fetch(path, init);
     let data = null;
@@ -673,7 +673,7 @@ function setClockBusy(busy) {
   for (const b of $('test-clock').querySelectorAll('button')) b.disabled = busy;
 }
 
-/** After the clock moved or renewals ran: the account again (a 7-day session can end when the clock jumps). */
+/** After the clock moved or renewals ran: the account again. */
 async function refreshAfterClock(text) {
   const wasLoggedIn = Boolean(state.me);
   await refreshAccount();
@@ -686,7 +686,14 @@ async function onClockStep(step) {
   const out = $('test-clock-result');
   setClockBusy(true);
   try {
-    const next = clockStep(knownClock() || new Date(), step);
+    // Step from the server's own virtual time.
+    const current = await adminApi('GET', '/api/admin/clock');
+    if (!current.ok) {
+      out.textContent = adminErrorText(current);
+      out.dataset.outcome = 'error';
+      return;
+    }
+    const next = clockStep(new Date(current.data.now), step);
     const r = await adminApi('POST', '/api/admin/clock', { now: step === 'reset' ? null : next.toISOString() });
     if (!r.ok) {
       out.textContent = adminErrorText(r);
