@@ -58,10 +58,10 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
       [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.Logger],
     );
     bind(PAYMENT.StartCheckout).toResolvedValue(
-      (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement,
+      (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway,
         uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings) =>
-        new StartCheckout(catalog, users, payments, pg, settlement, uow, clock, ids, settings),
-      [MEMBERSHIP.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, PAYMENT.PaymentSettlement,
+        new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings),
+      [MEMBERSHIP.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
         SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings],
     );
     bind(PAYMENT.ConfirmPayment).toResolvedValue(

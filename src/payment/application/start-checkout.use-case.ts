@@ -8,8 +8,7 @@ import type { PlanCatalog } from '../../membership/application/plan-catalog.port
 import { UnknownPlanError } from '../../membership/domain/membership.errors';
 import type { Plan } from '../../membership/domain/plan';
 import { Payment } from '../domain/payment.entity';
-import { GatewayRejectedError, type PaymentGateway } from './payment-gateway.port';
-import type { PaymentSettlement } from './payment-settlement.service';
+import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
 import type { PaymentRepository } from './payment-repository.port';
 
 export interface CheckoutSettings {
@@ -41,10 +40,10 @@ export function customerUidFor(userId: string): string {
 }
 
 /**
- * Prices the plan from our own catalog (never the client), records an `await` payment under a
- * fresh merchant_uid, then registers (merchant_uid, amount) with the gateway so the PG refuses
- * any other amount. A refused prepare ends the payment `failed`; an unknown outcome leaves it
- * `await` until it expires.
+ * Prices the plan from our own catalog (never the client), registers (merchant_uid, amount) with
+ * the gateway under a fresh merchant_uid so the PG refuses any other amount, and records the
+ * payment: `await` and prepared, `failed` when the prepare was refused, `await` (expiring) when
+ * its outcome is unknown.
  */
 export class StartCheckout {
   constructor(
@@ -52,7 +51,6 @@ export class StartCheckout {
     private readonly users: UserRepository,
     private readonly payments: PaymentRepository,
     private readonly gateway: PaymentGateway,
-    private readonly settlement: PaymentSettlement,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -71,17 +69,20 @@ export class StartCheckout {
       purpose: { kind: 'purchase', planId: plan.id }, amount: plan.amount, payMethod: input.payMethod,
       pg: this.settings.pg, customerUid, now: this.clock.now(),
     });
-    await this.uow.run(() => this.payments.save(payment));
-
+    // Registered with the gateway before it is saved, so one transaction records the outcome. A crash in
+    // between leaves a prepared merchant_uid nobody was given: harmless.
+    let refusal: unknown = null;
     try {
       await this.gateway.prepare({ merchantUid: payment.merchantUid, amount: payment.amount });
+      payment.markPrepared(this.clock.now());
     } catch (error) {
-      if (error instanceof GatewayRejectedError) {
-        await this.settlement.change(payment.merchantUid, (p) => p.fail('prepare_rejected', error.message, this.clock.now()));
-      }
-      throw error;
+      if (!(error instanceof GatewayRejectedError) && !(error instanceof GatewayUnavailableError)) throw error;
+      // Refused: the order ends failed. Unknown: it stays await and expires unless the gateway says otherwise.
+      if (error instanceof GatewayRejectedError) payment.fail('prepare_rejected', error.message, this.clock.now());
+      refusal = error;
     }
-    const prepared = await this.settlement.change(payment.merchantUid, (p) => p.markPrepared(this.clock.now()));
-    return { payment: prepared, plan, buyer, settings: this.settings, customerUid };
+    await this.uow.run(() => this.payments.save(payment));
+    if (refusal) throw refusal;
+    return { payment, plan, buyer, settings: this.settings, customerUid };
   }
 }

@@ -224,8 +224,9 @@ export class Payment extends AggregateRoot {
     this.props.failure = { code, message };
     if (impUid && !this.props.impUid) this.props.impUid = impUid;
     // A failed order may still be paid: a window completing late, or another attempt on the same merchant_uid
-    // (Iamport lets failed attempts share it). The reconciler asks the gateway for a while.
-    this.props.recheckAt = now;
+    // (Iamport lets failed attempts share it). The reconciler asks the gateway for a while. A refused prepare
+    // never opened a window.
+    if (code !== 'prepare_rejected') this.props.recheckAt = now;
     this.touch(now);
     this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose, code, message,

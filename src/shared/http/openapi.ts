@@ -124,6 +124,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'admin', method: 'post', path: '/api/admin/renewals/run', summary: 'Run renewals now (as_of needs TEST_CLOCK=on)', auth: 'admin', body: renewalsRunSchema,
     responses: { 200: ok({ due: int, charged: int, failed: int, skipped: int, reminded: int, ended: int }), 400: 'Error', 401: 'Error', 404: 'Error' },
   },
+  { tag: 'admin', method: 'get', path: '/api/admin/clock', summary: 'The virtual time the workers read', auth: 'admin', responses: { 200: ok({ now: time, test_clock: { type: 'boolean' } }), 401: 'Error', 404: 'Error' } },
   { tag: 'admin', method: 'post', path: '/api/admin/clock', summary: 'Move the test clock (TEST_CLOCK=on)', auth: 'admin', body: clockSchema, responses: { 200: ok({ now: time }), 400: 'Error', 401: 'Error', 404: 'Error' } },
   { tag: 'admin', method: 'get', path: '/api/admin/payments', summary: 'Payments, newest first, by status', auth: 'admin', query: paymentsQuerySchema, responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error', 404: 'Error' } },
   {
