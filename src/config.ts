@@ -44,6 +44,7 @@ export interface AppConfig {
   refundRules: RefundRule[];
   dunningRetryAfterDays: number[];
   renewalBatchSize: number;
+  renewalConcurrency: number;
 }
 
 /** Start-up refuses bad configuration with one line that names the variable. */
@@ -106,7 +107,7 @@ const refundPolicySchema = Joi.object({
 
 const billingSchema = Joi.object({
   dunning: Joi.object({ retry_after_days: Joi.array().items(Joi.number().integer().min(1).max(60)).max(10).required() }).required(),
-  renewal: Joi.object({ batch_size: Joi.number().integer().min(1).max(10000) }),
+  renewal: Joi.object({ batch_size: Joi.number().integer().min(1).max(10000), concurrency: Joi.number().integer().min(1).max(64) }),
 });
 
 function firstProblem(error: Joi.ValidationError, source: string): ConfigError {
@@ -204,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     refundRules,
     dunningRetryAfterDays: billing.dunning.retry_after_days,
     renewalBatchSize: billing.renewal?.batch_size ?? 100,
+    renewalConcurrency: billing.renewal?.concurrency ?? 8,
   };
 }
 

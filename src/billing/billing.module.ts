@@ -40,7 +40,7 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
         calendar: BusinessCalendar, logger: Logger) =>
         new RunRenewals(memberships, payments, users, catalog, gateway, settlement, log, notifier, uow, clock, ids, calendar, logger, {
           pg: config.iamport.pg, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
-          batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS,
+          batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS, concurrency: config.renewalConcurrency,
         }),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
         PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,

@@ -25,6 +25,8 @@ export interface RenewalSettings {
   batchSize: number;
   /** How long one worker holds a membership's charge; longer than a gateway call can take. */
   leaseMs: number;
+  /** Charges one worker makes at once. */
+  concurrency: number;
 }
 
 export interface RenewalRun {
@@ -37,6 +39,20 @@ export interface RenewalRun {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Runs `work` over `items` with at most `limit` at once; answers in the items' order. */
+async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
 /** An empty claim while unleased due memberships remain is retried this often, this long apart. */
 const CLAIM_RETRIES = 20;
 const CLAIM_RETRY_MS = 50;
@@ -80,10 +96,10 @@ export class RunRenewals {
         continue;
       }
       emptyClaims = 0;
-      for (const membership of leased) {
-        claimed.add(membership.id);
-        run[await this.renew(membership)] += 1;
-      }
+      for (const membership of leased) claimed.add(membership.id);
+      // Several charges at once: each waits mostly on the gateway and on commits.
+      const outcomes = await inParallel(leased, this.settings.concurrency, (membership) => this.renew(membership));
+      for (const outcome of outcomes) run[outcome] += 1;
     }
     const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))
       .filter((m) => !claimed.has(m.id) && m.autoRenew && !m.isRenewalDue(asOf, this.clock.now()));
@@ -99,6 +115,7 @@ export class RunRenewals {
     if (!plan || !leased.billingKey) return 'skipped';
 
     let payment = await this.payments.findByMerchantUid(merchantUid);
+    const earlierAttempt = payment !== null;
     if (!payment) {
       payment = Payment.create({
         id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card', pg: this.settings.pg,
@@ -114,8 +131,9 @@ export class RunRenewals {
     }
 
     try {
-      // A previous attempt may have charged and lost its answer, or crashed: ask before charging.
-      let truth: GatewayPayment | null = payment.status === 'paid' ? null : await this.gateway.findByMerchantUid(merchantUid);
+      // An earlier attempt may have charged and lost its answer, or crashed: ask before charging again.
+      // A payment this run just created has had no attempt, so nothing to ask.
+      let truth: GatewayPayment | null = payment.status === 'paid' || !earlierAttempt ? null : await this.gateway.findByMerchantUid(merchantUid);
       if (payment.status !== 'paid' && !(truth && (truth.status === 'paid' || truth.status === 'cancelled'))) {
         const buyer = await this.users.findById(leased.userId);
         truth = await this.gateway.chargeBillingKey({

@@ -33,7 +33,7 @@ describe('a renewal run killed mid-charge (the app as a child process, SQLite fi
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('killed after the first `again` answered paid and before its commit: after a restart and the 5-minute lease, each of 3 periods is charged once at the sandbox and renewed', async () => {
+  it('killed after an `again` answered paid and before its commit: after a restart and the 5-minute lease, each of 3 periods is charged once at the sandbox and renewed', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     sandbox = await startRecordedSandbox({ webhookUrl: null }); // no notices: only the renewal run may bring the truth in
@@ -53,18 +53,21 @@ describe('a renewal run killed mid-charge (the app as a child process, SQLite fi
     expect(run, 'the run dies with the process').to.be.instanceOf(Error);
     expect(await app.waitForExit()).to.be.oneOf(['SIGKILL', 137]);
 
-    // The gateway took exactly one charge; the database still holds that payment as await.
-    expect(sandbox.count('POST', '/subscribe/payments/again'), '`again` calls before the crash').to.equal(1);
+    // A worker charges several memberships at once: the gateway took one to three charges before the
+    // first answer killed the process, and the database holds every payment it had started as await.
+    const chargedBeforeCrash = sandbox.count('POST', '/subscribe/payments/again');
+    expect(chargedBeforeCrash, '`again` calls before the crash').to.be.within(1, DUE);
     const charged = [...sandbox.againCallsByMerchantUid().keys()];
     const rows: Array<{ merchant_uid: string; status: string }> = await database.knex('payments').select('merchant_uid', 'status');
-    expect(rows).to.deep.equal([{ merchant_uid: charged[0], status: 'await' }]);
+    expect(rows.every((r) => r.status === 'await'), 'nothing committed as paid').to.equal(true);
+    expect(rows.map((r) => r.merchant_uid)).to.include.members(charged);
 
     await app.start();
     // Within the lease the crashed run still holds every membership it claimed: nothing is charged.
     const held = await admin(base, '/api/admin/renewals/run');
     expect(held.status).to.equal(200);
     expect(held.body, 'a run inside the lease').to.include({ charged: 0 });
-    expect(sandbox.count('POST', '/subscribe/payments/again'), '`again` calls inside the lease').to.equal(1);
+    expect(sandbox.count('POST', '/subscribe/payments/again'), '`again` calls inside the lease').to.equal(chargedBeforeCrash);
 
     const clock = await admin(base, '/api/admin/clock', { now: new Date(Date.now() + LEASE_MS + 60_000).toISOString() });
     expect(clock.status).to.equal(200);
@@ -75,7 +78,7 @@ describe('a renewal run killed mid-charge (the app as a child process, SQLite fi
 
     const again = sandbox.againCallsByMerchantUid();
     expect(uids.map((uid) => again.get(uid)), '`again` calls per merchant_uid').to.deep.equal([1, 1, 1]);
-    expect(sandbox.count('GET', '/payments/find/', charged[0]), 'lookups of the crashed charge before deciding').to.be.at.least(1);
+    for (const uid of charged) expect(sandbox.count('GET', '/payments/find/', uid), `lookups of the crashed charge ${uid} before deciding`).to.be.at.least(1);
     const payments: Array<{ merchant_uid: string; status: string }> = await database.knex('payments').select('merchant_uid', 'status').orderBy('merchant_uid');
     expect(payments).to.deep.equal([...uids].sort().map((uid) => ({ merchant_uid: uid, status: 'paid' })));
     const memberships: Array<{ id: string; period_no: number; status: string }> = await database.knex('memberships').select('id', 'period_no', 'status');
