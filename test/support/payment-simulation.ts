@@ -47,17 +47,9 @@ export interface RunReport {
   /** Typed answers of the use cases by code (paid, gateway_unavailable, payment_not_paid, ...). */
   answers: Map<string, number>;
   violations: string[];
-  /** Losses of the known gap (an order we hold failed, paid at the gateway by a later or unconfirmed attempt), counted instead of failing when tolerated. */
-  knownGap: number;
 }
 
 export interface SimulationOptions {
-  /**
-   * Count, instead of failing on, a gateway-paid payment we hold `failed` (window_closed, expired, or an earlier
-   * attempt's failure): nothing asks the gateway about a failed order again, not even after a validation that
-   * answered "pending". Off in `npm test`; see the simulation's report.
-   */
-  tolerateKnownGap?: boolean;
   /** fc.commands' own replay path (the `replayPath` fast-check prints after a failing command list), needed with seed and path to replay a shrunk failure. */
   commandsReplayPath?: string;
 }
@@ -512,7 +504,6 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
   let lost = 0;
   let doubleEffects = 0;
   let paidAtGateway = 0;
-  let knownGap = 0;
   const paidEvents = countBy(app.eventsOfType('PaymentPaid').map((e) => (e.event.payload as { paymentId: string }).paymentId));
   const membershipEvents = countBy([...app.eventsOfType('MembershipActivated'), ...app.eventsOfType('MembershipExtended')]
     .map((e) => (e.event.payload as { paymentId?: string }).paymentId ?? '?'));
@@ -527,10 +518,6 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
     const p = byUid.get(g.merchantUid);
     if (!p || g.amount !== p.amount) continue;
     paidAtGateway += 1;
-    if (options.tolerateKnownGap && p.status === 'failed' && p.failure?.code !== 'amount_mismatch') {
-      knownGap += 1;
-      continue;
-    }
     if (p.status !== 'paid' || p.impUid !== g.impUid) {
       lost += 1;
       violations.push(`lost: the gateway holds ${g.impUid} paid for ${g.merchantUid}, ours is ${p.status} (imp_uid ${p.impUid}, failure ${p.failure?.code ?? '-'})`);
@@ -577,7 +564,7 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
     }
   }
 
-  return { kinds, payments: ours.length, paidAtGateway, lost, doubleEffects, answers: real.answers, violations, knownGap };
+  return { kinds, payments: ours.length, paidAtGateway, lost, doubleEffects, answers: real.answers, violations };
 }
 
 /**
