@@ -141,7 +141,7 @@ export class RunRenewals {
           buyerName: buyer?.name, buyerEmail: buyer?.email,
         });
       }
-      const settled = truth ? await this.settlement.applyGatewayTruth(merchantUid, truth) : payment;
+      const settled = truth ? await this.settlement.applyGatewayTruth(payment, truth) : payment;
       if (settled.status === 'paid' || settled.status === 'cancelled') return 'charged';
       await this.recordFailure(leased.id, merchantUid, truth?.failReason ?? 'the card was declined');
       return 'failed';

@@ -41,7 +41,9 @@ export class ConfirmPayment {
     if (payment.status === 'paid' && payment.impUid === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
 
     // Written ahead of the gateway call: if this process dies before the answer is saved, the reconciler knows to ask.
-    if (payment.status === 'await' || payment.status === 'failed') await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()));
+    const noted = payment.status === 'await' || payment.status === 'failed'
+      ? await this.settlement.change(payment, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()))
+      : payment;
     let truth;
     try {
       truth = await this.gateway.settle({
@@ -56,7 +58,7 @@ export class ConfirmPayment {
     if (!truth) throw new PaymentNotPaidError(`the gateway has no payment ${input.transactionId}`);
     if (truth.merchantUid !== payment.merchantUid) throw new PaymentNotPaidError(`payment ${input.transactionId} belongs to another order`);
 
-    const settled = await this.settlement.applyGatewayTruth(payment.merchantUid, truth);
+    const settled = await this.settlement.applyGatewayTruth(noted, truth);
     if (settled.status === 'paid' || settled.status === 'cancelled') return { verdict: 'paid', payment: settled };
     if (settled.status === 'failed') return { verdict: 'failed', payment: settled };
     throw new PaymentNotPaidError(`the gateway holds payment ${input.transactionId} as ${truth.status}, not paid`, { gateway_status: truth.status });

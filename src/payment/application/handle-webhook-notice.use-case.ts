@@ -50,11 +50,11 @@ export class HandleWebhookNotice {
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
       // The notice names an imp_uid: the reconciler asks about this payment now, not only after the TTL.
-      await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(notice.impUid, this.clock.now()));
+      await this.settlement.change(payment, (p) => p.noteReportedImpUid(notice.impUid, this.clock.now()));
       return 'pending';
     }
     if (!truth || truth.merchantUid !== payment.merchantUid) return 'ignored';
-    await this.settlement.applyGatewayTruth(payment.merchantUid, truth);
+    await this.settlement.applyGatewayTruth(payment, truth);
     return 'applied';
   }
 }

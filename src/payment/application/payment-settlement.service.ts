@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/application/logger.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { GatewayPayment } from '../domain/gateway-payment';
-import type { Payment } from '../domain/payment.entity';
+import { Payment } from '../domain/payment.entity';
 import { PaymentNotFoundError } from '../domain/payment.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
 import type { PaymentRepository } from './payment-repository.port';
@@ -24,18 +24,25 @@ export class PaymentSettlement {
     private readonly logger: Logger,
   ) {}
 
-  async applyGatewayTruth(merchantUid: string, truth: GatewayPayment): Promise<Payment> {
-    const payment = await this.change(merchantUid, (p) => {
+  async applyGatewayTruth(target: Payment | string, truth: GatewayPayment): Promise<Payment> {
+    const payment = await this.change(target, (p) => {
       p.applyGatewayTruth(truth, this.clock.now(), this.ids.newId());
     });
     return this.sendPendingRefunds(payment);
   }
 
-  /** Loads, changes and saves a payment in one unit of work, retrying when a concurrent writer won. */
-  async change(merchantUid: string, act: (payment: Payment) => void): Promise<Payment> {
+  /**
+   * Changes and saves a payment in one unit of work, retrying when a concurrent writer won. Given the
+   * payment the caller just read, the first attempt acts on a copy of it (the save's version check
+   * catches a stale one); a retry, or a merchant_uid alone, loads it.
+   */
+  async change(target: Payment | string, act: (payment: Payment) => void): Promise<Payment> {
+    const merchantUid = typeof target === 'string' ? target : target.merchantUid;
+    let known = typeof target === 'string' ? null : target;
     return retryOnConflict(() =>
       this.uow.run(async () => {
-        const payment = await this.payments.findByMerchantUid(merchantUid);
+        const payment = known ? Payment.restore(known.toProps()) : await this.payments.findByMerchantUid(merchantUid);
+        known = null;
         if (!payment) throw new PaymentNotFoundError(merchantUid);
         const versionBefore = payment.version;
         const snapshot = JSON.stringify(payment.toProps());
@@ -60,7 +67,7 @@ export class PaymentSettlement {
           impUid: cancellation.impUid, merchantUid: current.merchantUid, amount: cancellation.amount,
           checksum: cancellation.checksum, reason: cancellation.reason,
         });
-        current = await this.change(current.merchantUid, (p) => p.settleRefunds(truth, this.clock.now()));
+        current = await this.change(current, (p) => p.settleRefunds(truth, this.clock.now()));
       } catch (error) {
         if (error instanceof GatewayUnavailableError) {
           this.logger.warn({ merchantUid: current.merchantUid, refund: cancellation.id }, 'refund outcome unknown; the reconciler will settle it');
@@ -80,7 +87,7 @@ export class PaymentSettlement {
       throw error;
     });
     if (truth === undefined) return payment;
-    return this.change(payment.merchantUid, (p) => {
+    return this.change(payment, (p) => {
       if (truth) p.settleRefunds(truth, this.clock.now());
       p.rejectPendingRefunds(rejection, this.clock.now());
     });

@@ -60,17 +60,17 @@ export class ReconcilePayments {
     const before = fingerprint(payment);
     const truth = await this.gateway.findByMerchantUid(payment.merchantUid);
     let current = payment;
-    if (truth) current = await this.settlement.applyGatewayTruth(payment.merchantUid, truth);
+    if (truth) current = await this.settlement.applyGatewayTruth(payment, truth);
     for (const cancellation of current.pendingCancellations) {
       const refunded = await this.gateway.getPayment(cancellation.impUid);
-      if (refunded) current = await this.settlement.change(current.merchantUid, (p) => p.settleRefunds(refunded, this.clock.now()));
+      if (refunded) current = await this.settlement.change(current, (p) => p.settleRefunds(refunded, this.clock.now()));
     }
     if (current.pendingCancellations.length > 0) current = await this.settlement.sendPendingRefunds(current);
     const now = this.clock.now();
     const settledByGateway = current.status === 'paid' || current.status === 'cancelled';
     if (!settledByGateway) {
       // The gateway holds nothing charged (yet): expire a stale order, and keep asking for a while in case it completes late.
-      current = await this.settlement.change(current.merchantUid, (p) => {
+      current = await this.settlement.change(current, (p) => {
         if (p.status === 'await' && p.createdAt < staleBefore && !(truth && wasCharged(truth))) {
           p.fail('expired', 'no payment reached the gateway before the order expired', now);
         }

@@ -35,16 +35,16 @@ export class ReportPaymentFailure {
     if (input.transactionId) {
       try {
         const truth = await this.gateway.getPayment(input.transactionId);
-        if (truth && truth.merchantUid === payment.merchantUid) current = await this.settlement.applyGatewayTruth(payment.merchantUid, truth);
+        if (truth && truth.merchantUid === payment.merchantUid) current = await this.settlement.applyGatewayTruth(payment, truth);
       } catch (error) {
         if (!(error instanceof GatewayUnavailableError)) throw error;
-        const noted = await this.settlement.change(payment.merchantUid, (p) => p.noteReportedImpUid(input.transactionId as string, this.clock.now()));
+        const noted = await this.settlement.change(payment, (p) => p.noteReportedImpUid(input.transactionId as string, this.clock.now()));
         return { verdict: 'pending', payment: noted };
       }
     }
     if (current.status === 'await') {
       const message = input.errorMessage ?? 'the buyer closed the payment window';
-      current = await this.settlement.change(payment.merchantUid, (p) => {
+      current = await this.settlement.change(current, (p) => {
         if (p.status === 'await') p.fail('window_closed', message, this.clock.now());
       });
     }
