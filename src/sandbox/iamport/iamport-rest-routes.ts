@@ -2,12 +2,14 @@
 import type { Context, Next } from 'koa';
 import type { Router } from '@koa/router';
 import { PAYMENT_STATUSES, MSG, type PaymentStatus, type SandboxStore } from './sandbox-store.js';
-import type { FaultInjector } from './sandbox-faults.js';
-import { answer, badRequest, bodyOf, num, paged, parseBody, refuse, reply, str } from './sandbox-http.js';
+import type { FaultInjector } from '../shared/fault-injector.js';
+import type { SandboxFaults } from './sandbox-faults.js';
+import { answer, badRequest, num, paged, parseBody, refuse, reply, str } from './sandbox-http.js';
+import { bodyOf } from '../shared/sandbox-http.js';
 
 export interface RestRouteDeps {
   store: SandboxStore;
-  faults: FaultInjector;
+  faults: FaultInjector<SandboxFaults>;
   impKey: string;
   impSecret: string;
 }

@@ -2,7 +2,8 @@
 // webhooks, all in memory, so memberpay runs and is tested with no credentials.
 import { Router } from '@koa/router';
 import { SandboxStore } from './sandbox-store.js';
-import { FaultInjector, defaultFaults, faultsFromEnv, mergeFaults, type FaultsPatch, type SandboxFaults } from './sandbox-faults.js';
+import { FaultInjector } from '../shared/fault-injector.js';
+import { IAMPORT_FAULT_ANSWERS, defaultFaults, faultsFromEnv, mergeFaults, type FaultsPatch, type SandboxFaults } from './sandbox-faults.js';
 import { SandboxNotifier, type SandboxLogger } from './sandbox-notifier.js';
 import { registerRestRoutes } from './iamport-rest-routes.js';
 import { registerBrowserRoutes } from './sandbox-browser-routes.js';
@@ -31,7 +32,7 @@ export interface IamportSandboxOptions {
 export interface IamportSandbox {
   router: Router;
   state: SandboxStore;
-  faults: FaultInjector;
+  faults: FaultInjector<SandboxFaults>;
   notifier: SandboxNotifier;
   readonly options: Readonly<{ prefix: string; impKey: string; impSecret: string; impCode: string; webhookUrl: string | null }>;
   setFaults(patch: FaultsPatch): SandboxFaults;
@@ -51,7 +52,7 @@ export function createIamportSandbox(options: IamportSandboxOptions = {}): Iampo
   const logger = options.logger;
 
   const initialFaults = mergeFaults(mergeFaults(defaultFaults(), faultsFromEnv(options.env ?? process.env)), options.faults);
-  const faults = new FaultInjector(initialFaults, random);
+  const faults = new FaultInjector(initialFaults, { merge: mergeFaults, answers: IAMPORT_FAULT_ANSWERS, random });
   const notifier = new SandboxNotifier({ defaultUrl: webhookUrl, faults: () => faults.current.webhook, random, logger });
   const store = new SandboxStore({
     now: options.now ?? (() => new Date()),

@@ -2,17 +2,20 @@
 // calls) and the sandbox's own control panel. No fault knobs here: they simulate the PG's
 // REST side, while the buyer's window must stay usable to reach those failures at all.
 import { readFileSync } from 'node:fs';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import type { Router } from '@koa/router';
 import { CARD_KINDS, TEST_CARDS, parseCardKind } from './sandbox-cards.js';
 import { MSG, type IamportPayment, type PayRequest, type SandboxStore } from './sandbox-store.js';
-import type { FaultInjector, FaultsPatch } from './sandbox-faults.js';
+import type { SandboxFaults } from './sandbox-faults.js';
 import type { SandboxNotifier } from './sandbox-notifier.js';
-import { bodyOf, num, parseBody, str } from './sandbox-http.js';
+import { num, parseBody, str } from './sandbox-http.js';
+import type { FaultInjector } from '../shared/fault-injector.js';
+import { bodyOf } from '../shared/sandbox-http.js';
+import { cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
 
 export interface BrowserRouteDeps {
   store: SandboxStore;
-  faults: FaultInjector;
+  faults: FaultInjector<SandboxFaults>;
   notifier: SandboxNotifier;
   impCode: string;
   reset: () => void;
@@ -84,26 +87,10 @@ function refusedRsp(merchantUid: string | null, errorCode: string, errorMsg: str
   };
 }
 
-/** Browser pages may load sdk.js from another origin (standalone sandbox on :3100, app on :3000). */
-async function cors(ctx: Context, next: Next): Promise<void> {
-  ctx.set('Access-Control-Allow-Origin', '*');
-  ctx.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  ctx.set('Access-Control-Allow-Headers', 'content-type');
-  if (ctx.method === 'OPTIONS') {
-    ctx.status = 204;
-    return;
-  }
-  await next();
-}
-
 export function registerBrowserRoutes(router: Router, { store, faults, notifier, impCode, reset }: BrowserRouteDeps): void {
   const browser = [cors, parseBody];
 
-  router.get('/sdk.js', cors, (ctx) => {
-    ctx.type = 'application/javascript; charset=utf-8';
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = SDK_SOURCE;
-  });
+  registerSdkRoute(router, SDK_SOURCE);
 
   /** Reads `{imp_code, params}` from the window; answers a refusal rsp, or the request to use. */
   const readPay = (ctx: Context): { req: PayRequest; customData: unknown } | { refused: Record<string, unknown> } => {
@@ -193,12 +180,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
   });
 
   // --- control panel ---
-  router.get('/__sandbox/control', (ctx) => {
-    ctx.body = { faults: faults.current };
-  });
-  router.post('/__sandbox/control', parseBody, (ctx) => {
-    ctx.body = { faults: faults.set(bodyOf(ctx) as FaultsPatch) };
-  });
+  registerControlRoutes(router, { faults, reset, parseBody });
   router.post('/__sandbox/customers/:customer_uid/card', parseBody, (ctx) => {
     const kind = parseCardKind(bodyOf(ctx).card);
     if (!kind) {
@@ -209,10 +191,6 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
     const outcome = store.setCustomerCard(ctx.params.customer_uid, kind);
     ctx.status = outcome.ok ? 200 : 404;
     ctx.body = outcome.ok ? { customer: outcome.value, card: kind } : { error: outcome.message };
-  });
-  router.post('/__sandbox/reset', (ctx) => {
-    reset();
-    ctx.status = 204;
   });
   router.get('/__sandbox/state', (ctx) => {
     ctx.body = {

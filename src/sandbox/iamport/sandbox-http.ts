@@ -1,7 +1,7 @@
 // Small HTTP helpers shared by the sandbox's routers: the Iamport envelope,
 // body parsing (JSON and form, as Iamport accepts both) and lenient field reading.
-import type { Context, Next } from 'koa';
-import { bodyParser } from '@koa/bodyparser';
+import type { Context } from 'koa';
+import { bodyParsing } from '../shared/sandbox-http.js';
 import type { Outcome, Refusal } from './sandbox-store.js';
 
 export function reply(ctx: Context, response: unknown, status = 200): void {
@@ -21,23 +21,11 @@ export function answer<T>(ctx: Context, outcome: Outcome<T>, shape: (v: T) => un
 
 export const badRequest = (ctx: Context, message: string): void => refuse(ctx, { code: -1, message, status: 400 });
 
-const parser = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '100kb', formLimit: '100kb' });
-
-/** Parses JSON or form bodies; a malformed body is a 400 with the envelope, not a stack trace. */
-export async function parseBody(ctx: Context, next: Next): Promise<void> {
-  try {
-    await parser(ctx, async () => undefined);
-  } catch (err) {
-    const status = (err as { status?: number }).status ?? 400;
-    return refuse(ctx, { code: -1, message: `요청 본문을 해석할 수 없습니다. (${(err as Error).message})`, status: status >= 400 && status < 500 ? status : 400 });
-  }
-  await next();
-}
-
-export function bodyOf(ctx: Context): Record<string, unknown> {
-  const b = ctx.request.body;
-  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
-}
+/** Parses JSON or form bodies; a malformed body is a 4xx with the envelope. */
+export const parseBody = bodyParsing(['json', 'form'], (ctx, err) => {
+  const status = err.status ?? 400;
+  refuse(ctx, { code: -1, message: `요청 본문을 해석할 수 없습니다. (${err.message})`, status: status >= 400 && status < 500 ? status : 400 });
+});
 
 /** A non-empty string, or null (numbers from forms are accepted as text). */
 export function str(v: unknown): string | null {

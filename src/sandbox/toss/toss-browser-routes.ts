@@ -2,16 +2,17 @@
 // sandbox's control panel. No fault knobs here: they simulate Toss's REST side, while the buyer's
 // window must stay usable to reach those failures at all.
 import { readFileSync } from 'node:fs';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import type { Router } from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import { TOSS_CARD_KINDS, TOSS_TEST_CARDS, parseTossCardKind } from './toss-cards.js';
 import type { TossStore } from './toss-store.js';
-import type { TossFaultInjector } from './toss-faults.js';
+import type { FaultInjector, RestFaults } from '../shared/fault-injector.js';
+import { bodyOf, bodyParsing } from '../shared/sandbox-http.js';
+import { cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
 
 export interface BrowserRouteDeps {
   store: TossStore;
-  faults: TossFaultInjector;
+  faults: FaultInjector<RestFaults>;
   clientKey: string;
   reset: () => void;
 }
@@ -43,45 +44,17 @@ function reply(ctx: Context, params: Record<string, unknown>, result: WindowResu
   ctx.body = { result, redirect };
 }
 
-const parser = bodyParser({ enableTypes: ['json'], jsonLimit: '100kb' });
-async function parseBody(ctx: Context, next: Next): Promise<void> {
-  try {
-    await parser(ctx, async () => undefined);
-  } catch (err) {
-    ctx.status = 400;
-    ctx.body = { error: (err as Error).message };
-    return;
-  }
-  await next();
-}
-
-function bodyOf(ctx: Context): Record<string, unknown> {
-  const b = ctx.request.body;
-  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
-}
-
-/** Pages may load sdk.js from another origin (standalone sandbox, app elsewhere). */
-async function cors(ctx: Context, next: Next): Promise<void> {
-  ctx.set('Access-Control-Allow-Origin', '*');
-  ctx.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  ctx.set('Access-Control-Allow-Headers', 'content-type');
-  if (ctx.method === 'OPTIONS') {
-    ctx.status = 204;
-    return;
-  }
-  await next();
-}
+const parseBody = bodyParsing(['json'], (ctx, err) => {
+  ctx.status = 400;
+  ctx.body = { error: err.message };
+});
 
 export function registerBrowserRoutes(router: Router, { store, faults, clientKey, reset }: BrowserRouteDeps): void {
   const browser = [cors, parseBody];
 
-  router.get('/sdk.js', cors, (ctx) => {
-    ctx.type = 'application/javascript; charset=utf-8';
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = SDK_SOURCE.replace('__TOSS_SANDBOX_CARDS__', JSON.stringify(
-      TOSS_CARD_KINDS.map((k) => ({ kind: k, label: TOSS_TEST_CARDS[k].label, number: TOSS_TEST_CARDS[k].number, company: TOSS_TEST_CARDS[k].company })),
-    ));
-  });
+  registerSdkRoute(router, SDK_SOURCE.replace('__TOSS_SANDBOX_CARDS__', JSON.stringify(
+    TOSS_CARD_KINDS.map((k) => ({ kind: k, label: TOSS_TEST_CARDS[k].label, number: TOSS_TEST_CARDS[k].number, company: TOSS_TEST_CARDS[k].company })),
+  )));
 
   /** Reads `{clientKey, params, card, action}`; answers the refusal, or the parts to use. */
   const read = (ctx: Context): { params: Record<string, unknown>; card: ReturnType<typeof parseTossCardKind>; cancel: boolean } | WindowResult => {
@@ -120,12 +93,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
   router.options('/__sandbox/billing-auth', cors);
 
   // --- control panel ---
-  router.get('/__sandbox/control', (ctx) => {
-    ctx.body = { faults: faults.current };
-  });
-  router.post('/__sandbox/control', parseBody, (ctx) => {
-    ctx.body = { faults: faults.set(bodyOf(ctx)) };
-  });
+  registerControlRoutes(router, { faults, reset, parseBody });
   router.post('/__sandbox/billing/:billingKey/card', parseBody, (ctx) => {
     const card = parseTossCardKind(bodyOf(ctx).card);
     if (!card) {
@@ -136,10 +104,6 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
     const found = store.setBillingCard(ctx.params.billingKey, card);
     ctx.status = found ? 200 : 404;
     ctx.body = found ? { billingKey: ctx.params.billingKey, card } : { error: 'unknown billing key' };
-  });
-  router.post('/__sandbox/reset', (ctx) => {
-    reset();
-    ctx.status = 204;
   });
   router.get('/__sandbox/state', (ctx) => {
     ctx.body = {

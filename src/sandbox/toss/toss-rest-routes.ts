@@ -2,13 +2,13 @@
 // Toss's error object `{code, message}` on every refusal.
 import type { Context, Next } from 'koa';
 import type { Router } from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import type { Outcome, TossStore } from './toss-store.js';
-import type { TossFaultInjector } from './toss-faults.js';
+import type { FaultInjector, RestFaults } from '../shared/fault-injector.js';
+import { bodyOf, bodyParsing } from '../shared/sandbox-http.js';
 
 export interface RestRouteDeps {
   store: TossStore;
-  faults: TossFaultInjector;
+  faults: FaultInjector<RestFaults>;
   secretKey: string;
 }
 
@@ -17,23 +17,10 @@ function answer<T>(ctx: Context, outcome: Outcome<T>): void {
   ctx.body = outcome.ok ? outcome.value : outcome.error;
 }
 
-function body(ctx: Context): Record<string, unknown> {
-  const b = ctx.request.body;
-  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
-}
-
-const parser = bodyParser({ enableTypes: ['json'], jsonLimit: '100kb' });
-
-async function parseBody(ctx: Context, next: Next): Promise<void> {
-  try {
-    await parser(ctx, async () => undefined);
-  } catch (err) {
-    ctx.status = 400;
-    ctx.body = { code: 'INVALID_REQUEST', message: `잘못된 요청입니다. (${(err as Error).message})` };
-    return;
-  }
-  await next();
-}
+const parseBody = bodyParsing(['json'], (ctx, err) => {
+  ctx.status = 400;
+  ctx.body = { code: 'INVALID_REQUEST', message: `잘못된 요청입니다. (${err.message})` };
+});
 
 export function registerRestRoutes(router: Router, { store, faults, secretKey }: RestRouteDeps): void {
   const expected = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
@@ -62,21 +49,21 @@ export function registerRestRoutes(router: Router, { store, faults, secretKey }:
   const rest = [faults.middleware, auth];
 
   router.post('/v1/payments/confirm', ...rest, parseBody, (ctx) => {
-    const b = body(ctx);
+    const b = bodyOf(ctx);
     answer(ctx, store.confirm({ paymentKey: b.paymentKey, orderId: b.orderId, amount: b.amount }));
   });
   router.get('/v1/payments/orders/:orderId', ...rest, (ctx) => answer(ctx, store.getByOrderId(ctx.params.orderId)));
   router.get('/v1/payments/:paymentKey', ...rest, (ctx) => answer(ctx, store.getPayment(ctx.params.paymentKey)));
   router.post('/v1/payments/:paymentKey/cancel', ...rest, parseBody, idempotent, (ctx) => {
-    const b = body(ctx);
+    const b = bodyOf(ctx);
     answer(ctx, store.cancel(ctx.params.paymentKey, { cancelReason: b.cancelReason, cancelAmount: b.cancelAmount, refundableAmount: b.refundableAmount }));
   });
   router.post('/v1/billing/authorizations/issue', ...rest, parseBody, (ctx) => {
-    const b = body(ctx);
+    const b = bodyOf(ctx);
     answer(ctx, store.issueBillingKey({ authKey: b.authKey, customerKey: b.customerKey }));
   });
   router.post('/v1/billing/:billingKey', ...rest, parseBody, (ctx) => {
-    const b = body(ctx);
+    const b = bodyOf(ctx);
     answer(ctx, store.chargeBilling(ctx.params.billingKey, { customerKey: b.customerKey, amount: b.amount, orderId: b.orderId, orderName: b.orderName }));
   });
 }

@@ -3,7 +3,7 @@
 // tested with no credentials.
 import { Router } from '@koa/router';
 import { TossStore } from './toss-store.js';
-import { TossFaultInjector, defaultTossFaults, mergeTossFaults, type TossFaults, type TossFaultsPatch } from './toss-faults.js';
+import { FaultInjector, defaultRestFaults, mergeRestFaults, type RestFaults } from '../shared/fault-injector.js';
 import { registerRestRoutes } from './toss-rest-routes.js';
 import { registerBrowserRoutes } from './toss-browser-routes.js';
 import type { TossPayment } from './toss-wire.types.js';
@@ -17,7 +17,7 @@ export interface TossSandboxOptions {
   clientKey?: string;
   now?: () => Date;
   /** Initial fault knobs; reset() returns to these. */
-  faults?: TossFaultsPatch;
+  faults?: Partial<RestFaults>;
   /** Dice for the rate knobs; tests may pin it. */
   random?: () => number;
   /** Where PAYMENT_STATUS_CHANGED events are posted; null/undefined = none. */
@@ -28,14 +28,20 @@ export interface TossSandboxOptions {
 export interface TossSandbox {
   router: Router;
   store: TossStore;
-  faults: TossFaultInjector;
+  faults: FaultInjector<RestFaults>;
   readonly options: Readonly<{ prefix: string; secretKey: string; clientKey: string; webhookUrl: string | null }>;
-  setFaults(patch: TossFaultsPatch): TossFaults;
+  setFaults(patch: Partial<RestFaults>): RestFaults;
   /** Forgets payments, billing keys, auth keys and idempotent replies; faults go back to the initial ones. */
   reset(): void;
   /** Releases hung requests and stops sending webhooks (call before closing the HTTP server). */
   close(): void;
 }
+
+/** What an injected 500 / 504 answers: Toss's error object. */
+const TOSS_FAULT_ANSWERS = {
+  error: { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요. (sandbox: injected)' },
+  timeout: { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: 'sandbox: injected timeout' },
+};
 
 export function createTossSandbox(options: TossSandboxOptions = {}): TossSandbox {
   const prefix = (options.prefix ?? '').replace(/\/+$/, '');
@@ -45,7 +51,7 @@ export function createTossSandbox(options: TossSandboxOptions = {}): TossSandbox
   const logger = options.logger;
   let closed = false;
 
-  const faults = new TossFaultInjector(mergeTossFaults(defaultTossFaults(), options.faults), options.random);
+  const faults = new FaultInjector(mergeRestFaults(defaultRestFaults(), options.faults), { merge: mergeRestFaults, answers: TOSS_FAULT_ANSWERS, random: options.random });
   const notify = (payment: TossPayment) => {
     logger?.info({ paymentKey: payment.paymentKey, orderId: payment.orderId, status: payment.status }, 'toss sandbox payment changed');
     if (!webhookUrl || closed) return;

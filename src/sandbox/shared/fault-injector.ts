@@ -1,8 +1,9 @@
-// Fault knobs of the fake Toss: slow, failing or silent REST calls, so callers' timeout, retry
-// and "unknown outcome" paths can be exercised. Same knobs as the Iamport sandbox, Toss-shaped bodies.
+// Fault knobs shared by the fake PGs: slow, failing or silent REST calls, so callers' timeout,
+// retry and "unknown outcome" paths can be exercised. Rates are shares in [0, 1]. Each sandbox
+// brings the bodies of its faulted answers, and may extend the knobs (Iamport's webhook ones).
 import type { Context, Next } from 'koa';
 
-export interface TossFaults {
+export interface RestFaults {
   latencyMs: number;
   /** Share of REST calls answered HTTP 500. */
   errorRate: number;
@@ -15,23 +16,24 @@ export interface TossFaults {
   hangNext: number;
 }
 
-export type TossFaultsPatch = Partial<TossFaults>;
+export const defaultRestFaults = (): RestFaults => ({ latencyMs: 0, errorRate: 0, timeoutRate: 0, hangMs: 60_000, failNext: 0, hangNext: 0 });
 
-export const defaultTossFaults = (): TossFaults => ({ latencyMs: 0, errorRate: 0, timeoutRate: 0, hangMs: 60_000, failNext: 0, hangNext: 0 });
-
-const rate = (v: unknown, fallback: number): number => {
+/** A share in [0, 1] (true = 1, false = 0), or `fallback` when `v` is not one. */
+export const rate = (v: unknown, fallback: number): number => {
   if (v === true) return 1;
   if (v === false) return 0;
   const n = Number(v);
   return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : fallback;
 };
-const count = (v: unknown, fallback: number): number => {
+
+/** A whole number >= 0, or `fallback` when `v` is not one. */
+export const count = (v: unknown, fallback: number): number => {
   const n = Number(v);
   return Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
 };
 
-/** Merges a (possibly JSON-sourced) patch, ignoring values of the wrong kind. */
-export function mergeTossFaults(base: TossFaults, patch: unknown): TossFaults {
+/** Merges a (possibly JSON-sourced) patch into `base`, ignoring values of the wrong kind. */
+export function mergeRestFaults(base: RestFaults, patch: unknown): RestFaults {
   if (!patch || typeof patch !== 'object') return base;
   const p = patch as Record<string, unknown>;
   return {
@@ -44,21 +46,32 @@ export function mergeTossFaults(base: TossFaults, patch: unknown): TossFaults {
   };
 }
 
-export class TossFaultInjector {
-  current: TossFaults;
-  private readonly pending = new Set<() => void>();
+export interface FaultInjectorOptions<F extends RestFaults> {
+  /** Merges a control-panel patch; a sandbox with extra knobs merges those too. */
+  merge: (base: F, patch: unknown) => F;
+  /** Bodies of the injected 500 (`error`) and 504 (`timeout`), in the PG's own error shape. */
+  answers: { error: object; timeout: object };
+  /** Dice for the rate knobs; tests may pin it. */
+  random?: () => number;
+}
 
-  constructor(private readonly initial: TossFaults, private readonly random: () => number = Math.random) {
-    this.current = { ...initial };
+export class FaultInjector<F extends RestFaults> {
+  current: F;
+  private readonly pending = new Set<() => void>();
+  private readonly random: () => number;
+
+  constructor(private readonly initial: F, private readonly options: FaultInjectorOptions<F>) {
+    this.current = structuredClone(initial);
+    this.random = options.random ?? Math.random;
   }
 
-  set(patch: unknown): TossFaults {
-    this.current = mergeTossFaults(this.current, patch);
+  set(patch: unknown): F {
+    this.current = this.options.merge(this.current, patch);
     return this.current;
   }
 
   reset(): void {
-    this.current = { ...this.initial };
+    this.current = structuredClone(this.initial);
   }
 
   /** Releases every hung or delayed request so a server can close. */
@@ -76,18 +89,23 @@ export class TossFaultInjector {
     }
     if (f.failNext > 0) {
       f.failNext -= 1;
-      return fail(ctx);
+      return this.fail(ctx);
     }
     if (f.timeoutRate > 0 && this.random() < f.timeoutRate) return this.hang(ctx, f.hangMs);
-    if (f.errorRate > 0 && this.random() < f.errorRate) return fail(ctx);
+    if (f.errorRate > 0 && this.random() < f.errorRate) return this.fail(ctx);
     if (f.latencyMs > 0) await this.wait(ctx, f.latencyMs);
     await next();
   };
 
+  private fail(ctx: Context): void {
+    ctx.status = 500;
+    ctx.body = { ...this.options.answers.error };
+  }
+
   private async hang(ctx: Context, ms: number): Promise<void> {
     await this.wait(ctx, ms);
     ctx.status = 504;
-    ctx.body = { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: 'sandbox: injected timeout' };
+    ctx.body = { ...this.options.answers.timeout };
   }
 
   /** Resolves after `ms`, when the client goes away, or on close(). */
@@ -104,9 +122,4 @@ export class TossFaultInjector {
       this.pending.add(release);
     });
   }
-}
-
-function fail(ctx: Context): void {
-  ctx.status = 500;
-  ctx.body = { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요. (sandbox: injected)' };
 }
