@@ -1,15 +1,14 @@
-// The PaymentGateway over Iamport's V1 REST API (IAMPORT_V1.md), with got. Every call ends in
+// The PaymentGateway over Iamport's V1 REST API (IAMPORT_V1.md), through gateway-http.ts. Every call ends in
 // one of three ways: an answer, a GatewayRejectedError (Iamport said no: `code != 0`), or a
 // GatewayUnavailableError (5xx, timeout, connection error, unreadable body: the outcome is
 // unknown and is asked again later, never guessed).
-import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Got, type Method, RequestError, TimeoutError } from 'got';
 import type { Logger } from '../../../shared/application/logger.port';
 import { type GatewayPayment, wasCharged } from '../../domain/gateway-payment';
 import {
   type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
   type PaymentGateway, type PrepareRequest,
 } from '../../application/payment-gateway.port';
+import { GatewayHttp, parseJson, type GatewayRequest } from '../gateway-http';
 import { IamportTokenCache } from './iamport-token';
 import { toGatewayPayment } from './iamport-payment.mapper';
 import type {
@@ -28,19 +27,8 @@ export interface IamportGatewayOptions {
   includeSandbox?: boolean;
 }
 
-/** Waits before the 1st and 2nd retry of a read; reads are tried at most three times. */
-const READ_RETRY_DELAYS_MS = [100, 300] as const;
-
 /** `customer_uid` unknown: documented as 404, seen as 200 + code != 0 (IAMPORT_V1.md §2, §3.4). */
 const CUSTOMER_NOT_FOUND = /등록된 정보를 찾을 수 없습니다/;
-
-interface Exchange {
-  method: Method;
-  /** Starts with '/', relative to apiUrl. */
-  path: string;
-  body?: object;
-  searchParams?: Record<string, string | number | boolean>;
-}
 
 interface Answer<T> {
   status: number;
@@ -48,21 +36,12 @@ interface Answer<T> {
 }
 
 export class IamportGateway implements PaymentGateway {
-  private readonly http: Got;
-  private readonly logger: Logger;
+  private readonly http: GatewayHttp;
   private readonly tokens: IamportTokenCache;
   private readonly lookupParams: Record<string, boolean>;
 
   constructor(private readonly options: IamportGatewayOptions) {
-    this.http = got.extend({
-      prefixUrl: options.apiUrl,
-      timeout: { request: options.timeoutMs },
-      retry: { limit: 0 }, // retries are ours: reads only, see send()
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    });
-    this.logger = options.logger.child({ gateway: 'iamport' });
+    this.http = new GatewayHttp({ name: 'iamport', apiUrl: options.apiUrl, timeoutMs: options.timeoutMs, logger: options.logger.child({ gateway: 'iamport' }) });
     this.tokens = new IamportTokenCache(() => this.fetchToken());
     this.lookupParams = options.includeSandbox ? { include_sandbox: true } : {};
   }
@@ -152,7 +131,7 @@ export class IamportGateway implements PaymentGateway {
   // --- transport -------------------------------------------------------------
 
   /** An authorised exchange; a 401 drops the token and the exchange is tried once more with a new one. */
-  private async call<T>(exchange: Exchange): Promise<Answer<T>> {
+  private async call<T>(exchange: GatewayRequest): Promise<Answer<T>> {
     const token = await this.tokens.get();
     const first = await this.send<T>(exchange, token);
     if (first.status !== 401) return first;
@@ -177,79 +156,25 @@ export class IamportGateway implements PaymentGateway {
     return t;
   }
 
-  /**
-   * One exchange as seen from outside: an Answer (2xx-4xx with an envelope) or GatewayUnavailableError.
-   * GETs are tried again on a 5xx or a connection error, never on a timeout (it would stretch the
-   * caller's wait past its bound); other methods are never repeated.
-   */
-  private async send<T>(exchange: Exchange, token?: string): Promise<Answer<T>> {
-    const retries = exchange.method === 'GET' ? READ_RETRY_DELAYS_MS.length : 0;
-    for (let attempt = 1; ; attempt++) {
-      const startedAt = performance.now();
-      const log = (outcome: string, fields: object = {}) => {
-        const line = { method: exchange.method, path: exchange.path, outcome, attempt, durationMs: Math.round(performance.now() - startedAt), ...fields };
-        if (outcome === 'ok') this.logger.debug(line, 'iamport call');
-        else this.logger.info(line, 'iamport call');
-      };
-      const canRetry = attempt <= retries;
-
-      let status: number;
-      let text: string;
-      try {
-        const response = await this.http(exchange.path.slice(1), {
-          method: exchange.method,
-          json: exchange.body,
-          searchParams: exchange.searchParams,
-          headers: token ? { authorization: `Bearer ${token}` } : {},
-        });
-        status = response.statusCode;
-        text = response.body;
-      } catch (error) {
-        if (error instanceof TimeoutError) {
-          log('timeout');
-          throw new GatewayUnavailableError(`iamport did not answer ${exchange.method} ${exchange.path} within ${this.options.timeoutMs} ms; the outcome is unknown`);
-        }
-        const code = error instanceof RequestError ? error.code : 'unknown';
-        log(canRetry ? 'network_error_retrying' : 'network_error', { error: code });
-        if (canRetry) {
-          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
-          continue;
-        }
-        throw new GatewayUnavailableError(`iamport could not be reached for ${exchange.method} ${exchange.path} (${code}); the outcome is unknown`);
-      }
-
-      if (status >= 500) {
-        log(canRetry ? 'server_error_retrying' : 'server_error', { status });
-        if (canRetry) {
-          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
-          continue;
-        }
-        throw new GatewayUnavailableError(`iamport answered HTTP ${status} to ${exchange.method} ${exchange.path}; the outcome is unknown`);
-      }
-
+  /** One exchange: an Answer (2xx-4xx with an envelope) or GatewayUnavailableError (gateway-http.ts). */
+  private send<T>(exchange: GatewayRequest, token?: string): Promise<Answer<T>> {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    return this.http.send<Answer<T>>({ ...exchange, headers }, ({ status, text, what }) => {
       const envelope = parseEnvelope<T>(text);
       if (status === 401) {
-        log('unauthorized', { status });
-        return { status, envelope: envelope ?? { code: -1, message: 'Unauthorized', response: null } };
+        return { outcome: 'unauthorized', answer: { status, envelope: envelope ?? { code: -1, message: 'Unauthorized', response: null } } };
       }
       if (!envelope) {
-        log('unreadable', { status });
-        throw new GatewayUnavailableError(`iamport answered HTTP ${status} to ${exchange.method} ${exchange.path} with a body we could not read; the outcome is unknown`);
+        return { outcome: 'unreadable', error: new GatewayUnavailableError(`iamport answered HTTP ${status} to ${what} with a body we could not read; the outcome is unknown`) };
       }
-      if (envelope.code === 0) log('ok', { status });
-      else log(status === 404 ? 'not_found' : 'refused', { status, code: envelope.code, message: envelope.message });
-      return { status, envelope };
-    }
+      if (envelope.code === 0) return { outcome: 'ok', answer: { status, envelope } };
+      return { outcome: status === 404 ? 'not_found' : 'refused', fields: { code: envelope.code, message: envelope.message }, answer: { status, envelope } };
+    });
   }
 }
 
 function parseEnvelope<T>(text: string): IamportEnvelope<T> | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return null;
-  }
+  const body = parseJson(text);
   if (!body || typeof body !== 'object') return null;
   const { code, message, response } = body as Record<string, unknown>;
   if (typeof code !== 'number' || !Number.isFinite(code)) return null;

@@ -1,4 +1,4 @@
-// The PaymentGateway over Toss Payments' core API V1 (docs/toss-payments.md), with got. Every call
+// The PaymentGateway over Toss Payments' core API V1 (docs/toss-payments.md), through gateway-http.ts. Every call
 // ends in one of three ways: an answer, a GatewayRejectedError (Toss said no: a 4xx with
 // `{code, message}`), or a GatewayUnavailableError (5xx, timeout, connection error, unreadable
 // body, our secret key refused: the outcome is unknown and is asked again later, never guessed).
@@ -7,14 +7,13 @@
 // port absorbs it: `prepare` is a no-op (the app keeps the amount and `settle` confirms with it),
 // `settle` is the confirmation, and a confirmation already made answers the existing payment.
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Got, type Method, RequestError, TimeoutError } from 'got';
 import type { Logger } from '../../../shared/application/logger.port';
 import type { GatewayPayment } from '../../domain/gateway-payment';
 import {
   type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
   type PaymentGateway, type PrepareRequest,
 } from '../../application/payment-gateway.port';
+import { GatewayHttp, parseJson, type GatewayRequest } from '../gateway-http';
 import { toGatewayPayment } from './toss-payment.mapper';
 import { formatBillingHandle, parseBillingHandle } from './toss-billing-handle';
 import type {
@@ -31,9 +30,6 @@ export interface TossGatewayOptions {
   logger: Logger;
 }
 
-/** Waits before the 1st and 2nd retry of a read; reads are tried at most three times. */
-const READ_RETRY_DELAYS_MS = [100, 300] as const;
-
 /** A confirm of a payment Toss already confirmed (docs: 400 ALREADY_PROCESSED_PAYMENT). */
 const ALREADY_PROCESSED = 'ALREADY_PROCESSED_PAYMENT';
 
@@ -44,36 +40,19 @@ const PING_ORDER_ID = 'memberpay-readiness-ping';
 const CANCEL_REASON_MAX = 200;
 const ORDER_NAME_MAX = 100;
 
-interface Exchange {
-  method: Method;
-  /** Starts with '/', relative to apiUrl. */
-  path: string;
-  body?: object;
-  idempotencyKey?: string;
-  /** What the log shows instead of `path` when the path holds a credential (a billing key). */
-  logPath?: string;
-}
-
 /** A Toss answer: 2xx with a body, or a 4xx with Toss's error object. */
 type Answer =
   | { ok: true; status: number; body: unknown }
   | { ok: false; status: number; error: TossError };
 
 export class TossGateway implements PaymentGateway {
-  private readonly http: Got;
+  private readonly http: GatewayHttp;
   private readonly logger: Logger;
   private readonly authorization: string;
 
-  constructor(private readonly options: TossGatewayOptions) {
-    this.http = got.extend({
-      prefixUrl: options.apiUrl,
-      timeout: { request: options.timeoutMs },
-      retry: { limit: 0 }, // retries are ours: reads only, see send()
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    });
+  constructor(options: TossGatewayOptions) {
     this.logger = options.logger.child({ gateway: 'toss' });
+    this.http = new GatewayHttp({ name: 'toss', apiUrl: options.apiUrl, timeoutMs: options.timeoutMs, logger: this.logger });
     // Basic auth with the secret key as user and no password: base64(secretKey + ':').
     this.authorization = `Basic ${Buffer.from(`${options.secretKey}:`).toString('base64')}`;
   }
@@ -213,76 +192,33 @@ export class TossGateway implements PaymentGateway {
 
   // --- transport -------------------------------------------------------------
 
-  /**
-   * One exchange as seen from outside: an Answer (2xx, or 4xx with Toss's error object) or
-   * GatewayUnavailableError. GETs are tried again on a 5xx or a connection error, never on a
-   * timeout (it would stretch the caller's wait past its bound); other methods are never repeated.
-   */
-  private async send(exchange: Exchange): Promise<Answer> {
-    const retries = exchange.method === 'GET' ? READ_RETRY_DELAYS_MS.length : 0;
-    const logPath = exchange.logPath ?? exchange.path;
-    const what = `${exchange.method} ${logPath}`;
-    for (let attempt = 1; ; attempt++) {
-      const startedAt = performance.now();
-      const log = (outcome: string, fields: object = {}) => {
-        const line = { method: exchange.method, path: logPath, outcome, attempt, durationMs: Math.round(performance.now() - startedAt), ...fields };
-        if (outcome === 'ok') this.logger.debug(line, 'toss call');
-        else this.logger.info(line, 'toss call');
-      };
-      const canRetry = attempt <= retries;
-
-      let status: number;
-      let text: string;
-      try {
-        const headers: Record<string, string> = { authorization: this.authorization };
-        if (exchange.idempotencyKey) headers['idempotency-key'] = exchange.idempotencyKey;
-        const response = await this.http(exchange.path.slice(1), { method: exchange.method, json: exchange.body, headers });
-        status = response.statusCode;
-        text = response.body;
-      } catch (error) {
-        if (error instanceof TimeoutError) {
-          log('timeout');
-          throw new GatewayUnavailableError(`toss did not answer ${what} within ${this.options.timeoutMs} ms; the outcome is unknown`);
-        }
-        const code = error instanceof RequestError ? error.code : 'unknown';
-        log(canRetry ? 'network_error_retrying' : 'network_error', { error: code });
-        if (canRetry) {
-          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
-          continue;
-        }
-        throw new GatewayUnavailableError(`toss could not be reached for ${what} (${code}); the outcome is unknown`);
-      }
-
-      if (status >= 500) {
-        log(canRetry ? 'server_error_retrying' : 'server_error', { status });
-        if (canRetry) {
-          await sleep(READ_RETRY_DELAYS_MS[attempt - 1]);
-          continue;
-        }
-        throw new GatewayUnavailableError(`toss answered HTTP ${status} to ${what}; the outcome is unknown`);
-      }
-
+  /** One exchange: an Answer (2xx, or 4xx with Toss's error object) or GatewayUnavailableError (gateway-http.ts). */
+  private send(exchange: GatewayRequest & { idempotencyKey?: string }): Promise<Answer> {
+    const { idempotencyKey, ...request } = exchange;
+    const headers: Record<string, string> = { authorization: this.authorization };
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    return this.http.send<Answer>({ ...request, headers }, ({ status, text, what }) => {
       const body = parseJson(text);
       if (status >= 200 && status < 300) {
         if (body === undefined) {
-          log('unreadable', { status });
-          throw new GatewayUnavailableError(`toss answered HTTP ${status} to ${what} with a body we could not read; the outcome is unknown`);
+          return { outcome: 'unreadable', error: new GatewayUnavailableError(`toss answered HTTP ${status} to ${what} with a body we could not read; the outcome is unknown`) };
         }
-        log('ok', { status });
-        return { ok: true, status, body };
+        return { outcome: 'ok', answer: { ok: true, status, body } };
       }
       const error = asTossError(body);
       // 401: our secret key was refused, so Toss did not act on the request: not a refusal of it.
       // 429 and bodies that are not Toss's (a proxy's page) say nothing definite either.
       if (status === 401 || status === 429 || !error || status < 400) {
-        log(status === 401 ? 'unauthorized' : 'unreadable', { status, code: error?.code });
-        throw new GatewayUnavailableError(status === 401
-          ? `toss refused our secret key (${error?.code ?? 'HTTP 401'}); ${what} was not carried out`
-          : `toss answered HTTP ${status} to ${what} without a definite answer; the outcome is unknown`);
+        return {
+          outcome: status === 401 ? 'unauthorized' : 'unreadable',
+          fields: { code: error?.code },
+          error: new GatewayUnavailableError(status === 401
+            ? `toss refused our secret key (${error?.code ?? 'HTTP 401'}); ${what} was not carried out`
+            : `toss answered HTTP ${status} to ${what} without a definite answer; the outcome is unknown`),
+        };
       }
-      log(status === 404 ? 'not_found' : 'refused', { status, code: error.code, message: error.message });
-      return { ok: false, status, error };
-    }
+      return { outcome: status === 404 ? 'not_found' : 'refused', fields: { code: error.code, message: error.message }, answer: { ok: false, status, error } };
+    });
   }
 }
 
@@ -294,14 +230,6 @@ export function cancelIdempotencyKey(request: Pick<CancelRequest, 'impUid' | 'ch
 
 function rejected(error: TossError): GatewayRejectedError {
   return new GatewayRejectedError(error.message, error.code);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function asTossError(body: unknown): TossError | null {
