@@ -59,7 +59,7 @@ if (result.failed) {
   console.log(message);
   console.log(`\n${result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)}`);
   const replayPath = /replayPath="([^"]*)"/.exec(message)?.[1];
-  console.log(`\nreplay: npm run simulate -- --seed ${result.seed} --path "${result.counterexamplePath}"${replayPath ? ` --replay-path "${replayPath}"` : ''}`);
+  console.log(`\nreplay: npm run simulate -- --seed=${result.seed} --path "${result.counterexamplePath}"${replayPath ? ` --replay-path "${replayPath}"` : ''}`);
   process.exit(1);
 }
 

@@ -165,9 +165,10 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       expect(await kit.payments.listByStatus('cancelled', 10)).to.deep.equal([]);
     });
 
-    it('lists as unsettled, oldest first: await and stale, a recheck that has come, and any with a pending refund', async () => {
+    it('lists as unsettled, oldest first: await and stale or reported, a recheck that has come, and any with a pending refund', async () => {
       const asOf = minutes(45);
       const staleBefore = minutes(30);
+      const reported = aPayment().createdAt(minutes(42)).with({ reportedImpUid: 'imp_r', recheckAt: minutes(55) }).build();
       const recheckDue = aPayment().failed().createdAt(minutes(40)).with({ recheckAt: minutes(44) }).build();
       const recheckLater = aPayment().failed().createdAt(minutes(41)).with({ recheckAt: minutes(50) }).build();
       const stale = aPayment().createdAt(minutes(10)).build();
@@ -175,9 +176,9 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       const refunding = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'pending' }).build();
       const refunded = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'done' }).build();
       const failed = aPayment().failed().createdAt(minutes(1)).build();
-      for (const p of [recheckDue, recheckLater, stale, fresh, refunding, refunded, failed]) await kit.payments.save(p);
+      for (const p of [recheckDue, recheckLater, stale, fresh, refunding, refunded, failed, reported]) await kit.payments.save(p);
       const ids = (await kit.payments.listUnsettled(asOf, staleBefore, 10)).map((p) => p.id);
-      expect(ids).to.deep.equal([refunding.id, stale.id, recheckDue.id]);
+      expect(ids).to.deep.equal([refunding.id, stale.id, recheckDue.id, reported.id]);
       expect(await kit.payments.listUnsettled(asOf, staleBefore, 2)).to.have.length(2);
     });
   });

@@ -8,8 +8,9 @@ export interface PaymentRepository {
   /** Newest first; all statuses when none is given. */
   listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]>;
   /**
-   * Payments the reconciler must ask the gateway about: `await` ones created before `staleBefore`,
-   * any whose `recheckAt` has come by `asOf`, and any with a refund pending. Oldest first.
+   * Payments the reconciler must ask the gateway about: `await` ones with a reported imp_uid
+   * (whatever their age) or created before `staleBefore`, any whose `recheckAt` has come by `asOf`,
+   * and any with a refund pending. Oldest first.
    */
   listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]>;
   /** Inserts a new payment (version 0) or updates one, refusing a stale version with ConcurrencyConflictError. */

@@ -42,7 +42,7 @@ export class KnexPaymentRepository implements PaymentRepository {
   async listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]> {
     return this.load((q) =>
       q
-        .where((w) => w.where('status', 'await').andWhere('created_at', '<', staleBefore))
+        .where((w) => w.where('status', 'await').andWhere((a) => a.where('created_at', '<', staleBefore).orWhereNotNull('reported_imp_uid')))
         .orWhere('recheck_at', '<=', asOf)
         .orWhereExists((sub) =>
           sub.select(this.database.knex.raw('1')).from('payment_cancellations as c')

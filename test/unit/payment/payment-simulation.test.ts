@@ -6,7 +6,7 @@ import { paymentSimulation } from '../../support/payment-simulation';
  * A fixed seed keeps `npm test` deterministic; `SIM_SEED=<n>` explores another one.
  * On failure fast-check prints the seed, the path of the shrunk counterexample and, after the command
  * list, the commands' replayPath; replay it with
- *   npm run simulate -- --seed <seed> --path "<path>" --replay-path "<replayPath>"
+ *   npm run simulate -- --seed=<seed> --path "<path>" --replay-path "<replayPath>"
  * and explore further with `npm run simulate -- --runs 100000`.
  */
 describe('payment simulation (in-memory adapters, scheduled interleavings)', function () {

@@ -32,7 +32,7 @@ export class MemoryPaymentRepository implements PaymentRepository {
   async listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]> {
     return this.store
       .filter((row) =>
-        (row.status === 'await' && row.createdAt < staleBefore) ||
+        (row.status === 'await' && (row.createdAt < staleBefore || row.reportedImpUid !== null)) ||
         (row.recheckAt !== null && row.recheckAt <= asOf) ||
         row.cancellations.some((c) => c.status === 'pending'))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
