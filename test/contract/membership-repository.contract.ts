@@ -4,17 +4,9 @@ import { ConflictError } from '../../src/shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../src/shared/domain/domain-error';
 import { aMembership } from '../support/builders/membership.builder';
 import type { PersistenceKit } from '../support/persistence-adapters';
+import { rejection } from '../support/rejection';
 
 const day = (d: number, ms = 0) => new Date(Date.UTC(2026, 11, d, 9, 0, 0, ms));
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The MembershipRepository port as the memory adapter defines it; every adapter must pass. */
 export function membershipRepositoryContract(open: () => Promise<PersistenceKit>): void {

@@ -5,6 +5,7 @@ import {
 } from '../../src/payment/application/payment-gateway.port';
 import type { GatewayPayment } from '../../src/payment/domain/gateway-payment';
 import type { GatewayDriver } from '../support/gateway-drivers';
+import { rejection } from '../support/rejection';
 
 export interface GatewayUnderTest {
   gateway: PaymentGateway;
@@ -14,16 +15,6 @@ export interface GatewayUnderTest {
 
 let sequence = 0;
 const uid = (kind: string) => `${kind}-${Date.now().toString(36)}-${++sequence}`;
-
-/** Resolves to the error the promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection, the call succeeded');
-}
 
 export function paymentGatewayContract(name: string, setup: () => Promise<GatewayUnderTest>): void {
   describe(`PaymentGateway contract: ${name}`, function () {

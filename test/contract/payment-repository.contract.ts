@@ -4,17 +4,9 @@ import { ConflictError } from '../../src/shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../src/shared/domain/domain-error';
 import { aPayment } from '../support/builders/payment.builder';
 import type { PersistenceKit } from '../support/persistence-adapters';
+import { rejection } from '../support/rejection';
 
 const minutes = (n: number) => new Date(Date.UTC(2026, 10, 25, 9, n, 0, 7 * n));
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The PaymentRepository port as the memory adapter defines it; every adapter must pass. */
 export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): void {

@@ -72,17 +72,10 @@ export interface PaymentProps {
   updatedAt: Date;
 }
 
-export interface NewPayment {
-  id: string;
-  merchantUid: string;
-  userId: string;
-  purpose: PaymentPurpose;
-  amount: number;
-  payMethod: string;
-  pg: string;
+export type NewPayment = Pick<PaymentProps, 'id' | 'merchantUid' | 'userId' | 'purpose' | 'amount' | 'payMethod' | 'pg'> & {
   customerUid?: string | null;
   now: Date;
-}
+};
 
 /** What the gateway's answer did to the payment. */
 export type GatewayVerdict = 'paid' | 'failed' | 'pending';

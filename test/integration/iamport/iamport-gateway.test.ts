@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { GatewayRejectedError, GatewayUnavailableError } from '../../../src/payment/application/payment-gateway.port';
 import { IamportGateway } from '../../../src/payment/infrastructure/iamport/iamport.gateway';
 import type { Logger } from '../../../src/shared/application/logger.port';
+import { rejection } from '../../support/rejection';
 
 const IMP_KEY = 'imp-key-4821937';
 const IMP_SECRET = 'imp-secret-Zq8xWv3Lk0';
@@ -116,15 +117,6 @@ class FakeIamport {
 function capturingLogger(lines: Array<{ level: string; fields: object; message?: string }>, bindings: object = {}): Logger {
   const at = (level: string) => (fields: object, message?: string) => lines.push({ level, fields: { ...bindings, ...fields }, message });
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (b) => capturingLogger(lines, { ...bindings, ...b }) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection, the call succeeded');
 }
 
 describe('IamportGateway against an Iamport-shaped server', function () {

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { GatewayRejectedError, GatewayUnavailableError } from '../../../src/payment/application/payment-gateway.port';
 import { TossGateway, cancelIdempotencyKey } from '../../../src/payment/infrastructure/toss/toss.gateway';
 import type { Logger } from '../../../src/shared/application/logger.port';
+import { rejection } from '../../support/rejection';
 
 const SECRET_KEY = 'test_sk_Zq8xWv3Lk04821937';
 const TIMEOUT_MS = 200;
@@ -95,15 +96,6 @@ function recordingLogger(lines: string[]): Logger {
   const write = (fields: object, message?: string) => void lines.push(JSON.stringify({ ...fields, message }));
   const logger: Logger = { debug: write, info: write, warn: write, error: write, child: (b) => { lines.push(JSON.stringify(b)); return logger; } };
   return logger;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection, the call succeeded');
 }
 
 describe('TossGateway against a Toss-shaped server', function () {
