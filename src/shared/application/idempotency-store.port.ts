@@ -26,4 +26,6 @@ export interface IdempotencyStore {
   complete(scope: string, key: string, statusCode: number, responseBody: string | null): Promise<void>;
   /** Frees a claimed key without an answer (a 5xx: the client may try again). */
   release(scope: string, key: string): Promise<void>;
+  /** Deletes records expired at `now`; answers how many. */
+  purgeExpired(now: Date): Promise<number>;
 }

@@ -7,4 +7,6 @@ export interface RateLimiter {
   hit(key: string, at: Date): Promise<void>;
   /** Events of `key` in the window `(now - windowMs, now]`. */
   count(key: string, windowMs: number, now: Date): Promise<number>;
+  /** Forgets every event before `before` (no window reaches that far back); answers how many counters went. */
+  purgeBefore(before: Date): Promise<number>;
 }

@@ -18,4 +18,6 @@ export interface SessionStore {
   destroy(id: string): Promise<void>;
   /** Removes every session of a user (password change, account removal). */
   destroyForUser(userId: string): Promise<void>;
+  /** Deletes sessions expired at `now`; answers how many. */
+  purgeExpired(now: Date): Promise<number>;
 }

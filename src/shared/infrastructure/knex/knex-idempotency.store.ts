@@ -45,6 +45,10 @@ export class KnexIdempotencyStore implements IdempotencyStore {
     await this.database.knex('idempotency_keys').where({ scope, key }).update({ status_code: statusCode, response_body: responseBody });
   }
 
+  async purgeExpired(now: Date): Promise<number> {
+    return this.database.knex('idempotency_keys').where('expires_at', '<=', now).delete();
+  }
+
   async release(scope: string, key: string): Promise<void> {
     await this.database.knex('idempotency_keys').where({ scope, key }).delete();
   }

@@ -19,6 +19,10 @@ export class KnexRateLimiter implements RateLimiter {
     await knex('rate_limit_counters').where('key', key).andWhere('window_start', '<', new Date(at.getTime() - KEEP_MS)).delete();
   }
 
+  async purgeBefore(before: Date): Promise<number> {
+    return this.database.knex('rate_limit_counters').where('window_start', '<', before).delete();
+  }
+
   async count(key: string, windowMs: number, now: Date): Promise<number> {
     const row = await this.database.knex('rate_limit_counters')
       .where('key', key)

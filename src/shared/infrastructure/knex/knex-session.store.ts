@@ -32,6 +32,10 @@ export class KnexSessionStore implements SessionStore {
     await this.database.knex('sessions').where({ id }).delete();
   }
 
+  async purgeExpired(now: Date): Promise<number> {
+    return this.database.knex('sessions').where('expires_at', '<=', now).delete();
+  }
+
   async destroyForUser(userId: string): Promise<void> {
     await this.database.knex('sessions').where({ user_id: userId }).delete();
   }

@@ -22,4 +22,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   async release(scope: string, key: string): Promise<void> {
     this.records.delete(id(scope, key));
   }
+
+  async purgeExpired(now: Date): Promise<number> {
+    let purged = 0;
+    for (const [recordId, record] of this.records) {
+      if (record.expiresAt <= now) {
+        this.records.delete(recordId);
+        purged += 1;
+      }
+    }
+    return purged;
+  }
 }

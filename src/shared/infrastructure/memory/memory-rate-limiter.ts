@@ -11,6 +11,20 @@ export class MemoryRateLimiter implements RateLimiter {
     this.hits.set(key, kept);
   }
 
+  async purgeBefore(before: Date): Promise<number> {
+    let purged = 0;
+    for (const [key, times] of this.hits) {
+      const kept = times.filter((t) => t >= before.getTime());
+      if (kept.length === 0) {
+        this.hits.delete(key);
+        purged += 1;
+      } else {
+        this.hits.set(key, kept);
+      }
+    }
+    return purged;
+  }
+
   async count(key: string, windowMs: number, now: Date): Promise<number> {
     const from = now.getTime() - windowMs;
     return (this.hits.get(key) ?? []).filter((t) => t > from && t <= now.getTime()).length;

@@ -21,6 +21,17 @@ export class MemorySessionStore implements SessionStore {
     for (const [id, session] of this.sessions) if (session.userId === userId) this.sessions.delete(id);
   }
 
+  async purgeExpired(now: Date): Promise<number> {
+    let purged = 0;
+    for (const [id, session] of this.sessions) {
+      if (session.expiresAt <= now) {
+        this.sessions.delete(id);
+        purged += 1;
+      }
+    }
+    return purged;
+  }
+
   /** For tests: how many sessions exist. */
   size(): number {
     return this.sessions.size;

@@ -1,0 +1,35 @@
+import type { Clock } from '../application/clock.port';
+import type { IdempotencyStore } from '../application/idempotency-store.port';
+import type { RateLimiter } from '../application/rate-limiter.port';
+import type { SessionStore } from '../application/session-store.port';
+
+/** No rate-limit window reaches further back than this. */
+const RATE_LIMIT_KEEP_MS = 24 * 60 * 60 * 1000;
+
+export interface HousekeepingResult {
+  sessions: number;
+  idempotencyKeys: number;
+  rateLimitCounters: number;
+}
+
+/**
+ * Deletes what has expired, so the tables that every request touches stay small: sessions (they
+ * expire in real time), idempotency keys after their 24 h, rate-limit counters older than any window.
+ */
+export class Housekeeping {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly idempotency: IdempotencyStore,
+    private readonly rateLimiter: RateLimiter,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(): Promise<HousekeepingResult> {
+    const now = this.clock.now();
+    return {
+      sessions: await this.sessions.purgeExpired(new Date()),
+      idempotencyKeys: await this.idempotency.purgeExpired(now),
+      rateLimitCounters: await this.rateLimiter.purgeBefore(new Date(now.getTime() - RATE_LIMIT_KEEP_MS)),
+    };
+  }
+}
