@@ -2,6 +2,7 @@
 // automatic retry, reads tried again on a 5xx or a connection error, transport failures mapped to
 // GatewayUnavailableError (the outcome is unknown), and one log line per attempt. What an answer
 // means (envelope, refusal, unreadable body) stays with each adapter's `read`.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Method, RequestError, TimeoutError } from 'got';
 import type { Logger } from '../../shared/application/logger.port';
@@ -9,6 +10,26 @@ import { GatewayUnavailableError } from '../application/payment-gateway.port';
 
 /** Waits before the 1st and 2nd retry of a read; reads are tried at most three times. */
 const READ_RETRY_DELAYS_MS = [100, 300] as const;
+
+/** The moment (epoch ms) by which the port call under way must have its answer: its token, retries and all. */
+const callDeadline = new AsyncLocalStorage<number>();
+
+/**
+ * Bounds every port call of a gateway adapter as a whole: a token fetch, a 401 refresh and read
+ * retries all share `budgetMs`, so a request waiting on the gateway answers in time (DESIGN §6:
+ * calls time out after GATEWAY_TIMEOUT_MS, a request answers within 1.5 times that).
+ */
+export function withCallDeadline<T extends object>(adapter: T, budgetMs: number): T {
+  return new Proxy(adapter, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => (callDeadline.getStore() === undefined
+        ? callDeadline.run(Date.now() + budgetMs, () => value.apply(target, args))
+        : value.apply(target, args));
+    },
+  });
+}
 
 export interface GatewayHttpOptions {
   /** Names the PG in log lines and error messages, e.g. `iamport`. */
@@ -65,20 +86,25 @@ export class GatewayHttp {
     const retries = request.method === 'GET' ? READ_RETRY_DELAYS_MS.length : 0;
     const logPath = request.logPath ?? request.path;
     const what = `${request.method} ${logPath}`;
+    const deadline = callDeadline.getStore() ?? Number.POSITIVE_INFINITY;
     for (let attempt = 1; ; attempt++) {
       const startedAt = performance.now();
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) throw new GatewayUnavailableError(`${name} ran out of time for ${what}; the outcome is unknown`);
+      const limitMs = Math.min(timeoutMs, remainingMs);
       const log = (outcome: string, fields: object = {}) => {
         const line = { method: request.method, path: logPath, outcome, attempt, durationMs: Math.round(performance.now() - startedAt), ...fields };
         if (outcome === 'ok') logger.debug(line, `${name} call`);
         else logger.info(line, `${name} call`);
       };
-      const canRetry = attempt <= retries;
+      const canRetry = attempt <= retries && deadline - Date.now() > READ_RETRY_DELAYS_MS[attempt - 1];
 
       let status: number;
       let text: string;
       try {
         const response = await this.http(request.path.slice(1), {
           method: request.method,
+          timeout: { request: limitMs },
           json: request.body,
           searchParams: request.searchParams,
           headers: request.headers ?? {},
@@ -88,7 +114,7 @@ export class GatewayHttp {
       } catch (error) {
         if (error instanceof TimeoutError) {
           log('timeout');
-          throw new GatewayUnavailableError(`${name} did not answer ${what} within ${timeoutMs} ms; the outcome is unknown`);
+          throw new GatewayUnavailableError(`${name} did not answer ${what} within ${Math.round(limitMs)} ms; the outcome is unknown`);
         }
         const code = error instanceof RequestError ? error.code : 'unknown';
         log(canRetry ? 'network_error_retrying' : 'network_error', { error: code });
