@@ -563,6 +563,8 @@ async function onRefundQuote() {
 
 async function cancelMembership(refund) {
   $('cancel-confirm').hidden = true;
+  // Replaces the previous outcome at once, so nobody reads the old message as this one's.
+  showMessage('info', '멤버십 해지를 처리하고 있습니다…', 'cancelling');
   const r = await api('POST', '/api/membership/cancel', { refund });
   if (r.ok) {
     await refreshAccount();
@@ -684,6 +686,7 @@ async function refreshAfterClock(text) {
 
 async function onClockStep(step) {
   const out = $('test-clock-result');
+  delete out.dataset.outcome;
   setClockBusy(true);
   try {
     // Step from the server's own virtual time.
@@ -703,8 +706,8 @@ async function onClockStep(step) {
     if (step === 'reset') sessionStorage.removeItem(CLOCK_KEY);
     else sessionStorage.setItem(CLOCK_KEY, JSON.stringify({ now: r.data.now, at: Date.now() }));
     renderClock();
-    out.dataset.outcome = 'clock';
     await refreshAfterClock(step === 'reset' ? '시스템 시간으로 돌아왔습니다.' : `가상 시각을 ${formatKst(r.data.now)}(으)로 옮겼습니다.`);
+    out.dataset.outcome = 'clock';
   } finally {
     setClockBusy(false);
   }
@@ -712,6 +715,7 @@ async function onClockStep(step) {
 
 async function onRenewalsRun() {
   const out = $('test-clock-result');
+  delete out.dataset.outcome;
   setClockBusy(true);
   try {
     const r = await adminApi('POST', '/api/admin/renewals/run', {});
@@ -720,9 +724,10 @@ async function onRenewalsRun() {
       out.dataset.outcome = 'error';
       return;
     }
+    await refreshAfterClock(`갱신 실행: ${RUN_FIELDS.map((k) => `${RUN_LABELS[k]} ${r.data[k] ?? 0}`).join(' · ')}`);
+    // Marked last: whoever waits for the outcome finds the text and the refreshed account already there.
     for (const k of RUN_FIELDS) out.dataset[k] = String(r.data[k] ?? 0);
     out.dataset.outcome = 'renewals';
-    await refreshAfterClock(`갱신 실행: ${RUN_FIELDS.map((k) => `${RUN_LABELS[k]} ${r.data[k] ?? 0}`).join(' · ')}`);
   } finally {
     setClockBusy(false);
   }
