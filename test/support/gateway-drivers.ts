@@ -57,9 +57,36 @@ export class MemoryGatewayDriver implements GatewayDriver {
 /** How many times the adapter tries a read (IamportGateway: one try and two retries). */
 const ADAPTER_READ_TRIES = 3;
 
+/** What both PG sandboxes share for a driver: their browser and control endpoints over HTTP, and the fault knobs. */
+abstract class SandboxDriver {
+  constructor(protected readonly sandboxUrl: string) {}
+
+  async failNextCall(): Promise<void> {
+    await this.post('/__sandbox/control', { failNext: ADAPTER_READ_TRIES });
+  }
+
+  async hangNextCall(): Promise<void> {
+    await this.post('/__sandbox/control', { hangNext: 1 });
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.post('/__sandbox/control', { failNext: 0, hangNext: 0 });
+  }
+
+  protected async post<T = unknown>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(this.sandboxUrl + path, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000),
+    });
+    if (!res.ok) throw new Error(`sandbox ${path} answered HTTP ${res.status}: ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+}
+
 /** Drives an Iamport sandbox (src/sandbox/iamport) over HTTP, as the SDK's PG window and its control panel. */
-export class SandboxGatewayDriver implements GatewayDriver {
-  constructor(private readonly sandboxUrl: string, private readonly impCode = 'imp_sandbox') {}
+export class SandboxGatewayDriver extends SandboxDriver implements GatewayDriver {
+  constructor(sandboxUrl: string, private readonly impCode = 'imp_sandbox') {
+    super(sandboxUrl);
+  }
 
   async buyerPays(payment: BuyerPayment): Promise<string> {
     const action = payment.action ?? 'paid';
@@ -81,25 +108,6 @@ export class SandboxGatewayDriver implements GatewayDriver {
     await this.post(`/__sandbox/customers/${encodeURIComponent(customerUid)}/card`, { card: declines ? 'insufficient' : 'success' });
   }
 
-  async failNextCall(): Promise<void> {
-    await this.post('/__sandbox/control', { failNext: ADAPTER_READ_TRIES });
-  }
-
-  async hangNextCall(): Promise<void> {
-    await this.post('/__sandbox/control', { hangNext: 1 });
-  }
-
-  async clearFaults(): Promise<void> {
-    await this.post('/__sandbox/control', { failNext: 0, hangNext: 0 });
-  }
-
-  private async post<T = unknown>(path: string, body: unknown): Promise<T> {
-    const res = await fetch(this.sandboxUrl + path, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000),
-    });
-    if (!res.ok) throw new Error(`sandbox ${path} answered HTTP ${res.status}: ${await res.text()}`);
-    return (await res.json()) as T;
-  }
 }
 
 /**
@@ -111,11 +119,13 @@ export class SandboxGatewayDriver implements GatewayDriver {
  * answered. Paying with a customer_uid is Toss's billing flow: requestBillingAuth with
  * customerKey = customer_uid, the billing key issued, the first period charged with it.
  */
-export class TossSandboxGatewayDriver implements GatewayDriver {
+export class TossSandboxGatewayDriver extends SandboxDriver implements GatewayDriver {
   /** customer_uid -> the billing handle `<customerKey>:<billingKey>` the app would keep. */
   private readonly handles = new Map<string, string>();
 
-  constructor(private readonly sandboxUrl: string, private readonly keys: { clientKey: string; secretKey: string }) {}
+  constructor(sandboxUrl: string, private readonly keys: { clientKey: string; secretKey: string }) {
+    super(sandboxUrl);
+  }
 
   async buyerPays(payment: BuyerPayment): Promise<string> {
     const action = payment.action ?? 'paid';
@@ -150,18 +160,6 @@ export class TossSandboxGatewayDriver implements GatewayDriver {
     await this.post(`/__sandbox/billing/${encodeURIComponent(billingKey)}/card`, { card: declines ? 'insufficient' : 'success' });
   }
 
-  async failNextCall(): Promise<void> {
-    await this.post('/__sandbox/control', { failNext: ADAPTER_READ_TRIES });
-  }
-
-  async hangNextCall(): Promise<void> {
-    await this.post('/__sandbox/control', { hangNext: 1 });
-  }
-
-  async clearFaults(): Promise<void> {
-    await this.post('/__sandbox/control', { failNext: 0, hangNext: 0 });
-  }
-
   private async payWithBillingKey(payment: BuyerPayment, customerKey: string): Promise<string> {
     const window = await this.post<TossWindowAnswer>('/__sandbox/billing-auth', {
       clientKey: this.keys.clientKey,
@@ -193,13 +191,6 @@ export class TossSandboxGatewayDriver implements GatewayDriver {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
-  private async post<T = unknown>(path: string, body: unknown): Promise<T> {
-    const res = await fetch(this.sandboxUrl + path, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000),
-    });
-    if (!res.ok) throw new Error(`toss sandbox ${path} answered HTTP ${res.status}: ${await res.text()}`);
-    return (await res.json()) as T;
-  }
 }
 
 interface TossWindowAnswer {
