@@ -1,12 +1,8 @@
-// (a) memberpay's checkout and validation through the real app, against a bare Koa + knex pair
-// doing the same database writes with no DI, validation or domain. (c) 200 concurrent
-// validations of one payment.
-import { randomUUID } from 'node:crypto';
-import { bodyParser } from '@koa/bodyparser';
-import Koa from 'koa';
-import type { SignUp } from '../src/identity/application/sign-up.use-case';
-import { IDENTITY } from '../src/identity/identity.tokens';
-import { type BenchDatabase, type Engine, type LoadResult, type RealApp, createBenchDatabase, listen, load, percentile, progress, progressDone, startRealApp } from './support';
+// (a) memberpay's checkout and validation through the real app, against a bare Koa + knex server
+// writing the same rows with no DI, validation or domain (bench/processes/baseline.process.ts).
+// (c) 200 concurrent validations of one payment. Each server under test runs alone in a child
+// process, the sandbox in another; autocannon runs here.
+import { type BenchProcess, type Engine, type LoadResult, createBenchDatabase, load, percentile, progress, progressDone, startBenchProcess } from './support';
 
 export interface HttpBenchOptions {
   connections: number;
@@ -14,126 +10,107 @@ export interface HttpBenchOptions {
   users: number;
 }
 
-interface Prepared {
+interface Order {
   merchantUid: string;
-  impUid: string;
   cookie: string;
 }
 
-/** The baseline: the rows checkout and validation write, straight through knex. */
-function baselineApp(db: BenchDatabase): Koa {
-  const knex = db.database.knex;
-  const app = new Koa();
-  app.use(bodyParser());
-  app.use(async (ctx) => {
-    const body = ctx.request.body as Record<string, string>;
-    const now = new Date();
-    if (ctx.path === '/checkout') {
-      const merchantUid = `mp_${randomUUID()}`;
-      await knex('payments').insert({
-        id: randomUUID(), merchant_uid: merchantUid, user_id: body.user ?? 'u', purpose_kind: 'purchase', plan_id: 'monthly', amount: 9900,
-        pay_method: 'card', pg: 'html5_inicis', status: 'await', version: 0, created_at: now, updated_at: now, prepared_at: now,
-      });
-      ctx.status = 201;
-      ctx.body = { works: true, merchant_uid: merchantUid, amount: 9900 };
-    } else if (ctx.path === '/validation') {
-      await knex.transaction(async (trx) => {
-        await trx('payments').where({ merchant_uid: body.merchant_uid }).update({ status: 'paid', imp_uid: body.imp_uid, paid_at: now, updated_at: now, version: 1 });
-        const end = new Date(now.getTime() + 30 * 24 * 3600 * 1000);
-        await trx('memberships').insert({
-          id: randomUUID(), user_id: randomUUID(), plan_id: 'monthly', status: 'active', anchor_at: now, months_paid: 1, period_no: 1,
-          period_start: now, period_end: end, auto_renew: false, version: 0, created_at: now, updated_at: now,
-        });
-      });
-      ctx.body = { works: true, status: 'paid' };
-    } else {
-      ctx.status = 404;
-    }
-  });
-  return app;
+interface Paid extends Order {
+  impUid: string;
+}
+
+interface Sandbox {
+  url: string;
+  api: string;
+}
+
+interface Memberpay {
+  url: string;
+  cookies: string[];
 }
 
 async function runBaseline(engine: Engine, options: HttpBenchOptions): Promise<[LoadResult, LoadResult]> {
   const db = await createBenchDatabase(engine);
-  const server = await listen(baselineApp(db).callback());
+  const server = await startBenchProcess<{ url: string }>('baseline', { BENCH_DATABASE_URL: db.url });
   try {
     const created: string[] = [];
-    const checkout = await load(`baseline checkout (${engine})`, server.url, {
+    const checkout = await load(`baseline checkout (${engine})`, server.ready.url, {
       method: 'POST', path: '/checkout',
       next: () => ({ body: JSON.stringify({ plan: 'monthly' }), headers: {} }),
       onResponse: (status, body) => { if (status === 201) created.push(JSON.parse(body).merchant_uid); },
     }, options);
     let i = 0;
-    const validation = await load(`baseline validation (${engine})`, server.url, {
+    const validation = await load(`baseline validation (${engine})`, server.ready.url, {
       method: 'POST', path: '/validation',
       next: () => ({ body: JSON.stringify({ merchant_uid: created[i++ % created.length], imp_uid: `imp_${i}` }), headers: {} }),
     }, options);
     return [checkout, validation];
   } finally {
-    await server.close();
+    await server.stop();
     await db.drop();
   }
 }
 
-/** Accounts made through the use case (signup limits are per IP), logged in over HTTP for their cookies. */
-async function loggedInUsers(app: RealApp, count: number): Promise<string[]> {
-  const signUp = app.container.get<SignUp>(IDENTITY.SignUp);
-  const cookies: string[] = [];
-  for (let n = 0; n < count; n++) {
-    const email = `bench${n}_${Date.now()}@example.com`;
-    await signUp.execute({ email, password: 'bench-password', name: `Bench ${n}`, ip: `10.0.${Math.floor(n / 250)}.${n % 250}` });
-    const res = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
-    if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-    cookies.push(res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '));
+/** memberpay and the sandbox it talks to, each in its own process, on a fresh database. */
+async function withMemberpay<R>(engine: Engine, users: number, poolMax: number, work: (app: Memberpay, sandbox: Sandbox, db: Awaited<ReturnType<typeof createBenchDatabase>>) => Promise<R>): Promise<R> {
+  const db = await createBenchDatabase(engine);
+  const processes: BenchProcess<unknown>[] = [];
+  try {
+    const sandbox = await startBenchProcess<Sandbox>('sandbox', {});
+    processes.push(sandbox);
+    const app = await startBenchProcess<Memberpay>('memberpay', {
+      BENCH_DATABASE_URL: db.url, BENCH_SANDBOX_API: sandbox.ready.api, BENCH_USERS: String(users), BENCH_POOL_MAX: String(poolMax),
+    });
+    processes.push(app);
+    return await work(app.ready, sandbox.ready, db);
+  } finally {
+    for (const child of processes.reverse()) await child.stop();
+    await db.drop();
   }
-  return cookies;
 }
 
-/** The buyer pays in the sandbox's PG window: a paid sandbox payment for the order. */
-function payInSandbox(app: RealApp, merchantUid: string): string {
-  const outcome = app.sandbox.state.payInBrowser({
-    merchant_uid: merchantUid, amount: 9900, name: 'Monthly membership', currency: 'KRW', pg: 'html5_inicis', pay_method: 'card',
-    buyer_name: null, buyer_email: null, buyer_tel: null, buyer_addr: null, buyer_postcode: null, custom_data: null,
-    customer_uid: null, notice_url: null, user_agent: 'bench', mobile: false,
-  }, 'success', 'pay');
-  if (!outcome.ok) throw new Error(`sandbox refused the payment: ${JSON.stringify(outcome)}`);
-  return outcome.value.imp_uid;
+/** The buyer pays in the sandbox's PG window: a paid sandbox payment for each order. */
+async function payInSandbox(sandbox: Sandbox, orders: Order[]): Promise<Paid[]> {
+  const paid: Paid[] = [];
+  for (const order of orders) {
+    const res = await fetch(`${sandbox.url}/__bench/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ merchant_uid: order.merchantUid, amount: 9900 }) });
+    const body = await res.json() as { imp_uid?: string; error?: string };
+    if (!body.imp_uid) throw new Error(`sandbox refused the payment: ${body.error}`);
+    paid.push({ ...order, impUid: body.imp_uid });
+  }
+  return paid;
 }
 
 async function runMemberpay(engine: Engine, options: HttpBenchOptions): Promise<{ checkout: LoadResult; validation: LoadResult; exhausted: number }> {
-  const db = await createBenchDatabase(engine);
-  const app = await startRealApp(db);
-  try {
-    progress(`memberpay (${engine}): logging in ${options.users} users…`);
-    const cookies = await loggedInUsers(app, options.users);
+  progress(`memberpay (${engine}): starting with ${options.users} logged-in users…`);
+  return withMemberpay(engine, options.users, 10, async (app, sandbox) => {
     let u = 0;
-    const created: Array<{ merchantUid: string; cookie: string }> = [];
+    const created: Order[] = [];
+    progress(`memberpay (${engine}): checkout, ${options.connections} connections × ${options.durationS} s…`);
     const checkout = await load(`memberpay checkout (${engine})`, app.url, {
       method: 'POST', path: '/api/payment/checkout',
       next: (context) => {
-        context.cookie = cookies[u++ % cookies.length];
+        context.cookie = app.cookies[u++ % app.cookies.length];
         return { body: JSON.stringify({ plan: 'monthly' }), headers: { cookie: context.cookie as string } };
       },
       onResponse: (status, body, context) => { if (status === 201) created.push({ merchantUid: JSON.parse(body).merchant_uid, cookie: context.cookie as string }); },
     }, options);
     progress(`memberpay (${engine}): paying ${created.length} orders in the sandbox…`);
-    const prepared: Prepared[] = created.map((c) => ({ ...c, impUid: payInSandbox(app, c.merchantUid) }));
+    const paid = await payInSandbox(sandbox, created);
     let v = 0;
     let exhausted = 0;
+    progress(`memberpay (${engine}): validation, ${options.connections} connections × ${options.durationS} s…`);
     const validation = await load(`memberpay validation (${engine})`, app.url, {
       method: 'POST', path: '/api/payment/validation',
       next: () => {
-        if (v >= prepared.length) exhausted += 1;
-        const p = prepared[v++ % prepared.length];
+        if (v >= paid.length) exhausted += 1;
+        const p = paid[v++ % paid.length];
         return { body: JSON.stringify({ imp_uid: p.impUid, merchant_uid: p.merchantUid }), headers: { cookie: p.cookie } };
       },
     }, options);
     progressDone();
     return { checkout, validation, exhausted };
-  } finally {
-    await app.close();
-    await db.drop();
-  }
+  });
 }
 
 export interface HttpBenchRow {
@@ -148,7 +125,6 @@ export interface HttpBenchRow {
 export async function httpBench(engine: Engine, options: HttpBenchOptions): Promise<{ rows: HttpBenchRow[]; exhausted: number }> {
   progress(`baseline (${engine}): ${options.connections} connections × ${options.durationS} s, checkout then validation…`);
   const [bCheckout, bValidation] = await runBaseline(engine, options);
-  progress(`memberpay (${engine}): ${options.connections} connections × ${options.durationS} s, checkout then validation…`);
   const mine = await runMemberpay(engine, options);
   const row = (endpoint: 'checkout' | 'validation', baseline: LoadResult, memberpay: LoadResult): HttpBenchRow => ({
     engine, endpoint, baseline, memberpay,
@@ -170,13 +146,11 @@ export interface ConcurrentValidationResult {
 
 /** (c) One payment, validated by 200 requests at once: all answer, one activation. */
 export async function concurrentValidationBench(engine: Engine, concurrency = 200): Promise<ConcurrentValidationResult> {
-  const db = await createBenchDatabase(engine, 20);
-  const app = await startRealApp(db);
-  try {
-    const [cookie] = await loggedInUsers(app, 1);
+  return withMemberpay(engine, 1, 20, async (app, sandbox, db) => {
+    const [cookie] = app.cookies;
     const res = await fetch(`${app.url}/api/payment/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ plan: 'monthly' }) });
     const merchantUid = (await res.json()).merchant_uid as string;
-    const impUid = payInSandbox(app, merchantUid);
+    const [{ impUid }] = await payInSandbox(sandbox, [{ merchantUid, cookie }]);
     const body = JSON.stringify({ imp_uid: impUid, merchant_uid: merchantUid });
     const latencies: number[] = [];
     const statuses: Record<string, number> = {};
@@ -193,8 +167,5 @@ export async function concurrentValidationBench(engine: Engine, concurrency = 20
       engine, requests: concurrency, statuses, p50Ms: Math.round(percentile(latencies, 50)), p99Ms: Math.round(percentile(latencies, 99)),
       activations: await count('MembershipActivated'), paymentPaidEvents: await count('PaymentPaid'),
     };
-  } finally {
-    await app.close();
-    await db.drop();
-  }
+  });
 }

@@ -1,4 +1,5 @@
-// Profiling aid: `node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-checkout.ts [sqlite|mariadb] [checkout|validation]`.
+// Profiling aid: `BENCH_PROFILE=memberpay npx tsx bench/profile-checkout.ts [sqlite|mariadb]` writes the
+// memberpay process's CPU profile to $TMPDIR/memberpay-profile while checkout and validation run.
 import { httpBench } from './http-bench';
 import type { Engine } from './support';
 

@@ -1,24 +1,18 @@
-// Shared pieces of the benchmarks: throw-away databases, the real app with the Iamport sandbox
-// in-process at zero latency, autocannon runs, and the results table.
+// Shared pieces of the benchmarks: throw-away databases, the processes under test (each measured
+// server, the sandbox and each renewal worker run alone in a child process, so autocannon and the
+// gateway do not share memberpay's thread), autocannon runs, and the results table.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import type { Container } from 'inversify';
 import mysql from 'mysql2/promise';
-import { loadConfig } from '../src/config';
-import { buildContainer } from '../src/container';
-import { IDENTITY } from '../src/identity/identity.tokens';
-import { ScryptPasswordHasher } from '../src/identity/infrastructure/scrypt-password-hasher';
-import { createIamportSandbox, type IamportSandbox } from '../src/sandbox/iamport/iamport-sandbox';
-import type { Clock } from '../src/shared/application/clock.port';
-import { createHttpApp } from '../src/shared/http/app';
 import { KnexDatabase } from '../src/shared/infrastructure/knex/knex-database';
-import { silentLogger } from '../src/shared/infrastructure/logger';
-import { SHARED } from '../src/shared/shared.tokens';
 
 export type Engine = 'sqlite' | 'mariadb';
 export const MARIADB_SERVER = process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -76,36 +70,44 @@ export async function listen(handler?: Parameters<typeof createServer>[1]): Prom
   };
 }
 
-export interface RealApp {
-  url: string;
-  container: Container;
-  sandbox: IamportSandbox;
-  close(): Promise<void>;
+export interface BenchProcess<T> {
+  ready: T;
+  /** The child's RESULT line, for processes that run to an end. */
+  result<R>(): Promise<R>;
+  stop(): Promise<void>;
 }
 
 /**
- * memberpay as `npm start` wires it (knex, the Iamport adapter over HTTP to the sandbox mounted
- * in-process, zero latency), on a given database. Notices are off so that validation, not a
- * webhook, settles each payment. Password hashing is cheap: logins are set-up, not measured.
+ * Starts `bench/processes/<name>.process.ts` under tsx and waits for its READY line. Closing its
+ * stdin stops it; its stderr goes to ours.
  */
-export async function startRealApp(db: BenchDatabase, env: Record<string, string> = {}): Promise<RealApp> {
-  const listening = await listen();
-  const config = loadConfig({
-    DATABASE_URL: db.url, PUBLIC_URL: listening.url, IAMPORT_MODE: 'sandbox', IAMPORT_API_URL: `${listening.url}${SANDBOX_PREFIX}`,
-    LOG_LEVEL: 'silent', ADMIN_TOKEN: 'bench-admin-token-0123456789', ...env,
+export async function startBenchProcess<T>(name: string, env: Record<string, string>): Promise<BenchProcess<T>> {
+  const script = fileURLToPath(new URL(`./processes/${name}.process.ts`, import.meta.url));
+  // BENCH_PROFILE=memberpay writes that process's CPU profile to /tmp/memberpay-profile.
+  const profile = process.env.BENCH_PROFILE === name ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpdir(), `${name}-profile`)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const unread: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const reader = waiting.shift();
+    if (reader) reader(line);
+    else unread.push(line);
   });
-  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database: db.database });
-  container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
-  const clock = container.get<Clock>(SHARED.Clock);
-  container.get(SHARED.EventBus);
-  const sandbox = createIamportSandbox({ prefix: SANDBOX_PREFIX, webhookUrl: null, publicUrl: `${listening.url}${SANDBOX_PREFIX}`, now: () => clock.now(), env: {} });
-  const app = createHttpApp(container, { extraRouters: [sandbox.router], staticDir: null, proxy: true });
-  listening.server.on('request', app.callback());
+  const nextLine = (kind: 'READY' | 'RESULT') => new Promise<unknown>((resolve, reject) => {
+    const take = (line: string) => (line.startsWith(`${kind} `) ? resolve(JSON.parse(line.slice(kind.length + 1))) : reject(new Error(`${name}: ${line}`)));
+    const line = unread.shift();
+    if (line !== undefined) take(line);
+    else waiting.push(take);
+    void exited.then((code) => reject(new Error(`${name} exited with ${code} before ${kind}`)));
+  });
+  const ready = (await nextLine('READY')) as T;
   return {
-    url: listening.url, container, sandbox,
-    async close() {
-      sandbox.close();
-      await listening.close();
+    ready,
+    result: <R>() => nextLine('RESULT') as Promise<R>,
+    async stop() {
+      child.stdin.end();
+      await exited;
     },
   };
 }

@@ -5,14 +5,22 @@ export type EventHandler = (event: DomainEvent) => Promise<void>;
 
 export interface EventBus {
   subscribe(eventType: string, name: string, handler: EventHandler): void;
+  /** Whether any handler takes this type: an event nobody handles is stored already delivered. */
+  handles(eventType: string): boolean;
   /** Runs every handler of each event; resolves when all have run. Marks delivered events in the outbox. */
   publish(events: DomainEvent[]): Promise<void>;
 }
 
 /** The transactional outbox: events written with the aggregate, delivered after commit, redelivered by the relay. */
+export interface OutboxEntry {
+  event: DomainEvent;
+  /** True for an event no handler waits for: it is history, not work. */
+  delivered: boolean;
+}
+
 export interface Outbox {
-  append(events: DomainEvent[]): Promise<void>;
-  markDelivered(eventId: string): Promise<void>;
+  append(entries: OutboxEntry[]): Promise<void>;
+  markDelivered(eventIds: string[]): Promise<void>;
   /** Undelivered events older than `olderThan`, oldest first, claimed so that concurrent relays do not share them. */
   claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]>;
 }

@@ -21,19 +21,26 @@ export class InProcessEventBus implements EventBus {
     this.handlers.set(eventType, list);
   }
 
+  handles(eventType: string): boolean {
+    return (this.handlers.get(eventType)?.length ?? 0) > 0;
+  }
+
   async publish(events: DomainEvent[]): Promise<void> {
+    const delivered: string[] = [];
     for (const event of events) {
-      let delivered = true;
+      let succeeded = true;
       for (const { name, handle } of this.handlers.get(event.type) ?? []) {
         try {
           await handle(event);
         } catch (error) {
-          delivered = false;
+          succeeded = false;
           this.logger.warn({ event: event.type, eventId: event.id, handler: name, err: describe(error) }, 'event handler failed; the outbox relay will deliver the event again');
         }
       }
-      if (delivered) await this.outbox.markDelivered(event.id);
+      if (succeeded) delivered.push(event.id);
     }
+    // One write for the batch: a crash before it only means the relay delivers again, and handlers are idempotent.
+    await this.outbox.markDelivered(delivered);
   }
 }
 

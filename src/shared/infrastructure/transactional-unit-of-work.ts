@@ -24,12 +24,13 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
       this.context.runIn(scope, async () => {
         const value = await work();
         events = this.context.pullEvents(scope);
-        await this.outbox.append(events);
+        await this.outbox.append(events.map((event) => ({ event, delivered: !this.eventBus.handles(event.type) })));
         for (const event of events) reachFaultPoint(`before-commit:${event.type}`);
         return value;
       }),
     );
-    await this.eventBus.publish(events);
+    const awaited = events.filter((event) => this.eventBus.handles(event.type));
+    if (awaited.length > 0) await this.eventBus.publish(awaited);
     return result;
   }
 }

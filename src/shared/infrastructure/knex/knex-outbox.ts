@@ -1,4 +1,4 @@
-import type { Outbox } from '../../application/event-bus.port';
+import type { Outbox, OutboxEntry } from '../../application/event-bus.port';
 import type { DomainEvent } from '../../domain/domain-event';
 import type { TransactionContext } from '../transaction-context';
 import { type KnexDatabase, readJson, readTime } from './knex-database';
@@ -25,17 +25,18 @@ export class KnexOutbox implements Outbox {
     private readonly context: TransactionContext,
   ) {}
 
-  async append(events: DomainEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const rows: DomainEventRow[] = events.map((event) => ({
+  async append(entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows: DomainEventRow[] = entries.map(({ event, delivered }) => ({
       id: event.id, type: event.type, aggregate_id: event.aggregateId, occurred_at: event.occurredAt,
-      payload: JSON.stringify(event.payload), delivered_at: null, claimed_until: null,
+      payload: JSON.stringify(event.payload), delivered_at: delivered ? event.occurredAt : null, claimed_until: null,
     }));
     await currentDb(this.database, this.context)('domain_events').insert(rows);
   }
 
-  async markDelivered(eventId: string): Promise<void> {
-    await currentDb(this.database, this.context)('domain_events').where({ id: eventId }).whereNull('delivered_at').update({ delivered_at: new Date() });
+  async markDelivered(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await currentDb(this.database, this.context)('domain_events').whereIn('id', eventIds).whereNull('delivered_at').update({ delivered_at: new Date() });
   }
 
   /** Claims in a transaction of its own; on MySQL/MariaDB rows another relay holds are skipped, not waited for. */

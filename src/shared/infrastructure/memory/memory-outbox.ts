@@ -1,4 +1,4 @@
-import type { Outbox } from '../../application/event-bus.port';
+import type { Outbox, OutboxEntry } from '../../application/event-bus.port';
 import type { DomainEvent } from '../../domain/domain-event';
 import type { TransactionContext } from '../transaction-context';
 
@@ -15,17 +15,17 @@ export class MemoryOutbox implements Outbox {
 
   constructor(private readonly context: TransactionContext) {}
 
-  async append(events: DomainEvent[]): Promise<void> {
-    const added = events.map((event) => ({ event, deliveredAt: null, claimedUntil: 0 }));
+  async append(entries: OutboxEntry[]): Promise<void> {
+    const added = entries.map(({ event, delivered }) => ({ event, deliveredAt: delivered ? event.occurredAt : null, claimedUntil: 0 }));
     this.entries.push(...added);
     this.context.current()?.undo.push(() => {
       for (const entry of added) this.entries.splice(this.entries.indexOf(entry), 1);
     });
   }
 
-  async markDelivered(eventId: string): Promise<void> {
-    const entry = this.entries.find((e) => e.event.id === eventId);
-    if (entry && !entry.deliveredAt) entry.deliveredAt = new Date();
+  async markDelivered(eventIds: string[]): Promise<void> {
+    const ids = new Set(eventIds);
+    for (const entry of this.entries) if (ids.has(entry.event.id) && !entry.deliveredAt) entry.deliveredAt = new Date();
   }
 
   async claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]> {

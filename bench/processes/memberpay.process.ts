@@ -1,0 +1,46 @@
+// memberpay as `npm start` wires it (knex on BENCH_DATABASE_URL, the Iamport adapter over HTTP to
+// the sandbox at BENCH_SANDBOX_API), alone in its process. It signs up and logs in BENCH_USERS
+// buyers and reports their cookies; logins are set-up, not measured, so password hashing is cheap.
+import type { SignUp } from '../../src/identity/application/sign-up.use-case';
+import { IDENTITY } from '../../src/identity/identity.tokens';
+import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
+import { loadConfig } from '../../src/config';
+import { buildContainer } from '../../src/container';
+import { createHttpApp } from '../../src/shared/http/app';
+import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
+import { silentLogger } from '../../src/shared/infrastructure/logger';
+import { SHARED } from '../../src/shared/shared.tokens';
+import { listen } from '../support';
+import { exitWithParent, failed, report } from './child';
+
+async function loggedInUsers(url: string, signUp: SignUp, count: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const email = `bench${n}_${Date.now()}@example.com`;
+    await signUp.execute({ email, password: 'bench-password', name: `Bench ${n}`, ip: `10.0.${Math.floor(n / 250)}.${n % 250}` });
+    const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+    cookies.push(res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '));
+  }
+  return cookies;
+}
+
+try {
+  const databaseUrl = process.env.BENCH_DATABASE_URL as string;
+  const database = KnexDatabase.fromUrl(databaseUrl, { poolMax: Number(process.env.BENCH_POOL_MAX ?? 10) });
+  const listening = await listen();
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl, PUBLIC_URL: listening.url, IAMPORT_MODE: 'sandbox', IAMPORT_API_URL: process.env.BENCH_SANDBOX_API as string,
+    LOG_LEVEL: 'silent', ADMIN_TOKEN: 'bench-admin-token-0123456789',
+  });
+  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database });
+  container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
+  container.get(SHARED.EventBus);
+  const app = createHttpApp(container, { staticDir: null, proxy: true });
+  listening.server.on('request', app.callback());
+  const cookies = await loggedInUsers(listening.url, container.get<SignUp>(IDENTITY.SignUp), Number(process.env.BENCH_USERS ?? 1));
+  exitWithParent(async () => { await listening.close(); await database.destroy(); });
+  report('READY', { url: listening.url, cookies });
+} catch (error) {
+  failed(error);
+}
