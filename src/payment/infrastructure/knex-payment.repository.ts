@@ -94,8 +94,10 @@ export class KnexPaymentRepository implements PaymentRepository {
   private async load(query: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<Payment[]> {
     const db = currentDb(this.database, this.context);
     const rows: PaymentRow[] = await query(db('payments').select('*'));
-    if (rows.length === 0) return [];
-    const cancellations: CancellationRow[] = await db('payment_cancellations').whereIn('payment_id', rows.map((r) => r.id)).orderBy('position');
+    const withCancellations = rows.filter((r) => Number(r.cancellation_count) > 0).map((r) => r.id);
+    const cancellations: CancellationRow[] = withCancellations.length === 0
+      ? []
+      : await db('payment_cancellations').whereIn('payment_id', withCancellations).orderBy('position');
     return rows.map((row) => paymentMapper.toAggregate(row, cancellations.filter((c) => c.payment_id === row.id)));
   }
 }

@@ -22,6 +22,8 @@ export interface PaymentRow {
   prepared_at: unknown;
   paid_at: unknown;
   cancelled_amount: number;
+  /** Lets a read skip payment_cancellations for the payments that have none. */
+  cancellation_count: number;
   fulfilled_at: unknown;
   version: number;
   created_at: unknown;
@@ -70,6 +72,7 @@ export const paymentMapper = {
       prepared_at: p.preparedAt,
       paid_at: p.paidAt,
       cancelled_amount: p.cancelledAmount,
+      cancellation_count: p.cancellations.length,
       fulfilled_at: p.fulfilledAt,
       version: storedVersion,
       created_at: p.createdAt,

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { Payment } from '../../../src/payment/domain/payment.entity';
 import { KnexPaymentRepository } from '../../../src/payment/infrastructure/knex-payment.repository';
-import { KnexDatabase } from '../../../src/shared/infrastructure/knex/knex-database';
+import { KnexDatabase, MIGRATIONS_DIRECTORY } from '../../../src/shared/infrastructure/knex/knex-database';
 import { TransactionContext } from '../../../src/shared/infrastructure/transaction-context';
 
 const run = promisify(execFile);
@@ -38,7 +38,9 @@ describe('npm run cli (against a temporary SQLite file)', function () {
   it('migrates, then finds the database up to date', async () => {
     const first = await cli(['migrate'], env);
     expect(first.code, first.stderr).to.equal(0);
-    expect(first.stdout).to.match(/applied 1 migration/);
+    const migrations = readdirSync(MIGRATIONS_DIRECTORY).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    expect(first.stdout).to.include(`applied ${migrations.length} migration(s)`);
+    for (const name of migrations) expect(first.stdout).to.include(name);
     const second = await cli(['migrate'], env);
     expect(second.stdout).to.match(/up to date/);
   });
