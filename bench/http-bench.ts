@@ -2,11 +2,9 @@
 // writing the same rows with no DI, validation or domain (bench/processes/baseline.process.ts).
 // (c) 200 concurrent validations of one payment. Each server under test runs alone in a child
 // process, the sandbox in another; autocannon runs here.
-import { type BenchProcess, type Engine, type LoadResult, createBenchDatabase, load, percentile, progress, progressDone, startBenchProcess } from './support';
+import { type BenchProcess, type Engine, type LoadOptions, type LoadResult, createBenchDatabase, load, percentile, progress, progressDone, startBenchProcess } from './support';
 
-export interface HttpBenchOptions {
-  connections: number;
-  durationS: number;
+export interface HttpBenchOptions extends LoadOptions {
   users: number;
 }
 

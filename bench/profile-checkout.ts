@@ -4,6 +4,6 @@ import { httpBench } from './http-bench';
 import type { Engine } from './support';
 
 const engine = (process.argv[2] ?? 'sqlite') as Engine;
-const out = await httpBench(engine, { connections: 10, durationS: Number(process.env.BENCH_DURATION_S ?? 5), users: 50 });
+const out = await httpBench(engine, { connections: 10, durationS: Number(process.env.BENCH_DURATION_S ?? 5), warmupS: 2, users: 50 });
 for (const r of out.rows) console.log(r.engine, r.endpoint, 'baseline', r.baseline.reqPerSec, r.baseline.p99, 'memberpay', r.memberpay.reqPerSec, r.memberpay.p50, r.memberpay.p99);
 process.exit(0);

@@ -1,5 +1,5 @@
 // `npm run bench`: never part of `npm test`. Prints tables and writes bench/results.json.
-// BENCH_ONLY=http,renewals,concurrent picks parts; BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_RENEWALS=10000,100000, BENCH_ENGINES=sqlite,mariadb.
+// BENCH_ONLY=http,renewals,concurrent picks parts; BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_RENEWALS=10000,100000, BENCH_ENGINES=sqlite,mariadb.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { concurrentValidationBench, httpBench, type ConcurrentValidationResult, type HttpBenchRow } from './http-bench';
@@ -10,22 +10,23 @@ const only = new Set((process.env.BENCH_ONLY ?? 'http,renewals,concurrent').spli
 const engines = (process.env.BENCH_ENGINES ?? 'sqlite,mariadb').split(',') as Engine[];
 const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const warmupS = Number(process.env.BENCH_WARMUP_S ?? 3);
 const renewalSizes = (process.env.BENCH_RENEWALS ?? '10000,100000').split(',').map(Number);
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, settings: { durationS, connections, engines, renewalSizes } };
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, settings: { durationS, warmupS, connections, engines, renewalSizes } };
 
   if (only.has('http')) {
     const rows: HttpBenchRow[] = [];
     const exhausted: Record<string, number> = {};
     for (const engine of engines) {
-      const out = await httpBench(engine, { connections, durationS, users: 200 });
+      const out = await httpBench(engine, { connections, durationS, warmupS, users: 200 });
       rows.push(...out.rows);
       exhausted[engine] = out.exhausted;
     }
-    console.log(`\n(a) checkout and validation, ${connections} connections × ${durationS} s (goal: ≥ 60% of the baseline's req/s, p99 < 3×)`);
+    console.log(`\n(a) checkout and validation, ${connections} connections × ${durationS} s after ${warmupS} s of warm-up (goal: ≥ 60% of the baseline's req/s, p99 < 3×)`);
     console.log(table(rows.map((r) => ({
       engine: r.engine, endpoint: r.endpoint,
       'baseline req/s': r.baseline.reqPerSec, 'baseline p50/p99 ms': `${r.baseline.p50}/${r.baseline.p99}`,

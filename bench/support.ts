@@ -130,11 +130,18 @@ export interface LoadRequest {
   onResponse?(status: number, body: string, context: Record<string, unknown>): void;
 }
 
-export async function load(label: string, url: string, request: LoadRequest, options: { connections: number; durationS: number }): Promise<LoadResult> {
-  const result = await autocannon({
+export interface LoadOptions {
+  connections: number;
+  durationS: number;
+  /** Unmeasured load first, same requests, so both servers are measured warm (JIT, pools, caches). */
+  warmupS: number;
+}
+
+export async function load(label: string, url: string, request: LoadRequest, options: LoadOptions): Promise<LoadResult> {
+  const run = (durationS: number) => autocannon({
     url,
     connections: options.connections,
-    duration: options.durationS,
+    duration: durationS,
     requests: [{
       method: request.method,
       path: request.path,
@@ -145,6 +152,8 @@ export async function load(label: string, url: string, request: LoadRequest, opt
       onResponse: (status: number, body: string, context: Record<string, unknown>) => request.onResponse?.(status, body, context),
     }],
   });
+  if (options.warmupS > 0) await run(options.warmupS);
+  const result = await run(options.durationS);
   return {
     label,
     requests: result.requests.total,

@@ -59,6 +59,33 @@ export function knexConfigFromUrl(url: string, options: { cwd?: string; poolMax?
   throw new Error(`DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:port/db, got ${url}`);
 }
 
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/** Distinct SQL texts memberpay sends are a few hundred; a bound keeps a stray generator of new texts harmless. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Knex prepares every query anew, and compiling the SQL is a good part of a query's cost on
+ * SQLite. A prepared statement is reusable (better-sqlite3 runs it synchronously, so one use ends
+ * before the next), and SQLite recompiles it by itself after a schema change.
+ */
+function cachePreparedStatements(connection: SqliteConnection): void {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, unknown>();
+  connection.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
 function sqliteConfig(location: string, cwd: string): Knex.Config {
   if (!location) throw new Error('DATABASE_URL sqlite: needs a file path');
   const filename = location === ':memory:' ? location : path.resolve(cwd, location);
@@ -72,8 +99,9 @@ function sqliteConfig(location: string, cwd: string): Knex.Config {
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (connection: { pragma(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void) => {
+      afterCreate: (connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) => {
         try {
+          cachePreparedStatements(connection);
           if (filename !== ':memory:') connection.pragma('journal_mode = WAL');
           connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           connection.pragma('foreign_keys = ON');

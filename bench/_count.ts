@@ -1,0 +1,35 @@
+import { createBenchDatabase, listen, SANDBOX_PREFIX } from './support';
+import { IDENTITY } from '../src/identity/identity.tokens';
+import type { SignUp } from '../src/identity/application/sign-up.use-case';
+import { loadConfig } from '../src/config';
+import { buildContainer } from '../src/container';
+import { createIamportSandbox } from '../src/sandbox/iamport/iamport-sandbox';
+import { createHttpApp } from '../src/shared/http/app';
+import { silentLogger } from '../src/shared/infrastructure/logger';
+import { SHARED } from '../src/shared/shared.tokens';
+const db = await createBenchDatabase((process.argv[2] ?? 'sqlite') as 'sqlite');
+const listening = await listen();
+const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: listening.url, IAMPORT_MODE: 'sandbox', IAMPORT_API_URL: `${listening.url}${SANDBOX_PREFIX}`, LOG_LEVEL: 'silent', ADMIN_TOKEN: 'bench-admin-token-0123456789' });
+const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database: db.database });
+container.get(SHARED.EventBus);
+const sandbox = createIamportSandbox({ prefix: SANDBOX_PREFIX, webhookUrl: null, publicUrl: `${listening.url}${SANDBOX_PREFIX}`, env: {} });
+listening.server.on('request', createHttpApp(container, { extraRouters: [sandbox.router], staticDir: null, proxy: true }).callback());
+const url = listening.url;
+await container.get<SignUp>(IDENTITY.SignUp).execute({ email: 'q@example.com', password: 'bench-password', name: 'Q', ip: '10.0.0.1' });
+const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'q@example.com', password: 'bench-password' }) });
+const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+let log: string[] = [];
+db.database.knex.on('query', (q: { sql: string }) => log.push(q.sql));
+for (let i = 0; i < 2; i++) {
+  log = [];
+  const c = await fetch(`${url}/api/payment/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ plan: 'monthly' }) });
+  const body = await c.json();
+  console.log('CHECKOUT', c.status, log.length); if (i) log.forEach((s) => console.log('  ', s.slice(0, 130)));
+  const st = sandbox.state.payInBrowser({ merchant_uid: body.merchant_uid, amount: 9900, name: 'M', currency: 'KRW', pg: 'html5_inicis', pay_method: 'card', buyer_name: null, buyer_email: null, buyer_tel: null, buyer_addr: null, buyer_postcode: null, custom_data: null, customer_uid: null, notice_url: null, user_agent: 'b', mobile: false }, 'success', 'pay');
+  log = [];
+  const v = await fetch(`${url}/api/payment/validation`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ imp_uid: (st as any).value.imp_uid, merchant_uid: body.merchant_uid }) });
+  await v.json();
+  await new Promise((r) => setTimeout(r, 100));
+  console.log('VALIDATION', v.status, log.length); if (i) log.forEach((s) => console.log('  ', s.slice(0, 130)));
+}
+sandbox.close(); await listening.close(); await db.drop(); process.exit(0);
