@@ -32,13 +32,14 @@ async function runBaseline(engine: Engine, options: HttpBenchOptions): Promise<[
   const server = await startBenchProcess<{ url: string }>('baseline', { BENCH_DATABASE_URL: db.url });
   try {
     const created: string[] = [];
-    const checkout = await load(`baseline checkout (${engine})`, server.ready.url, {
+    const target = { url: server.ready.url, process: server };
+    const checkout = await load(`baseline checkout (${engine})`, target, {
       method: 'POST', path: '/checkout',
       next: () => ({ body: JSON.stringify({ plan: 'monthly' }), headers: {} }),
       onResponse: (status, body) => { if (status === 201) created.push(JSON.parse(body).merchant_uid); },
     }, options);
     let i = 0;
-    const validation = await load(`baseline validation (${engine})`, server.ready.url, {
+    const validation = await load(`baseline validation (${engine})`, target, {
       method: 'POST', path: '/validation',
       next: () => ({ body: JSON.stringify({ merchant_uid: created[i++ % created.length], imp_uid: `imp_${i}` }), headers: {} }),
     }, options);
@@ -50,7 +51,7 @@ async function runBaseline(engine: Engine, options: HttpBenchOptions): Promise<[
 }
 
 /** memberpay and the sandbox it talks to, each in its own process, on a fresh database. */
-async function withMemberpay<R>(engine: Engine, users: number, poolMax: number, work: (app: Memberpay, sandbox: Sandbox, db: Awaited<ReturnType<typeof createBenchDatabase>>) => Promise<R>): Promise<R> {
+async function withMemberpay<R>(engine: Engine, users: number, poolMax: number, work: (app: BenchProcess<Memberpay>, sandbox: Sandbox, db: Awaited<ReturnType<typeof createBenchDatabase>>) => Promise<R>): Promise<R> {
   const db = await createBenchDatabase(engine);
   const processes: BenchProcess<unknown>[] = [];
   try {
@@ -60,7 +61,7 @@ async function withMemberpay<R>(engine: Engine, users: number, poolMax: number, 
       BENCH_DATABASE_URL: db.url, BENCH_SANDBOX_API: sandbox.ready.api, BENCH_USERS: String(users), BENCH_POOL_MAX: String(poolMax),
     });
     processes.push(app);
-    return await work(app.ready, sandbox.ready, db);
+    return await work(app, sandbox.ready, db);
   } finally {
     for (const child of processes.reverse()) await child.stop();
     await db.drop();
@@ -81,11 +82,13 @@ async function payInSandbox(sandbox: Sandbox, orders: Order[]): Promise<Paid[]> 
 
 async function runMemberpay(engine: Engine, options: HttpBenchOptions): Promise<{ checkout: LoadResult; validation: LoadResult; exhausted: number }> {
   progress(`memberpay (${engine}): starting with ${options.users} logged-in users…`);
-  return withMemberpay(engine, options.users, 10, async (app, sandbox) => {
+  return withMemberpay(engine, options.users, 10, async (process, sandbox) => {
+    const app = process.ready;
+    const target = { url: app.url, process };
     let u = 0;
     const created: Order[] = [];
     progress(`memberpay (${engine}): checkout, ${options.connections} connections × ${options.durationS} s…`);
-    const checkout = await load(`memberpay checkout (${engine})`, app.url, {
+    const checkout = await load(`memberpay checkout (${engine})`, target, {
       method: 'POST', path: '/api/payment/checkout',
       next: (context) => {
         context.cookie = app.cookies[u++ % app.cookies.length];
@@ -98,7 +101,7 @@ async function runMemberpay(engine: Engine, options: HttpBenchOptions): Promise<
     let v = 0;
     let exhausted = 0;
     progress(`memberpay (${engine}): validation, ${options.connections} connections × ${options.durationS} s…`);
-    const validation = await load(`memberpay validation (${engine})`, app.url, {
+    const validation = await load(`memberpay validation (${engine})`, target, {
       method: 'POST', path: '/api/payment/validation',
       next: () => {
         if (v >= paid.length) exhausted += 1;
@@ -144,7 +147,7 @@ export interface ConcurrentValidationResult {
 
 /** (c) One payment, validated by 200 requests at once: all answer, one activation. */
 export async function concurrentValidationBench(engine: Engine, concurrency = 200): Promise<ConcurrentValidationResult> {
-  return withMemberpay(engine, 1, 20, async (app, sandbox, db) => {
+  return withMemberpay(engine, 1, 20, async ({ ready: app }, sandbox, db) => {
     const [cookie] = app.cookies;
     const res = await fetch(`${app.url}/api/payment/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ plan: 'monthly' }) });
     const merchantUid = (await res.json()).merchant_uid as string;

@@ -1,17 +1,9 @@
-// (b) A renewal run over N due memberships seeded straight into MariaDB, charged by two RunRenewals
-// workers (two containers in this process, as two instances would) through the Iamport adapter
-// to the in-process sandbox at zero latency.
-import Koa from 'koa';
-import type { RunRenewals } from '../src/billing/application/run-renewals.use-case';
-import { BILLING } from '../src/billing/billing.tokens';
-import { loadConfig } from '../src/config';
-import { buildContainer } from '../src/container';
-import { createIamportSandbox } from '../src/sandbox/iamport/iamport-sandbox';
-import { KnexDatabase } from '../src/shared/infrastructure/knex/knex-database';
-import { silentLogger } from '../src/shared/infrastructure/logger';
-import { SHARED } from '../src/shared/shared.tokens';
-import type { ControllableClock } from '../src/shared/infrastructure/controllable-clock';
-import { type Engine, SANDBOX_PREFIX, createBenchDatabase, listen, progress, progressDone, rssSampler } from './support';
+// (b) A renewal run over N due memberships seeded straight into MariaDB, charged by two workers
+// (two processes, as two instances would run it) through the Iamport adapter to the sandbox,
+// itself in a third process at zero latency. RSS is each worker's own.
+import type { RenewalRun } from '../src/billing/application/run-renewals.use-case';
+import type { KnexDatabase } from '../src/shared/infrastructure/knex/knex-database';
+import { type BenchProcess, type Engine, createBenchDatabase, progress, progressDone, startBenchProcess } from './support';
 
 export interface RenewalBenchResult {
   engine: Engine;
@@ -23,84 +15,88 @@ export interface RenewalBenchResult {
   failed: number;
   skipped: number;
   paidPayments: number;
-  queriesPerCharge: number;
+  statementsPerCharge: number;
+  /** The larger of the workers' peaks. */
   peakRssMb: number;
 }
 
+type WorkerResult = RenewalRun & { statements: number; peakRssMb: number };
+
 const NOW = new Date('2026-12-01T00:00:00.000Z');
 const DAY = 24 * 3600 * 1000;
+const CUSTOMER_CHUNK = 5000;
 
 export async function renewalBench(engine: Engine, count: number, workers = 2): Promise<RenewalBenchResult> {
   const db = await createBenchDatabase(engine, 10);
-  // Only the sandbox is served here: the workers talk to it over HTTP, as to Iamport.
-  const sandbox = createIamportSandbox({ prefix: SANDBOX_PREFIX, webhookUrl: null, now: () => NOW, env: {} });
-  const sandboxApp = new Koa();
-  sandboxApp.use(sandbox.router.routes());
-  const listening = await listen(sandboxApp.callback());
-  const databases: KnexDatabase[] = [];
+  const processes: BenchProcess<unknown>[] = [];
   try {
+    const sandbox = await startBenchProcess<{ url: string; api: string }>('sandbox', { BENCH_SANDBOX_NOW: NOW.toISOString() });
+    processes.push(sandbox);
     await seed(db.database, count, (done) => progress(`renewals ${count}: seeding ${done}/${count}…`));
-    for (const [uid] of customerUids(count)) sandbox.state.registerCustomer(uid, '4242-4242-4242-4242', '2030-12', {}, 'html5_inicis');
-
-    const runners: RunRenewals[] = [];
-    for (let w = 0; w < workers; w++) {
-      const database = KnexDatabase.fromUrl(db.url, { poolMax: 10 });
-      databases.push(database);
-      const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL: listening.url, IAMPORT_MODE: 'sandbox', IAMPORT_API_URL: `${listening.url}${SANDBOX_PREFIX}`, LOG_LEVEL: 'silent' });
-      const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database });
-      container.get<ControllableClock>(SHARED.Clock).freezeAt(NOW);
-      container.get(SHARED.EventBus);
-      runners.push(container.get<RunRenewals>(BILLING.RunRenewals));
+    for (let from = 0; from < count; from += CUSTOMER_CHUNK) {
+      const uids = Array.from({ length: Math.min(CUSTOMER_CHUNK, count - from) }, (_, i) => customerUid(from + i));
+      const res = await fetch(`${sandbox.ready.url}/__bench/customers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uids }) });
+      if (res.status !== 200) throw new Error(`sandbox refused the billing keys: ${res.status}`);
+      progress(`renewals ${count}: billing keys ${from + uids.length}/${count}…`);
     }
 
+    const runners: BenchProcess<unknown>[] = [];
+    for (let w = 0; w < workers; w++) {
+      runners.push(await startBenchProcess('renewal-worker', { BENCH_DATABASE_URL: db.url, BENCH_SANDBOX_API: sandbox.ready.api, BENCH_AS_OF: NOW.toISOString() }));
+    }
+    processes.push(...runners);
+
     const countPaid = async () => Number((await db.database.knex('payments').where({ status: 'paid', purpose_kind: 'renewal' }).count({ n: '*' }).first())?.n ?? 0);
-    const rss = rssSampler();
     const started = performance.now();
     const ticker = setInterval(() => {
-      void countPaid().then((paid) => progress(`renewals ${count}: ${paid}/${count} charged, ${((performance.now() - started) / 1000).toFixed(0)} s, rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`));
+      void countPaid().then((paid) => progress(`renewals ${count}: ${paid}/${count} charged, ${((performance.now() - started) / 1000).toFixed(0)} s`));
     }, 2000);
-    let queries = 0;
-    for (const database of databases) database.knex.on('query', () => { queries += 1; });
-    const runs = await Promise.all(runners.map((r) => r.execute(NOW)));
+    const results = runners.map((r) => r.result<WorkerResult>());
+    for (const runner of runners) runner.send('start');
+    const runs = await Promise.all(results);
     clearInterval(ticker);
     const seconds = (performance.now() - started) / 1000;
-    const peakRssMb = rss.stop();
     progressDone();
-    const sum = (k: 'charged' | 'failed' | 'skipped') => runs.reduce((s, r) => s + r[k], 0);
+    const sum = (k: 'charged' | 'failed' | 'skipped' | 'statements') => runs.reduce((s, r) => s + r[k], 0);
     return {
       engine, memberships: count, workers, seconds: Math.round(seconds * 10) / 10, chargesPerSec: Math.round(sum('charged') / seconds),
-      charged: sum('charged'), failed: sum('failed'), queriesPerCharge: Math.round((queries / Math.max(1, sum('charged'))) * 10) / 10, skipped: sum('skipped'), paidPayments: await countPaid(), peakRssMb,
+      charged: sum('charged'), failed: sum('failed'), skipped: sum('skipped'), paidPayments: await countPaid(),
+      statementsPerCharge: Math.round((sum('statements') / Math.max(1, sum('charged'))) * 10) / 10,
+      peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
     };
   } finally {
-    sandbox.close();
-    await listening.close();
-    for (const database of databases) await database.destroy();
+    for (const child of processes.reverse()) await child.stop();
     await db.drop();
   }
 }
 
-function* customerUids(count: number): Generator<[string, number]> {
-  for (let n = 0; n < count; n++) yield [`cust_bench_${n}`, n];
-}
+const customerUid = (n: number) => `cust_bench_${n}`;
 
-/** Users and due monthly memberships (period 1 over, a billing key each), in bulk inserts. */
+/**
+ * Users and due monthly memberships (period 1 over, a billing key each), in bulk inserts. Each was
+ * reminded days ago, as the product does, so the run measures charges rather than late reminders.
+ */
 async function seed(database: KnexDatabase, count: number, onProgress: (done: number) => void): Promise<void> {
   const chunk = 1000;
   const start = new Date(NOW.getTime() - 30 * DAY);
+  const reminded = new Date(NOW.getTime() - 3 * DAY);
   for (let from = 0; from < count; from += chunk) {
     const users = [];
     const memberships = [];
+    const reminders = [];
     for (let n = from; n < Math.min(count, from + chunk); n++) {
       const id = String(n).padStart(8, '0');
       users.push({ id: `user_${id}`, email: `renew${n}@example.com`, name: `Renewing ${n}`, password_hash: 'x', created_at: start });
       memberships.push({
         id: `mem_${id}`, user_id: `user_${id}`, plan_id: 'monthly', status: 'active', anchor_at: start, months_paid: 1, period_no: 1,
-        period_start: start, period_end: NOW, auto_renew: true, billing_key: `cust_bench_${n}`, next_charge_at: new Date(NOW.getTime() - (n % 3600) * 1000),
+        period_start: start, period_end: NOW, auto_renew: true, billing_key: customerUid(n), next_charge_at: new Date(NOW.getTime() - (n % 3600) * 1000),
         renewal_attempts: 0, cancel_at_period_end: false, cancelled_at: null, renewal_lease_until: null, version: 1, created_at: start, updated_at: start,
       });
+      reminders.push({ kind: 'renewal_reminder', membership_id: `mem_${id}`, period_no: 2, sent_at: reminded });
     }
     await database.knex.batchInsert('users', users, 500);
     await database.knex.batchInsert('memberships', memberships, 500);
+    await database.knex.batchInsert('notifications', reminders, 500);
     onProgress(Math.min(count, from + chunk));
   }
 }

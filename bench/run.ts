@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       'baseline req/s': r.baseline.reqPerSec, 'baseline p50/p99 ms': `${r.baseline.p50}/${r.baseline.p99}`,
       'memberpay req/s': r.memberpay.reqPerSec, 'memberpay p50/p99 ms': `${r.memberpay.p50}/${r.memberpay.p99}`,
       throughput: pct(r.throughputRatio), 'p99 ×': r.p99Ratio.toFixed(1),
+      'CPU ms/req baseline/memberpay': `${r.baseline.cpuMsPerRequest ?? '-'}/${r.memberpay.cpuMsPerRequest ?? '-'}`,
       'non-2xx': r.memberpay.non2xx + r.baseline.non2xx, goal: r.throughputRatio >= 0.6 && r.p99Ratio < 3 ? 'met' : 'MISSED',
     }))));
     for (const [engine, n] of Object.entries(exhausted)) if (n > 0) console.log(`note (${engine}): ${n} validations re-sent an already validated payment (prepared orders ran out)`);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     console.log('\n(b) renewal run on MariaDB, 2 workers, sandbox at zero latency (goals: 100k < 60 s, RSS < 200 MB, time 100k/10k < 12)');
     console.log(table(runs.map((r) => ({
       memberships: r.memberships, seconds: r.seconds, 'charges/s': r.chargesPerSec, charged: r.charged, failed: r.failed, skipped: r.skipped,
-      'paid rows': r.paidPayments, 'peak RSS MB': r.peakRssMb,
+      'paid rows': r.paidPayments, 'SQL per charge': r.statementsPerCharge, 'peak RSS MB (per worker)': r.peakRssMb,
     }))));
     const small = runs.find((r) => r.memberships === 10_000);
     const large = runs.find((r) => r.memberships === 100_000);

@@ -3,7 +3,7 @@
 // gateway do not share memberpay's thread), autocannon runs, and the results table.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,8 +72,12 @@ export async function listen(handler?: Parameters<typeof createServer>[1]): Prom
 
 export interface BenchProcess<T> {
   ready: T;
+  /** CPU time the process has used so far, user + system (Linux /proc; null elsewhere). */
+  cpuMs(): number | null;
   /** The child's RESULT line, for processes that run to an end. */
   result<R>(): Promise<R>;
+  /** A line on the child's stdin (a start signal). */
+  send(line: string): void;
   stop(): Promise<void>;
 }
 
@@ -104,12 +108,28 @@ export async function startBenchProcess<T>(name: string, env: Record<string, str
   const ready = (await nextLine('READY')) as T;
   return {
     ready,
+    cpuMs: () => processCpuMs(child.pid),
+    send: (line) => { child.stdin.write(`${line}\n`); },
     result: <R>() => nextLine('RESULT') as Promise<R>,
     async stop() {
       child.stdin.end();
       await exited;
     },
   };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat on Linux. */
+const CLOCK_TICKS_PER_S = 100;
+
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return null;
+  }
 }
 
 export interface LoadResult {
@@ -120,6 +140,8 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** The server process's CPU per answered request during the measured run. */
+  cpuMsPerRequest: number | null;
 }
 
 export interface LoadRequest {
@@ -137,7 +159,8 @@ export interface LoadOptions {
   warmupS: number;
 }
 
-export async function load(label: string, url: string, request: LoadRequest, options: LoadOptions): Promise<LoadResult> {
+export async function load(label: string, server: { url: string; process: BenchProcess<unknown> }, request: LoadRequest, options: LoadOptions): Promise<LoadResult> {
+  const { url } = server;
   const run = (durationS: number) => autocannon({
     url,
     connections: options.connections,
@@ -153,7 +176,9 @@ export async function load(label: string, url: string, request: LoadRequest, opt
     }],
   });
   if (options.warmupS > 0) await run(options.warmupS);
+  const cpuBefore = server.process.cpuMs();
   const result = await run(options.durationS);
+  const cpuAfter = server.process.cpuMs();
   return {
     label,
     requests: result.requests.total,
@@ -162,6 +187,7 @@ export async function load(label: string, url: string, request: LoadRequest, opt
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    cpuMsPerRequest: cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) / Math.max(1, result.requests.total)) * 1000) / 1000,
   };
 }
 

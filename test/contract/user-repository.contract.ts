@@ -29,6 +29,17 @@ export function userRepositoryContract(open: () => Promise<PersistenceKit>): voi
       expect((await kit.users.findByEmail('KIM.BUYER@EXAMPLE.COM'))?.email).to.equal('kim.buyer@example.com');
     });
 
+    it('finds a batch of users by id in one call, leaving out unknown ids and repeats', async () => {
+      const kim = aUser({ email: 'kim@example.com' });
+      const lee = aUser({ email: 'lee@example.com' });
+      await kit.users.add(kim);
+      await kit.users.add(lee);
+      await kit.users.add(aUser({ email: 'park@example.com' }));
+      const found = await kit.users.findByIds([lee.id, 'nope', kim.id, lee.id]);
+      expect(found.sort((a, b) => a.id.localeCompare(b.id))).to.deep.equal([kim, lee].sort((a, b) => a.id.localeCompare(b.id)));
+      expect(await kit.users.findByIds([])).to.deep.equal([]);
+    });
+
     it('answers null for an unknown id or email', async () => {
       expect(await kit.users.findById('nope')).to.equal(null);
       expect(await kit.users.findByEmail('nobody@example.com')).to.equal(null);

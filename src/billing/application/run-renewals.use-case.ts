@@ -1,4 +1,5 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
+import type { User } from '../../identity/domain/user.entity';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
 import type { Membership } from '../../membership/domain/membership.entity';
@@ -97,8 +98,10 @@ export class RunRenewals {
       }
       emptyClaims = 0;
       for (const membership of leased) claimed.add(membership.id);
+      // The buyers' names and emails go with each charge: one read for the batch.
+      const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
       // Several charges at once: each waits mostly on the gateway and on commits.
-      const outcomes = await inParallel(leased, this.settings.concurrency, (membership) => this.renew(membership));
+      const outcomes = await inParallel(leased, this.settings.concurrency, (membership) => this.renew(membership, buyers.get(membership.userId) ?? null));
       for (const outcome of outcomes) run[outcome] += 1;
     }
     const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))
@@ -109,25 +112,26 @@ export class RunRenewals {
     return run;
   }
 
-  private async renew(leased: Membership): Promise<'charged' | 'failed' | 'skipped'> {
+  private async renew(leased: Membership, buyer: User | null): Promise<'charged' | 'failed' | 'skipped'> {
     const plan = this.catalog.find(leased.planId);
     const merchantUid = renewalMerchantUid(leased.id, leased.nextPeriodNo);
     if (!plan || !leased.billingKey) return 'skipped';
 
-    let payment = await this.payments.findByMerchantUid(merchantUid);
-    const earlierAttempt = payment !== null;
-    if (!payment) {
-      payment = Payment.create({
-        id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card', pg: this.settings.pg,
-        purpose: { kind: 'renewal', planId: plan.id, membershipId: leased.id, periodNo: leased.nextPeriodNo },
-        customerUid: leased.billingKey, now: this.clock.now(),
-      });
-      try {
-        await this.uow.run(() => this.payments.save(payment as Payment));
-      } catch (error) {
-        if (error instanceof ConflictError) return 'skipped';
-        throw error;
-      }
+    // The period's payment is created first; its merchant_uid already existing means an earlier run made it.
+    let payment = Payment.create({
+      id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card', pg: this.settings.pg,
+      purpose: { kind: 'renewal', planId: plan.id, membershipId: leased.id, periodNo: leased.nextPeriodNo },
+      customerUid: leased.billingKey, now: this.clock.now(),
+    });
+    let earlierAttempt = false;
+    try {
+      await this.uow.run(() => this.payments.save(payment));
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      const existing = await this.payments.findByMerchantUid(merchantUid);
+      if (!existing) return 'skipped';
+      payment = existing;
+      earlierAttempt = true;
     }
 
     try {
@@ -135,7 +139,6 @@ export class RunRenewals {
       // A payment this run just created has had no attempt, so nothing to ask.
       let truth: GatewayPayment | null = payment.status === 'paid' || !earlierAttempt ? null : await this.gateway.findByMerchantUid(merchantUid);
       if (payment.status !== 'paid' && !(truth && (truth.status === 'paid' || truth.status === 'cancelled'))) {
-        const buyer = await this.users.findById(leased.userId);
         truth = await this.gateway.chargeBillingKey({
           customerUid: leased.billingKey, merchantUid, amount: plan.amount, name: `${plan.name} renewal`,
           buyerName: buyer?.name, buyerEmail: buyer?.email,

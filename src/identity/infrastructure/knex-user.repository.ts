@@ -28,6 +28,12 @@ export class KnexUserRepository implements UserRepository {
     return row ? toUser(row) : null;
   }
 
+  async findByIds(ids: string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows: UserRow[] = await currentDb(this.database, this.context)('users').whereIn('id', [...new Set(ids)]);
+    return rows.map(toUser);
+  }
+
   async findByEmail(email: string): Promise<User | null> {
     const row: UserRow | undefined = await currentDb(this.database, this.context)('users').where({ email: email.toLowerCase() }).first();
     return row ? toUser(row) : null;

@@ -10,6 +10,13 @@ export class MemoryUserRepository implements UserRepository {
     return user ? { ...user } : null;
   }
 
+  async findByIds(ids: string[]): Promise<User[]> {
+    return [...new Set(ids)].flatMap((id) => {
+      const user = this.users.get(id);
+      return user ? [{ ...user }] : [];
+    });
+  }
+
   async findByEmail(email: string): Promise<User | null> {
     const normalized = email.toLowerCase();
     const user = [...this.users.values()].find((u) => u.email === normalized);

@@ -1,0 +1,43 @@
+// One renewal worker, as one memberpay instance runs it: a RunRenewals pass over every due
+// membership of BENCH_DATABASE_URL, charging through the Iamport adapter at BENCH_SANDBOX_API.
+// Waits for a line on stdin to start, so that both workers begin together; reports its counts,
+// its SQL statements and its own peak RSS.
+import { createInterface } from 'node:readline';
+import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
+import { BILLING } from '../../src/billing/billing.tokens';
+import { loadConfig } from '../../src/config';
+import { buildContainer } from '../../src/container';
+import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
+import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
+import { silentLogger } from '../../src/shared/infrastructure/logger';
+import { SHARED } from '../../src/shared/shared.tokens';
+import { rssSampler } from '../support';
+import { failed, report } from './child';
+
+try {
+  const databaseUrl = process.env.BENCH_DATABASE_URL as string;
+  const asOf = new Date(process.env.BENCH_AS_OF as string);
+  const database = KnexDatabase.fromUrl(databaseUrl, { poolMax: 10 });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl, PUBLIC_URL: 'http://127.0.0.1:9', IAMPORT_MODE: 'sandbox', IAMPORT_API_URL: process.env.BENCH_SANDBOX_API as string, LOG_LEVEL: 'silent',
+  });
+  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database });
+  container.get<ControllableClock>(SHARED.Clock).freezeAt(asOf);
+  container.get(SHARED.EventBus);
+  const renewals = container.get<RunRenewals>(BILLING.RunRenewals);
+  let statements = 0;
+  database.knex.on('query', () => { statements += 1; });
+
+  const lines = createInterface({ input: process.stdin });
+  report('READY', { pid: process.pid });
+  await new Promise((resolve) => lines.once('line', resolve));
+  const rss = rssSampler();
+  const run = await renewals.execute(asOf);
+  const peakRssMb = rss.stop();
+  report('RESULT', { ...run, statements, peakRssMb });
+  lines.close();
+  await database.destroy();
+  process.exit(0);
+} catch (error) {
+  failed(error);
+}
