@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventBus, EventHandler, Outbox } from '../application/event-bus.port';
 import type { Logger } from '../application/logger.port';
 import type { DomainEvent } from '../domain/domain-event';
@@ -7,6 +8,7 @@ import type { DomainEvent } from '../domain/domain-event';
  * outbox only when every handler succeeded; otherwise the relay delivers it again later.
  */
 export class InProcessEventBus implements EventBus {
+  private readonly delivered = new AsyncLocalStorage<string[]>();
   private readonly handlers = new Map<string, Array<{ name: string; handle: EventHandler }>>();
 
   constructor(
@@ -26,7 +28,17 @@ export class InProcessEventBus implements EventBus {
   }
 
   async publish(events: DomainEvent[]): Promise<void> {
+    // A handler's own unit of work publishes its events from inside this call: the outermost
+    // publish marks them all delivered in one write.
+    const outer = this.delivered.getStore();
+    if (outer) return this.deliver(events, outer);
     const delivered: string[] = [];
+    await this.delivered.run(delivered, () => this.deliver(events, delivered));
+    // A crash before this write only means the relay delivers again, and handlers are idempotent.
+    await this.outbox.markDelivered(delivered);
+  }
+
+  private async deliver(events: DomainEvent[], delivered: string[]): Promise<void> {
     for (const event of events) {
       let succeeded = true;
       for (const { name, handle } of this.handlers.get(event.type) ?? []) {
@@ -39,8 +51,6 @@ export class InProcessEventBus implements EventBus {
       }
       if (succeeded) delivered.push(event.id);
     }
-    // One write for the batch: a crash before it only means the relay delivers again, and handlers are idempotent.
-    await this.outbox.markDelivered(delivered);
   }
 }
 

@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import type { DomainEvent } from '../../../src/shared/domain/domain-event';
+import { InProcessEventBus } from '../../../src/shared/infrastructure/in-process-event-bus';
+import { silentLogger } from '../../../src/shared/infrastructure/logger';
+import { MemoryOutbox } from '../../../src/shared/infrastructure/memory/memory-outbox';
+import { TransactionContext } from '../../../src/shared/infrastructure/transaction-context';
+
+const AT = new Date('2026-11-25T09:00:00.000Z');
+const anEvent = (id: string, type: string): DomainEvent => ({ id, type, aggregateId: `agg_${id}`, occurredAt: AT, payload: {} });
+
+describe('InProcessEventBus', () => {
+  let outbox: MemoryOutbox;
+  let bus: InProcessEventBus;
+
+  beforeEach(async () => {
+    outbox = new MemoryOutbox(new TransactionContext());
+    bus = new InProcessEventBus(outbox, silentLogger());
+  });
+
+  it("marks an event and the events its handlers published delivered in one outbox write", async () => {
+    const paid = anEvent('e1', 'PaymentPaid');
+    const activated = anEvent('e2', 'MembershipActivated');
+    await outbox.append([{ event: paid, delivered: false }, { event: activated, delivered: false }]);
+    const noticed: string[] = [];
+    bus.subscribe('PaymentPaid', 'Fulfil', async () => bus.publish([activated]));
+    bus.subscribe('MembershipActivated', 'Notice', async (event) => { noticed.push(event.id); });
+    const writes = sinon.spy(outbox, 'markDelivered');
+
+    await bus.publish([paid]);
+
+    expect(noticed).to.deep.equal(['e2']);
+    expect(writes.callCount).to.equal(1);
+    expect(writes.firstCall.args[0]).to.have.members(['e1', 'e2']);
+    expect(outbox.all().map((e) => e.delivered)).to.deep.equal([true, true]);
+  });
+
+  it('leaves an event whose handler failed undelivered, and still marks the ones that succeeded', async () => {
+    const paid = anEvent('e1', 'PaymentPaid');
+    const activated = anEvent('e2', 'MembershipActivated');
+    await outbox.append([{ event: paid, delivered: false }, { event: activated, delivered: false }]);
+    bus.subscribe('PaymentPaid', 'Fulfil', async () => {
+      await bus.publish([activated]);
+      throw new Error('lost the database mid-way');
+    });
+    bus.subscribe('MembershipActivated', 'Notice', async () => {});
+
+    await bus.publish([paid]);
+
+    expect(outbox.all().map((e) => [e.event.id, e.delivered])).to.deep.equal([['e1', false], ['e2', true]]);
+  });
+});
