@@ -18,9 +18,12 @@ export interface RenewalBenchResult {
   statementsPerCharge: number;
   /** The larger of the workers' peaks. */
   peakRssMb: number;
+  /** The larger of the workers' live heaps (after a full collection) before and after the run. */
+  heapBeforeMb: number;
+  heapAfterMb: number;
 }
 
-type WorkerResult = RenewalRun & { statements: number; peakRssMb: number };
+type WorkerResult = RenewalRun & { statements: number; peakRssMb: number; heapBeforeMb: number; heapAfterMb: number };
 
 const NOW = new Date('2026-12-01T00:00:00.000Z');
 const DAY = 24 * 3600 * 1000;
@@ -63,6 +66,8 @@ export async function renewalBench(engine: Engine, count: number, workers = 2): 
       charged: sum('charged'), failed: sum('failed'), skipped: sum('skipped'), paidPayments: await countPaid(),
       statementsPerCharge: Math.round((sum('statements') / Math.max(1, sum('charged'))) * 10) / 10,
       peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+      heapBeforeMb: Math.max(...runs.map((r) => r.heapBeforeMb)),
+      heapAfterMb: Math.max(...runs.map((r) => r.heapAfterMb)),
     };
   } finally {
     for (const child of processes.reverse()) await child.stop();

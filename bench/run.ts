@@ -1,5 +1,6 @@
 // `npm run bench`: never part of `npm test`. Prints tables and writes bench/results.json.
-// BENCH_ONLY=http,renewals,concurrent picks parts; BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_RENEWALS=10000,100000, BENCH_ENGINES=sqlite,mariadb.
+// BENCH_ONLY=http,renewals,concurrent picks parts; BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_RENEWALS=10000,100000, BENCH_ENGINES=sqlite,mariadb,
+// BENCH_WORKER_NODE_OPTIONS (Node flags for the renewal workers), BENCH_PROFILE=<process name>.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { concurrentValidationBench, httpBench, type ConcurrentValidationResult, type HttpBenchRow } from './http-bench';
@@ -12,11 +13,12 @@ const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const warmupS = Number(process.env.BENCH_WARMUP_S ?? 3);
 const renewalSizes = (process.env.BENCH_RENEWALS ?? '10000,100000').split(',').map(Number);
+const workerNodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS ?? '';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 async function main(): Promise<void> {
-  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, settings: { durationS, warmupS, connections, engines, renewalSizes } };
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, settings: { durationS, warmupS, connections, engines, renewalSizes, workerNodeOptions } };
 
   if (only.has('http')) {
     const rows: HttpBenchRow[] = [];
@@ -42,10 +44,11 @@ async function main(): Promise<void> {
   if (only.has('renewals')) {
     const runs: RenewalBenchResult[] = [];
     for (const size of renewalSizes) runs.push(await renewalBench('mariadb', size, 2));
-    console.log('\n(b) renewal run on MariaDB, 2 workers, sandbox at zero latency (goals: 100k < 60 s, RSS < 200 MB, time 100k/10k < 12)');
+    const flags = workerNodeOptions ? `, workers run with ${workerNodeOptions}` : '';
+    console.log(`\n(b) renewal run on MariaDB, 2 worker processes${flags}, sandbox at zero latency (goals: 100k < 60 s, RSS < 200 MB, time 100k/10k < 12)`);
     console.log(table(runs.map((r) => ({
       memberships: r.memberships, seconds: r.seconds, 'charges/s': r.chargesPerSec, charged: r.charged, failed: r.failed, skipped: r.skipped,
-      'paid rows': r.paidPayments, 'SQL per charge': r.statementsPerCharge, 'peak RSS MB (per worker)': r.peakRssMb,
+      'paid rows': r.paidPayments, 'SQL per charge': r.statementsPerCharge, 'peak RSS MB (per worker)': r.peakRssMb, 'live heap MB before/after': `${r.heapBeforeMb}/${r.heapAfterMb}`,
     }))));
     const small = runs.find((r) => r.memberships === 10_000);
     const large = runs.find((r) => r.memberships === 100_000);

@@ -89,7 +89,7 @@ export async function startBenchProcess<T>(name: string, env: Record<string, str
   const script = fileURLToPath(new URL(`./processes/${name}.process.ts`, import.meta.url));
   // BENCH_PROFILE=memberpay writes that process's CPU profile to /tmp/memberpay-profile.
   const profile = process.env.BENCH_PROFILE === name ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpdir(), `${name}-profile`)}`] : [];
-  const extra = process.env.BENCH_WORKER_NODE_OPTIONS && name === 'renewal-worker' ? process.env.BENCH_WORKER_NODE_OPTIONS.split(' ') : [];
+  const extra = name === 'renewal-worker' ? ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])] : [];
   const child = spawn(process.execPath, [...profile, ...extra, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const unread: string[] = [];
   const waiting: Array<(line: string) => void> = [];

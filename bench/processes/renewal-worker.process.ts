@@ -1,7 +1,7 @@
 // One renewal worker, as one memberpay instance runs it: a RunRenewals pass over every due
 // membership of BENCH_DATABASE_URL, charging through the Iamport adapter at BENCH_SANDBOX_API.
 // Waits for a line on stdin to start, so that both workers begin together; reports its counts,
-// its SQL statements and its own peak RSS.
+// its SQL statements, its own peak RSS and its live heap before and after the run.
 import { createInterface } from 'node:readline';
 import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../src/billing/billing.tokens';
@@ -13,6 +13,12 @@ import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
 import { rssSampler } from '../support';
 import { failed, report } from './child';
+
+/** What the heap holds after a full collection (the parent starts workers with --expose-gc). */
+function liveHeapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return Math.round(process.memoryUsage().heapUsed / 1048576);
+}
 
 try {
   const databaseUrl = process.env.BENCH_DATABASE_URL as string;
@@ -31,10 +37,11 @@ try {
   const lines = createInterface({ input: process.stdin });
   report('READY', { pid: process.pid });
   await new Promise((resolve) => lines.once('line', resolve));
+  const heapBeforeMb = liveHeapMb();
   const rss = rssSampler();
   const run = await renewals.execute(asOf);
   const peakRssMb = rss.stop();
-  report('RESULT', { ...run, statements, peakRssMb });
+  report('RESULT', { ...run, statements, peakRssMb, heapBeforeMb, heapAfterMb: liveHeapMb() });
   lines.close();
   await database.destroy();
   process.exit(0);
