@@ -11,13 +11,13 @@ export interface EventBus {
   publish(events: DomainEvent[]): Promise<void>;
 }
 
-/** The transactional outbox: events written with the aggregate, delivered after commit, redelivered by the relay. */
 export interface OutboxEntry {
   event: DomainEvent;
   /** True for an event no handler waits for: it is history, not work. */
   delivered: boolean;
 }
 
+/** The transactional outbox: events written with the aggregate, delivered after commit, redelivered by the relay. */
 export interface Outbox {
   append(entries: OutboxEntry[]): Promise<void>;
   markDelivered(eventIds: string[]): Promise<void>;
