@@ -9,6 +9,8 @@ import type { DomainEvent } from '../domain/domain-event';
  */
 export class InProcessEventBus implements EventBus {
   private readonly delivered = new AsyncLocalStorage<string[]>();
+  private unmarked: string[] = [];
+  private nextMarking: Promise<void> | null = null;
   private readonly handlers = new Map<string, Array<{ name: string; handle: EventHandler }>>();
 
   constructor(
@@ -35,7 +37,24 @@ export class InProcessEventBus implements EventBus {
     const delivered: string[] = [];
     await this.delivered.run(delivered, () => this.deliver(events, delivered));
     // A crash before this write only means the relay delivers again, and handlers are idempotent.
-    await this.outbox.markDelivered(delivered);
+    await this.markDelivered(delivered);
+  }
+
+  /**
+   * Publishes that finish together share one write (a group commit): the first schedules it for
+   * the next turn of the event loop and the others join until it starts. Each caller still waits
+   * for the write that holds its events.
+   */
+  private markDelivered(eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return Promise.resolve();
+    this.unmarked.push(...eventIds);
+    this.nextMarking ??= new Promise((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.unmarked;
+      this.unmarked = [];
+      this.nextMarking = null;
+      return this.outbox.markDelivered(batch);
+    });
+    return this.nextMarking;
   }
 
   private async deliver(events: DomainEvent[], delivered: string[]): Promise<void> {

@@ -49,4 +49,19 @@ describe('InProcessEventBus', () => {
 
     expect(outbox.all().map((e) => [e.event.id, e.delivered])).to.deep.equal([['e1', false], ['e2', true]]);
   });
+
+  it('publishes that finish together share one delivered write, and each returns only once its events are marked', async () => {
+    const events = ['e1', 'e2', 'e3'].map((id) => anEvent(id, 'PaymentPaid'));
+    await outbox.append(events.map((event) => ({ event, delivered: false })));
+    bus.subscribe('PaymentPaid', 'Fulfil', async () => {});
+    const writes = sinon.spy(outbox, 'markDelivered');
+
+    await Promise.all(events.map(async (event) => {
+      await bus.publish([event]);
+      expect(outbox.all().find((e) => e.event.id === event.id)?.delivered).to.equal(true);
+    }));
+
+    expect(writes.callCount).to.equal(1);
+    expect(writes.firstCall.args[0]).to.have.members(['e1', 'e2', 'e3']);
+  });
 });
