@@ -77,19 +77,19 @@ export class MemoryPaymentGateway implements PaymentGateway {
   }
 
   async settle(result: BrowserResult): Promise<GatewayPayment | null> {
-    this.enter('settle', result);
-    return this.copy(this.payments.get(result.transactionId) ?? null);
+    const lost = this.enter('settle', result);
+    return this.answer(this.copy(this.payments.get(result.transactionId) ?? null), lost);
   }
 
   async getPayment(transactionId: string): Promise<GatewayPayment | null> {
-    this.enter('getPayment', transactionId);
-    return this.copy(this.payments.get(transactionId) ?? null);
+    const lost = this.enter('getPayment', transactionId);
+    return this.answer(this.copy(this.payments.get(transactionId) ?? null), lost);
   }
 
   async findByMerchantUid(merchantUid: string): Promise<GatewayPayment | null> {
-    this.enter('findByMerchantUid', merchantUid);
+    const lost = this.enter('findByMerchantUid', merchantUid);
     const attempts = [...this.payments.values()].filter((p) => p.merchantUid === merchantUid);
-    return this.copy(attempts.find((p) => p.status !== 'failed') ?? attempts.at(-1) ?? null);
+    return this.answer(this.copy(attempts.find((p) => p.status !== 'failed') ?? attempts.at(-1) ?? null), lost);
   }
 
   async cancel(request: CancelRequest): Promise<GatewayPayment> {
@@ -131,7 +131,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
   }
 
   async ping(): Promise<void> {
-    this.enter('ping', null);
+    this.answer(undefined, this.enter('ping', null));
   }
 
   /** Records the call and plays the scripted outcome; true when the answer must be lost after acting. */
