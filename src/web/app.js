@@ -179,6 +179,8 @@ function renderMembership() {
     : '-';
   let next = m.next_charge_at ? `${formatKst(m.next_charge_at)} 자동 결제` : '자동 갱신 안 함';
   if (m.cancel_at_period_end) next = `${formatKst(m.current_period_end)}에 해지 예정`;
+  // Past due: the charge due at the period end failed; the server retries on its dunning schedule.
+  if (m.status === 'past_due' && m.auto_renew) next = `${formatKst(m.current_period_end)} 결제 실패 · 자동으로 다시 시도합니다`;
   $('membership-next-charge').textContent = next;
   $('membership-auto-renew').checked = Boolean(m.auto_renew);
 }

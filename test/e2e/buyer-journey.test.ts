@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MembershipRepository } from '../../src/membership/application/membership-repository.port';
 import { MEMBERSHIP } from '../../src/membership/membership.tokens';
+import { parseBillingHandle } from '../../src/payment/infrastructure/toss/toss-billing-handle';
 import { DESKTOP, launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
 import { E2E_ADMIN_TOKEN, startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
 
@@ -307,7 +308,8 @@ for (const gateway of ['iamport', 'toss'] as const) {
         });
       });
 
-      it('buys with auto-renew, moves the clock past the period end, runs renewals and shows period 2', async () => {
+      /** Signs up and buys the monthly plan with auto-renew, paying with the sandbox's approving card. */
+      async function buyMonthlyWithAutoRenew(): Promise<{ email: string; membership: any }> {
         const p = current();
         const email = await signUp();
         await p.check('#auto-renew');
@@ -315,8 +317,12 @@ for (const gateway of ['iamport', 'toss'] as const) {
         await p.locator(`${modalSelector} [data-card="success"]`).click();
         await p.locator(`${modalSelector} [data-action="pay"]`).click();
         expect(await outcome()).to.equal('paid');
-        const before = (await apiGet('/api/me')).body.membership;
+        return { email, membership: (await apiGet('/api/me')).body.membership };
+      }
 
+      /** Through the panel: the clock a month on (past the period end), then a renewal run. */
+      async function moveAMonthAndRunRenewals(email: string, periodEnd: string) {
+        const p = current();
         const panel = p.locator('#test-clock');
         expect(await panel.isVisible()).to.equal(true);
         await panel.locator('summary').click();
@@ -324,7 +330,7 @@ for (const gateway of ['iamport', 'toss'] as const) {
         await p.click('[data-clock-step="1m"]');
         await p.locator('#test-clock-result[data-outcome="clock"]').waitFor();
         const virtualNow = await p.locator('#clock-now').getAttribute('data-now');
-        expect(new Date(String(virtualNow)).getTime()).to.be.greaterThan(new Date(before.current_period_end).getTime());
+        expect(new Date(String(virtualNow)).getTime()).to.be.greaterThan(new Date(periodEnd).getTime());
         expect(await p.evaluate(() => sessionStorage.getItem('memberpay.admin-token'))).to.equal(E2E_ADMIN_TOKEN);
 
         if (!(await p.locator('#app[data-state="logged-in"]').isVisible())) {
@@ -338,7 +344,13 @@ for (const gateway of ['iamport', 'toss'] as const) {
 
         await p.click('#renewals-run');
         await p.locator('#test-clock-result[data-outcome="renewals"]').waitFor();
-        const result = p.locator('#test-clock-result');
+        return p.locator('#test-clock-result');
+      }
+
+      it('buys with auto-renew, moves the clock past the period end, runs renewals and shows period 2', async () => {
+        const p = current();
+        const { email, membership: before } = await buyMonthlyWithAutoRenew();
+        const result = await moveAMonthAndRunRenewals(email, before.current_period_end);
         expect(await result.getAttribute('data-charged')).to.equal('1');
         expect(await result.getAttribute('data-failed')).to.equal('0');
         expect(await result.innerText()).to.contain('결제 1');
@@ -355,6 +367,27 @@ for (const gateway of ['iamport', 'toss'] as const) {
         expect(rows[0][0]).to.match(/^renewal-.+-2$/);
         expect(rows[0][1]).to.equal('paid');
         if (gateway === 'toss') await p.screenshot({ path: screenshotPath('toss-test-clock-period-2-375'), fullPage: true });
+      });
+
+      it('a declined renewal shows the membership past due: the charge due at the period end, retried by the server', async () => {
+        const p = current();
+        const { email, membership: before } = await buyMonthlyWithAutoRenew();
+        const billingKey = (await membershipRecord())?.billingKey;
+        expect(billingKey).to.be.a('string');
+        // Iamport keeps the card under our customer_uid; with Toss we keep a `<customerKey>:<billingKey>` handle.
+        if (gateway === 'iamport') expect(app.iamport!.state.setCustomerCard(billingKey!, 'declined').ok).to.equal(true);
+        else expect(app.toss!.store.setBillingCard(parseBillingHandle(billingKey!)!.billingKey, 'declined')).to.equal(true);
+
+        const result = await moveAMonthAndRunRenewals(email, before.current_period_end);
+        expect(await result.getAttribute('data-charged')).to.equal('0');
+        expect(await result.getAttribute('data-failed')).to.equal('1');
+
+        const after = (await apiGet('/api/me')).body.membership;
+        expect(after).to.include({ status: 'past_due', auto_renew: true, current_period_end: before.current_period_end });
+        expect(after.next_charge_at).to.equal(after.current_period_end);
+        await p.locator('#membership-status[data-status="past_due"]').waitFor();
+        await p.locator('#membership-next-charge', { hasText: '자동으로 다시 시도합니다' }).waitFor();
+        await p.screenshot({ path: screenshotPath(`${gateway}-past-due-375`), fullPage: true });
       });
     });
   });

@@ -13,7 +13,8 @@ export function presentMembership(m: Membership) {
     current_period_end: iso(m.periodEnd),
     auto_renew: m.autoRenew,
     cancel_at_period_end: m.cancelAtPeriodEnd,
-    next_charge_at: iso(m.nextChargeAt),
+    // DESIGN §7: the period end while auto-renew is on, past due included (the dunning retry day is internal).
+    next_charge_at: m.autoRenew ? iso(m.periodEnd) : null,
   };
 }
 
