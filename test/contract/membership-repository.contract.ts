@@ -108,6 +108,19 @@ export function membershipRepositoryContract(open: () => Promise<PersistenceKit>
       expect((await kit.memberships.listDueForRenewal(day(10), 1)).map((m) => m.id)).to.deep.equal([sooner.id]);
     });
 
+    it('pages through due memberships after the last one seen, ties on the charge time broken by id', async () => {
+      const due = [3, 1, 2, 2, 2, 1].map((d, n) => aMembership().forUser(`u${n}`).renewing().with({ nextChargeAt: day(d) }).build());
+      for (const m of due) await kit.memberships.save(m);
+      const order = [...due].sort((a, b) => a.nextChargeAt!.getTime() - b.nextChargeAt!.getTime() || (a.id < b.id ? -1 : 1)).map((m) => m.id);
+      const seen: string[] = [];
+      for (let after: Membership | undefined, page: Membership[]; ; after = page.at(-1)) {
+        page = await kit.memberships.listDueForRenewal(day(10), 2, after);
+        seen.push(...page.map((m) => m.id));
+        if (page.length < 2) break;
+      }
+      expect(seen).to.deep.equal(order);
+    });
+
     it('claims due renewals with a lease: a second claim, even a concurrent one, does not get them again', async () => {
       const due = [1, 2, 3].map((n) => aMembership().forUser(`u${n}`).renewing().with({ nextChargeAt: day(n) }).build());
       const notYet = aMembership().forUser('u4').renewing().with({ nextChargeAt: day(20) }).build();

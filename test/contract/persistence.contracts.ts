@@ -1,5 +1,6 @@
 import type { PersistenceAdapter } from '../support/persistence-adapters';
 import { membershipRepositoryContract } from './membership-repository.contract';
+import { notificationLogContract } from './notification-log.contract';
 import { paymentConfirmationContract } from './payment-confirmation.contract';
 import { paymentRepositoryContract } from './payment-repository.contract';
 import { unitOfWorkContract } from './unit-of-work.contract';
@@ -16,5 +17,6 @@ export function persistenceContracts(adapter: PersistenceAdapter, suite: (title:
     membershipRepositoryContract(open);
     unitOfWorkContract(open);
     paymentConfirmationContract(open);
+    notificationLogContract(open);
   });
 }

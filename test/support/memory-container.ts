@@ -30,8 +30,9 @@ import { SHARED } from '../../src/shared/shared.tokens';
 export const TEST_NOW = new Date('2026-11-25T09:00:00.000Z');
 
 /** The whole application on in-memory adapters, with a frozen clock and a scriptable gateway. */
-export function memoryApp(overrides: Record<string, string> = {}) {
-  const config: AppConfig = loadConfig({ LOG_LEVEL: 'silent', ...overrides });
+/** `overrides` are environment variables; `adjust` changes what the config files say (e.g. a small renewal batch). */
+export function memoryApp(overrides: Record<string, string> = {}, adjust: (config: AppConfig) => AppConfig = (config) => config) {
+  const config: AppConfig = adjust(loadConfig({ LOG_LEVEL: 'silent', ...overrides }));
   const container: Container = buildContainer(config, { logger: silentLogger(), persistence: 'memory', gateway: 'memory' });
   const notifier = new MemoryNotifier();
   container.rebind(SHARED.Notifier).toConstantValue(notifier);

@@ -1,6 +1,9 @@
 import { MemoryUserRepository } from '../../src/identity/infrastructure/memory/memory-user.repository';
 import { KnexUserRepository } from '../../src/identity/infrastructure/knex-user.repository';
 import type { UserRepository } from '../../src/identity/application/user-repository.port';
+import type { NotificationLog } from '../../src/billing/application/notification-log.port';
+import { KnexNotificationLog } from '../../src/billing/infrastructure/knex-notification-log';
+import { MemoryNotificationLog } from '../../src/billing/infrastructure/memory/memory-notification-log';
 import type { MembershipRepository } from '../../src/membership/application/membership-repository.port';
 import { KnexMembershipRepository } from '../../src/membership/infrastructure/knex-membership.repository';
 import { MemoryMembershipRepository } from '../../src/membership/infrastructure/memory/memory-membership.repository';
@@ -32,6 +35,7 @@ export interface PersistenceKit {
   users: UserRepository;
   payments: PaymentRepository;
   memberships: MembershipRepository;
+  notifications: NotificationLog;
   outbox: Outbox;
   eventBus: InProcessEventBus;
   uow: UnitOfWork;
@@ -61,6 +65,7 @@ export function memoryAdapter(): PersistenceAdapter {
         users: new MemoryUserRepository(),
         payments: new MemoryPaymentRepository(context),
         memberships: new MemoryMembershipRepository(context),
+        notifications: new MemoryNotificationLog(),
         uow: new MemoryUnitOfWork(context, outbox, eventBus),
         async storedEvents() {
           return outbox.all().map(({ event, delivered }) => ({ id: event.id, type: event.type, aggregateId: event.aggregateId, delivered }));
@@ -93,6 +98,7 @@ function knexAdapter(name: string, create: () => Promise<TestDatabase>): Persist
         users: new KnexUserRepository(database, context),
         payments: new KnexPaymentRepository(database, context),
         memberships: new KnexMembershipRepository(database, context),
+        notifications: new KnexNotificationLog(database),
         uow: new KnexUnitOfWork(database, context, outbox, eventBus),
         async storedEvents() {
           const rows: Array<{ id: string; type: string; aggregate_id: string; delivered_at: unknown }> = await database.knex('domain_events').orderBy('seq');

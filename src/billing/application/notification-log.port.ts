@@ -12,4 +12,6 @@ export interface NotificationLog {
   claim(key: NotificationKey, at: Date): Promise<boolean>;
   /** Gives a key back after its notice could not be sent, so a later run sends it. */
   release(key: NotificationKey): Promise<void>;
+  /** Which of `keys` are already taken: one read for a batch, so a pass claims only what is new. */
+  taken(keys: NotificationKey[]): Promise<NotificationKey[]>;
 }

@@ -17,7 +17,7 @@ import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { ConflictError } from '../../shared/domain/conflict-error';
-import type { NotificationLog } from './notification-log.port';
+import type { NotificationKey, NotificationLog } from './notification-log.port';
 
 export interface RenewalSettings {
   pg: string;
@@ -54,6 +54,9 @@ async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return results;
 }
+/** The guard of the reminder before the charge of a membership's next period. */
+const reminderKey = (membership: Membership): NotificationKey => ({ membershipId: membership.id, periodNo: membership.nextPeriodNo, kind: 'renewal_reminder' });
+
 /** An empty claim while unleased due memberships remain is retried this often, this long apart. */
 const CLAIM_RETRIES = 20;
 const CLAIM_RETRY_MS = 50;
@@ -180,30 +183,44 @@ export class RunRenewals {
     return (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize)).some((m) => m.isRenewalDue(asOf, now));
   }
 
-  /** A reminder `reminderDays` before each charge, once per (membership, period): the notification row is the guard. */
+  /**
+   * A reminder `reminderDays` before each charge, once per (membership, period): the notification
+   * row is the guard. Pages through every membership inside the horizon, so a large window is
+   * reminded on time, and claims only the keys not yet taken.
+   */
   private async sendReminders(asOf: Date): Promise<number> {
     const horizon = new Date(asOf.getTime() + this.settings.reminderDays * DAY_MS);
-    const upcoming = await this.memberships.listDueForRenewal(horizon, this.settings.batchSize * 10);
+    const pageSize = this.settings.batchSize * 10;
     let sent = 0;
-    for (const membership of upcoming) {
-      if (membership.status !== 'active' || !membership.nextChargeAt || membership.renewalAttempts > 0) continue;
-      const key = { membershipId: membership.id, periodNo: membership.nextPeriodNo, kind: 'renewal_reminder' as const };
-      if (!(await this.notifications.claim(key, this.clock.now()))) continue;
-      const user = await this.users.findById(membership.userId);
-      const plan = this.catalog.find(membership.planId);
-      try {
-        await this.notifier.send({
-          kind: 'renewal_reminder', to: user?.email ?? '',
-          subject: 'Your membership renews soon',
-          text: `Your ${plan?.name ?? 'membership'} renews on ${this.calendar.localDate(membership.nextChargeAt)} for ${plan?.amount.toLocaleString('ko-KR')} KRW.`,
-        });
-        sent += 1;
-      } catch (error) {
-        await this.notifications.release(key);
-        this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'reminder not sent; will retry');
+    for (let after: Membership | undefined; ;) {
+      const page = await this.memberships.listDueForRenewal(horizon, pageSize, after);
+      const upcoming = page.filter((m) => m.status === 'active' && m.nextChargeAt !== null && m.renewalAttempts === 0);
+      const reminded = new Set((await this.notifications.taken(upcoming.map(reminderKey))).map((key) => key.membershipId));
+      for (const membership of upcoming) {
+        if (!reminded.has(membership.id) && (await this.remind(membership))) sent += 1;
       }
+      if (page.length < pageSize) return sent;
+      after = page[page.length - 1];
     }
-    return sent;
+  }
+
+  private async remind(membership: Membership): Promise<boolean> {
+    const key = reminderKey(membership);
+    if (!(await this.notifications.claim(key, this.clock.now()))) return false;
+    const user = await this.users.findById(membership.userId);
+    const plan = this.catalog.find(membership.planId);
+    try {
+      await this.notifier.send({
+        kind: 'renewal_reminder', to: user?.email ?? '',
+        subject: 'Your membership renews soon',
+        text: `Your ${plan?.name ?? 'membership'} renews on ${this.calendar.localDate(membership.nextChargeAt as Date)} for ${plan?.amount.toLocaleString('ko-KR')} KRW.`,
+      });
+      return true;
+    } catch (error) {
+      await this.notifications.release(key);
+      this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'reminder not sent; will retry');
+      return false;
+    }
   }
 
   /** Memberships past their period with nothing to charge: cancelled at period end, or expired. */

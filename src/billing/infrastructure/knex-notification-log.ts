@@ -18,6 +18,16 @@ export class KnexNotificationLog implements NotificationLog {
     }
   }
 
+  async taken(keys: NotificationKey[]): Promise<NotificationKey[]> {
+    if (keys.length === 0) return [];
+    const rows: Array<{ membership_id: string; period_no: number; kind: string }> = await this.database.knex('notifications')
+      .select('membership_id', 'period_no', 'kind')
+      .whereIn('membership_id', [...new Set(keys.map((k) => k.membershipId))])
+      .whereIn('kind', [...new Set(keys.map((k) => k.kind))]);
+    const stored = new Set(rows.map((r) => `${r.membership_id}|${Number(r.period_no)}|${r.kind}`));
+    return keys.filter((k) => stored.has(`${k.membershipId}|${k.periodNo}|${k.kind}`));
+  }
+
   async release(key: NotificationKey): Promise<void> {
     await this.database.knex('notifications').where({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind }).delete();
   }

@@ -6,8 +6,11 @@ export interface MembershipRepository {
   findLiveByUserId(userId: string): Promise<Membership | null>;
   /** The user's latest membership, live or not. */
   findLatestByUserId(userId: string): Promise<Membership | null>;
-  /** Live memberships with a charge due at or before `asOf`, oldest due first. */
-  listDueForRenewal(asOf: Date, limit: number): Promise<Membership[]>;
+  /**
+   * Live memberships with a charge due at or before `asOf`, in (nextChargeAt, id) order; with
+   * `after`, only those past that point of the order (the last of the previous page).
+   */
+  listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]>;
   /**
    * Leases up to `limit` memberships due at `asOf` and not leased at `now` until `leaseUntil`, and
    * returns them as leased (version advanced). Concurrent callers never get the same membership

@@ -30,10 +30,13 @@ export class KnexMembershipRepository implements MembershipRepository {
     return (await this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(1)))[0] ?? null;
   }
 
-  async listDueForRenewal(asOf: Date, limit: number): Promise<Membership[]> {
-    return this.load((q) =>
-      q.whereIn('status', LIVE).whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', asOf)
-        .orderBy([{ column: 'next_charge_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
+  async listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]> {
+    return this.load((q) => {
+      q.whereIn('status', LIVE).whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', asOf);
+      const from = after?.nextChargeAt;
+      if (after && from) q.andWhere((w) => w.where('next_charge_at', '>', from).orWhere((same) => same.where('next_charge_at', from).andWhere('id', '>', after.id)));
+      return q.orderBy([{ column: 'next_charge_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit);
+    });
   }
 
   async claimDueForRenewal(asOf: Date, now: Date, leaseUntil: Date, limit: number): Promise<Membership[]> {

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
+import sinon from 'sinon';
+import type { NotificationLog } from '../../../src/billing/application/notification-log.port';
+import { BILLING } from '../../../src/billing/billing.tokens';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 const HOUR = 60 * 60 * 1000;
@@ -24,6 +27,25 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
 
   const renewalCharges = (userId: string) =>
     app.gateway.calls.filter((c) => c.operation === 'chargeBillingKey' && (c.args as { customerUid: string }).customerUid === `cu_${userId}`);
+
+  it('reminds every membership inside the horizon in one run, past a page of them, and claims nothing twice', async () => {
+    // Pages of 20 (batch 2 × 10): 25 memberships renewing at the same moment span two pages.
+    app = memoryApp({}, (config) => ({ ...config, renewalBatchSize: 2 }));
+    const start = kst('2027-01-10T10:00');
+    const users = [];
+    for (let n = 0; n < 25; n++) users.push(await memberSince(start, `member ${n}`));
+    const log = app.container.get<NotificationLog>(BILLING.NotificationLog);
+    const claims = sinon.spy(log, 'claim');
+    app.clock.freezeAt(kst(`2027-02-${String(10 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+
+    expect(await app.renewals.execute()).to.include({ reminded: 25, charged: 0 });
+    const reminded = app.notifier.sent.filter((n) => n.kind === 'renewal_reminder').map((n) => n.to);
+    expect(reminded.sort()).to.deep.equal(users.map((u) => u.email).sort());
+    expect(claims.callCount).to.equal(25);
+
+    expect(await app.renewals.execute()).to.include({ reminded: 0 });
+    expect(claims.callCount).to.equal(25);
+  });
 
   it('a simulated year: 12 charges each, on the anchor day (clamped), and 12 reminders', async function () {
     this.timeout(60_000);

@@ -3,19 +3,23 @@ import type { NotificationKey, NotificationLog } from '../../application/notific
 const keyOf = (k: NotificationKey) => `${k.membershipId}|${k.periodNo}|${k.kind}`;
 
 export class MemoryNotificationLog implements NotificationLog {
-  private readonly taken = new Map<string, Date>();
+  private readonly claimed = new Map<string, Date>();
 
   async claim(key: NotificationKey, at: Date): Promise<boolean> {
-    if (this.taken.has(keyOf(key))) return false;
-    this.taken.set(keyOf(key), at);
+    if (this.claimed.has(keyOf(key))) return false;
+    this.claimed.set(keyOf(key), at);
     return true;
   }
 
   async release(key: NotificationKey): Promise<void> {
-    this.taken.delete(keyOf(key));
+    this.claimed.delete(keyOf(key));
+  }
+
+  async taken(keys: NotificationKey[]): Promise<NotificationKey[]> {
+    return keys.filter((key) => this.claimed.has(keyOf(key)));
   }
 
   count(kind: NotificationKey['kind']): number {
-    return [...this.taken.keys()].filter((k) => k.endsWith(`|${kind}`)).length;
+    return [...this.claimed.keys()].filter((k) => k.endsWith(`|${kind}`)).length;
   }
 }

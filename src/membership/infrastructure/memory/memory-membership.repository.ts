@@ -26,10 +26,13 @@ export class MemoryMembershipRepository implements MembershipRepository {
     return this.store.filter((row) => row.userId === userId).at(-1) ?? null;
   }
 
-  async listDueForRenewal(asOf: Date, limit: number): Promise<Membership[]> {
+  async listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]> {
+    const position = (m: { nextChargeAt: Date | null; id: string }) => [(m.nextChargeAt as Date).getTime(), m.id] as const;
+    const before = (a: readonly [number, string], b: readonly [number, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+    const from = after?.nextChargeAt ? position(after) : null;
     return this.store
-      .filter((row) => isLive(row) && row.nextChargeAt !== null && row.nextChargeAt <= asOf)
-      .sort((a, b) => (a.nextChargeAt as Date).getTime() - (b.nextChargeAt as Date).getTime())
+      .filter((row) => isLive(row) && row.nextChargeAt !== null && row.nextChargeAt <= asOf && (!from || before(from, position(row))))
+      .sort((a, b) => (before(position(a), position(b)) ? -1 : before(position(b), position(a)) ? 1 : 0))
       .slice(0, limit);
   }
 
