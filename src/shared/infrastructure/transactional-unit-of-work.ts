@@ -1,6 +1,5 @@
-import type { EventBus, Outbox } from '../application/event-bus.port';
+import type { EventBus, Outbox, OutboxEntry } from '../application/event-bus.port';
 import type { UnitOfWork } from '../application/unit-of-work.port';
-import type { DomainEvent } from '../domain/domain-event';
 import { reachFaultPoint } from './fault-points';
 import type { TransactionContext, TransactionScope } from './transaction-context';
 
@@ -19,17 +18,17 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.context.current()) return work();
-    let events: DomainEvent[] = [];
+    let entries: OutboxEntry[] = [];
     const result = await this.transaction((scope) =>
       this.context.runIn(scope, async () => {
         const value = await work();
-        events = this.context.pullEvents(scope);
-        await this.outbox.append(events.map((event) => ({ event, delivered: !this.eventBus.handles(event.type) })));
-        for (const event of events) reachFaultPoint(`before-commit:${event.type}`);
+        entries = this.context.pullEvents(scope).map((event) => ({ event, delivered: !this.eventBus.handles(event.type) }));
+        await this.outbox.append(entries);
+        for (const { event } of entries) reachFaultPoint(`before-commit:${event.type}`);
         return value;
       }),
     );
-    const awaited = events.filter((event) => this.eventBus.handles(event.type));
+    const awaited = entries.filter((entry) => !entry.delivered).map((entry) => entry.event);
     if (awaited.length > 0) await this.eventBus.publish(awaited);
     return result;
   }

@@ -27,12 +27,12 @@ export class MemoryMembershipRepository implements MembershipRepository {
   }
 
   async listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]> {
-    const position = (m: { nextChargeAt: Date | null; id: string }) => [(m.nextChargeAt as Date).getTime(), m.id] as const;
-    const before = (a: readonly [number, string], b: readonly [number, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-    const from = after?.nextChargeAt ? position(after) : null;
+    // (nextChargeAt, id) order, as the SQL adapter sorts and pages.
+    const compare = (a: { nextChargeAt: Date | null; id: string }, b: { nextChargeAt: Date | null; id: string }) =>
+      (a.nextChargeAt as Date).getTime() - (b.nextChargeAt as Date).getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     return this.store
-      .filter((row) => isLive(row) && row.nextChargeAt !== null && row.nextChargeAt <= asOf && (!from || before(from, position(row))))
-      .sort((a, b) => (before(position(a), position(b)) ? -1 : before(position(b), position(a)) ? 1 : 0))
+      .filter((row) => isLive(row) && row.nextChargeAt !== null && row.nextChargeAt <= asOf && (!after?.nextChargeAt || compare(row, after) > 0))
+      .sort(compare)
       .slice(0, limit);
   }
 
