@@ -196,18 +196,20 @@ export class RunRenewals {
       const page = await this.memberships.listDueForRenewal(horizon, pageSize, after);
       const upcoming = page.filter((m) => m.status === 'active' && m.nextChargeAt !== null && m.renewalAttempts === 0);
       const reminded = new Set((await this.notifications.taken(upcoming.map(reminderKey))).map((key) => key.membershipId));
-      for (const membership of upcoming) {
-        if (!reminded.has(membership.id) && (await this.remind(membership))) sent += 1;
+      const due = upcoming.filter((m) => !reminded.has(m.id));
+      // The recipients of a page in one read, as renewals read their buyers.
+      const users = new Map((await this.users.findByIds(due.map((m) => m.userId))).map((user) => [user.id, user]));
+      for (const membership of due) {
+        if (await this.remind(membership, users.get(membership.userId) ?? null)) sent += 1;
       }
       if (page.length < pageSize) return sent;
       after = page[page.length - 1];
     }
   }
 
-  private async remind(membership: Membership): Promise<boolean> {
+  private async remind(membership: Membership, user: User | null): Promise<boolean> {
     const key = reminderKey(membership);
     if (!(await this.notifications.claim(key, this.clock.now()))) return false;
-    const user = await this.users.findById(membership.userId);
     const plan = this.catalog.find(membership.planId);
     try {
       await this.notifier.send({
