@@ -1,6 +1,7 @@
 // An Iamport (PortOne V1) compatible fake: the REST API, a browser SDK stand-in and
 // webhooks, all in memory, so memberpay runs and is tested with no credentials.
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from '../../shared/http/routing.js';
 import { SandboxStore } from './sandbox-store.js';
 import { FaultInjector } from '../shared/fault-injector.js';
 import { IAMPORT_FAULT_ANSWERS, defaultFaults, faultsFromEnv, mergeFaults, type FaultsPatch, type SandboxFaults } from './sandbox-faults.js';
@@ -69,7 +70,7 @@ export function createIamportSandbox(options: IamportSandboxOptions = {}): Iampo
     notifier.reset();
   };
 
-  const router = prefix ? new Router({ prefix }) : new Router();
+  const router = createRouter(prefix ? { prefix } : {});
   registerRestRoutes(router, { store, faults, impKey, impSecret });
   registerBrowserRoutes(router, { store, faults, notifier, impCode, reset });
 

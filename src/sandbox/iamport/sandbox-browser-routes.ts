@@ -11,7 +11,7 @@ import type { SandboxNotifier } from './sandbox-notifier.js';
 import { num, parseBody, str } from './sandbox-http.js';
 import type { FaultInjector } from '../shared/fault-injector.js';
 import { bodyOf } from '../shared/sandbox-http.js';
-import { cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
+import { controlForbidden, cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
 
 export interface BrowserRouteDeps {
   store: SandboxStore;
@@ -181,7 +181,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
 
   // --- control panel ---
   registerControlRoutes(router, { faults, reset, parseBody });
-  router.post('/__sandbox/customers/:customer_uid/card', parseBody, (ctx) => {
+  router.post('/__sandbox/customers/:customer_uid/card', controlForbidden, parseBody, (ctx) => {
     const kind = parseCardKind(bodyOf(ctx).card);
     if (!kind) {
       ctx.status = 400;
@@ -192,7 +192,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
     ctx.status = outcome.ok ? 200 : 404;
     ctx.body = outcome.ok ? { customer: outcome.value, card: kind } : { error: outcome.message };
   });
-  router.get('/__sandbox/state', (ctx) => {
+  router.get('/__sandbox/state', controlForbidden, (ctx) => {
     ctx.body = {
       payments: [...store.payments.values()].map((r) => r.payment),
       prepared: [...store.prepared.values()],

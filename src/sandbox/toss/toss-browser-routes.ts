@@ -8,7 +8,7 @@ import { TOSS_CARD_KINDS, TOSS_TEST_CARDS, parseTossCardKind } from './toss-card
 import type { TossStore } from './toss-store.js';
 import type { FaultInjector, RestFaults } from '../shared/fault-injector.js';
 import { bodyOf, bodyParsing } from '../shared/sandbox-http.js';
-import { cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
+import { cors, controlForbidden, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
 
 export interface BrowserRouteDeps {
   store: TossStore;
@@ -94,7 +94,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
 
   // --- control panel ---
   registerControlRoutes(router, { faults, reset, parseBody });
-  router.post('/__sandbox/billing/:billingKey/card', parseBody, (ctx) => {
+  router.post('/__sandbox/billing/:billingKey/card', controlForbidden, parseBody, (ctx) => {
     const card = parseTossCardKind(bodyOf(ctx).card);
     if (!card) {
       ctx.status = 400;
@@ -105,7 +105,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
     ctx.status = found ? 200 : 404;
     ctx.body = found ? { billingKey: ctx.params.billingKey, card } : { error: 'unknown billing key' };
   });
-  router.get('/__sandbox/state', (ctx) => {
+  router.get('/__sandbox/state', controlForbidden, (ctx) => {
     ctx.body = {
       payments: [...store.payments.values()].map((r) => ({ ...r.payment, sandbox_card: r.card })),
       billingKeys: [...store.billingKeys.values()],
