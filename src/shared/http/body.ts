@@ -32,6 +32,8 @@ export function parseBodies(limit: string): Middleware {
   return async (ctx, next) => {
     const encoding = ctx.get('Content-Encoding').trim().toLowerCase();
     if (!ACCEPTED_ENCODINGS.has(encoding)) throw new UnsupportedMediaTypeError('send the body uncompressed, or as gzip or deflate');
+    // Content codings are case-insensitive; the decoder below compares them as written.
+    if (encoding !== '') ctx.req.headers['content-encoding'] = encoding;
     try {
       await parse(ctx, async () => {});
     } catch (error) {
