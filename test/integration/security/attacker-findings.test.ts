@@ -118,6 +118,34 @@ describe("attacker findings: a customer_uid chosen in the PG window is another b
   });
 });
 
+// MEDIUM (money, not an attacker's gain). A second purchase while a membership is live extends it,
+// but a cancel with refund refunds only the latest payment (refund-subject.ts: "the user's latest paid
+// one") and ends the membership now: a buyer who bought a year and then a month, and cancels inside
+// the 7-day withdrawal window, gets 9,900 of 108,900 KRW back and loses the year they paid for.
+describe('attacker findings: cancelling an extended membership refunds only the last purchase', function () {
+  this.timeout(30_000);
+  let h: HttpHarness;
+  beforeEach(async () => { h = await startHttpHarness({ persistence: 'sqlite' }); });
+  afterEach(async () => { await h.close(); });
+
+  it('annual then monthly, cancelled with refund the same day: every paid KRW comes back', async () => {
+    const buyer = h.client();
+    await buyer.signUp();
+    for (const plan of ['annual', 'monthly']) {
+      const { merchantUid, impUid } = await checkoutAndPay(h, buyer, 'paid', { plan });
+      expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: impUid })).status).to.equal(200);
+    }
+    const cancel = await buyer.post('/api/membership/cancel', { refund: true });
+    expect(cancel.status, cancel.text).to.equal(200);
+    const payments = (await buyer.get('/api/payments')).body.payments as Array<{ amount: number; cancelled_amount: number }>;
+    const paid = payments.reduce((sum, p) => sum + p.amount, 0);
+    const refunded = payments.reduce((sum, p) => sum + p.cancelled_amount, 0);
+    expect(paid).to.equal(108_900);
+    expect(cancel.body.membership.status, 'refund:true ends access now').to.equal('cancelled');
+    expect(refunded, 'both purchases ended unused inside the withdrawal window').to.equal(paid);
+  });
+});
+
 // LOW. Every Iamport notice is stored with its raw body (up to the 32 KB body limit) before anything
 // is checked, from any sender when WEBHOOK_ALLOW_IPS is unset (the default), and nothing purges
 // webhook_receipts: padding a three-field notice with unknown fields writes ~32 KB per request,
