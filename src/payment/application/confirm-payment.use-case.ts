@@ -43,7 +43,9 @@ export class ConfirmPayment {
     const payment = await this.payments.findByMerchantUid(input.merchantUid);
     if (!payment || (input.userId !== null && payment.userId !== input.userId)) throw new PaymentNotFoundError(input.merchantUid);
     if (payment.status === 'paid' && payment.impUid === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
-    if (input.billingCustomerKey !== undefined && input.billingCustomerKey !== payment.customerUid) {
+    // Until the order is paid its customerUid is the key checkout issued; once paid it is the gateway's card.
+    const unpaid = payment.status === 'await' || payment.status === 'failed';
+    if (input.billingCustomerKey !== undefined && unpaid && input.billingCustomerKey !== payment.customerUid) {
       throw new PaymentNotPaidError(payment.customerUid === null
         ? 'this order did not ask to store a card (auto_renew was off)'
         : 'the card was authorised for another customer key than this order issued');
@@ -57,7 +59,8 @@ export class ConfirmPayment {
     try {
       truth = await this.gateway.settle({
         merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount,
-        billingCustomerKey: input.billingCustomerKey === undefined ? undefined : payment.customerUid ?? undefined,
+        // An order already charged is answered from that charge before any key is issued.
+        billingCustomerKey: input.billingCustomerKey === undefined ? undefined : unpaid ? payment.customerUid ?? undefined : input.billingCustomerKey,
       });
     } catch (error) {
       // A definite no to settling (Toss refusing to confirm another amount) means the gateway will not hold it as paid.
