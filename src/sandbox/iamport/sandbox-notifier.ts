@@ -46,6 +46,11 @@ export class SandboxNotifier {
 
   constructor(private readonly opts: SandboxNotifierOptions) {}
 
+  /** Where a payment's notices go unless it named its own notice_url. */
+  get defaultUrl(): string | null {
+    return this.opts.defaultUrl;
+  }
+
   notify(notice: Notice, noticeUrl: string | null): void {
     const url = noticeUrl || this.opts.defaultUrl;
     if (!url || this.closed) return;
