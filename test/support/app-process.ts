@@ -13,23 +13,34 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start`'s entry point as a real child process, for crash and restart tests. */
+/** What to start: `npm start`'s entry point by default; a build's `node dist/main.js`, or a standalone sandbox. */
+export interface ProcessCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** Printed once the process serves. */
+  ready: string;
+}
+
+const NPM_START: ProcessCommand = { command: TSX, args: ['src/main.ts'], cwd: ROOT, ready: 'listening on' };
+
+/** `npm start`'s entry point (or another server) as a real child process, for crash and restart tests. */
 export class AppProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<NodeJS.Signals | number | null> = Promise.resolve(null);
   output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(private readonly env: Record<string, string>, private readonly entry: ProcessCommand = NPM_START) {}
 
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 20_000): Promise<void> {
-    const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...this.env, ...extraEnv } });
+    const child = spawn(this.entry.command, this.entry.args, { cwd: this.entry.cwd, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...this.env, ...extraEnv } });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`app did not start: ${this.output}`)), timeoutMs);
       const onData = (data: Buffer) => {
         this.output += data.toString();
-        if (this.output.includes('listening on')) {
+        if (this.output.includes(this.entry.ready)) {
           clearTimeout(timer);
           resolve();
         }

@@ -41,7 +41,8 @@ function prettyStream(destination: pino.DestinationStream & { isTTY?: boolean })
   });
 }
 
+/** pino-pretty indents each further line of a field under it; these lines add two spaces more. */
 function noticeAsMail(notice: Record<string, unknown>): string {
-  const body = String(notice.text ?? '').split('\n').map((line) => `      ${line}`).join('\n');
-  return `${String(notice.kind)}\n      To: ${String(notice.to || '(no address)')}\n      Subject: ${String(notice.subject)}\n\n${body}`;
+  const lines = [`To: ${String(notice.to || '(no address)')}`, `Subject: ${String(notice.subject)}`, '', ...String(notice.text ?? '').split('\n')];
+  return [String(notice.kind), ...lines.map((line) => (line ? `  ${line}` : ''))].join('\n');
 }
