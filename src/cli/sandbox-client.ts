@@ -2,9 +2,11 @@
 // buyer paying), and its control panel (stored cards, notices, fault knobs, reset). Both sandboxes
 // answer under the URL the app's gateway adapter talks to, in the app or standalone.
 import type { AppConfig } from '../config';
+import { CARD_KINDS, type CardKind } from '../sandbox/iamport/sandbox-cards';
 
-export type TestCard = 'success' | 'declined' | 'limit' | 'insufficient';
-export const TEST_CARD_NAMES: readonly TestCard[] = ['success', 'declined', 'limit', 'insufficient'];
+/** The test cards of both sandboxes (the Toss sandbox has the same four kinds). */
+export type TestCard = CardKind;
+export const TEST_CARD_NAMES = CARD_KINDS;
 
 /** What the page knows of an order when it opens the PG window (the checkout's answer). */
 export interface OpenOrder {

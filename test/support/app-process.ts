@@ -63,3 +63,18 @@ export class AppProcess {
     }
   }
 }
+
+/** A cookie-keeping client for a child app: JSON bodies parsed, any other answer kept as text. */
+export function cookieClient(base: string) {
+  let cookie = '';
+  return async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(base + url, {
+      method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000),
+    });
+    const set = res.headers.getSetCookie();
+    if (set.length > 0) cookie = set.map((c) => c.split(';')[0]).join('; ');
+    const text = await res.text();
+    return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null, text };
+  };
+}

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseYaml } from '@redocly/openapi-core';
 import { expect } from 'chai';
-import { AppProcess, freePort } from '../../support/app-process';
+import { AppProcess, cookieClient as client, freePort } from '../../support/app-process';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -39,21 +39,6 @@ async function productionInstall(): Promise<string> {
     cwd: dir, timeout: INSTALL_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, JOBS: 'max' }, // node-gyp's parallel make
   });
   return dir;
-}
-
-/** A cookie-keeping client for a child app. */
-function client(base: string) {
-  let cookie = '';
-  return async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(base + url, {
-      method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000),
-    });
-    const set = res.headers.getSetCookie();
-    if (set.length > 0) cookie = set.map((c) => c.split(';')[0]).join('; ');
-    const text = await res.text();
-    return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null, text };
-  };
 }
 
 describe('the production build: npm run build, npm ci --omit=dev, node dist/...', function () {

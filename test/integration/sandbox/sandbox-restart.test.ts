@@ -11,7 +11,7 @@ import { createIamportSandbox } from '../../../src/sandbox/iamport/iamport-sandb
 import type { PayRequest } from '../../../src/sandbox/iamport/sandbox-store';
 import { sandboxStateFileBesideDatabase } from '../../../src/sandbox/shared/sandbox-journal';
 import { createTossSandbox } from '../../../src/sandbox/toss/toss-sandbox';
-import { AppProcess, freePort } from '../../support/app-process';
+import { AppProcess, cookieClient as client, freePort } from '../../support/app-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const run = promisify(execFile);
@@ -155,21 +155,6 @@ describe('the sandbox in the app (npm start) across a restart', function () {
     await app?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  /** A cookie-keeping client for the child app. */
-  function client(base: string) {
-    let cookie = '';
-    return async (method: string, url: string, body?: unknown) => {
-      const res = await fetch(base + url, {
-        method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000),
-      });
-      const set = res.headers.getSetCookie();
-      if (set.length > 0) cookie = set.map((c) => c.split(';')[0]).join('; ');
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    };
-  }
 
   for (const pg of ['iamport', 'toss'] as const) {
     it(`${pg}: a membership bought before a restart is cancelled with a refund after it; npm run sandbox -- reset clears the saved state`, async () => {
