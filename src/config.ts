@@ -7,6 +7,12 @@ import type { RefundRule } from './membership/domain/refund-policy';
 
 export interface AppConfig {
   port: number;
+  /** The address the server binds: loopback by default while the PG is a sandbox, every interface in live mode. */
+  host: string;
+  /** Reverse proxies in front of us: the client is the N-th address from the right of X-Forwarded-For (0: headers ignored). */
+  trustProxyHops: number;
+  /** Bearer token for `/metrics`; null leaves it open (put it behind your network policy). */
+  metricsToken: string | null;
   databaseUrl: string;
   publicUrl: string;
   sessionSecret: string;
@@ -58,6 +64,9 @@ const onOff = Joi.string().valid('on', 'off', 'true', 'false', '1', '0');
 
 const envSchema = Joi.object({
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().hostname(),
+  TRUST_PROXY_HOPS: Joi.number().integer().min(0).max(10).default(0),
+  METRICS_TOKEN: Joi.string().min(16),
   DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
     .messages({ 'string.pattern.base': 'must be sqlite:<path> or mysql://user:pass@host:port/db' }),
   PAYMENT_GATEWAY: Joi.string().valid('iamport', 'toss').default('iamport'),
@@ -173,6 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   const testMode = (paymentGateway === 'iamport' ? mode : tossMode) === 'sandbox';
   return {
     port,
+    host: e.HOST ?? (testMode ? '127.0.0.1' : '0.0.0.0'),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    metricsToken: e.METRICS_TOKEN ?? null,
     databaseUrl: e.DATABASE_URL,
     publicUrl,
     // A sandbox without a configured secret gets a random one: sessions then end with the process, which is fine for a demo.

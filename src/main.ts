@@ -62,12 +62,12 @@ async function main(): Promise<void> {
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, resolve);
+    server.listen(config.port, config.host, resolve);
   });
   const workers = startWorkers(container);
   const pg = config.paymentGateway === 'toss' ? 'Toss Payments' : 'Iamport';
   const gateway = sandbox ? `the ${pg} sandbox (no credentials needed)` : `${pg} at ${config.paymentGateway === 'toss' ? config.toss.apiUrl : config.iamport.apiUrl}`;
-  console.log(`memberpay listening on ${config.publicUrl} — payments through ${gateway}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+  console.log(`memberpay listening on ${config.publicUrl} (bound to ${config.host}) — payments through ${gateway}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -36,7 +36,7 @@ try {
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database });
   container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
   container.get(SHARED.EventBus);
-  const app = createHttpApp(container, { staticDir: null, proxy: true });
+  const app = createHttpApp(container, { staticDir: null });
   listening.server.on('request', app.callback());
   const cookies = await loggedInUsers(listening.url, container.get<SignUp>(IDENTITY.SignUp), Number(process.env.BENCH_USERS ?? 1));
   exitWithParent(async () => { await listening.close(); await database.destroy(); });

@@ -30,6 +30,9 @@ import { RefundPayment } from './application/refund-payment.use-case';
 import type { WebhookReceiptStore } from './application/webhook-receipt-store.port';
 import { PAYMENT } from './payment.tokens';
 
+/** DESIGN §6 "Security rules": open (`await`) checkouts a user may have within PAYMENT_TTL_MIN. */
+const MAX_OPEN_ORDERS = 5;
+
 /** memory for tests; `configured` = the PG that PAYMENT_GATEWAY names (Iamport or Toss, live or sandbox). */
 export type GatewayChoice = 'memory' | 'configured';
 
@@ -60,7 +63,7 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     bind(PAYMENT.StartCheckout).toResolvedValue(
       (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway,
         uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings) =>
-        new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings),
+        new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin }),
       [MEMBERSHIP.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
         SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings],
     );

@@ -146,6 +146,22 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       expect(await kit.payments.listByUser('nobody')).to.deep.equal([]);
     });
 
+    it('counts a user\'s open purchases since a time: await only, purchases only, theirs only', async () => {
+      const open = [aPayment().forUser('u1').createdAt(minutes(10)).build(), aPayment().forUser('u1').createdAt(minutes(20)).build()];
+      const others = [
+        aPayment().forUser('u1').createdAt(minutes(2)).build(),
+        aPayment().forUser('u1').paid().createdAt(minutes(11)).build(),
+        aPayment().forUser('u1').failed().createdAt(minutes(12)).build(),
+        aPayment().forUser('u1').with({ purpose: { kind: 'renewal', planId: 'monthly', membershipId: 'm1', periodNo: 2 } }).createdAt(minutes(13)).build(),
+        aPayment().forUser('u2').createdAt(minutes(14)).build(),
+      ];
+      for (const p of [...open, ...others]) await kit.payments.save(p);
+      expect(await kit.payments.countOpenPurchases('u1', minutes(10))).to.equal(2);
+      expect(await kit.payments.countOpenPurchases('u1', minutes(1))).to.equal(3);
+      expect(await kit.payments.countOpenPurchases('u1', minutes(21))).to.equal(0);
+      expect(await kit.payments.countOpenPurchases('nobody', minutes(1))).to.equal(0);
+    });
+
     it('lists by status newest first, all statuses for null, up to the limit', async () => {
       const a = aPayment().createdAt(minutes(1)).build();
       const b = aPayment().paid().createdAt(minutes(2)).build();

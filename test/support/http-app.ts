@@ -66,15 +66,16 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   const persistence = options.persistence ?? 'memory';
   let database: TestDatabase | null = null;
   let parts: HarnessParts;
+  // One proxy hop: the suites play several client addresses through X-Forwarded-For.
+  const env = { TRUST_PROXY_HOPS: '1', ...options.env };
   if (persistence === 'memory') {
-    parts = memoryApp(options.env);
+    parts = memoryApp(env);
   } else {
     database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await createMariaDbTestDatabase();
-    parts = await knexParts(database, options.env ?? {});
+    parts = await knexParts(database, env);
   }
   parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
-  // proxy: the suites play several client addresses through X-Forwarded-For.
-  const app = createHttpApp(parts.container, { proxy: true, ...options.app });
+  const app = createHttpApp(parts.container, options.app);
   const server: Server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,4 +1,5 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from '../../shared/http/routing';
 import { presentMembership } from '../../membership/http/membership.presenter';
 import { answer, noContent } from '../../shared/http/respond';
 import { currentStoredSessionId, endUserSession, requireUserId, startUserSession } from '../../shared/http/session';
@@ -18,7 +19,7 @@ export interface IdentityRouteDeps {
 }
 
 export function identityRoutes(deps: IdentityRouteDeps): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.post('/api/auth/signup', async (ctx) => {
     const body = validate(signUpSchema, ctx.request.body);

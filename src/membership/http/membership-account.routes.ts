@@ -1,4 +1,5 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from '../../shared/http/routing';
 import { answer } from '../../shared/http/respond';
 import { requireUserId } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
@@ -16,7 +17,7 @@ export interface MembershipAccountRouteDeps {
 
 /** The member's own controls: refund quote, cancel (with or without refund), auto-renew. */
 export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.get('/api/membership/refund-quote', async (ctx) => {
     const quote = await deps.getRefundQuote.execute(requireUserId(ctx));

@@ -1,4 +1,5 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from '../../shared/http/routing';
 import { answer } from '../../shared/http/respond';
 import type { PlanCatalog } from '../application/plan-catalog.port';
 import { presentPlan } from './membership.presenter';
@@ -8,7 +9,7 @@ export interface MembershipRouteDeps {
 }
 
 export function membershipRoutes(deps: MembershipRouteDeps): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.get('/api/plans', (ctx) => {
     answer(ctx, { plans: deps.catalog.list().map(presentPlan) });

@@ -5,6 +5,8 @@ export interface PaymentRepository {
   findByMerchantUid(merchantUid: string): Promise<Payment | null>;
   /** A user's payments, newest first. */
   listByUser(userId: string): Promise<Payment[]>;
+  /** How many purchases of a user created at or after `since` are still `await` (the open-orders limit). */
+  countOpenPurchases(userId: string, since: Date): Promise<number>;
   /** Newest first; all statuses when none is given. */
   listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]>;
   /**

@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/application/clock.port';
+import { KeyedLock } from '../../shared/application/keyed-lock';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import { DomainError } from '../../shared/domain/domain-error';
@@ -8,6 +9,7 @@ import type { PlanCatalog } from '../../membership/application/plan-catalog.port
 import { UnknownPlanError } from '../../membership/domain/membership.errors';
 import type { Plan } from '../../membership/domain/plan';
 import { Payment } from '../domain/payment.entity';
+import { TooManyOpenOrdersError } from '../domain/payment.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
 import type { PaymentRepository } from './payment-repository.port';
 
@@ -17,6 +19,12 @@ export interface CheckoutSettings {
   pg: string;
   impCode: string;
   tossClientKey: string;
+}
+
+/** DESIGN §6: at most 5 `await` checkouts per user in PAYMENT_TTL_MIN; more answer 429 before any gateway call. */
+export interface OpenOrdersLimit {
+  max: number;
+  windowMinutes: number;
 }
 
 export interface StartCheckoutInput {
@@ -46,6 +54,9 @@ export function customerUidFor(userId: string): string {
  * its outcome is unknown.
  */
 export class StartCheckout {
+  /** One checkout per buyer at a time in this process, so a burst cannot pass the open-orders count together. */
+  private readonly perBuyer = new KeyedLock();
+
   constructor(
     private readonly catalog: PlanCatalog,
     private readonly users: UserRepository,
@@ -55,13 +66,22 @@ export class StartCheckout {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly settings: CheckoutSettings,
+    private readonly openOrders: OpenOrdersLimit,
   ) {}
 
   async execute(input: StartCheckoutInput): Promise<CheckoutStarted> {
     const plan = this.catalog.find(input.planId);
     if (!plan) throw new UnknownPlanError(input.planId);
+    return this.perBuyer.run(input.userId, () => this.checkout(input, plan));
+  }
+
+  private async checkout(input: StartCheckoutInput, plan: Plan): Promise<CheckoutStarted> {
     const buyer = await this.users.findById(input.userId);
     if (!buyer) throw new DomainError('unauthenticated', 'unauthenticated', 'log in first');
+    const since = new Date(this.clock.now().getTime() - this.openOrders.windowMinutes * 60_000);
+    if (await this.payments.countOpenPurchases(buyer.id, since) >= this.openOrders.max) {
+      throw new TooManyOpenOrdersError(this.openOrders.max, this.openOrders.windowMinutes);
+    }
     const customerUid = input.autoRenew ? customerUidFor(buyer.id) : null;
 
     const payment = Payment.create({

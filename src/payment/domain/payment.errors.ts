@@ -36,3 +36,10 @@ export class RefundInProgressError extends DomainError {
     super('conflict', 'refund_in_progress', `a refund of payment ${merchantUid} is still waiting for the gateway`);
   }
 }
+
+/** A buyer with this many orders still open in the TTL must finish or let them expire before opening more. */
+export class TooManyOpenOrdersError extends DomainError {
+  constructor(limit: number, windowMinutes: number) {
+    super('rate_limited', 'too_many_open_orders', `at most ${limit} unpaid orders in ${windowMinutes} minutes; pay or wait for one to expire`);
+  }
+}

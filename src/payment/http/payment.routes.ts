@@ -1,4 +1,4 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import { currentMembership } from '../../membership/http/current-membership';
@@ -6,6 +6,7 @@ import { presentMembership } from '../../membership/http/membership.presenter';
 import { DomainError } from '../../shared/domain/domain-error';
 import { errorBody } from '../../shared/http/error-middleware';
 import { answer } from '../../shared/http/respond';
+import { createRouter } from '../../shared/http/routing';
 import { requireUserId } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
 import type { ConfirmPayment } from '../application/confirm-payment.use-case';
@@ -22,9 +23,6 @@ export interface PaymentRouteDeps {
   startCheckout: StartCheckout;
   confirmPayment: ConfirmPayment;
   reportFailure: ReportPaymentFailure;
-  webhooks: HandleWebhookNotice;
-  /** Iamport's sender addresses, when the operator wants notices from them only. */
-  webhookAllowIps: string[];
   payments: PaymentRepository;
   memberships: MembershipRepository;
 }
@@ -42,8 +40,9 @@ function answerPending(ctx: Context, payment: Payment): void {
   ctx.body = { works: false, status: 'pending', payment: presentPayment(payment) };
 }
 
+/** The buyer's routes (session). */
 export function paymentRoutes(deps: PaymentRouteDeps): Router {
-  const router = new Router();
+  const router = createRouter();
 
   router.post('/api/payment/checkout', async (ctx) => {
     const userId = requireUserId(ctx);
@@ -99,10 +98,24 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     answer(ctx, { status: verdict, payment: presentPayment(payment) });
   });
 
+  router.get('/api/payments', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const payments = await deps.payments.listByUser(userId);
+    answer(ctx, { payments: payments.map(presentPayment) });
+  });
+
+  return router;
+}
+
+export interface PaymentWebhookRouteDeps {
+  webhooks: HandleWebhookNotice;
+}
+
+/** The gateways' notices (no session): hints, stored raw and verified by a re-fetch. */
+export function paymentWebhookRoutes(deps: PaymentWebhookRouteDeps): Router {
+  const router = createRouter();
+
   router.post('/api/payment/webhook', async (ctx) => {
-    if (deps.webhookAllowIps.length > 0 && !deps.webhookAllowIps.includes(ctx.ip.replace(/^::ffff:/, ''))) {
-      throw new DomainError('forbidden', 'forbidden_sender', 'notices are accepted from the configured sender addresses only');
-    }
     const body = validate(webhookSchema, ctx.request.body);
     const raw = (ctx.request as { rawBody?: string }).rawBody ?? JSON.stringify(ctx.request.body);
     const outcome = await deps.webhooks.receive({ impUid: body.imp_uid, merchantUid: body.merchant_uid, status: body.status }, raw, ctx.ip);
@@ -119,12 +132,6 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const outcome = await deps.webhooks.receive(notice, raw, ctx.ip);
     if (outcome === 'pending') throw new GatewayUnavailableError();
     answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
-  });
-
-  router.get('/api/payments', async (ctx) => {
-    const userId = requireUserId(ctx);
-    const payments = await deps.payments.listByUser(userId);
-    answer(ctx, { payments: payments.map(presentPayment) });
   });
 
   return router;

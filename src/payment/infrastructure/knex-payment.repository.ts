@@ -32,6 +32,13 @@ export class KnexPaymentRepository implements PaymentRepository {
     return this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]));
   }
 
+  async countOpenPurchases(userId: string, since: Date): Promise<number> {
+    const row = await currentDb(this.database, this.context)('payments')
+      .where({ user_id: userId, status: 'await', purpose_kind: 'purchase' }).andWhere('created_at', '>=', since)
+      .count({ open: '*' }).first();
+    return Number(row?.open ?? 0);
+  }
+
   async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {
     return this.load((q) => {
       if (status !== null) q.where({ status });

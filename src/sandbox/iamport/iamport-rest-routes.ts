@@ -6,6 +6,7 @@ import type { FaultInjector } from '../shared/fault-injector.js';
 import type { SandboxFaults } from './sandbox-faults.js';
 import { answer, badRequest, num, paged, parseBody, refuse, reply, str } from './sandbox-http.js';
 import { bodyOf } from '../shared/sandbox-http.js';
+import { localOnly } from '../shared/sandbox-routes.js';
 
 export interface RestRouteDeps {
   store: SandboxStore;
@@ -24,7 +25,9 @@ export function registerRestRoutes(router: Router, { store, faults, impKey, impS
     if (!token || !store.isTokenValid(token)) return unauthorized(ctx);
     await next();
   };
-  const open = [faults.middleware, parseBody];
+  // The REST API takes the public sandbox credentials: only this machine (the app) may call it.
+  const thisMachine = localOnly((ctx) => refuse(ctx, { code: -1, message: 'the sandbox REST API answers this machine only', status: 403 }));
+  const open = [thisMachine, faults.middleware, parseBody];
   const authed = [...open, requireToken];
 
   router.post('/users/getToken', ...open, (ctx) => {

@@ -1,7 +1,8 @@
 // An Iamport (PortOne V1) compatible fake: the REST API, a browser SDK stand-in and
 // webhooks, in memory (and in a state file when given one), so memberpay runs and is tested with
 // no credentials.
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from '../../shared/http/routing.js';
 import { SandboxStore } from './sandbox-store.js';
 import { FaultInjector } from '../shared/fault-injector.js';
 import { SandboxJournal } from '../shared/sandbox-journal.js';
@@ -74,7 +75,7 @@ export function createIamportSandbox(options: IamportSandboxOptions = {}): Iampo
     notifier.reset();
   };
 
-  const router = prefix ? new Router({ prefix }) : new Router();
+  const router = createRouter(prefix ? { prefix } : {});
   registerRestRoutes(router, { store, faults, impKey, impSecret });
   registerBrowserRoutes(router, { store, faults, notifier, impCode, reset });
 

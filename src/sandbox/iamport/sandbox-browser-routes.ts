@@ -11,7 +11,7 @@ import type { SandboxNotifier } from './sandbox-notifier.js';
 import { num, parseBody, str } from './sandbox-http.js';
 import type { FaultInjector } from '../shared/fault-injector.js';
 import { bodyOf } from '../shared/sandbox-http.js';
-import { cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
+import { controlForbidden, cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
 
 export interface BrowserRouteDeps {
   store: SandboxStore;
@@ -181,7 +181,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
 
   // --- control panel ---
   registerControlRoutes(router, { faults, reset, parseBody });
-  router.post('/__sandbox/customers/:customer_uid/card', parseBody, (ctx) => {
+  router.post('/__sandbox/customers/:customer_uid/card', controlForbidden, parseBody, (ctx) => {
     const kind = parseCardKind(bodyOf(ctx).card);
     if (!kind) {
       ctx.status = 400;
@@ -193,7 +193,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
     ctx.body = outcome.ok ? { customer: outcome.value, card: kind } : { error: outcome.message };
   });
   // Sends a payment's notice again, as Iamport would on a retry; `status` other than the payment's makes a stale or forged one.
-  router.post('/__sandbox/notices', parseBody, (ctx) => {
+  router.post('/__sandbox/notices', controlForbidden, parseBody, (ctx) => {
     const b = bodyOf(ctx);
     const impUid = str(b.imp_uid);
     const merchantUid = str(b.merchant_uid);
@@ -209,18 +209,19 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
       ctx.body = { error: `status must be one of ${PAYMENT_STATUSES.join(', ')}` };
       return;
     }
-    const url = store.payments.get(payment.imp_uid)?.noticeUrl || notifier.defaultUrl;
+    const noticeUrl = store.payments.get(payment.imp_uid)?.noticeUrl ?? null;
+    const url = notifier.targetOf(noticeUrl);
     if (!url) {
       ctx.status = 409;
       ctx.body = { error: 'the sandbox has no notice URL for this payment' };
       return;
     }
     const notice = { imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid, status: status as string };
-    notifier.notify(notice, url);
+    notifier.notify(notice, noticeUrl);
     ctx.status = 202;
     ctx.body = { notice, url };
   });
-  router.get('/__sandbox/state', (ctx) => {
+  router.get('/__sandbox/state', controlForbidden, (ctx) => {
     ctx.body = {
       payments: [...store.payments.values()].map((r) => r.payment),
       prepared: [...store.prepared.values()],

@@ -46,13 +46,8 @@ export class SandboxNotifier {
 
   constructor(private readonly opts: SandboxNotifierOptions) {}
 
-  /** Where a payment's notices go unless it named its own notice_url. */
-  get defaultUrl(): string | null {
-    return this.opts.defaultUrl;
-  }
-
   notify(notice: Notice, noticeUrl: string | null): void {
-    const url = noticeUrl || this.opts.defaultUrl;
+    const url = this.targetOf(noticeUrl);
     if (!url || this.closed) return;
     const f = this.opts.faults();
     const random = this.opts.random ?? Math.random;
@@ -69,6 +64,25 @@ export class SandboxNotifier {
       return;
     }
     this.later(f.delayMs, () => this.deliver([{ url, notice, copies }]));
+  }
+
+  /**
+   * A payment's notice_url is honoured on the default target's origin only (the app at PUBLIC_URL):
+   * the sandbox must not become a way to make this server post to any address the caller picks.
+   */
+  targetOf(noticeUrl: string | null): string | null {
+    const fallback = this.opts.defaultUrl;
+    if (!noticeUrl) return fallback;
+    const origin = (url: string) => {
+      try {
+        return new URL(url).origin;
+      } catch {
+        return null;
+      }
+    };
+    if (fallback && origin(noticeUrl) !== null && origin(noticeUrl) === origin(fallback)) return noticeUrl;
+    this.opts.logger?.warn({ notice_url: noticeUrl }, 'sandbox notice_url outside the app origin ignored');
+    return fallback;
   }
 
   /** Forgets the log and every notice not yet delivered. */

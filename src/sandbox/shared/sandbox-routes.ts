@@ -26,6 +26,31 @@ export function registerSdkRoute(router: Router, source: string): void {
   });
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/**
+ * Whether a request comes from this machine and no further: a loopback peer (or one connecting to
+ * its own address), with no proxy header saying it relays someone else. Proxy headers are never
+ * believed here: a local reverse proxy in front of a sandbox relays the world.
+ */
+export function isLocalRequest(ctx: Context): boolean {
+  const socket = ctx.req.socket;
+  const remote = socket.remoteAddress ?? '';
+  const local = LOOPBACK.test(remote) || (remote !== '' && remote === socket.localAddress);
+  return local && ctx.get('X-Forwarded-For') === '' && ctx.get('Forwarded') === '' && ctx.get('X-Real-IP') === '';
+}
+
+/**
+ * The sandbox's server side (its REST API with the public sandbox credentials, the control knobs,
+ * its state) answers this machine only; `forbidden` answers anyone else in the PG's own error shape.
+ */
+export function localOnly(forbidden: (ctx: Context) => void): Middleware {
+  return async (ctx, next) => {
+    if (!isLocalRequest(ctx)) return forbidden(ctx);
+    await next();
+  };
+}
+
 export interface ControlRouteDeps<F extends RestFaults> {
   faults: FaultInjector<F>;
   /** Forgets the sandbox's state; faults go back to the initial ones. */
@@ -34,15 +59,21 @@ export interface ControlRouteDeps<F extends RestFaults> {
   parseBody: Middleware;
 }
 
-/** `GET|POST /__sandbox/control` (read or patch the fault knobs) and `POST /__sandbox/reset`. */
+/** The control panel's refusal for a caller that is not on this machine. */
+export const controlForbidden = localOnly((ctx) => {
+  ctx.status = 403;
+  ctx.body = { error: 'the sandbox control routes answer this machine only' };
+});
+
+/** `GET|POST /__sandbox/control` (read or patch the fault knobs) and `POST /__sandbox/reset`, for this machine only. */
 export function registerControlRoutes<F extends RestFaults>(router: Router, { faults, reset, parseBody }: ControlRouteDeps<F>): void {
-  router.get('/__sandbox/control', (ctx) => {
+  router.get('/__sandbox/control', controlForbidden, (ctx) => {
     ctx.body = { faults: faults.current };
   });
-  router.post('/__sandbox/control', parseBody, (ctx) => {
+  router.post('/__sandbox/control', controlForbidden, parseBody, (ctx) => {
     ctx.body = { faults: faults.set(bodyOf(ctx)) };
   });
-  router.post('/__sandbox/reset', (ctx) => {
+  router.post('/__sandbox/reset', controlForbidden, (ctx) => {
     reset();
     ctx.status = 204;
   });

@@ -9,7 +9,7 @@ import type { TossStore } from './toss-store.js';
 import type { TossPayment } from './toss-wire.types.js';
 import type { FaultInjector, RestFaults } from '../shared/fault-injector.js';
 import { bodyOf, bodyParsing } from '../shared/sandbox-http.js';
-import { cors, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
+import { cors, controlForbidden, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
 
 export interface BrowserRouteDeps {
   store: TossStore;
@@ -97,7 +97,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
 
   // --- control panel ---
   registerControlRoutes(router, { faults, reset, parseBody });
-  router.post('/__sandbox/billing/:billingKey/card', parseBody, (ctx) => {
+  router.post('/__sandbox/billing/:billingKey/card', controlForbidden, parseBody, (ctx) => {
     const card = parseTossCardKind(bodyOf(ctx).card);
     if (!card) {
       ctx.status = 400;
@@ -109,7 +109,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
     ctx.body = found ? { billingKey: ctx.params.billingKey, card } : { error: 'unknown billing key' };
   });
   // Sends a payment's PAYMENT_STATUS_CHANGED again, as Toss would on a retry.
-  router.post('/__sandbox/notices', parseBody, (ctx) => {
+  router.post('/__sandbox/notices', controlForbidden, parseBody, (ctx) => {
     const b = bodyOf(ctx);
     const found = typeof b.paymentKey === 'string' ? store.getPayment(b.paymentKey)
       : typeof b.orderId === 'string' ? store.getByOrderId(b.orderId) : null;
@@ -123,7 +123,7 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
     ctx.body = url ? { notice: { eventType: 'PAYMENT_STATUS_CHANGED', paymentKey: found.value.paymentKey, orderId: found.value.orderId, status: found.value.status }, url }
       : { error: 'the sandbox has no webhook URL' };
   });
-  router.get('/__sandbox/state', (ctx) => {
+  router.get('/__sandbox/state', controlForbidden, (ctx) => {
     ctx.body = {
       payments: [...store.payments.values()].map((r) => ({ ...r.payment, sandbox_card: r.card })),
       billingKeys: [...store.billingKeys.values()],

@@ -5,6 +5,7 @@ import type { Router } from '@koa/router';
 import type { Outcome, TossStore } from './toss-store.js';
 import type { FaultInjector, RestFaults } from '../shared/fault-injector.js';
 import { bodyOf, bodyParsing } from '../shared/sandbox-http.js';
+import { localOnly } from '../shared/sandbox-routes.js';
 
 export interface RestRouteDeps {
   store: TossStore;
@@ -46,7 +47,12 @@ export function registerRestRoutes(router: Router, { store, faults, secretKey }:
     await next();
     store.rememberReply(scope, { status: ctx.status, body: structuredClone(ctx.body) });
   };
-  const rest = [faults.middleware, auth];
+  // The REST API takes the public sandbox secret key: only this machine (the app) may call it.
+  const thisMachine = localOnly((ctx) => {
+    ctx.status = 403;
+    ctx.body = { code: 'FORBIDDEN_REQUEST', message: 'the sandbox REST API answers this machine only' };
+  });
+  const rest = [thisMachine, faults.middleware, auth];
 
   router.post('/v1/payments/confirm', ...rest, parseBody, (ctx) => {
     const b = bodyOf(ctx);

@@ -1,7 +1,8 @@
 // A Toss Payments (core API V1) compatible fake: the REST paths memberpay uses, a browser SDK
 // stand-in and PAYMENT_STATUS_CHANGED webhooks, in memory (and in a state file when given one), so
 // the Toss adapter runs and is tested with no credentials.
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from '../../shared/http/routing.js';
 import { TossStore } from './toss-store.js';
 import { FaultInjector, defaultRestFaults, mergeRestFaults, type RestFaults } from '../shared/fault-injector.js';
 import { SandboxJournal } from '../shared/sandbox-journal.js';
@@ -77,7 +78,7 @@ export function createTossSandbox(options: TossSandboxOptions = {}): TossSandbox
     faults.reset();
   };
 
-  const router = prefix ? new Router({ prefix }) : new Router();
+  const router = createRouter(prefix ? { prefix } : {});
   registerRestRoutes(router, { store, faults, secretKey });
   registerBrowserRoutes(router, { store, faults, clientKey, reset, sendWebhook });
 

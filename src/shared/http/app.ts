@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bodyParser } from '@koa/bodyparser';
 import type { Router } from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
@@ -32,7 +31,7 @@ import type { RefundPayment } from '../../payment/application/refund-payment.use
 import type { ReportPaymentFailure } from '../../payment/application/report-payment-failure.use-case';
 import type { StartCheckout } from '../../payment/application/start-checkout.use-case';
 import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
-import { paymentRoutes } from '../../payment/http/payment.routes';
+import { paymentRoutes, paymentWebhookRoutes } from '../../payment/http/payment.routes';
 import { PAYMENT } from '../../payment/payment.tokens';
 import type { Clock } from '../application/clock.port';
 import type { IdempotencyStore } from '../application/idempotency-store.port';
@@ -41,15 +40,17 @@ import type { SessionStore } from '../application/session-store.port';
 import type { ControllableClock } from '../infrastructure/controllable-clock';
 import { AppMetrics, METRICS } from '../infrastructure/metrics';
 import { SHARED } from '../shared.tokens';
+import { parseBodies } from './body';
 import { errorMiddleware } from './error-middleware';
+import { allowedSenders, bearerToken, jsonBodyOnly, jsonOrFormBody, pageOrigins, sameOriginOnly } from './guards';
 import { type HealthProbe, healthRoutes } from './health';
 import { idempotencyMiddleware } from './idempotency';
 import { httpMetricsMiddleware, metricsRoutes } from './metrics';
 import { openApiRoutes } from './openapi';
 import { requestIdMiddleware } from './request-id';
+import { mountRouter } from './routing';
 import { sessionMiddleware } from './session';
 import { staticFiles } from './static-files';
-import { normaliseAliases } from './validate';
 
 /** What the app needs of the container (Inversify's Container fits; nothing here imports Inversify). */
 export interface ServiceLocator {
@@ -64,8 +65,6 @@ export interface HttpAppOptions {
   staticDir?: string | null;
   /** JSON and form body limit (default 32kb); larger answers 413 `payload_too_large`. */
   bodyLimit?: string;
-  /** Trust X-Forwarded-For/-Proto from a reverse proxy. Default: on when PUBLIC_URL is https (TLS ends at a proxy). */
-  proxy?: boolean;
 }
 
 const SYSTEM_TIME: Clock = { now: () => new Date() };
@@ -86,9 +85,13 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 /**
- * The whole HTTP side: request id and child logger, security headers, one error middleware,
- * JSON/form bodies with a size limit, seed aliases, session cookies, Idempotency-Key, every
- * module's routes, health, and the static page. Main listens on `app.callback()`.
+ * The whole HTTP side: request id and child logger, security headers, one error middleware, bodies
+ * (JSON and forms, identity/gzip/deflate, a size and depth limit), session cookies, and every module's
+ * routes with the guards of their kind on each route itself (DESIGN §6 "Security rules"):
+ * - session routes: an `Origin` of ours only, JSON bodies only, Idempotency-Key;
+ * - gateway notices: JSON or forms, WEBHOOK_ALLOW_IPS, Idempotency-Key;
+ * - the admin API: mounted only with ADMIN_TOKEN, the bearer token, JSON only, Idempotency-Key.
+ * Main listens on `app.callback()`.
  */
 export function createHttpApp(container: ServiceLocator, options: HttpAppOptions = {}): Koa {
   const config = container.get<AppConfig>(SHARED.Config);
@@ -97,7 +100,9 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   const secure = config.publicUrl.startsWith('https:');
 
   const app = new Koa();
-  app.proxy = options.proxy ?? secure;
+  // The client is the N-th address from the right of X-Forwarded-For: entries further left are the client's own words.
+  app.proxy = config.trustProxyHops > 0;
+  app.maxIpsCount = config.trustProxyHops;
   // Errors are answered and logged by the error middleware; Koa's default printer would write stacks to stderr.
   app.silent = true;
 
@@ -108,46 +113,50 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' } }));
   for (const router of options.extraRouters ?? []) app.use(router.routes()).use(router.allowedMethods());
 
-  const limit = options.bodyLimit ?? '32kb';
-  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: limit, formLimit: limit, encoding: 'utf-8' }));
-  app.use(async (ctx, next) => {
-    if (ctx.request.body !== undefined) ctx.request.body = normaliseAliases(ctx.request.body);
-    await next();
-  });
+  app.use(parseBodies(options.bodyLimit ?? '32kb'));
+  if (secure) {
+    // TLS ends before us when PUBLIC_URL is https: the cookie is Secure even if this hop is plain http.
+    app.use(async (ctx, next) => {
+      ctx.cookies.secure = true;
+      await next();
+    });
+  }
   // Sessions expire in real time: moving the test clock a month must not log the buyer out.
   app.use(sessionMiddleware(app, { secret: config.sessionSecret, secure, store: container.get<SessionStore>(SHARED.SessionStore), clock: SYSTEM_TIME }));
-  app.use(idempotencyMiddleware(container.get<IdempotencyStore>(SHARED.IdempotencyStore), clock));
 
-  const routers = [
-    metricsRoutes(metrics),
-    openApiRoutes({ serverUrl: config.publicUrl }),
-    healthRoutes({
-      database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
-      gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
-    }),
-    identityRoutes({
-      signUp: container.get<SignUp>(IDENTITY.SignUp),
-      logIn: container.get<LogIn>(IDENTITY.LogIn),
-      logOut: container.get<LogOut>(IDENTITY.LogOut),
-      getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
-    }),
-    membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog) }),
-    membershipAccountRoutes({
-      getRefundQuote: container.get<GetRefundQuote>(MEMBERSHIP.GetRefundQuote),
-      cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
-      setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
-    }),
-    paymentRoutes({
-      startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
-      confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
-      reportFailure: container.get<ReportPaymentFailure>(PAYMENT.ReportPaymentFailure),
-      webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
-      webhookAllowIps: config.webhookAllowIps,
-      payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
-      memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
-    }),
-    adminRoutes({
-      adminToken: config.adminToken,
+  const idempotency = idempotencyMiddleware(container.get<IdempotencyStore>(SHARED.IdempotencyStore), clock);
+  const sessionGuards = [sameOriginOnly(pageOrigins(config.publicUrl)), jsonBodyOnly, idempotency];
+
+  mountRouter(app, metricsRoutes(metrics), config.metricsToken ? [bearerToken(config.metricsToken, 'metrics token')] : []);
+  mountRouter(app, openApiRoutes({ serverUrl: config.publicUrl }));
+  mountRouter(app, healthRoutes({
+    database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
+    gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
+  }));
+  mountRouter(app, membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog) }));
+  mountRouter(app, identityRoutes({
+    signUp: container.get<SignUp>(IDENTITY.SignUp),
+    logIn: container.get<LogIn>(IDENTITY.LogIn),
+    logOut: container.get<LogOut>(IDENTITY.LogOut),
+    getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
+  }), sessionGuards);
+  mountRouter(app, membershipAccountRoutes({
+    getRefundQuote: container.get<GetRefundQuote>(MEMBERSHIP.GetRefundQuote),
+    cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
+    setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
+  }), sessionGuards);
+  mountRouter(app, paymentRoutes({
+    startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
+    confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
+    reportFailure: container.get<ReportPaymentFailure>(PAYMENT.ReportPaymentFailure),
+    payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
+    memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
+  }), sessionGuards);
+  mountRouter(app, paymentWebhookRoutes({ webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice) }),
+    [jsonOrFormBody, allowedSenders(config.webhookAllowIps), idempotency]);
+  // Without ADMIN_TOKEN the admin API does not exist: every spelling and method of it is an unknown route.
+  if (config.adminToken) {
+    mountRouter(app, adminRoutes({
       testClock: config.testClock,
       clock: container.get<ControllableClock>(SHARED.Clock),
       reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
@@ -156,9 +165,8 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       receipts: container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore),
       webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
-    }),
-  ];
-  for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
+    }), [bearerToken(config.adminToken, 'admin token'), jsonBodyOnly, idempotency]);
+  }
 
   const staticDir = options.staticDir === undefined ? DEFAULT_WEB_DIR : options.staticDir;
   if (staticDir && existsSync(staticDir)) app.use(staticFiles(path.resolve(staticDir)));

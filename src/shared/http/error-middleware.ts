@@ -32,10 +32,18 @@ export function errorBody(code: string, message: string, details?: unknown): Err
   return { works: false, error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/**
+ * What a 503 says: the adapters' own messages name hosts, paths and library errors (`... (ENOTFOUND)`),
+ * which go to the log only. A 502 keeps its message: it is the gateway's own answer to show the buyer.
+ */
+const UNAVAILABLE_MESSAGE = 'the payment gateway did not answer; the outcome is unknown and will be checked again';
+
 /** The answer for any thrown value: a domain error by the table, a client's HTTP error by its status, anything else 500 with no detail. */
 export function errorAnswer(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
-    return { status: STATUS_BY_KIND[error.kind] ?? 500, body: errorBody(error.code, error.message, error.details) };
+    const status = STATUS_BY_KIND[error.kind] ?? 500;
+    if (error.kind === 'gateway_unavailable') return { status, body: errorBody(error.code, UNAVAILABLE_MESSAGE) };
+    return { status, body: errorBody(error.code, error.message, error.details) };
   }
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -50,7 +58,8 @@ export function writeError(ctx: Context, error: unknown, logger: Logger): void {
   const { status, body } = errorAnswer(error);
   if (status >= 500) {
     const e = error as Error;
-    logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack }, status }, 'request failed');
+    if (error instanceof DomainError) logger.warn({ code: error.code, reason: error.message, status }, 'request answered without the gateway');
+    else logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack }, status }, 'request failed');
   }
   ctx.status = status;
   ctx.body = body;

@@ -1,4 +1,5 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from './routing';
 
 /** Something readiness depends on: resolves when usable, rejects otherwise. */
 export interface HealthProbe {
@@ -37,7 +38,7 @@ async function probe(target: HealthProbe | null): Promise<ProbeState> {
  * database answers `SELECT 1` and the gateway gives a token; cached at most 5 s; 503 when either fails).
  */
 export function healthRoutes(deps: { database: HealthProbe | null; gateway: HealthProbe}): Router {
-  const router = new Router();
+  const router = createRouter();
   let last: Readiness | null = null;
   let running: Promise<Readiness> | null = null;
 

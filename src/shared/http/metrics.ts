@@ -1,4 +1,5 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from './routing';
 import type { Middleware } from 'koa';
 import type { AppMetrics } from '../infrastructure/metrics';
 
@@ -22,7 +23,7 @@ export function httpMetricsMiddleware(metrics: AppMetrics): Middleware {
 
 /** `GET /metrics`: Prometheus text format from the app's own registry. */
 export function metricsRoutes(metrics: AppMetrics): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get('/metrics', async (ctx) => {
     const { contentType, body } = await metrics.text();
     ctx.type = contentType;

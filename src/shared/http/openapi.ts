@@ -1,4 +1,5 @@
-import { Router } from '@koa/router';
+import type { Router } from '@koa/router';
+import { createRouter } from './routing';
 import type Joi from 'joi';
 import { clockSchema, paymentsQuerySchema, refundSchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
@@ -224,7 +225,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Reco
 
 /** `GET /openapi.json`, built once. */
 export function openApiRoutes(options: { serverUrl?: string } = {}): Router {
-  const router = new Router();
+  const router = createRouter();
   let document: Record<string, unknown> | null = null;
   router.get('/openapi.json', (ctx) => {
     document ??= buildOpenApiDocument(options);

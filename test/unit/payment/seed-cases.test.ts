@@ -52,7 +52,11 @@ describe('the seed payment cases through the use cases', () => {
 
   it('(3) two checkouts never share a merchant_uid', async () => {
     const uids = new Set<string>();
-    for (let i = 0; i < 50; i++) uids.add((await checkout()).payment.merchantUid);
+    // Ten buyers with five open orders each: a buyer may hold at most five unpaid orders at once.
+    for (let buyer = 0; buyer < 10; buyer++) {
+      const buyerId = (await app.newUser()).id;
+      for (let i = 0; i < 5; i++) uids.add((await app.startCheckout.execute({ userId: buyerId, planId: 'monthly', payMethod: 'card', autoRenew: false })).payment.merchantUid);
+    }
     expect(uids.size).to.equal(50);
   });
 

@@ -141,7 +141,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
     if (index < 0) return false;
     const [step] = this.script.splice(index, 1);
     if (step.outcome === 'lost') return true;
-    if (step.outcome === 'unknown') throw new GatewayUnavailableError();
+    if (step.outcome === 'unknown') throw new GatewayUnavailableError(step.message);
     throw new GatewayRejectedError(step.message, -1);
   }
 

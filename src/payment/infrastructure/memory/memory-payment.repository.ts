@@ -25,6 +25,10 @@ export class MemoryPaymentRepository implements PaymentRepository {
     return this.store.filter((row) => row.userId === userId).sort(newestFirst);
   }
 
+  async countOpenPurchases(userId: string, since: Date): Promise<number> {
+    return this.store.filter((row) => row.userId === userId && row.status === 'await' && row.purpose.kind === 'purchase' && row.createdAt >= since).length;
+  }
+
   async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {
     return this.store.filter((row) => status === null || row.status === status).sort(newestFirst).slice(0, limit);
   }
