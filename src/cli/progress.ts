@@ -18,6 +18,8 @@ export class ProgressLine implements ProgressReporter {
   private lastDrawnAt = -Infinity;
   private drawn = false;
   private lastLine = '';
+  /** `done` as of the last line drawn. */
+  private drawnDone = -1;
   private readonly now: () => number;
   private readonly tty: boolean;
   private readonly intervalMs: number;
@@ -40,9 +42,9 @@ export class ProgressLine implements ProgressReporter {
     this.draw(false);
   }
 
-  /** The last line, always printed; a terminal's line ends there. */
+  /** The last line (unless the last one drawn already said as much); a terminal's line ends there. */
   finish(): void {
-    this.draw(true);
+    if (this.tty || this.done !== this.drawnDone || !this.drawn) this.draw(true);
     if (this.tty && this.drawn) this.options.stream.write('\n');
   }
 
@@ -65,6 +67,7 @@ export class ProgressLine implements ProgressReporter {
     if (!this.tty && line.replace(/\(\w+\)$/, '') === this.lastLine.replace(/\(\w+\)$/, '')) return;
     this.lastDrawnAt = at;
     this.lastLine = line;
+    this.drawnDone = this.done;
     this.drawn = true;
     this.options.stream.write(this.tty ? `\r\u001b[2K${line}` : `${line}\n`);
   }

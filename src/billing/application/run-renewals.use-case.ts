@@ -107,9 +107,12 @@ export class RunRenewals {
       // The buyers' names and emails go with each charge: one read for the batch.
       const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
       // Several charges at once: each waits mostly on the gateway and on commits.
-      const outcomes = await inParallel(leased, this.settings.concurrency, (membership) => this.renew(membership, buyers.get(membership.userId) ?? null));
+      const outcomes = await inParallel(leased, this.settings.concurrency, async (membership) => {
+        const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null);
+        progress?.advance();
+        return outcome;
+      });
       for (const outcome of outcomes) run[outcome] += 1;
-      progress?.advance(outcomes.length);
     }
     const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))
       .filter((m) => !claimed.has(m.id) && m.autoRenew && !m.isRenewalDue(asOf, this.clock.now()));

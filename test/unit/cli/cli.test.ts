@@ -189,6 +189,16 @@ describe('the progress line', () => {
     expect(written().split('\n').filter(Boolean)).to.have.length(2);
   });
 
+  it('does not repeat the last line at the end when it already showed everything done', () => {
+    const { progress, tick, written } = line(false);
+    progress.start(2);
+    tick(3000);
+    progress.advance(2);
+    tick(1000); // the rate falls while nothing more is done
+    progress.finish();
+    expect(written().split('\n').filter(Boolean)).to.deep.equal(['renewals  0/2  0%  0.0/s  ETA -  (0s)', 'renewals  2/2  100%  0.7/s  done  (3s)']);
+  });
+
   it('formats durations', () => {
     expect([duration(3.2), duration(75), duration(4000)]).to.deep.equal(['3s', '1m15s', '1h06m']);
   });
