@@ -7,6 +7,7 @@ import { sandboxStateFileBesideDatabase } from './sandbox/shared/sandbox-journal
 import { createTossSandbox } from './sandbox/toss/toss-sandbox';
 import type { Logger } from './shared/application/logger.port';
 import { createHttpApp } from './shared/http/app';
+import { Drain } from './shared/http/drain';
 import type { ControllableClock } from './shared/infrastructure/controllable-clock';
 import { armFaultPoints } from './shared/infrastructure/fault-points';
 import { KnexDatabase } from './shared/infrastructure/knex/knex-database';
@@ -15,6 +16,8 @@ import { SHARED } from './shared/shared.tokens';
 import { startWorkers } from './workers';
 
 export const SANDBOX_PREFIX = '/sandbox/iamport';
+/** A request that waits on the gateway answers within 15 s (DESIGN §6); a stop waits a little longer. */
+const DRAIN_TIMEOUT_MS = 20_000;
 export const TOSS_SANDBOX_PREFIX = '/sandbox/toss';
 
 /** The PG sandbox that runs inside this process, if the configured PG is in sandbox mode and pointed at our own URL. */
@@ -32,7 +35,7 @@ function inProcessSandbox(config: AppConfig, clock: ControllableClock, logger: L
   if (config.iamport.mode !== 'sandbox' || config.iamport.apiUrl !== `${config.publicUrl}${SANDBOX_PREFIX}`) return null;
   return createIamportSandbox({
     prefix: SANDBOX_PREFIX, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret, impCode: config.iamport.impCode,
-    webhookUrl: `${config.publicUrl}/api/payment/webhook`, publicUrl: `${config.publicUrl}${SANDBOX_PREFIX}`,
+    webhookUrl: `${config.publicUrl}/api/payment/webhook`, publicUrl: config.publicUrl,
     now, logger: logger.child({ component: 'iamport-sandbox' }),
     stateFile: sandboxStateFileBesideDatabase(config.databaseUrl, 'iamport'),
   });
@@ -58,7 +61,9 @@ async function main(): Promise<void> {
   const clock = container.get<ControllableClock>(SHARED.Clock);
 
   const sandbox = inProcessSandbox(config, clock, logger);
-  const app = createHttpApp(container, { extraRouters: sandbox ? [sandbox.router] : [] });
+  // While stopping, the in-process sandbox keeps answering: requests inside the app may still be waiting on it.
+  const drain = new Drain((ctx) => sandbox !== null && (ctx.path.startsWith(`${SANDBOX_PREFIX}/`) || ctx.path.startsWith(`${TOSS_SANDBOX_PREFIX}/`)));
+  const app = createHttpApp(container, { extraRouters: sandbox ? [sandbox.router] : [], drain });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -74,8 +79,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close();
-    server.closeIdleConnections();
+    // Requests already inside get their answers (a checkout may be waiting on the gateway); new ones get 503.
+    const drained = await drain.drain(DRAIN_TIMEOUT_MS);
+    if (!drained) logger.warn({ timeoutMs: DRAIN_TIMEOUT_MS }, 'requests still running at shutdown were cut off');
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
     await workers.stop();
     sandbox?.close();
     await database.destroy();

@@ -11,7 +11,11 @@ export interface ConfirmPaymentInput {
   merchantUid: string;
   /** What the browser brought back: Iamport's imp_uid, Toss's paymentKey, or Toss's billing authKey. */
   transactionId: string;
-  /** With a billing authKey: the customerKey it was authorised for. */
+  /**
+   * Set when the browser authorised a card for recurring billing (Toss's authKey) instead of paying:
+   * the customer key it says the card was authorised for. The card is stored under the key this
+   * order's checkout issued; a browser naming another one is refused before the gateway is asked.
+   */
   billingCustomerKey?: string;
 }
 
@@ -39,6 +43,11 @@ export class ConfirmPayment {
     const payment = await this.payments.findByMerchantUid(input.merchantUid);
     if (!payment || (input.userId !== null && payment.userId !== input.userId)) throw new PaymentNotFoundError(input.merchantUid);
     if (payment.status === 'paid' && payment.impUid === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
+    if (input.billingCustomerKey !== undefined && input.billingCustomerKey !== payment.customerUid) {
+      throw new PaymentNotPaidError(payment.customerUid === null
+        ? 'this order did not ask to store a card (auto_renew was off)'
+        : 'the card was authorised for another customer key than this order issued');
+    }
 
     // Written ahead of the gateway call: if this process dies before the answer is saved, the reconciler knows to ask.
     const noted = payment.status === 'await' || payment.status === 'failed'
@@ -47,7 +56,8 @@ export class ConfirmPayment {
     let truth;
     try {
       truth = await this.gateway.settle({
-        merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount, billingCustomerKey: input.billingCustomerKey,
+        merchantUid: payment.merchantUid, transactionId: input.transactionId, amount: payment.amount,
+        billingCustomerKey: input.billingCustomerKey === undefined ? undefined : payment.customerUid ?? undefined,
       });
     } catch (error) {
       // A definite no to settling (Toss refusing to confirm another amount) means the gateway will not hold it as paid.

@@ -8,7 +8,7 @@ import type { WebhookNotice, WebhookReceipt, WebhookReceiptStore } from './webho
 export type NoticeOutcome = 'applied' | 'duplicate' | 'ignored' | 'pending';
 
 /**
- * Iamport's notice is a hint, never the truth: it is stored raw, then the payment is fetched from
+ * A PG's notice is a hint, never the truth: it is stored as read, then the payment is fetched from
  * the gateway and that answer applied. A notice for a payment we do not know is kept and ignored
  * (so Iamport stops retrying); one that arrives while the gateway is silent is `pending` (the route
  * answers 503 so Iamport sends it again, and the reconciler asks anyway).

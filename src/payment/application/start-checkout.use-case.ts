@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/application/clock.port';
 import { KeyedLock } from '../../shared/application/keyed-lock';
+import type { LeaseStore } from '../../shared/application/lease-store.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import { DomainError } from '../../shared/domain/domain-error';
@@ -53,8 +54,17 @@ export function customerUidFor(userId: string): string {
  * payment: `await` and prepared, `failed` when the prepare was refused, `await` (expiring) when
  * its outcome is unknown.
  */
+/** How long one buyer's checkout holds its lease: the gateway call is bounded well inside it (15 s). */
+const CHECKOUT_LEASE_MS = 30_000;
+const LEASE_RETRY_MS = 50;
+/** A request answers within 15 s: a buyer's other checkout (on another instance) is waited for that long at most. */
+const LEASE_WAIT_MS = 12_000;
+
+/**
+ * One checkout per buyer at a time, so a burst cannot pass the open-orders count together: queued in
+ * this process, and leased across instances (the count, the gateway call and the insert run under it).
+ */
 export class StartCheckout {
-  /** One checkout per buyer at a time in this process, so a burst cannot pass the open-orders count together. */
   private readonly perBuyer = new KeyedLock();
 
   constructor(
@@ -67,12 +77,26 @@ export class StartCheckout {
     private readonly ids: IdGenerator,
     private readonly settings: CheckoutSettings,
     private readonly openOrders: OpenOrdersLimit,
+    private readonly leases: LeaseStore,
   ) {}
 
   async execute(input: StartCheckoutInput): Promise<CheckoutStarted> {
     const plan = this.catalog.find(input.planId);
     if (!plan) throw new UnknownPlanError(input.planId);
-    return this.perBuyer.run(input.userId, () => this.checkout(input, plan));
+    return this.perBuyer.run(input.userId, async () => {
+      const lease = `checkout:${input.userId}`;
+      const holder = this.ids.newId();
+      const giveUpAt = Date.now() + LEASE_WAIT_MS;
+      while (!(await this.leases.acquire(lease, holder, CHECKOUT_LEASE_MS))) {
+        if (Date.now() >= giveUpAt) throw new DomainError('conflict', 'checkout_in_progress', 'another checkout of yours is still running; try again shortly');
+        await new Promise((resolve) => setTimeout(resolve, LEASE_RETRY_MS));
+      }
+      try {
+        return await this.checkout(input, plan);
+      } finally {
+        await this.leases.release(lease, holder);
+      }
+    });
   }
 
   private async checkout(input: StartCheckoutInput, plan: Plan): Promise<CheckoutStarted> {

@@ -7,7 +7,7 @@ export interface WebhookNotice {
 export interface WebhookReceipt extends WebhookNotice {
   id: string;
   receivedAt: Date;
-  /** The body exactly as it arrived, kept for replay and audit. */
+  /** The notice as the route read it (the fields its schema knows), kept for replay and audit; padding is not kept. */
   raw: string;
   senderIp: string | null;
   processedAt: Date | null;

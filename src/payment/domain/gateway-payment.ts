@@ -21,7 +21,14 @@ export interface GatewayPayment {
   cancellations: GatewayCancellation[];
   failReason: string | null;
   paidAt: Date | null;
+  /** The stored card this payment made or used, as the gateway charges it again (the billing key or handle); null when none. */
   customerUid: string | null;
+  /**
+   * The merchant's customer id the gateway stored that card under (Iamport's customer_uid, Toss's
+   * customerKey). The buyer's browser writes it in the PG window, so a payment adopts the card only
+   * when this is the key its own checkout issued.
+   */
+  customerKey: string | null;
 }
 
 /** Was money taken for this payment (whatever has been refunded since)? */

@@ -291,8 +291,10 @@ export class Payment extends AggregateRoot {
     this.props.paidAt = gp.paidAt ?? now;
     this.props.failure = null;
     this.props.recheckAt = null;
-    // The gateway knows the stored card: Toss issues its billing key only after the window.
-    if (gp.customerUid) this.props.customerUid = gp.customerUid;
+    // The gateway knows the stored card (Toss issues its billing key only after the window). The card is
+    // this order's only when it was stored under the customer key its checkout issued: the browser
+    // chooses the key in the PG window, and another buyer's would give this membership their card.
+    if (gp.customerUid && this.props.customerUid !== null && gp.customerKey === this.props.customerUid) this.props.customerUid = gp.customerUid;
     this.touch(now);
     this.record<PaymentPaidPayload>(PaymentEvents.Paid, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, amount: this.amount,

@@ -35,7 +35,7 @@ export const validationSchema = Joi.object<ValidationBody>({
   merchant_uid: id.required(),
   imp_uid: id,
   payment_key: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/),
-  auth_key: Joi.string().trim().max(300).pattern(/^[\x21-\x7e]+$/),
+  auth_key: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/),
   customer_key: Joi.string().trim().max(300).pattern(/^[a-zA-Z0-9\-_=.,@]+$/),
 }).xor('imp_uid', 'payment_key', 'auth_key').with('auth_key', 'customer_key').required();
 

@@ -58,7 +58,9 @@ export function createIamportSandbox(options: IamportSandboxOptions = {}): Iampo
 
   const initialFaults = mergeFaults(mergeFaults(defaultFaults(), faultsFromEnv(options.env ?? process.env)), options.faults);
   const faults = new FaultInjector(initialFaults, { merge: mergeFaults, answers: IAMPORT_FAULT_ANSWERS, random });
-  const notifier = new SandboxNotifier({ defaultUrl: webhookUrl, faults: () => faults.current.webhook, random, logger });
+  const notifier = new SandboxNotifier({
+    defaultUrl: webhookUrl, selfUrl: options.publicUrl ? `${options.publicUrl}${prefix}` : null, faults: () => faults.current.webhook, random, logger,
+  });
   const store = new SandboxStore({
     now: options.now ?? (() => new Date()),
     receiptBase: `${options.publicUrl ?? ''}${prefix}/__sandbox/receipts`,

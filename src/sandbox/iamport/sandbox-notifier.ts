@@ -24,6 +24,8 @@ export interface NoticeLogEntry {
 
 export interface SandboxNotifierOptions {
   defaultUrl: string | null;
+  /** The sandbox's own base URL: a notice must never be aimed at the sandbox itself (its control routes). */
+  selfUrl?: string | null;
   faults: () => WebhookFaults;
   random?: () => number;
   logger?: SandboxLogger;
@@ -67,12 +69,18 @@ export class SandboxNotifier {
   }
 
   /**
-   * A payment's notice_url is honoured on the default target's origin only (the app at PUBLIC_URL):
-   * the sandbox must not become a way to make this server post to any address the caller picks.
+   * A payment's notice_url is honoured on the default target's origin only (the app at PUBLIC_URL),
+   * and never at the sandbox's own routes: the sandbox must not become a way to make this server post
+   * to any address the caller picks, or to call its own local-only routes from this machine.
    */
   targetOf(noticeUrl: string | null): string | null {
     const fallback = this.opts.defaultUrl;
     if (!noticeUrl) return fallback;
+    const self = this.opts.selfUrl;
+    if (self && (noticeUrl === self || noticeUrl.startsWith(`${self}/`) || noticeUrl.startsWith(`${self}?`))) {
+      this.opts.logger?.warn({ notice_url: noticeUrl }, 'sandbox notice_url aimed at the sandbox itself ignored');
+      return fallback;
+    }
     const origin = (url: string) => {
       try {
         return new URL(url).origin;

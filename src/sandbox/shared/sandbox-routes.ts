@@ -42,11 +42,13 @@ export function isLocalRequest(ctx: Context): boolean {
 
 /**
  * The sandbox's server side (its REST API with the public sandbox credentials, the control knobs,
- * its state) answers this machine only; `forbidden` answers anyone else in the PG's own error shape.
+ * its state) answers this machine only, and never a browser page: a request with an `Origin` is a
+ * page making the developer's own browser post here (a cross-site form can reset the sandbox).
+ * `forbidden` answers anyone else in the PG's own error shape.
  */
 export function localOnly(forbidden: (ctx: Context) => void): Middleware {
   return async (ctx, next) => {
-    if (!isLocalRequest(ctx)) return forbidden(ctx);
+    if (!isLocalRequest(ctx) || ctx.get('Origin') !== '') return forbidden(ctx);
     await next();
   };
 }

@@ -41,6 +41,7 @@ import type { ControllableClock } from '../infrastructure/controllable-clock';
 import { AppMetrics, METRICS } from '../infrastructure/metrics';
 import { SHARED } from '../shared.tokens';
 import { parseBodies } from './body';
+import type { Drain } from './drain';
 import { errorMiddleware } from './error-middleware';
 import { allowedSenders, bearerToken, jsonBodyOnly, jsonOrFormBody, pageOrigins, sameOriginOnly } from './guards';
 import { type HealthProbe, healthRoutes } from './health';
@@ -65,6 +66,8 @@ export interface HttpAppOptions {
   staticDir?: string | null;
   /** JSON and form body limit (default 32kb); larger answers 413 `payload_too_large`. */
   bodyLimit?: string;
+  /** Main's graceful stop: counts the requests inside and turns new ones away once draining. */
+  drain?: Drain;
 }
 
 const SYSTEM_TIME: Clock = { now: () => new Date() };
@@ -107,6 +110,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   app.silent = true;
 
   const metrics = container.isBound(METRICS.AppMetrics) ? container.get<AppMetrics>(METRICS.AppMetrics) : new AppMetrics();
+  if (options.drain) app.use(options.drain.middleware);
   app.use(requestIdMiddleware(logger));
   app.use(httpMetricsMiddleware(metrics));
   app.use(errorMiddleware(logger));
@@ -128,7 +132,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   const sessionGuards = [sameOriginOnly(pageOrigins(config.publicUrl)), jsonBodyOnly, idempotency];
 
   mountRouter(app, metricsRoutes(metrics), config.metricsToken ? [bearerToken(config.metricsToken, 'metrics token')] : []);
-  mountRouter(app, openApiRoutes({ serverUrl: config.publicUrl }));
+  mountRouter(app, openApiRoutes({ serverUrl: config.publicUrl, adminApi: config.adminToken !== null }));
   mountRouter(app, healthRoutes({
     database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
     gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),

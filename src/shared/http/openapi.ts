@@ -169,10 +169,17 @@ function queryParameters(query: Joi.Schema): Array<Record<string, unknown>> {
   return Object.entries(schema.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: s }));
 }
 
+export interface OpenApiOptions {
+  serverUrl?: string;
+  /** Whether the admin API is mounted (ADMIN_TOKEN set): where it does not exist, the document does not describe it. */
+  adminApi?: boolean;
+}
+
 /** The OpenAPI 3.1 document of the API, request bodies derived from the Joi schemas the routes validate with. */
-export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Record<string, unknown> {
+export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of API_OPERATIONS) {
+    if (op.auth === 'admin' && !options.adminApi) continue;
     const pathParams = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', maxLength: 100 } }));
     const parameters = [...pathParams, ...(op.query ? queryParameters(op.query) : [])];
     if (op.method === 'post' && op.tag !== 'admin' && op.auth !== 'none') {
@@ -224,7 +231,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Reco
 }
 
 /** `GET /openapi.json`, built once. */
-export function openApiRoutes(options: { serverUrl?: string } = {}): Router {
+export function openApiRoutes(options: OpenApiOptions = {}): Router {
   const router = createRouter();
   let document: Record<string, unknown> | null = null;
   router.get('/openapi.json', (ctx) => {

@@ -22,7 +22,7 @@ for (const [engine, create] of [['SQLite', createSqliteTestDatabase], ['MariaDB'
       await payments.save(refunded);
       await payments.save(untouched);
 
-      await db.database.knex.migrate.down(migrations);
+      await db.database.knex.migrate.down({ ...migrations, name: '20261125000000_payment_cancellation_count.ts' });
       expect(await db.database.knex.schema.hasColumn('payments', 'cancellation_count')).to.equal(false);
       await db.database.migrateLatest();
 

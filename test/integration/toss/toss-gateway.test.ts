@@ -145,7 +145,7 @@ describe('TossGateway against a Toss-shaped server', function () {
       toss.on('GET', `/v1/payments/${PK}`, ok(tossPayment()));
       expect(await gateway.getPayment(PK)).to.deep.equal({
         impUid: PK, merchantUid: 'order-1', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
-        failReason: null, paidAt: new Date('2026-11-25T09:00:10.000Z'), customerUid: null,
+        failReason: null, paidAt: new Date('2026-11-25T09:00:10.000Z'), customerUid: null, customerKey: null,
       });
     });
 

@@ -12,6 +12,7 @@ export function aGatewayPayment(overrides: Partial<GatewayPayment> = {}): Gatewa
     failReason: null,
     paidAt: new Date('2026-11-25T09:00:00.000Z'),
     customerUid: null,
+    customerKey: null,
     ...overrides,
   };
 }

@@ -24,6 +24,7 @@ export function toGatewayPayment(raw: unknown): GatewayPayment {
     failReason: text(raw.fail_reason),
     paidAt: fromUnixSeconds(raw.paid_at),
     customerUid: text(raw.customer_uid),
+    customerKey: text(raw.customer_uid),
   };
 }
 

@@ -43,7 +43,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
     const paid = action === 'paid';
     this.payments.set(impUid, {
       impUid, merchantUid: input.merchantUid, amount: input.amount, status: paid ? 'paid' : 'failed',
-      cancelledAmount: 0, cancellations: [], paidAt: paid ? this.now() : null, customerUid: input.customerUid ?? null,
+      cancelledAmount: 0, cancellations: [], paidAt: paid ? this.now() : null, customerUid: input.customerUid ?? null, customerKey: input.customerUid ?? null,
       failReason: paid ? null : action === 'declined' ? '카드사 거절: 한도초과' : '사용자가 결제를 취소하였습니다',
     });
     if (paid && input.customerUid) this.billingKeys.set(input.customerUid, { declines: false });
@@ -116,7 +116,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
     const impUid = `imp_mem_${String(++this.sequence).padStart(8, '0')}`;
     const payment: GatewayPayment = {
       impUid, merchantUid: charge.merchantUid, amount: charge.amount, status: key.declines ? 'failed' : 'paid',
-      cancelledAmount: 0, cancellations: [], paidAt: key.declines ? null : this.now(), customerUid: charge.customerUid,
+      cancelledAmount: 0, cancellations: [], paidAt: key.declines ? null : this.now(), customerUid: charge.customerUid, customerKey: charge.customerUid,
       failReason: key.declines ? '카드사 거절: 잔액부족' : null,
     };
     this.payments.set(impUid, payment);

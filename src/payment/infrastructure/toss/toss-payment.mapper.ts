@@ -1,5 +1,6 @@
 // Toss's Payment object -> the domain's GatewayPayment. An answer we cannot read is an
 // unknown outcome (GatewayUnavailableError), never a guess.
+import { parseBillingHandle } from './toss-billing-handle';
 import { GatewayUnavailableError } from '../../application/payment-gateway.port';
 import type { GatewayCancellation, GatewayPayment, GatewayPaymentStatus } from '../../domain/gateway-payment';
 import type { TossCancel, TossPayment, TossPaymentStatus } from './toss.types';
@@ -51,6 +52,7 @@ export function toGatewayPayment(raw: unknown, customerUid: string | null = null
     failReason: failed ? text(raw.failure?.message) ?? DEFAULT_FAIL_REASON[raw.status] ?? null : null,
     paidAt: status === 'paid' || status === 'cancelled' ? fromIso(raw.approvedAt) : null,
     customerUid,
+    customerKey: customerUid === null ? null : parseBillingHandle(customerUid)?.customerKey ?? null,
   };
 }
 
