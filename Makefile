@@ -1,11 +1,14 @@
 # Each target calls the npm script of the same name: one way to do each thing.
-.PHONY: install start test test-unit typecheck migrate sandbox bench
+.PHONY: install start build test test-unit typecheck migrate sandbox bench
 
 install:
 	npm install
 
 start:
 	npm start
+
+build:
+	npm run build
 
 test:
 	npm test

@@ -28,6 +28,8 @@ export interface AppConfig {
   paymentTtlMin: number;
   migrateOnStart: boolean;
   logLevel: string;
+  /** json lines, or pino-pretty's readable ones (the default when stdout is a terminal). */
+  logFormat: 'json' | 'pretty';
   iamport: {
     mode: 'sandbox' | 'live';
     apiUrl: string;
@@ -92,6 +94,7 @@ const envSchema = Joi.object({
   PAYMENT_TTL_MIN: Joi.number().integer().min(1).max(10080).default(30),
   MIGRATE_ON_START: onOff.default('on'),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  LOG_FORMAT: Joi.string().valid('json', 'pretty'),
 }).unknown(true);
 
 const planSchema = Joi.object({
@@ -197,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     paymentTtlMin: e.PAYMENT_TTL_MIN,
     migrateOnStart: truthy(e.MIGRATE_ON_START),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     iamport: {
       mode,
       apiUrl: (e.IAMPORT_API_URL ?? (mode === 'live' ? 'https://api.iamport.kr' : `${publicUrl}/sandbox/iamport`)).replace(/\/$/, ''),

@@ -3,6 +3,7 @@ import { type AppConfig, ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
 import type { Router } from '@koa/router';
 import { createIamportSandbox } from './sandbox/iamport/iamport-sandbox';
+import { sandboxStateFileBesideDatabase } from './sandbox/shared/sandbox-journal';
 import { createTossSandbox } from './sandbox/toss/toss-sandbox';
 import type { Logger } from './shared/application/logger.port';
 import { createHttpApp } from './shared/http/app';
@@ -28,6 +29,7 @@ function inProcessSandbox(config: AppConfig, clock: ControllableClock, logger: L
     return createTossSandbox({
       prefix: TOSS_SANDBOX_PREFIX, secretKey: config.toss.secretKey, clientKey: config.toss.clientKey,
       webhookUrl: `${config.publicUrl}/api/payment/webhook/toss`, now, logger: logger.child({ component: 'toss-sandbox' }),
+      stateFile: sandboxStateFileBesideDatabase(config.databaseUrl, 'toss'),
     });
   }
   if (config.iamport.mode !== 'sandbox' || config.iamport.apiUrl !== `${config.publicUrl}${SANDBOX_PREFIX}`) return null;
@@ -35,6 +37,7 @@ function inProcessSandbox(config: AppConfig, clock: ControllableClock, logger: L
     prefix: SANDBOX_PREFIX, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret, impCode: config.iamport.impCode,
     webhookUrl: `${config.publicUrl}/api/payment/webhook`, publicUrl: config.publicUrl,
     now, logger: logger.child({ component: 'iamport-sandbox' }),
+    stateFile: sandboxStateFileBesideDatabase(config.databaseUrl, 'iamport'),
   });
 }
 
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   if (config.pgSandbox) armFaultPoints((process.env.MEMBERPAY_FAULT_POINTS ?? '').split(','));
   const database = KnexDatabase.fromUrl(config.databaseUrl);
   if (config.migrateOnStart) {

@@ -13,23 +13,34 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start`'s entry point as a real child process, for crash and restart tests. */
+/** What to start: `npm start`'s entry point by default; a build's `node dist/main.js`, or a standalone sandbox. */
+export interface ProcessCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** Printed once the process serves. */
+  ready: string;
+}
+
+const NPM_START: ProcessCommand = { command: TSX, args: ['src/main.ts'], cwd: ROOT, ready: 'listening on' };
+
+/** `npm start`'s entry point (or another server) as a real child process, for crash and restart tests. */
 export class AppProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<NodeJS.Signals | number | null> = Promise.resolve(null);
   output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(private readonly env: Record<string, string>, private readonly entry: ProcessCommand = NPM_START) {}
 
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 20_000): Promise<void> {
-    const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...this.env, ...extraEnv } });
+    const child = spawn(this.entry.command, this.entry.args, { cwd: this.entry.cwd, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...this.env, ...extraEnv } });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`app did not start: ${this.output}`)), timeoutMs);
       const onData = (data: Buffer) => {
         this.output += data.toString();
-        if (this.output.includes('listening on')) {
+        if (this.output.includes(this.entry.ready)) {
           clearTimeout(timer);
           resolve();
         }
@@ -51,4 +62,19 @@ export class AppProcess {
       await this.exited;
     }
   }
+}
+
+/** A cookie-keeping client for a child app: JSON bodies parsed, any other answer kept as text. */
+export function cookieClient(base: string) {
+  let cookie = '';
+  return async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(base + url, {
+      method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000),
+    });
+    const set = res.headers.getSetCookie();
+    if (set.length > 0) cookie = set.map((c) => c.split(';')[0]).join('; ');
+    const text = await res.text();
+    return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null, text };
+  };
 }

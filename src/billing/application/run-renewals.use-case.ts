@@ -13,6 +13,7 @@ import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { Logger } from '../../shared/application/logger.port';
 import type { Notifier } from '../../shared/application/notifier.port';
+import type { ProgressReporter } from '../../shared/application/progress.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
@@ -85,9 +86,11 @@ export class RunRenewals {
     private readonly settings: RenewalSettings,
   ) {}
 
-  async execute(asOf: Date = this.clock.now()): Promise<RenewalRun> {
+  /** `progress` (the CLI's line) hears of every membership renewed, out of those due when the run starts. */
+  async execute(asOf: Date = this.clock.now(), progress?: ProgressReporter): Promise<RenewalRun> {
     const run: RenewalRun = { due: 0, charged: 0, failed: 0, skipped: 0, reminded: 0, ended: 0 };
     run.reminded = await this.sendReminders(asOf);
+    if (progress) progress.start(await this.countDue(asOf));
     // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
     const claimed = new Set<string>();
     for (let emptyClaims = 0; ;) {
@@ -104,7 +107,11 @@ export class RunRenewals {
       // The buyers' names and emails go with each charge: one read for the batch.
       const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
       // Several charges at once: each waits mostly on the gateway and on commits.
-      const outcomes = await inParallel(leased, this.settings.concurrency, (membership) => this.renew(membership, buyers.get(membership.userId) ?? null));
+      const outcomes = await inParallel(leased, this.settings.concurrency, async (membership) => {
+        const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null);
+        progress?.advance();
+        return outcome;
+      });
       for (const outcome of outcomes) run[outcome] += 1;
     }
     const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))
@@ -176,6 +183,19 @@ export class RunRenewals {
       }),
     );
     this.logger.info({ membershipId, merchantUid }, 'renewal declined; dunning schedule applies');
+  }
+
+  /** Memberships a run as of `asOf` would charge now, counted page by page (only when someone watches the progress). */
+  private async countDue(asOf: Date): Promise<number> {
+    const pageSize = this.settings.batchSize * 10;
+    const now = this.clock.now();
+    let due = 0;
+    for (let after: Membership | undefined; ;) {
+      const page = await this.memberships.listDueForRenewal(asOf, pageSize, after);
+      due += page.filter((m) => m.isRenewalDue(asOf, now)).length;
+      if (page.length < pageSize) return due;
+      after = page[page.length - 1];
+    }
   }
 
   private async unleasedWorkRemains(asOf: Date): Promise<boolean> {

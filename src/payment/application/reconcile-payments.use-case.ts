@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/application/clock.port';
 import type { Logger } from '../../shared/application/logger.port';
+import type { ProgressReporter } from '../../shared/application/progress.port';
 import type { Payment } from '../domain/payment.entity';
 import { wasCharged } from '../domain/gateway-payment';
 import { GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
@@ -40,10 +41,12 @@ export class ReconcilePayments {
     private readonly ttlMinutes: number,
   ) {}
 
-  async execute(): Promise<ReconcileResult> {
+  /** `progress` (the CLI's line) hears of every payment asked about. */
+  async execute(progress?: ProgressReporter): Promise<ReconcileResult> {
     const now = this.clock.now();
     const staleBefore = new Date(now.getTime() - this.ttlMinutes * 60_000);
     const candidates = await this.payments.listUnsettled(now, staleBefore, BATCH);
+    progress?.start(candidates.length);
     let settled = 0;
     for (const payment of candidates) {
       try {
@@ -52,6 +55,7 @@ export class ReconcilePayments {
         if (!(error instanceof GatewayUnavailableError)) throw error;
         this.logger.warn({ merchantUid: payment.merchantUid }, 'gateway silent during reconciliation; will ask again');
       }
+      progress?.advance();
     }
     return { checked: candidates.length, settled };
   }

@@ -1,9 +1,11 @@
 // An Iamport (PortOne V1) compatible fake: the REST API, a browser SDK stand-in and
-// webhooks, all in memory, so memberpay runs and is tested with no credentials.
+// webhooks, in memory (and in a state file when given one), so memberpay runs and is tested with
+// no credentials.
 import type { Router } from '@koa/router';
 import { createRouter } from '../../shared/http/routing.js';
 import { SandboxStore } from './sandbox-store.js';
 import { FaultInjector } from '../shared/fault-injector.js';
+import { SandboxJournal } from '../shared/sandbox-journal.js';
 import { IAMPORT_FAULT_ANSWERS, defaultFaults, faultsFromEnv, mergeFaults, type FaultsPatch, type SandboxFaults } from './sandbox-faults.js';
 import { SandboxNotifier, type SandboxLogger } from './sandbox-notifier.js';
 import { registerRestRoutes } from './iamport-rest-routes.js';
@@ -28,6 +30,8 @@ export interface IamportSandboxOptions {
   /** Dice for the rate knobs; tests may pin it. */
   random?: () => number;
   logger?: SandboxLogger;
+  /** A file that keeps payments, prepares, billing keys and tokens across restarts; none = memory only. */
+  stateFile?: string | null;
 }
 
 export interface IamportSandbox {
@@ -37,7 +41,7 @@ export interface IamportSandbox {
   notifier: SandboxNotifier;
   readonly options: Readonly<{ prefix: string; impKey: string; impSecret: string; impCode: string; webhookUrl: string | null }>;
   setFaults(patch: FaultsPatch): SandboxFaults;
-  /** Forgets payments, prepares, keys, tokens and the notice log; faults go back to the initial ones. */
+  /** Forgets payments, prepares, keys, tokens (the state file too) and the notice log; faults go back to the initial ones. */
   reset(): void;
   /** Stops pending notices and releases hung requests (call before closing the HTTP server). */
   close(): void;
@@ -60,6 +64,7 @@ export function createIamportSandbox(options: IamportSandboxOptions = {}): Iampo
   const store = new SandboxStore({
     now: options.now ?? (() => new Date()),
     receiptBase: `${options.publicUrl ?? ''}${prefix}/__sandbox/receipts`,
+    journal: options.stateFile ? new SandboxJournal(options.stateFile) : null,
     onStateChange: (p, noticeUrl) => {
       logger?.info({ imp_uid: p.imp_uid, merchant_uid: p.merchant_uid, status: p.status }, 'sandbox payment changed');
       notifier.notify({ imp_uid: p.imp_uid, merchant_uid: p.merchant_uid, status: p.status }, noticeUrl);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Context } from 'koa';
 import type { Router } from '@koa/router';
 import { CARD_KINDS, TEST_CARDS, parseCardKind } from './sandbox-cards.js';
-import { MSG, type IamportPayment, type PayRequest, type SandboxStore } from './sandbox-store.js';
+import { MSG, PAYMENT_STATUSES, type IamportPayment, type PayRequest, type PaymentStatus, type SandboxStore } from './sandbox-store.js';
 import type { SandboxFaults } from './sandbox-faults.js';
 import type { SandboxNotifier } from './sandbox-notifier.js';
 import { num, parseBody, str } from './sandbox-http.js';
@@ -191,6 +191,35 @@ export function registerBrowserRoutes(router: Router, { store, faults, notifier,
     const outcome = store.setCustomerCard(ctx.params.customer_uid, kind);
     ctx.status = outcome.ok ? 200 : 404;
     ctx.body = outcome.ok ? { customer: outcome.value, card: kind } : { error: outcome.message };
+  });
+  // Sends a payment's notice again, as Iamport would on a retry; `status` other than the payment's makes a stale or forged one.
+  router.post('/__sandbox/notices', controlForbidden, parseBody, (ctx) => {
+    const b = bodyOf(ctx);
+    const impUid = str(b.imp_uid);
+    const merchantUid = str(b.merchant_uid);
+    const payment = impUid ? store.getPayment(impUid) : merchantUid ? store.findByMerchantUid(merchantUid)[0] : undefined;
+    const status = str(b.status) ?? payment?.status;
+    if (!payment) {
+      ctx.status = 404;
+      ctx.body = { error: MSG.notFound };
+      return;
+    }
+    if (!PAYMENT_STATUSES.includes(status as PaymentStatus)) {
+      ctx.status = 400;
+      ctx.body = { error: `status must be one of ${PAYMENT_STATUSES.join(', ')}` };
+      return;
+    }
+    const noticeUrl = store.payments.get(payment.imp_uid)?.noticeUrl ?? null;
+    const url = notifier.targetOf(noticeUrl);
+    if (!url) {
+      ctx.status = 409;
+      ctx.body = { error: 'the sandbox has no notice URL for this payment' };
+      return;
+    }
+    const notice = { imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid, status: status as string };
+    notifier.notify(notice, noticeUrl);
+    ctx.status = 202;
+    ctx.body = { notice, url };
   });
   router.get('/__sandbox/state', controlForbidden, (ctx) => {
     ctx.body = {

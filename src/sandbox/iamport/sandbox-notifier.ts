@@ -49,7 +49,7 @@ export class SandboxNotifier {
   constructor(private readonly opts: SandboxNotifierOptions) {}
 
   notify(notice: Notice, noticeUrl: string | null): void {
-    const url = this.target(noticeUrl);
+    const url = this.targetOf(noticeUrl);
     if (!url || this.closed) return;
     const f = this.opts.faults();
     const random = this.opts.random ?? Math.random;
@@ -73,7 +73,7 @@ export class SandboxNotifier {
    * and never at the sandbox's own routes: the sandbox must not become a way to make this server post
    * to any address the caller picks, or to call its own local-only routes from this machine.
    */
-  private target(noticeUrl: string | null): string | null {
+  targetOf(noticeUrl: string | null): string | null {
     const fallback = this.opts.defaultUrl;
     if (!noticeUrl) return fallback;
     const self = this.opts.selfUrl;

@@ -1,6 +1,8 @@
-// In-memory state of the fake Iamport and the rules that change it. Every method
-// is synchronous, so one request's check-then-write can never interleave with another's.
+// State of the fake Iamport and the rules that change it. Every method is synchronous, so one
+// request's check-then-write can never interleave with another's. In memory, and with a journal
+// also on disk, so the sandbox survives a restart (../shared/sandbox-journal.ts).
 import { randomBytes, randomInt } from 'node:crypto';
+import type { SandboxJournal } from '../shared/sandbox-journal.js';
 import { TEST_CARDS, maskCardNumber, type CardKind, type TestCard } from './sandbox-cards.js';
 
 export type PaymentStatus = 'ready' | 'paid' | 'failed' | 'cancelled';
@@ -178,7 +180,12 @@ export interface SandboxStoreOptions {
   receiptBase: string;
   /** Called after every change to paid / failed / cancelled. */
   onStateChange: (payment: IamportPayment, noticeUrl: string | null) => void;
+  /** Where every change is written and, at construction, read back from; none = memory only. */
+  journal?: SandboxJournal | null;
 }
+
+/** The journal's names for the maps below. */
+const KIND = { payment: 'payment', prepared: 'prepared', customer: 'customer', token: 'token' } as const;
 
 const TOKEN_TTL_S = 30 * 60;
 const TOKEN_GRACE_S = 60;
@@ -194,7 +201,9 @@ export class SandboxStore {
   private currentToken: string | null = null;
   private seq = 0;
 
-  constructor(private readonly opts: SandboxStoreOptions) {}
+  constructor(private readonly opts: SandboxStoreOptions) {
+    if (opts.journal) this.replay(opts.journal);
+  }
 
   reset(): void {
     this.payments.clear();
@@ -204,6 +213,31 @@ export class SandboxStore {
     this.tokens.clear();
     this.currentToken = null;
     this.seq = 0;
+    this.opts.journal?.clear();
+  }
+
+  /** Loads what an earlier process left, then rewrites the journal as one line per live record. */
+  private replay(journal: SandboxJournal): void {
+    const now = this.nowSeconds();
+    const live = journal.read().filter((e) => e.kind !== KIND.token || (e.value as number) > now);
+    for (const { kind, key, value } of live) {
+      if (kind === KIND.payment) {
+        const record = value as PaymentRecord;
+        this.payments.set(key, record);
+        this.byMerchantUid.set(record.payment.merchant_uid, [...(this.byMerchantUid.get(record.payment.merchant_uid) ?? []), record]);
+        this.seq = Math.max(this.seq, record.seq, record.updatedSeq);
+      } else if (kind === KIND.prepared) this.prepared.set(key, value as PreparedPayment);
+      else if (kind === KIND.customer) this.customers.set(key, value as CustomerRecord);
+      else if (kind === KIND.token) {
+        this.tokens.set(key, value as number);
+        if (!this.currentToken || (value as number) > (this.tokens.get(this.currentToken) ?? 0)) this.currentToken = key;
+      }
+    }
+    journal.rewrite(live);
+  }
+
+  private persist(kind: (typeof KIND)[keyof typeof KIND], key: string, value: unknown): void {
+    this.opts.journal?.write(kind, key, value);
   }
 
   nowSeconds(): number {
@@ -225,6 +259,7 @@ export class SandboxStore {
       expiresAt += TOKEN_EXTENSION_S;
     }
     this.tokens.set(token, expiresAt);
+    this.persist(KIND.token, token, expiresAt);
     return { access_token: token, now, expired_at: expiresAt };
   }
 
@@ -239,6 +274,7 @@ export class SandboxStore {
     if (this.prepared.has(merchantUid)) return refuse(MSG.alreadyPrepared);
     const p = { merchant_uid: merchantUid, amount, currency };
     this.prepared.set(merchantUid, p);
+    this.persist(KIND.prepared, merchantUid, p);
     return { ok: true, value: { ...p } };
   }
 
@@ -247,6 +283,7 @@ export class SandboxStore {
     if (!p) return refuse(MSG.prepareNotFound, 1, 404);
     p.amount = amount;
     if (currency !== null) p.currency = currency;
+    this.persist(KIND.prepared, merchantUid, p);
     return { ok: true, value: { ...p } };
   }
 
@@ -361,6 +398,7 @@ export class SandboxStore {
     p.cancel_history.push({ pg_tid: p.pg_tid, amount, cancelled_at: now, reason: req.reason, receipt_url: receipt, cancellation_id: cancellationId });
     p.cancel_receipt_urls.push(receipt);
     record.updatedSeq = ++this.seq;
+    this.persist(KIND.payment, p.imp_uid, record);
     this.opts.onStateChange(p, record.noticeUrl);
     return { ok: true, value: p };
   }
@@ -378,8 +416,7 @@ export class SandboxStore {
     if (digits.length < 14 || digits.length > 16 || !/^\d{4}-?\d{2}$/.test(expiry)) return refuse(MSG.cardAuthFailed, -1);
     const kind = (Object.values(TEST_CARDS).find((c) => c.number.replace(/\D/g, '') === digits)?.kind) ?? 'success';
     const [pgProvider, mid] = (pg ?? 'html5_inicis').split('.');
-    const customer = this.storeCustomer(uid, kind, pgProvider || 'html5_inicis', mid || 'INIBillTst', extra);
-    customer.card_number = maskCardNumber(cardNumber);
+    const customer = this.storeCustomer(uid, kind, pgProvider || 'html5_inicis', mid || 'INIBillTst', extra, maskCardNumber(cardNumber));
     return { ok: true, value: customer };
   }
 
@@ -387,6 +424,7 @@ export class SandboxStore {
     const c = this.customers.get(uid);
     if (!c) return refuse(customerNotFound(uid), 1, 404);
     this.customers.delete(uid);
+    this.persist(KIND.customer, uid, null);
     return { ok: true, value: c.customer };
   }
 
@@ -395,6 +433,7 @@ export class SandboxStore {
     if (!c) return refuse(customerNotFound(uid), 1, 404);
     c.card = kind;
     c.customer.updated = this.nowSeconds();
+    this.persist(KIND.customer, uid, c);
     return { ok: true, value: c.customer };
   }
 
@@ -431,7 +470,7 @@ export class SandboxStore {
 
   // --- internals ----------------------------------------------------------
 
-  private storeCustomer(uid: string, kind: CardKind, pgProvider: string, pgId: string, extra: Partial<IamportCustomer>): IamportCustomer {
+  private storeCustomer(uid: string, kind: CardKind, pgProvider: string, pgId: string, extra: Partial<IamportCustomer>, cardNumber?: string): IamportCustomer {
     const now = this.nowSeconds();
     const card = TEST_CARDS[kind];
     const previous = this.customers.get(uid);
@@ -443,7 +482,7 @@ export class SandboxStore {
       customer_id: extra.customer_id ?? null,
       card_name: card.cardName,
       card_code: card.cardCode,
-      card_number: maskCardNumber(card.number),
+      card_number: cardNumber ?? maskCardNumber(card.number),
       card_type: 0,
       customer_name: extra.customer_name ?? null,
       customer_tel: extra.customer_tel ?? null,
@@ -454,7 +493,9 @@ export class SandboxStore {
       updated: now,
     };
     // Reusing a customer_uid rebinds it to the newest card (IAMPORT_V1.md §3.4).
-    this.customers.set(uid, { customer, card: kind });
+    const record = { customer, card: kind };
+    this.customers.set(uid, record);
+    this.persist(KIND.customer, uid, record);
     return customer;
   }
 
@@ -524,6 +565,7 @@ export class SandboxStore {
     const record = { payment: p, seq, updatedSeq: seq, noticeUrl };
     this.payments.set(p.imp_uid, record);
     this.byMerchantUid.set(p.merchant_uid, [...(this.byMerchantUid.get(p.merchant_uid) ?? []), record]);
+    this.persist(KIND.payment, p.imp_uid, record);
     this.opts.onStateChange(p, noticeUrl);
     return { ok: true, value: p };
   }

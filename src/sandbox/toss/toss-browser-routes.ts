@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import type { Router } from '@koa/router';
 import { TOSS_CARD_KINDS, TOSS_TEST_CARDS, parseTossCardKind } from './toss-cards.js';
 import type { TossStore } from './toss-store.js';
+import type { TossPayment } from './toss-wire.types.js';
 import type { FaultInjector, RestFaults } from '../shared/fault-injector.js';
 import { bodyOf, bodyParsing } from '../shared/sandbox-http.js';
 import { cors, controlForbidden, registerControlRoutes, registerSdkRoute } from '../shared/sandbox-routes.js';
@@ -15,6 +16,8 @@ export interface BrowserRouteDeps {
   faults: FaultInjector<RestFaults>;
   clientKey: string;
   reset: () => void;
+  /** Posts PAYMENT_STATUS_CHANGED for a payment; answers where to, or null without a webhook URL. */
+  sendWebhook: (payment: TossPayment) => string | null;
 }
 
 /** What the fail redirect (or the SDK's rejected promise) carries; codes from Toss's SDK error list. */
@@ -49,7 +52,7 @@ const parseBody = bodyParsing(['json'], (ctx, err) => {
   ctx.body = { error: err.message };
 });
 
-export function registerBrowserRoutes(router: Router, { store, faults, clientKey, reset }: BrowserRouteDeps): void {
+export function registerBrowserRoutes(router: Router, { store, faults, clientKey, reset, sendWebhook }: BrowserRouteDeps): void {
   const browser = [cors, parseBody];
 
   registerSdkRoute(router, SDK_SOURCE.replace('__TOSS_SANDBOX_CARDS__', JSON.stringify(
@@ -104,6 +107,21 @@ export function registerBrowserRoutes(router: Router, { store, faults, clientKey
     const found = store.setBillingCard(ctx.params.billingKey, card);
     ctx.status = found ? 200 : 404;
     ctx.body = found ? { billingKey: ctx.params.billingKey, card } : { error: 'unknown billing key' };
+  });
+  // Sends a payment's PAYMENT_STATUS_CHANGED again, as Toss would on a retry.
+  router.post('/__sandbox/notices', controlForbidden, parseBody, (ctx) => {
+    const b = bodyOf(ctx);
+    const found = typeof b.paymentKey === 'string' ? store.getPayment(b.paymentKey)
+      : typeof b.orderId === 'string' ? store.getByOrderId(b.orderId) : null;
+    if (!found?.ok) {
+      ctx.status = 404;
+      ctx.body = { error: 'unknown payment' };
+      return;
+    }
+    const url = sendWebhook(found.value);
+    ctx.status = url ? 202 : 409;
+    ctx.body = url ? { notice: { eventType: 'PAYMENT_STATUS_CHANGED', paymentKey: found.value.paymentKey, orderId: found.value.orderId, status: found.value.status }, url }
+      : { error: 'the sandbox has no webhook URL' };
   });
   router.get('/__sandbox/state', controlForbidden, (ctx) => {
     ctx.body = {

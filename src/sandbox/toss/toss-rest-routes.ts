@@ -38,14 +38,14 @@ export function registerRestRoutes(router: Router, { store, faults, secretKey }:
     const key = ctx.get('idempotency-key');
     if (!key) return next();
     const scope = `${ctx.method} ${ctx.path} ${key}`;
-    const seen = store.idempotent.get(scope);
+    const seen = store.replyOf(scope);
     if (seen) {
       ctx.status = seen.status;
       ctx.body = structuredClone(seen.body);
       return;
     }
     await next();
-    store.idempotent.set(scope, { status: ctx.status, body: structuredClone(ctx.body) });
+    store.rememberReply(scope, { status: ctx.status, body: structuredClone(ctx.body) });
   };
   // The REST API takes the public sandbox secret key: only this machine (the app) may call it.
   const thisMachine = localOnly((ctx) => {

@@ -1,4 +1,4 @@
-// The Toss sandbox as its own HTTP server (prefix ''), for `tsx src/sandbox/toss/main.ts` and for tests.
+// The Toss sandbox as its own HTTP server (prefix ''), for `npm run sandbox -- --pg toss` and for tests.
 import { serveSandbox, type RunningSandbox } from '../shared/sandbox-server.js';
 import { createTossSandbox, type TossSandbox, type TossSandboxOptions } from './toss-sandbox.js';
 

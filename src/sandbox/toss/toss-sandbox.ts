@@ -1,10 +1,11 @@
 // A Toss Payments (core API V1) compatible fake: the REST paths memberpay uses, a browser SDK
-// stand-in and PAYMENT_STATUS_CHANGED webhooks, all in memory, so the Toss adapter runs and is
-// tested with no credentials.
+// stand-in and PAYMENT_STATUS_CHANGED webhooks, in memory (and in a state file when given one), so
+// the Toss adapter runs and is tested with no credentials.
 import type { Router } from '@koa/router';
 import { createRouter } from '../../shared/http/routing.js';
 import { TossStore } from './toss-store.js';
 import { FaultInjector, defaultRestFaults, mergeRestFaults, type RestFaults } from '../shared/fault-injector.js';
+import { SandboxJournal } from '../shared/sandbox-journal.js';
 import { registerRestRoutes } from './toss-rest-routes.js';
 import { registerBrowserRoutes } from './toss-browser-routes.js';
 import type { TossPayment } from './toss-wire.types.js';
@@ -24,6 +25,8 @@ export interface TossSandboxOptions {
   /** Where PAYMENT_STATUS_CHANGED events are posted; null/undefined = none. */
   webhookUrl?: string | null;
   logger?: { info(fields: object, message?: string): void; warn(fields: object, message?: string): void };
+  /** A file that keeps payments, billing keys, auth keys and idempotent replies across restarts; none = memory only. */
+  stateFile?: string | null;
 }
 
 export interface TossSandbox {
@@ -32,7 +35,7 @@ export interface TossSandbox {
   faults: FaultInjector<RestFaults>;
   readonly options: Readonly<{ prefix: string; secretKey: string; clientKey: string; webhookUrl: string | null }>;
   setFaults(patch: Partial<RestFaults>): RestFaults;
-  /** Forgets payments, billing keys, auth keys and idempotent replies; faults go back to the initial ones. */
+  /** Forgets payments, billing keys, auth keys and idempotent replies (the state file too); faults go back to the initial ones. */
   reset(): void;
   /** Releases hung requests and stops sending webhooks (call before closing the HTTP server). */
   close(): void;
@@ -53,14 +56,22 @@ export function createTossSandbox(options: TossSandboxOptions = {}): TossSandbox
   let closed = false;
 
   const faults = new FaultInjector(mergeRestFaults(defaultRestFaults(), options.faults), { merge: mergeRestFaults, answers: TOSS_FAULT_ANSWERS, random: options.random });
-  const notify = (payment: TossPayment) => {
-    logger?.info({ paymentKey: payment.paymentKey, orderId: payment.orderId, status: payment.status }, 'toss sandbox payment changed');
-    if (!webhookUrl || closed) return;
+  /** Posts PAYMENT_STATUS_CHANGED for `payment`; answers where to, or null when there is no webhook URL. */
+  const sendWebhook = (payment: TossPayment): string | null => {
+    if (!webhookUrl || closed) return null;
     const event = { eventType: 'PAYMENT_STATUS_CHANGED', createdAt: new Date().toISOString().replace('Z', ''), data: payment };
     fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), signal: AbortSignal.timeout(5000) })
       .catch((error: Error) => logger?.warn({ error: error.message }, 'toss sandbox webhook not delivered'));
+    return webhookUrl;
   };
-  const store = new TossStore({ now: options.now ?? (() => new Date()), onStatusChange: notify });
+  const notify = (payment: TossPayment) => {
+    logger?.info({ paymentKey: payment.paymentKey, orderId: payment.orderId, status: payment.status }, 'toss sandbox payment changed');
+    sendWebhook(payment);
+  };
+  const store = new TossStore({
+    now: options.now ?? (() => new Date()), onStatusChange: notify,
+    journal: options.stateFile ? new SandboxJournal(options.stateFile) : null,
+  });
 
   const reset = () => {
     store.reset();
@@ -69,7 +80,7 @@ export function createTossSandbox(options: TossSandboxOptions = {}): TossSandbox
 
   const router = createRouter(prefix ? { prefix } : {});
   registerRestRoutes(router, { store, faults, secretKey });
-  registerBrowserRoutes(router, { store, faults, clientKey, reset });
+  registerBrowserRoutes(router, { store, faults, clientKey, reset, sendWebhook });
 
   return {
     router,

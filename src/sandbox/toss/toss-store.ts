@@ -1,8 +1,10 @@
 // The fake Toss's state and rules: payments (authorised in the window, approved by confirm),
 // partial cancels with Idempotency-Key replay, billing auths, billing keys and their charges.
 // Codes and messages follow Toss's error table (docs/toss-payments.md §4); where Toss's exact
-// answer is unconfirmed the choice is marked "sandbox:".
+// answer is unconfirmed the choice is marked "sandbox:". In memory, and with a journal also on disk,
+// so the sandbox survives a restart (../shared/sandbox-journal.ts).
 import { randomBytes } from 'node:crypto';
+import type { SandboxJournal } from '../shared/sandbox-journal.js';
 import type { TossCancel, TossError, TossPayment, TossPaymentStatus } from './toss-wire.types.js';
 import { TOSS_TEST_CARDS, type TossCardKind } from './toss-cards.js';
 
@@ -57,7 +59,12 @@ export interface TossStoreOptions {
   now: () => Date;
   /** Called after every change of a payment's status (the webhook's PAYMENT_STATUS_CHANGED). */
   onStatusChange?: (payment: TossPayment) => void;
+  /** Where every change is written and, at construction, read back from; none = memory only. */
+  journal?: SandboxJournal | null;
 }
+
+/** The journal's names for the maps below. */
+const KIND = { payment: 'payment', billingKey: 'billing_key', authKey: 'auth_key', reply: 'idempotent_reply' } as const;
 
 export class TossStore {
   readonly payments = new Map<string, PaymentRecord>();
@@ -65,15 +72,48 @@ export class TossStore {
   /** authKey -> what requestBillingAuth authenticated; single use. */
   readonly authKeys = new Map<string, { customerKey: string; card: TossCardKind }>();
   /** Idempotency-Key -> the first answer, replayed for 15 days at Toss (forever here). */
-  readonly idempotent = new Map<string, StoredReply>();
+  private readonly idempotent = new Map<string, StoredReply>();
 
-  constructor(private readonly options: TossStoreOptions) {}
+  constructor(private readonly options: TossStoreOptions) {
+    if (options.journal) this.replay(options.journal);
+  }
 
   reset(): void {
     this.payments.clear();
     this.billingKeys.clear();
     this.authKeys.clear();
     this.idempotent.clear();
+    this.options.journal?.clear();
+  }
+
+  /** The first answer given under an Idempotency-Key scope, if any. */
+  replyOf(scope: string): StoredReply | undefined {
+    return this.idempotent.get(scope);
+  }
+
+  rememberReply(scope: string, reply: StoredReply): void {
+    this.idempotent.set(scope, reply);
+    this.persist(KIND.reply, scope, reply);
+  }
+
+  /** Loads what an earlier process left (times back to Dates), then rewrites the journal as one line per live record. */
+  private replay(journal: SandboxJournal): void {
+    const live = journal.read();
+    for (const { kind, key, value } of live) {
+      if (kind === KIND.payment) {
+        const record = value as PaymentRecord;
+        this.payments.set(key, { ...record, authorisedAt: new Date(record.authorisedAt) });
+      } else if (kind === KIND.billingKey) {
+        const record = value as BillingRecord;
+        this.billingKeys.set(key, { ...record, authenticatedAt: new Date(record.authenticatedAt) });
+      } else if (kind === KIND.authKey) this.authKeys.set(key, value as { customerKey: string; card: TossCardKind });
+      else if (kind === KIND.reply) this.idempotent.set(key, value as StoredReply);
+    }
+    journal.rewrite(live);
+  }
+
+  private persist(kind: (typeof KIND)[keyof typeof KIND], key: string, value: unknown): void {
+    this.options.journal?.write(kind, key, value);
   }
 
   // --- the window -------------------------------------------------------------
@@ -97,7 +137,9 @@ export class TossStore {
       type: 'NORMAL',
       method: '카드',
     };
-    this.payments.set(payment.paymentKey, { payment, card: input.card, authorisedAt: now });
+    const record = { payment, card: input.card, authorisedAt: now };
+    this.payments.set(payment.paymentKey, record);
+    this.persist(KIND.payment, payment.paymentKey, record);
     return ok(structuredClone(payment));
   }
 
@@ -106,6 +148,7 @@ export class TossStore {
     if (!CUSTOMER_KEY.test(customerKey)) return ERR.invalid('customerKey');
     const authKey = newKey('auth');
     this.authKeys.set(authKey, { customerKey, card });
+    this.persist(KIND.authKey, authKey, { customerKey, card });
     return ok({ authKey, customerKey });
   }
 
@@ -159,7 +202,7 @@ export class TossStore {
     };
     p.balanceAmount = balance;
     p.cancels = [...(p.cancels ?? []), entry];
-    this.setStatus(p, balance === 0 ? 'CANCELED' : 'PARTIAL_CANCELED');
+    this.setStatus(record, balance === 0 ? 'CANCELED' : 'PARTIAL_CANCELED');
     return ok(structuredClone(p));
   }
 
@@ -169,9 +212,11 @@ export class TossStore {
     if (!auth) return ERR.invalidAuthKey();
     if (auth.customerKey !== body.customerKey) return ERR.customerKeyMismatch();
     this.authKeys.delete(body.authKey);
+    this.persist(KIND.authKey, body.authKey, null);
     const now = this.options.now();
     const record: BillingRecord = { billingKey: newKey('bk'), customerKey: auth.customerKey, card: auth.card, authenticatedAt: now };
     this.billingKeys.set(record.billingKey, record);
+    this.persist(KIND.billingKey, record.billingKey, record);
     return ok({ mId: 'tosssandbox', customerKey: record.customerKey, billingKey: record.billingKey, authenticatedAt: iso(now), method: '카드' });
   }
 
@@ -198,6 +243,7 @@ export class TossStore {
     const billing = this.billingKeys.get(billingKey);
     if (!billing) return false;
     billing.card = card;
+    this.persist(KIND.billingKey, billingKey, billing);
     return true;
   }
 
@@ -213,11 +259,11 @@ export class TossStore {
     const decline = TOSS_TEST_CARDS[record.card].decline;
     if (decline) {
       p.failure = { ...decline.error };
-      this.setStatus(p, 'ABORTED');
+      this.setStatus(record, 'ABORTED');
       return { ok: false, status: decline.status, error: { ...decline.error } };
     }
     p.approvedAt = iso(this.options.now());
-    this.setStatus(p, 'DONE');
+    this.setStatus(record, 'DONE');
     return ok(structuredClone(p));
   }
 
@@ -226,7 +272,7 @@ export class TossStore {
     const record = this.payments.get(paymentKey);
     if (record && record.payment.status === 'IN_PROGRESS' && this.options.now().getTime() - record.authorisedAt.getTime() > CONFIRM_WINDOW_MS) {
       record.payment.failure = { code: 'EXPIRED_PAYMENT', message: '결제가 만료되었습니다. 다시 시도해주세요.' };
-      this.setStatus(record.payment, 'EXPIRED');
+      this.setStatus(record, 'EXPIRED');
     }
     return record;
   }
@@ -239,9 +285,10 @@ export class TossStore {
     return this.attemptsOf(orderId).find((r) => isCharged(r.payment.status));
   }
 
-  private setStatus(p: TossPayment, status: TossPaymentStatus): void {
-    p.status = status;
-    this.options.onStatusChange?.(structuredClone(p));
+  private setStatus(record: PaymentRecord, status: TossPaymentStatus): void {
+    record.payment.status = status;
+    this.persist(KIND.payment, record.payment.paymentKey, record);
+    this.options.onStatusChange?.(structuredClone(record.payment));
   }
 }
 

@@ -135,6 +135,21 @@ export const API_OPERATIONS: ApiOperation[] = [
   { tag: 'admin', method: 'post', path: '/api/admin/webhooks/replay', summary: 'Process stored notices again (default: the last 24 h)', auth: 'admin', body: replaySchema, responses: { 200: ok({ replayed: int }), 400: 'Error', 401: 'Error', 404: 'Error' } },
 ];
 
+/**
+ * What every operation of a kind may answer besides its own statuses: a POST's body is parsed
+ * (malformed or failing its schema: 400 `invalid_request`; over 32 kB: 413 `payload_too_large`),
+ * and a query failing its schema is a 400 too.
+ */
+function refusalsOf(op: ApiOperation): Record<string, string> {
+  return {
+    ...(op.method === 'post' || op.query ? { 400: 'invalid_request: a body or query that cannot be read or fails its schema (details[] says where)' } : {}),
+    ...(op.method === 'post' ? { 413: 'payload_too_large: a body over 32 kB' } : {}),
+  };
+}
+
+/** An operation with no refusal of its own is still refused before it runs when the request cannot be read at all. */
+const UNREADABLE_REQUEST = 'The HTTP server refuses a request it cannot read (malformed, or headers over its limit: 400, 431) before any route runs; no JSON body';
+
 /** `/api/admin/payments/:merchant_uid/refund` -> `/api/admin/payments/{merchant_uid}/refund`. */
 export function openApiPath(koaPath: string): string {
   return koaPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -172,6 +187,8 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
     }
     const responses: Record<string, unknown> = {};
     for (const [status, shape] of Object.entries(op.responses)) responses[status] = responseObject(Number(status), shape);
+    for (const [status, description] of Object.entries(refusalsOf(op))) responses[status] ??= { ...responseObject(Number(status), 'Error'), description };
+    if (!Object.keys(responses).some((status) => status.startsWith('4'))) responses['4XX'] = { description: UNREADABLE_REQUEST };
     responses['500'] = responseObject(500, 'Error');
     const body = op.body ? joiToJsonSchema(op.body) : null;
     (paths[openApiPath(op.path)] ??= {})[op.method] = {
@@ -197,6 +214,8 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
     info: {
       title: 'memberpay',
       version: '0.1.0',
+      // Private, unpublished code (package.json "private": true); SPDX's form for a license of one's own.
+      license: { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-Proprietary' },
       description: 'Membership payments in front of Iamport (PortOne V1). Every JSON answer carries `works`; errors are `{works:false, error:{code, message, details?}}` with a matching status. A body failing its schema answers 400 `invalid_request` with `details[]`; over 32 kB, 413 `payload_too_large`. Seed aliases are accepted: `merchant_id`, `imp_id`, `type`.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),

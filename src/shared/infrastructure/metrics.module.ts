@@ -26,8 +26,8 @@ export function metricsModule(): ContainerModule {
     onActivation(BILLING.RunRenewals, (context, renewals: RunRenewals) => {
       const metrics = context.get<AppMetrics>(METRICS.AppMetrics);
       const execute = renewals.execute.bind(renewals);
-      renewals.execute = async (asOf?: Date) => {
-        const run = await execute(asOf);
+      renewals.execute = async (...args: Parameters<RunRenewals['execute']>) => {
+        const run = await execute(...args);
         metrics.recordRenewalRun(run);
         return run;
       };

@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Router } from '@koa/router';
 import { expect } from 'chai';
-import { loadConfig } from '../../../src/config';
+import { ConfigError, loadConfig } from '../../../src/config';
 import { buildContainer } from '../../../src/container';
 import { IDENTITY } from '../../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scrypt-password-hasher';
 import type { Logger } from '../../../src/shared/application/logger.port';
 import { createHttpApp } from '../../../src/shared/http/app';
+import { LogNotifier } from '../../../src/shared/infrastructure/log-notifier';
 import { createLogger } from '../../../src/shared/infrastructure/logger';
 import { ApiClient } from '../../support/http-app';
 
@@ -89,5 +90,60 @@ describe('request logs', () => {
     expect(res.headers.get('x-request-id')).to.equal('trace-abc.123');
     const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request' && l.requestId === 'trace-abc.123');
     expect(line).to.include({ method: 'GET', path: '/api/plans', status: 200 });
+  });
+});
+
+describe('LOG_FORMAT: JSON lines, or pino-pretty for a person', () => {
+  const capture = () => {
+    let text = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        text += String(chunk);
+        done();
+      },
+    });
+    return { sink, text: () => text };
+  };
+  const notice = { kind: 'renewal_reminder' as const, to: 'kim@example.test', subject: 'Your membership renews soon', text: 'Your Monthly renews on 2027-01-06 for 9,900 KRW.\nCancel any time on the page.' };
+
+  it('pretty: readable lines (time, level, message, fields), secrets still redacted', () => {
+    const out = capture();
+    createLogger('info', out.sink, 'pretty').info({ password: PASSWORD, user: { id: 'u1' } }, 'hello');
+    expect(out.text()).to.match(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: hello\n/);
+    expect(out.text()).to.include('password: "[redacted]"').and.not.to.include(PASSWORD);
+    expect(() => JSON.parse(out.text())).to.throw();
+  });
+
+  it('the log notifier writes the whole message it stands in for: recipient, subject and body (JSON and pretty)', async () => {
+    const json = capture();
+    await new LogNotifier(createLogger('info', json.sink)).send(notice);
+    expect(JSON.parse(json.text()).notice).to.deep.equal(notice);
+
+    const pretty = capture();
+    await new LogNotifier(createLogger('info', pretty.sink, 'pretty')).send(notice);
+    expect(pretty.text()).to.include([
+      '    notice: renewal_reminder',
+      '      To: kim@example.test',
+      '      Subject: Your membership renews soon',
+      '    ',
+      '      Your Monthly renews on 2027-01-06 for 9,900 KRW.',
+      '      Cancel any time on the page.',
+    ].join('\n'));
+  });
+
+  it('defaults to pretty when stdout is a terminal and to JSON otherwise; LOG_FORMAT decides when set; anything else stops start-up', () => {
+    const descriptor = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    try {
+      Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+      expect(loadConfig({}).logFormat).to.equal('pretty');
+      expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).to.equal('json');
+      Object.defineProperty(process.stdout, 'isTTY', { value: undefined, configurable: true });
+      expect(loadConfig({}).logFormat).to.equal('json');
+      expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).to.equal('pretty');
+    } finally {
+      if (descriptor) Object.defineProperty(process.stdout, 'isTTY', descriptor);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
+    expect(() => loadConfig({ LOG_FORMAT: 'yaml' })).to.throw(ConfigError, /LOG_FORMAT must be one of \[json, pretty\]/);
   });
 });

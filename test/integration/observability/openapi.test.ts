@@ -1,3 +1,4 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { expect } from 'chai';
 import { createHttpApp } from '../../../src/shared/http/app';
 import { API_OPERATIONS, openApiPath } from '../../../src/shared/http/openapi';
@@ -39,5 +40,25 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/api/admin/payments/{merchant_uid}/refund'].post.parameters[0]).to.include({ name: 'merchant_uid', in: 'path', required: true });
     expect(doc.paths['/api/admin/payments'].get.parameters.map((p: { name: string }) => p.name)).to.have.members(['status', 'limit']);
     expect(API_OPERATIONS.every((op) => op.summary.length > 0)).to.equal(true);
+  });
+
+  it("is lint-clean by Redocly's recommended rules, warnings counted as errors (recommended-strict)", async () => {
+    const served = await harness.client().get('/openapi.json');
+    const config = await createConfig({ extends: ['recommended-strict'] });
+    const problems = await lintFromString({ source: served.text, absoluteRef: 'openapi.json', config });
+    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).to.deep.equal([]);
+    expect(served.body.info.license).to.include({ identifier: 'LicenseRef-Proprietary' });
+  });
+
+  it('lists 400 and 413 on every operation that reads a body (signup among them), 400 on those with a query', async () => {
+    const doc = (await harness.client().get('/openapi.json')).body;
+    const operations = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, method, op })));
+    for (const { name, method, op } of operations) {
+      if (method === 'post') expect(op.responses, name).to.include.keys('400', '413');
+      expect(Object.keys(op.responses).some((status) => status.startsWith('4')), `${name} has a 4XX`).to.equal(true);
+    }
+    expect(doc.paths['/api/auth/signup'].post.responses['400'].content['application/json'].schema).to.deep.equal({ $ref: '#/components/schemas/Error' });
+    expect(doc.paths['/api/admin/payments'].get.responses).to.include.keys('400');
   });
 });

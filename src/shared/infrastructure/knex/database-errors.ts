@@ -49,5 +49,8 @@ export function isDuplicatePrimaryKey(error: unknown, sqliteColumns: string): bo
 /** The engine gave up on the transaction to break a lock cycle or a long wait: running it again is safe. */
 export function isTransientLockError(error: unknown): boolean {
   const e = asDriverError(error);
-  return e.code === 'ER_LOCK_DEADLOCK' || e.errno === 1213 || e.code === 'ER_LOCK_WAIT_TIMEOUT' || e.errno === 1205 || e.code === 'SQLITE_BUSY';
+  // better-sqlite3 reports extended codes: SQLITE_BUSY_SNAPSHOT is a WAL transaction that read before another
+  // connection (the CLI beside npm start) committed and may not write on that snapshot; retrying reads anew.
+  return e.code === 'ER_LOCK_DEADLOCK' || e.errno === 1213 || e.code === 'ER_LOCK_WAIT_TIMEOUT' || e.errno === 1205
+    || e.code === 'SQLITE_BUSY' || (e.code?.startsWith('SQLITE_BUSY_') ?? false);
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
+import { SourceOrBuiltMigrations } from './migration-source';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -50,7 +51,7 @@ export class KnexDatabase {
 }
 
 export function migrationConfig(): Knex.MigratorConfig {
-  return { directory: MIGRATIONS_DIRECTORY, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
+  return { migrationSource: new SourceOrBuiltMigrations(MIGRATIONS_DIRECTORY), tableName: 'knex_migrations' };
 }
 
 export function knexConfigFromUrl(url: string, options: { cwd?: string; poolMax?: number } = {}): Knex.Config {
