@@ -116,6 +116,16 @@ describe('PortOneGateway over HTTP to the PortOne V2 sandbox: what V2 does inste
       .to.include({ gatewayCode: 'PAYMENT_ALREADY_CANCELLED' });
   });
 
+  it('refunds once when the same cancel is sent twice at once (the second finds the balance changed)', async () => {
+    const merchantUid = uid('order');
+    const impUid = await driver.buyerPays({ merchantUid, amount: 10_000 });
+    const request = { impUid, merchantUid, amount: 3_000, checksum: 10_000, reason: 'double click' };
+    const outcomes = await Promise.allSettled([gateway.cancel(request), gateway.cancel(request)]);
+    expect(outcomes.map((o) => o.status).sort()).to.deep.equal(['fulfilled', 'rejected']);
+    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).to.include({ gatewayCode: 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN' });
+    expect(await gateway.getPayment(impUid)).to.include({ cancelledAmount: 3_000 });
+  });
+
   it('refuses to cancel a payment that was never paid (PAYMENT_NOT_PAID)', async () => {
     const merchantUid = uid('order');
     await driver.buyerPays({ merchantUid, amount: 5_000, action: 'declined' });
@@ -165,6 +175,17 @@ describe('PortOneGateway over HTTP to the PortOne V2 sandbox: what V2 does inste
       expect(resent).to.include({ impUid: first.impUid, status: 'paid', customerUid: billingKey });
       expect(resent.paidAt?.getTime()).to.equal(first.paidAt?.getTime());
       expect([...running.sandbox.store.payments.keys()].filter((k) => k === merchantUid)).to.have.length(1);
+    });
+
+    it('charges once when two workers charge the same renewal at once: both answer the one payment', async () => {
+      const { billingKey } = await issuedKey();
+      const merchantUid = uid('renewal');
+      const charge = { customerUid: billingKey, merchantUid, amount: 9_900, name: 'Monthly' };
+      const [a, b] = await Promise.all([gateway.chargeBillingKey(charge), gateway.chargeBillingKey(charge)]);
+      expect([a.status, b.status]).to.deep.equal(['paid', 'paid']);
+      // One attempt took the money; the other was refused ALREADY_PAID and answered that attempt.
+      const paidAt = new Date(running.sandbox.store.paymentOf(merchantUid)?.paidAt as string).getTime();
+      expect([a.paidAt?.getTime(), b.paidAt?.getTime()]).to.deep.equal([paidAt, paidAt]);
     });
 
     it('charges again a merchant_uid whose earlier charge was declined (dunning reuses it)', async () => {

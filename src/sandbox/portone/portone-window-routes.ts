@@ -114,6 +114,16 @@ export function registerWindowRoutes(router: Router, deps: WindowRouteDeps): voi
   router.options('/__sandbox/window/submit', cors);
 
   // --- control panel ---
+  // Tools on this machine send no Origin; a page of any site does, and this machine's browser passes
+  // the local-only check: without this, a web page could reset the sandbox or turn its faults on.
+  router.use(['/__sandbox/control', '/__sandbox/reset', '/__sandbox/state', '/__sandbox/billing-keys/:billingKey/card'], async (ctx, next) => {
+    if (ctx.get('Origin') !== '') {
+      ctx.status = 403;
+      ctx.body = { error: 'the sandbox control routes answer tools on this machine, not web pages' };
+      return;
+    }
+    await next();
+  });
   registerControlRoutes(router, { faults, reset, parseBody: parseJsonBody });
   router.post('/__sandbox/billing-keys/:billingKey/card', controlForbidden, parseJsonBody, (ctx) => {
     const card = parsePortOneCardKind(bodyOf(ctx).card);
