@@ -197,3 +197,47 @@ interface TossWindowAnswer {
   result: { type: 'success' | 'fail'; query: Record<string, string | number> };
   redirect: string | null;
 }
+
+/**
+ * Drives a PortOne V2 sandbox (src/sandbox/portone) over HTTP, as the browser SDK's PG window does.
+ * The paymentId is the merchant_uid, so "the buyer pays" answers it. Paying with a customer_uid is
+ * V2's requestIssueBillingKeyAndPay: PortOne issues the billing key (it is not the customer_uid),
+ * so the driver keeps the key it got for each customer_uid.
+ */
+export class PortOneSandboxGatewayDriver extends SandboxDriver implements GatewayDriver {
+  /** customer_uid -> the billing key PortOne issued with that customer's first payment. */
+  private readonly billingKeys = new Map<string, string>();
+
+  constructor(sandboxUrl: string, private readonly client: { storeId: string; channelKey: string }) {
+    super(sandboxUrl);
+  }
+
+  async buyerPays(payment: BuyerPayment): Promise<string> {
+    const action = payment.action ?? 'paid';
+    const transactionType = payment.customerUid ? 'ISSUE_BILLING_KEY_AND_PAY' : 'PAYMENT';
+    const { result } = await this.post<{ result: Record<string, string | undefined> }>('/__sandbox/window/submit', {
+      transactionType,
+      request: {
+        ...this.client, paymentId: payment.merchantUid, orderName: 'memberpay test', totalAmount: payment.amount, currency: 'KRW',
+        payMethod: 'CARD', billingKeyMethod: 'CARD',
+        customer: { customerId: payment.customerUid, fullName: 'Test Buyer', email: 'buyer@example.test' },
+      },
+      card: action === 'declined' ? 'declined' : 'success',
+      action: action === 'user_cancelled' ? 'cancel' : 'pay',
+    });
+    // No txId = refused before the window opened; PortOne holds no attempt.
+    if (!result.txId) throw new GatewayRejectedError(result.message ?? 'refused before the window opened', result.code ?? null);
+    if (payment.customerUid && result.billingKey) this.billingKeys.set(payment.customerUid, result.billingKey);
+    return result.paymentId as string;
+  }
+
+  /** The billing key a payment with `customerUid` left (V2's key is issued, not chosen). */
+  billingKeyOf(customerUid: string): string | undefined {
+    return this.billingKeys.get(customerUid);
+  }
+
+  async setCardDeclines(customerUid: string, declines: boolean): Promise<void> {
+    const billingKey = this.billingKeys.get(customerUid) ?? customerUid;
+    await this.post(`/__sandbox/billing-keys/${encodeURIComponent(billingKey)}/card`, { card: declines ? 'insufficient' : 'success' });
+  }
+}
