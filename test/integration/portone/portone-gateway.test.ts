@@ -172,7 +172,7 @@ describe('PortOneGateway against a V2-shaped server', function () {
       fake.answer = () => ({ body: v2Payment() });
       expect(await gateway.getPayment('order-1')).to.deep.equal({
         impUid: 'order-1', merchantUid: 'order-1', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
-        failReason: null, paidAt: new Date('2026-11-25T09:00:10Z'), customerUid: null,
+        failReason: null, paidAt: new Date('2026-11-25T09:00:10Z'), customerUid: null, customerKey: null,
       });
 
       const requested = cancellation({ status: 'REQUESTED', id: 'cancel-2', totalAmount: 1000, cancelledAt: undefined });
@@ -286,7 +286,7 @@ describe('PortOneGateway against a V2-shaped server', function () {
       });
       expect(paid).to.deep.equal({
         impUid: 'renewal-m1-2', merchantUid: 'renewal-m1-2', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
-        failReason: null, paidAt: new Date('2026-12-01T00:00:03Z'), customerUid: 'billing-key-1',
+        failReason: null, paidAt: new Date('2026-12-01T00:00:03Z'), customerUid: 'billing-key-1', customerKey: null,
       });
       expect(logLines.join('\n')).to.not.include('billing-key-1');
     });

@@ -48,6 +48,8 @@ export function toGatewayPayment(raw: unknown): GatewayPayment {
     failReason: raw.status === 'FAILED' ? failReason(raw) : null,
     paidAt: charged ? fromRfc3339(raw.paidAt) : null,
     customerUid: text(raw.billingKey),
+    // The card is ours to adopt only under the customer id checkout issued (the window passes it as customer.id).
+    customerKey: text(raw.billingKey) === null ? null : text(raw.customer?.id),
   };
 }
 

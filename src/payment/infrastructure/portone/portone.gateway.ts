@@ -159,7 +159,7 @@ export class PortOneGateway implements PaymentGateway {
     if (!paidAt) throw new GatewayUnavailableError('portone answered a billing-key payment we could not read; the outcome is unknown');
     return {
       impUid: charge.merchantUid, merchantUid: charge.merchantUid, amount: charge.amount, status: 'paid', cancelledAmount: 0,
-      cancellations: [], failReason: null, paidAt, customerUid: charge.customerUid,
+      cancellations: [], failReason: null, paidAt, customerUid: charge.customerUid, customerKey: null,
     };
   }
 
