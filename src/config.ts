@@ -45,7 +45,11 @@ export interface AppConfig {
   dunningRetryAfterDays: number[];
   renewalBatchSize: number;
   renewalConcurrency: number;
+  /** WORKER_INTERVALS overrides of the workers' periods (ms); unset ones keep their defaults. */
+  workerIntervalsMs: Partial<Record<WorkerName, number>>;
 }
+
+export type WorkerName = 'relay' | 'reconcile' | 'renewals' | 'housekeeping';
 
 /** Start-up refuses bad configuration with one line that names the variable. */
 export class ConfigError extends Error {}
@@ -56,8 +60,8 @@ const onOff = Joi.string().valid('on', 'off', 'true', 'false', '1', '0');
 
 const envSchema = Joi.object({
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
-  DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
-    .messages({ 'string.pattern.base': 'must be sqlite:<path> or mysql://user:pass@host:port/db' }),
+  DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+|postgres(ql)?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
+    .messages({ 'string.pattern.base': 'must be sqlite:<path>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db' }),
   PAYMENT_GATEWAY: Joi.string().valid('iamport', 'toss').default('iamport'),
   IAMPORT_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
   TOSS_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
@@ -83,6 +87,8 @@ const envSchema = Joi.object({
   PAYMENT_TTL_MIN: Joi.number().integer().min(1).max(10080).default(30),
   MIGRATE_ON_START: onOff.default('on'),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  WORKER_INTERVALS: Joi.string().pattern(/^(relay|reconcile|renewals|housekeeping)=[1-9]\d+(,(relay|reconcile|renewals|housekeeping)=[1-9]\d+)*$/)
+    .messages({ 'string.pattern.base': 'must be name=milliseconds pairs such as relay=1000,renewals=5000 (relay, reconcile, renewals, housekeeping; 10 ms or more)' }),
 }).unknown(true);
 
 const planSchema = Joi.object({
@@ -206,6 +212,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     dunningRetryAfterDays: billing.dunning.retry_after_days,
     renewalBatchSize: billing.renewal?.batch_size ?? 100,
     renewalConcurrency: billing.renewal?.concurrency ?? 8,
+    workerIntervalsMs: Object.fromEntries((e.WORKER_INTERVALS ?? '').split(',').filter(Boolean).map((pair: string) => {
+      const [name, ms] = pair.split('=');
+      return [name, Number(ms)];
+    })),
   };
 }
 

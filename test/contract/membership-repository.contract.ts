@@ -145,6 +145,22 @@ export function membershipRepositoryContract(open: () => Promise<PersistenceKit>
       expect(await kit.memberships.claimDueForRenewal(day(10), afterLease, new Date(afterLease.getTime() + 60_000), 10)).to.have.length(3);
     });
 
+    it('tells whether a claim has anything left to lease: not while every due one is leased, again once a lease runs out', async () => {
+      const due = [1, 2, 3].map((n) => aMembership().forUser(`u${n}`).renewing().with({ nextChargeAt: day(n) }).build());
+      const notYet = aMembership().forUser('u4').renewing().with({ nextChargeAt: day(20) }).build();
+      const manual = aMembership().forUser('u5').with({ nextChargeAt: day(1) }).build();
+      for (const m of [...due, notYet, manual]) await kit.memberships.save(m);
+      const now = day(10);
+      const leaseUntil = new Date(now.getTime() + 60_000);
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), now)).to.equal(true);
+      await kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2);
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), now), 'one left past the first batch').to.equal(true);
+      await kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2);
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), now), 'all leased').to.equal(false);
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), leaseUntil), 'at the lease end').to.equal(true);
+      expect(await kit.memberships.anyClaimableForRenewal(day(0), leaseUntil), 'nothing due yet').to.equal(false);
+    });
+
     it('lists live memberships whose period is over with nothing to charge', async () => {
       const over = aMembership().forUser('u1').with({ periodEnd: day(5) }).build();
       const running = aMembership().forUser('u2').with({ periodEnd: day(15) }).build();

@@ -179,8 +179,7 @@ export class RunRenewals {
   }
 
   private async unleasedWorkRemains(asOf: Date): Promise<boolean> {
-    const now = this.clock.now();
-    return (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize)).some((m) => m.isRenewalDue(asOf, now));
+    return this.memberships.anyClaimableForRenewal(asOf, this.clock.now());
   }
 
   /**
