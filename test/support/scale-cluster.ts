@@ -1,8 +1,8 @@
 // Several memberpay instances on one database, as DESIGN §8 runs them: each is `npm start`'s entry
 // point (src/main.ts under tsx) in a process of its own with its workers, all on one MariaDB or
-// PostgreSQL database and one Iamport sandbox (in its own process too), notices from the sandbox to
-// the first instance, mail to an SMTP sink in the test process. A client spreads its requests over
-// the instances in turn.
+// PostgreSQL database, one Iamport sandbox and one SMTP sink (together in a process of their own),
+// notices from the sandbox to the first instance. A client spreads its requests over the instances
+// in turn.
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { AppProcess, freePort, spawnTsx } from './app-process';
@@ -10,7 +10,6 @@ import { createServerTestDatabase, type ServerEngine, type TestDatabase } from '
 import { SandboxGatewayDriver } from './gateway-drivers';
 import { ApiClient, type ApiResponse } from './http-app';
 import { ADMIN_TOKEN } from './sandbox-app';
-import { startSmtpSink } from './smtp-sink';
 
 /** What the sandbox process counted (test/support/processes/recorded-sandbox.process.ts). */
 export interface SandboxCalls {
@@ -22,19 +21,26 @@ export interface SandboxCalls {
   paidMerchantUids: string[];
 }
 
-/** The Iamport sandbox in a child process. */
+/** A mail the sink received: its recipient and notice kind. */
+export interface SinkMail {
+  to: string;
+  kind: string;
+}
+
+/** The Iamport sandbox and the SMTP sink in a child process. */
 export class SandboxProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
     private readonly controlUrl: string,
+    readonly smtpUrl: string,
   ) {}
 
   static async start(webhookUrl: string | null): Promise<SandboxProcess> {
     const child = spawnTsx('test/support/processes/recorded-sandbox.process.ts', { PATH: process.env.PATH ?? '', SANDBOX_WEBHOOK_URL: webhookUrl ?? '' });
     let errors = '';
     child.stderr?.on('data', (data: Buffer) => { errors += data.toString(); });
-    const ready = await new Promise<{ url: string; control: string }>((resolve, reject) => {
+    const ready = await new Promise<{ url: string; control: string; smtp: string }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the sandbox process did not start: ${errors}`)), 30_000);
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (!line.startsWith('READY ')) return;
@@ -43,12 +49,25 @@ export class SandboxProcess {
       });
       child.on('exit', (code) => reject(new Error(`the sandbox process exited (${code}): ${errors}`)));
     });
-    return new SandboxProcess(child, ready.url, ready.control);
+    return new SandboxProcess(child, ready.url, ready.control, ready.smtp);
   }
 
-  async calls(): Promise<SandboxCalls> {
-    const res = await fetch(`${this.controlUrl}/calls`, { signal: AbortSignal.timeout(10_000) });
-    return (await res.json()) as SandboxCalls;
+  private async get<T>(urlPath: string): Promise<T> {
+    const res = await fetch(`${this.controlUrl}${urlPath}`, { signal: AbortSignal.timeout(10_000) });
+    return (await res.json()) as T;
+  }
+
+  calls(): Promise<SandboxCalls> {
+    return this.get('/calls');
+  }
+
+  /** Cheap to ask often: how many merchant_uids were charged by billing key, and mails per notice kind. */
+  counts(): Promise<{ againMerchantUids: number; mailsByKind: Record<string, number> }> {
+    return this.get('/counts');
+  }
+
+  mails(): Promise<SinkMail[]> {
+    return this.get('/mails');
   }
 
   /** Billing keys with the success card, as the merchant's server would register them one by one. */
@@ -92,7 +111,6 @@ export interface ScaleCluster {
   database: TestDatabase;
   sandbox: SandboxProcess;
   buyer: SandboxGatewayDriver;
-  mails: Awaited<ReturnType<typeof startSmtpSink>>['mails'];
   /** A new client spreading over the live instances. */
   client(): SpreadingClient;
   /** An admin call to one instance. */
@@ -118,7 +136,6 @@ const SESSION_SECRET = 'scale-cluster-session-secret-0123456789';
  */
 export async function startScaleCluster(engine: ServerEngine, options: ScaleClusterOptions): Promise<ScaleCluster> {
   const database = await createServerTestDatabase(engine, 5, { migrate: false });
-  const smtp = await startSmtpSink();
   const ports = await Promise.all(Array.from({ length: options.instances }, () => freePort()));
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   const sandbox = await SandboxProcess.start(`${urls[0]}/api/payment/webhook`);
@@ -126,14 +143,13 @@ export async function startScaleCluster(engine: ServerEngine, options: ScaleClus
     url: urls[i],
     process: new AppProcess({
       PORT: String(port), PUBLIC_URL: urls[i], DATABASE_URL: database.url, IAMPORT_MODE: 'sandbox', IAMPORT_API_URL: sandbox.url,
-      ADMIN_TOKEN, SESSION_SECRET, TEST_CLOCK: 'on', SMTP_URL: smtp.url, GATEWAY_TIMEOUT_MS: '5000',
+      ADMIN_TOKEN, SESSION_SECRET, TEST_CLOCK: 'on', SMTP_URL: sandbox.smtpUrl, GATEWAY_TIMEOUT_MS: '5000',
       WORKER_INTERVALS: options.workerIntervals, LOG_LEVEL: options.logLevel ?? 'info',
     }),
   }));
   const close = async () => {
     await Promise.all(instances.map((instance) => instance.process.stop()));
     await sandbox.stop();
-    await smtp.close();
     await database.drop();
   };
   try {
@@ -146,7 +162,6 @@ export async function startScaleCluster(engine: ServerEngine, options: ScaleClus
   return {
     engine, instances, database, sandbox,
     buyer: new SandboxGatewayDriver(sandbox.url),
-    mails: smtp.mails,
     client: () => new SpreadingClient(instances.filter((i) => i.process.running).map((i) => i.url), turn),
     admin: (instance, urlPath, body = {}) => new ApiClient(instance.url).post(urlPath, body, { authorization: `Bearer ${ADMIN_TOKEN}` }),
     logLines: () => instances.flatMap((instance, index) => instance.process.output.split('\n')

@@ -1,10 +1,12 @@
-// The Iamport sandbox, every REST call recorded, alone in a child process: the gateway of the
-// scale-out tests, which is another machine in production, so its CPU is not the instances'. A
-// second port takes the test's questions (calls counted, billing keys registered in bulk), so the
-// sandbox's own routes see only what the app instances send. Stops when the parent closes stdin.
+// The world outside memberpay for the scale-out tests, alone in a child process: the Iamport
+// sandbox with every REST call recorded, and an SMTP sink keeping every mail. Both are other
+// machines in production, so their CPU is not the instances'. A third port takes the test's
+// questions (calls and mails counted, billing keys registered in bulk), so the sandbox's own
+// routes see only what the app instances send. Stops when the parent closes stdin.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startRecordedSandbox } from '../sandbox-app';
+import { startSmtpSink } from '../smtp-sink';
 
 const SUCCESS_CARD = '4242-4242-4242-4242';
 
@@ -21,6 +23,9 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 
 try {
   const recorded = await startRecordedSandbox({ webhookUrl: process.env.SANDBOX_WEBHOOK_URL || null });
+  const smtp = await startSmtpSink();
+  /** Each mail's recipient and notice kind (X-Memberpay-Notice). */
+  const mails = () => smtp.mails.map((m) => ({ to: m.to.map((to) => to.replace(/[<>]/g, '')).join(','), kind: /^X-Memberpay-Notice: (\S+)$/m.exec(m.data)?.[1] ?? '' }));
   const control = createServer((req, res) => {
     void (async () => {
       if (req.method === 'POST' && req.url === '/customers') {
@@ -31,6 +36,12 @@ try {
         }
         return reply(res, 200, { registered: uids.length });
       }
+      if (req.method === 'GET' && req.url === '/counts') {
+        const mailsByKind: Record<string, number> = {};
+        for (const mail of mails()) mailsByKind[mail.kind] = (mailsByKind[mail.kind] ?? 0) + 1;
+        return reply(res, 200, { againMerchantUids: recorded.againCallsByMerchantUid().size, mailsByKind });
+      }
+      if (req.method === 'GET' && req.url === '/mails') return reply(res, 200, mails());
       if (req.method === 'GET' && req.url === '/calls') {
         const byRoute: Record<string, number> = {};
         for (const call of recorded.calls) {
@@ -48,9 +59,9 @@ try {
   process.stdin.resume();
   process.stdin.on('end', () => {
     control.close();
-    void recorded.close().finally(() => process.exit(0));
+    void Promise.all([recorded.close(), smtp.close()]).finally(() => process.exit(0));
   });
-  process.stdout.write(`READY ${JSON.stringify({ url: recorded.url, control: controlUrl })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ url: recorded.url, control: controlUrl, smtp: smtp.url })}\n`);
 } catch (error) {
   process.stderr.write(`sandbox process failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);

@@ -40,8 +40,7 @@ export class KnexOutbox implements Outbox {
   }
 
   /** Claims in a transaction of its own; on MySQL, MariaDB and PostgreSQL rows another relay holds are skipped, not waited for. */
-  async claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]> {
-    const now = new Date();
+  async claimUndelivered(olderThan: Date, limit: number, now: Date): Promise<DomainEvent[]> {
     return this.database.knex.transaction(async (trx) => {
       let query = trx('domain_events').select('*')
         .whereNull('delivered_at')
