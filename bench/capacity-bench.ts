@@ -24,6 +24,8 @@ export interface CapacityRow {
   gatewayCalls: number;
   /** Share of lock samples (every 20 ms) that found a session of this database waiting on a lock. */
   lockWaitShare: number | null;
+  /** A buy loop's statements by request, from loops run one at a time: checkout, validation. */
+  statementsByRequest: { checkout: number; validation: number } | null;
 }
 
 interface Memberpay {
@@ -108,6 +110,19 @@ export async function buyLoopCapacity(engine: Engine, loops: number, concurrency
     const seconds = (performance.now() - started) / 1000;
     const lockWaitShare = await locks.stop();
     const [statsAfter, callsAfter, dbAfter] = await Promise.all([json<Stats>(`${url}/__bench/stats`), json<{ calls: number }>(`${sandbox.ready.url}/__bench/calls`), dbCpu.sample()]);
+    // One at a time, so each request's statements are its own.
+    const split = { checkout: 0, validation: 0 };
+    const SPLIT_LOOPS = 20;
+    for (let n = 0; n < SPLIT_LOOPS; n++) {
+      const before = await json<Stats>(`${url}/__bench/stats`);
+      const checkout = await post(`${url}/api/payment/checkout`, { plan: 'monthly' }, cookies[0]);
+      const between = await json<Stats>(`${url}/__bench/stats`);
+      const { imp_uid: impUid } = await post(`${sandbox.ready.url}/__bench/pay`, { merchant_uid: checkout.merchant_uid, amount: checkout.amount });
+      await post(`${url}/api/payment/validation`, { imp_uid: impUid, merchant_uid: checkout.merchant_uid }, cookies[0]);
+      const after = await json<Stats>(`${url}/__bench/stats`);
+      split.checkout += (between.statements - before.statements) / SPLIT_LOOPS;
+      split.validation += (after.statements - between.statements) / SPLIT_LOOPS;
+    }
     progressDone();
     latencies.sort((a, b) => a - b);
     return {
@@ -119,6 +134,7 @@ export async function buyLoopCapacity(engine: Engine, loops: number, concurrency
       transactions: round((statsAfter.transactions - statsBefore.transactions) / loops, 1),
       gatewayCalls: round((callsAfter.calls - callsBefore.calls) / loops, 2),
       lockWaitShare,
+      statementsByRequest: { checkout: round(split.checkout, 1), validation: round(split.validation, 1) },
     };
   } finally {
     for (const child of processes.reverse()) await child.stop();
@@ -130,7 +146,7 @@ export async function renewalCapacity(engine: Engine, count: number): Promise<Ca
   const run = await renewalBench(engine, count, 1);
   return {
     engine, work: 'renewal charge', count, concurrency: 8, perSecond: run.chargesPerSec, p50Ms: null, p99Ms: null,
-    appCpuMs: run.workerCpuMsPerCharge, dbCpuMs: run.dbCpuMsPerCharge, statements: run.statementsPerCharge, transactions: null,
-    gatewayCalls: run.gatewayCallsPerCharge, lockWaitShare: null,
+    appCpuMs: run.workerCpuMsPerCharge, dbCpuMs: run.dbCpuMsPerCharge, statements: run.statementsPerCharge, transactions: run.transactionsPerCharge,
+    gatewayCalls: run.gatewayCallsPerCharge, lockWaitShare: null, statementsByRequest: null,
   };
 }

@@ -17,6 +17,7 @@ export interface RenewalBenchResult {
   skipped: number;
   paidPayments: number;
   statementsPerCharge: number;
+  transactionsPerCharge: number;
   /** The workers' CPU (user + system) per charge, ms. */
   workerCpuMsPerCharge: number;
   /** The database server's CPU on this database's connections per charge, ms. */
@@ -30,7 +31,7 @@ export interface RenewalBenchResult {
   heapAfterMb: number;
 }
 
-type WorkerResult = RenewalRun & { statements: number; cpuMs: number; peakRssMb: number; heapBeforeMb: number; heapAfterMb: number };
+type WorkerResult = RenewalRun & { statements: number; transactions: number; cpuMs: number; peakRssMb: number; heapBeforeMb: number; heapAfterMb: number };
 
 const NOW = new Date('2026-12-01T00:00:00.000Z');
 const DAY = 24 * 3600 * 1000;
@@ -71,11 +72,12 @@ export async function renewalBench(engine: Engine, count: number, workers = 2): 
     clearInterval(ticker);
     const seconds = (performance.now() - started) / 1000;
     progressDone();
-    const sum = (k: 'charged' | 'failed' | 'skipped' | 'statements' | 'cpuMs') => runs.reduce((s, r) => s + r[k], 0);
+    const sum = (k: 'charged' | 'failed' | 'skipped' | 'statements' | 'transactions' | 'cpuMs') => runs.reduce((s, r) => s + r[k], 0);
     return {
       engine, memberships: count, workers, seconds: Math.round(seconds * 10) / 10, chargesPerSec: Math.round(sum('charged') / seconds),
       charged: sum('charged'), failed: sum('failed'), skipped: sum('skipped'), paidPayments: await countPaid(),
       statementsPerCharge: Math.round((sum('statements') / Math.max(1, sum('charged'))) * 10) / 10,
+      transactionsPerCharge: Math.round((sum('transactions') / Math.max(1, sum('charged'))) * 10) / 10,
       workerCpuMsPerCharge: Math.round((sum('cpuMs') / Math.max(1, sum('charged'))) * 100) / 100,
       dbCpuMsPerCharge: Math.round((dbCpu.spentMs(dbBefore, dbAfter) / Math.max(1, sum('charged'))) * 100) / 100,
       gatewayCallsPerCharge: Math.round(((callsAfter - callsBefore) / Math.max(1, sum('charged'))) * 100) / 100,

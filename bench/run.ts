@@ -87,7 +87,9 @@ async function main(): Promise<void> {
     console.log(`\n(d) capacity: one instance, per buy loop (checkout + validation, ${concurrency} buyers at a time) and per renewal charge (one worker)`);
     console.log(table(rows.map((r) => ({
       engine: r.engine, work: r.work, count: r.count, 'per s': r.perSecond, 'p50/p99 ms': r.p50Ms === null ? '-' : `${r.p50Ms}/${r.p99Ms}`,
-      'app CPU ms': r.appCpuMs, 'DB CPU ms': r.dbCpuMs, statements: r.statements, transactions: r.transactions ?? '-', 'gateway calls': r.gatewayCalls,
+      'app CPU ms': r.appCpuMs, 'DB CPU ms': r.dbCpuMs,
+      statements: r.statementsByRequest ? `${r.statements} (${r.statementsByRequest.checkout} + ${r.statementsByRequest.validation})` : r.statements,
+      transactions: r.transactions ?? '-', 'gateway calls': r.gatewayCalls,
       'lock-wait samples': r.lockWaitShare ?? '-',
     }))));
     results.capacity = { loops, concurrency, renewals, rows };

@@ -32,7 +32,11 @@ try {
   container.get(SHARED.EventBus);
   const renewals = container.get<RunRenewals>(BILLING.RunRenewals);
   let statements = 0;
-  database.knex.on('query', () => { statements += 1; });
+  let transactions = 0;
+  database.knex.on('query', (query: { sql: string }) => {
+    statements += 1;
+    if (/^begin/i.test(query.sql)) transactions += 1;
+  });
 
   const lines = createInterface({ input: process.stdin });
   report('READY', { pid: process.pid });
@@ -43,7 +47,7 @@ try {
   const run = await renewals.execute(asOf);
   const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = rss.stop();
-  report('RESULT', { ...run, statements, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, heapBeforeMb, heapAfterMb: liveHeapMb() });
+  report('RESULT', { ...run, statements, transactions, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, heapBeforeMb, heapAfterMb: liveHeapMb() });
   // Connections stay open until the parent closes stdin, so it can read the database's CPU on them first.
   lines.close();
   exitWithParent(() => database.destroy());

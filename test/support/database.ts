@@ -94,27 +94,10 @@ export async function createMariaDbTestDatabase(poolMax = 20, options: TestDatab
     throw new Error(`MariaDB at ${MARIADB_SERVER_URL} is not reachable (${(error as Error).message}); start it or set SKIP_MARIADB=1 to skip these suites`);
   }
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(MARIADB_SERVER_URL);
-  url.pathname = `/${name}`;
-  const database = KnexDatabase.fromUrl(url.toString(), { poolMax });
-  try {
-    if (options.migrate !== false) await database.migrateLatest();
-  } catch (error) {
-    await database.destroy();
+  return openCreated(MARIADB_SERVER_URL, name, poolMax, options, async () => {
     await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await admin.end();
-    throw error;
-  }
-  return {
-    database,
-    url: url.toString(),
-    empty: emptier(database),
-    async drop() {
-      await database.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
-    },
-  };
+  });
 }
 
 /** A connection to the test PostgreSQL server's maintenance database, where databases are created and dropped. */
@@ -140,14 +123,18 @@ export async function createPostgresTestDatabase(poolMax = 20, options: TestData
   const name = uniqueDatabaseName();
   const admin = await postgresAdmin();
   await admin.query(`CREATE DATABASE "${name}" ENCODING 'UTF8'`);
-  const url = new URL(POSTGRES_SERVER_URL);
-  url.pathname = `/${name}`;
-  const database = KnexDatabase.fromUrl(url.toString(), { poolMax });
-  const dropDatabase = async () => {
+  return openCreated(POSTGRES_SERVER_URL, name, poolMax, options, async () => {
     // WITH (FORCE): a connection a killed test process left behind must not keep the database alive.
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
-  };
+  });
+}
+
+/** The database `name` just created on `serverUrl`, migrated unless asked not to; `dropDatabase` removes it. */
+async function openCreated(serverUrl: string, name: string, poolMax: number, options: TestDatabaseOptions, dropDatabase: () => Promise<void>): Promise<TestDatabase> {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = KnexDatabase.fromUrl(url.toString(), { poolMax });
   try {
     if (options.migrate !== false) await database.migrateLatest();
   } catch (error) {

@@ -111,8 +111,8 @@ export interface ScaleCluster {
   database: TestDatabase;
   sandbox: SandboxProcess;
   buyer: SandboxGatewayDriver;
-  /** A new client spreading over the live instances. */
-  client(): SpreadingClient;
+  /** A new client whose requests go to the live instances in turn, its first to instance `first`. */
+  client(first?: number): SpreadingClient;
   /** An admin call to one instance. */
   admin(instance: Instance, urlPath: string, body?: unknown): Promise<ApiResponse>;
   /** JSON log lines of every instance (live or killed), each with the index of its instance. */
@@ -158,11 +158,10 @@ export async function startScaleCluster(engine: ServerEngine, options: ScaleClus
     await close();
     throw error;
   }
-  const turn = { next: 0 };
   return {
     engine, instances, database, sandbox,
     buyer: new SandboxGatewayDriver(sandbox.url),
-    client: () => new SpreadingClient(instances.filter((i) => i.process.running).map((i) => i.url), turn),
+    client: (first = 0) => new SpreadingClient(instances.filter((i) => i.process.running).map((i) => i.url), { next: first }),
     admin: (instance, urlPath, body = {}) => new ApiClient(instance.url).post(urlPath, body, { authorization: `Bearer ${ADMIN_TOKEN}` }),
     logLines: () => instances.flatMap((instance, index) => instance.process.output.split('\n')
       .filter((line) => line.startsWith('{'))

@@ -162,31 +162,45 @@ function sqliteConfig(location: string, cwd: string): Knex.Config {
   };
 }
 
-function mysqlConfig(url: string, poolMax: number): Knex.Config {
+type RawConnection = { query(sql: string, callback: (error: Error | null) => void): void };
+
+/** A server's URL as a driver's connection settings: host, port, user, password and database. */
+function serverConnection(url: string, defaults: { port: number; user: string }) {
   const parsed = new URL(url);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : defaults.port,
+    user: decodeURIComponent(parsed.username || defaults.user),
+    password: decodeURIComponent(parsed.password),
+    ...(database ? { database } : {}),
+  };
+}
+
+/** A pool of up to `poolMax` connections, each running `sessionSql` once opened. */
+function serverPool(poolMax: number, sessionSql: string): Knex.PoolConfig {
+  return {
+    min: 0,
+    max: poolMax,
+    afterCreate: (connection: RawConnection, done: (error: Error | null, connection: unknown) => void) => {
+      connection.query(sessionSql, (error) => done(error, connection));
+    },
+  };
+}
+
+function mysqlConfig(url: string, poolMax: number): Knex.Config {
+  return {
     client: 'mysql2',
     connection: {
-      host: parsed.hostname || '127.0.0.1',
-      port: parsed.port ? Number(parsed.port) : 3306,
-      user: decodeURIComponent(parsed.username || 'root'),
-      password: decodeURIComponent(parsed.password),
-      ...(database ? { database } : {}),
+      ...serverConnection(url, { port: 3306, user: 'root' }),
       // DATETIME values are written and read as UTC; mysql2 parses them (with milliseconds) into Dates.
       timezone: 'Z',
       dateStrings: false,
       supportBigNumbers: true,
       charset: 'utf8mb4',
     },
-    pool: {
-      min: 0,
-      max: poolMax,
-      afterCreate: (connection: { query(sql: string, callback: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) => {
-        // NOW() and friends in UTC too, so SQL-side defaults agree with the application's times.
-        connection.query("SET time_zone = '+00:00'", (error) => done(error, connection));
-      },
-    },
+    // NOW() and friends in UTC too, so SQL-side defaults agree with the application's times.
+    pool: serverPool(poolMax, "SET time_zone = '+00:00'"),
   };
 }
 
@@ -205,26 +219,11 @@ const postgresTypes = {
 };
 
 function postgresConfig(url: string, poolMax: number): Knex.Config {
-  const parsed = new URL(url);
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   return {
     client: 'pg',
-    connection: {
-      host: parsed.hostname || '127.0.0.1',
-      port: parsed.port ? Number(parsed.port) : 5432,
-      user: decodeURIComponent(parsed.username || 'postgres'),
-      password: decodeURIComponent(parsed.password),
-      ...(database ? { database } : {}),
-      types: postgresTypes,
-    },
-    pool: {
-      min: 0,
-      max: poolMax,
-      afterCreate: (connection: { query(sql: string, callback: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) => {
-        // TIMESTAMPTZ values arrive as Dates whatever the session zone; NOW() and casts to text in UTC match the other engines.
-        connection.query("SET TIME ZONE 'UTC'", (error) => done(error, connection));
-      },
-    },
+    connection: { ...serverConnection(url, { port: 5432, user: 'postgres' }), types: postgresTypes },
+    // TIMESTAMPTZ values arrive as Dates whatever the session zone; NOW() and casts to text in UTC match the other engines.
+    pool: serverPool(poolMax, "SET TIME ZONE 'UTC'"),
   };
 }
 
