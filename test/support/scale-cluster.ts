@@ -25,6 +25,8 @@ export interface SandboxCalls {
 export interface SinkMail {
   to: string;
   kind: string;
+  /** When the sink took it (epoch ms). */
+  at: number;
 }
 
 /** The Iamport sandbox and the SMTP sink in a child process. */

@@ -25,7 +25,7 @@ try {
   const recorded = await startRecordedSandbox({ webhookUrl: process.env.SANDBOX_WEBHOOK_URL || null });
   const smtp = await startSmtpSink();
   /** Each mail's recipient and notice kind (X-Memberpay-Notice). */
-  const mails = () => smtp.mails.map((m) => ({ to: m.to.map((to) => to.replace(/[<>]/g, '')).join(','), kind: /^X-Memberpay-Notice: (\S+)$/m.exec(m.data)?.[1] ?? '' }));
+  const mails = () => smtp.mails.map((m) => ({ to: m.to.map((to) => to.replace(/[<>]/g, '')).join(','), kind: /^X-Memberpay-Notice: (\S+)$/m.exec(m.data)?.[1] ?? '', at: m.at ?? 0 }));
   const control = createServer((req, res) => {
     void (async () => {
       if (req.method === 'POST' && req.url === '/customers') {
