@@ -1,9 +1,10 @@
-// (b) A renewal run over N due memberships seeded straight into MariaDB, charged by two workers
-// (two processes, as two instances would run it) through the Iamport adapter to the sandbox,
-// itself in a third process at zero latency. RSS is each worker's own.
+// (b) A renewal run over N due memberships seeded straight into the database, charged by workers
+// (one process each, as instances would run it) through the Iamport adapter to the sandbox, itself
+// in a process of its own at zero latency. RSS is each worker's own; CPU per charge is the
+// workers' and the database server's (on this database's connections).
 import type { RenewalRun } from '../src/billing/application/run-renewals.use-case';
 import type { KnexDatabase } from '../src/shared/infrastructure/knex/knex-database';
-import { type BenchProcess, type Engine, createBenchDatabase, progress, progressDone, startBenchProcess } from './support';
+import { type BenchProcess, type Engine, createBenchDatabase, databaseCpu, progress, progressDone, startBenchProcess } from './support';
 
 export interface RenewalBenchResult {
   engine: Engine;
@@ -16,6 +17,13 @@ export interface RenewalBenchResult {
   skipped: number;
   paidPayments: number;
   statementsPerCharge: number;
+  transactionsPerCharge: number;
+  /** The workers' CPU (user + system) per charge, ms. */
+  workerCpuMsPerCharge: number;
+  /** The database server's CPU on this database's connections per charge, ms. */
+  dbCpuMsPerCharge: number;
+  /** REST calls the sandbox received per charge. */
+  gatewayCallsPerCharge: number;
   /** The larger of the workers' peaks. */
   peakRssMb: number;
   /** The larger of the workers' live heaps (after a full collection) before and after the run. */
@@ -23,7 +31,7 @@ export interface RenewalBenchResult {
   heapAfterMb: number;
 }
 
-type WorkerResult = RenewalRun & { statements: number; peakRssMb: number; heapBeforeMb: number; heapAfterMb: number };
+type WorkerResult = RenewalRun & { statements: number; transactions: number; cpuMs: number; peakRssMb: number; heapBeforeMb: number; heapAfterMb: number };
 
 const NOW = new Date('2026-12-01T00:00:00.000Z');
 const DAY = 24 * 3600 * 1000;
@@ -55,16 +63,24 @@ export async function renewalBench(engine: Engine, count: number, workers = 2): 
       void countPaid().then((paid) => progress(`renewals ${count}: ${paid}/${count} charged, ${((performance.now() - started) / 1000).toFixed(0)} s`));
     }, 2000);
     const results = runners.map((r) => r.result<WorkerResult>());
+    const dbCpu = databaseCpu(engine, db.database);
+    const gatewayCalls = async () => ((await (await fetch(`${sandbox.ready.url}/__bench/calls`)).json()) as { calls: number }).calls;
+    const [dbBefore, callsBefore] = await Promise.all([dbCpu.sample(), gatewayCalls()]);
     for (const runner of runners) runner.send('start');
     const runs = await Promise.all(results);
+    const [dbAfter, callsAfter] = await Promise.all([dbCpu.sample(), gatewayCalls()]);
     clearInterval(ticker);
     const seconds = (performance.now() - started) / 1000;
     progressDone();
-    const sum = (k: 'charged' | 'failed' | 'skipped' | 'statements') => runs.reduce((s, r) => s + r[k], 0);
+    const sum = (k: 'charged' | 'failed' | 'skipped' | 'statements' | 'transactions' | 'cpuMs') => runs.reduce((s, r) => s + r[k], 0);
     return {
       engine, memberships: count, workers, seconds: Math.round(seconds * 10) / 10, chargesPerSec: Math.round(sum('charged') / seconds),
       charged: sum('charged'), failed: sum('failed'), skipped: sum('skipped'), paidPayments: await countPaid(),
       statementsPerCharge: Math.round((sum('statements') / Math.max(1, sum('charged'))) * 10) / 10,
+      transactionsPerCharge: Math.round((sum('transactions') / Math.max(1, sum('charged'))) * 10) / 10,
+      workerCpuMsPerCharge: Math.round((sum('cpuMs') / Math.max(1, sum('charged'))) * 100) / 100,
+      dbCpuMsPerCharge: Math.round((dbCpu.spentMs(dbBefore, dbAfter) / Math.max(1, sum('charged'))) * 100) / 100,
+      gatewayCallsPerCharge: Math.round(((callsAfter - callsBefore) / Math.max(1, sum('charged'))) * 100) / 100,
       peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
       heapBeforeMb: Math.max(...runs.map((r) => r.heapBeforeMb)),
       heapAfterMb: Math.max(...runs.map((r) => r.heapAfterMb)),

@@ -1,14 +1,18 @@
 // `npm run bench`: never part of `npm test`. Prints tables and writes bench/results.json.
-// BENCH_ONLY=http,renewals,concurrent picks parts; BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_RENEWALS=10000,100000, BENCH_ENGINES=sqlite,mariadb,
+// BENCH_ONLY=http,renewals,concurrent picks parts (capacity: the measurements of docs/scale.md, only when named);
+// BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_RENEWALS=10000,100000, BENCH_ENGINES=sqlite,mariadb,postgres,
+// BENCH_CAPACITY_LOOPS, BENCH_CAPACITY_CONCURRENCY, BENCH_CAPACITY_RENEWALS,
 // BENCH_WORKER_NODE_OPTIONS (Node flags for the renewal workers), BENCH_PROFILE=<process name>.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buyLoopCapacity, type CapacityRow, renewalCapacity } from './capacity-bench';
 import { concurrentValidationBench, httpBench, type ConcurrentValidationResult, type HttpBenchRow } from './http-bench';
 import { renewalBench, type RenewalBenchResult } from './renewal-bench';
 import { type Engine, table } from './support';
 
 const only = new Set((process.env.BENCH_ONLY ?? 'http,renewals,concurrent').split(','));
-const engines = (process.env.BENCH_ENGINES ?? 'sqlite,mariadb').split(',') as Engine[];
+const engines = (process.env.BENCH_ENGINES ?? 'sqlite,mariadb,postgres').split(',') as Engine[];
+const serverEngines = engines.filter((e) => e !== 'sqlite');
 const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const warmupS = Number(process.env.BENCH_WARMUP_S ?? 3);
@@ -43,17 +47,21 @@ async function main(): Promise<void> {
 
   if (only.has('renewals')) {
     const runs: RenewalBenchResult[] = [];
-    for (const size of renewalSizes) runs.push(await renewalBench('mariadb', size, 2));
+    for (const engine of serverEngines) for (const size of renewalSizes) runs.push(await renewalBench(engine, size, 2));
     const flags = workerNodeOptions ? `, workers run with ${workerNodeOptions}` : '';
-    console.log(`\n(b) renewal run on MariaDB, 2 worker processes${flags}, sandbox at zero latency (goals: 100k < 60 s, RSS < 200 MB, time 100k/10k < 12)`);
+    console.log(`\n(b) renewal run, 2 worker processes${flags}, sandbox at zero latency (goals: 100k < 60 s, RSS < 200 MB, time 100k/10k < 12)`);
     console.log(table(runs.map((r) => ({
-      memberships: r.memberships, seconds: r.seconds, 'charges/s': r.chargesPerSec, charged: r.charged, failed: r.failed, skipped: r.skipped,
+      engine: r.engine, memberships: r.memberships, seconds: r.seconds, 'charges/s': r.chargesPerSec, charged: r.charged, failed: r.failed, skipped: r.skipped,
       'paid rows': r.paidPayments, 'SQL per charge': r.statementsPerCharge, 'peak RSS MB (per worker)': r.peakRssMb, 'live heap MB before/after': `${r.heapBeforeMb}/${r.heapAfterMb}`,
     }))));
-    const small = runs.find((r) => r.memberships === 10_000);
-    const large = runs.find((r) => r.memberships === 100_000);
-    if (small && large) console.log(`time ratio 100k/10k: ${(large.seconds / small.seconds).toFixed(1)}`);
-    results.renewals = { runs, ratio100kTo10k: small && large ? large.seconds / small.seconds : null };
+    const ratios: Record<string, number | null> = {};
+    for (const engine of serverEngines) {
+      const small = runs.find((r) => r.engine === engine && r.memberships === 10_000);
+      const large = runs.find((r) => r.engine === engine && r.memberships === 100_000);
+      ratios[engine] = small && large ? large.seconds / small.seconds : null;
+      if (small && large) console.log(`time ratio 100k/10k (${engine}): ${(large.seconds / small.seconds).toFixed(1)}`);
+    }
+    results.renewals = { runs, ratio100kTo10k: ratios };
   }
 
   if (only.has('concurrent')) {
@@ -65,6 +73,26 @@ async function main(): Promise<void> {
       'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, activations: r.activations, 'PaymentPaid events': r.paymentPaidEvents,
     }))));
     results.concurrentValidation = runs;
+  }
+
+  if (only.has('capacity')) {
+    const loops = Number(process.env.BENCH_CAPACITY_LOOPS ?? 1000);
+    const concurrency = Number(process.env.BENCH_CAPACITY_CONCURRENCY ?? 8);
+    const renewals = Number(process.env.BENCH_CAPACITY_RENEWALS ?? 3000);
+    const rows: CapacityRow[] = [];
+    for (const engine of serverEngines) {
+      rows.push(await buyLoopCapacity(engine, loops, concurrency));
+      rows.push(await renewalCapacity(engine, renewals));
+    }
+    console.log(`\n(d) capacity: one instance, per buy loop (checkout + validation, ${concurrency} buyers at a time) and per renewal charge (one worker)`);
+    console.log(table(rows.map((r) => ({
+      engine: r.engine, work: r.work, count: r.count, 'per s': r.perSecond, 'p50/p99 ms': r.p50Ms === null ? '-' : `${r.p50Ms}/${r.p99Ms}`,
+      'app CPU ms': r.appCpuMs, 'DB CPU ms': r.dbCpuMs,
+      statements: r.statementsByRequest ? `${r.statements} (${r.statementsByRequest.checkout} + ${r.statementsByRequest.validation})` : r.statements,
+      transactions: r.transactions ?? '-', 'gateway calls': r.gatewayCalls,
+      'lock-wait samples': r.lockWaitShare ?? '-',
+    }))));
+    results.capacity = { loops, concurrency, renewals, rows };
   }
 
   results.finishedAt = new Date().toISOString();

@@ -2,8 +2,7 @@
 // server, the sandbox and each renewal worker run alone in a child process, so autocannon and the
 // gateway do not share memberpay's thread), autocannon runs, and the results table.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,11 +10,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import mysql from 'mysql2/promise';
 import { KnexDatabase } from '../src/shared/infrastructure/knex/knex-database';
+import { createServerTestDatabase, type ServerEngine } from '../test/support/database';
 
-export type Engine = 'sqlite' | 'mariadb';
-export const MARIADB_SERVER = process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
+export type Engine = 'sqlite' | ServerEngine;
 export const SANDBOX_PREFIX = '/sandbox/iamport';
 
 export interface BenchDatabase {
@@ -24,7 +22,10 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh migrated database: a SQLite file in a temp folder, or a uniquely named MariaDB database. */
+/**
+ * A fresh migrated database: a SQLite file in a temp folder, or a uniquely named database on the
+ * test MariaDB / PostgreSQL server (TEST_MARIADB_URL, TEST_POSTGRES_URL, as `npm test` uses).
+ */
 export async function createBenchDatabase(engine: Engine, poolMax = 10): Promise<BenchDatabase> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-bench-'));
@@ -33,21 +34,43 @@ export async function createBenchDatabase(engine: Engine, poolMax = 10): Promise
     await database.migrateLatest();
     return { url, database, async drop() { await database.destroy(); rmSync(dir, { recursive: true, force: true }); } };
   }
-  const name = `memberpay_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const server = new URL(MARIADB_SERVER);
-  const admin = await mysql.createConnection({ host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username || 'root'), password: decodeURIComponent(server.password) });
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = `${MARIADB_SERVER.replace(/\/$/, '')}/${name}`;
-  const database = KnexDatabase.fromUrl(url, { poolMax });
-  await database.migrateLatest();
-  return {
-    url, database,
-    async drop() {
-      await database.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
-    },
+  const { url, database, drop } = await createServerTestDatabase(engine, poolMax);
+  return { url, database, drop };
+}
+
+/**
+ * CPU the database server spent on one database's connections, from /proc (the server must run on
+ * this machine, as on the dev and CI machines): PostgreSQL's backend processes of the database
+ * (pg_stat_activity), MariaDB's threads serving it (one thread per connection; PROCESSLIST.TID).
+ * Sample before and after a run; connections the pool opens in between count from zero.
+ */
+export function databaseCpu(engine: Engine, database: KnexDatabase): { sample(): Promise<Map<number, number>>; spentMs(before: Map<number, number>, after: Map<number, number>): number } {
+  const sample = async (): Promise<Map<number, number>> => {
+    if (engine === 'sqlite') return new Map();
+    if (engine === 'postgres') {
+      const { rows } = await database.knex.raw('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+      return new Map((rows as Array<{ pid: number }>).map((r) => [r.pid, processCpuMs(r.pid) ?? 0]));
+    }
+    const server = mariadbPid();
+    const [rows] = await database.knex.raw('SELECT TID AS tid FROM information_schema.PROCESSLIST WHERE DB = DATABASE()');
+    return new Map((rows as Array<{ tid: number }>).map((r) => [Number(r.tid), processCpuMs(`${server}/task/${r.tid}`) ?? 0]));
   };
+  return {
+    sample,
+    spentMs: (before, after) => [...after].reduce((sum, [id, ms]) => sum + Math.max(0, ms - (before.get(id) ?? 0)), 0),
+  };
+}
+
+function mariadbPid(): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'mariadbd') return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
 }
 
 export interface Listening {
@@ -122,7 +145,7 @@ export async function startBenchProcess<T>(name: string, env: Record<string, str
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const CLOCK_TICKS_PER_S = 100;
 
-function processCpuMs(pid: number | undefined): number | null {
+export function processCpuMs(pid: number | string | null | undefined): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

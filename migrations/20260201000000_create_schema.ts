@@ -1,18 +1,27 @@
 import type { Knex } from 'knex';
 
 /**
- * The whole schema, one set for SQLite (better-sqlite3) and MySQL 8 / MariaDB 10.6+ (mysql2).
- * Times: DATETIME(3) in UTC on MySQL, epoch milliseconds (INTEGER) on SQLite. Money: integer KRW.
- * Constraints are named for the rule they enforce; repositories translate their violations.
+ * The whole schema, one set for SQLite (better-sqlite3), MySQL 8 / MariaDB 10.6+ (mysql2) and
+ * PostgreSQL 15+ (pg). Times: DATETIME(3) in UTC on MySQL, TIMESTAMPTZ(3) on PostgreSQL (the
+ * millisecond of a JavaScript Date, as on MySQL), epoch milliseconds (INTEGER) on SQLite.
+ * Money: integer KRW. Constraints are named for the rule they enforce; repositories translate
+ * their violations.
  */
 
 function isMysql(knex: Knex): boolean {
   return /mysql/.test(String(knex.client.config.client));
 }
 
+function isPostgres(knex: Knex): boolean {
+  return /^(pg|postgres)/.test(String(knex.client.config.client));
+}
+
 function timeColumn(knex: Knex) {
-  return (table: Knex.CreateTableBuilder, name: string) =>
-    isMysql(knex) ? table.specificType(name, 'datetime(3)') : table.bigInteger(name);
+  return (table: Knex.CreateTableBuilder, name: string) => {
+    if (isMysql(knex)) return table.specificType(name, 'datetime(3)');
+    if (isPostgres(knex)) return table.specificType(name, 'timestamptz(3)');
+    return table.bigInteger(name);
+  };
 }
 
 export async function up(knex: Knex): Promise<void> {
@@ -117,7 +126,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['next_charge_at', 'id'], 'memberships_next_charge_id_index');
     t.check("?? IN ('active', 'past_due', 'cancelled', 'expired')", ['status'], 'memberships_status_known');
   });
-  // At most one live (active or past_due) membership per user.
+  // At most one live (active or past_due) membership per user: MySQL has no partial index, so a
+  // generated column that is NULL for ended memberships carries the unique key there; SQLite and
+  // PostgreSQL take the partial unique index.
   if (mysql) {
     await knex.raw(
       "ALTER TABLE memberships ADD COLUMN live_user_id VARCHAR(64) GENERATED ALWAYS AS (CASE WHEN status IN ('active', 'past_due') THEN user_id ELSE NULL END) STORED, " +

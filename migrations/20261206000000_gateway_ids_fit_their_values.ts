@@ -11,7 +11,7 @@ const BINARY = 'CHARACTER SET utf8mb4 COLLATE utf8mb4_bin';
 function dialect(knex: Knex): 'mysql' | 'postgres' | 'sqlite' {
   const client = String(knex.client.config.client);
   if (/mysql/.test(client)) return 'mysql';
-  if (/pg|postgres/.test(client)) return 'postgres';
+  if (/^(pg|postgres)/.test(client)) return 'postgres';
   return 'sqlite';
 }
 

@@ -1,14 +1,19 @@
 import type { Knex } from 'knex';
 
+/** Times as every migration writes them: DATETIME(3) on MySQL, TIMESTAMPTZ(3) on PostgreSQL, epoch ms on SQLite. */
+function timeType(knex: Knex): string {
+  const client = String(knex.client.config.client);
+  if (/mysql/.test(client)) return 'datetime(3)';
+  if (/^(pg|postgres)/.test(client)) return 'timestamptz(3)';
+  return 'bigint';
+}
+
 /** Short exclusive holds shared by every instance (one buyer's checkout at a time across instances). */
 export async function up(knex: Knex): Promise<void> {
-  const mysql = /mysql/.test(String(knex.client.config.client));
   await knex.schema.createTable('leases', (t) => {
-    t.string('name', 191).notNullable().primary('leases_name_pk');
+    t.string('name', 191).notNullable().primary();
     t.string('holder', 64).notNullable();
-    if (mysql) t.specificType('expires_at', 'datetime(3)').notNullable();
-    else if (/pg|postgres/.test(String(knex.client.config.client))) t.timestamp('expires_at', { precision: 3, useTz: false }).notNullable();
-    else t.bigInteger('expires_at').notNullable();
+    t.specificType('expires_at', timeType(knex)).notNullable();
   });
 }
 

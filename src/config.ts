@@ -53,7 +53,11 @@ export interface AppConfig {
   dunningRetryAfterDays: number[];
   renewalBatchSize: number;
   renewalConcurrency: number;
+  /** WORKER_INTERVALS overrides of the workers' periods (ms); unset ones keep their defaults. */
+  workerIntervalsMs: Partial<Record<WorkerName, number>>;
 }
+
+export type WorkerName = 'relay' | 'reconcile' | 'renewals' | 'housekeeping';
 
 /** Start-up refuses bad configuration with one line that names the variable. */
 export class ConfigError extends Error {}
@@ -67,8 +71,8 @@ const envSchema = Joi.object({
   HOST: Joi.string().hostname(),
   TRUST_PROXY_HOPS: Joi.number().integer().min(0).max(10).default(0),
   METRICS_TOKEN: Joi.string().min(16),
-  DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
-    .messages({ 'string.pattern.base': 'must be sqlite:<path> or mysql://user:pass@host:port/db' }),
+  DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+|postgres(ql)?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
+    .messages({ 'string.pattern.base': 'must be sqlite:<path>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db' }),
   PAYMENT_GATEWAY: Joi.string().valid('iamport', 'toss').default('iamport'),
   IAMPORT_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
   TOSS_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
@@ -95,6 +99,8 @@ const envSchema = Joi.object({
   MIGRATE_ON_START: onOff.default('on'),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   LOG_FORMAT: Joi.string().valid('json', 'pretty'),
+  WORKER_INTERVALS: Joi.string().pattern(/^(relay|reconcile|renewals|housekeeping)=[1-9]\d+(,(relay|reconcile|renewals|housekeeping)=[1-9]\d+)*$/)
+    .messages({ 'string.pattern.base': 'must be name=milliseconds pairs such as relay=1000,renewals=5000 (relay, reconcile, renewals, housekeeping; 10 ms or more)' }),
 }).unknown(true);
 
 const planSchema = Joi.object({
@@ -222,6 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     dunningRetryAfterDays: billing.dunning.retry_after_days,
     renewalBatchSize: billing.renewal?.batch_size ?? 100,
     renewalConcurrency: billing.renewal?.concurrency ?? 8,
+    workerIntervalsMs: Object.fromEntries((e.WORKER_INTERVALS ?? '').split(',').filter(Boolean).map((pair: string) => {
+      const [name, ms] = pair.split('=');
+      return [name, Number(ms)];
+    })),
   };
 }
 

@@ -13,7 +13,7 @@ import { armFaultPoints } from './shared/infrastructure/fault-points';
 import { KnexDatabase } from './shared/infrastructure/knex/knex-database';
 import { createLogger } from './shared/infrastructure/logger';
 import { SHARED } from './shared/shared.tokens';
-import { startWorkers } from './workers';
+import { startWorkers, workerIntervals } from './workers';
 
 export const SANDBOX_PREFIX = '/sandbox/iamport';
 /** A request that waits on the gateway answers within 15 s (DESIGN §6); a stop waits a little longer. */
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
-  const workers = startWorkers(container);
+  const workers = startWorkers(container, workerIntervals(config.workerIntervalsMs));
   const pg = config.paymentGateway === 'toss' ? 'Toss Payments' : 'Iamport';
   const gateway = sandbox ? `the ${pg} sandbox (no credentials needed)` : `${pg} at ${config.paymentGateway === 'toss' ? config.toss.apiUrl : config.iamport.apiUrl}`;
   console.log(`memberpay listening on ${config.publicUrl} (bound to ${config.host}) — payments through ${gateway}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);

@@ -1,5 +1,6 @@
 import type { RunRenewals } from './billing/application/run-renewals.use-case';
 import { BILLING } from './billing/billing.tokens';
+import type { AppConfig } from './config';
 import type { ReconcilePayments } from './payment/application/reconcile-payments.use-case';
 import { PAYMENT } from './payment/payment.tokens';
 import type { Clock } from './shared/application/clock.port';
@@ -25,6 +26,16 @@ export interface WorkerIntervals {
 }
 
 export const DEFAULT_INTERVALS: WorkerIntervals = { relayMs: 5_000, reconcileMs: 60_000, renewalsMs: 60_000, housekeepingMs: 10 * 60_000 };
+
+/** The defaults with WORKER_INTERVALS' overrides (AppConfig.workerIntervalsMs). */
+export function workerIntervals(overrides: AppConfig['workerIntervalsMs']): WorkerIntervals {
+  return {
+    relayMs: overrides.relay ?? DEFAULT_INTERVALS.relayMs,
+    reconcileMs: overrides.reconcile ?? DEFAULT_INTERVALS.reconcileMs,
+    renewalsMs: overrides.renewals ?? DEFAULT_INTERVALS.renewalsMs,
+    housekeepingMs: overrides.housekeeping ?? DEFAULT_INTERVALS.housekeepingMs,
+  };
+}
 
 /**
  * The background work of one instance: the outbox relay (events whose delivery failed), the

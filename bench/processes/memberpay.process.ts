@@ -1,9 +1,12 @@
 // memberpay as `npm start` wires it (knex on BENCH_DATABASE_URL, the Iamport adapter over HTTP to
 // the sandbox at BENCH_SANDBOX_API), alone in its process. It signs up and logs in BENCH_USERS
 // buyers and reports their cookies; logins are set-up, not measured, so password hashing is cheap.
+// GET /__bench/stats answers the SQL statements sent so far (each a round trip; BEGIN and COMMIT
+// included), the transactions begun, and the process's CPU time.
 import type { SignUp } from '../../src/identity/application/sign-up.use-case';
 import { IDENTITY } from '../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
+import Router from '@koa/router';
 import { loadConfig } from '../../src/config';
 import { buildContainer } from '../../src/container';
 import { createHttpApp } from '../../src/shared/http/app';
@@ -36,7 +39,17 @@ try {
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database });
   container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
   container.get(SHARED.EventBus);
-  const app = createHttpApp(container, { staticDir: null });
+  const stats = { statements: 0, transactions: 0 };
+  database.knex.on('query', (query: { sql: string }) => {
+    stats.statements += 1;
+    if (/^begin/i.test(query.sql)) stats.transactions += 1;
+  });
+  const bench = new Router({ prefix: '/__bench' });
+  bench.get('/stats', (ctx) => {
+    const cpu = process.cpuUsage();
+    ctx.body = { ...stats, cpuMs: (cpu.user + cpu.system) / 1000 };
+  });
+  const app = createHttpApp(container, { staticDir: null, extraRouters: [bench] });
   listening.server.on('request', app.callback());
   const cookies = await loggedInUsers(listening.url, container.get<SignUp>(IDENTITY.SignUp), Number(process.env.BENCH_USERS ?? 1));
   exitWithParent(async () => { await listening.close(); await database.destroy(); });

@@ -1,7 +1,7 @@
 // One renewal worker, as one memberpay instance runs it: a RunRenewals pass over every due
 // membership of BENCH_DATABASE_URL, charging through the Iamport adapter at BENCH_SANDBOX_API.
 // Waits for a line on stdin to start, so that both workers begin together; reports its counts,
-// its SQL statements, its own peak RSS and its live heap before and after the run.
+// its SQL statements, its CPU time during the run, its own peak RSS and its live heap before and after the run.
 import { createInterface } from 'node:readline';
 import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../src/billing/billing.tokens';
@@ -12,7 +12,7 @@ import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
 import { rssSampler } from '../support';
-import { failed, report } from './child';
+import { exitWithParent, failed, report } from './child';
 
 /** What the heap holds after a full collection (the parent starts workers with --expose-gc). */
 function liveHeapMb(): number {
@@ -32,19 +32,25 @@ try {
   container.get(SHARED.EventBus);
   const renewals = container.get<RunRenewals>(BILLING.RunRenewals);
   let statements = 0;
-  database.knex.on('query', () => { statements += 1; });
+  let transactions = 0;
+  database.knex.on('query', (query: { sql: string }) => {
+    statements += 1;
+    if (/^begin/i.test(query.sql)) transactions += 1;
+  });
 
   const lines = createInterface({ input: process.stdin });
   report('READY', { pid: process.pid });
   await new Promise((resolve) => lines.once('line', resolve));
   const heapBeforeMb = liveHeapMb();
   const rss = rssSampler();
+  const cpuBefore = process.cpuUsage();
   const run = await renewals.execute(asOf);
+  const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = rss.stop();
-  report('RESULT', { ...run, statements, peakRssMb, heapBeforeMb, heapAfterMb: liveHeapMb() });
+  report('RESULT', { ...run, statements, transactions, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, heapBeforeMb, heapAfterMb: liveHeapMb() });
+  // Connections stay open until the parent closes stdin, so it can read the database's CPU on them first.
   lines.close();
-  await database.destroy();
-  process.exit(0);
+  exitWithParent(() => database.destroy());
 } catch (error) {
   failed(error);
 }

@@ -1,6 +1,6 @@
 // The Iamport sandbox in its own process at zero latency: the gateway is another machine in
-// production, so its CPU is not memberpay's. Two bench-only routes pay an order as a buyer would
-// and register billing keys in bulk.
+// production, so its CPU is not memberpay's. Bench-only routes pay an order as a buyer would,
+// register billing keys in bulk, and count the REST calls the gateway received (GET /__bench/calls).
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -29,7 +29,13 @@ try {
     for (const uid of uids) sandbox.state.registerCustomer(uid, '4242-4242-4242-4242', '2030-12', {}, 'html5_inicis');
     ctx.body = { registered: uids.length };
   });
+  let restCalls = 0;
+  bench.get('/calls', (ctx) => { ctx.body = { calls: restCalls }; });
   const app = new Koa();
+  app.use(async (ctx, next) => {
+    if (!ctx.path.startsWith('/__bench')) restCalls += 1;
+    await next();
+  });
   app.use(bench.routes());
   app.use(sandbox.router.routes());
   listening.server.on('request', app.callback());

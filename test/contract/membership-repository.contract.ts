@@ -121,13 +121,18 @@ export function membershipRepositoryContract(open: () => Promise<PersistenceKit>
       expect(seen).to.deep.equal(order);
     });
 
-    it('claims due renewals with a lease: a second claim, even a concurrent one, does not get them again', async () => {
+    /** Three renewals due by day 10, one due later, one without auto-renew; the claim is made on day 10. */
+    async function claimCase() {
       const due = [1, 2, 3].map((n) => aMembership().forUser(`u${n}`).renewing().with({ nextChargeAt: day(n) }).build());
       const notYet = aMembership().forUser('u4').renewing().with({ nextChargeAt: day(20) }).build();
       const manual = aMembership().forUser('u5').with({ nextChargeAt: day(1) }).build();
       for (const m of [...due, notYet, manual]) await kit.memberships.save(m);
       const now = day(10);
-      const leaseUntil = new Date(now.getTime() + 60_000);
+      return { due, now, leaseUntil: new Date(now.getTime() + 60_000) };
+    }
+
+    it('claims due renewals with a lease: a second claim, even a concurrent one, does not get them again', async () => {
+      const { due, now, leaseUntil } = await claimCase();
       const [a, b] = await Promise.all([
         kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2),
         kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2),
@@ -143,6 +148,17 @@ export function membershipRepositoryContract(open: () => Promise<PersistenceKit>
       expect(await kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 10)).to.deep.equal([]);
       const afterLease = new Date(leaseUntil.getTime() + 1);
       expect(await kit.memberships.claimDueForRenewal(day(10), afterLease, new Date(afterLease.getTime() + 60_000), 10)).to.have.length(3);
+    });
+
+    it('tells whether a claim has anything left to lease: not while every due one is leased, again once a lease runs out', async () => {
+      const { now, leaseUntil } = await claimCase();
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), now)).to.equal(true);
+      await kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2);
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), now), 'one left past the first batch').to.equal(true);
+      await kit.memberships.claimDueForRenewal(day(10), now, leaseUntil, 2);
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), now), 'all leased').to.equal(false);
+      expect(await kit.memberships.anyClaimableForRenewal(day(10), leaseUntil), 'at the lease end').to.equal(true);
+      expect(await kit.memberships.anyClaimableForRenewal(day(0), leaseUntil), 'nothing due yet').to.equal(false);
     });
 
     it('lists live memberships whose period is over with nothing to charge', async () => {

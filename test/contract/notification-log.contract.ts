@@ -3,6 +3,9 @@ import type { NotificationKey } from '../../src/billing/application/notification
 import type { PersistenceKit } from '../support/persistence-adapters';
 
 const AT = new Date('2026-11-25T09:00:00.000Z');
+const HOLD_MS = 10 * 60_000;
+const UNTIL = new Date(AT.getTime() + HOLD_MS);
+const later = (ms: number) => new Date(AT.getTime() + ms);
 const reminder = (membershipId: string, periodNo = 2): NotificationKey => ({ membershipId, periodNo, kind: 'renewal_reminder' });
 
 /** The NotificationLog port: the guard that sends each notice once per (membership, period, kind). */
@@ -14,25 +17,42 @@ export function notificationLogContract(open: () => Promise<PersistenceKit>): vo
     });
 
     it('lets one caller take a key, even among concurrent ones', async () => {
-      const outcomes = await Promise.all(Array.from({ length: 5 }, () => kit.notifications.claim(reminder('m1'), AT)));
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => kit.notifications.claim(reminder('m1'), AT, UNTIL)));
       expect(outcomes.filter(Boolean)).to.have.length(1);
-      expect(await kit.notifications.claim(reminder('m1', 3), AT)).to.equal(true);
-      expect(await kit.notifications.claim({ ...reminder('m1'), kind: 'receipt' }, AT)).to.equal(true);
+      expect(await kit.notifications.claim(reminder('m1', 3), AT, UNTIL)).to.equal(true);
+      expect(await kit.notifications.claim({ ...reminder('m1'), kind: 'receipt' }, AT, UNTIL)).to.equal(true);
     });
 
     it('gives a released key to the next caller', async () => {
-      await kit.notifications.claim(reminder('m1'), AT);
+      await kit.notifications.claim(reminder('m1'), AT, UNTIL);
       await kit.notifications.release(reminder('m1'));
-      expect(await kit.notifications.claim(reminder('m1'), AT)).to.equal(true);
+      expect(await kit.notifications.claim(reminder('m1'), AT, UNTIL)).to.equal(true);
     });
 
-    it('tells which keys of a batch are taken, matching membership, period and kind', async () => {
-      await kit.notifications.claim(reminder('m1'), AT);
-      await kit.notifications.claim(reminder('m2', 3), AT);
-      await kit.notifications.claim({ ...reminder('m3'), kind: 'receipt' }, AT);
+    it('keeps a sent key taken for good, and a held one until its hold runs out unsent: then one of several callers takes it over', async () => {
+      await kit.notifications.claim(reminder('sent'), AT, UNTIL);
+      await kit.notifications.sent(reminder('sent'), later(1000));
+      await kit.notifications.claim(reminder('died'), AT, UNTIL);
+      expect(await kit.notifications.isSent(reminder('sent'))).to.equal(true);
+      expect(await kit.notifications.isSent(reminder('died'))).to.equal(false);
+      expect(await kit.notifications.isSent(reminder('never'))).to.equal(false);
+
+      expect(await kit.notifications.claim(reminder('died'), later(HOLD_MS - 1), later(2 * HOLD_MS)), 'inside the hold').to.equal(false);
+      const takeovers = await Promise.all(Array.from({ length: 5 }, () => kit.notifications.claim(reminder('died'), UNTIL, later(2 * HOLD_MS))));
+      expect(takeovers.filter(Boolean), 'takeovers at the hold\'s end').to.have.length(1);
+      expect(await kit.notifications.claim(reminder('died'), later(HOLD_MS + 1), later(2 * HOLD_MS)), 'held again by the new taker').to.equal(false);
+      expect(await kit.notifications.claim(reminder('sent'), later(100 * HOLD_MS), later(101 * HOLD_MS)), 'sent, however late').to.equal(false);
+    });
+
+    it('tells which keys of a batch are taken at a moment, matching membership, period and kind: sent ones, and held ones inside their hold', async () => {
+      await kit.notifications.claim(reminder('m1'), AT, UNTIL);
+      await kit.notifications.sent(reminder('m1'), AT);
+      await kit.notifications.claim(reminder('m2', 3), AT, UNTIL);
+      await kit.notifications.claim({ ...reminder('m3'), kind: 'receipt' }, AT, UNTIL);
       const asked = [reminder('m1'), reminder('m2'), reminder('m2', 3), reminder('m3'), reminder('m4')];
-      expect(await kit.notifications.taken(asked)).to.deep.equal([reminder('m1'), reminder('m2', 3)]);
-      expect(await kit.notifications.taken([])).to.deep.equal([]);
+      expect(await kit.notifications.taken(asked, AT)).to.deep.equal([reminder('m1'), reminder('m2', 3)]);
+      expect(await kit.notifications.taken(asked, UNTIL), 'the hold of m2 ran out unsent').to.deep.equal([reminder('m1')]);
+      expect(await kit.notifications.taken([], AT)).to.deep.equal([]);
     });
   });
 }

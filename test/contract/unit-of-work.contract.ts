@@ -138,13 +138,16 @@ export function unitOfWorkContract(open: () => Promise<PersistenceKit>): void {
       const second = preparedPayment();
       await kit.uow.run(() => kit.payments.save(first));
       await kit.uow.run(() => kit.payments.save(second));
-      const claims = await Promise.all([kit.outbox.claimUndelivered(NOW, 1), kit.outbox.claimUndelivered(NOW, 1)]);
-      const third = await kit.outbox.claimUndelivered(NOW, 10);
+      const claims = await Promise.all([kit.outbox.claimUndelivered(NOW, 1, NOW), kit.outbox.claimUndelivered(NOW, 1, NOW)]);
+      const third = await kit.outbox.claimUndelivered(NOW, 10, NOW);
       const claimed = [...claims.flat(), ...third].map((e) => e.aggregateId);
       expect(claimed).to.have.members([first.id, second.id]);
       expect(claimed).to.have.length(2);
       expect(claims.flat().map((e) => e.aggregateId)).to.have.members([first.id, second.id]);
-      expect(await kit.outbox.claimUndelivered(new Date(NOW.getTime() - 1), 10)).to.deep.equal([]);
+      expect(await kit.outbox.claimUndelivered(new Date(NOW.getTime() - 1), 10, NOW)).to.deep.equal([]);
+      // Nobody delivered them: the claims run out after 30 s of the clock that claimed them.
+      expect(await kit.outbox.claimUndelivered(NOW, 10, new Date(NOW.getTime() + 29_999)), 'inside the claim').to.deep.equal([]);
+      expect((await kit.outbox.claimUndelivered(NOW, 10, new Date(NOW.getTime() + 30_000))).map((e) => e.aggregateId)).to.have.members([first.id, second.id]);
     });
 
     it('runs the relay on a timer until stopped', async () => {

@@ -3,7 +3,14 @@ import net from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+/**
+ * `node --import tsx <script>`: `npm start`'s tsx as a loader in one process. The tsx command runs
+ * the script in a second, child process, which a SIGKILL of the first would leave running.
+ */
+export function spawnTsx(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: 'pipe' });
+}
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -22,7 +29,7 @@ export interface ProcessCommand {
   ready: string;
 }
 
-const NPM_START: ProcessCommand = { command: TSX, args: ['src/main.ts'], cwd: ROOT, ready: 'listening on' };
+const NPM_START: ProcessCommand = { command: process.execPath, args: ['--import', 'tsx', 'src/main.ts'], cwd: ROOT, ready: 'listening on' };
 
 /** `npm start`'s entry point (or another server) as a real child process, for crash and restart tests. */
 export class AppProcess {
@@ -33,14 +40,17 @@ export class AppProcess {
   constructor(private readonly env: Record<string, string>, private readonly entry: ProcessCommand = NPM_START) {}
 
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 20_000): Promise<void> {
-    const child = spawn(this.entry.command, this.entry.args, { cwd: this.entry.cwd, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...this.env, ...extraEnv } });
+    const child = spawn(this.entry.command, this.entry.args, { cwd: this.entry.cwd, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...this.env, ...extraEnv }, stdio: 'pipe' });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    let started = false;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`app did not start: ${this.output}`)), timeoutMs);
       const onData = (data: Buffer) => {
         this.output += data.toString();
-        if (this.output.includes(this.entry.ready)) {
+        // Only until started: a busy instance logs megabytes, and searching them all on each chunk would cost the test process dearly.
+        if (!started && this.output.includes(this.entry.ready)) {
+          started = true;
           clearTimeout(timer);
           resolve();
         }
@@ -51,9 +61,22 @@ export class AppProcess {
     });
   }
 
+  /** Started and not exited. */
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Resolves with the signal or exit code once the process is gone. */
   waitForExit(): Promise<NodeJS.Signals | number | null> {
     return this.exited;
+  }
+
+  /** SIGKILL: the process dies at once, mid-work, as in a crash or an OOM kill. */
+  async kill(): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
   }
 
   async stop(): Promise<void> {

@@ -3,11 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
 
 /** A migrated database of its own for a test run, emptied between tests and thrown away after. */
 export interface TestDatabase {
   database: KnexDatabase;
+  /** Its DATABASE_URL, for processes of their own. */
+  url: string;
   /** Deletes every row (children first), keeping the schema. */
   empty(): Promise<void>;
   drop(): Promise<void>;
@@ -23,18 +26,49 @@ const TABLES = [
 export const MARIADB_SERVER_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
 export const skipMariaDb = process.env.SKIP_MARIADB === '1';
 
+/** PostgreSQL server for tests (no database part); `SKIP_POSTGRES=1` skips those suites on purpose. */
+export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const skipPostgres = process.env.SKIP_POSTGRES === '1';
+
+/** The server engines a test runs on, each unless its SKIP_ variable is set. */
+export type ServerEngine = 'mariadb' | 'postgres';
+export const SERVER_ENGINES: Array<{ engine: ServerEngine; label: string; skip: boolean }> = [
+  { engine: 'mariadb', label: 'MariaDB', skip: skipMariaDb },
+  { engine: 'postgres', label: 'PostgreSQL', skip: skipPostgres },
+];
+
+/** `describe`, or `describe.skip` for an engine skipped on purpose. */
+export function describeOn(engine: ServerEngine): Mocha.SuiteFunction | Mocha.PendingSuiteFunction {
+  return (engine === 'mariadb' ? skipMariaDb : skipPostgres) ? describe.skip : describe;
+}
+
+export interface TestDatabaseOptions {
+  /** false: leave the database empty, for processes that migrate it as they start. */
+  migrate?: boolean;
+}
+
+export function createServerTestDatabase(engine: ServerEngine, poolMax = 20, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  return engine === 'mariadb' ? createMariaDbTestDatabase(poolMax, options) : createPostgresTestDatabase(poolMax, options);
+}
+
+function uniqueDatabaseName(): string {
+  return `memberpay_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
 function emptier(database: KnexDatabase) {
   return async () => {
     for (const table of TABLES) await database.knex(table).delete();
   };
 }
 
-export async function createSqliteTestDatabase(): Promise<TestDatabase> {
+export async function createSqliteTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const folder = mkdtempSync(path.join(tmpdir(), 'memberpay-test-'));
-  const database = KnexDatabase.fromUrl(`sqlite:${path.join(folder, 'test.sqlite')}`);
-  await database.migrateLatest();
+  const url = `sqlite:${path.join(folder, 'test.sqlite')}`;
+  const database = KnexDatabase.fromUrl(url);
+  if (options.migrate !== false) await database.migrateLatest();
   return {
     database,
+    url,
     empty: emptier(database),
     async drop() {
       await database.destroy();
@@ -47,8 +81,8 @@ export async function createSqliteTestDatabase(): Promise<TestDatabase> {
  * A fresh, uniquely named database on the test MariaDB server. An unreachable server fails the
  * suite (never a silent skip) unless SKIP_MARIADB=1.
  */
-export async function createMariaDbTestDatabase(poolMax = 20): Promise<TestDatabase> {
-  const name = `memberpay_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+export async function createMariaDbTestDatabase(poolMax = 20, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const name = uniqueDatabaseName();
   const server = new URL(MARIADB_SERVER_URL);
   let admin: mysql.Connection;
   try {
@@ -60,24 +94,71 @@ export async function createMariaDbTestDatabase(poolMax = 20): Promise<TestDatab
     throw new Error(`MariaDB at ${MARIADB_SERVER_URL} is not reachable (${(error as Error).message}); start it or set SKIP_MARIADB=1 to skip these suites`);
   }
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const url = new URL(MARIADB_SERVER_URL);
+  return openCreated(MARIADB_SERVER_URL, name, poolMax, options, async () => {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.end();
+  });
+}
+
+/** A connection to the test PostgreSQL server's maintenance database, where databases are created and dropped. */
+async function postgresAdmin(): Promise<pg.Client> {
+  const server = new URL(POSTGRES_SERVER_URL);
+  const admin = new pg.Client({
+    host: server.hostname, port: Number(server.port || 5432), user: decodeURIComponent(server.username || 'postgres'),
+    password: decodeURIComponent(server.password), database: 'postgres',
+  });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`PostgreSQL at ${POSTGRES_SERVER_URL} is not reachable (${(error as Error).message}); start it or set SKIP_POSTGRES=1 to skip these suites`);
+  }
+  return admin;
+}
+
+/**
+ * A fresh, uniquely named database on the test PostgreSQL server. An unreachable server fails the
+ * suite (never a silent skip) unless SKIP_POSTGRES=1.
+ */
+export async function createPostgresTestDatabase(poolMax = 20, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const name = uniqueDatabaseName();
+  const admin = await postgresAdmin();
+  await admin.query(`CREATE DATABASE "${name}" ENCODING 'UTF8'`);
+  return openCreated(POSTGRES_SERVER_URL, name, poolMax, options, async () => {
+    // WITH (FORCE): a connection a killed test process left behind must not keep the database alive.
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  });
+}
+
+/** The database `name` just created on `serverUrl`, migrated unless asked not to; `dropDatabase` removes it. */
+async function openCreated(serverUrl: string, name: string, poolMax: number, options: TestDatabaseOptions, dropDatabase: () => Promise<void>): Promise<TestDatabase> {
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = KnexDatabase.fromUrl(url.toString(), { poolMax });
   try {
-    await database.migrateLatest();
+    if (options.migrate !== false) await database.migrateLatest();
   } catch (error) {
     await database.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await admin.end();
+    await dropDatabase();
     throw error;
   }
   return {
     database,
+    url: url.toString(),
     empty: emptier(database),
     async drop() {
       await database.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await admin.end();
+      await dropDatabase();
     },
   };
 }
+
+/**
+ * The Knex engines a contract runs on, in order; a server engine skipped on purpose (SKIP_MARIADB,
+ * SKIP_POSTGRES) is marked, never silently dropped.
+ */
+export const KNEX_ENGINES: Array<{ name: 'sqlite' | ServerEngine; label: string; skip: boolean; create(poolMax?: number, options?: TestDatabaseOptions): Promise<TestDatabase> }> = [
+  { name: 'sqlite', label: 'SQLite', skip: false, create: (_poolMax, options) => createSqliteTestDatabase(options) },
+  { name: 'mariadb', label: 'MariaDB', skip: skipMariaDb, create: (poolMax, options) => createMariaDbTestDatabase(poolMax, options) },
+  { name: 'postgres', label: 'PostgreSQL', skip: skipPostgres, create: (poolMax, options) => createPostgresTestDatabase(poolMax, options) },
+];

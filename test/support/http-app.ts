@@ -14,11 +14,11 @@ import { createHttpApp, type HttpAppOptions } from '../../src/shared/http/app';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
-import { createMariaDbTestDatabase, createSqliteTestDatabase, type TestDatabase } from './database';
+import { createServerTestDatabase, createSqliteTestDatabase, type TestDatabase } from './database';
 import { memoryApp, TEST_NOW } from './memory-container';
 
-/** Which adapters the app runs on: in-memory, or Knex on SQLite or MariaDB (the gateway is the in-memory one in every case). */
-export type HttpPersistence = 'memory' | 'sqlite' | 'mariadb';
+/** Which adapters the app runs on: in-memory, or Knex on SQLite, MariaDB or PostgreSQL (the gateway is the in-memory one in every case). */
+export type HttpPersistence = 'memory' | 'sqlite' | 'mariadb' | 'postgres';
 
 /** What the suites reach behind the HTTP edge. */
 export interface HarnessParts {
@@ -71,7 +71,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   if (persistence === 'memory') {
     parts = memoryApp(env);
   } else {
-    database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await createMariaDbTestDatabase();
+    database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await createServerTestDatabase(persistence);
     parts = await knexParts(database, env);
   }
   parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
@@ -121,6 +121,11 @@ export class ApiClient {
 
   constructor(readonly baseUrl: string, readonly ip?: string) {}
 
+  /** Where the next request goes: always `baseUrl` here; a client spread over several instances picks one. */
+  protected target(): string {
+    return this.baseUrl;
+  }
+
   async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.ip) headers['X-Forwarded-For'] = this.ip;
@@ -136,7 +141,7 @@ export class ApiClient {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       body = options.raw;
     }
-    const res = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
+    const res = await fetch(this.target() + path, { method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
     for (const cookie of res.headers.getSetCookie()) {
       const [pair, ...attributes] = cookie.split(';').map((s) => s.trim());
       const [name, ...rest] = pair.split('=');

@@ -23,7 +23,7 @@ import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { MemoryOutbox } from '../../src/shared/infrastructure/memory/memory-outbox';
 import { MemoryUnitOfWork } from '../../src/shared/infrastructure/memory/memory-unit-of-work';
 import { TransactionContext } from '../../src/shared/infrastructure/transaction-context';
-import { createMariaDbTestDatabase, createSqliteTestDatabase, type TestDatabase } from './database';
+import { createMariaDbTestDatabase, createPostgresTestDatabase, createSqliteTestDatabase, type TestDatabase } from './database';
 
 export interface StoredEvent {
   id: string;
@@ -121,4 +121,8 @@ export function sqliteAdapter(): PersistenceAdapter {
 
 export function mariaDbAdapter(): PersistenceAdapter {
   return knexAdapter('mariadb', () => createMariaDbTestDatabase());
+}
+
+export function postgresAdapter(): PersistenceAdapter {
+  return knexAdapter('postgres', () => createPostgresTestDatabase());
 }

@@ -1,5 +1,5 @@
-// The product's own wiring for reliability tests: the real container with Knex persistence (SQLite or
-// MariaDB), the real IamportGateway (got) talking over HTTP on 127.0.0.1 to the Iamport sandbox, and
+// The product's own wiring for reliability tests: the real container with Knex persistence (SQLite,
+// MariaDB or PostgreSQL), the real IamportGateway (got) talking over HTTP on 127.0.0.1 to the Iamport sandbox, and
 // the sandbox's notices aimed back at the app. The sandbox runs on a server of its own in the test
 // process, behind a recorder that counts every REST call (prepares, `again` charges, lookups), so a
 // test can assert what the gateway was asked, not only what the app says it did.
@@ -17,7 +17,7 @@ import { createHttpApp } from '../../src/shared/http/app';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
-import { createMariaDbTestDatabase, createSqliteTestDatabase, type TestDatabase } from './database';
+import { createServerTestDatabase, createSqliteTestDatabase, type ServerEngine, type TestDatabase } from './database';
 import { SandboxGatewayDriver } from './gateway-drivers';
 import { ApiClient, type ApiResponse } from './http-app';
 
@@ -114,7 +114,7 @@ export async function startRecordedSandbox(options: RecordedSandboxOptions): Pro
 }
 
 export interface SandboxAppOptions {
-  persistence?: 'sqlite' | 'mariadb';
+  persistence?: 'sqlite' | ServerEngine;
   /** A database another app already uses (two instances on one database); the caller drops it. */
   database?: TestDatabase;
   /** A sandbox another app already talks to; the caller closes it. */
@@ -123,7 +123,7 @@ export interface SandboxAppOptions {
   sandboxFaults?: FaultsPatch;
   /** Environment over the defaults (ADMIN_TOKEN, sandbox mode, GATEWAY_TIMEOUT_MS 2000). */
   env?: Record<string, string>;
-  /** MariaDB pool size (default 20). */
+  /** MariaDB / PostgreSQL pool size (default 20). */
   poolMax?: number;
 }
 
@@ -156,7 +156,7 @@ export async function startSandboxApp(options: SandboxAppOptions = {}): Promise<
 
   const ownsDatabase = !options.database;
   const database = options.database
-    ?? (options.persistence === 'mariadb' ? await createMariaDbTestDatabase(options.poolMax) : await createSqliteTestDatabase());
+    ?? (options.persistence === undefined || options.persistence === 'sqlite' ? await createSqliteTestDatabase() : await createServerTestDatabase(options.persistence, options.poolMax));
   const ownsSandbox = !options.sandbox;
   const sandbox = options.sandbox ?? await startRecordedSandbox({ webhookUrl: `${url}/api/payment/webhook`, faults: options.sandboxFaults });
 

@@ -4,6 +4,8 @@ export interface ReceivedMail {
   from: string;
   to: string[];
   data: string;
+  /** When the sink took the message (epoch ms). */
+  at?: number;
 }
 
 /** A minimal SMTP server on 127.0.0.1 that accepts every message and keeps it, for notifier tests. */
@@ -23,7 +25,7 @@ export async function startSmtpSink(): Promise<{ url: string; mails: ReceivedMai
         if (inData) {
           if (line === '.') {
             inData = false;
-            mails.push(current);
+            mails.push({ ...current, at: Date.now() });
             current = { from: '', to: [], data: '' };
             socket.write('250 queued\r\n');
           } else {

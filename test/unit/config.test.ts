@@ -32,9 +32,23 @@ describe('configuration', () => {
     expect(config.testClock).to.equal(false);
   });
 
+  it('takes the three engines by DATABASE_URL: sqlite:, mysql:// and postgres:// (or postgresql://)', () => {
+    for (const url of ['sqlite:./x.sqlite', 'mysql://root@127.0.0.1:3306/db', 'postgres://postgres@127.0.0.1:5432/db', 'postgresql://u:p@db.example:5432/memberpay']) {
+      expect(loadConfig({ DATABASE_URL: url }, CONFIG_DIR).databaseUrl).to.equal(url);
+    }
+  });
+
+  it('takes worker periods from WORKER_INTERVALS (milliseconds), and refuses anything else with one line', () => {
+    expect(loadConfig({}, CONFIG_DIR).workerIntervalsMs).to.deep.equal({});
+    expect(loadConfig({ WORKER_INTERVALS: 'relay=200,renewals=1000' }, CONFIG_DIR).workerIntervalsMs).to.deep.equal({ relay: 200, renewals: 1000 });
+    for (const bad of ['relay=5', 'relay=0200', 'relay', 'mailer=100', 'relay=100,', 'relay=1s']) {
+      expect(problem({ WORKER_INTERVALS: bad })).to.match(/^config error: WORKER_INTERVALS must be name=milliseconds pairs/);
+    }
+  });
+
   it('names the variable in one line', () => {
     expect(problem({ PORT: 'eighty' })).to.equal('config error: PORT must be a number');
-    expect(problem({ DATABASE_URL: 'postgres://x' })).to.match(/^config error: DATABASE_URL must be sqlite:<path> or mysql:/);
+    expect(problem({ DATABASE_URL: 'oracle://x' })).to.match(/^config error: DATABASE_URL must be sqlite:<path>, mysql:.* or postgres:/);
     expect(problem({ IAMPORT_MODE: 'production' })).to.match(/^config error: IAMPORT_MODE must be one of/);
     expect(problem({ IAMPORT_MODE: 'live' })).to.equal('config error: IMP_KEY is required when IAMPORT_MODE=live');
     expect(problem({ BUSINESS_TZ: 'Mars/Olympus' })).to.equal('config error: BUSINESS_TZ Mars/Olympus is not a known IANA time zone');

@@ -6,12 +6,26 @@ export interface NotificationKey {
   kind: NotificationKind;
 }
 
-/** One row per (membership, period, kind): the unique rule is what makes a notice go out exactly once. */
+/**
+ * How long a taker holds a notice's key before sending it: far longer than a send may take (the
+ * SMTP notifier gives up within a minute), so only a taker that died loses it.
+ */
+export const NOTICE_HOLD_MS = 10 * 60_000;
+
+/**
+ * One row per (membership, period, kind): the unique rule is what makes a notice go out exactly
+ * once. Taking a key holds it for a while; the taker marks it sent once the notice is out, or
+ * gives it back. A hold that runs out unsent (its process died mid-send) lets the next taker send.
+ */
 export interface NotificationLog {
-  /** True when this call took the key; false when it was already taken. */
-  claim(key: NotificationKey, at: Date): Promise<boolean>;
+  /** True when this call took the key (held until `heldUntil`): it was free, or its holder's hold ran out unsent. */
+  claim(key: NotificationKey, at: Date, heldUntil: Date): Promise<boolean>;
+  /** The notice of a key this caller holds went out: the key is taken for good. */
+  sent(key: NotificationKey, at: Date): Promise<void>;
   /** Gives a key back after its notice could not be sent, so a later run sends it. */
   release(key: NotificationKey): Promise<void>;
-  /** Which of `keys` are already taken: one read for a batch, so a pass claims only what is new. */
-  taken(keys: NotificationKey[]): Promise<NotificationKey[]>;
+  /** Which of `keys` are taken at `at` (sent, or held): one read for a batch, so a pass claims only what is new. */
+  taken(keys: NotificationKey[], at: Date): Promise<NotificationKey[]>;
+  /** Whether the notice of `key` went out. */
+  isSent(key: NotificationKey): Promise<boolean>;
 }

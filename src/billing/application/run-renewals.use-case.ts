@@ -18,7 +18,7 @@ import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { ConflictError } from '../../shared/domain/conflict-error';
-import type { NotificationKey, NotificationLog } from './notification-log.port';
+import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 
 export interface RenewalSettings {
   pg: string;
@@ -199,8 +199,7 @@ export class RunRenewals {
   }
 
   private async unleasedWorkRemains(asOf: Date): Promise<boolean> {
-    const now = this.clock.now();
-    return (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize)).some((m) => m.isRenewalDue(asOf, now));
+    return this.memberships.anyClaimableForRenewal(asOf, this.clock.now());
   }
 
   /**
@@ -215,7 +214,7 @@ export class RunRenewals {
     for (let after: Membership | undefined; ;) {
       const page = await this.memberships.listDueForRenewal(horizon, pageSize, after);
       const upcoming = page.filter((m) => m.status === 'active' && m.nextChargeAt !== null && m.renewalAttempts === 0);
-      const reminded = new Set((await this.notifications.taken(upcoming.map(reminderKey))).map((key) => key.membershipId));
+      const reminded = new Set((await this.notifications.taken(upcoming.map(reminderKey), this.clock.now())).map((key) => key.membershipId));
       const due = upcoming.filter((m) => !reminded.has(m.id));
       // The recipients of a page in one read, as renewals read their buyers.
       const users = new Map((await this.users.findByIds(due.map((m) => m.userId))).map((user) => [user.id, user]));
@@ -229,7 +228,8 @@ export class RunRenewals {
 
   private async remind(membership: Membership, user: User | null): Promise<boolean> {
     const key = reminderKey(membership);
-    if (!(await this.notifications.claim(key, this.clock.now()))) return false;
+    const now = this.clock.now();
+    if (!(await this.notifications.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) return false;
     const plan = this.catalog.find(membership.planId);
     try {
       await this.notifier.send({
@@ -237,12 +237,13 @@ export class RunRenewals {
         subject: 'Your membership renews soon',
         text: `Your ${plan?.name ?? 'membership'} renews on ${this.calendar.localDate(membership.nextChargeAt as Date)} for ${plan?.amount.toLocaleString('ko-KR')} KRW.`,
       });
-      return true;
     } catch (error) {
       await this.notifications.release(key);
       this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'reminder not sent; will retry');
       return false;
     }
+    await this.notifications.sent(key, this.clock.now());
+    return true;
   }
 
   /** Memberships past their period with nothing to charge: cancelled at period end, or expired. */

@@ -5,7 +5,7 @@ import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
-import type { NotificationKey, NotificationLog } from './notification-log.port';
+import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 
 interface RenewalFailedPayload {
   membershipId: string;
@@ -46,7 +46,13 @@ export class SendMemberNotices {
   private async send(userId: string, key: NotificationKey, subject: string, text: string): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) return;
-    if (!(await this.log.claim(key, this.clock.now()))) return;
+    const now = this.clock.now();
+    if (!(await this.log.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) {
+      if (await this.log.isSent(key)) return;
+      // Held by a delivery still sending, or by one whose process died: fail, so the event comes
+      // again and, once the hold has run out unsent, this notice goes out after all.
+      throw new NoticeHeldError(key);
+    }
     const notice: Notice = { kind: key.kind, to: user.email, subject, text };
     try {
       await this.notifier.send(notice);
@@ -54,5 +60,14 @@ export class SendMemberNotices {
       await this.log.release(key);
       throw error;
     }
+    await this.log.sent(key, this.clock.now());
+  }
+}
+
+/** Another delivery holds the notice's key and has not (yet) sent it. */
+export class NoticeHeldError extends Error {
+  constructor(key: NotificationKey) {
+    super(`the ${key.kind} notice of membership ${key.membershipId}, period ${key.periodNo}, is held by another delivery`);
+    this.name = 'NoticeHeldError';
   }
 }

@@ -4,31 +4,49 @@ import type { NotificationKey, NotificationLog } from '../application/notificati
 
 const ONCE_PER_PERIOD = [{ name: 'notifications_once_per_period', sqliteColumns: 'notifications.membership_id, notifications.period_no, notifications.kind' }];
 
-/** The unique index `notifications_once_per_period` decides which caller sends a notice. */
+const where = (key: NotificationKey) => ({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind });
+
+/**
+ * The unique index `notifications_once_per_period` decides which caller sends a notice;
+ * `sending_until` holds it while that caller sends (NULL once sent).
+ */
 export class KnexNotificationLog implements NotificationLog {
   constructor(private readonly database: KnexDatabase) {}
 
-  async claim(key: NotificationKey, at: Date): Promise<boolean> {
+  async claim(key: NotificationKey, at: Date, heldUntil: Date): Promise<boolean> {
+    const knex = this.database.knex;
     try {
-      await this.database.knex('notifications').insert({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind, sent_at: at });
+      await knex('notifications').insert({ ...where(key), sent_at: at, sending_until: heldUntil });
       return true;
     } catch (error) {
-      if (violatedUniqueRule(error, ONCE_PER_PERIOD)) return false;
-      throw error;
+      if (!violatedUniqueRule(error, ONCE_PER_PERIOD)) throw error;
     }
+    // Taken: only a hold that ran out unsent can be taken over, and one UPDATE lets one caller do it.
+    const takenOver = await knex('notifications').where(where(key)).whereNotNull('sending_until').andWhere('sending_until', '<=', at)
+      .update({ sent_at: at, sending_until: heldUntil });
+    return takenOver === 1;
   }
 
-  async taken(keys: NotificationKey[]): Promise<NotificationKey[]> {
+  async sent(key: NotificationKey, at: Date): Promise<void> {
+    await this.database.knex('notifications').where(where(key)).update({ sent_at: at, sending_until: null });
+  }
+
+  async taken(keys: NotificationKey[], at: Date): Promise<NotificationKey[]> {
     if (keys.length === 0) return [];
     const rows: Array<{ membership_id: string; period_no: number; kind: string }> = await this.database.knex('notifications')
       .select('membership_id', 'period_no', 'kind')
       .whereIn('membership_id', [...new Set(keys.map((k) => k.membershipId))])
-      .whereIn('kind', [...new Set(keys.map((k) => k.kind))]);
+      .whereIn('kind', [...new Set(keys.map((k) => k.kind))])
+      .andWhere((held) => held.whereNull('sending_until').orWhere('sending_until', '>', at));
     const stored = new Set(rows.map((r) => `${r.membership_id}|${Number(r.period_no)}|${r.kind}`));
     return keys.filter((k) => stored.has(`${k.membershipId}|${k.periodNo}|${k.kind}`));
   }
 
+  async isSent(key: NotificationKey): Promise<boolean> {
+    return (await this.database.knex('notifications').first('id').where(where(key)).whereNull('sending_until')) !== undefined;
+  }
+
   async release(key: NotificationKey): Promise<void> {
-    await this.database.knex('notifications').where({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind }).delete();
+    await this.database.knex('notifications').where(where(key)).delete();
   }
 }

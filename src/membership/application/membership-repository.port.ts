@@ -14,9 +14,11 @@ export interface MembershipRepository {
   /**
    * Leases up to `limit` memberships due at `asOf` and not leased at `now` until `leaseUntil`, and
    * returns them as leased (version advanced). Concurrent callers never get the same membership
-   * (FOR UPDATE SKIP LOCKED on MySQL/MariaDB).
+   * (FOR UPDATE SKIP LOCKED on MySQL, MariaDB and PostgreSQL).
    */
   claimDueForRenewal(asOf: Date, now: Date, leaseUntil: Date, limit: number): Promise<Membership[]>;
+  /** Whether a claim at (asOf, now) has anything to lease, rows another claim has locked this moment included. */
+  anyClaimableForRenewal(asOf: Date, now: Date): Promise<boolean>;
   /** Live memberships whose period has ended at `asOf` with nothing to charge. */
   listOver(asOf: Date, limit: number): Promise<Membership[]>;
   /** Inserts or updates, refusing a stale version (ConcurrencyConflictError) and a second live membership per user. */

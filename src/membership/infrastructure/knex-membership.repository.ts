@@ -12,6 +12,14 @@ import { membershipMapper, type MembershipRow } from './membership.mapper';
 const LIVE = ['active', 'past_due'];
 const UNIQUE_RULES: UniqueRule[] = [{ name: 'memberships_one_live_per_user', sqliteColumns: 'memberships.user_id' }];
 
+/** Memberships a renewal claim may lease: live, renewing by billing key, due at `asOf`, their lease (if any) over at `now`. */
+function claimable(query: Knex.QueryBuilder, asOf: Date, now: Date): Knex.QueryBuilder {
+  return query
+    .whereIn('status', LIVE).andWhere('auto_renew', true).whereNotNull('billing_key')
+    .whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', asOf)
+    .andWhere((free) => free.whereNull('renewal_lease_until').orWhere('renewal_lease_until', '<=', now));
+}
+
 export class KnexMembershipRepository implements MembershipRepository {
   constructor(
     private readonly database: KnexDatabase,
@@ -41,14 +49,11 @@ export class KnexMembershipRepository implements MembershipRepository {
 
   async claimDueForRenewal(asOf: Date, now: Date, leaseUntil: Date, limit: number): Promise<Membership[]> {
     const claimed = await writeAtomically(this.database, this.context, async (db) => {
-      let query = db('memberships').select('*')
-        .whereIn('status', LIVE).andWhere('auto_renew', true).whereNotNull('billing_key')
-        .whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', asOf)
-        .andWhere((free) => free.whereNull('renewal_lease_until').orWhere('renewal_lease_until', '<=', now))
+      let query = claimable(db('memberships').select('*'), asOf, now)
         .orderBy([{ column: 'next_charge_at', order: 'asc' }, { column: 'id', order: 'asc' }])
         .limit(limit);
       // Another instance's claim in progress is skipped, not waited for.
-      if (this.database.dialect === 'mysql') query = query.forUpdate().skipLocked();
+      if (this.database.locksRows) query = query.forUpdate().skipLocked();
       const rows: MembershipRow[] = await query;
       if (rows.length === 0) return [];
       // One statement for the batch keeps the rows locked for as short a time as possible.
@@ -62,6 +67,10 @@ export class KnexMembershipRepository implements MembershipRepository {
       membership.markSaved();
     }
     return claimed;
+  }
+
+  async anyClaimableForRenewal(asOf: Date, now: Date): Promise<boolean> {
+    return (await claimable(currentDb(this.database, this.context)('memberships').first('id'), asOf, now)) !== undefined;
   }
 
   async listOver(asOf: Date, limit: number): Promise<Membership[]> {

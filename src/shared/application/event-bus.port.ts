@@ -21,6 +21,9 @@ export interface OutboxEntry {
 export interface Outbox {
   append(entries: OutboxEntry[]): Promise<void>;
   markDelivered(eventIds: string[]): Promise<void>;
-  /** Undelivered events older than `olderThan`, oldest first, claimed so that concurrent relays do not share them. */
-  claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]>;
+  /**
+   * Undelivered events older than `olderThan`, oldest first, claimed at `now` for a while so that
+   * concurrent relays do not share them; a claim whose relay did not deliver runs out.
+   */
+  claimUndelivered(olderThan: Date, limit: number, now: Date): Promise<DomainEvent[]>;
 }

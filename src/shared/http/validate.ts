@@ -14,13 +14,32 @@ export class InvalidRequestError extends DomainError {
 
 const OPTIONS: Joi.ValidationOptions = { abortEarly: false, stripUnknown: true, convert: true, errors: { wrap: { label: false } } };
 
-/** Every problem at once, unknown keys dropped, strings converted where the schema says (forms send text). */
+/**
+ * Every problem at once, unknown keys dropped, strings converted where the schema says (forms send
+ * text). No string may carry U+0000 anywhere in the input: no field needs one, and PostgreSQL's
+ * text cannot store it (it would end as a 500 there, and as stored garbage elsewhere).
+ */
 export function validate<T>(schema: Joi.Schema<T>, input: unknown): T {
+  const nul = nulCharacters(input, []);
+  if (nul.length > 0) throw new InvalidRequestError(nul.map((field) => ({ field, message: `${field} must not contain the NUL character` })));
   const { value, error } = schema.validate(input ?? {}, OPTIONS);
   if (error) {
     throw new InvalidRequestError(error.details.map((d) => ({ field: d.path.join('.') || 'body', message: d.message })));
   }
   return value as T;
+}
+
+/** Paths of the strings (values or keys) in `input` that contain U+0000. */
+function nulCharacters(input: unknown, path: string[]): string[] {
+  const here = () => path.join('.') || 'body';
+  if (typeof input === 'string') return input.includes('\u0000') ? [here()] : [];
+  if (!input || typeof input !== 'object') return [];
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    if (key.includes('\u0000')) found.push(here());
+    else found.push(...nulCharacters(value, [...path, key]));
+  }
+  return found;
 }
 
 /** Seed field names accepted at the edge: `merchant_id`, `imp_id`, `type`. */

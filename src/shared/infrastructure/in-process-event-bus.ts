@@ -63,6 +63,7 @@ export class InProcessEventBus implements EventBus {
       for (const { name, handle } of this.handlers.get(event.type) ?? []) {
         try {
           await handle(event);
+          this.logger.debug({ event: event.type, eventId: event.id, handler: name }, 'event handled');
         } catch (error) {
           succeeded = false;
           this.logger.warn({ event: event.type, eventId: event.id, handler: name, err: describe(error) }, 'event handler failed; the outbox relay will deliver the event again');

@@ -29,7 +29,8 @@ export class OutboxRelay {
 
   /** One claim-and-deliver pass; answers how many events it handed to the bus. */
   async runOnce(): Promise<number> {
-    const events = await this.outbox.claimUndelivered(new Date(this.clock.now().getTime() - this.minAgeMs), this.batchSize);
+    const now = this.clock.now();
+    const events = await this.outbox.claimUndelivered(new Date(now.getTime() - this.minAgeMs), this.batchSize, now);
     if (events.length > 0) await this.eventBus.publish(events);
     return events.length;
   }

@@ -6,7 +6,9 @@ export class SmtpNotifier implements Notifier {
   private readonly transport: Transporter;
 
   constructor(smtpUrl: string, private readonly from: string) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    // Bounded, far inside the hold a notice's key has while it is sent (NOTICE_HOLD_MS): nodemailer's
+    // own defaults let one send hang for minutes, after which another instance could send it again.
+    this.transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   }
 
   async send(notice: Notice): Promise<void> {

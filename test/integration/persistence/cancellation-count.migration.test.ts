@@ -3,12 +3,12 @@ import { KnexPaymentRepository } from '../../../src/payment/infrastructure/knex-
 import { TransactionContext } from '../../../src/shared/infrastructure/transaction-context';
 import { MIGRATIONS_DIRECTORY } from '../../../src/shared/infrastructure/knex/knex-database';
 import { aPayment } from '../../support/builders/payment.builder';
-import { createMariaDbTestDatabase, createSqliteTestDatabase, skipMariaDb, type TestDatabase } from '../../support/database';
+import { KNEX_ENGINES, type TestDatabase } from '../../support/database';
 
 const migrations = { directory: MIGRATIONS_DIRECTORY, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
 
-for (const [engine, create] of [['SQLite', createSqliteTestDatabase], ['MariaDB', createMariaDbTestDatabase]] as const) {
-  (engine === 'MariaDB' && skipMariaDb ? describe.skip : describe)(`migration: payments.cancellation_count (${engine})`, function () {
+for (const { label: engine, create, skip } of KNEX_ENGINES) {
+  (skip ? describe.skip : describe)(`migration: payments.cancellation_count (${engine})`, function () {
     this.timeout(20_000);
     let db: TestDatabase;
 
@@ -22,6 +22,7 @@ for (const [engine, create] of [['SQLite', createSqliteTestDatabase], ['MariaDB'
       await payments.save(refunded);
       await payments.save(untouched);
 
+      // This migration's down, whatever migrations came after it.
       await db.database.knex.migrate.down({ ...migrations, name: '20261125000000_payment_cancellation_count.ts' });
       expect(await db.database.knex.schema.hasColumn('payments', 'cancellation_count')).to.equal(false);
       await db.database.migrateLatest();

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { createMariaDbTestDatabase, createSqliteTestDatabase, skipMariaDb, type TestDatabase } from '../../support/database';
+import { KNEX_ENGINES, type TestDatabase } from '../../support/database';
 import { MIGRATIONS_DIRECTORY } from '../../../src/shared/infrastructure/knex/knex-database';
 
 const migrations = { directory: MIGRATIONS_DIRECTORY, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
 const NAME = '20261206000000_gateway_ids_fit_their_values.ts';
 
-for (const [engine, create] of [['SQLite', createSqliteTestDatabase], ['MariaDB', createMariaDbTestDatabase]] as const) {
-  (engine === 'MariaDB' && skipMariaDb ? describe.skip : describe)(`migration: gateway ids fit their values (${engine})`, function () {
+for (const { label: engine, skip, create } of KNEX_ENGINES) {
+  (skip ? describe.skip : describe)(`migration: gateway ids fit their values (${engine})`, function () {
     this.timeout(20_000);
     let db: TestDatabase;
     before(async () => { db = await create(); });

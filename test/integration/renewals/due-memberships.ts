@@ -11,15 +11,20 @@ export interface DueMembership {
   id: string;
   userId: string;
   billingKey: string;
+  email: string;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
 const calendar = new BusinessCalendar('Asia/Seoul');
 
-/** Inserts `count` users and due memberships (period 1 over, next charge an hour before `now`), and registers their billing keys. */
-export async function seedDueMemberships(database: KnexDatabase, sandbox: RecordedSandbox, count: number, now = new Date()): Promise<DueMembership[]> {
+/**
+ * `count` users with a monthly membership renewing by billing key, its first period ending (and the
+ * next charge due) at `chargeAt`; `insert` writes them, the memberships in one transaction, so a
+ * renewal worker never sees half of them.
+ */
+export function renewingMemberships(count: number, chargeAt: Date): { seeded: DueMembership[]; insert(database: KnexDatabase): Promise<void> } {
   const run = randomBytes(3).toString('hex');
-  const periodEnd = new Date(now.getTime() - HOUR_MS);
+  const periodEnd = chargeAt;
   const periodStart = calendar.addMonths(periodEnd, -1);
   const seeded: DueMembership[] = [];
   const users: object[] = [];
@@ -32,10 +37,21 @@ export async function seedDueMemberships(database: KnexDatabase, sandbox: Record
     }).createdAt(periodStart).build();
     users.push({ id: userId, email: `renewing_${run}_${i}@example.com`, name: `Renewing ${i}`, password_hash: 'not-a-login', created_at: periodStart });
     rows.push(membershipMapper.toRow(membership, 1));
-    seeded.push({ id: membership.id, userId, billingKey });
+    seeded.push({ id: membership.id, userId, billingKey, email: `renewing_${run}_${i}@example.com` });
   }
-  await database.knex.batchInsert('users', users, 200);
-  await database.knex.batchInsert('memberships', rows, 200);
+  return {
+    seeded,
+    async insert(database) {
+      await database.knex.batchInsert('users', users, 200);
+      await database.knex.batchInsert('memberships', rows, 200);
+    },
+  };
+}
+
+/** Inserts `count` users and due memberships (period 1 over, next charge an hour before `now`), and registers their billing keys. */
+export async function seedDueMemberships(database: KnexDatabase, sandbox: RecordedSandbox, count: number, now = new Date()): Promise<DueMembership[]> {
+  const { seeded, insert } = renewingMemberships(count, new Date(now.getTime() - HOUR_MS));
+  await insert(database);
   // As a merchant's server registers cards, a few at a time.
   for (let i = 0; i < seeded.length; i += 25) await Promise.all(seeded.slice(i, i + 25).map((m) => sandbox.registerBillingKey(m.billingKey)));
   return seeded;

@@ -16,7 +16,7 @@ import type { ControllableClock } from '../../../src/shared/infrastructure/contr
 import { silentLogger } from '../../../src/shared/infrastructure/logger';
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { AppProcess, freePort } from '../../support/app-process';
-import { createMariaDbTestDatabase, skipMariaDb, type TestDatabase } from '../../support/database';
+import { createMariaDbTestDatabase, SERVER_ENGINES, skipMariaDb, type TestDatabase } from '../../support/database';
 import { ApiClient, type HttpHarness, startHttpHarness, uniqueEmail } from '../../support/http-app';
 import { TEST_NOW } from '../../support/memory-container';
 import { rawRequest } from '../../support/raw-http';
@@ -36,10 +36,10 @@ const LONG_EMAIL = `${'v'.repeat(64)}@${['a'.repeat(63), 'b'.repeat(63), 'c'.rep
 // auth_key of up to 300, rate_limit_counters.key (255) behind `login:<ip>:<email up to 254>`. Each
 // answers 500 (SQLite does not check lengths, so only MariaDB shows it), and the failed-login counter
 // is never written for a long email, so that account can be guessed at without limit.
-(skipMariaDb ? describe.skip : describe)('attacker findings: MariaDB answers 500 to long values the schemas accept', function () {
+for (const { engine, label, skip } of SERVER_ENGINES) (skip ? describe.skip : describe)(`attacker findings: ${label} answers 500 to long values the schemas accept`, function () {
   this.timeout(60_000);
   let h: HttpHarness;
-  before(async () => { h = await startHttpHarness({ persistence: 'mariadb' }); });
+  before(async () => { h = await startHttpHarness({ persistence: engine }); });
   after(async () => { await h.close(); });
 
   it('POST /api/payment/webhook/toss with a 150-character paymentKey or a 21-character status answers 200 or 4xx, never 500', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { skipMariaDb } from '../../support/database';
+import { SERVER_ENGINES } from '../../support/database';
 import type { ApiClient, HttpHarness } from '../../support/http-app';
 import { startHttpHarness } from '../../support/http-app';
 import { rawRequest } from '../../support/raw-http';
@@ -103,8 +103,13 @@ function requests(operations: Operation[], merchantUid: string): fc.Arbitrary<{ 
  * (4xx) changes nothing about money: no payment, membership or gateway call moves. Seeded
  * (`FUZZ_SEED`); fast-check prints the seed and the shrunk request on failure.
  */
-for (const [engine, persistence, runs] of [['SQLite', 'sqlite', RUNS], ['MariaDB', 'mariadb', Math.ceil(RUNS / 2)]] as const) {
-(persistence === 'mariadb' && skipMariaDb ? describe.skip : describe)(`security: a fuzz pass generated from /openapi.json (${engine})`, function () {
+const FUZZED = [
+  { engine: 'SQLite', persistence: 'sqlite' as const, runs: RUNS, skip: false },
+  ...SERVER_ENGINES.map((s) => ({ engine: s.label, persistence: s.engine, runs: Math.ceil(RUNS / 2), skip: s.skip })),
+];
+
+for (const { engine, persistence, runs, skip } of FUZZED) {
+(skip ? describe.skip : describe)(`security: a fuzz pass generated from /openapi.json (${engine})`, function () {
   this.timeout(180_000);
   let h: HttpHarness;
   let buyer: ApiClient;

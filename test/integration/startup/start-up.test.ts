@@ -50,11 +50,13 @@ describe('start-up (npm start)', function () {
     expect(result.stdout).to.equal('');
   });
 
-  it('says in one line, without a stack, when the database cannot be reached', async () => {
-    const result = await run({ PORT: String(await freePort()), DATABASE_URL: 'mysql://root@127.0.0.1:1/nowhere' }, /$^/);
-    expect(result.code).to.equal(1);
-    expect(result.stderr.trim().split('\n')).to.have.length(1);
-    expect(result.stderr).to.match(/^memberpay could not start: /);
-    expect(result.stderr).not.to.match(/\n\s+at /);
-  });
+  for (const url of ['mysql://root@127.0.0.1:1/nowhere', 'postgres://postgres@127.0.0.1:1/nowhere']) {
+    it(`says in one line, without a stack, when the database cannot be reached (${url.split(':')[0]})`, async () => {
+      const result = await run({ PORT: String(await freePort()), DATABASE_URL: url }, /$^/);
+      expect(result.code).to.equal(1);
+      expect(result.stderr.trim().split('\n')).to.have.length(1);
+      expect(result.stderr).to.match(/^memberpay could not start: /);
+      expect(result.stderr).not.to.match(/\n\s+at /);
+    });
+  }
 });

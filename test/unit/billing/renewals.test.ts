@@ -95,6 +95,25 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect(await app.renewals.execute()).to.include({ charged: 0 });
   });
 
+  // Was a defect: after an empty claim (another instance's claim held the rows for a moment) a run
+  // looked only at the first page of due memberships; another instance's leases fill that page, so
+  // the run ended with most of the work unleased, and that instance sat idle until its next run.
+  it('an empty claim while other instances hold the first due batch does not end the run: the unleased rest is charged', async () => {
+    app = memoryApp({}, (config) => ({ ...config, renewalBatchSize: 2 }));
+    const users = [];
+    for (let n = 0; n < 6; n++) users.push(await memberSince(kst('2027-01-31T10:00'), `member ${n}`));
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    const now = app.clock.now();
+    const heldElsewhere = await app.memberships.claimDueForRenewal(now, now, new Date(now.getTime() + 5 * 60_000), 2);
+    const claim = sinon.stub(app.memberships, 'claimDueForRenewal').callThrough();
+    claim.onFirstCall().resolves([]); // a SKIP LOCKED claim that met another instance's claim in progress
+
+    const run = await app.renewals.execute();
+    expect(run).to.include({ charged: 4, skipped: 2 });
+    const charged = users.filter((u) => renewalCharges(u.id).length === 1).map((u) => u.id);
+    expect(charged).to.have.members(users.map((u) => u.id).filter((id) => !heldElsewhere.some((m) => m.userId === id)));
+  });
+
   it('decline -> past due -> recovered on the second retry', async () => {
     const user = await memberSince(kst('2027-01-31T10:00'), 'dunning');
     app.gateway.setCardDeclines(`cu_${user.id}`, true);

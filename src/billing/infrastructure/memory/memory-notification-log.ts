@@ -3,23 +3,37 @@ import type { NotificationKey, NotificationLog } from '../../application/notific
 const keyOf = (k: NotificationKey) => `${k.membershipId}|${k.periodNo}|${k.kind}`;
 
 export class MemoryNotificationLog implements NotificationLog {
-  private readonly claimed = new Map<string, Date>();
+  /** Per key: held until then, or null once sent. */
+  private readonly rows = new Map<string, { sendingUntil: Date | null }>();
 
-  async claim(key: NotificationKey, at: Date): Promise<boolean> {
-    if (this.claimed.has(keyOf(key))) return false;
-    this.claimed.set(keyOf(key), at);
+  async claim(key: NotificationKey, at: Date, heldUntil: Date): Promise<boolean> {
+    const row = this.rows.get(keyOf(key));
+    if (row && (row.sendingUntil === null || row.sendingUntil > at)) return false;
+    this.rows.set(keyOf(key), { sendingUntil: heldUntil });
     return true;
   }
 
-  async release(key: NotificationKey): Promise<void> {
-    this.claimed.delete(keyOf(key));
+  async sent(key: NotificationKey): Promise<void> {
+    const row = this.rows.get(keyOf(key));
+    if (row) row.sendingUntil = null;
   }
 
-  async taken(keys: NotificationKey[]): Promise<NotificationKey[]> {
-    return keys.filter((key) => this.claimed.has(keyOf(key)));
+  async release(key: NotificationKey): Promise<void> {
+    this.rows.delete(keyOf(key));
+  }
+
+  async taken(keys: NotificationKey[], at: Date): Promise<NotificationKey[]> {
+    return keys.filter((key) => {
+      const row = this.rows.get(keyOf(key));
+      return row !== undefined && (row.sendingUntil === null || row.sendingUntil > at);
+    });
+  }
+
+  async isSent(key: NotificationKey): Promise<boolean> {
+    return this.rows.get(keyOf(key))?.sendingUntil === null;
   }
 
   count(kind: NotificationKey['kind']): number {
-    return [...this.claimed.keys()].filter((k) => k.endsWith(`|${kind}`)).length;
+    return [...this.rows.keys()].filter((k) => k.endsWith(`|${kind}`)).length;
   }
 }

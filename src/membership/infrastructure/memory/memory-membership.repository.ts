@@ -51,6 +51,10 @@ export class MemoryMembershipRepository implements MembershipRepository {
     return claimed;
   }
 
+  async anyClaimableForRenewal(asOf: Date, now: Date): Promise<boolean> {
+    return (await this.listDueForRenewal(asOf, Number.MAX_SAFE_INTEGER)).some((m) => m.isRenewalDue(asOf, now));
+  }
+
   async listOver(asOf: Date, limit: number): Promise<Membership[]> {
     return this.store.filter((row) => isLive(row) && row.nextChargeAt === null && row.periodEnd <= asOf).slice(0, limit);
   }

@@ -2,38 +2,80 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
 import { SourceOrBuiltMigrations } from './migration-source';
 
-export type Dialect = 'sqlite' | 'mysql';
+export type Dialect = 'sqlite' | 'mysql' | 'postgres';
 
 /** Where the migrations live, whatever the working directory. */
 export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../../../../migrations', import.meta.url));
 
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const MIGRATION_LOCK_WAIT_MS = 60_000;
+const MIGRATION_LOCK_NAME = 'memberpay_migrations';
 
 /**
  * The one Knex instance of the process, built from DATABASE_URL:
  * `sqlite:<relative or absolute path>` (better-sqlite3; `sqlite::memory:` for a throw-away one) or
- * `mysql://user:pass@host:port/db` (mysql2, MySQL 8 / MariaDB 10.6+).
+ * `mysql://user:pass@host:port/db` (mysql2, MySQL 8 / MariaDB 10.6+) or
+ * `postgres://user:pass@host:port/db` (also `postgresql://`; node-postgres, PostgreSQL 15+).
  *
- * Times: DATETIME(3) in UTC on MySQL; epoch milliseconds in INTEGER columns on SQLite (Knex's
- * better-sqlite3 client binds a Date as its epoch ms). `readTime` turns either back into a Date.
+ * Times: DATETIME(3) in UTC on MySQL, TIMESTAMPTZ(3) on PostgreSQL; epoch milliseconds in INTEGER
+ * columns on SQLite (Knex's better-sqlite3 client binds a Date as its epoch ms). `readTime` turns
+ * each back into a Date.
  */
 export class KnexDatabase {
   private constructor(
     readonly knex: Knex,
     readonly dialect: Dialect,
+    private readonly config: Knex.Config,
   ) {}
 
   static fromUrl(url: string, options: { cwd?: string; poolMax?: number } = {}): KnexDatabase {
     const config = knexConfigFromUrl(url, options);
-    return new KnexDatabase(knexFactory(config), config.client === 'better-sqlite3' ? 'sqlite' : 'mysql');
+    return new KnexDatabase(knexFactory(config), dialectOf(config), config);
   }
 
-  /** Applies every pending migration; answers the names applied. */
-  async migrateLatest(): Promise<string[]> {
-    const [, applied] = await this.knex.migrate.latest(migrationConfig());
-    return applied as string[];
+  /** MySQL, MariaDB and PostgreSQL lock rows (`FOR UPDATE SKIP LOCKED`); SQLite serialises writers instead. */
+  get locksRows(): boolean {
+    return this.dialect !== 'sqlite';
+  }
+
+  /**
+   * Applies every pending migration; answers the names applied. Instances that start together
+   * all migrate, so on MySQL, MariaDB and PostgreSQL each first takes a database-wide named lock
+   * (GET_LOCK, pg_advisory_lock) and waits up to `lockWaitMs` for whoever holds it: Knex's own
+   * bootstrap (creating knex_migrations and its lock row) is not safe to run twice at once. The
+   * lock belongs to a connection, so a process that dies while migrating lets go of it.
+   */
+  async migrateLatest(lockWaitMs = MIGRATION_LOCK_WAIT_MS): Promise<string[]> {
+    return this.withMigrationLock(lockWaitMs, async () => {
+      const [, applied] = await this.knex.migrate.latest(migrationConfig());
+      return applied as string[];
+    });
+  }
+
+  private async withMigrationLock<T>(waitMs: number, work: () => Promise<T>): Promise<T> {
+    // SQLite: one instance per file (ADR 0004), and its writers queue on the file lock anyway.
+    if (this.dialect === 'sqlite') return work();
+    // A connection of its own that holds the lock while the pool's connections migrate.
+    const holder = knexFactory({ ...this.config, pool: { ...this.config.pool, min: 1, max: 1 } });
+    try {
+      const seconds = Math.ceil(waitMs / 1000);
+      if (this.dialect === 'mysql') {
+        const [rows] = await holder.raw('SELECT GET_LOCK(?, ?) AS taken', [MIGRATION_LOCK_NAME, seconds]);
+        if (Number(rows[0]?.taken) !== 1) throw new Error(`another instance has been migrating the database for ${seconds} s`);
+      } else {
+        await holder.raw(`SET lock_timeout = '${seconds}s'`);
+        await holder.raw('SELECT pg_advisory_lock(hashtext(?))', [MIGRATION_LOCK_NAME]).catch((error: { code?: string }) => {
+          throw error.code === '55P03' ? new Error(`another instance has been migrating the database for ${seconds} s`) : error;
+        });
+      }
+      return await work();
+    } finally {
+      // Closing the session releases the lock.
+      await holder.destroy();
+    }
   }
 
   async migrateRollbackAll(): Promise<void> {
@@ -54,10 +96,16 @@ export function migrationConfig(): Knex.MigratorConfig {
   return { migrationSource: new SourceOrBuiltMigrations(MIGRATIONS_DIRECTORY), tableName: 'knex_migrations' };
 }
 
+function dialectOf(config: Knex.Config): Dialect {
+  if (config.client === 'better-sqlite3') return 'sqlite';
+  return config.client === 'pg' ? 'postgres' : 'mysql';
+}
+
 export function knexConfigFromUrl(url: string, options: { cwd?: string; poolMax?: number } = {}): Knex.Config {
   if (url.startsWith('sqlite:')) return sqliteConfig(url.slice('sqlite:'.length), options.cwd ?? process.cwd());
   if (/^mysql2?:\/\//.test(url)) return mysqlConfig(url, options.poolMax ?? 10);
-  throw new Error(`DATABASE_URL must be sqlite:<path> or mysql://user:pass@host:port/db, got ${url}`);
+  if (/^postgres(ql)?:\/\//.test(url)) return postgresConfig(url, options.poolMax ?? 10);
+  throw new Error(`DATABASE_URL must be sqlite:<path>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db, got ${url}`);
 }
 
 interface SqliteConnection {
@@ -115,35 +163,72 @@ function sqliteConfig(location: string, cwd: string): Knex.Config {
   };
 }
 
-function mysqlConfig(url: string, poolMax: number): Knex.Config {
+type RawConnection = { query(sql: string, callback: (error: Error | null) => void): void };
+
+/** A server's URL as a driver's connection settings: host, port, user, password and database. */
+function serverConnection(url: string, defaults: { port: number; user: string }) {
   const parsed = new URL(url);
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : defaults.port,
+    user: decodeURIComponent(parsed.username || defaults.user),
+    password: decodeURIComponent(parsed.password),
+    ...(database ? { database } : {}),
+  };
+}
+
+/** A pool of up to `poolMax` connections, each running `sessionSql` once opened. */
+function serverPool(poolMax: number, sessionSql: string): Knex.PoolConfig {
+  return {
+    min: 0,
+    max: poolMax,
+    afterCreate: (connection: RawConnection, done: (error: Error | null, connection: unknown) => void) => {
+      connection.query(sessionSql, (error) => done(error, connection));
+    },
+  };
+}
+
+function mysqlConfig(url: string, poolMax: number): Knex.Config {
+  return {
     client: 'mysql2',
     connection: {
-      host: parsed.hostname || '127.0.0.1',
-      port: parsed.port ? Number(parsed.port) : 3306,
-      user: decodeURIComponent(parsed.username || 'root'),
-      password: decodeURIComponent(parsed.password),
-      ...(database ? { database } : {}),
+      ...serverConnection(url, { port: 3306, user: 'root' }),
       // DATETIME values are written and read as UTC; mysql2 parses them (with milliseconds) into Dates.
       timezone: 'Z',
       dateStrings: false,
       supportBigNumbers: true,
       charset: 'utf8mb4',
     },
-    pool: {
-      min: 0,
-      max: poolMax,
-      afterCreate: (connection: { query(sql: string, callback: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) => {
-        // NOW() and friends in UTC too, so SQL-side defaults agree with the application's times.
-        connection.query("SET time_zone = '+00:00'", (error) => done(error, connection));
-      },
-    },
+    // NOW() and friends in UTC too, so SQL-side defaults agree with the application's times.
+    pool: serverPool(poolMax, "SET time_zone = '+00:00'"),
   };
 }
 
-/** A stored time back to a Date: epoch ms (SQLite), a Date (mysql2) or a 'YYYY-MM-DD HH:MM:SS.mmm' UTC string. */
+const PG_INT8 = 20;
+
+/**
+ * node-postgres answers BIGINT (amounts, COUNT(*)) as strings to keep precision; memberpay's are
+ * KRW amounts and row counts, far inside 2^53, so they come back as numbers, as on the other engines.
+ * A per-connection parser, so the process-wide pg.types stay untouched.
+ */
+const postgresTypes = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === PG_INT8 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+function postgresConfig(url: string, poolMax: number): Knex.Config {
+  return {
+    client: 'pg',
+    connection: { ...serverConnection(url, { port: 5432, user: 'postgres' }), types: postgresTypes },
+    // TIMESTAMPTZ values arrive as Dates whatever the session zone; NOW() and casts to text in UTC match the other engines.
+    pool: serverPool(poolMax, "SET TIME ZONE 'UTC'"),
+  };
+}
+
+/** A stored time back to a Date: epoch ms (SQLite), a Date (mysql2, node-postgres) or a 'YYYY-MM-DD HH:MM:SS.mmm' UTC string. */
 export function readTime(value: unknown): Date {
   if (value instanceof Date) return new Date(value.getTime());
   if (typeof value === 'number') return new Date(value);
@@ -161,7 +246,7 @@ export function readOptionalTime(value: unknown): Date | null {
   return value === null || value === undefined ? null : readTime(value);
 }
 
-/** JSON columns: MariaDB and SQLite answer text, MySQL 8 answers the parsed value. */
+/** JSON columns: MariaDB, PostgreSQL (TEXT) and SQLite answer text, MySQL 8 answers the parsed value. */
 export function readJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }

@@ -39,9 +39,8 @@ export class KnexOutbox implements Outbox {
     await currentDb(this.database, this.context)('domain_events').whereIn('id', eventIds).whereNull('delivered_at').update({ delivered_at: new Date() });
   }
 
-  /** Claims in a transaction of its own; on MySQL/MariaDB rows another relay holds are skipped, not waited for. */
-  async claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]> {
-    const now = new Date();
+  /** Claims in a transaction of its own; on MySQL, MariaDB and PostgreSQL rows another relay holds are skipped, not waited for. */
+  async claimUndelivered(olderThan: Date, limit: number, now: Date): Promise<DomainEvent[]> {
     return this.database.knex.transaction(async (trx) => {
       let query = trx('domain_events').select('*')
         .whereNull('delivered_at')
@@ -49,7 +48,7 @@ export class KnexOutbox implements Outbox {
         .andWhere('occurred_at', '<=', olderThan)
         .orderBy('seq')
         .limit(limit);
-      if (this.database.dialect === 'mysql') query = query.forUpdate().skipLocked();
+      if (this.database.locksRows) query = query.forUpdate().skipLocked();
       const rows: DomainEventRow[] = await query;
       if (rows.length === 0) return [];
       await trx('domain_events').whereIn('seq', rows.map((r) => r.seq as number)).update({ claimed_until: new Date(now.getTime() + CLAIM_MS) });

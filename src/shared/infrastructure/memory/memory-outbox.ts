@@ -28,8 +28,8 @@ export class MemoryOutbox implements Outbox {
     for (const entry of this.entries) if (ids.has(entry.event.id) && !entry.deliveredAt) entry.deliveredAt = new Date();
   }
 
-  async claimUndelivered(olderThan: Date, limit: number): Promise<DomainEvent[]> {
-    const now = Date.now();
+  async claimUndelivered(olderThan: Date, limit: number, at: Date): Promise<DomainEvent[]> {
+    const now = at.getTime();
     const claimed = this.entries
       .filter((e) => !e.deliveredAt && e.claimedUntil <= now && e.event.occurredAt <= olderThan)
       .slice(0, limit);

@@ -76,6 +76,21 @@ export function edgeSuite(start: HarnessFactory): void {
       });
     }
 
+    // Was a defect on PostgreSQL, whose text cannot hold U+0000: a name or a login email carrying
+    // one answered 500 (the other engines stored it). Refused at the edge on every engine.
+    it('answers 400 invalid_request to a NUL character in a text field otherwise valid, and signs up no one', async () => {
+      const signup = await h.client().post('/api/auth/signup', { email: 'nul@example.com', password: 'correct horse', name: 'Kim\u0000Buyer' });
+      expect(signup.status, signup.text).to.equal(400);
+      expect(signup.body.error).to.deep.include({ code: 'invalid_request', details: [{ field: 'name', message: 'name must not contain the NUL character' }] });
+      const login = await h.client().post('/api/auth/login', { email: 'kim\u0000@example.com', password: 'correct horse' });
+      expect(login.status, login.text).to.equal(400);
+      const nested = await buyer.post('/api/payment/checkout', { plan: 'monthly', extra: { deep: ['ok', 'no\u0000'] } });
+      expect(nested.status, nested.text).to.equal(400);
+      expect(nested.body.error.details).to.deep.equal([{ field: 'extra.deep.1', message: 'extra.deep.1 must not contain the NUL character' }]);
+      const retry = await h.client().post('/api/auth/signup', { email: 'nul@example.com', password: 'correct horse', name: 'Kim Buyer' });
+      expect(retry.status, 'the email is still free').to.equal(201);
+    });
+
     it('answers 413 payload_too_large over the 32kb JSON limit', async () => {
       const res = await buyer.post('/api/payment/checkout', { plan: 'monthly', filler: 'x'.repeat(40 * 1024) });
       expectError(res, 413, 'payload_too_large');

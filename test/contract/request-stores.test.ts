@@ -1,15 +1,19 @@
+// The stores every request touches (sessions, idempotency keys, rate-limit counters): their contracts on every adapter.
 import { KnexIdempotencyStore } from '../../src/shared/infrastructure/knex/knex-idempotency.store';
 import { KnexRateLimiter } from '../../src/shared/infrastructure/knex/knex-rate-limiter';
 import { KnexSessionStore } from '../../src/shared/infrastructure/knex/knex-session.store';
 import { MemoryIdempotencyStore } from '../../src/shared/infrastructure/memory/memory-idempotency.store';
 import { MemoryRateLimiter } from '../../src/shared/infrastructure/memory/memory-rate-limiter';
 import { MemorySessionStore } from '../../src/shared/infrastructure/memory/memory-session.store';
-import { createMariaDbTestDatabase, createSqliteTestDatabase, skipMariaDb, type TestDatabase } from '../support/database';
+import { KNEX_ENGINES, type TestDatabase } from '../support/database';
 import { housekeepingContract } from './housekeeping.contract';
+import { idempotencyStoreContract } from './idempotency-store.contract';
 
-housekeepingContract('memory', async () => ({
+const memoryKit = async () => ({
   sessions: new MemorySessionStore(), idempotency: new MemoryIdempotencyStore(), rateLimiter: new MemoryRateLimiter(), close: async () => undefined,
-}));
+});
+housekeepingContract('memory', memoryKit);
+idempotencyStoreContract('memory', memoryKit);
 
 function knexKit(create: () => Promise<TestDatabase>) {
   return async () => {
@@ -22,6 +26,8 @@ function knexKit(create: () => Promise<TestDatabase>) {
   };
 }
 
-housekeepingContract('sqlite', knexKit(createSqliteTestDatabase));
-// An unreachable MariaDB fails this suite; only SKIP_MARIADB=1 skips it, on purpose.
-if (!skipMariaDb) housekeepingContract('mariadb', knexKit(() => createMariaDbTestDatabase(5)));
+// An unreachable MariaDB or PostgreSQL fails these suites; only SKIP_MARIADB=1 / SKIP_POSTGRES=1 skip them, on purpose.
+for (const engine of KNEX_ENGINES.filter((e) => !e.skip)) {
+  housekeepingContract(engine.name, knexKit(() => engine.create(5)));
+  idempotencyStoreContract(engine.name, knexKit(() => engine.create(10)));
+}

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { DateTime } from 'luxon';
+import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from '../../../src/billing/application/notification-log.port';
+import { NoticeHeldError, type SendMemberNotices } from '../../../src/billing/application/send-member-notices.handler';
+import { BILLING } from '../../../src/billing/billing.tokens';
+import { MembershipEvents } from '../../../src/membership/domain/membership.events';
+import type { DomainEvent } from '../../../src/shared/domain/domain-event';
+import { memoryApp, type MemoryApp } from '../../support/memory-container';
+
+const kst = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Seoul' }).toJSDate();
+
+// Was a defect: a notice's key was taken for good before the notice was sent, so a process killed
+// in between (SIGKILL, out of memory, a deploy) lost that reminder or receipt for ever. Seen in the
+// scale-out test: an instance killed mid-run left receipts that nobody ever sent.
+describe('notices survive a process that died between taking and sending them (in-memory adapters)', () => {
+  let app: MemoryApp;
+  let log: NotificationLog;
+
+  beforeEach(() => {
+    app = memoryApp();
+    log = app.container.get<NotificationLog>(BILLING.NotificationLog);
+  });
+
+  /** What a process does before it dies mid-send: takes the key, sends nothing. */
+  async function takenByADeadProcess(key: NotificationKey) {
+    const now = app.clock.now();
+    expect(await log.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS))).to.equal(true);
+  }
+
+  it('a reminder goes out on a run after the dead taker\'s hold has run out, and once', async () => {
+    app.clock.freezeAt(kst('2027-01-31T10:00'));
+    const user = await app.newUser('reminded');
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
+    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
+    const membership = await app.memberships.findLiveByUserId(user.id);
+    app.clock.freezeAt(kst('2027-02-26T10:00')); // inside the 3 days before the charge on 02-28
+    await takenByADeadProcess({ membershipId: membership!.id, periodNo: 2, kind: 'renewal_reminder' });
+    const reminders = () => app.notifier.sent.filter((n) => n.kind === 'renewal_reminder' && n.to === user.email);
+
+    expect(await app.renewals.execute(), 'inside the hold').to.include({ reminded: 0 });
+    expect(reminders()).to.have.length(0);
+    app.clock.advance(NOTICE_HOLD_MS);
+    expect(await app.renewals.execute(), 'the hold ran out').to.include({ reminded: 1 });
+    expect(await app.renewals.execute(), 'a run after').to.include({ reminded: 0 });
+    expect(reminders()).to.have.length(1);
+  });
+
+  it('a receipt: deliveries fail while the dead taker holds it (the event stays for the relay), then one sends it, once', async () => {
+    const user = await app.newUser('receipt');
+    const activated: DomainEvent = {
+      id: 'ev_1', type: MembershipEvents.Activated, aggregateId: 'ms_1', occurredAt: app.clock.now(),
+      payload: { membershipId: 'ms_1', userId: user.id, planId: 'monthly', periodNo: 1, periodStart: app.clock.now().toISOString(), periodEnd: app.clock.now().toISOString() },
+    };
+    await takenByADeadProcess({ membershipId: 'ms_1', periodNo: 1, kind: 'receipt' });
+    const notices = app.container.get<SendMemberNotices>(BILLING.SendMemberNotices);
+    const receipts = () => app.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === user.email);
+
+    const held = await notices.handle(activated).then(() => null, (error: Error) => error);
+    expect(held).to.be.instanceOf(NoticeHeldError);
+    expect(receipts()).to.have.length(0);
+    app.clock.advance(NOTICE_HOLD_MS);
+    await notices.handle(activated);
+    await notices.handle(activated);
+    expect(receipts()).to.have.length(1);
+  });
+});
