@@ -92,7 +92,7 @@ describe('memberpay cli: the command line, before any work', () => {
   });
 
   it('answers a bad configuration with one line naming the variable, exit 1', async () => {
-    const run = await cli(['migrate'], { DATABASE_URL: 'postgres://nowhere' });
+    const run = await cli(['migrate'], { DATABASE_URL: 'oracle://db.example/memberpay' });
     expect(run.code).to.equal(1);
     expect(run.stderr.trim().split('\n')).to.have.length(1);
     expect(run.stderr).to.match(/DATABASE_URL/);
