@@ -43,7 +43,7 @@ export class HandleWebhookNotice {
   private async verify(notice: WebhookNotice, skipDuplicates: boolean): Promise<NoticeOutcome> {
     const payment = await this.payments.findByMerchantUid(notice.merchantUid);
     if (!payment) return 'ignored';
-    if (skipDuplicates && (await this.receipts.alreadyProcessed(notice))) return 'duplicate';
+    if (skipDuplicates && !mayCarryNewFacts(notice) && (await this.receipts.alreadyProcessed(notice))) return 'duplicate';
     let truth;
     try {
       truth = await this.gateway.getPayment(notice.impUid);
@@ -57,4 +57,12 @@ export class HandleWebhookNotice {
     await this.settlement.applyGatewayTruth(payment, truth);
     return 'applied';
   }
+}
+
+/**
+ * A `cancelled` notice repeats with the same payment id and status for every partial cancel at the
+ * gateway, each time with new facts, so it is never skipped as a copy; the re-fetch it costs is harmless.
+ */
+function mayCarryNewFacts(notice: WebhookNotice): boolean {
+  return notice.status === 'cancelled';
 }

@@ -39,6 +39,17 @@ describe('payment reliability (in-memory adapters)', () => {
     expect(app.eventsOfType('MembershipActivated')).to.have.length(1);
   });
 
+  it('two partial cancels made at the gateway (its console), each announced as cancelled: both are applied, not the second skipped as a duplicate', async () => {
+    const { merchantUid, impUid } = await paidAtGateway();
+    await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    // Iamport V1 reports every partial cancel with the same imp_uid and status `cancelled`.
+    await app.gateway.cancel({ impUid, merchantUid, amount: 3000, checksum: 9900, reason: 'console' });
+    expect(await app.webhooks.receive({ impUid, merchantUid, status: 'cancelled' }, '{}', null)).to.equal('applied');
+    await app.gateway.cancel({ impUid, merchantUid, amount: 2000, checksum: 6900, reason: 'console' });
+    expect(await app.webhooks.receive({ impUid, merchantUid, status: 'cancelled' }, '{}', null)).to.equal('applied');
+    expect((await app.payments.findByMerchantUid(merchantUid))?.cancelledAmount).to.equal(5000);
+  });
+
   it('client validation racing the webhook: one effect', async () => {
     const { merchantUid, impUid } = await paidAtGateway();
     await Promise.all([
