@@ -6,7 +6,8 @@ import type { AppMetrics } from '../infrastructure/metrics';
 /**
  * Times every request into the duration histogram, labelled by the route's pattern
  * (`/api/admin/payments/:merchant_uid/refund`, never the concrete path, so labels stay few);
- * requests no router matched share the label `unmatched`. Mounted outside the error middleware,
+ * the page's files share `static` (a label per file would grow with the page), and requests nothing
+ * answered share `unmatched`. Mounted outside the error middleware,
  * so the status is the one the client got.
  */
 export function httpMetricsMiddleware(metrics: AppMetrics): Middleware {
@@ -15,7 +16,7 @@ export function httpMetricsMiddleware(metrics: AppMetrics): Middleware {
     try {
       await next();
     } finally {
-      const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute;
+      const route = (ctx as { _matchedRoute?: string | RegExp })._matchedRoute ?? (ctx.state as { routeLabel?: string }).routeLabel;
       end({ method: ctx.method, route: route ? String(route) : 'unmatched', status: String(ctx.status) });
     }
   };

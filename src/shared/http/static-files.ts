@@ -49,6 +49,7 @@ export function staticFiles(root: string, options: { index?: string; skipPrefixe
     const type = CONTENT_TYPES[path.extname(file).toLowerCase()];
     if (!info?.isFile() || !type) return next();
     ctx.status = 200;
+    ctx.state.routeLabel = 'static';
     ctx.type = type;
     ctx.length = info.size;
     ctx.set('Cache-Control', 'no-cache');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from '../../../src/payment/application/payment-gateway.port';
+import { createIamportSandbox } from '../../../src/sandbox/iamport/iamport-sandbox';
 import { AppMetrics, meteredGateway } from '../../../src/shared/infrastructure/metrics';
 import { startHttpHarness, type HttpHarness, type HttpPersistence } from '../../support/http-app';
 
@@ -8,6 +9,26 @@ function sample(text: string, series: string): number | null {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : null;
 }
+
+describe('GET /metrics: the page and the in-process sandbox are labelled, not counted as unmatched', () => {
+  let harness: HttpHarness;
+  before(async () => {
+    const sandbox = createIamportSandbox({ prefix: '/sandbox/iamport' });
+    harness = await startHttpHarness({ persistence: 'memory', app: { extraRouters: [sandbox.router] } });
+  });
+  after(() => harness.close());
+
+  it('labels the page files `static` and the sandbox routes by their pattern', async () => {
+    const client = harness.client();
+    expect((await client.get('/')).status).to.equal(200);
+    expect((await client.get('/app.js')).status).to.equal(200);
+    expect((await client.get('/sandbox/iamport/sdk.js')).status).to.equal(200);
+    const text = (await client.get('/metrics')).text;
+    expect(sample(text, 'memberpay_http_request_duration_seconds_count{method="GET",route="static",status="200"}')).to.equal(2);
+    expect(text).to.match(/memberpay_http_request_duration_seconds_count\{method="GET",route="\/sandbox\/iamport\/sdk\.js",status="200"\} 1/);
+    expect(text).not.to.include('route="unmatched"');
+  });
+});
 
 for (const persistence of ['memory', 'sqlite'] as HttpPersistence[]) {
   describe(`GET /metrics (${persistence})`, () => {
