@@ -220,6 +220,11 @@ async function loadPlans() {
 /** Reloads /api/me and the payment list; returns the payments (empty when logged out). */
 async function refreshAccount() {
   const me = await api('GET', '/api/me');
+  return showAccount(me);
+}
+
+/** Shows the account /api/me answered; returns the payments (empty when logged out). */
+async function showAccount(me) {
   state.me = me.ok ? me.data : null;
   renderSession();
   renderMembership();
@@ -603,20 +608,10 @@ async function onAutoRenewToggle(event) {
 const RUN_FIELDS = ['due', 'charged', 'failed', 'skipped', 'reminded', 'ended'];
 const RUN_LABELS = { due: '대상', charged: '결제', failed: '실패', skipped: '건너뜀', reminded: '알림', ended: '종료' };
 
-/** The panel appears only when a PG sandbox is mounted here (no real money can move). */
-async function detectSandbox() {
-  for (const src of [TOSS_SANDBOX_SDK, SANDBOX_SDK]) {
-    try {
-      const res = await fetch(src, { method: 'HEAD', cache: 'no-store' });
-      if (res.ok) {
-        $('test-clock').hidden = false;
-        renderClock();
-        return;
-      }
-    } catch {
-      // No sandbox here: the panel stays hidden.
-    }
-  }
+/** The panel appears only when the PG is a sandbox (no real money can move). */
+function showTestClock() {
+  $('test-clock').hidden = false;
+  renderClock();
 }
 
 function adminApi(method, path, body) {
@@ -759,10 +754,18 @@ function bind() {
   $('test-clock').addEventListener('toggle', renderClock);
 }
 
+/** A visitor who is not logged in is not asked for /api/me (its 401 would be a console error on every load). */
+async function loadSession() {
+  const session = await api('GET', '/api/session');
+  if (session.ok && session.data.sandbox) showTestClock();
+  if (session.ok && !session.data.signed_in) return showAccount({ ok: false, status: 401, data: null });
+  return refreshAccount();
+}
+
 async function start() {
   const tossReturn = readTossReturn();
   bind();
-  await Promise.all([loadPlans(), refreshAccount(), detectSandbox()]);
+  await Promise.all([loadPlans(), loadSession()]);
   renderMembership();
   document.body.dataset.ready = 'true';
   if (tossReturn) {

@@ -2,7 +2,7 @@ import type { Router } from '@koa/router';
 import { createRouter } from '../../shared/http/routing';
 import { presentMembership } from '../../membership/http/membership.presenter';
 import { answer, noContent } from '../../shared/http/respond';
-import { currentStoredSessionId, endUserSession, requireUserId, startUserSession } from '../../shared/http/session';
+import { currentStoredSessionId, currentUserId, endUserSession, requireUserId, startUserSession } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
 import type { GetAccount } from '../application/get-account.query';
 import type { LogIn } from '../application/log-in.use-case';
@@ -16,6 +16,8 @@ export interface IdentityRouteDeps {
   logIn: LogIn;
   logOut: LogOut;
   getAccount: GetAccount;
+  /** No real money moves here (the PG is a sandbox): the page offers its test clock. */
+  sandbox: boolean;
 }
 
 export function identityRoutes(deps: IdentityRouteDeps): Router {
@@ -39,6 +41,11 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
     await deps.logOut.execute({ sessionId: currentStoredSessionId(ctx) });
     endUserSession(ctx);
     noContent(ctx);
+  });
+
+  // What the page asks on every load: answering 200 logged out too keeps a visitor's console free of a 401.
+  router.get('/api/session', (ctx) => {
+    answer(ctx, { signed_in: currentUserId(ctx) !== null, sandbox: deps.sandbox });
   });
 
   router.get('/api/me', async (ctx) => {

@@ -143,6 +143,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     logIn: container.get<LogIn>(IDENTITY.LogIn),
     logOut: container.get<LogOut>(IDENTITY.LogOut),
     getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
+    sandbox: config.pgSandbox,
   }), sessionGuards);
   mountRouter(app, membershipAccountRoutes({
     getRefundQuote: container.get<GetRefundQuote>(MEMBERSHIP.GetRefundQuote),

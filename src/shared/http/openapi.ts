@@ -79,6 +79,10 @@ export const API_OPERATIONS: ApiOperation[] = [
   { tag: 'accounts', method: 'post', path: '/api/auth/login', summary: 'Log in (10 failures per 15 min per IP and email)', auth: 'none', body: logInSchema, responses: { 200: userAnswer, 401: 'Error', 429: 'Error' } },
   { tag: 'accounts', method: 'post', path: '/api/auth/logout', summary: 'End the session', auth: 'none', responses: { 204: 'none' } },
   {
+    tag: 'accounts', method: 'get', path: '/api/session', summary: 'Whether this browser is logged in, and whether the PG is a sandbox (what the page asks first)', auth: 'none',
+    responses: { 200: ok({ signed_in: { type: 'boolean' }, sandbox: { type: 'boolean' } }) },
+  },
+  {
     tag: 'accounts', method: 'get', path: '/api/me', summary: 'The account, its payment status and live membership', auth: 'session',
     responses: { 200: ok({ user: ref('User'), payment_status: { enum: ['on', 'off'] }, membership: nullable(ref('Membership')) }), 401: 'Error' },
   },
