@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (no browser download), with bounded
 // timeouts and a screenshot of the page when a test fails.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -13,9 +13,28 @@ export const DESKTOP = { width: 1280, height: 900 };
 const ACTION_TIMEOUT_MS = 5_000;
 const NAVIGATION_TIMEOUT_MS = 10_000;
 
-export function launchBrowser(): Promise<Browser> {
+/** The one line a browser suite fails with when there is no Chromium to drive. */
+export function chromiumMissingMessage(executablePath: string): string {
+  return `Chromium not found at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`;
+}
+
+/** Throws that one line, without a stack (mocha prints the line alone), unless `executablePath` is an executable file. */
+export function assertChromiumAt(executablePath: string): void {
+  try {
+    if (!statSync(executablePath).isFile()) throw new Error('not a file');
+    accessSync(executablePath, constants.X_OK);
+  } catch {
+    const missing = new Error(chromiumMissingMessage(executablePath));
+    missing.stack = missing.message;
+    throw missing;
+  }
+}
+
+/** Checks for the browser first, so a missing one is that line rather than Playwright's generic launch error. */
+export async function launchBrowser(executablePath = CHROMIUM_PATH): Promise<Browser> {
+  assertChromiumAt(executablePath);
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic'],
     timeout: 20_000,
