@@ -35,7 +35,7 @@ describe('notices survive a process that died between taking and sending them (i
     await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
     const membership = await app.memberships.findLiveByUserId(user.id);
     app.clock.freezeAt(kst('2027-02-26T10:00')); // inside the 3 days before the charge on 02-28
-    await takenByADeadProcess({ membershipId: membership!.id, periodNo: 2, kind: 'renewal_reminder' });
+    await takenByADeadProcess({ membershipId: membership!.id, periodNo: 2, kind: 'renewal_reminder', attempt: 0 });
     const reminders = () => app.notifier.sent.filter((n) => n.kind === 'renewal_reminder' && n.to === user.email);
 
     expect(await app.renewals.execute(), 'inside the hold').to.include({ reminded: 0 });
@@ -52,7 +52,7 @@ describe('notices survive a process that died between taking and sending them (i
       id: 'ev_1', type: MembershipEvents.Activated, aggregateId: 'ms_1', occurredAt: app.clock.now(),
       payload: { membershipId: 'ms_1', userId: user.id, planId: 'monthly', periodNo: 1, periodStart: app.clock.now().toISOString(), periodEnd: app.clock.now().toISOString() },
     };
-    await takenByADeadProcess({ membershipId: 'ms_1', periodNo: 1, kind: 'receipt' });
+    await takenByADeadProcess({ membershipId: 'ms_1', periodNo: 1, kind: 'receipt', attempt: 0 });
     const notices = app.container.get<SendMemberNotices>(BILLING.SendMemberNotices);
     const receipts = () => app.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === user.email);
 
