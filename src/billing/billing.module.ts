@@ -6,6 +6,7 @@ import type { MembershipRepository } from '../membership/application/membership-
 import type { PlanCatalog } from '../membership/application/plan-catalog.port';
 import { MembershipEvents } from '../membership/domain/membership.events';
 import { MEMBERSHIP } from '../membership/membership.tokens';
+import type { PaymentChannel } from '../payment/application/payment-channel';
 import type { PaymentGateway } from '../payment/application/payment-gateway.port';
 import type { PaymentRepository } from '../payment/application/payment-repository.port';
 import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
@@ -37,14 +38,14 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
     bind(BILLING.RunRenewals).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, gateway: PaymentGateway,
         settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
-        calendar: BusinessCalendar, logger: Logger) =>
+        calendar: BusinessCalendar, logger: Logger, channel: PaymentChannel) =>
         new RunRenewals(memberships, payments, users, catalog, gateway, settlement, log, notifier, uow, clock, ids, calendar, logger, {
-          pg: config.iamport.pg, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
+          channel, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
           batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS, concurrency: config.renewalConcurrency,
         }),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
         PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
-        SHARED.BusinessCalendar, SHARED.Logger],
+        SHARED.BusinessCalendar, SHARED.Logger, PAYMENT.PaymentChannel],
     );
     bind(BILLING.SendMemberNotices).toResolvedValue(
       (users: UserRepository, log: NotificationLog, notifier: Notifier, calendar: BusinessCalendar, clock: Clock) => new SendMemberNotices(users, log, notifier, calendar, clock),

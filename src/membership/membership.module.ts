@@ -16,6 +16,7 @@ import { CancelMembership } from './application/cancel-membership.use-case';
 import { EndMembershipOnFullRefund } from './application/end-membership-on-full-refund.handler';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
 import { SetAutoRenew } from './application/set-auto-renew.use-case';
+import { RemoveCard } from './application/remove-card.use-case';
 import { ReleaseBillingKey } from './application/release-billing-key.handler';
 import type { PaymentGateway } from '../payment/application/payment-gateway.port';
 import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
@@ -64,12 +65,16 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       (memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new SetAutoRenew(memberships, uow, clock),
       [MEMBERSHIP.MembershipRepository, SHARED.UnitOfWork, SHARED.Clock],
     );
+    bind(MEMBERSHIP.RemoveCard).toResolvedValue(
+      (memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new RemoveCard(memberships, uow, clock),
+      [MEMBERSHIP.MembershipRepository, SHARED.UnitOfWork, SHARED.Clock],
+    );
     // Handlers are resolved when an event arrives, so the bus and the use cases they need do not depend on each other at start-up.
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       bus.subscribe(PaymentEvents.Paid, 'FulfilPaidPayment', (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
       bus.subscribe(PaymentEvents.Cancelled, 'EndMembershipOnFullRefund', (event) => context.get<EndMembershipOnFullRefund>(MEMBERSHIP.EndMembershipOnFullRefund).handle(event));
-      for (const ended of [MembershipEvents.Cancelled, MembershipEvents.Expired]) {
-        bus.subscribe(ended, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
+      for (const released of [MembershipEvents.Cancelled, MembershipEvents.Expired, MembershipEvents.CardRemoved]) {
+        bus.subscribe(released, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
       }
       return bus;
     });

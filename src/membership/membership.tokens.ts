@@ -7,4 +7,5 @@ export const MEMBERSHIP = {
   GetRefundQuote: Symbol.for('memberpay.membership.GetRefundQuote'),
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),
   SetAutoRenew: Symbol.for('memberpay.membership.SetAutoRenew'),
+  RemoveCard: Symbol.for('memberpay.membership.RemoveCard'),
 } as const;

@@ -12,6 +12,7 @@ import type { TransactionContext } from '../shared/infrastructure/transaction-co
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
 import { ConfirmPayment } from './application/confirm-payment.use-case';
+import type { PaymentChannel } from './application/payment-channel';
 import type { PaymentGateway } from './application/payment-gateway.port';
 import type { PaymentRepository } from './application/payment-repository.port';
 import { PaymentSettlement } from './application/payment-settlement.service';
@@ -52,9 +53,10 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     } else {
       bind(PAYMENT.PaymentGateway).toResolvedValue((logger: Logger) => createPaymentGateway(config, logger), [SHARED.Logger]);
     }
+    const channel: PaymentChannel = { gateway: config.paymentGateway, pg: config.paymentGateway === 'toss' ? 'tosspayments' : config.iamport.pg };
+    bind(PAYMENT.PaymentChannel).toConstantValue(channel);
     bind(PAYMENT.CheckoutSettings).toConstantValue({
-      gateway: config.paymentGateway, pg: config.paymentGateway === 'toss' ? 'tosspayments' : config.iamport.pg,
-      impCode: config.iamport.impCode, tossClientKey: config.toss.clientKey,
+      ...channel, impCode: config.iamport.impCode, tossClientKey: config.toss.clientKey,
     } satisfies CheckoutSettings);
     bind(PAYMENT.PaymentSettlement).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger) =>

@@ -5,6 +5,7 @@ export const PAYMENT = {
   StartCheckout: Symbol.for('memberpay.payment.StartCheckout'),
   ConfirmPayment: Symbol.for('memberpay.payment.ConfirmPayment'),
   ReportPaymentFailure: Symbol.for('memberpay.payment.ReportPaymentFailure'),
+  PaymentChannel: Symbol.for('memberpay.payment.PaymentChannel'),
   CheckoutSettings: Symbol.for('memberpay.payment.CheckoutSettings'),
   WebhookReceiptStore: Symbol.for('memberpay.payment.WebhookReceiptStore'),
   HandleWebhookNotice: Symbol.for('memberpay.payment.HandleWebhookNotice'),

@@ -544,7 +544,7 @@ function showFailure(code, pgMessage) {
   }
 }
 
-// ---------- membership: refund quote, cancel, auto-renew ----------
+// ---------- membership: refund quote, cancel, auto-renew, stored card ----------
 
 function notAvailable(r) {
   return r.status === 404 || r.status === 405 || r.status === 501;
@@ -592,8 +592,9 @@ async function onAutoRenewToggle(event) {
   box.disabled = true;
   const r = await api('POST', '/api/membership/auto-renew', { enabled });
   box.disabled = false;
+  delete out.dataset.outcome;
   if (r.ok) {
-    out.textContent = enabled ? '자동 갱신을 켰습니다.' : '자동 갱신을 껐습니다.';
+    out.textContent = enabled ? '자동 갱신을 켰습니다.' : '자동 갱신을 껐습니다. 등록된 카드는 멤버십이 끝날 때까지 보관되어 다시 켤 수 있습니다.';
     await refreshAccount();
     return;
   }
@@ -601,6 +602,25 @@ async function onAutoRenewToggle(event) {
   if (notAvailable(r)) out.textContent = '자동 갱신 설정은 아직 준비 중입니다.';
   else if (r.status === 409) out.textContent = '등록된 카드가 없습니다. "자동 갱신"을 선택하고 결제하면 카드가 등록됩니다.';
   else out.textContent = errorText(r, '자동 갱신 설정을 바꾸지 못했습니다.');
+}
+
+/** DELETE /api/membership/card: auto-renew ends and the PG deletes the stored card; without one, 409 no_billing_key. */
+async function onRemoveCard() {
+  const button = $('remove-card');
+  const out = $('auto-renew-result');
+  button.disabled = true;
+  const r = await api('DELETE', '/api/membership/card');
+  button.disabled = false;
+  if (r.ok) {
+    out.textContent = '등록된 카드를 삭제했습니다. 자동 갱신이 꺼졌고, 다시 켜려면 결제할 때 카드를 새로 등록해야 합니다.';
+    out.dataset.outcome = 'card_removed';
+    await refreshAccount();
+    return;
+  }
+  out.dataset.outcome = (r.data && r.data.error && r.data.error.code) || 'failed';
+  if (r.status === 409 && r.data && r.data.error && r.data.error.code === 'no_billing_key') out.textContent = '등록된 카드가 없습니다.';
+  else if (r.status === 409) out.textContent = '카드를 삭제할 멤버십이 없습니다.';
+  else out.textContent = errorText(r, '카드를 삭제하지 못했습니다.');
 }
 
 // ---------- test clock (sandbox only) ----------
@@ -746,6 +766,7 @@ function bind() {
   $('cancel-with-refund').addEventListener('click', () => cancelMembership(true));
   $('cancel-at-period-end').addEventListener('click', () => cancelMembership(false));
   $('membership-auto-renew').addEventListener('change', onAutoRenewToggle);
+  $('remove-card').addEventListener('click', onRemoveCard);
   $('message').addEventListener('dblclick', clearMessage);
   $('admin-token').value = sessionStorage.getItem(ADMIN_TOKEN_KEY) || '';
   for (const b of document.querySelectorAll('[data-clock-step]')) b.addEventListener('click', () => onClockStep(b.dataset.clockStep));

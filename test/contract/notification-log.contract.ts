@@ -6,9 +6,10 @@ const AT = new Date('2026-11-25T09:00:00.000Z');
 const HOLD_MS = 10 * 60_000;
 const UNTIL = new Date(AT.getTime() + HOLD_MS);
 const later = (ms: number) => new Date(AT.getTime() + ms);
-const reminder = (membershipId: string, periodNo = 2): NotificationKey => ({ membershipId, periodNo, kind: 'renewal_reminder' });
+const reminder = (membershipId: string, periodNo = 2): NotificationKey => ({ membershipId, periodNo, kind: 'renewal_reminder', attempt: 0 });
+const failure = (membershipId: string, periodNo: number, attempt: number): NotificationKey => ({ membershipId, periodNo, kind: 'renewal_failed', attempt });
 
-/** The NotificationLog port: the guard that sends each notice once per (membership, period, kind). */
+/** The NotificationLog port: the guard that sends each notice once per (membership, period, kind, attempt). */
 export function notificationLogContract(open: () => Promise<PersistenceKit>): void {
   describe('NotificationLog', () => {
     let kit: PersistenceKit;
@@ -21,6 +22,18 @@ export function notificationLogContract(open: () => Promise<PersistenceKit>): vo
       expect(outcomes.filter(Boolean)).to.have.length(1);
       expect(await kit.notifications.claim(reminder('m1', 3), AT, UNTIL)).to.equal(true);
       expect(await kit.notifications.claim({ ...reminder('m1'), kind: 'receipt' }, AT, UNTIL)).to.equal(true);
+    });
+
+    it('keys by membership, period, kind and attempt: each attempt of each period is its own notice', async () => {
+      expect(await kit.notifications.claim(failure('m1', 2, 1), AT, UNTIL)).to.equal(true);
+      await kit.notifications.sent(failure('m1', 2, 1), AT);
+      expect(await kit.notifications.claim(failure('m1', 2, 1), later(1), UNTIL), 'the same attempt again').to.equal(false);
+      expect(await kit.notifications.claim(failure('m1', 2, 2), AT, UNTIL), 'the next attempt of the period').to.equal(true);
+      expect(await kit.notifications.claim(failure('m1', 5, 1), AT, UNTIL), 'the first attempt of a later period').to.equal(true);
+      const asked = [failure('m1', 2, 1), failure('m1', 2, 3), failure('m1', 5, 1), failure('m1', 9, 1)];
+      expect(await kit.notifications.taken(asked, AT)).to.deep.equal([failure('m1', 2, 1), failure('m1', 5, 1)]);
+      expect(await kit.notifications.isSent(failure('m1', 2, 1))).to.equal(true);
+      expect(await kit.notifications.isSent(failure('m1', 2, 2))).to.equal(false);
     });
 
     it('gives a released key to the next caller', async () => {
@@ -44,7 +57,7 @@ export function notificationLogContract(open: () => Promise<PersistenceKit>): vo
       expect(await kit.notifications.claim(reminder('sent'), later(100 * HOLD_MS), later(101 * HOLD_MS)), 'sent, however late').to.equal(false);
     });
 
-    it('tells which keys of a batch are taken at a moment, matching membership, period and kind: sent ones, and held ones inside their hold', async () => {
+    it('tells which keys of a batch are taken at a moment, matching membership, period, kind and attempt: sent ones, and held ones inside their hold', async () => {
       await kit.notifications.claim(reminder('m1'), AT, UNTIL);
       await kit.notifications.sent(reminder('m1'), AT);
       await kit.notifications.claim(reminder('m2', 3), AT, UNTIL);

@@ -14,7 +14,7 @@ export function paymentConfirmationContract(open: () => Promise<PersistenceKit>,
       await kit.users.add({ id: 'user_c', email: 'c@example.com', name: 'Concurrent', passwordHash: 'x', createdAt: clock.now() });
       const payment = Payment.create({
         id: ids.newId(), merchantUid: ids.newMerchantUid(), userId: 'user_c', purpose: { kind: 'purchase', planId: MONTHLY.id },
-        amount: MONTHLY.amount, payMethod: 'card', pg: 'html5_inicis', now: clock.now(),
+        amount: MONTHLY.amount, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', now: clock.now(),
       });
       payment.markPrepared(clock.now());
       await kit.uow.run(() => kit.payments.save(payment));

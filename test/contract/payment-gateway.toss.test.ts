@@ -29,7 +29,7 @@ const DIVERGENCES: Record<string, string> = {
   'refuses a second charge of a merchant_uid already paid': 'same: the charge needs the issued handle (tested below)',
   'charges again a merchant_uid whose earlier charge was declined (dunning reuses it)': 'same: the charge needs the issued handle (tested below)',
   'refuses to charge a deleted billing key':
-    'Toss V1 documents no billing-key deletion: deleteBillingKey is a no-op and a kept handle stays chargeable (it passes only because the customer_uid is not a handle)',
+    "same: deletion and charge need the issued handle; the contract's customer_uid is not one (tested below)",
 };
 
 const contract = describe('Toss', () => {
@@ -190,6 +190,16 @@ describe('TossGateway over HTTP to the Toss sandbox: what Toss does instead', fu
       const retried = await gateway.chargeBillingKey({ customerUid: handle, merchantUid, amount: 9_900, name: 'Monthly' });
       expect(retried).to.include({ status: 'paid', merchantUid });
       expect(await gateway.findByMerchantUid(merchantUid)).to.include({ impUid: retried.impUid, status: 'paid' });
+    });
+
+    it('refuses to charge a deleted billing key; deleting it again is already done', async () => {
+      const handle = await issuedHandle();
+      const customerKey = handle.slice(0, handle.indexOf(':'));
+      await gateway.deleteBillingKey(handle);
+      expect(running.sandbox.store.billingKeysOf(customerKey)).to.deep.equal([]);
+      const error = await gateway.chargeBillingKey({ customerUid: handle, merchantUid: uid('renewal'), amount: 9_900, name: 'Monthly' }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(GatewayRejectedError).and.to.include({ gatewayCode: 'NOT_FOUND_BILLING' });
+      await gateway.deleteBillingKey(handle);
     });
 
     it('refuses a handle whose customerKey is not the one the key was issued for', async () => {

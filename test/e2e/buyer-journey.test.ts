@@ -206,7 +206,7 @@ for (const gateway of ['iamport', 'toss'] as const) {
       expect(body.payments[0]).to.include({ status: 'failed', failure_code: gateway === 'iamport' ? 'user_cancelled' : 'window_closed' });
     });
 
-    it('buys with auto-renew (a billing key), turns it off and quotes the refund', async () => {
+    it('buys with auto-renew (a billing key), turns it off and on again, removes the card and quotes the refund', async () => {
       const p = current();
       await signUp();
       await p.check('#auto-renew');
@@ -238,6 +238,26 @@ for (const gateway of ['iamport', 'toss'] as const) {
       await p.locator('#auto-renew-result', { hasText: '껐습니다' }).waitFor();
       await p.locator('#membership-next-charge', { hasText: '자동 갱신 안 함' }).waitFor();
       expect((await apiGet('/api/me')).body.membership.auto_renew).to.equal(false);
+      // Off keeps the card: on again needs no new one.
+      expect((await membershipRecord())?.billingKey).to.equal(record?.billingKey);
+      await p.locator('#membership-auto-renew').check();
+      await p.locator('#auto-renew-result', { hasText: '켰습니다' }).waitFor();
+      expect((await apiGet('/api/me')).body.membership.auto_renew).to.equal(true);
+
+      // 카드 삭제: auto-renew off and the card deleted at the PG's sandbox.
+      await p.click('#remove-card');
+      await p.locator('#auto-renew-result[data-outcome="card_removed"]').waitFor();
+      await p.locator('#membership-next-charge', { hasText: '자동 갱신 안 함' }).waitFor();
+      expect(await p.locator('#membership-auto-renew').isChecked()).to.equal(false);
+      expect((await membershipRecord())?.billingKey).to.equal(null);
+      if (gateway === 'toss') {
+        const [customerKey] = String(record?.billingKey).split(':');
+        expect(app.toss!.store.billingKeysOf(customerKey)).to.deep.equal([]);
+      } else {
+        expect(app.iamport!.state.getCustomer(String(record?.billingKey)).ok).to.equal(false);
+      }
+      await p.click('#remove-card');
+      await p.locator('#auto-renew-result[data-outcome="no_billing_key"]').waitFor();
 
       await p.click('#refund-quote-button');
       await p.locator('#refund-quote[data-refundable]').waitFor();

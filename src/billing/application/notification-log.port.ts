@@ -4,6 +4,8 @@ export interface NotificationKey {
   membershipId: string;
   periodNo: number;
   kind: NotificationKind;
+  /** Which charge attempt of the period a renewal_failed notice is about (1, then the dunning retries); 0 for the other kinds. */
+  attempt: number;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface NotificationKey {
 export const NOTICE_HOLD_MS = 10 * 60_000;
 
 /**
- * One row per (membership, period, kind): the unique rule is what makes a notice go out exactly
+ * One row per (membership, period, kind, attempt): the unique rule is what makes a notice go out exactly
  * once. Taking a key holds it for a while; the taker marks it sent once the notice is out, or
  * gives it back. A hold that runs out unsent (its process died mid-send) lets the next taker send.
  */

@@ -3,6 +3,7 @@ import type { User } from '../../identity/domain/user.entity';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
 import type { Membership } from '../../membership/domain/membership.entity';
+import type { PaymentChannel } from '../../payment/application/payment-channel';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from '../../payment/application/payment-gateway.port';
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';
@@ -21,7 +22,8 @@ import { ConflictError } from '../../shared/domain/conflict-error';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 
 export interface RenewalSettings {
-  pg: string;
+  /** The gateway and channel the renewal charges go through, recorded on each renewal payment as checkout records them. */
+  channel: PaymentChannel;
   reminderDays: number;
   dunningRetryAfterDays: number[];
   batchSize: number;
@@ -56,7 +58,7 @@ async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Pr
   return results;
 }
 /** The guard of the reminder before the charge of a membership's next period. */
-const reminderKey = (membership: Membership): NotificationKey => ({ membershipId: membership.id, periodNo: membership.nextPeriodNo, kind: 'renewal_reminder' });
+const reminderKey = (membership: Membership): NotificationKey => ({ membershipId: membership.id, periodNo: membership.nextPeriodNo, kind: 'renewal_reminder', attempt: 0 });
 
 /** An empty claim while unleased due memberships remain is retried this often, this long apart. */
 const CLAIM_RETRIES = 20;
@@ -129,7 +131,8 @@ export class RunRenewals {
 
     // The period's payment is created first; its merchant_uid already existing means an earlier run made it.
     let payment = Payment.create({
-      id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card', pg: this.settings.pg,
+      id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card',
+      gateway: this.settings.channel.gateway, pg: this.settings.channel.pg,
       purpose: { kind: 'renewal', planId: plan.id, membershipId: leased.id, periodNo: leased.nextPeriodNo },
       customerUid: leased.billingKey, now: this.clock.now(),
     });

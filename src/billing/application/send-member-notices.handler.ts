@@ -1,5 +1,5 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { MembershipChangedPayload } from '../../membership/domain/membership.events';
+import type { MembershipChangedPayload, RenewalFailedPayload } from '../../membership/domain/membership.events';
 import { MembershipEvents } from '../../membership/domain/membership.events';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
@@ -7,18 +7,24 @@ import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 
-interface RenewalFailedPayload {
-  membershipId: string;
-  userId: string;
-  attempt: number;
-  reason: string;
-  finalAttempt: boolean;
-  periodNo?: number;
+/**
+ * The notice key of a declined renewal: (membership, period, renewal_failed, attempt). An event
+ * recorded before it carried its period keeps the key it was first sent under (period = attempt),
+ * so a redelivered old event is not sent twice.
+ */
+type RecordedRenewalFailure = Omit<RenewalFailedPayload, 'periodNo'> & { periodNo?: number };
+
+function renewalFailedKey(failed: RecordedRenewalFailure): NotificationKey {
+  if (failed.periodNo === undefined) {
+    return { membershipId: failed.membershipId, periodNo: failed.attempt, kind: 'renewal_failed', attempt: 0 };
+  }
+  return { membershipId: failed.membershipId, periodNo: failed.periodNo, kind: 'renewal_failed', attempt: failed.attempt };
 }
 
 /**
  * Receipts when a period is paid and a notice when a renewal is declined, each once per
- * (membership, period, kind) however often the event is delivered.
+ * (membership, period, kind, attempt) however often the event is delivered: every declined attempt
+ * of every period gets its notice, and a receipt goes out once per period.
  */
 export class SendMemberNotices {
   constructor(
@@ -31,15 +37,15 @@ export class SendMemberNotices {
 
   readonly handle = async (event: DomainEvent): Promise<void> => {
     if (event.type === MembershipEvents.RenewalFailed) {
-      const failed = event.payload as unknown as RenewalFailedPayload;
+      const failed = event.payload as unknown as RecordedRenewalFailure;
       const text = failed.finalAttempt
         ? 'We could not renew your membership and it has ended. You can buy it again at any time.'
         : `We could not charge your card for your membership (${failed.reason}). We will try again.`;
-      await this.send(failed.userId, { membershipId: failed.membershipId, periodNo: failed.attempt, kind: 'renewal_failed' }, 'Your membership renewal failed', text);
+      await this.send(failed.userId, renewalFailedKey(failed), 'Your membership renewal failed', text);
       return;
     }
     const changed = event.payload as unknown as MembershipChangedPayload;
-    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt' }, 'Your membership receipt',
+    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 }, 'Your membership receipt',
       `Thank you. Your membership runs until ${this.calendar.localDate(new Date(changed.periodEnd))}.`);
   };
 
@@ -67,7 +73,7 @@ export class SendMemberNotices {
 /** Another delivery holds the notice's key and has not (yet) sent it. */
 export class NoticeHeldError extends Error {
   constructor(key: NotificationKey) {
-    super(`the ${key.kind} notice of membership ${key.membershipId}, period ${key.periodNo}, is held by another delivery`);
+    super(`the ${key.kind} notice of membership ${key.membershipId}, period ${key.periodNo}, attempt ${key.attempt}, is held by another delivery`);
     this.name = 'NoticeHeldError';
   }
 }

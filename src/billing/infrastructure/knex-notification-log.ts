@@ -2,12 +2,15 @@ import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-databas
 import { violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
 import type { NotificationKey, NotificationLog } from '../application/notification-log.port';
 
-const ONCE_PER_PERIOD = [{ name: 'notifications_once_per_period', sqliteColumns: 'notifications.membership_id, notifications.period_no, notifications.kind' }];
+const ONCE_PER_ATTEMPT = [{
+  name: 'notifications_once_per_attempt',
+  sqliteColumns: 'notifications.membership_id, notifications.period_no, notifications.kind, notifications.attempt',
+}];
 
-const where = (key: NotificationKey) => ({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind });
+const where = (key: NotificationKey) => ({ membership_id: key.membershipId, period_no: key.periodNo, kind: key.kind, attempt: key.attempt });
 
 /**
- * The unique index `notifications_once_per_period` decides which caller sends a notice;
+ * The unique index `notifications_once_per_attempt` decides which caller sends a notice;
  * `sending_until` holds it while that caller sends (NULL once sent).
  */
 export class KnexNotificationLog implements NotificationLog {
@@ -19,7 +22,7 @@ export class KnexNotificationLog implements NotificationLog {
       await knex('notifications').insert({ ...where(key), sent_at: at, sending_until: heldUntil });
       return true;
     } catch (error) {
-      if (!violatedUniqueRule(error, ONCE_PER_PERIOD)) throw error;
+      if (!violatedUniqueRule(error, ONCE_PER_ATTEMPT)) throw error;
     }
     // Taken: only a hold that ran out unsent can be taken over, and one UPDATE lets one caller do it.
     const takenOver = await knex('notifications').where(where(key)).whereNotNull('sending_until').andWhere('sending_until', '<=', at)
@@ -33,13 +36,13 @@ export class KnexNotificationLog implements NotificationLog {
 
   async taken(keys: NotificationKey[], at: Date): Promise<NotificationKey[]> {
     if (keys.length === 0) return [];
-    const rows: Array<{ membership_id: string; period_no: number; kind: string }> = await this.database.knex('notifications')
-      .select('membership_id', 'period_no', 'kind')
+    const rows: Array<{ membership_id: string; period_no: number; kind: string; attempt: number }> = await this.database.knex('notifications')
+      .select('membership_id', 'period_no', 'kind', 'attempt')
       .whereIn('membership_id', [...new Set(keys.map((k) => k.membershipId))])
       .whereIn('kind', [...new Set(keys.map((k) => k.kind))])
       .andWhere((held) => held.whereNull('sending_until').orWhere('sending_until', '>', at));
-    const stored = new Set(rows.map((r) => `${r.membership_id}|${Number(r.period_no)}|${r.kind}`));
-    return keys.filter((k) => stored.has(`${k.membershipId}|${k.periodNo}|${k.kind}`));
+    const stored = new Set(rows.map((r) => `${r.membership_id}|${Number(r.period_no)}|${r.kind}|${Number(r.attempt)}`));
+    return keys.filter((k) => stored.has(`${k.membershipId}|${k.periodNo}|${k.kind}|${k.attempt}`));
   }
 
   async isSent(key: NotificationKey): Promise<boolean> {

@@ -1,12 +1,13 @@
 import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
 import { GatewayRejectedError } from '../../payment/application/payment-gateway.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { MembershipEndedPayload } from '../domain/membership.events';
+import type { BillingKeyReleasedPayload } from '../domain/membership.events';
 import type { MembershipRepository } from './membership-repository.port';
 
 /**
- * An ended membership, or auto-renew turned off, deletes the stored card at the gateway. A key the
- * gateway no longer has is already released; an unknown outcome throws, so the outbox tries again.
+ * An ended membership (expired, cancelled now or at its period end), or a card the member removed,
+ * deletes the stored card at the gateway; turning auto-renew off keeps it. A key the gateway no longer
+ * has is already released; an unknown outcome throws, so the outbox tries again.
  */
 export class ReleaseBillingKey {
   constructor(
@@ -15,7 +16,7 @@ export class ReleaseBillingKey {
   ) {}
 
   readonly handle = async (event: DomainEvent): Promise<void> => {
-    const { billingKey, userId } = event.payload as unknown as MembershipEndedPayload;
+    const { billingKey, userId } = event.payload as unknown as BillingKeyReleasedPayload;
     if (!billingKey) return;
     // The customer_uid is stable per user: a membership bought since may hold the same key again.
     if ((await this.memberships.findLiveByUserId(userId))?.billingKey === billingKey) return;

@@ -5,7 +5,7 @@ import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError } from '../domain/membership.errors';
 import type { MembershipRepository } from './membership-repository.port';
 
-/** Turning auto-renew off releases the stored card at the gateway (through the MembershipCancelled event); on needs a stored card. */
+/** Turning auto-renew off keeps the stored card until the membership ends; on needs a stored card (409 no_billing_key otherwise). */
 export class SetAutoRenew {
   constructor(
     private readonly memberships: MembershipRepository,

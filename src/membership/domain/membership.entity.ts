@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { InvalidTransitionError } from '../../shared/domain/domain-error';
-import { MembershipEvents, type MembershipChangedPayload, type MembershipEndedPayload } from './membership.events';
+import { type BillingKeyReleasedPayload, MembershipEvents, type MembershipChangedPayload, type RenewalFailedPayload } from './membership.events';
 import { NoBillingKeyError } from './membership.errors';
 import { type Plan, planMonths } from './plan';
 
@@ -21,7 +21,7 @@ export interface MembershipProps {
   periodStart: Date;
   periodEnd: Date;
   autoRenew: boolean;
-  /** Iamport's customer_uid of the stored card. */
+  /** The gateway's handle of the stored card (Iamport's customer_uid); kept until the membership ends or the member removes it. */
   billingKey: string | null;
   nextChargeAt: Date | null;
   renewalAttempts: number;
@@ -161,8 +161,8 @@ export class Membership extends AggregateRoot {
     this.assertLive('record a failed renewal');
     this.props.renewalAttempts += 1;
     const retryDays = retryAfterDays[this.props.renewalAttempts - 1];
-    this.record(MembershipEvents.RenewalFailed, now, {
-      membershipId: this.id, userId: this.userId, attempt: this.props.renewalAttempts, reason, finalAttempt: retryDays === undefined,
+    this.record<RenewalFailedPayload>(MembershipEvents.RenewalFailed, now, {
+      membershipId: this.id, userId: this.userId, periodNo: this.nextPeriodNo, attempt: this.props.renewalAttempts, reason, finalAttempt: retryDays === undefined,
     });
     if (retryDays === undefined) {
       this.end('expired', 'renewal_failed', now);
@@ -181,12 +181,11 @@ export class Membership extends AggregateRoot {
       return;
     }
     if (this.props.cancelAtPeriodEnd) return;
+    // The card stays stored until the period ends (endIfOver releases it), so the member can still turn auto-renew back on.
     this.props.cancelAtPeriodEnd = true;
     this.props.autoRenew = false;
     this.props.nextChargeAt = null;
     this.touch(now);
-    this.record(MembershipEvents.Cancelled, now, { ...this.ended(reason), atPeriodEnd: true, periodEnd: this.props.periodEnd.toISOString() });
-    this.props.billingKey = null;
   }
 
   /** Past the period's end with nothing to charge: a cancellation at period end takes effect, otherwise it expires. */
@@ -213,11 +212,21 @@ export class Membership extends AggregateRoot {
       return;
     }
     if (!this.props.autoRenew) return;
+    // The card stays stored until the membership ends, so turning auto-renew on again needs no new card.
     this.props.autoRenew = false;
-    // Past due with no card to retry: the period is over, so the next run ends it.
+    // Past due with no charge to retry: the period is over, so the next run ends it.
     this.props.nextChargeAt = null;
     this.touch(now);
-    this.record(MembershipEvents.Cancelled, now, { ...this.ended('auto_renew_off'), autoRenewOnly: true });
+  }
+
+  /** The member removes the stored card: no more renewals, and the card is deleted at the gateway (the CardRemoved event). */
+  removeCard(now: Date): void {
+    this.assertLive('remove the card');
+    if (!this.props.billingKey) throw new NoBillingKeyError();
+    this.props.autoRenew = false;
+    this.props.nextChargeAt = null;
+    this.touch(now);
+    this.record<BillingKeyReleasedPayload>(MembershipEvents.CardRemoved, now, this.released('card_removed'));
     this.props.billingKey = null;
   }
 
@@ -240,7 +249,7 @@ export class Membership extends AggregateRoot {
     this.props.cancelledAt = status === 'cancelled' ? now : this.props.cancelledAt;
     this.touch(now);
     const type = status === 'cancelled' ? MembershipEvents.Cancelled : MembershipEvents.Expired;
-    this.record<MembershipEndedPayload>(type, now, this.ended(reason));
+    this.record<BillingKeyReleasedPayload>(type, now, this.released(reason));
     this.props.billingKey = null;
   }
 
@@ -255,7 +264,8 @@ export class Membership extends AggregateRoot {
     };
   }
 
-  private ended(reason: string): MembershipEndedPayload {
+  /** An ended membership, or a removed card: the key the gateway should forget. */
+  private released(reason: string): BillingKeyReleasedPayload {
     return { membershipId: this.id, userId: this.userId, billingKey: this.props.billingKey, reason };
   }
 

@@ -5,7 +5,7 @@ export const MembershipEvents = {
   RenewalFailed: 'RenewalFailed',
   Cancelled: 'MembershipCancelled',
   Expired: 'MembershipExpired',
-  RenewalReminderDue: 'RenewalReminderDue',
+  CardRemoved: 'MembershipCardRemoved',
 } as const;
 
 export interface MembershipChangedPayload {
@@ -18,9 +18,21 @@ export interface MembershipChangedPayload {
   paymentId?: string;
 }
 
-export interface MembershipEndedPayload {
+/** MembershipCancelled, MembershipExpired and MembershipCardRemoved: the stored card to delete at the gateway, if any. */
+export interface BillingKeyReleasedPayload {
   membershipId: string;
   userId: string;
   billingKey: string | null;
   reason: string;
+}
+
+export interface RenewalFailedPayload {
+  membershipId: string;
+  userId: string;
+  /** The period the declined charge was for. */
+  periodNo: number;
+  /** The attempt within that period (1 = the charge at the period end, then the dunning retries). */
+  attempt: number;
+  reason: string;
+  finalAttempt: boolean;
 }

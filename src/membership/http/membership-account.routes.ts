@@ -5,6 +5,7 @@ import { requireUserId } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
 import type { CancelMembership } from '../application/cancel-membership.use-case';
 import type { GetRefundQuote } from '../application/get-refund-quote.use-case';
+import type { RemoveCard } from '../application/remove-card.use-case';
 import type { SetAutoRenew } from '../application/set-auto-renew.use-case';
 import { presentMembership } from './membership.presenter';
 import { autoRenewSchema, cancelSchema } from './membership-account.schemas';
@@ -13,9 +14,10 @@ export interface MembershipAccountRouteDeps {
   getRefundQuote: GetRefundQuote;
   cancelMembership: CancelMembership;
   setAutoRenew: SetAutoRenew;
+  removeCard: RemoveCard;
 }
 
-/** The member's own controls: refund quote, cancel (with or without refund), auto-renew. */
+/** The member's own controls: refund quote, cancel (with or without refund), auto-renew, removing the stored card. */
 export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Router {
   const router = createRouter();
 
@@ -35,6 +37,11 @@ export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Route
     const userId = requireUserId(ctx);
     const body = validate(autoRenewSchema, ctx.request.body);
     answer(ctx, { membership: presentMembership(await deps.setAutoRenew.execute(userId, body.enabled)) });
+  });
+
+  router.delete('/api/membership/card', async (ctx) => {
+    const userId = requireUserId(ctx);
+    answer(ctx, { membership: presentMembership(await deps.removeCard.execute(userId)) });
   });
 
   return router;

@@ -12,12 +12,10 @@ import type { Plan } from '../../membership/domain/plan';
 import { Payment } from '../domain/payment.entity';
 import { TooManyOpenOrdersError } from '../domain/payment.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
+import type { PaymentChannel } from './payment-channel';
 import type { PaymentRepository } from './payment-repository.port';
 
-export interface CheckoutSettings {
-  /** The PG the browser pays through; the page picks its SDK by it. */
-  gateway: 'iamport' | 'toss';
-  pg: string;
+export interface CheckoutSettings extends PaymentChannel {
   impCode: string;
   tossClientKey: string;
 }
@@ -111,7 +109,7 @@ export class StartCheckout {
     const payment = Payment.create({
       id: this.ids.newId(), merchantUid: this.ids.newMerchantUid(), userId: buyer.id,
       purpose: { kind: 'purchase', planId: plan.id }, amount: plan.amount, payMethod: input.payMethod,
-      pg: this.settings.pg, customerUid, now: this.clock.now(),
+      gateway: this.settings.gateway, pg: this.settings.pg, customerUid, now: this.clock.now(),
     });
     // Registered with the gateway before it is saved, so one transaction records the outcome. A crash in
     // between leaves a prepared merchant_uid nobody was given: harmless.

@@ -5,6 +5,19 @@ import { PaymentEvents, type PaymentCancelledPayload, type PaymentFailedPayload,
 import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundInProgressError } from './payment.errors';
 
 export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
+
+/** The PG a payment went through (PAYMENT_GATEWAY when it was made). */
+export type GatewayName = 'iamport' | 'toss' | 'portone';
+
+/**
+ * The gateway of a payment recorded before payments recorded theirs: only Iamport and Toss were
+ * wired then, and a Toss payment shows it by its pg (`tosspayments`) or its Toss billing handle
+ * (`<customerKey>:<billingKey>`; Iamport's customer_uids have no ':'). The migration that added
+ * the column backfilled it by the same rule.
+ */
+export function gatewayOfUnrecorded(pg: string, customerUid: string | null): GatewayName {
+  return pg === 'tosspayments' || (customerUid ?? '').includes(':') ? 'toss' : 'iamport';
+}
 export type FailureCode =
   | 'window_closed'
   | 'user_cancelled'
@@ -48,6 +61,9 @@ export interface PaymentProps {
   purpose: PaymentPurpose;
   amount: number;
   payMethod: string;
+  /** The gateway that charged it; null only for a row an older version wrote (see gatewayOfUnrecorded). */
+  gateway: GatewayName | null;
+  /** The PG channel that charged it: IMP_PG (`html5_inicis`...) for Iamport, `tosspayments` for Toss. */
   pg: string;
   status: PaymentStatus;
   /** The gateway's id of the payment, only ever from the gateway's own answer. */
@@ -73,6 +89,7 @@ export interface PaymentProps {
 }
 
 export type NewPayment = Pick<PaymentProps, 'id' | 'merchantUid' | 'userId' | 'purpose' | 'amount' | 'payMethod' | 'pg'> & {
+  gateway: GatewayName;
   customerUid?: string | null;
   now: Date;
 };
@@ -104,6 +121,7 @@ export class Payment extends AggregateRoot {
       purpose: input.purpose,
       amount: input.amount,
       payMethod: input.payMethod,
+      gateway: input.gateway,
       pg: input.pg,
       status: 'await',
       impUid: null,
@@ -136,6 +154,8 @@ export class Payment extends AggregateRoot {
   get reportedImpUid(): string | null { return this.props.reportedImpUid; }
   get recheckAt(): Date | null { return this.props.recheckAt; }
   get purpose(): PaymentPurpose { return this.props.purpose; }
+  get gateway(): GatewayName { return this.props.gateway ?? gatewayOfUnrecorded(this.props.pg, this.props.customerUid); }
+  get pg(): string { return this.props.pg; }
   get customerUid(): string | null { return this.props.customerUid; }
   get failure(): PaymentProps['failure'] { return this.props.failure; }
   get paidAt(): Date | null { return this.props.paidAt; }

@@ -15,5 +15,6 @@ export function presentPayment(p: Payment) {
     cancelled_amount: p.cancelledAmount,
     paid_at: iso(p.paidAt),
     created_at: iso(p.createdAt),
+    gateway: p.gateway,
   };
 }

@@ -1,5 +1,5 @@
 import { readOptionalTime, readTime } from '../../shared/infrastructure/knex/knex-database';
-import { type Cancellation, type FailureCode, Payment, type PaymentProps, type PaymentStatus, type Requester } from '../domain/payment.entity';
+import { type Cancellation, type FailureCode, type GatewayName, Payment, type PaymentProps, type PaymentStatus, type Requester } from '../domain/payment.entity';
 
 export interface PaymentRow {
   id: string;
@@ -11,6 +11,8 @@ export interface PaymentRow {
   period_no: number | null;
   amount: number;
   pay_method: string;
+  /** NULL: written by a version before gateways were recorded. */
+  gateway: string | null;
   pg: string;
   status: string;
   imp_uid: string | null;
@@ -61,6 +63,7 @@ export const paymentMapper = {
       period_no: p.purpose.periodNo ?? null,
       amount: p.amount,
       pay_method: p.payMethod,
+      gateway: p.gateway,
       pg: p.pg,
       status: p.status,
       imp_uid: p.impUid,
@@ -110,6 +113,7 @@ export const paymentMapper = {
       purpose,
       amount: Number(row.amount),
       payMethod: row.pay_method,
+      gateway: row.gateway as GatewayName | null,
       pg: row.pg,
       status: row.status as PaymentStatus,
       impUid: row.imp_uid,

@@ -72,4 +72,5 @@ export function registerRestRoutes(router: Router, { store, faults, secretKey }:
     const b = bodyOf(ctx);
     answer(ctx, store.chargeBilling(ctx.params.billingKey, { customerKey: b.customerKey, amount: b.amount, orderId: b.orderId, orderName: b.orderName }));
   });
+  router.delete('/v1/billing/:billingKey', ...rest, (ctx) => answer(ctx, store.deleteBillingKey(ctx.params.billingKey)));
 }

@@ -238,6 +238,13 @@ export class TossStore {
     return this.approve(record);
   }
 
+  /** The billing key is deleted: it charges nothing from now on. sandbox: Toss's answer body is unconfirmed; the adapter reads none. */
+  deleteBillingKey(billingKey: string): Outcome<{ billingKey: string }> {
+    if (!this.billingKeys.delete(billingKey)) return ERR.notFoundBilling();
+    this.persist(KIND.billingKey, billingKey, null);
+    return ok({ billingKey });
+  }
+
   /** Control panel: the stored card of a billing key approves or declines from now on. */
   setBillingCard(billingKey: string, card: TossCardKind): boolean {
     const billing = this.billingKeys.get(billingKey);

@@ -19,6 +19,7 @@ import type { GetRefundQuote } from '../../membership/application/get-refund-quo
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
 import type { SetAutoRenew } from '../../membership/application/set-auto-renew.use-case';
+import type { RemoveCard } from '../../membership/application/remove-card.use-case';
 import { membershipAccountRoutes } from '../../membership/http/membership-account.routes';
 import { membershipRoutes } from '../../membership/http/membership.routes';
 import { MEMBERSHIP } from '../../membership/membership.tokens';
@@ -149,6 +150,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     getRefundQuote: container.get<GetRefundQuote>(MEMBERSHIP.GetRefundQuote),
     cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
     setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
+    removeCard: container.get<RemoveCard>(MEMBERSHIP.RemoveCard),
   }), sessionGuards);
   mountRouter(app, paymentRoutes({
     startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),

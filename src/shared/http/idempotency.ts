@@ -46,14 +46,14 @@ function scopeOf(ctx: Context): string {
 }
 
 /**
- * `Idempotency-Key` on a POST: the first request runs and its answer (2xx-4xx) is kept 24 h; a
+ * `Idempotency-Key` on a POST or DELETE: the first request runs and its answer (2xx-4xx) is kept 24 h; a
  * replay with the same body gets that answer again with `Idempotent-Replayed: true`. Runs after
  * the body parser (the fingerprint is the parsed, alias-normalised body) and the session (the scope).
  */
 export function idempotencyMiddleware(store: IdempotencyStore, clock: Clock): Middleware {
   return async (ctx, next) => {
     const key = ctx.get('Idempotency-Key');
-    if (ctx.method !== 'POST' || key === '') return next();
+    if ((ctx.method !== 'POST' && ctx.method !== 'DELETE') || key === '') return next();
     if (!KEY_SHAPE.test(key)) {
       throw new InvalidRequestError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }], 'the Idempotency-Key header is not valid');
     }

@@ -11,7 +11,7 @@ type Auth = 'none' | 'session' | 'admin';
 
 /** One operation of the API: the document is built from this table; a test checks it against the mounted routers. */
 export interface ApiOperation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Koa pattern (`/api/admin/payments/:merchant_uid/refund`). */
   path: string;
   summary: string;
@@ -51,6 +51,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
       merchant_uid: str, imp_uid: nullable(str), plan: str, amount: int, status: { enum: ['await', 'paid', 'failed', 'cancelled'] },
       failure_code: nullable({ enum: ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed'] }),
       failure_message: nullable(str), cancelled_amount: int, paid_at: nullable(time), created_at: time,
+      gateway: { enum: ['iamport', 'toss', 'portone'], description: 'The PG that charged it' },
     },
   },
   Membership: {
@@ -94,7 +95,11 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'membership', method: 'post', path: '/api/membership/cancel', summary: 'Cancel the membership, with a refund (ends now) or without (ends at period end)', auth: 'session', body: cancelSchema,
     responses: { 200: ok({ membership: ref('Membership'), refund: nullable({ type: 'object', properties: { amount: int } }) }), 401: 'Error', 409: 'Error', 502: 'Error', 503: 'Error' },
   },
-  { tag: 'membership', method: 'post', path: '/api/membership/auto-renew', summary: 'Turn renewal by billing key on or off', auth: 'session', body: autoRenewSchema, responses: { 200: ok({ membership: ref('Membership') }), 401: 'Error', 409: 'Error' } },
+  { tag: 'membership', method: 'post', path: '/api/membership/auto-renew', summary: 'Turn renewal by billing key on or off (off keeps the stored card until the membership ends)', auth: 'session', body: autoRenewSchema, responses: { 200: ok({ membership: ref('Membership') }), 401: 'Error', 409: 'Error' } },
+  {
+    tag: 'membership', method: 'delete', path: '/api/membership/card', summary: 'Remove the stored card: auto-renew off, the billing key deleted at the gateway (409 no_billing_key when none is stored)', auth: 'session',
+    responses: { 200: ok({ membership: ref('Membership') }), 401: 'Error', 409: 'Error' },
+  },
 
   {
     tag: 'payments', method: 'post', path: '/api/payment/checkout', summary: 'Create an order priced from the catalog and register its amount with the gateway (Idempotency-Key honoured)', auth: 'session', body: checkoutSchema,
@@ -186,7 +191,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
     if (op.auth === 'admin' && !options.adminApi) continue;
     const pathParams = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', maxLength: 100 } }));
     const parameters = [...pathParams, ...(op.query ? queryParameters(op.query) : [])];
-    if (op.method === 'post' && op.tag !== 'admin' && op.auth !== 'none') {
+    if ((op.method === 'post' || op.method === 'delete') && op.tag !== 'admin' && op.auth !== 'none') {
       parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } });
     }
     const responses: Record<string, unknown> = {};

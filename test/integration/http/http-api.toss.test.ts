@@ -167,6 +167,7 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       expect(res.body.status).to.equal('paid');
       expect(res.body.membership).to.include({ status: 'active', auto_renew: true });
       expect(res.body.membership.next_charge_at).to.equal(res.body.membership.current_period_end);
+      expect(res.body.payment).to.include({ gateway: 'toss', status: 'paid' });
       const [first] = tossPaymentOf(order.merchant_uid);
       expect(first).to.include({ status: 'DONE', totalAmount: 9900, type: 'BILLING' });
 
@@ -198,6 +199,13 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       const second = await app.admin('/api/admin/renewals/run', {});
       expect(second.body.charged).to.equal(0);
       expect(tossPaymentOf(renewalUid)).to.have.length(1);
+
+      // Recorded as charged through Toss, not under Iamport's IMP_PG.
+      const recorded = await app.database.database.knex('payments').whereIn('merchant_uid', [order.merchant_uid, renewalUid]).orderBy('created_at').select('merchant_uid', 'gateway', 'pg');
+      expect(recorded).to.deep.equal([
+        { merchant_uid: order.merchant_uid, gateway: 'toss', pg: 'tosspayments' },
+        { merchant_uid: renewalUid, gateway: 'toss', pg: 'tosspayments' },
+      ]);
     });
 
     it('refuses a billing validation whose customer_key is not the one the auth was for (nothing charged)', async () => {
@@ -209,6 +217,61 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       expect(res.body.error.message).to.match(/another customer key/);
       expect(tossPaymentOf(order.merchant_uid)).to.deep.equal([]);
       expect((await buyer.get('/api/me')).body.payment_status).to.equal('off');
+    });
+  });
+
+  describe('the stored card (DESIGN §6 "Auto-renew and the stored card")', () => {
+    /** requestBillingAuth, then the validation that issues the billing key and charges period 1. */
+    async function renewingMember() {
+      const order = await checkout({ plan: 'monthly', auto_renew: true });
+      const window = await app.billingAuth(order.customer_key);
+      const res = await buyer.post('/api/payment/validation', { merchant_uid: order.merchant_uid, auth_key: window.query.authKey, customer_key: window.query.customerKey });
+      expect(res.status, res.text).to.equal(200);
+      const userId = (await buyer.get('/api/me')).body.user.id as string;
+      const stored = (await app.memberships.findLatestByUserId(userId))?.billingKey as string;
+      const [customerKey, billingKey] = stored.split(':');
+      expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([billingKey]);
+      return { userId, customerKey, billingKey, membership: res.body.membership };
+    }
+
+    it('auto-renew off and on again: 200 both times, the same Toss billing key, no new card', async () => {
+      const { customerKey, billingKey } = await renewingMember();
+      const off = await buyer.post('/api/membership/auto-renew', { enabled: false });
+      expect(off.status, off.text).to.equal(200);
+      expect(off.body.membership).to.include({ auto_renew: false, next_charge_at: null });
+      expect(app.toss.store.billingKeysOf(customerKey), 'kept at Toss').to.deep.equal([billingKey]);
+      const on = await buyer.post('/api/membership/auto-renew', { enabled: true });
+      expect(on.status, on.text).to.equal(200);
+      expect(on.body.membership).to.include({ auto_renew: true });
+      expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([billingKey]);
+    });
+
+    it('DELETE /api/membership/card: 200, the billing key deleted at Toss; a second delete 409 no_billing_key', async () => {
+      const { customerKey } = await renewingMember();
+      const res = await buyer.request('DELETE', '/api/membership/card');
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.membership).to.include({ auto_renew: false, next_charge_at: null, status: 'active' });
+      expect(app.toss.store.billingKeysOf(customerKey), 'gone at Toss').to.deep.equal([]);
+      expectError(await buyer.request('DELETE', '/api/membership/card'), 409, 'no_billing_key');
+      expectError(await buyer.post('/api/membership/auto-renew', { enabled: true }), 409, 'no_billing_key');
+    });
+
+    it('a membership that ends deletes its kept billing key at Toss: auto-renew off, then expired at the period end', async () => {
+      const { userId, customerKey, membership } = await renewingMember();
+      expect((await buyer.post('/api/membership/auto-renew', { enabled: false })).status).to.equal(200);
+      await app.admin('/api/admin/clock', { now: new Date(new Date(membership.current_period_end).getTime() + 60_000).toISOString() });
+      const run = await app.admin('/api/admin/renewals/run', {});
+      expect(run.body).to.include({ charged: 0, ended: 1 });
+      expect((await app.memberships.findLatestByUserId(userId))?.status).to.equal('expired');
+      expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([]);
+    });
+
+    it('a membership cancelled now deletes its billing key at Toss', async () => {
+      const { customerKey } = await renewingMember();
+      const res = await buyer.post('/api/membership/cancel', { refund: true });
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.membership.status).to.equal('cancelled');
+      expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([]);
     });
   });
 

@@ -49,7 +49,7 @@ describe('npm run cli (against a temporary SQLite file)', function () {
   it("shows a payment's history as a table and as JSON", async () => {
     const database = KnexDatabase.fromUrl(env.DATABASE_URL);
     const payment = Payment.create({
-      id: 'pay_cli_1', merchantUid: 'mp_cli_1', userId: 'user_1', amount: 9900, payMethod: 'card', pg: 'html5_inicis',
+      id: 'pay_cli_1', merchantUid: 'mp_cli_1', userId: 'user_1', amount: 9900, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis',
       purpose: { kind: 'purchase', planId: 'monthly' }, now: new Date('2026-11-25T09:00:00Z'),
     });
     await new KnexPaymentRepository(database, new TransactionContext()).save(payment);

@@ -21,7 +21,7 @@ for (const { label: engine, create, skip } of KNEX_ENGINES) {
       await db.database.migrateLatest();
 
       const log = new KnexNotificationLog(db.database);
-      const key = { membershipId: 'm1', periodNo: 2, kind: 'renewal_reminder' } as const;
+      const key = { membershipId: 'm1', periodNo: 2, kind: 'renewal_reminder', attempt: 0 } as const;
       expect(await log.isSent(key)).to.equal(true);
       expect(await log.claim(key, new Date(AT.getTime() + 365 * 86_400_000), new Date(AT.getTime() + 366 * 86_400_000))).to.equal(false);
       expect(await log.taken([key], AT)).to.deep.equal([key]);

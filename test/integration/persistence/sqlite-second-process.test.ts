@@ -15,7 +15,7 @@ import { SHARED } from '../../../src/shared/shared.tokens';
 import { createSqliteTestDatabase, type TestDatabase } from '../../support/database';
 
 const order = (n: number) => Payment.create({
-  id: `pay_${n}`, merchantUid: `mp_second_${n}`, userId: 'user_1', amount: 9900, payMethod: 'card', pg: 'html5_inicis',
+  id: `pay_${n}`, merchantUid: `mp_second_${n}`, userId: 'user_1', amount: 9900, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis',
   purpose: { kind: 'purchase', planId: 'monthly' }, now: new Date('2026-12-01T00:00:00Z'),
 });
 

@@ -310,8 +310,26 @@ describe('TossGateway against a Toss-shaped server', function () {
       expect(toss.received[0].body).to.deep.equal({ authKey: 'auth_1', customerKey: 'cust-7f3a' });
     });
 
-    it('deletes a billing key without a call (Toss V1 documents no deletion)', async () => {
+    it('deletes a billing key with DELETE /v1/billing/{billingKey} (any 2xx, no body needed), keeping the key out of logs', async () => {
+      toss.on('DELETE', '/v1/billing/bk_Z9x8Y7w6V5u4T3s2', { status: 200, raw: '' });
       await gateway.deleteBillingKey(handle);
+      expect(toss.received.map((r) => `${r.method} ${r.path}`)).to.deep.equal(['DELETE /v1/billing/bk_Z9x8Y7w6V5u4T3s2']);
+      expect(logLines.join('\n')).to.not.include('bk_Z9x8Y7w6V5u4T3s2');
+    });
+
+    it('takes NOT_FOUND_BILLING as already deleted; a bare 404 and a 5xx stay unknown; another refusal is a rejection', async () => {
+      toss.on('DELETE', '/v1/billing/bk_Z9x8Y7w6V5u4T3s2', tossError(404, 'NOT_FOUND_BILLING', '존재하지 않는 빌링 정보 입니다.'));
+      await gateway.deleteBillingKey(handle);
+      toss.on('DELETE', '/v1/billing/bk_Z9x8Y7w6V5u4T3s2', { status: 404, raw: '<html>not here</html>' });
+      expect(await rejection(gateway.deleteBillingKey(handle))).to.be.instanceOf(GatewayUnavailableError);
+      toss.on('DELETE', '/v1/billing/bk_Z9x8Y7w6V5u4T3s2', tossError(500, 'FAILED_INTERNAL_SYSTEM_PROCESSING', 'x'));
+      expect(await rejection(gateway.deleteBillingKey(handle))).to.be.instanceOf(GatewayUnavailableError);
+      toss.on('DELETE', '/v1/billing/bk_Z9x8Y7w6V5u4T3s2', tossError(403, 'FORBIDDEN_REQUEST', 'no'));
+      expect(await rejection(gateway.deleteBillingKey(handle))).to.be.instanceOf(GatewayRejectedError).and.to.include({ gatewayCode: 'FORBIDDEN_REQUEST' });
+    });
+
+    it('makes no call to delete a customerUid that is not a Toss handle', async () => {
+      await gateway.deleteBillingKey('customer_1');
       expect(toss.received).to.have.length(0);
     });
   });

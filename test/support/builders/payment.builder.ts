@@ -24,7 +24,7 @@ export class PaymentBuilder {
     const id = `pay_${unique()}`;
     this.props = {
       id, merchantUid: `mp_${unique()}`, userId: 'user_1', purpose: { kind: 'purchase', planId: 'monthly' },
-      amount: 9900, payMethod: 'card', pg: 'html5_inicis', status: 'await', impUid: null, reportedImpUid: null, recheckAt: null,
+      amount: 9900, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', status: 'await', impUid: null, reportedImpUid: null, recheckAt: null,
       customerUid: null, failure: null, preparedAt: null, paidAt: null, cancelledAmount: 0, cancellations: [],
       fulfilledAt: null, version: 0, createdAt: AT, updatedAt: AT,
     };
@@ -61,7 +61,7 @@ export class PaymentBuilder {
   everyFieldSet(): this {
     return this.paid(new Date('2026-11-25T09:01:02.345Z'), `imp_${unique()}`).with({
       purpose: { kind: 'renewal', planId: 'annual', membershipId: `ms_${unique()}`, periodNo: 3 },
-      reportedImpUid: `imp_${unique()}`, recheckAt: new Date('2026-11-25T09:31:02.346Z'), customerUid: `cu_${unique()}`, payMethod: 'trans', pg: 'html5_inicis.INIpayTest',
+      reportedImpUid: `imp_${unique()}`, recheckAt: new Date('2026-11-25T09:31:02.346Z'), customerUid: `cu_${unique()}`, payMethod: 'trans', gateway: 'portone', pg: 'html5_inicis.INIpayTest',
       failure: { code: 'gateway_failed', message: 'an earlier attempt failed: 잔액부족' },
       preparedAt: new Date('2026-11-25T09:00:00.999Z'), fulfilledAt: new Date('2026-11-25T09:01:03.001Z'),
       updatedAt: new Date('2026-11-26T01:02:04.789Z'),

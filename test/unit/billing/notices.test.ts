@@ -35,7 +35,7 @@ describe('notices survive a process that died between taking and sending them (i
     await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
     const membership = await app.memberships.findLiveByUserId(user.id);
     app.clock.freezeAt(kst('2027-02-26T10:00')); // inside the 3 days before the charge on 02-28
-    await takenByADeadProcess({ membershipId: membership!.id, periodNo: 2, kind: 'renewal_reminder' });
+    await takenByADeadProcess({ membershipId: membership!.id, periodNo: 2, kind: 'renewal_reminder', attempt: 0 });
     const reminders = () => app.notifier.sent.filter((n) => n.kind === 'renewal_reminder' && n.to === user.email);
 
     expect(await app.renewals.execute(), 'inside the hold').to.include({ reminded: 0 });
@@ -52,7 +52,7 @@ describe('notices survive a process that died between taking and sending them (i
       id: 'ev_1', type: MembershipEvents.Activated, aggregateId: 'ms_1', occurredAt: app.clock.now(),
       payload: { membershipId: 'ms_1', userId: user.id, planId: 'monthly', periodNo: 1, periodStart: app.clock.now().toISOString(), periodEnd: app.clock.now().toISOString() },
     };
-    await takenByADeadProcess({ membershipId: 'ms_1', periodNo: 1, kind: 'receipt' });
+    await takenByADeadProcess({ membershipId: 'ms_1', periodNo: 1, kind: 'receipt', attempt: 0 });
     const notices = app.container.get<SendMemberNotices>(BILLING.SendMemberNotices);
     const receipts = () => app.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === user.email);
 
@@ -63,5 +63,30 @@ describe('notices survive a process that died between taking and sending them (i
     await notices.handle(activated);
     await notices.handle(activated);
     expect(receipts()).to.have.length(1);
+  });
+});
+
+describe('renewal-failure notice keys (in-memory adapters)', () => {
+  it('keys a declined renewal by (membership, period, renewal_failed, attempt); an event recorded before it carried its period keeps its old key', async () => {
+    const app = memoryApp();
+    const log = app.container.get<NotificationLog>(BILLING.NotificationLog);
+    const notices = app.container.get<SendMemberNotices>(BILLING.SendMemberNotices);
+    const user = await app.newUser('declined');
+    const failed = (id: string, payload: Record<string, unknown>): DomainEvent => ({
+      id, type: MembershipEvents.RenewalFailed, aggregateId: 'ms_1', occurredAt: app.clock.now(),
+      payload: { membershipId: 'ms_1', userId: user.id, reason: 'declined', finalAttempt: false, ...payload },
+    });
+
+    await notices.handle(failed('ev_1', { periodNo: 2, attempt: 1 }));
+    await notices.handle(failed('ev_1', { periodNo: 2, attempt: 1 })); // delivered again
+    await notices.handle(failed('ev_2', { periodNo: 5, attempt: 1 }));
+    expect(await log.isSent({ membershipId: 'ms_1', periodNo: 2, kind: 'renewal_failed', attempt: 1 })).to.equal(true);
+    expect(await log.isSent({ membershipId: 'ms_1', periodNo: 5, kind: 'renewal_failed', attempt: 1 })).to.equal(true);
+
+    // Sent by the previous version under (period = attempt 1, attempt 0): its redelivery is not sent twice.
+    await notices.handle(failed('ev_old', { attempt: 1 }));
+    expect(await log.isSent({ membershipId: 'ms_1', periodNo: 1, kind: 'renewal_failed', attempt: 0 })).to.equal(true);
+    await notices.handle(failed('ev_old', { attempt: 1 }));
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_failed' && n.to === user.email)).to.have.length(3);
   });
 });

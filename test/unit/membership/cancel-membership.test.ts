@@ -65,15 +65,21 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
   });
 
-  it('cancel without refund keeps access to the period end, stops renewal and releases the card', async () => {
+  it('cancel without refund keeps access to the period end, stops renewal, and releases the card when the period ends', async () => {
     await buy(true);
     const result = await cancel.execute({ userId, refund: false, reason: null });
     expect(result.refund).to.equal(null);
     expect(result.membership.status).to.equal('active');
     expect(result.membership.cancelAtPeriodEnd).to.equal(true);
     expect(result.membership.nextChargeAt).to.equal(null);
-    expect(app.gateway.hasBillingKey(`cu_${userId}`)).to.equal(false);
+    // DESIGN §6: the card is kept until the membership ends (here, at the period end).
+    expect(app.gateway.hasBillingKey(`cu_${userId}`)).to.equal(true);
     expect(cancelCalls()).to.have.length(0);
+
+    app.clock.freezeAt(new Date(result.membership.periodEnd.getTime() + 1000));
+    expect(await app.renewals.execute()).to.include({ charged: 0, ended: 1 });
+    expect((await app.memberships.findLatestByUserId(userId))?.status).to.equal('cancelled');
+    expect(app.gateway.hasBillingKey(`cu_${userId}`)).to.equal(false);
   });
 
   it('partial admin refunds add up and never exceed the payment; a full one ends the membership', async () => {

@@ -113,12 +113,59 @@ describe('Membership', () => {
     expect(() => m.cancel('now', 'x', START)).to.throw('cannot cancel');
   });
 
-  it('turns auto-renew off (releasing the key) and refuses to turn it on without a key', () => {
+  it('turns auto-renew off keeping the card, and on again without a new one; refuses on without a card', () => {
     const m = activate('cu_u1');
+    m.pullEvents();
     m.setAutoRenew(false, START);
     expect(m.autoRenew).to.equal(false);
-    expect(m.billingKey).to.equal(null);
+    expect(m.nextChargeAt).to.equal(null);
+    expect(m.billingKey).to.equal('cu_u1');
+    expect(m.pullEvents(), 'nothing released').to.deep.equal([]);
+    m.setAutoRenew(true, START);
+    expect(m.autoRenew).to.equal(true);
+    expect(m.nextChargeAt?.toISOString()).to.equal(m.periodEnd.toISOString());
+    expect(() => activate().setAutoRenew(true, START)).to.throw('no card is stored');
+  });
+
+  it('releases the kept card when it ends: expired after auto-renew off, cancelled now, cancelled at the period end', () => {
+    const expired = activate('cu_u1');
+    expired.setAutoRenew(false, START);
+    expired.pullEvents();
+    expect(expired.endIfOver(expired.periodEnd)).to.equal(true);
+    expect(expired.pullEvents().map((e) => [e.type, e.payload.billingKey])).to.deep.equal([['MembershipExpired', 'cu_u1']]);
+    expect(expired.billingKey).to.equal(null);
+
+    const cancelledNow = activate('cu_u1');
+    cancelledNow.pullEvents();
+    cancelledNow.cancel('now', 'refund', START);
+    expect(cancelledNow.pullEvents().map((e) => [e.type, e.payload.billingKey])).to.deep.equal([['MembershipCancelled', 'cu_u1']]);
+
+    const atPeriodEnd = activate('cu_u1');
+    atPeriodEnd.pullEvents();
+    atPeriodEnd.cancel('at_period_end', 'changed my mind', START);
+    expect(atPeriodEnd.billingKey, 'kept until the period ends').to.equal('cu_u1');
+    expect(atPeriodEnd.pullEvents()).to.deep.equal([]);
+    expect(atPeriodEnd.endIfOver(atPeriodEnd.periodEnd)).to.equal(true);
+    expect(atPeriodEnd.pullEvents().map((e) => [e.type, e.payload.billingKey])).to.deep.equal([['MembershipCancelled', 'cu_u1']]);
+  });
+
+  it('removes the card on request: auto-renew off, the key released with MembershipCardRemoved; without a card no_billing_key', () => {
+    const m = activate('cu_u1');
+    m.pullEvents();
+    m.removeCard(START);
+    expect(m).to.include({ autoRenew: false, billingKey: null, nextChargeAt: null, status: 'active' });
+    expect(m.pullEvents().map((e) => [e.type, e.payload.billingKey])).to.deep.equal([['MembershipCardRemoved', 'cu_u1']]);
+    expect(() => m.removeCard(START)).to.throw('no card is stored');
     expect(() => m.setAutoRenew(true, START)).to.throw('no card is stored');
+  });
+
+  it('records the period and attempt of a declined renewal', () => {
+    const m = activate('cu_u1');
+    m.renew(monthly, 'p2', calendar, m.periodEnd);
+    m.pullEvents();
+    m.renewalFailed([1, 3], 'declined', calendar, m.periodEnd);
+    m.renewalFailed([1, 3], 'declined', calendar, m.periodEnd);
+    expect(m.pullEvents().map((e) => [e.payload.periodNo, e.payload.attempt])).to.deep.equal([[3, 1], [3, 2]]);
   });
 
   it('past due, then auto-renew turned off: no more retries, and it ends at the next check', () => {

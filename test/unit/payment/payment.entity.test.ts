@@ -9,7 +9,7 @@ const later = (ms: number) => new Date(NOW.getTime() + ms);
 function newPayment(amount = 9900): Payment {
   return Payment.create({
     id: 'p1', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'purchase', planId: 'monthly' },
-    amount, payMethod: 'card', pg: 'html5_inicis', now: NOW,
+    amount, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', now: NOW,
   });
 }
 

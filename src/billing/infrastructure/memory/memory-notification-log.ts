@@ -1,6 +1,6 @@
 import type { NotificationKey, NotificationLog } from '../../application/notification-log.port';
 
-const keyOf = (k: NotificationKey) => `${k.membershipId}|${k.periodNo}|${k.kind}`;
+const keyOf = (k: NotificationKey) => `${k.membershipId}|${k.periodNo}|${k.attempt}|${k.kind}`;
 
 export class MemoryNotificationLog implements NotificationLog {
   /** Per key: held until then, or null once sent. */

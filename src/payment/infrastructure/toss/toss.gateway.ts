@@ -33,6 +33,9 @@ export interface TossGatewayOptions {
 /** A confirm of a payment Toss already confirmed (docs: 400 ALREADY_PROCESSED_PAYMENT). */
 const ALREADY_PROCESSED = 'ALREADY_PROCESSED_PAYMENT';
 
+/** Toss's answer for a billing key it does not hold (docs: 404 NOT_FOUND_BILLING). */
+const BILLING_NOT_FOUND = 'NOT_FOUND_BILLING';
+
 /** Any orderId Toss has never seen (6-64 chars of [a-zA-Z0-9-_.]): ping looks it up, a 404 proves the key works. */
 const PING_ORDER_ID = 'memberpay-readiness-ping';
 
@@ -137,11 +140,22 @@ export class TossGateway implements PaymentGateway {
   }
 
   /**
-   * Toss's core API V1 documents no billing-key deletion (docs/toss-payments.md §5): a key stops
-   * being chargeable when the merchant forgets it. Resolves so the caller drops its stored handle.
+   * Deletes the billing key of a handle (`DELETE /v1/billing/{billingKey}`, docs/toss-payments.md §5):
+   * any 2xx is done, whatever its body. Toss's NOT_FOUND_BILLING means it is already gone; a bare 404
+   * (a wrong URL, a proxy) is no proof of that and stays unknown. A customerUid that is not a Toss
+   * handle was never a Toss billing key: nothing to delete.
    */
   async deleteBillingKey(customerUid: string): Promise<void> {
-    this.logger.info({ known: parseBillingHandle(customerUid) !== null }, 'toss has no billing-key deletion; the handle is forgotten by the caller');
+    const handle = parseBillingHandle(customerUid);
+    if (!handle) {
+      this.logger.warn({}, 'not a Toss billing handle; nothing to delete at Toss');
+      return;
+    }
+    const answer = await this.send({
+      method: 'DELETE', path: `/v1/billing/${encodeURIComponent(handle.billingKey)}`, logPath: '/v1/billing/{billingKey}', bodyOptional: true,
+    });
+    if (answer.ok || answer.error.code === BILLING_NOT_FOUND) return;
+    throw rejected(answer.error);
   }
 
   /** Issues a billing key from the `authKey` and `customerKey` of requestBillingAuth's success redirect; answers the handle to keep. */
@@ -193,14 +207,15 @@ export class TossGateway implements PaymentGateway {
   // --- transport -------------------------------------------------------------
 
   /** One exchange: an Answer (2xx, or 4xx with Toss's error object) or GatewayUnavailableError (gateway-http.ts). */
-  private send(exchange: GatewayRequest & { idempotencyKey?: string }): Promise<Answer> {
-    const { idempotencyKey, ...request } = exchange;
+  /** `bodyOptional`: a 2xx needs no readable body (a deletion answers nothing we use). */
+  private send(exchange: GatewayRequest & { idempotencyKey?: string; bodyOptional?: boolean }): Promise<Answer> {
+    const { idempotencyKey, bodyOptional, ...request } = exchange;
     const headers: Record<string, string> = { authorization: this.authorization };
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
     return this.http.send<Answer>({ ...request, headers }, ({ status, text, what }) => {
       const body = parseJson(text);
       if (status >= 200 && status < 300) {
-        if (body === undefined) {
+        if (body === undefined && !bodyOptional) {
           return { outcome: 'unreadable', error: new GatewayUnavailableError(`toss answered HTTP ${status} to ${what} with a body we could not read; the outcome is unknown`) };
         }
         return { outcome: 'ok', answer: { ok: true, status, body } };

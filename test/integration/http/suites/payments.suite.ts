@@ -4,7 +4,7 @@ import type { ApiClient, HttpHarness } from '../../../support/http-app';
 import { checkoutAndPay, expectError, type HarnessFactory } from './harness';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const PAYMENT_KEYS = ['merchant_uid', 'imp_uid', 'plan', 'amount', 'status', 'failure_code', 'failure_message', 'cancelled_amount', 'paid_at', 'created_at'];
+const PAYMENT_KEYS = ['merchant_uid', 'imp_uid', 'plan', 'amount', 'status', 'failure_code', 'failure_message', 'cancelled_amount', 'paid_at', 'created_at', 'gateway'];
 const MEMBERSHIP_KEYS = ['id', 'plan', 'status', 'current_period_start', 'current_period_end', 'auto_renew', 'cancel_at_period_end', 'next_charge_at'];
 
 export function paymentsSuite(start: HarnessFactory): void {
@@ -77,7 +77,7 @@ export function paymentsSuite(start: HarnessFactory): void {
         expect(res.status, res.text).to.equal(200);
         expect(res.body).to.include({ works: true, status: 'paid' });
         expect(res.body.payment).to.have.all.keys(...PAYMENT_KEYS);
-        expect(res.body.payment).to.include({ merchant_uid: merchantUid, imp_uid: impUid, status: 'paid', amount: 9900, cancelled_amount: 0, failure_code: null });
+        expect(res.body.payment).to.include({ merchant_uid: merchantUid, imp_uid: impUid, status: 'paid', amount: 9900, cancelled_amount: 0, failure_code: null, gateway: 'iamport' });
         expect(res.body.payment.paid_at).to.match(ISO);
         expect(res.body.payment.created_at).to.match(ISO);
         expect(res.body.membership).to.have.all.keys(...MEMBERSHIP_KEYS);
