@@ -31,7 +31,7 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       await kit.payments.save(payment);
       const loaded = await kit.payments.findByMerchantUid(payment.merchantUid);
       expect(loaded?.toProps()).to.deep.equal({ ...expected, version: 1 });
-      expect(loaded?.toProps().cancellations.map((c) => c.status)).to.deep.equal(['done', 'rejected', 'pending']);
+      expect(loaded?.toProps().cancellations.map((c) => c.status)).to.deep.equal(['refunded', 'rejected', 'pending']);
     });
 
     it('answers null for an unknown id or merchant_uid', async () => {
@@ -182,7 +182,7 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       const stale = aPayment().createdAt(minutes(10)).build();
       const fresh = aPayment().createdAt(minutes(40)).build();
       const refunding = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'pending' }).build();
-      const refunded = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'done' }).build();
+      const refunded = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'refunded' }).build();
       const failed = aPayment().failed().createdAt(minutes(1)).build();
       for (const p of [recheckDue, recheckLater, stale, fresh, refunding, refunded, failed, reported]) await kit.payments.save(p);
       const ids = (await kit.payments.listUnsettled(asOf, staleBefore, 10)).map((p) => p.id);
