@@ -6,6 +6,7 @@ import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'mariadb' });
 
@@ -13,6 +14,7 @@ const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, pers
 (skipMariaDb ? describe.skip : describe)('HTTP API over real HTTP (MariaDB persistence, memory gateway)', () => {
   accountsSuite(mariadb);
   paymentsSuite(mariadb);
+  refundOutcomesSuite(mariadb);
   idempotencySuite(mariadb);
   edgeSuite(mariadb);
   mountedRoutersSuite(mariadb);

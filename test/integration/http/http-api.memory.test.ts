@@ -5,6 +5,7 @@ import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 // The same suites run on SQLite and MariaDB once their containers exist: a factory per persistence.
 const memory: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'memory' });
@@ -12,6 +13,7 @@ const memory: HarnessFactory = (options) => startHttpHarness({ ...options, persi
 describe('HTTP API over real HTTP (memory persistence, memory gateway)', () => {
   accountsSuite(memory);
   paymentsSuite(memory);
+  refundOutcomesSuite(memory);
   idempotencySuite(memory);
   edgeSuite(memory);
   mountedRoutersSuite(memory);

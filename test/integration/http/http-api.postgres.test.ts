@@ -6,6 +6,7 @@ import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const postgres: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'postgres' });
 
@@ -13,6 +14,7 @@ const postgres: HarnessFactory = (options) => startHttpHarness({ ...options, per
 (skipPostgres ? describe.skip : describe)('HTTP API over real HTTP (PostgreSQL persistence, memory gateway)', () => {
   accountsSuite(postgres);
   paymentsSuite(postgres);
+  refundOutcomesSuite(postgres);
   idempotencySuite(postgres);
   edgeSuite(postgres);
   mountedRoutersSuite(postgres);

@@ -5,12 +5,14 @@ import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const sqlite: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'sqlite' });
 
 describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   accountsSuite(sqlite);
   paymentsSuite(sqlite);
+  refundOutcomesSuite(sqlite);
   idempotencySuite(sqlite);
   edgeSuite(sqlite);
   mountedRoutersSuite(sqlite);
