@@ -22,6 +22,7 @@ import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
 import type { NotificationLog } from './application/notification-log.port';
 import { RunRenewals } from './application/run-renewals.use-case';
+import { PaymentEvents } from '../payment/domain/payment.events';
 import { SendMemberNotices } from './application/send-member-notices.handler';
 import { BILLING } from './billing.tokens';
 import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
@@ -52,7 +53,7 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
       [IDENTITY.UserRepository, BILLING.NotificationLog, SHARED.Notifier, SHARED.BusinessCalendar, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
-      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed]) {
+      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {
         bus.subscribe(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
       }
       return bus;

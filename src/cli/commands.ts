@@ -164,7 +164,7 @@ const payment: Command = {
       failure: p.failure ? `${p.failure.code}: ${p.failure.message}` : null, created_at: p.createdAt, paid_at: p.paidAt, version: p.version,
     };
     const cancellations: Row[] = p.cancellations.map((c) => ({
-      requested_at: c.requestedAt, kind: c.kind, amount: c.amount, status: c.status, by: c.requestedBy, reason: c.reason, settled_at: c.settledAt, gateway: c.gatewayMessage,
+      requested_at: c.requestedAt, kind: c.kind, amount: c.amount, status: c.status, by: c.requestedBy, reason: c.reason, settled_at: c.settledAt, gateway: c.gatewayMessage, unanswered_at: c.unansweredAt,
     }));
     const knex = ctx.database().knex;
     const events: Row[] = (await knex('domain_events').where({ aggregate_id: p.id }).orderBy('seq'))

@@ -52,14 +52,14 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       [PAYMENT.PaymentGateway, MEMBERSHIP.MembershipRepository],
     );
     bind(MEMBERSHIP.GetRefundQuote).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, calendar: BusinessCalendar, clock: Clock) =>
-        new GetRefundQuote(memberships, payments, config.refundRules, calendar, clock),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, SHARED.BusinessCalendar, SHARED.Clock],
+      (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, calendar: BusinessCalendar, clock: Clock) =>
+        new GetRefundQuote(memberships, payments, catalog, config.refundRules, calendar, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock],
     );
     bind(MEMBERSHIP.CancelMembership).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, settlement: PaymentSettlement, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
-        new CancelMembership(memberships, payments, settlement, uow, config.refundRules, calendar, clock, ids),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentSettlement, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
+      (memberships: MembershipRepository, payments: PaymentRepository, settlement: PaymentSettlement, uow: UnitOfWork, catalog: PlanCatalog, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
+        new CancelMembership(memberships, payments, settlement, uow, catalog, config.refundRules, calendar, clock, ids),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentSettlement, SHARED.UnitOfWork, MEMBERSHIP.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
     );
     bind(MEMBERSHIP.SetAutoRenew).toResolvedValue(
       (memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new SetAutoRenew(memberships, uow, clock),

@@ -174,8 +174,9 @@ function renderMembership() {
   const status = $('membership-status');
   status.textContent = MEMBERSHIP_STATUS[m.status] || m.status;
   status.dataset.status = m.status;
+  // An ended membership shows when access ended (a cancel with refund ends it before the period end).
   $('membership-period').textContent = m.current_period_start
-    ? `${formatKst(m.current_period_start)} ~ ${formatKst(m.current_period_end)}`
+    ? `${formatKst(m.current_period_start)} ~ ${formatKst(m.ended_at || m.current_period_end)}${m.ended_at ? ' (종료됨)' : ''}`
     : '-';
   let next = m.next_charge_at ? `${formatKst(m.next_charge_at)} 자동 결제` : '자동 갱신 안 함';
   if (m.cancel_at_period_end) next = `${formatKst(m.current_period_end)}에 해지 예정`;
@@ -193,6 +194,11 @@ function renderPayments(payments) {
     let note = p.failure_code ? FAILURE_TEXT[p.failure_code] || p.failure_code : '';
     if (p.failure_message) note = note ? `${note}: ${p.failure_message}` : p.failure_message;
     if (p.cancelled_amount > 0) note = `${note ? `${note} · ` : ''}환불 ${formatWon(p.cancelled_amount)}`;
+    // Refunds not (yet) done are shown as what they are: never as refunded.
+    for (const r of p.refunds || []) {
+      if (r.status === 'pending') note = `${note ? `${note} · ` : ''}환불 처리 중 ${formatWon(r.amount)}`;
+      if (r.status === 'rejected') note = `${note ? `${note} · ` : ''}환불 거절 ${formatWon(r.amount)}`;
+    }
     return el('tr', { 'data-test': 'payment-row', 'data-merchant-uid': p.merchant_uid, 'data-status': p.status }, [
       el('td', { 'data-label': '주문번호', className: 'uid', text: p.merchant_uid }),
       el('td', { 'data-label': '금액', 'data-test': 'payment-amount', text: formatWon(p.amount) }),
@@ -557,8 +563,18 @@ async function onRefundQuote() {
   const r = await api('GET', '/api/membership/refund-quote');
   delete out.dataset.refundable;
   if (r.ok) {
-    out.dataset.refundable = String(r.data.refundable);
-    out.textContent = `지금 해지하면 ${formatWon(r.data.refundable)} 환불됩니다 (이용 ${r.data.used_days}일 / ${r.data.total_days}일).`;
+    const q = r.data;
+    out.dataset.refundable = String(q.refundable);
+    out.dataset.rule = q.rule;
+    const lines = [`지금 해지하면 ${formatWon(q.refundable)} 환불됩니다.`];
+    const purchases = q.purchases || [];
+    if (purchases.length > 1) {
+      for (const p of purchases) lines.push(`· ${formatKst(p.period_start)} ~ ${formatKst(p.period_end)} 결제분 ${formatWon(p.amount)}: ${formatWon(p.refundable)} (${p.rule_name})`);
+    } else {
+      lines.push(`적용 기준: ${q.rule_name || q.rule} (이용 ${q.used_days}일 / ${q.total_days}일)`);
+      if (q.rule_reason) lines.push(q.rule_reason);
+    }
+    out.replaceChildren(...lines.flatMap((line, i) => (i === 0 ? [line] : [el('br', {}), line])));
   } else if (notAvailable(r)) {
     out.textContent = '환불 예상 금액 조회는 아직 준비 중입니다.';
   } else if (r.status === 409) {
@@ -573,12 +589,23 @@ async function cancelMembership(refund) {
   // Replaces the previous outcome at once, so nobody reads the old message as this one's.
   showMessage('info', '멤버십 해지를 처리하고 있습니다…', 'cancelling');
   const r = await api('POST', '/api/membership/cancel', { refund });
+  // The page says exactly what the API says: refunded (200), still being processed (202), refused (502).
+  if (r.status === 202 && r.data && r.data.refund) {
+    await refreshAccount();
+    return showMessage('success', `멤버십이 해지되었습니다. ${formatWon(r.data.refund.amount)} 환불은 결제사 확인을 기다리며 처리 중입니다. 결과는 결제 내역에 표시됩니다.`, 'refund_pending');
+  }
   if (r.ok) {
     await refreshAccount();
     const refunded = r.data.refund && r.data.refund.amount;
     return showMessage('success', refund
-      ? `멤버십이 해지되었습니다.${refunded ? ` ${formatWon(refunded)} 환불이 요청되었습니다.` : ''}`
+      ? `멤버십이 해지되었습니다.${refunded ? ` ${formatWon(refunded)} 환불되었습니다.` : ''}`
       : '현재 기간이 끝나면 멤버십이 해지됩니다.', 'cancelled');
+  }
+  if (r.status === 502 && r.data && r.data.error && r.data.error.code === 'gateway_rejected') {
+    await refreshAccount();
+    const partly = r.data.error.details && r.data.error.details.refunded_amount;
+    return showMessage('error', `결제사가 환불을 거절해 멤버십은 해지되지 않았습니다.${partly ? ` (${formatWon(partly)}은 환불되었습니다.)` : ''} 잠시 후 다시 시도하거나 고객센터로 문의해 주세요.`,
+      'refund_rejected', r.data.error.message);
   }
   if (notAvailable(r)) return showMessage('error', '멤버십 해지는 아직 준비 중입니다. 고객센터로 문의해 주세요.', 'unavailable');
   if (r.status === 409) return showMessage('error', '해지할 수 있는 멤버십이 없습니다.', 'no_active_membership');

@@ -31,7 +31,7 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       await kit.payments.save(payment);
       const loaded = await kit.payments.findByMerchantUid(payment.merchantUid);
       expect(loaded?.toProps()).to.deep.equal({ ...expected, version: 1 });
-      expect(loaded?.toProps().cancellations.map((c) => c.status)).to.deep.equal(['done', 'rejected', 'pending']);
+      expect(loaded?.toProps().cancellations.map((c) => c.status)).to.deep.equal(['refunded', 'rejected', 'pending']);
     });
 
     it('answers null for an unknown id or merchant_uid', async () => {
@@ -60,9 +60,24 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       let loaded = (await kit.payments.findById(payment.id)) as Payment;
       expect(loaded.pendingCancellations.map((c) => c.id)).to.deep.equal([first.id]);
       loaded.rejectPendingRefunds('the gateway said no', minutes(11));
-      await kit.payments.save(loaded);
+      // A refusal is an event (the member may need a notice): it is saved inside a unit of work.
+      await kit.uow.run(() => kit.payments.save(loaded));
       loaded = (await kit.payments.findById(payment.id)) as Payment;
       expect(loaded.toProps().cancellations).to.deep.equal([{ ...first, status: 'rejected', settledAt: minutes(11), gatewayMessage: 'the gateway said no' }]);
+    });
+
+    it('lists refunds of every payment by status, newest request first, with their order', async () => {
+      const a = aPayment().paid().withCancellation({ id: 'cn_a_done', status: 'refunded', requestedAt: minutes(1) })
+        .withCancellation({ id: 'cn_a_refused', status: 'rejected', requestedAt: minutes(3), gatewayMessage: 'no', amount: 500 }).build();
+      const b = aPayment().paid().withCancellation({ id: 'cn_b_refused', status: 'rejected', requestedAt: minutes(2), requestedBy: 'admin', gatewayMessage: 'checksum' }).build();
+      await kit.payments.save(a);
+      await kit.payments.save(b);
+      const rejected = (await kit.payments.listRefunds('rejected', 10)).filter((r) => r.refund.id.startsWith('cn_a') || r.refund.id.startsWith('cn_b'));
+      expect(rejected.map((r) => [r.merchantUid, r.refund.id])).to.deep.equal([[a.merchantUid, 'cn_a_refused'], [b.merchantUid, 'cn_b_refused']]);
+      expect(rejected[1].refund).to.deep.equal(b.toProps().cancellations[0]);
+      const all = (await kit.payments.listRefunds(null, 1000)).map((r) => r.refund.id);
+      expect(all).to.include.members(['cn_a_done', 'cn_a_refused', 'cn_b_refused']);
+      expect(await kit.payments.listRefunds('pending', 10)).to.satisfy((list: Array<{ refund: { status: string } }>) => list.every((r) => r.refund.status === 'pending'));
     });
 
     it('refuses a save from a stale version', async () => {
@@ -182,7 +197,7 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       const stale = aPayment().createdAt(minutes(10)).build();
       const fresh = aPayment().createdAt(minutes(40)).build();
       const refunding = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'pending' }).build();
-      const refunded = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'done' }).build();
+      const refunded = aPayment().paid().createdAt(minutes(1)).withCancellation({ status: 'refunded' }).build();
       const failed = aPayment().failed().createdAt(minutes(1)).build();
       for (const p of [recheckDue, recheckLater, stale, fresh, refunding, refunded, failed, reported]) await kit.payments.save(p);
       const ids = (await kit.payments.listUnsettled(asOf, staleBefore, 10)).map((p) => p.id);

@@ -5,14 +5,14 @@ import type { PaymentRepository } from '../../payment/application/payment-reposi
 import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
 import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
 import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
-import type { PaymentStatus } from '../../payment/domain/payment.entity';
-import { presentPayment } from '../../payment/http/payment.presenter';
+import type { PaymentStatus, RefundStatus } from '../../payment/domain/payment.entity';
+import { presentAdminRefund, presentPayment } from '../../payment/http/payment.presenter';
 import { DomainError } from '../../shared/domain/domain-error';
 import type { ControllableClock } from '../../shared/infrastructure/controllable-clock';
 import { answer } from '../../shared/http/respond';
 import { createRouter } from '../../shared/http/routing';
 import { validate } from '../../shared/http/validate';
-import { clockSchema, merchantUidSchema, paymentsQuerySchema, refundSchema, renewalsRunSchema, replaySchema } from './admin.schemas';
+import { clockSchema, merchantUidSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from './admin.schemas';
 
 export interface AdminRouteDeps {
   testClock: boolean;
@@ -72,7 +72,20 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const merchantUid = validate(merchantUidSchema, ctx.params.merchant_uid);
     const body = validate(refundSchema, ctx.request.body);
     const result = await deps.refund.execute({ merchantUid, amount: body.amount ?? null, reason: body.reason });
-    answer(ctx, { payment: presentPayment(result.payment), refund: result.refund });
+    const payload = { payment: presentPayment(result.payment), refund: result.refund };
+    // The gateway could not answer: 202 works:false, as the member's cancel answers it.
+    if (result.refund.status === 'pending') {
+      ctx.status = 202;
+      ctx.body = { works: false, ...payload };
+      return;
+    }
+    answer(ctx, payload);
+  });
+
+  router.get('/refunds', async (ctx) => {
+    const query = validate(refundsQuerySchema, ctx.query);
+    const refunds = await deps.payments.listRefunds((query.status as RefundStatus | undefined) ?? null, query.limit);
+    answer(ctx, { refunds: refunds.map((r) => presentAdminRefund(r.merchantUid, r.refund)) });
   });
 
   router.post('/webhooks/replay', async (ctx) => {

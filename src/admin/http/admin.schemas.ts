@@ -13,5 +13,9 @@ export const paymentsQuerySchema = Joi.object({
   status: Joi.string().valid('await', 'paid', 'failed', 'cancelled'),
   limit: Joi.number().integer().min(1).max(1000).default(200),
 });
+export const refundsQuerySchema = Joi.object({
+  status: Joi.string().valid('pending', 'rejected', 'refunded'),
+  limit: Joi.number().integer().min(1).max(1000).default(200),
+});
 export const replaySchema = Joi.object({ since: Joi.date().iso() });
 export const merchantUidSchema = Joi.string().max(100).required();

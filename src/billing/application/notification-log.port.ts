@@ -1,6 +1,7 @@
-export type NotificationKind = 'renewal_reminder' | 'renewal_failed' | 'receipt';
+export type NotificationKind = 'renewal_reminder' | 'renewal_failed' | 'receipt' | 'refund_rejected';
 
 export interface NotificationKey {
+  /** The membership the notice is about; for a refund_rejected notice, the refund's id (one notice per refund). */
   membershipId: string;
   periodNo: number;
   kind: NotificationKind;

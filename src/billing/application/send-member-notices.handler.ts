@@ -1,5 +1,6 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
 import type { MembershipChangedPayload, RenewalFailedPayload } from '../../membership/domain/membership.events';
+import { PaymentEvents, type PaymentRefundRejectedPayload } from '../../payment/domain/payment.events';
 import { MembershipEvents } from '../../membership/domain/membership.events';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
@@ -22,9 +23,10 @@ function renewalFailedKey(failed: RecordedRenewalFailure): NotificationKey {
 }
 
 /**
- * Receipts when a period is paid and a notice when a renewal is declined, each once per
+ * Receipts when a period is paid, a notice when a renewal is declined, each once per
  * (membership, period, kind, attempt) however often the event is delivered: every declined attempt
- * of every period gets its notice, and a receipt goes out once per period.
+ * of every period gets its notice, and a receipt goes out once per period. One more when a refund the
+ * member was told is pending ends refused (once per refund).
  */
 export class SendMemberNotices {
   constructor(
@@ -36,6 +38,16 @@ export class SendMemberNotices {
   ) {}
 
   readonly handle = async (event: DomainEvent): Promise<void> => {
+    if (event.type === PaymentEvents.RefundRejected) {
+      const refused = event.payload as unknown as PaymentRefundRejectedPayload;
+      // A refusal answered at once is shown by the page (502); only one the member heard as pending needs a notice.
+      if (refused.requestedBy !== 'user' || !refused.answeredLate) return;
+      await this.send(refused.userId, { membershipId: refused.refundId, periodNo: 0, kind: 'refund_rejected', attempt: 0 }, '환불이 거절되었습니다 (Your refund was refused)',
+        `처리 중이던 ₩${refused.amount.toLocaleString('ko-KR')} 환불을 결제사가 거절했습니다 (주문 ${refused.merchantUid}): ${refused.message}. `
+        + '환불되지 않았습니다. 고객센터로 문의해 주세요.\n'
+        + `The payment gateway refused the pending refund of KRW ${refused.amount} (order ${refused.merchantUid}): ${refused.message}. No money was returned; please contact us.`);
+      return;
+    }
     if (event.type === MembershipEvents.RenewalFailed) {
       const failed = event.payload as unknown as RecordedRenewalFailure;
       const text = failed.finalAttempt

@@ -1,16 +1,18 @@
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';
-import type { Payment } from '../../payment/domain/payment.entity';
+import type { Payment, RefundStatus } from '../../payment/domain/payment.entity';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
+import { KeyedLock } from '../../shared/application/keyed-lock';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
-import { NoActiveMembershipError } from '../domain/membership.errors';
-import { quoteRefund, type RefundRule } from '../domain/refund-policy';
+import { NoActiveMembershipError, RefundRejectedError } from '../domain/membership.errors';
+import type { RefundRule } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import { currentPeriodPayment, refundSubject } from './refund-subject';
+import type { PlanCatalog } from './plan-catalog.port';
+import { refundablePurchases } from './refund-subject';
 
 export interface CancelMembershipInput {
   userId: string;
@@ -20,20 +22,41 @@ export interface CancelMembershipInput {
 
 export interface CancelMembershipResult {
   membership: Membership;
-  refund: { amount: number } | null;
+  /** refunded: the gateway returned it all; pending: it could not answer (yet), the reconciler settles it. */
+  refund: { amount: number; status: 'refunded' | 'pending' } | null;
+}
+
+/** A refund this cancel asked for, and the payment it is on. */
+interface RequestedRefund {
+  payment: Payment;
+  refundId: string;
+  amount: number;
+}
+
+interface RefundOutcome {
+  merchantUid: string;
+  amount: number;
+  status: RefundStatus;
+  message: string | null;
 }
 
 /**
- * With a refund, the membership ends now and the quoted amount is asked of the gateway (with the
- * checksum) after the commit; without, it runs to the period end and is not renewed. The
- * membership's own transition happens once, so concurrent cancels make one refund.
+ * Without a refund the membership runs to the period end and is not renewed. With one, the
+ * policy's amount of every purchase still paying for time to come is asked of the gateway first
+ * (each recorded as pending, then sent after its commit); the membership ends only when the gateway
+ * returned it, or could not answer (202: the reconciler settles it). A refusal leaves the membership as it
+ * was and answers 502 (DESIGN §6 "Refund outcomes"). One cancel per member runs at a time here;
+ * across instances a payment's pending refund keeps a second one from being asked.
  */
 export class CancelMembership {
+  private readonly perMember = new KeyedLock();
+
   constructor(
     private readonly memberships: MembershipRepository,
     private readonly payments: PaymentRepository,
     private readonly settlement: PaymentSettlement,
     private readonly uow: UnitOfWork,
+    private readonly catalog: PlanCatalog,
     private readonly rules: RefundRule[],
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
@@ -41,29 +64,104 @@ export class CancelMembership {
   ) {}
 
   async execute(input: CancelMembershipInput): Promise<CancelMembershipResult> {
-    const reason = input.reason ?? (input.refund ? 'cancelled with refund by the member' : 'cancelled at period end by the member');
-    const { membership, payment, amount } = await retryOnConflict(() =>
+    return this.perMember.run(input.userId, () => (input.refund ? this.cancelWithRefund(input) : this.cancelAtPeriodEnd(input)));
+  }
+
+  private async cancelAtPeriodEnd(input: CancelMembershipInput): Promise<CancelMembershipResult> {
+    const membership = await this.endLive(input.userId, (live) => live.cancel('at_period_end', input.reason ?? 'cancelled at period end by the member', this.clock.now()));
+    return { membership, refund: null };
+  }
+
+  private async cancelWithRefund(input: CancelMembershipInput): Promise<CancelMembershipResult> {
+    const reason = input.reason ?? 'cancelled with refund by the member';
+    const outcomes: RefundOutcome[] = [];
+    // One purchase at a time: a refusal stops before anything more is asked.
+    for (;;) {
+      const asked = outcomes.map((o) => o.merchantUid);
+      const next = await this.requestRefund(input.userId, reason, asked, outcomes.length === 0);
+      if (!next) break;
+      const after = await this.settlement.sendPendingRefunds(next.payment);
+      const settled = after.cancellations.find((c) => c.id === next.refundId);
+      const status = settled?.status ?? 'pending';
+      outcomes.push({ merchantUid: after.merchantUid, amount: next.amount, status, message: settled?.gatewayMessage ?? null });
+      if (status === 'rejected') break;
+      if (status === 'pending') {
+        // The gateway is silent: the rest are recorded for the reconciler, not sent into the silence one by one.
+        outcomes.push(...(await this.requestRemainingForLater(input.userId, reason, [...asked, after.merchantUid])));
+        break;
+      }
+    }
+    const total = (status: RefundOutcome['status']) => outcomes.filter((o) => o.status === status).reduce((sum, o) => sum + o.amount, 0);
+    const refused = outcomes.find((o) => o.status === 'rejected');
+    if (refused) {
+      throw new RefundRejectedError(refused.message ?? 'the payment gateway refused the refund', {
+        refunds: outcomes.map((o) => ({ merchant_uid: o.merchantUid, amount: o.amount, status: o.status, gateway_message: o.message })),
+        refunded_amount: total('refunded'),
+      });
+    }
+    const membership = await this.endLive(input.userId, (live) => live.cancel('now', reason, this.clock.now()), true);
+    const pending = outcomes.some((o) => o.status === 'pending');
+    return { membership, refund: { amount: total('refunded') + total('pending'), status: pending ? 'pending' : 'refunded' } };
+  }
+
+  /** Records the refund of the next purchase not yet asked in this cancel, in one unit of work; null when none is left. */
+  private async requestRefund(userId: string, reason: string, asked: string[], first: boolean): Promise<RequestedRefund | null> {
+    return retryOnConflict(() =>
       this.uow.run(async () => {
-        const live = await this.memberships.findLiveByUserId(input.userId);
-        if (!live) throw new NoActiveMembershipError();
+        const live = await this.memberships.findLiveByUserId(userId);
+        if (!live) {
+          if (first) throw new NoActiveMembershipError();
+          return null;
+        }
         const now = this.clock.now();
-        if (!input.refund) {
-          live.cancel('at_period_end', reason, now);
-          await this.memberships.save(live);
-          return { membership: live, payment: null as Payment | null, amount: 0 };
-        }
-        const paid = await currentPeriodPayment(this.payments, live);
-        const quote = paid ? quoteRefund(refundSubject(paid, live), now, this.rules, this.calendar).refundable : 0;
-        live.cancel('now', reason, now);
-        await this.memberships.save(live);
-        if (paid && quote > 0) {
-          paid.requestRefund({ id: this.ids.newId(), amount: quote, reason, requestedBy: 'user', now });
-          await this.payments.save(paid);
-        }
-        return { membership: live, payment: quote > 0 ? paid : null, amount: quote };
+        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.rules, this.calendar);
+        const next = purchases.find((p) => p.quote.refundable > 0 && !asked.includes(p.payment.merchantUid));
+        if (!next) return null;
+        const refund = next.payment.requestRefund({ id: this.ids.newId(), amount: next.quote.refundable, reason, requestedBy: 'user', now });
+        await this.payments.save(next.payment);
+        return { payment: next.payment, refundId: refund.id, amount: refund.amount };
       }),
     );
-    if (payment) await this.settlement.sendPendingRefunds(payment);
-    return { membership, refund: input.refund ? { amount } : null };
+  }
+
+  /** Records every refund not yet asked as pending and unanswered: the reconciler sends them once the gateway answers again. */
+  private async requestRemainingForLater(userId: string, reason: string, asked: string[]): Promise<RefundOutcome[]> {
+    return retryOnConflict(() =>
+      this.uow.run(async () => {
+        const live = await this.memberships.findLiveByUserId(userId);
+        if (!live) return [];
+        const now = this.clock.now();
+        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.rules, this.calendar);
+        const later: RefundOutcome[] = [];
+        for (const { payment, quote } of purchases) {
+          if (quote.refundable <= 0 || asked.includes(payment.merchantUid)) continue;
+          const refund = payment.requestRefund({ id: this.ids.newId(), amount: quote.refundable, reason, requestedBy: 'user', now });
+          payment.noteRefundsUnanswered([refund.id], now);
+          await this.payments.save(payment);
+          later.push({ merchantUid: payment.merchantUid, amount: refund.amount, status: 'pending', message: null });
+        }
+        return later;
+      }),
+    );
+  }
+
+  /**
+   * Applies the member's cancel to the live membership. After the refunds were asked, another
+   * cancel (another instance) may have ended it already: that membership is the answer.
+   */
+  private async endLive(userId: string, act: (live: Membership) => void, afterRefunds = false): Promise<Membership> {
+    return retryOnConflict(() =>
+      this.uow.run(async () => {
+        const live = await this.memberships.findLiveByUserId(userId);
+        if (!live) {
+          const ended = afterRefunds ? await this.memberships.findLatestByUserId(userId) : null;
+          if (ended) return ended;
+          throw new NoActiveMembershipError();
+        }
+        act(live);
+        await this.memberships.save(live);
+        return live;
+      }),
+    );
   }
 }

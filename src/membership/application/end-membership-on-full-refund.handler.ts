@@ -5,7 +5,11 @@ import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { MembershipRepository } from './membership-repository.port';
 
-/** A payment refunded in full (by an operator, or at the gateway's console) ends the membership it bought, as a cancel with refund does. */
+/**
+ * A payment refunded in full (by an operator, or at the gateway's console) ends the membership it
+ * bought, as a cancel with refund does. The member's own cancel ends it itself, once every refund
+ * it asked for has an answer, so its refunds are left to it.
+ */
 export class EndMembershipOnFullRefund {
   constructor(
     private readonly memberships: MembershipRepository,
@@ -15,7 +19,7 @@ export class EndMembershipOnFullRefund {
 
   readonly handle = async (event: DomainEvent): Promise<void> => {
     const payload = event.payload as unknown as PaymentCancelledPayload;
-    if (!payload.fullyCancelled) return;
+    if (!payload.fullyCancelled || payload.byMember) return;
     await retryOnConflict(() =>
       this.uow.run(async () => {
         const live = await this.memberships.findLiveByUserId(payload.userId);

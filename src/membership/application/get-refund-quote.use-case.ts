@@ -1,25 +1,58 @@
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError } from '../domain/membership.errors';
-import { quoteRefund, type RefundQuote, type RefundRule } from '../domain/refund-policy';
+import { explainRefundRule, type RefundQuote, type RefundRule } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import { currentPeriodPayment, refundSubject } from './refund-subject';
+import type { PlanCatalog } from './plan-catalog.port';
+import { type RefundablePurchase, refundablePurchases } from './refund-subject';
+
+/** A quote with the rule it applied, named and explained. */
+export type ExplainedQuote = RefundQuote & { ruleName: string; ruleReason: string };
+
+export interface PurchaseQuote extends ExplainedQuote {
+  merchantUid: string;
+  amount: number;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+/** What cancelling now returns: the sum over the purchases, and the rule and days of the current period's. */
+export interface MembershipRefundQuote extends ExplainedQuote {
+  purchases: PurchaseQuote[];
+}
 
 export class GetRefundQuote {
   constructor(
     private readonly memberships: MembershipRepository,
     private readonly payments: PaymentRepository,
+    private readonly catalog: PlanCatalog,
     private readonly rules: RefundRule[],
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
   ) {}
 
-  async execute(userId: string): Promise<RefundQuote> {
+  async execute(userId: string): Promise<MembershipRefundQuote> {
     const membership = await this.memberships.findLiveByUserId(userId);
     if (!membership) throw new NoActiveMembershipError();
-    const payment = await currentPeriodPayment(this.payments, membership);
-    if (!payment) return { refundable: 0, rule: 'none', usedDays: 0, totalDays: this.calendar.daysIn(membership.periodStart, membership.periodEnd) };
-    return quoteRefund(refundSubject(payment, membership), this.clock.now(), this.rules, this.calendar);
+    const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.rules, this.calendar);
+    return summariseRefund(purchases, membership, this.rules, this.calendar);
   }
+}
+
+export function summariseRefund(purchases: RefundablePurchase[], membership: Membership, rules: RefundRule[], calendar: BusinessCalendar): MembershipRefundQuote {
+  const explained = (quote: RefundQuote): ExplainedQuote => {
+    const { name, reason } = explainRefundRule(quote, rules);
+    return { ...quote, ruleName: name, ruleReason: reason };
+  };
+  const current = purchases[0]?.quote
+    ?? { refundable: 0, rule: 'none', usedDays: 0, totalDays: calendar.daysIn(membership.periodStart, membership.periodEnd) };
+  return {
+    ...explained(current),
+    refundable: purchases.reduce((sum, p) => sum + p.quote.refundable, 0),
+    purchases: purchases.map((p) => ({
+      merchantUid: p.payment.merchantUid, amount: p.payment.amount, periodStart: p.periodStart, periodEnd: p.periodEnd, ...explained(p.quote),
+    })),
+  };
 }

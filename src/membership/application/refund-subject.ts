@@ -1,20 +1,48 @@
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { Payment } from '../../payment/domain/payment.entity';
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
-import type { RefundSubject } from '../domain/refund-policy';
+import { planMonths } from '../domain/plan';
+import { quoteRefund, type RefundQuote, type RefundRule } from '../domain/refund-policy';
+import type { PlanCatalog } from './plan-catalog.port';
 
-/** The payment that bought the membership's current period: the user's latest paid one applied to it. */
-export async function currentPeriodPayment(payments: PaymentRepository, membership: Membership): Promise<Payment | null> {
-  const history = await payments.listByUser(membership.userId);
-  return history.find((p) => p.status === 'paid' && p.isFulfilled && p.paidAt !== null && p.paidAt < membership.periodEnd) ?? null;
+/** One purchase that paid for a stretch of the membership not yet over, with what the policy returns of it now. */
+export interface RefundablePurchase {
+  payment: Payment;
+  periodStart: Date;
+  periodEnd: Date;
+  quote: RefundQuote;
 }
 
-export function refundSubject(payment: Payment, membership: Membership): RefundSubject {
-  return {
-    amount: payment.amount,
-    alreadyRefunded: payment.cancelledAmount,
-    paidAt: payment.paidAt as Date,
-    periodStart: membership.periodStart,
-    periodEnd: membership.periodEnd,
-  };
+/**
+ * Every purchase that paid for a part of the membership still to come or under way, the current
+ * period's first. Each purchase (first, extension, renewal) bought its own months of the membership,
+ * counted back from its end in the order they were paid; each is quoted on its own stretch and its
+ * own payment time, so each has its own withdrawal window (DESIGN §6, the 7-day rule).
+ */
+export async function refundablePurchases(
+  payments: PaymentRepository, catalog: PlanCatalog, membership: Membership, now: Date, rules: RefundRule[], calendar: BusinessCalendar,
+): Promise<RefundablePurchase[]> {
+  const history = await payments.listByUser(membership.userId);
+  const bought = history
+    .filter((p) => (p.status === 'paid' || p.status === 'cancelled') && p.isFulfilled && p.paidAt !== null && p.paidAt >= membership.anchorAt)
+    .filter((p) => p.purpose.membershipId === undefined || p.purpose.membershipId === membership.id)
+    .sort((a, b) => (b.paidAt as Date).getTime() - (a.paidAt as Date).getTime());
+  const purchases: RefundablePurchase[] = [];
+  let endMonths = membership.monthsPaid;
+  for (const payment of bought) {
+    const plan = catalog.find(payment.purpose.planId);
+    if (!plan) break;
+    const startMonths = endMonths - planMonths(plan);
+    if (startMonths < 0) break;
+    const periodStart = calendar.addMonths(membership.anchorAt, startMonths);
+    const periodEnd = calendar.addMonths(membership.anchorAt, endMonths);
+    endMonths = startMonths;
+    if (periodEnd <= now) break; // this stretch is over, and every earlier one too
+    const quote = quoteRefund({
+      amount: payment.amount, alreadyRefunded: payment.cancelledAmount, paidAt: payment.paidAt as Date, periodStart, periodEnd,
+    }, now, rules, calendar);
+    purchases.push({ payment, periodStart, periodEnd, quote });
+  }
+  return purchases.reverse();
 }

@@ -27,6 +27,8 @@ export interface MembershipProps {
   renewalAttempts: number;
   cancelAtPeriodEnd: boolean;
   cancelledAt: Date | null;
+  /** When access ended (cancelled or expired); null while live. */
+  endedAt: Date | null;
   /**
    * A renewal worker holds this membership's charge until then. Another worker (or the same run
    * again) skips it; a crashed attempt is recovered once it has passed. Never cleared: it expires.
@@ -71,6 +73,7 @@ export class Membership extends AggregateRoot {
       renewalAttempts: 0,
       cancelAtPeriodEnd: false,
       cancelledAt: null,
+      endedAt: null,
       renewalLeaseUntil: null,
       version: 0,
       createdAt: input.now,
@@ -99,6 +102,11 @@ export class Membership extends AggregateRoot {
   get renewalAttempts(): number { return this.props.renewalAttempts; }
   get cancelAtPeriodEnd(): boolean { return this.props.cancelAtPeriodEnd; }
   get renewalLeaseUntil(): Date | null { return this.props.renewalLeaseUntil; }
+  get endedAt(): Date | null { return this.props.endedAt; }
+  /** Start of the first paid period: every period's bounds are months from here. */
+  get anchorAt(): Date { return this.props.anchorAt; }
+  /** Calendar months paid for since the anchor. */
+  get monthsPaid(): number { return this.props.monthsPaid; }
 
   /** Due for a renewal charge at `asOf`, and not held by another worker. */
   isRenewalDue(asOf: Date, now: Date): boolean {
@@ -247,6 +255,7 @@ export class Membership extends AggregateRoot {
     this.props.autoRenew = false;
     this.props.nextChargeAt = null;
     this.props.cancelledAt = status === 'cancelled' ? now : this.props.cancelledAt;
+    this.props.endedAt = now;
     this.touch(now);
     const type = status === 'cancelled' ? MembershipEvents.Cancelled : MembershipEvents.Expired;
     this.record<BillingKeyReleasedPayload>(type, now, this.released(reason));

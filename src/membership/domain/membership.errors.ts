@@ -17,3 +17,10 @@ export class UnknownPlanError extends DomainError {
     super('invalid_input', 'unknown_plan', `no plan ${planId}`, [{ field: 'plan', message: `unknown plan ${planId}` }]);
   }
 }
+
+/** The gateway refused the member's refund: nothing changed on the membership; the member may try again. */
+export class RefundRejectedError extends DomainError {
+  constructor(gatewayMessage: string, details: unknown) {
+    super('gateway_rejected', 'gateway_rejected', gatewayMessage, details);
+  }
+}

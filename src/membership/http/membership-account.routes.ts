@@ -23,14 +23,28 @@ export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Route
 
   router.get('/api/membership/refund-quote', async (ctx) => {
     const quote = await deps.getRefundQuote.execute(requireUserId(ctx));
-    answer(ctx, { refundable: quote.refundable, rule: quote.rule, used_days: quote.usedDays, total_days: quote.totalDays });
+    answer(ctx, {
+      refundable: quote.refundable, rule: quote.rule, rule_name: quote.ruleName, rule_reason: quote.ruleReason,
+      used_days: quote.usedDays, total_days: quote.totalDays,
+      purchases: quote.purchases.map((p) => ({
+        merchant_uid: p.merchantUid, amount: p.amount, period_start: p.periodStart.toISOString(), period_end: p.periodEnd.toISOString(),
+        refundable: p.refundable, rule: p.rule, rule_name: p.ruleName, rule_reason: p.ruleReason, used_days: p.usedDays, total_days: p.totalDays,
+      })),
+    });
   });
 
   router.post('/api/membership/cancel', async (ctx) => {
     const userId = requireUserId(ctx);
     const body = validate(cancelSchema, ctx.request.body);
     const result = await deps.cancelMembership.execute({ userId, refund: body.refund, reason: body.reason || null });
-    answer(ctx, { membership: presentMembership(result.membership), refund: result.refund });
+    const payload = { membership: presentMembership(result.membership), refund: result.refund };
+    // DESIGN §6: a refund the gateway has not confirmed is 202 and works:false, never a success.
+    if (result.refund?.status === 'pending') {
+      ctx.status = 202;
+      ctx.body = { works: false, ...payload };
+      return;
+    }
+    answer(ctx, payload);
   });
 
   router.post('/api/membership/auto-renew', async (ctx) => {

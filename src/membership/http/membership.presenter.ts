@@ -15,6 +15,8 @@ export function presentMembership(m: Membership) {
     cancel_at_period_end: m.cancelAtPeriodEnd,
     // DESIGN §7: the period end while auto-renew is on, past due included (the dunning retry day is internal).
     next_charge_at: m.autoRenew ? iso(m.periodEnd) : null,
+    // When access ended (cancelled now, at the period end, or expired); null while live.
+    ended_at: iso(m.endedAt),
   };
 }
 

@@ -17,6 +17,7 @@ export interface MembershipRow {
   renewal_attempts: number;
   cancel_at_period_end: boolean | number;
   cancelled_at: unknown;
+  ended_at: unknown;
   renewal_lease_until: unknown;
   version: number;
   created_at: unknown;
@@ -43,6 +44,7 @@ export const membershipMapper = {
       renewal_attempts: m.renewalAttempts,
       cancel_at_period_end: m.cancelAtPeriodEnd,
       cancelled_at: m.cancelledAt,
+      ended_at: m.endedAt,
       renewal_lease_until: m.renewalLeaseUntil,
       version: storedVersion,
       created_at: m.createdAt,
@@ -67,6 +69,7 @@ export const membershipMapper = {
       renewalAttempts: Number(row.renewal_attempts),
       cancelAtPeriodEnd: Boolean(Number(row.cancel_at_period_end)),
       cancelledAt: readOptionalTime(row.cancelled_at),
+      endedAt: readOptionalTime(row.ended_at),
       renewalLeaseUntil: readOptionalTime(row.renewal_lease_until),
       version: Number(row.version),
       createdAt: readTime(row.created_at),

@@ -1,4 +1,10 @@
-import type { Payment, PaymentStatus } from '../domain/payment.entity';
+import type { Cancellation, Payment, PaymentStatus, RefundStatus } from '../domain/payment.entity';
+
+/** One refund asked of the gateway, with the order it belongs to (the operator's refund list). */
+export interface RefundRecord {
+  merchantUid: string;
+  refund: Cancellation;
+}
 
 export interface PaymentRepository {
   findById(id: string): Promise<Payment | null>;
@@ -15,6 +21,8 @@ export interface PaymentRepository {
    * and any with a refund pending. Oldest first.
    */
   listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]>;
+  /** Refunds of every payment, newest request first; all statuses when none is given. */
+  listRefunds(status: RefundStatus | null, limit: number): Promise<RefundRecord[]>;
   /** Inserts a new payment (version 0) or updates one, refusing a stale version with ConcurrencyConflictError. */
   save(payment: Payment): Promise<void>;
 }

@@ -57,7 +57,8 @@ export class PaymentSettlement {
 
   /**
    * Sends the refunds a payment is waiting for, outside any transaction. A definite answer settles
-   * them; an unknown one leaves them pending for the reconciler, which asks the gateway again.
+   * them; an unknown one leaves them pending (noted as unanswered) for the reconciler, which asks
+   * the gateway again.
    */
   async sendPendingRefunds(payment: Payment): Promise<Payment> {
     let current = payment;
@@ -71,25 +72,35 @@ export class PaymentSettlement {
       } catch (error) {
         if (error instanceof GatewayUnavailableError) {
           this.logger.warn({ merchantUid: current.merchantUid, refund: cancellation.id }, 'refund outcome unknown; the reconciler will settle it');
+          current = await this.noteUnanswered(current, cancellation.id);
           break;
         }
         if (!(error instanceof GatewayRejectedError)) throw error;
-        current = await this.settleRejectedRefund(current, cancellation.impUid, error.message);
+        current = await this.settleRejectedRefund(current, cancellation.id, cancellation.impUid, error.message);
       }
     }
     return current;
   }
 
   /** A refused cancel may still have happened earlier (a lost answer): read the gateway's balance before calling it refused. */
-  private async settleRejectedRefund(payment: Payment, impUid: string, rejection: string): Promise<Payment> {
+  private async settleRejectedRefund(payment: Payment, refundId: string, impUid: string, rejection: string): Promise<Payment> {
     const truth = await this.gateway.getPayment(impUid).catch((error) => {
       if (error instanceof GatewayUnavailableError) return undefined;
       throw error;
     });
-    if (truth === undefined) return payment;
-    return this.change(payment, (p) => {
+    if (truth === undefined) return this.noteUnanswered(payment, refundId);
+    const settled = await this.change(payment, (p) => {
       if (truth) p.settleRefunds(truth, this.clock.now());
       p.rejectPendingRefunds(rejection, this.clock.now());
     });
+    const refused = settled.cancellations.find((c) => c.id === refundId);
+    if (refused?.status === 'rejected') {
+      this.logger.warn({ merchantUid: settled.merchantUid, refund: refundId, amount: refused.amount, gatewayMessage: rejection }, 'refund refused by the gateway');
+    }
+    return settled;
+  }
+
+  private noteUnanswered(payment: Payment, refundId: string): Promise<Payment> {
+    return this.change(payment, (p) => p.noteRefundsUnanswered([refundId], this.clock.now()));
   }
 }

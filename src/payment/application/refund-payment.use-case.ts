@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { Payment } from '../domain/payment.entity';
+import { GatewayRejectedError } from './payment-gateway.port';
 import type { PaymentSettlement } from './payment-settlement.service';
 
 export interface RefundPaymentInput {
@@ -10,7 +11,17 @@ export interface RefundPaymentInput {
   reason: string;
 }
 
-/** An operator's refund: recorded as pending, sent with the checksum after the commit, settled by the gateway's answer. */
+export interface RefundPaymentResult {
+  payment: Payment;
+  /** refunded: the gateway returned it; pending: it could not answer, the reconciler settles it. */
+  refund: { amount: number; status: 'refunded' | 'pending' };
+}
+
+/**
+ * An operator's refund: recorded as pending, sent with the checksum after the commit, settled by
+ * the gateway's answer. A refusal is kept on the payment as rejected and answered as one
+ * (DESIGN §6 "Refund outcomes").
+ */
 export class RefundPayment {
   constructor(
     private readonly settlement: PaymentSettlement,
@@ -18,12 +29,14 @@ export class RefundPayment {
     private readonly ids: IdGenerator,
   ) {}
 
-  async execute(input: RefundPaymentInput): Promise<{ payment: Payment; refund: { amount: number } }> {
-    let amount = 0;
-    const requested = await this.settlement.change(input.merchantUid, (p) => {
-      amount = p.requestRefund({ id: this.ids.newId(), amount: input.amount ?? undefined, reason: input.reason, requestedBy: 'admin', now: this.clock.now() }).amount;
+  async execute(input: RefundPaymentInput): Promise<RefundPaymentResult> {
+    let requested = { id: '', amount: 0 };
+    const recorded = await this.settlement.change(input.merchantUid, (p) => {
+      requested = p.requestRefund({ id: this.ids.newId(), amount: input.amount ?? undefined, reason: input.reason, requestedBy: 'admin', now: this.clock.now() });
     });
-    const payment = await this.settlement.sendPendingRefunds(requested);
-    return { payment, refund: { amount } };
+    const payment = await this.settlement.sendPendingRefunds(recorded);
+    const settled = payment.cancellations.find((c) => c.id === requested.id);
+    if (settled?.status === 'rejected') throw new GatewayRejectedError(settled.gatewayMessage ?? 'the payment gateway refused the refund');
+    return { payment, refund: { amount: requested.amount, status: settled?.status === 'refunded' ? 'refunded' : 'pending' } };
   }
 }

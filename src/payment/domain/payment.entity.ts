@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import { DomainError, InvalidTransitionError } from '../../shared/domain/domain-error';
 import { type GatewayPayment, wasCharged } from './gateway-payment';
-import { PaymentEvents, type PaymentCancelledPayload, type PaymentFailedPayload, type PaymentPaidPayload } from './payment.events';
+import { PaymentEvents, type PaymentCancelledPayload, type PaymentFailedPayload, type PaymentPaidPayload, type PaymentRefundRejectedPayload } from './payment.events';
 import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundInProgressError } from './payment.errors';
 
 export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
@@ -36,6 +36,8 @@ export interface PaymentPurpose {
 
 export type Requester = 'user' | 'admin' | 'system';
 
+export type RefundStatus = 'pending' | 'refunded' | 'rejected';
+
 /** A refund asked of the gateway: pending until the gateway's answer (or the reconciler) settles it. */
 export interface Cancellation {
   id: string;
@@ -49,9 +51,11 @@ export interface Cancellation {
   reason: string;
   requestedBy: Requester;
   requestedAt: Date;
-  status: 'pending' | 'done' | 'rejected';
+  status: RefundStatus;
   settledAt: Date | null;
   gatewayMessage: string | null;
+  /** When the gateway first failed to answer about it (timeout, 5xx): whoever asked was told "pending", not a yes or no. */
+  unansweredAt: Date | null;
 }
 
 export interface PaymentProps {
@@ -172,6 +176,11 @@ export class Payment extends AggregateRoot {
     return this.props.cancellations.filter((c) => c.status === 'pending').reduce((sum, c) => sum + c.amount, 0);
   }
 
+  /** Every refund asked of the gateway for this payment, oldest first. */
+  get cancellations(): Cancellation[] {
+    return this.props.cancellations.map((c) => ({ ...c }));
+  }
+
   get pendingCancellations(): Cancellation[] {
     return this.props.cancellations.filter((c) => c.status === 'pending');
   }
@@ -268,7 +277,7 @@ export class Payment extends AggregateRoot {
     const checksum = this.props.amount - this.props.cancelledAmount;
     const cancellation: Cancellation = {
       id: input.id, kind: 'refund', impUid: this.props.impUid as string, amount, checksum, reason: input.reason, requestedBy: input.requestedBy, requestedAt: input.now,
-      status: 'pending', settledAt: null, gatewayMessage: null,
+      status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
     };
     this.props.cancellations.push(cancellation);
     this.touch(input.now);
@@ -280,12 +289,23 @@ export class Payment extends AggregateRoot {
     if (gp.merchantUid !== this.props.merchantUid) return;
     for (const c of this.props.cancellations) {
       if (c.status === 'pending' && c.kind === 'mismatch_return' && c.impUid === gp.impUid && gp.cancelledAmount >= gp.amount) {
-        c.status = 'done';
+        c.status = 'refunded';
         c.settledAt = now;
+        // The order was never paid; what it records as cancelled is the wrong charge handed back.
+        if (this.props.status === 'failed') this.props.cancelledAmount = gp.cancelledAmount;
         this.touch(now);
       }
     }
     if (gp.impUid === this.props.impUid && (this.props.status === 'paid' || this.props.status === 'cancelled')) this.syncCancellations(gp, now);
+  }
+
+  /** The gateway's answer about these pending refunds was lost (timeout, 5xx): they stay pending, and whoever asked hears "pending". */
+  noteRefundsUnanswered(refundIds: string[], now: Date): void {
+    for (const c of this.props.cancellations) {
+      if (c.status !== 'pending' || c.unansweredAt !== null || !refundIds.includes(c.id)) continue;
+      c.unansweredAt = now;
+      this.touch(now);
+    }
   }
 
   /** The gateway said a definite no to the refunds still pending, and its balance shows none of them happened. */
@@ -296,6 +316,10 @@ export class Payment extends AggregateRoot {
       c.settledAt = now;
       c.gatewayMessage = message;
       this.touch(now);
+      this.record<PaymentRefundRejectedPayload>(PaymentEvents.RefundRejected, now, {
+        paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, refundId: c.id, amount: c.amount,
+        requestedBy: c.requestedBy, message, answeredLate: c.unansweredAt !== null,
+      });
     }
   }
 
@@ -308,6 +332,8 @@ export class Payment extends AggregateRoot {
     if (this.props.status === 'paid' || this.props.status === 'cancelled') return;
     this.props.status = 'paid';
     this.props.impUid = gp.impUid;
+    // A wrong-amount charge handed back earlier was another gateway payment; this one starts with nothing cancelled.
+    this.props.cancelledAmount = 0;
     this.props.paidAt = gp.paidAt ?? now;
     this.props.failure = null;
     this.props.recheckAt = null;
@@ -337,7 +363,7 @@ export class Payment extends AggregateRoot {
     if (owed > 0) {
       this.props.cancellations.push({
         id: refundId, kind: 'mismatch_return', impUid: gp.impUid, amount: owed, checksum: owed, reason: 'amount_mismatch', requestedBy: 'system', requestedAt: now,
-        status: 'pending', settledAt: null, gatewayMessage: null,
+        status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
       });
     }
     this.touch(now);
@@ -352,13 +378,17 @@ export class Payment extends AggregateRoot {
     const gatewayCancelled = Math.min(gp.cancelledAmount, this.props.amount);
     if (gatewayCancelled <= this.props.cancelledAmount) return;
     let newlyCancelled = gatewayCancelled - this.props.cancelledAmount;
+    let byMember = true;
     for (const c of this.props.cancellations) {
       if (c.status === 'pending' && c.kind === 'refund' && c.amount <= newlyCancelled) {
-        c.status = 'done';
+        c.status = 'refunded';
         c.settledAt = now;
         newlyCancelled -= c.amount;
+        byMember &&= c.requestedBy === 'user';
       }
     }
+    // Money cancelled at the gateway that none of our refunds asked for (its console, a lost request) is not the member's cancel.
+    if (newlyCancelled > 0) byMember = false;
     const before = this.props.cancelledAmount;
     this.props.cancelledAmount = gatewayCancelled;
     if (this.props.status === 'paid' && gatewayCancelled >= this.props.amount) this.props.status = 'cancelled';
@@ -366,7 +396,7 @@ export class Payment extends AggregateRoot {
     this.record<PaymentCancelledPayload>(PaymentEvents.Cancelled, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, amount: gatewayCancelled - before,
       cancelledAmount: gatewayCancelled, fullyCancelled: gatewayCancelled >= this.props.amount,
-      reason: gp.cancellations.at(-1)?.reason ?? 'refund',
+      reason: gp.cancellations.at(-1)?.reason ?? 'refund', byMember,
     });
   }
 

@@ -1,10 +1,11 @@
-import type { FailureCode, PaymentPurpose } from './payment.entity';
+import type { FailureCode, PaymentPurpose, Requester } from './payment.entity';
 
 export const PaymentEvents = {
   Prepared: 'PaymentPrepared',
   Paid: 'PaymentPaid',
   Failed: 'PaymentFailed',
   Cancelled: 'PaymentCancelled',
+  RefundRejected: 'PaymentRefundRejected',
 } as const;
 
 export interface PaymentPaidPayload {
@@ -34,4 +35,19 @@ export interface PaymentCancelledPayload {
   cancelledAmount: number;
   fullyCancelled: boolean;
   reason: string;
+  /** Every refund this settles was asked for by the member's own cancel, which ends the membership itself. */
+  byMember: boolean;
+}
+
+export interface PaymentRefundRejectedPayload {
+  paymentId: string;
+  merchantUid: string;
+  userId: string;
+  refundId: string;
+  amount: number;
+  requestedBy: Requester;
+  /** The gateway's refusal. */
+  message: string;
+  /** The first answer was lost: whoever asked was told the refund was pending, and must now hear it was refused. */
+  answeredLate: boolean;
 }

@@ -1,4 +1,4 @@
-import type { Payment } from '../domain/payment.entity';
+import type { Cancellation, Payment } from '../domain/payment.entity';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -16,5 +16,19 @@ export function presentPayment(p: Payment) {
     paid_at: iso(p.paidAt),
     created_at: iso(p.createdAt),
     gateway: p.gateway,
+    refunds: p.cancellations.map(presentRefund),
+  };
+}
+
+/** One refund of a payment as the member sees it. */
+export function presentRefund(c: Cancellation) {
+  return { amount: c.amount, status: c.status, reason: c.reason, requested_at: iso(c.requestedAt), settled_at: iso(c.settledAt) };
+}
+
+/** One refund as the operator sees it (GET /api/admin/refunds). */
+export function presentAdminRefund(merchantUid: string, c: Cancellation) {
+  return {
+    merchant_uid: merchantUid, amount: c.amount, status: c.status, reason: c.reason, requested_by: c.requestedBy,
+    requested_at: iso(c.requestedAt), settled_at: iso(c.settledAt), gateway_message: c.gatewayMessage,
   };
 }

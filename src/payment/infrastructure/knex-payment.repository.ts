@@ -5,9 +5,9 @@ import { isDuplicatePrimaryKey, type UniqueRule, violatedUniqueRule } from '../.
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
 import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
-import type { PaymentRepository } from '../application/payment-repository.port';
-import type { Payment, PaymentStatus } from '../domain/payment.entity';
-import { type CancellationRow, paymentMapper, type PaymentRow } from './payment.mapper';
+import type { PaymentRepository, RefundRecord } from '../application/payment-repository.port';
+import type { Payment, PaymentStatus, RefundStatus } from '../domain/payment.entity';
+import { type CancellationRow, paymentMapper, type PaymentRow, toCancellation } from './payment.mapper';
 
 const UNIQUE_RULES: UniqueRule[] = [
   { name: 'payments_merchant_uid_unique', sqliteColumns: 'payments.merchant_uid' },
@@ -59,6 +59,16 @@ export class KnexPaymentRepository implements PaymentRepository {
     );
   }
 
+  async listRefunds(status: RefundStatus | null, limit: number): Promise<RefundRecord[]> {
+    const query = currentDb(this.database, this.context)('payment_cancellations as c')
+      .join('payments as p', 'p.id', 'c.payment_id')
+      .select('c.*', 'p.merchant_uid as merchant_uid');
+    if (status !== null) query.where('c.status', status);
+    const rows: Array<CancellationRow & { merchant_uid: string }> = await query
+      .orderBy([{ column: 'c.requested_at', order: 'desc' }, { column: 'c.id', order: 'desc' }]).limit(limit);
+    return rows.map((row) => ({ merchantUid: row.merchant_uid, refund: toCancellation(row) }));
+  }
+
   async save(payment: Payment): Promise<void> {
     // Outside a unit of work an aggregate with events cannot be saved: check before writing anything.
     if (!this.context.current()) this.context.track(payment);
@@ -86,7 +96,7 @@ export class KnexPaymentRepository implements PaymentRepository {
     const rows = paymentMapper.toCancellationRows(payment);
     if (rows.length === 0) return;
     await db('payment_cancellations').insert(rows).onConflict('id')
-      .merge(['position', 'kind', 'imp_uid', 'amount', 'checksum', 'reason', 'requested_by', 'requested_at', 'status', 'settled_at', 'gateway_message']);
+      .merge(['position', 'kind', 'imp_uid', 'amount', 'checksum', 'reason', 'requested_by', 'requested_at', 'status', 'settled_at', 'gateway_message', 'unanswered_at']);
   }
 
   private translate(error: unknown, payment: Payment): unknown {

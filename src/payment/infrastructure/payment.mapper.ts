@@ -46,6 +46,7 @@ export interface CancellationRow {
   status: string;
   settled_at: unknown;
   gateway_message: string | null;
+  unanswered_at: unknown;
 }
 
 /** Row <-> aggregate for payments. Times go out as Dates (the driver stores them) and come back through readTime. */
@@ -98,6 +99,7 @@ export const paymentMapper = {
       status: c.status,
       settled_at: c.settledAt,
       gateway_message: c.gatewayMessage,
+      unanswered_at: c.unansweredAt,
     }));
   },
 
@@ -133,7 +135,7 @@ export const paymentMapper = {
   },
 };
 
-function toCancellation(row: CancellationRow): Cancellation {
+export function toCancellation(row: CancellationRow): Cancellation {
   return {
     id: row.id,
     kind: row.kind as Cancellation['kind'],
@@ -146,5 +148,6 @@ function toCancellation(row: CancellationRow): Cancellation {
     status: row.status as Cancellation['status'],
     settledAt: readOptionalTime(row.settled_at),
     gatewayMessage: row.gateway_message,
+    unansweredAt: readOptionalTime(row.unanswered_at),
   };
 }

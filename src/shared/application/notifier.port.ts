@@ -1,4 +1,4 @@
-export type NoticeKind = 'renewal_reminder' | 'receipt' | 'renewal_failed' | 'membership_ended';
+export type NoticeKind = 'renewal_reminder' | 'receipt' | 'renewal_failed' | 'membership_ended' | 'refund_rejected';
 
 export interface Notice {
   kind: NoticeKind;

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
 import { createRouter } from './routing';
 import type Joi from 'joi';
-import { clockSchema, paymentsQuerySchema, refundSchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
+import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
 import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
 import { checkoutSchema, failureSchema, tossWebhookSchema, validationSchema, webhookSchema } from '../../payment/http/payment.schemas';
@@ -52,6 +52,26 @@ const SCHEMAS: Record<string, JsonSchema> = {
       failure_code: nullable({ enum: ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed'] }),
       failure_message: nullable(str), cancelled_amount: int, paid_at: nullable(time), created_at: time,
       gateway: { enum: ['iamport', 'toss', 'portone'], description: 'The PG that charged it' },
+      refunds: { type: 'array', items: ref('Refund') },
+    },
+  },
+  Refund: {
+    type: 'object',
+    properties: { amount: int, status: { enum: ['pending', 'refunded', 'rejected'] }, reason: str, requested_at: time, settled_at: nullable(time) },
+  },
+  AdminRefund: {
+    type: 'object',
+    properties: {
+      merchant_uid: str, amount: int, status: { enum: ['pending', 'refunded', 'rejected'] }, reason: str, requested_by: { enum: ['user', 'admin', 'system'] },
+      requested_at: time, settled_at: nullable(time), gateway_message: nullable(str),
+    },
+  },
+  RefundAnswer: { type: 'object', properties: { amount: int, status: { enum: ['refunded', 'pending'] } } },
+  RefundQuote: {
+    type: 'object',
+    properties: {
+      refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int,
+      merchant_uid: str, amount: int, period_start: time, period_end: time,
     },
   },
   Membership: {
@@ -59,6 +79,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       id: str, plan: str, status: { enum: ['active', 'past_due', 'cancelled', 'expired'] }, current_period_start: time,
       current_period_end: time, auto_renew: { type: 'boolean' }, cancel_at_period_end: { type: 'boolean' }, next_charge_at: nullable(time),
+      ended_at: nullable(time),
     },
   },
   Health: { type: 'object', properties: { works: { type: 'boolean' }, db: { enum: ['ok', 'down', 'unchecked'] }, gateway: { enum: ['ok', 'down', 'unchecked'] } } },
@@ -90,10 +111,17 @@ export const API_OPERATIONS: ApiOperation[] = [
 
   { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
 
-  { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now', auth: 'session', responses: { 200: ok({ refundable: int, rule: str, used_days: int, total_days: int }), 401: 'Error', 409: 'Error' } },
+  { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now', auth: 'session', responses: {
+      200: ok({ refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, purchases: { type: 'array', items: ref('RefundQuote') } }),
+      401: 'Error', 409: 'Error',
+    } },
   {
     tag: 'membership', method: 'post', path: '/api/membership/cancel', summary: 'Cancel the membership, with a refund (ends now) or without (ends at period end)', auth: 'session', body: cancelSchema,
-    responses: { 200: ok({ membership: ref('Membership'), refund: nullable({ type: 'object', properties: { amount: int } }) }), 401: 'Error', 409: 'Error', 502: 'Error', 503: 'Error' },
+    responses: {
+      200: ok({ membership: ref('Membership'), refund: nullable(ref('RefundAnswer')) }),
+      202: { type: 'object', properties: { works: { const: false }, membership: ref('Membership'), refund: ref('RefundAnswer') }, required: ['works', 'membership', 'refund'] },
+      401: 'Error', 409: 'Error', 502: 'Error', 503: 'Error',
+    },
   },
   { tag: 'membership', method: 'post', path: '/api/membership/auto-renew', summary: 'Turn renewal by billing key on or off (off keeps the stored card until the membership ends)', auth: 'session', body: autoRenewSchema, responses: { 200: ok({ membership: ref('Membership') }), 401: 'Error', 409: 'Error' } },
   {
@@ -139,7 +167,15 @@ export const API_OPERATIONS: ApiOperation[] = [
   { tag: 'admin', method: 'get', path: '/api/admin/payments', summary: 'Payments, newest first, by status', auth: 'admin', query: paymentsQuerySchema, responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error', 404: 'Error' } },
   {
     tag: 'admin', method: 'post', path: '/api/admin/payments/:merchant_uid/refund', summary: 'Refund (part of) a payment; a full refund ends the membership', auth: 'admin', body: refundSchema,
-    responses: { 200: ok({ payment: ref('Payment'), refund: { type: 'object', properties: { amount: int } } }), 400: 'Error', 401: 'Error', 404: 'Error', 409: 'Error', 502: 'Error', 503: 'Error' },
+    responses: {
+      200: ok({ payment: ref('Payment'), refund: ref('RefundAnswer') }),
+      202: { type: 'object', properties: { works: { const: false }, payment: ref('Payment'), refund: ref('RefundAnswer') }, required: ['works', 'payment', 'refund'] },
+      400: 'Error', 401: 'Error', 404: 'Error', 409: 'Error', 502: 'Error', 503: 'Error',
+    },
+  },
+  {
+    tag: 'admin', method: 'get', path: '/api/admin/refunds', summary: 'Refunds, newest request first, by status (refused ones need attention)', auth: 'admin', query: refundsQuerySchema,
+    responses: { 200: ok({ refunds: { type: 'array', items: ref('AdminRefund') } }), 401: 'Error', 404: 'Error' },
   },
   { tag: 'admin', method: 'post', path: '/api/admin/webhooks/replay', summary: 'Process stored notices again (default: the last 24 h)', auth: 'admin', body: replaySchema, responses: { 200: ok({ replayed: int }), 400: 'Error', 401: 'Error', 404: 'Error' } },
 ];

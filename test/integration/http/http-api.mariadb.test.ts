@@ -7,6 +7,7 @@ import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'mariadb' });
 
@@ -15,6 +16,7 @@ const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, pers
   accountsSuite(mariadb);
   paymentsSuite(mariadb);
   storedCardSuite(mariadb);
+  refundOutcomesSuite(mariadb);
   idempotencySuite(mariadb);
   edgeSuite(mariadb);
   mountedRoutersSuite(mariadb);

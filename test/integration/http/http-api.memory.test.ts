@@ -6,6 +6,7 @@ import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 // The same suites run on SQLite and MariaDB once their containers exist: a factory per persistence.
 const memory: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'memory' });
@@ -14,6 +15,7 @@ describe('HTTP API over real HTTP (memory persistence, memory gateway)', () => {
   accountsSuite(memory);
   paymentsSuite(memory);
   storedCardSuite(memory);
+  refundOutcomesSuite(memory);
   idempotencySuite(memory);
   edgeSuite(memory);
   mountedRoutersSuite(memory);

@@ -7,6 +7,7 @@ import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const postgres: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'postgres' });
 
@@ -15,6 +16,7 @@ const postgres: HarnessFactory = (options) => startHttpHarness({ ...options, per
   accountsSuite(postgres);
   paymentsSuite(postgres);
   storedCardSuite(postgres);
+  refundOutcomesSuite(postgres);
   idempotencySuite(postgres);
   edgeSuite(postgres);
   mountedRoutersSuite(postgres);

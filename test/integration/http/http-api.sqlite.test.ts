@@ -6,6 +6,7 @@ import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const sqlite: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'sqlite' });
 
@@ -13,6 +14,7 @@ describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   accountsSuite(sqlite);
   paymentsSuite(sqlite);
   storedCardSuite(sqlite);
+  refundOutcomesSuite(sqlite);
   idempotencySuite(sqlite);
   edgeSuite(sqlite);
   mountedRoutersSuite(sqlite);

@@ -4,7 +4,7 @@
 // PAYMENT_STATUS_CHANGED route) and what it must not (DESIGN §6's codes).
 import { expect } from 'chai';
 import type { ApiClient } from '../../support/http-app';
-import { startTossHttpApp, type TossHttpApp } from '../../support/toss-http-app';
+import { startTossHttpApp, TOSS_ADMIN_TOKEN, type TossHttpApp } from '../../support/toss-http-app';
 import { expectError } from './suites/harness';
 
 describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway against the Toss sandbox)', function () {
@@ -282,7 +282,7 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       expect(quote.body.refundable).to.equal(9900);
       const res = await buyer.post('/api/membership/cancel', { refund: true });
       expect(res.status, res.text).to.equal(200);
-      expect(res.body.refund).to.deep.equal({ amount: 9900 });
+      expect(res.body.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
       expect(res.body.membership.status).to.equal('cancelled');
       const [record] = tossPaymentOf(order.merchant_uid);
       expect(record).to.include({ status: 'CANCELED', balanceAmount: 0 });
@@ -304,9 +304,42 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       const q = (await client.get('/api/membership/refund-quote')).body;
       expect(q.refundable).to.be.greaterThan(0).and.lessThan(9900);
       const res = await client.post('/api/membership/cancel', { refund: true });
-      expect(res.body.refund).to.deep.equal({ amount: q.refundable });
+      expect(res.body.refund).to.deep.equal({ amount: q.refundable, status: 'refunded' });
       const [record] = tossPaymentOf(order.merchant_uid);
       expect(record).to.include({ status: 'PARTIAL_CANCELED', balanceAmount: 9900 - q.refundable });
+    });
+  });
+
+  describe('refund outcomes (DESIGN §6)', () => {
+    it('Toss refuses the cancel (it forgot the payment): 502 gateway_rejected, the membership still active, the refund rejected', async () => {
+      const { order } = await paidMembership();
+      app.toss.reset();
+      const res = await buyer.post('/api/membership/cancel', { refund: true });
+      expectError(res, 502, 'gateway_rejected');
+      const me = (await buyer.get('/api/me')).body;
+      expect(me.payment_status).to.equal('on');
+      expect(me.membership).to.include({ status: 'active', ended_at: null });
+      const [payment] = (await buyer.get('/api/payments')).body.payments;
+      expect(payment).to.include({ merchant_uid: order.merchant_uid, status: 'paid', cancelled_amount: 0 });
+      expect(payment.refunds.map((r: { status: string }) => r.status)).to.deep.equal(['rejected']);
+      const listed = await app.client().get('/api/admin/refunds?status=rejected', { authorization: `Bearer ${TOSS_ADMIN_TOKEN}` });
+      expect(listed.body.refunds.map((r: { merchant_uid: string }) => r.merchant_uid)).to.deep.equal([order.merchant_uid]);
+    });
+
+    it('Toss answers 5xx: 202 pending and access ends; once Toss answers, the reconciler settles it to refunded', async () => {
+      const { order } = await paidMembership();
+      app.toss.setFaults({ errorRate: 1 });
+      const res = await buyer.post('/api/membership/cancel', { refund: true });
+      expect(res.status, res.text).to.equal(202);
+      expect(res.body).to.include({ works: false });
+      expect(res.body.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      expect(res.body.membership.status).to.equal('cancelled');
+      app.toss.setFaults({ errorRate: 0 });
+      expect((await app.admin('/api/admin/reconcile')).status).to.equal(200);
+      const [payment] = (await buyer.get('/api/payments')).body.payments;
+      expect(payment).to.include({ status: 'cancelled', cancelled_amount: 9900 });
+      expect(payment.refunds.map((r: { status: string }) => r.status)).to.deep.equal(['refunded']);
+      expect(tossPaymentOf(order.merchant_uid)[0]).to.include({ status: 'CANCELED', balanceAmount: 0 });
     });
   });
 

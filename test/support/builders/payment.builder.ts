@@ -8,8 +8,8 @@ const unique = () => randomBytes(6).toString('hex');
 export function aCancellation(overrides: Partial<Cancellation> = {}): Cancellation {
   return {
     id: `cn_${unique()}`, kind: 'refund', impUid: 'imp_000000000001', amount: 3000, checksum: 9900, reason: 'changed my mind',
-    requestedBy: 'user', requestedAt: new Date('2026-11-26T01:02:03.456Z'), status: 'done',
-    settledAt: new Date('2026-11-26T01:02:04.789Z'), gatewayMessage: null, ...overrides,
+    requestedBy: 'user', requestedAt: new Date('2026-11-26T01:02:03.456Z'), status: 'refunded',
+    settledAt: new Date('2026-11-26T01:02:04.789Z'), gatewayMessage: null, unansweredAt: null, ...overrides,
   };
 }
 
@@ -53,7 +53,7 @@ export class PaymentBuilder {
 
   withCancellation(overrides: Partial<Cancellation> = {}): this {
     const cancellation = aCancellation({ impUid: this.props.impUid ?? 'imp_000000000001', ...overrides });
-    const cancelledAmount = this.props.cancelledAmount + (cancellation.status === 'done' ? cancellation.amount : 0);
+    const cancelledAmount = this.props.cancelledAmount + (cancellation.status === 'refunded' ? cancellation.amount : 0);
     return this.with({ cancellations: [...this.props.cancellations, cancellation], cancelledAmount });
   }
 
@@ -66,9 +66,9 @@ export class PaymentBuilder {
       preparedAt: new Date('2026-11-25T09:00:00.999Z'), fulfilledAt: new Date('2026-11-25T09:01:03.001Z'),
       updatedAt: new Date('2026-11-26T01:02:04.789Z'),
     })
-      .withCancellation({ status: 'done', amount: 1000 })
+      .withCancellation({ status: 'refunded', amount: 1000 })
       .withCancellation({ status: 'rejected', amount: 500, requestedBy: 'admin', settledAt: new Date('2026-11-27T00:00:00.001Z'), gatewayMessage: 'checksum mismatch' })
-      .withCancellation({ status: 'pending', amount: 2000, kind: 'mismatch_return', requestedBy: 'system', settledAt: null });
+      .withCancellation({ status: 'pending', amount: 2000, kind: 'mismatch_return', requestedBy: 'system', settledAt: null, unansweredAt: new Date('2026-11-27T00:00:01.002Z') });
   }
 
   build(): Payment {

@@ -3,7 +3,11 @@ import type { CancelMembership } from '../../../src/membership/application/cance
 import type { GetRefundQuote } from '../../../src/membership/application/get-refund-quote.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { RefundPayment } from '../../../src/payment/application/refund-payment.use-case';
+import { PaymentSettlement } from '../../../src/payment/application/payment-settlement.service';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
+import type { Logger } from '../../../src/shared/application/logger.port';
+import { silentLogger } from '../../../src/shared/infrastructure/logger';
+import { UlidIdGenerator } from '../../../src/shared/infrastructure/ulid-id-generator';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -34,9 +38,11 @@ describe('refunds and cancellation (in-memory adapters)', () => {
 
   it('quotes a full refund inside 7 days and pro rata after', async () => {
     await buy();
-    expect(await quote.execute(userId)).to.deep.equal({ refundable: 9900, rule: 'withdrawal_period', usedDays: 0, totalDays: 30 });
+    expect(await quote.execute(userId)).to.deep.include({ refundable: 9900, rule: 'withdrawal_period', usedDays: 0, totalDays: 30, ruleName: '청약철회 기간 (결제 후 7일 이내)' });
     app.clock.advance(15 * DAY);
-    expect(await quote.execute(userId)).to.deep.equal({ refundable: 4455, rule: 'pro_rata_less_fee', usedDays: 15, totalDays: 30 });
+    const later = await quote.execute(userId);
+    expect(later).to.deep.include({ refundable: 4455, rule: 'pro_rata_less_fee', usedDays: 15, totalDays: 30, ruleName: '이용일수 비례 환불' });
+    expect(later.ruleReason).to.equal('청약철회 기간이 지나 남은 15일분 금액에서 위약금 10%를 뺀 금액을 환불합니다.');
   });
 
   it('refuses a quote or a cancel without a live membership', async () => {
@@ -48,7 +54,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     const { merchantUid, impUid } = await buy();
     app.clock.advance(10 * DAY);
     const result = await cancel.execute({ userId, refund: true, reason: 'moving abroad' });
-    expect(result.refund).to.deep.equal({ amount: 5940 });
+    expect(result.refund).to.deep.equal({ amount: 5940, status: 'refunded' });
     expect(result.membership.status).to.equal('cancelled');
     expect(cancelCalls().map((c) => c.args)).to.deep.equal([{ impUid, merchantUid, amount: 5940, checksum: 9900, reason: 'moving abroad' }]);
     const payment = await app.payments.findByMerchantUid(merchantUid);
@@ -89,10 +95,109 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     expect(await refund.execute({ merchantUid, amount: 4000, reason: 'too much' }).catch((e) => e.code)).to.equal('invalid_amount');
     expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
     const last = await refund.execute({ merchantUid, amount: null, reason: 'the rest' });
-    expect(last.refund).to.deep.equal({ amount: 1900 });
+    expect(last.refund).to.deep.equal({ amount: 1900, status: 'refunded' });
     expect(last.payment.status).to.equal('cancelled');
     expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
     expect(await app.memberships.findLiveByUserId(userId)).to.equal(null);
     expect(await refund.execute({ merchantUid, amount: null, reason: 'again' }).catch((e) => e.code)).to.equal('nothing_to_refund');
+  });
+
+  describe('refund outcomes (DESIGN §6)', () => {
+    const refundsOf = async (merchantUid: string) => (await app.payments.findByMerchantUid(merchantUid))?.cancellations ?? [];
+
+    it('refused by the gateway: 502 gateway_rejected, the membership unchanged, the refund kept as rejected with its message', async () => {
+      const { merchantUid } = await buy(true);
+      const before = (await app.memberships.findLiveByUserId(userId))?.toProps();
+      app.gateway.scriptNext('cancel', 'rejected', '취소할 결제건이 존재하지 않습니다.');
+      const error = await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e);
+      expect(error.code).to.equal('gateway_rejected');
+      expect(error.kind).to.equal('gateway_rejected');
+      expect(error.message).to.equal('취소할 결제건이 존재하지 않습니다.');
+      expect(error.details).to.deep.include({ refunded_amount: 0 });
+      const membership = await app.memberships.findLiveByUserId(userId);
+      expect(membership?.toProps(), 'the membership is exactly as it was').to.deep.equal(before);
+      const refunds = await refundsOf(merchantUid);
+      expect(refunds.map((c) => ({ status: c.status, amount: c.amount, gatewayMessage: c.gatewayMessage })))
+        .to.deep.equal([{ status: 'rejected', amount: 9900, gatewayMessage: '취소할 결제건이 존재하지 않습니다.' }]);
+      expect((await app.payments.findByMerchantUid(merchantUid))?.status).to.equal('paid');
+    });
+
+    it('refused, then tried again: refunded and the membership ends', async () => {
+      const { merchantUid, impUid } = await buy();
+      app.gateway.scriptNext('cancel', 'rejected', 'temporarily refused');
+      expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
+      const retried = await cancel.execute({ userId, refund: true, reason: null });
+      expect(retried.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
+      expect(retried.membership.status).to.equal('cancelled');
+      expect(retried.membership.endedAt?.toISOString()).to.equal(app.clock.now().toISOString());
+      expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['rejected', 'refunded']);
+      expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
+    });
+
+    it('gateway silent: pending, the membership cancelled now; the reconciler settles the refund to refunded', async () => {
+      const { merchantUid, impUid } = await buy();
+      app.gateway.scriptNext('cancel', 'unknown');
+      const result = await cancel.execute({ userId, refund: true, reason: null });
+      expect(result.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      expect(result.membership.status).to.equal('cancelled');
+      expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['pending']);
+      await app.reconcile.execute();
+      expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['refunded']);
+      expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
+      expect(app.notifier.sent.filter((n) => n.kind === 'refund_rejected')).to.deep.equal([]);
+    });
+
+    it('a pending refund that ends refused: rejected, listed for the operator, and one notice to the member however often it is delivered', async () => {
+      const { merchantUid } = await buy();
+      app.gateway.scriptNext('cancel', 'unknown');
+      expect((await cancel.execute({ userId, refund: true, reason: null })).refund?.status).to.equal('pending');
+      app.gateway.scriptNext('cancel', 'rejected', '이미 정산된 거래입니다.');
+      await app.reconcile.execute();
+      expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['rejected']);
+      expect((await app.payments.listRefunds('rejected', 10)).map((r) => r.merchantUid)).to.deep.equal([merchantUid]);
+      const [rejected] = app.eventsOfType('PaymentRefundRejected');
+      await app.container.get<{ handle: (e: unknown) => Promise<void> }>(Symbol.for('memberpay.billing.SendMemberNotices')).handle(rejected.event);
+      const notices = app.notifier.sent.filter((n) => n.kind === 'refund_rejected');
+      expect(notices).to.have.length(1);
+      expect(notices[0].to).to.equal('buyer1@example.com');
+      expect(notices[0].text).to.include('이미 정산된 거래입니다.');
+    });
+
+    it('a refused refund is logged at warn with the gateway\'s message', async () => {
+      const { merchantUid } = await buy();
+      const warnings: Array<{ fields: unknown; message: string }> = [];
+      const logger = { ...silentLogger(), warn: (fields: unknown, message: string) => { warnings.push({ fields, message }); } } as unknown as Logger;
+      const settlement = new PaymentSettlement(app.payments, app.gateway, app.uow, app.clock, new UlidIdGenerator(), logger);
+      const requested = await settlement.change(merchantUid, (p) => { p.requestRefund({ id: 'rf_1', reason: 'test', requestedBy: 'admin', now: app.clock.now() }); });
+      app.gateway.scriptNext('cancel', 'rejected', '취소할 결제건이 존재하지 않습니다.');
+      await settlement.sendPendingRefunds(requested);
+      expect(warnings.map((w) => w.message)).to.deep.equal(['refund refused by the gateway']);
+      expect(warnings[0].fields).to.deep.include({ merchantUid, refund: 'rf_1', gatewayMessage: '취소할 결제건이 존재하지 않습니다.' });
+    });
+
+    it('a refusal answered at once sends no notice (the member saw it on the page)', async () => {
+      await buy();
+      app.gateway.scriptNext('cancel', 'rejected', 'no');
+      await cancel.execute({ userId, refund: true, reason: null }).catch(() => undefined);
+      expect(app.notifier.sent.filter((n) => n.kind === 'refund_rejected')).to.deep.equal([]);
+    });
+
+    it('an extended membership returns every purchase: each inside its own withdrawal window in full, a later unused period by the policy', async () => {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      const quoted = await quote.execute(userId);
+      // The first month: day 10 of 30, past its window (pro rata less 10%); the second month: unused, inside its window.
+      expect(quoted.purchases.map((p) => ({ merchantUid: p.merchantUid, refundable: p.refundable, rule: p.rule })))
+        .to.deep.equal([
+          { merchantUid: first.merchantUid, refundable: 5940, rule: 'pro_rata_less_fee' },
+          { merchantUid: second.merchantUid, refundable: 9900, rule: 'withdrawal_period' },
+        ]);
+      expect(quoted.refundable).to.equal(15840);
+      const result = await cancel.execute({ userId, refund: true, reason: null });
+      expect(result.refund).to.deep.equal({ amount: 15840, status: 'refunded' });
+      expect(app.gateway.peek(first.impUid)?.cancelledAmount).to.equal(5940);
+      expect(app.gateway.peek(second.impUid)?.cancelledAmount).to.equal(9900);
+    });
   });
 });

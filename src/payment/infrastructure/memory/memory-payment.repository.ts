@@ -1,8 +1,8 @@
 import { ConflictError } from '../../../shared/domain/conflict-error';
 import type { TransactionContext } from '../../../shared/infrastructure/transaction-context';
 import { MemoryAggregateStore } from '../../../shared/infrastructure/memory/memory-aggregate-store';
-import type { PaymentRepository } from '../../application/payment-repository.port';
-import { Payment, type PaymentProps, type PaymentStatus } from '../../domain/payment.entity';
+import type { PaymentRepository, RefundRecord } from '../../application/payment-repository.port';
+import { Payment, type PaymentProps, type PaymentStatus, type RefundStatus } from '../../domain/payment.entity';
 
 const newestFirst = (a: Payment, b: Payment) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : 1);
 
@@ -40,6 +40,14 @@ export class MemoryPaymentRepository implements PaymentRepository {
         (row.recheckAt !== null && row.recheckAt <= asOf) ||
         row.cancellations.some((c) => c.status === 'pending'))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
+  }
+
+  async listRefunds(status: RefundStatus | null, limit: number): Promise<RefundRecord[]> {
+    return this.store.filter(() => true)
+      .flatMap((p) => p.cancellations.map((refund) => ({ merchantUid: p.merchantUid, refund })))
+      .filter((r) => status === null || r.refund.status === status)
+      .sort((a, b) => b.refund.requestedAt.getTime() - a.refund.requestedAt.getTime() || (b.refund.id < a.refund.id ? -1 : 1))
       .slice(0, limit);
   }
 
