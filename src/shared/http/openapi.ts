@@ -97,8 +97,10 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: {
       201: ok({
         gateway: { enum: ['iamport', 'toss'] }, merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str, imp_code: str,
+        period_start: { ...time, description: 'Start of the period this order buys: now, or the live membership\'s current end (the page shows it and asks a member to confirm)' },
+        period_end: { ...time, description: 'End (exclusive) of that period, by the business calendar; fulfilment records exactly this end when paid while a membership is live, and paid_at plus the plan otherwise' },
         customer_uid: str, client_key: { type: 'string', description: 'Toss only' }, order_name: { type: 'string', description: 'Toss only' }, customer_key: { type: 'string', description: 'Toss only, with auto_renew' },
-      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code']),
+      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'period_start', 'period_end']),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error',
     },
   },
