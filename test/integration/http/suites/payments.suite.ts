@@ -37,7 +37,7 @@ export function paymentsSuite(start: HarnessFactory): void {
       it('answers 201 with what IMP.request_pay needs, priced by the server', async () => {
         const res = await buyer.post('/api/payment/checkout', { plan: 'monthly', amount: 1 });
         expect(res.status).to.equal(201);
-        expect(res.body).to.have.all.keys('works', 'gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code');
+        expect(res.body).to.have.all.keys('works', 'gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'period_start', 'period_end');
         expect(res.body.gateway).to.equal('iamport');
         expect(res.body).to.include({ works: true, amount: 9900, name: 'Monthly membership', buyer_name: 'Kim Buyer', pg: 'html5_inicis', pay_method: 'card', imp_code: 'imp_sandbox' });
         expect(res.body.merchant_uid).to.be.a('string').with.length.at.most(40);
@@ -62,6 +62,52 @@ export function paymentsSuite(start: HarnessFactory): void {
         expectError(await buyer.post('/api/payment/checkout', { plan: 'monthly' }), 502, 'gateway_rejected');
         const [payment] = (await buyer.get('/api/payments')).body.payments;
         expect(payment).to.include({ status: 'failed', failure_code: 'prepare_rejected' });
+      });
+
+      describe('the period the order buys (period_start, period_end)', () => {
+        /** Checkout, pay at the gateway, validate: the checkout's answer and the membership validation records. */
+        async function buy(plan: string) {
+          const { merchantUid, impUid, checkout } = await checkoutAndPay(h, buyer, 'paid', { plan });
+          const validation = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+          expect(validation.status, validation.text).to.equal(200);
+          return { checkout: checkout.body, membership: validation.body.membership };
+        }
+
+        it('a first purchase: from now, and the membership ends where checkout said', async () => {
+          const { checkout, membership } = await buy('monthly');
+          expect(checkout.period_start).to.match(ISO);
+          expect(checkout.period_start).to.equal(h.parts.clock.now().toISOString());
+          expect(checkout.period_end).to.equal(membership.current_period_end);
+          expect(membership.current_period_start).to.equal(checkout.period_start);
+        });
+
+        it('the same plan again while live: from the current end, and the extension ends where checkout said', async () => {
+          const first = await buy('monthly');
+          h.parts.clock.advance(3 * 86_400_000);
+          const second = await buy('monthly');
+          expect(second.checkout.period_start).to.equal(first.membership.current_period_end);
+          expect(second.checkout.period_end).to.equal(second.membership.current_period_end);
+          expect(new Date(second.checkout.period_end).getTime()).to.be.greaterThan(new Date(first.membership.current_period_end).getTime());
+        });
+
+        it('monthly, then annual: the year starts at the monthly end and the membership ends where checkout said', async () => {
+          const first = await buy('monthly');
+          const second = await buy('annual');
+          expect(second.checkout.period_start).to.equal(first.membership.current_period_end);
+          expect(second.checkout.period_end).to.equal(second.membership.current_period_end);
+          expect(second.membership.plan).to.equal('annual');
+          const months = (iso: string) => { const d = new Date(iso); return d.getUTCFullYear() * 12 + d.getUTCMonth(); };
+          expect(months(second.checkout.period_end) - months(first.membership.current_period_start)).to.equal(13);
+        });
+
+        it('a replayed checkout (same Idempotency-Key) answers the same period', async () => {
+          await buy('monthly');
+          const key = { 'idempotency-key': 'period-replay-1' };
+          const first = await buyer.post('/api/payment/checkout', { plan: 'annual' }, key);
+          const again = await buyer.post('/api/payment/checkout', { plan: 'annual' }, key);
+          expect(again.headers.get('idempotent-replayed')).to.equal('true');
+          expect([again.body.period_start, again.body.period_end]).to.deep.equal([first.body.period_start, first.body.period_end]);
+        });
       });
 
       it('answers 503 gateway_unavailable when the gateway does not answer', async () => {
