@@ -362,7 +362,14 @@ async function checkout(plan, autoRenew) {
     return showMessage('error', text, 'checkout_failed');
   }
   const order = co.data;
-  if (order.gateway === 'toss') return payWithToss(order);
+  const period = `${formatKst(order.period_start)} ~ ${formatKst(order.period_end)}`;
+  // Already a member: this order runs on from the current end (maybe on another plan); the buyer says yes first.
+  if (isLiveMember() && !(await confirmPurchase(plan, order, period))) {
+    await reportFailure(order, { error_code: 'purchase_not_confirmed', error_msg: '구매자가 이용 기간 확인에서 취소했습니다.' });
+    await refreshAccount();
+    return showMessage('info', '결제를 진행하지 않았습니다. 요금은 청구되지 않았습니다.', 'purchase_not_confirmed');
+  }
+  if (order.gateway === 'toss') return payWithToss(order, period);
 
   let IMP;
   try {
@@ -382,13 +389,36 @@ async function checkout(plan, autoRenew) {
     buyer_name: order.buyer_name,
   };
   if (order.customer_uid) params.customer_uid = order.customer_uid;
-  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying');
+  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
   const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
 
   // The current SDK may omit `success`: judge by error_code / imp_uid; the server decides anyway.
   const failed = Boolean(rsp.error_code) || !rsp.imp_uid || rsp.success === false || rsp.imp_success === false;
   if (failed) return handleFailure(order, rsp);
   return handleSuccess(order, rsp);
+}
+
+function isLiveMember() {
+  const m = state.me && state.me.membership;
+  return Boolean(m && ['active', 'past_due'].includes(m.status));
+}
+
+/** The in-page dialog with the period the order buys; answers true when the buyer confirms (Esc or 취소: false). */
+function confirmPurchase(plan, order, period) {
+  const dialog = $('purchase-confirm');
+  const current = state.me.membership.plan;
+  $('purchase-confirm-plan').textContent = planLabel(plan);
+  $('purchase-confirm-amount').textContent = formatWon(order.amount);
+  $('purchase-confirm-period').textContent = period;
+  const change = $('purchase-confirm-plan-change');
+  change.hidden = current === plan;
+  change.textContent = current === plan ? '' : `플랜이 ${planLabel(current)}에서 ${planLabel(plan)}(으)로 바뀝니다 (${formatKst(order.period_start)}부터).`;
+  dialog.returnValue = '';
+  showMessage('info', '이용 기간을 확인해 주세요.', 'confirming', `이용 기간: ${period}`);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
+    dialog.showModal();
+  });
 }
 
 function handleSuccess(order, rsp) {
@@ -469,7 +499,7 @@ async function handleFailure(order, rsp) {
 // ---------- Toss Payments ----------
 
 /** Opens Toss's window. On success / fail Toss navigates the page away; only the × settles the promise here. */
-async function payWithToss(order) {
+async function payWithToss(order, period) {
   let TossPayments;
   try {
     TossPayments = await loadTossSdk(order.client_key);
@@ -483,7 +513,7 @@ async function payWithToss(order) {
   // The billing redirect carries no orderId: keep the order for the next load (this tab only).
   sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ merchant_uid: order.merchant_uid, customer_key: order.customer_key || null }));
   const toss = TossPayments(order.client_key);
-  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying');
+  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
   let answer;
   try {
     answer = billing
