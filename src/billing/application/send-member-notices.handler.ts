@@ -1,10 +1,13 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
+import type { User } from '../../identity/domain/user.entity';
+import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
 import type { MembershipChangedPayload } from '../../membership/domain/membership.events';
 import { MembershipEvents } from '../../membership/domain/membership.events';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { MemberNotices, RenderedNotice } from './member-notices';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 
 interface RenewalFailedPayload {
@@ -18,32 +21,39 @@ interface RenewalFailedPayload {
 
 /**
  * Receipts when a period is paid and a notice when a renewal is declined, each once per
- * (membership, period, kind) however often the event is delivered.
+ * (membership, period, kind) however often the event is delivered, in the member's language.
  */
 export class SendMemberNotices {
   constructor(
     private readonly users: UserRepository,
+    private readonly payments: PaymentRepository,
+    private readonly catalog: PlanCatalog,
     private readonly log: NotificationLog,
     private readonly notifier: Notifier,
-    private readonly calendar: BusinessCalendar,
+    private readonly notices: MemberNotices,
     private readonly clock: Clock,
   ) {}
 
   readonly handle = async (event: DomainEvent): Promise<void> => {
     if (event.type === MembershipEvents.RenewalFailed) {
       const failed = event.payload as unknown as RenewalFailedPayload;
-      const text = failed.finalAttempt
-        ? 'We could not renew your membership and it has ended. You can buy it again at any time.'
-        : `We could not charge your card for your membership (${failed.reason}). We will try again.`;
-      await this.send(failed.userId, { membershipId: failed.membershipId, periodNo: failed.attempt, kind: 'renewal_failed' }, 'Your membership renewal failed', text);
+      await this.send(failed.userId, { membershipId: failed.membershipId, periodNo: failed.attempt, kind: 'renewal_failed' },
+        (user) => this.notices.renewalFailed(user.language, failed));
       return;
     }
     const changed = event.payload as unknown as MembershipChangedPayload;
-    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt' }, 'Your membership receipt',
-      `Thank you. Your membership runs until ${this.calendar.localDate(new Date(changed.periodEnd))}.`);
+    const payment = changed.paymentId ? await this.payments.findById(changed.paymentId) : null;
+    const plan = this.catalog.find(changed.planId);
+    // Nothing to state a receipt from (a payment or plan since removed): no receipt rather than a wrong one.
+    if (!payment || !plan) return;
+    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt' }, (user) => this.notices.receipt(user.language, {
+      buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
+      paidAt: payment.paidAt ?? event.occurredAt, payMethod: payment.toProps().payMethod,
+      periodStart: new Date(changed.periodStart), periodEnd: new Date(changed.periodEnd),
+    }));
   };
 
-  private async send(userId: string, key: NotificationKey, subject: string, text: string): Promise<void> {
+  private async send(userId: string, key: NotificationKey, render: (user: User) => RenderedNotice): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) return;
     const now = this.clock.now();
@@ -53,7 +63,7 @@ export class SendMemberNotices {
       // again and, once the hold has run out unsent, this notice goes out after all.
       throw new NoticeHeldError(key);
     }
-    const notice: Notice = { kind: key.kind, to: user.email, subject, text };
+    const notice: Notice = { kind: key.kind, to: user.email, ...render(user) };
     try {
       await this.notifier.send(notice);
     } catch (error) {

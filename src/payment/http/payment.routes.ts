@@ -53,7 +53,8 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
       gateway: settings.gateway,
       merchant_uid: payment.merchantUid,
       amount: payment.amount,
-      name: plan.name,
+      // The PG's order name: Korean, as the PG's window and its receipts are.
+      name: plan.names.ko,
       buyer_name: buyer.name,
       buyer_email: buyer.email,
       pg: settings.pg,
@@ -63,7 +64,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
       period_end: period.end.toISOString(),
       ...(customerUid ? { customer_uid: customerUid } : {}),
       // Toss: the page calls TossPayments(client_key).requestPayment (or requestBillingAuth with customer_key).
-      ...(settings.gateway === 'toss' ? { client_key: settings.tossClientKey, order_name: plan.name, ...(customerUid ? { customer_key: customerUid } : {}) } : {}),
+      ...(settings.gateway === 'toss' ? { client_key: settings.tossClientKey, order_name: plan.names.ko, ...(customerUid ? { customer_key: customerUid } : {}) } : {}),
     }, 201);
   });
 

@@ -5,8 +5,8 @@ import type { Plan } from '../../../src/membership/domain/plan';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 
 const calendar = new BusinessCalendar('Asia/Seoul');
-const monthly: Plan = { id: 'monthly', name: 'Monthly', amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1 };
-const annual: Plan = { id: 'annual', name: 'Annual', amount: 99000, currency: 'KRW', interval: 'year', intervalCount: 1 };
+const monthly: Plan = { id: 'monthly', names: { ko: '월간', en: 'Monthly' }, amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1 };
+const annual: Plan = { id: 'annual', names: { ko: '연간', en: 'Annual' }, amount: 99000, currency: 'KRW', interval: 'year', intervalCount: 1 };
 const START = new Date('2026-01-31T01:00:00.000Z'); // 10:00 on Jan 31 in Seoul
 
 function activate(billingKey: string | null = null, plan = monthly): Membership {
