@@ -77,7 +77,6 @@ export function formatWon(amount) {
   return `₩${Number(amount || 0).toLocaleString('ko-KR')}`;
 }
 
-const PLAN_LABELS = { monthly: '월간 멤버십', annual: '연간 멤버십' };
 const INTERVAL_LABELS = { month: '월', year: '년' };
 const MEMBERSHIP_STATUS = { active: '이용 중', past_due: '결제 지연', cancelled: '해지됨', expired: '만료됨' };
 const PAYMENT_STATUS = { await: '확인 중', paid: '결제 완료', failed: '실패', cancelled: '환불됨' };
@@ -91,9 +90,16 @@ const FAILURE_TEXT = {
   gateway_failed: '결제사 오류',
 };
 
+/** The plan's name as GET /api/plans gives it (Korean, or English with ?lang=en). */
 function planLabel(planId) {
   const plan = state.plans.find((p) => p.id === planId);
-  return PLAN_LABELS[planId] || (plan && plan.name) || planId || '';
+  return (plan && plan.name) || planId || '';
+}
+
+/** `?lang=en` on the page's address, passed on to the API: plan names, and the language of a new member's notices. */
+function langQuery() {
+  const lang = new URLSearchParams(location.search).get('lang');
+  return lang === 'en' || lang === 'ko' ? `?lang=${lang}` : '';
 }
 
 function el(tag, attrs = {}, children = []) {
@@ -143,8 +149,7 @@ function renderPlans() {
       ? `${plan.interval_count}${plan.interval === 'year' ? '년' : '개월'}`
       : INTERVAL_LABELS[plan.interval] || plan.interval;
     return el('li', { className: 'plan', 'data-test': 'plan', 'data-plan': plan.id }, [
-      el('h3', { text: planLabel(plan.id) }),
-      el('p', { className: 'plan-name muted small', text: plan.name }),
+      el('h3', { 'data-test': 'plan-name', text: planLabel(plan.id) }),
       el('p', { className: 'price' }, [
         el('span', { className: 'amount', 'data-test': 'plan-amount', text: formatWon(plan.amount) }),
         el('span', { className: 'per', text: ` / ${per}` }),
@@ -208,7 +213,7 @@ function renderPayments(payments) {
 // ---------- loading state ----------
 
 async function loadPlans() {
-  const r = await api('GET', '/api/plans');
+  const r = await api('GET', `/api/plans${langQuery()}`);
   if (!r.ok) {
     $('plans').replaceChildren(el('li', { className: 'muted', text: errorText(r, '플랜을 불러오지 못했습니다.') }));
     return;
@@ -252,7 +257,7 @@ async function onSignup(event) {
   if (!name || !email || !password) return showMessage('error', '이름, 이메일, 비밀번호를 모두 입력해 주세요.', 'invalid_form');
   if (String(password).length < 8) return showMessage('error', '비밀번호는 8자 이상이어야 합니다.', 'invalid_form');
   await withBusyForm(form, async () => {
-    const r = await api('POST', '/api/auth/signup', { name, email, password });
+    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password });
     if (r.status === 201 || r.ok) {
       form.reset();
       showMessage('success', '가입되었습니다. 이제 플랜을 구매할 수 있습니다.', 'signed_up');
