@@ -49,7 +49,7 @@ export class SendMemberNotices {
     await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt' }, (user) => this.notices.receipt(user.language, {
       buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
       paidAt: payment.paidAt ?? event.occurredAt, payMethod: payment.toProps().payMethod,
-      periodStart: new Date(changed.periodStart), periodEnd: new Date(changed.periodEnd),
+      periodStart: new Date(changed.paidFrom ?? changed.periodStart), periodEnd: new Date(changed.periodEnd),
     }));
   };
 

@@ -167,12 +167,13 @@ export class Membership extends AggregateRoot {
   /** Bought again while live: the new period runs on from the current end. */
   extend(plan: Plan, paymentId: string, calendar: BusinessCalendar, now: Date): void {
     this.assertLive('extend');
+    const paidFrom = this.props.periodEnd;
     this.addPaidPeriod(plan, calendar);
     this.props.planId = plan.id;
     this.props.cancelAtPeriodEnd = false;
     this.scheduleNextCharge();
     this.touch(now);
-    this.record<MembershipChangedPayload>(MembershipEvents.Extended, now, this.changed(paymentId));
+    this.record<MembershipChangedPayload>(MembershipEvents.Extended, now, this.changed(paymentId, paidFrom));
   }
 
   /** A renewal charge succeeded: the next period starts where the last one ended. */
@@ -278,10 +279,11 @@ export class Membership extends AggregateRoot {
     if (!this.isLive) throw new InvalidTransitionError('membership', this.props.status, action);
   }
 
-  private changed(paymentId: string): MembershipChangedPayload {
+  private changed(paymentId: string, paidFrom: Date = this.props.periodStart): MembershipChangedPayload {
     return {
       membershipId: this.id, userId: this.userId, planId: this.planId, periodNo: this.props.periodNo,
       periodStart: this.props.periodStart.toISOString(), periodEnd: this.props.periodEnd.toISOString(), paymentId,
+      paidFrom: paidFrom.toISOString(),
     };
   }
 

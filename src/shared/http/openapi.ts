@@ -75,7 +75,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { tag: 'operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)', auth: 'none', responses: { 200: { type: 'string' } } },
   { tag: 'operations', method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', responses: { 200: { type: 'object' } } },
 
-  { tag: 'accounts', method: 'post', path: '/api/auth/signup', summary: 'Create an account and log in', auth: 'none', body: signUpSchema, responses: { 201: userAnswer, 409: 'Error', 429: 'Error' } },
+  { tag: 'accounts', method: 'post', path: '/api/auth/signup', summary: 'Create an account and log in; its notices speak the language of ?lang=ko|en or Accept-Language (Korean by default)', auth: 'none', body: signUpSchema, responses: { 201: userAnswer, 409: 'Error', 429: 'Error' } },
   { tag: 'accounts', method: 'post', path: '/api/auth/login', summary: 'Log in (10 failures per 15 min per IP and email)', auth: 'none', body: logInSchema, responses: { 200: userAnswer, 401: 'Error', 429: 'Error' } },
   { tag: 'accounts', method: 'post', path: '/api/auth/logout', summary: 'End the session', auth: 'none', responses: { 204: 'none' } },
   {
@@ -83,7 +83,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: ok({ user: ref('User'), payment_status: { enum: ['on', 'off'] }, membership: nullable(ref('Membership')) }), 401: 'Error' },
   },
 
-  { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
+  { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog; names in Korean, in English with ?lang=en or an English Accept-Language', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
 
   { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now', auth: 'session', responses: { 200: ok({ refundable: int, rule: str, used_days: int, total_days: int }), 401: 'Error', 409: 'Error' } },
   {

@@ -59,8 +59,11 @@ describe('Membership', () => {
       const second = periodBoughtBy(m, monthly, new Date('2026-02-10T00:00:00Z'), calendar);
       // From Feb 28 (the clamped end) to Mar 31: the anchor day, not Feb 28 + 1 month.
       expect(iso(second)).to.deep.equal({ start: '2026-02-28T01:00:00.000Z', end: '2026-03-31T01:00:00.000Z' });
+      m.pullEvents();
       m.extend(monthly, 'p2', calendar, new Date('2026-02-10T00:00:00Z'));
       expect(m.periodEnd.toISOString()).to.equal(second.end.toISOString());
+      // What the receipt states as the period paid: the one checkout announced.
+      expect(m.pullEvents()[0].payload).to.include({ paidFrom: second.start.toISOString(), periodEnd: second.end.toISOString() });
 
       const third = periodBoughtBy(m, annual, new Date('2026-02-11T00:00:00Z'), calendar);
       expect(iso(third)).to.deep.equal({ start: '2026-03-31T01:00:00.000Z', end: '2027-03-31T01:00:00.000Z' });

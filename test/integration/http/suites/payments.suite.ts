@@ -151,6 +151,17 @@ export function paymentsSuite(start: HarnessFactory): void {
         expect(receipt.text).to.contain('결제수단: 신용·체크카드');
       });
 
+      it('an extension\'s receipt states the period that purchase bought: from the previous end', async () => {
+        for (let n = 0; n < 2; n += 1) {
+          const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
+          expect((await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })).status).to.equal(200);
+        }
+        const me = (await buyer.get('/api/me')).body;
+        const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === me.user.email).map((n) => n.text.match(/이용 기간: (.*)/)?.[1]);
+        // TEST_NOW is 2026-11-25 18:00 in Seoul.
+        expect(receipts).to.deep.equal(['2026-11-25 ~ 2026-12-25', '2026-12-25 ~ 2027-01-25']);
+      });
+
       it('English for a member who signed up from an English page (Accept-Language or ?lang=en)', async () => {
         for (const [path, headers] of [['/api/auth/signup', { 'Accept-Language': 'en-US,en;q=0.9' }], ['/api/auth/signup?lang=en', {}]] as const) {
           const { receipt, merchantUid } = await receiptFor(path, headers);
