@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Joi from 'joi';
+import type { Merchant } from './billing/application/member-notices';
 import type { Plan } from './membership/domain/plan';
 import type { RefundRule } from './membership/domain/refund-policy';
 
@@ -49,6 +50,8 @@ export interface AppConfig {
     clientKey: string;
   };
   plans: Plan[];
+  /** config/merchant.json: the seller a receipt names. */
+  merchant: Merchant;
   refundRules: RefundRule[];
   dunningRetryAfterDays: number[];
   renewalBatchSize: number;
@@ -106,12 +109,23 @@ const envSchema = Joi.object({
 const planSchema = Joi.object({
   plans: Joi.array().min(1).unique('id').items(Joi.object({
     id: Joi.string().pattern(/^[a-z0-9_-]+$/).required(),
-    name: Joi.string().max(40).required(),
+    name: Joi.object({ ko: Joi.string().max(40).required(), en: Joi.string().max(40).required() }).required(),
     amount: Joi.number().integer().min(100).required(),
     currency: Joi.string().valid('KRW').required(),
     interval: Joi.string().valid('month', 'year').required(),
     interval_count: Joi.number().integer().min(1).max(36).required(),
   })).required(),
+});
+
+const localizedText = (max: number) => Joi.object({ ko: Joi.string().max(max).required(), en: Joi.string().max(max).required() });
+
+const merchantSchema = Joi.object({
+  name: localizedText(100).required(),
+  business_registration_number: Joi.string().pattern(/^\d{3}-\d{2}-\d{5}$/).required().messages({ 'string.pattern.base': 'must look like 123-45-67890' }),
+  representative: localizedText(100).required(),
+  address: localizedText(200).required(),
+  phone: Joi.string().max(40).required(),
+  email: Joi.string().email({ tlds: { allow: false } }).required(),
 });
 
 const refundPolicySchema = Joi.object({
@@ -176,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   const port: number = e.PORT;
   const publicUrl: string = (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
   const plans = readJson(configDir, 'plans.json', planSchema).plans.map((p: any): Plan => ({
-    id: p.id, name: p.name, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
+    id: p.id, names: { ko: p.name.ko, en: p.name.en }, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
   }));
   const refundRules = readJson(configDir, 'refund-policy.json', refundPolicySchema).rules.map((r: any): RefundRule => {
     if (r.type === 'full') return { id: r.id, type: 'full', withinDaysOfPayment: r.within_days_of_payment };
@@ -184,6 +198,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     return { id: r.id, type: 'none' };
   });
   const billing = readJson(configDir, 'billing.json', billingSchema);
+  const m = readJson(configDir, 'merchant.json', merchantSchema);
+  const merchant: Merchant = {
+    name: m.name, businessRegistrationNumber: m.business_registration_number, representative: m.representative, address: m.address, phone: m.phone, email: m.email,
+  };
 
   const testMode = (paymentGateway === 'iamport' ? mode : tossMode) === 'sandbox';
   return {
@@ -224,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
       clientKey: e.TOSS_CLIENT_KEY ?? TOSS_SANDBOX_KEYS.clientKey,
     },
     plans,
+    merchant,
     refundRules,
     dunningRetryAfterDays: billing.dunning.retry_after_days,
     renewalBatchSize: billing.renewal?.batch_size ?? 100,

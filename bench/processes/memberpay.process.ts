@@ -20,7 +20,7 @@ async function loggedInUsers(url: string, signUp: SignUp, count: number): Promis
   const cookies: string[] = [];
   for (let n = 0; n < count; n++) {
     const email = `bench${n}_${Date.now()}@example.com`;
-    await signUp.execute({ email, password: 'bench-password', name: `Bench ${n}`, ip: `10.0.${Math.floor(n / 250)}.${n % 250}` });
+    await signUp.execute({ email, password: 'bench-password', name: `Bench ${n}`, language: 'ko', ip: `10.0.${Math.floor(n / 250)}.${n % 250}` });
     const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password' }) });
     if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
     cookies.push(res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '));

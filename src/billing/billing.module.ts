@@ -21,6 +21,7 @@ import type { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
 import type { NotificationLog } from './application/notification-log.port';
+import { MemberNotices } from './application/member-notices';
 import { RunRenewals } from './application/run-renewals.use-case';
 import { PaymentEvents } from '../payment/domain/payment.events';
 import { SendMemberNotices } from './application/send-member-notices.handler';
@@ -36,21 +37,23 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
   return new ContainerModule(({ bind, onActivation }) => {
     if (persistence === 'memory') bind(BILLING.NotificationLog).toConstantValue(new MemoryNotificationLog());
     else bind(BILLING.NotificationLog).toResolvedValue((database: KnexDatabase) => new KnexNotificationLog(database), [SHARED.Database]);
+    bind(BILLING.MemberNotices).toResolvedValue((calendar: BusinessCalendar) => new MemberNotices(config.merchant, calendar), [SHARED.BusinessCalendar]);
     bind(BILLING.RunRenewals).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, gateway: PaymentGateway,
-        settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
+        settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, notices: MemberNotices, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
         calendar: BusinessCalendar, logger: Logger, channel: PaymentChannel) =>
-        new RunRenewals(memberships, payments, users, catalog, gateway, settlement, log, notifier, uow, clock, ids, calendar, logger, {
+        new RunRenewals(memberships, payments, users, catalog, gateway, settlement, log, notifier, notices, uow, clock, ids, calendar, logger, {
           channel, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
           batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS, concurrency: config.renewalConcurrency,
         }),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
-        PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
+        PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
         SHARED.BusinessCalendar, SHARED.Logger, PAYMENT.PaymentChannel],
     );
     bind(BILLING.SendMemberNotices).toResolvedValue(
-      (users: UserRepository, log: NotificationLog, notifier: Notifier, calendar: BusinessCalendar, clock: Clock) => new SendMemberNotices(users, log, notifier, calendar, clock),
-      [IDENTITY.UserRepository, BILLING.NotificationLog, SHARED.Notifier, SHARED.BusinessCalendar, SHARED.Clock],
+      (users: UserRepository, payments: PaymentRepository, catalog: PlanCatalog, log: NotificationLog, notifier: Notifier, notices: MemberNotices, clock: Clock) =>
+        new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock),
+      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {

@@ -293,7 +293,7 @@ async function payOpenOrder(ctx: CommandContext, client: SandboxClient, merchant
   const buyer = await container.get<UserRepository>(IDENTITY.UserRepository).findById(order.userId);
   const plan = container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog).find(order.purpose.planId);
   const open: OpenOrder = {
-    merchantUid: order.merchantUid, amount: order.amount, name: plan?.name ?? order.purpose.planId, payMethod: order.toProps().payMethod,
+    merchantUid: order.merchantUid, amount: order.amount, name: plan?.names.ko ?? order.purpose.planId, payMethod: order.toProps().payMethod,
     customerUid: order.customerUid, buyerName: buyer?.name ?? null, buyerEmail: buyer?.email ?? null,
   };
   const window = await client.payInWindow(open, card);

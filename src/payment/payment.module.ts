@@ -2,12 +2,14 @@ import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
 import type { UserRepository } from '../identity/application/user-repository.port';
 import { IDENTITY } from '../identity/identity.tokens';
+import type { MembershipRepository } from '../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../membership/application/plan-catalog.port';
 import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { Clock } from '../shared/application/clock.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { Logger } from '../shared/application/logger.port';
 import type { UnitOfWork } from '../shared/application/unit-of-work.port';
+import type { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { TransactionContext } from '../shared/infrastructure/transaction-context';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
@@ -65,10 +67,13 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     );
     bind(PAYMENT.StartCheckout).toResolvedValue(
       (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway,
-        uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings, leases: LeaseStore) =>
-        new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin }, leases),
+        uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings, leases: LeaseStore,
+        memberships: MembershipRepository, calendar: BusinessCalendar) =>
+        new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin }, leases,
+          memberships, calendar),
       [MEMBERSHIP.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
-        SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings, SHARED.LeaseStore],
+        SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings, SHARED.LeaseStore,
+        MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
     );
     bind(PAYMENT.ConfirmPayment).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock) => new ConfirmPayment(payments, pg, settlement, clock),

@@ -77,7 +77,6 @@ export function formatWon(amount) {
   return `₩${Number(amount || 0).toLocaleString('ko-KR')}`;
 }
 
-const PLAN_LABELS = { monthly: '월간 멤버십', annual: '연간 멤버십' };
 const INTERVAL_LABELS = { month: '월', year: '년' };
 const MEMBERSHIP_STATUS = { active: '이용 중', past_due: '결제 지연', cancelled: '해지됨', expired: '만료됨' };
 const PAYMENT_STATUS = { await: '확인 중', paid: '결제 완료', failed: '실패', cancelled: '환불됨' };
@@ -91,9 +90,16 @@ const FAILURE_TEXT = {
   gateway_failed: '결제사 오류',
 };
 
+/** The plan's name as GET /api/plans gives it (Korean, or English with ?lang=en). */
 function planLabel(planId) {
   const plan = state.plans.find((p) => p.id === planId);
-  return PLAN_LABELS[planId] || (plan && plan.name) || planId || '';
+  return (plan && plan.name) || planId || '';
+}
+
+/** `?lang=en` on the page's address, passed on to the API: plan names, and the language of a new member's notices. */
+function langQuery() {
+  const lang = new URLSearchParams(location.search).get('lang');
+  return lang === 'en' || lang === 'ko' ? `?lang=${lang}` : '';
 }
 
 function el(tag, attrs = {}, children = []) {
@@ -143,8 +149,7 @@ function renderPlans() {
       ? `${plan.interval_count}${plan.interval === 'year' ? '년' : '개월'}`
       : INTERVAL_LABELS[plan.interval] || plan.interval;
     return el('li', { className: 'plan', 'data-test': 'plan', 'data-plan': plan.id }, [
-      el('h3', { text: planLabel(plan.id) }),
-      el('p', { className: 'plan-name muted small', text: plan.name }),
+      el('h3', { 'data-test': 'plan-name', text: planLabel(plan.id) }),
       el('p', { className: 'price' }, [
         el('span', { className: 'amount', 'data-test': 'plan-amount', text: formatWon(plan.amount) }),
         el('span', { className: 'per', text: ` / ${per}` }),
@@ -214,7 +219,7 @@ function renderPayments(payments) {
 // ---------- loading state ----------
 
 async function loadPlans() {
-  const r = await api('GET', '/api/plans');
+  const r = await api('GET', `/api/plans${langQuery()}`);
   if (!r.ok) {
     $('plans').replaceChildren(el('li', { className: 'muted', text: errorText(r, '플랜을 불러오지 못했습니다.') }));
     return;
@@ -263,7 +268,7 @@ async function onSignup(event) {
   if (!name || !email || !password) return showMessage('error', '이름, 이메일, 비밀번호를 모두 입력해 주세요.', 'invalid_form');
   if (String(password).length < 8) return showMessage('error', '비밀번호는 8자 이상이어야 합니다.', 'invalid_form');
   await withBusyForm(form, async () => {
-    const r = await api('POST', '/api/auth/signup', { name, email, password });
+    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password });
     if (r.status === 201 || r.ok) {
       form.reset();
       showMessage('success', '가입되었습니다. 이제 플랜을 구매할 수 있습니다.', 'signed_up');
@@ -373,7 +378,14 @@ async function checkout(plan, autoRenew) {
     return showMessage('error', text, 'checkout_failed');
   }
   const order = co.data;
-  if (order.gateway === 'toss') return payWithToss(order);
+  const period = `${formatKst(order.period_start)} ~ ${formatKst(order.period_end)}`;
+  // Already a member: this order runs on from the current end (maybe on another plan); the buyer says yes first.
+  if (isLiveMember() && !(await confirmPurchase(plan, order, period))) {
+    await reportFailure(order, { error_code: 'purchase_not_confirmed', error_msg: '구매자가 이용 기간 확인에서 취소했습니다.' });
+    await refreshAccount();
+    return showMessage('info', '결제를 진행하지 않았습니다. 요금은 청구되지 않았습니다.', 'purchase_not_confirmed');
+  }
+  if (order.gateway === 'toss') return payWithToss(order, period);
 
   let IMP;
   try {
@@ -393,13 +405,36 @@ async function checkout(plan, autoRenew) {
     buyer_name: order.buyer_name,
   };
   if (order.customer_uid) params.customer_uid = order.customer_uid;
-  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying');
+  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
   const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
 
   // The current SDK may omit `success`: judge by error_code / imp_uid; the server decides anyway.
   const failed = Boolean(rsp.error_code) || !rsp.imp_uid || rsp.success === false || rsp.imp_success === false;
   if (failed) return handleFailure(order, rsp);
   return handleSuccess(order, rsp);
+}
+
+function isLiveMember() {
+  const m = state.me && state.me.membership;
+  return Boolean(m && ['active', 'past_due'].includes(m.status));
+}
+
+/** The in-page dialog with the period the order buys; answers true when the buyer confirms (Esc or 취소: false). */
+function confirmPurchase(plan, order, period) {
+  const dialog = $('purchase-confirm');
+  const current = state.me.membership.plan;
+  $('purchase-confirm-plan').textContent = planLabel(plan);
+  $('purchase-confirm-amount').textContent = formatWon(order.amount);
+  $('purchase-confirm-period').textContent = period;
+  const change = $('purchase-confirm-plan-change');
+  change.hidden = current === plan;
+  change.textContent = current === plan ? '' : `플랜이 ${planLabel(current)}에서 ${planLabel(plan)}(으)로 바뀝니다 (${formatKst(order.period_start)}부터).`;
+  dialog.returnValue = '';
+  showMessage('info', '이용 기간을 확인해 주세요.', 'confirming', `이용 기간: ${period}`);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
+    dialog.showModal();
+  });
 }
 
 function handleSuccess(order, rsp) {
@@ -480,7 +515,7 @@ async function handleFailure(order, rsp) {
 // ---------- Toss Payments ----------
 
 /** Opens Toss's window. On success / fail Toss navigates the page away; only the × settles the promise here. */
-async function payWithToss(order) {
+async function payWithToss(order, period) {
   let TossPayments;
   try {
     TossPayments = await loadTossSdk(order.client_key);
@@ -494,7 +529,7 @@ async function payWithToss(order) {
   // The billing redirect carries no orderId: keep the order for the next load (this tab only).
   sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ merchant_uid: order.merchant_uid, customer_key: order.customer_key || null }));
   const toss = TossPayments(order.client_key);
-  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying');
+  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
   let answer;
   try {
     answer = billing

@@ -11,7 +11,7 @@ export function paymentConfirmationContract(open: () => Promise<PersistenceKit>,
     it(`settles ${concurrency} concurrent confirmations of one payment into one PaymentPaid and one membership`, async () => {
       const kit = await open();
       const { clock, ids, gateway, confirmPayment } = wireSettlement(kit);
-      await kit.users.add({ id: 'user_c', email: 'c@example.com', name: 'Concurrent', passwordHash: 'x', createdAt: clock.now() });
+      await kit.users.add({ id: 'user_c', email: 'c@example.com', name: 'Concurrent', passwordHash: 'x', language: 'ko', createdAt: clock.now() });
       const payment = Payment.create({
         id: ids.newId(), merchantUid: ids.newMerchantUid(), userId: 'user_c', purpose: { kind: 'purchase', planId: MONTHLY.id },
         amount: MONTHLY.amount, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', now: clock.now(),

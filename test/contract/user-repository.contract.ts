@@ -5,7 +5,7 @@ import type { PersistenceKit } from '../support/persistence-adapters';
 
 const aUser = (overrides: Partial<User> = {}): User => ({
   id: `user_${Math.random().toString(36).slice(2, 10)}`, email: 'kim@example.com', name: '김구매',
-  passwordHash: 'scrypt$16384$8$1$salt$hash', createdAt: new Date('2026-11-25T09:00:00.321Z'), ...overrides,
+  passwordHash: 'scrypt$16384$8$1$salt$hash', language: 'ko', createdAt: new Date('2026-11-25T09:00:00.321Z'), ...overrides,
 });
 
 /** The UserRepository port as the memory adapter defines it; every adapter must pass. */

@@ -11,6 +11,7 @@ import type { PaymentRepository } from '../../src/payment/application/payment-re
 import type { MemoryPaymentGateway } from '../../src/payment/infrastructure/memory/memory-payment.gateway';
 import { PAYMENT } from '../../src/payment/payment.tokens';
 import { createHttpApp, type HttpAppOptions } from '../../src/shared/http/app';
+import { MemoryNotifier } from '../../src/shared/infrastructure/memory/memory-notifier';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
@@ -27,16 +28,20 @@ export interface HarnessParts {
   gateway: MemoryPaymentGateway;
   payments: PaymentRepository;
   memberships: MembershipRepository;
+  /** Every notice and e-mail the app sent. */
+  notifier: MemoryNotifier;
 }
 
 async function knexParts(database: TestDatabase, env: Record<string, string>): Promise<HarnessParts> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
+  const notifier = new MemoryNotifier();
+  container.rebind(SHARED.Notifier).toConstantValue(notifier);
   const clock = container.get<ControllableClock>(SHARED.Clock);
   clock.freezeAt(TEST_NOW);
   container.get(SHARED.EventBus); // activates the subscriptions
   return {
-    container, clock,
+    container, clock, notifier,
     gateway: container.get<MemoryPaymentGateway>(PAYMENT.PaymentGateway),
     payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
     memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),

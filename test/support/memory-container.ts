@@ -63,7 +63,7 @@ export function memoryApp(overrides: Record<string, string> = {}, adjust: (confi
     notifier,
     async newUser(name = 'Kim Buyer'): Promise<User> {
       userCount += 1;
-      const user: User = { id: `user${userCount}`, email: `buyer${userCount}@example.com`, name, passwordHash: 'not-used', createdAt: clock.now() };
+      const user: User = { id: `user${userCount}`, email: `buyer${userCount}@example.com`, name, passwordHash: 'not-used', language: 'ko', createdAt: clock.now() };
       await users.add(user);
       return user;
     },

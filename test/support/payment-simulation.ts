@@ -92,7 +92,7 @@ async function setUp(s: fc.Scheduler): Promise<{ model: Model; real: Real }> {
   for (let i = 1; i <= USERS; i++) {
     const id = `user${i}`;
     real.userIds.push(id);
-    await app.users.add({ id, email: `buyer${i}@example.com`, name: `Buyer ${i}`, passwordHash: 'not-used', createdAt: app.clock.now() });
+    await app.users.add({ id, email: `buyer${i}@example.com`, name: `Buyer ${i}`, passwordHash: 'not-used', language: 'ko', createdAt: app.clock.now() });
   }
   instrument(real);
   return { model: { checkouts: 0, kinds: new Set() }, real };

@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { UlidIdGenerator } from '../../src/shared/infrastructure/ulid-id-generator';
 import type { PersistenceKit } from './persistence-adapters';
 
-export const MONTHLY = { id: 'monthly', name: 'Monthly membership', amount: 9900, currency: 'KRW' as const, interval: 'month' as const, intervalCount: 1 };
+export const MONTHLY = { id: 'monthly', names: { ko: '월간 멤버십', en: 'Monthly membership' }, amount: 9900, currency: 'KRW' as const, interval: 'month' as const, intervalCount: 1 };
 
 /**
  * ConfirmPayment, PaymentSettlement and FulfilPaidPayment wired by hand on a persistence kit and

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -68,7 +68,29 @@ describe('configuration', () => {
   it('refuses a plan priced in anything but whole KRW', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
     cpSync(CONFIG_DIR, dir, { recursive: true });
-    writeFileSync(path.join(dir, 'plans.json'), JSON.stringify({ plans: [{ id: 'monthly', name: 'M', amount: 99.5, currency: 'KRW', interval: 'month', interval_count: 1 }] }));
+    writeFileSync(path.join(dir, 'plans.json'), JSON.stringify({ plans: [{ id: 'monthly', name: { ko: '월간', en: 'M' }, amount: 99.5, currency: 'KRW', interval: 'month', interval_count: 1 }] }));
     expect(problem({}, dir)).to.equal('config error: config/plans.json plans.0.amount must be an integer');
+  });
+
+  it('reads plan names in Korean and English, and refuses a plan named in one language only', () => {
+    expect(loadConfig({}, CONFIG_DIR).plans.map((p) => p.names)).to.deep.equal([
+      { ko: '월간 멤버십', en: 'Monthly membership' }, { ko: '연간 멤버십', en: 'Annual membership' },
+    ]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'plans.json'), JSON.stringify({ plans: [{ id: 'monthly', name: 'Monthly', amount: 9900, currency: 'KRW', interval: 'month', interval_count: 1 }] }));
+    expect(problem({}, dir)).to.equal('config error: config/plans.json plans.0.name must be of type object');
+  });
+
+  it('reads the merchant a receipt names from config/merchant.json, and refuses a malformed one with a clear line', () => {
+    expect(loadConfig({}, CONFIG_DIR).merchant).to.include({ businessRegistrationNumber: '123-45-67890' });
+    expect(loadConfig({}, CONFIG_DIR).merchant.name.ko).to.be.a('string').and.not.equal('');
+    const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    const merchant = JSON.parse(readFileSync(path.join(CONFIG_DIR, 'merchant.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'merchant.json'), JSON.stringify({ ...merchant, business_registration_number: '1234567890' }));
+    expect(problem({}, dir)).to.equal('config error: config/merchant.json business_registration_number must look like 123-45-67890');
+    rmSync(path.join(dir, 'merchant.json'));
+    expect(problem({}, dir)).to.match(/^config error: config\/merchant.json cannot be read as JSON/);
   });
 });

@@ -4,6 +4,7 @@ import type { MembershipRepository } from '../../membership/application/membersh
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
 import type { Membership } from '../../membership/domain/membership.entity';
 import type { PaymentChannel } from '../../payment/application/payment-channel';
+import { UnknownPlanError } from '../../membership/domain/membership.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from '../../payment/application/payment-gateway.port';
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';
@@ -14,6 +15,8 @@ import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { Logger } from '../../shared/application/logger.port';
 import type { Notifier } from '../../shared/application/notifier.port';
+import { DEFAULT_LANGUAGE } from '../../shared/domain/language';
+import type { MemberNotices } from './member-notices';
 import type { ProgressReporter } from '../../shared/application/progress.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
@@ -80,6 +83,7 @@ export class RunRenewals {
     private readonly settlement: PaymentSettlement,
     private readonly notifications: NotificationLog,
     private readonly notifier: Notifier,
+    private readonly notices: MemberNotices,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -153,7 +157,7 @@ export class RunRenewals {
       let truth: GatewayPayment | null = payment.status === 'paid' || !earlierAttempt ? null : await this.gateway.findByMerchantUid(merchantUid);
       if (payment.status !== 'paid' && !(truth && (truth.status === 'paid' || truth.status === 'cancelled'))) {
         truth = await this.gateway.chargeBillingKey({
-          customerUid: leased.billingKey, merchantUid, amount: plan.amount, name: `${plan.name} renewal`,
+          customerUid: leased.billingKey, merchantUid, amount: plan.amount, name: `${plan.names.ko} 갱신`,
           buyerName: buyer?.name, buyerEmail: buyer?.email,
         });
       }
@@ -235,11 +239,9 @@ export class RunRenewals {
     if (!(await this.notifications.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) return false;
     const plan = this.catalog.find(membership.planId);
     try {
-      await this.notifier.send({
-        kind: 'renewal_reminder', to: user?.email ?? '',
-        subject: 'Your membership renews soon',
-        text: `Your ${plan?.name ?? 'membership'} renews on ${this.calendar.localDate(membership.nextChargeAt as Date)} for ${plan?.amount.toLocaleString('ko-KR')} KRW.`,
-      });
+      if (!plan) throw new UnknownPlanError(membership.planId);
+      const rendered = this.notices.renewalReminder(user?.language ?? DEFAULT_LANGUAGE, { planName: plan.names, chargeAt: membership.nextChargeAt as Date, amount: plan.amount });
+      await this.notifier.send({ kind: 'renewal_reminder', to: user?.email ?? '', ...rendered });
     } catch (error) {
       await this.notifications.release(key);
       this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'reminder not sent; will retry');

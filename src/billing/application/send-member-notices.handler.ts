@@ -1,11 +1,14 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
+import type { User } from '../../identity/domain/user.entity';
+import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
 import type { MembershipChangedPayload, RenewalFailedPayload } from '../../membership/domain/membership.events';
 import { PaymentEvents, type PaymentRefundRejectedPayload } from '../../payment/domain/payment.events';
 import { MembershipEvents } from '../../membership/domain/membership.events';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { MemberNotices, RenderedNotice } from './member-notices';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 
 /**
@@ -24,16 +27,18 @@ function renewalFailedKey(failed: RecordedRenewalFailure): NotificationKey {
 
 /**
  * Receipts when a period is paid, a notice when a renewal is declined, each once per
- * (membership, period, kind, attempt) however often the event is delivered: every declined attempt
- * of every period gets its notice, and a receipt goes out once per period. One more when a refund the
- * member was told is pending ends refused (once per refund).
+ * (membership, period, kind, attempt) however often the event is delivered, in the member's
+ * language: every declined attempt of every period gets its notice, and a receipt goes out once per
+ * period. One more when a refund the member was told is pending ends refused (once per refund).
  */
 export class SendMemberNotices {
   constructor(
     private readonly users: UserRepository,
+    private readonly payments: PaymentRepository,
+    private readonly catalog: PlanCatalog,
     private readonly log: NotificationLog,
     private readonly notifier: Notifier,
-    private readonly calendar: BusinessCalendar,
+    private readonly notices: MemberNotices,
     private readonly clock: Clock,
   ) {}
 
@@ -42,26 +47,29 @@ export class SendMemberNotices {
       const refused = event.payload as unknown as PaymentRefundRejectedPayload;
       // A refusal answered at once is shown by the page (502); only one the member heard as pending needs a notice.
       if (refused.requestedBy !== 'user' || !refused.answeredLate) return;
-      await this.send(refused.userId, { membershipId: refused.refundId, periodNo: 0, kind: 'refund_rejected', attempt: 0 }, '환불이 거절되었습니다 (Your refund was refused)',
-        `처리 중이던 ₩${refused.amount.toLocaleString('ko-KR')} 환불을 결제사가 거절했습니다 (주문 ${refused.merchantUid}): ${refused.message}. `
-        + '환불되지 않았습니다. 고객센터로 문의해 주세요.\n'
-        + `The payment gateway refused the pending refund of KRW ${refused.amount} (order ${refused.merchantUid}): ${refused.message}. No money was returned; please contact us.`);
+      await this.send(refused.userId, { membershipId: refused.refundId, periodNo: 0, kind: 'refund_rejected', attempt: 0 },
+        (user) => this.notices.refundRejected(user.language, { merchantUid: refused.merchantUid, amount: refused.amount, message: refused.message }));
       return;
     }
     if (event.type === MembershipEvents.RenewalFailed) {
       const failed = event.payload as unknown as RecordedRenewalFailure;
-      const text = failed.finalAttempt
-        ? 'We could not renew your membership and it has ended. You can buy it again at any time.'
-        : `We could not charge your card for your membership (${failed.reason}). We will try again.`;
-      await this.send(failed.userId, renewalFailedKey(failed), 'Your membership renewal failed', text);
+      await this.send(failed.userId, renewalFailedKey(failed),
+        (user) => this.notices.renewalFailed(user.language, failed));
       return;
     }
     const changed = event.payload as unknown as MembershipChangedPayload;
-    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 }, 'Your membership receipt',
-      `Thank you. Your membership runs until ${this.calendar.localDate(new Date(changed.periodEnd))}.`);
+    const payment = changed.paymentId ? await this.payments.findById(changed.paymentId) : null;
+    const plan = this.catalog.find(changed.planId);
+    // Nothing to state a receipt from (a payment or plan since removed): no receipt rather than a wrong one.
+    if (!payment || !plan) return;
+    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 }, (user) => this.notices.receipt(user.language, {
+      buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
+      paidAt: payment.paidAt ?? event.occurredAt, payMethod: payment.toProps().payMethod,
+      periodStart: new Date(changed.paidFrom ?? changed.periodStart), periodEnd: new Date(changed.periodEnd),
+    }));
   };
 
-  private async send(userId: string, key: NotificationKey, subject: string, text: string): Promise<void> {
+  private async send(userId: string, key: NotificationKey, render: (user: User) => RenderedNotice): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) return;
     const now = this.clock.now();
@@ -71,7 +79,7 @@ export class SendMemberNotices {
       // again and, once the hold has run out unsent, this notice goes out after all.
       throw new NoticeHeldError(key);
     }
-    const notice: Notice = { kind: key.kind, to: user.email, subject, text };
+    const notice: Notice = { kind: key.kind, to: user.email, ...render(user) };
     try {
       await this.notifier.send(notice);
     } catch (error) {

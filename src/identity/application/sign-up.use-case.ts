@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
+import type { Language } from '../../shared/domain/language';
 import type { User } from '../domain/user.entity';
 import { MIN_PASSWORD_LENGTH, SIGNUP_LIMIT, SIGNUP_WINDOW_MS, normaliseEmail, signupKey } from './account-limits';
 import { PasswordTooShortError, TooManyAttemptsError } from './identity.errors';
@@ -12,6 +13,7 @@ export interface SignUpInput {
   password: string;
   name: string;
   ip: string;
+  language: Language;
 }
 
 /** Creates an account (email unique, case-insensitive); at most SIGNUP_LIMIT successful signups per IP and hour. */
@@ -32,7 +34,7 @@ export class SignUp {
     }
     const user: User = {
       id: this.ids.newId(), email: normaliseEmail(input.email), name: input.name.trim(),
-      passwordHash: await this.hasher.hash(input.password), createdAt: now,
+      passwordHash: await this.hasher.hash(input.password), language: input.language, createdAt: now,
     };
     await this.users.add(user);
     await this.limiter.hit(signupKey(input.ip), now);

@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import { createRouter } from '../../shared/http/routing';
 import { presentMembership } from '../../membership/http/membership.presenter';
+import { requestLanguage } from '../../shared/http/language';
 import { answer, noContent } from '../../shared/http/respond';
 import { currentStoredSessionId, currentUserId, endUserSession, requireUserId, startUserSession } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
@@ -25,7 +26,7 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
 
   router.post('/api/auth/signup', async (ctx) => {
     const body = validate(signUpSchema, ctx.request.body);
-    const user = await deps.signUp.execute({ ...body, ip: ctx.ip });
+    const user = await deps.signUp.execute({ ...body, ip: ctx.ip, language: requestLanguage(ctx) });
     await startUserSession(ctx, user.id);
     answer(ctx, { user: presentUser(user) }, 201);
   });

@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE, isLanguage } from '../../shared/domain/language';
 import { type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
 import { type KnexDatabase, readTime } from '../../shared/infrastructure/knex/knex-database';
 import { currentDb } from '../../shared/infrastructure/knex/knex-scope';
@@ -11,6 +12,7 @@ interface UserRow {
   email: string;
   name: string;
   password_hash: string;
+  language: string;
   created_at: unknown;
 }
 
@@ -40,7 +42,7 @@ export class KnexUserRepository implements UserRepository {
   }
 
   async add(user: User): Promise<void> {
-    const row: UserRow = { id: user.id, email: user.email.toLowerCase(), name: user.name, password_hash: user.passwordHash, created_at: user.createdAt };
+    const row: UserRow = { id: user.id, email: user.email.toLowerCase(), name: user.name, password_hash: user.passwordHash, language: user.language, created_at: user.createdAt };
     try {
       await currentDb(this.database, this.context)('users').insert(row);
     } catch (error) {
@@ -51,5 +53,8 @@ export class KnexUserRepository implements UserRepository {
 }
 
 function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash, createdAt: readTime(row.created_at) };
+  return {
+    id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash,
+    language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE, createdAt: readTime(row.created_at),
+  };
 }

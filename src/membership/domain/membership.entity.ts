@@ -50,13 +50,34 @@ export interface Activation {
   now: Date;
 }
 
+/** A paid period: from `start` (inclusive) to `end` (exclusive). */
+export interface Period {
+  start: Date;
+  end: Date;
+}
+
+/**
+ * The period a purchase of `plan` buys (DESIGN §6 "Checkout answers the period it buys"): from `at`
+ * without a live membership, else on from the live one's end. Checkout announces it and fulfilment
+ * records it, so both must come from here.
+ */
+export function periodBoughtBy(live: Membership | null, plan: Plan, at: Date, calendar: BusinessCalendar): Period {
+  return live && live.isLive ? live.periodAfterPurchaseOf(plan, calendar) : Membership.firstPeriod(plan, at, calendar);
+}
+
 export class Membership extends AggregateRoot {
   private constructor(private props: MembershipProps) {
     super();
   }
 
+  /** The first period of a membership that starts at `start`. */
+  static firstPeriod(plan: Plan, start: Date, calendar: BusinessCalendar): Period {
+    return { start, end: calendar.addMonths(start, planMonths(plan)) };
+  }
+
   static activate(input: Activation, calendar: BusinessCalendar): Membership {
     const months = planMonths(input.plan);
+    const first = Membership.firstPeriod(input.plan, input.start, calendar);
     const membership = new Membership({
       id: input.id,
       userId: input.userId,
@@ -65,8 +86,8 @@ export class Membership extends AggregateRoot {
       anchorAt: input.start,
       monthsPaid: months,
       periodNo: 1,
-      periodStart: input.start,
-      periodEnd: calendar.addMonths(input.start, months),
+      periodStart: first.start,
+      periodEnd: first.end,
       autoRenew: input.billingKey !== null,
       billingKey: input.billingKey,
       nextChargeAt: null,
@@ -143,15 +164,24 @@ export class Membership extends AggregateRoot {
     return { ...this.props };
   }
 
+  /**
+   * What buying `plan` again while live adds: from the current end to the anchor plus every month paid
+   * so far and the plan's (anchor-day arithmetic, so a Jan 31 anchor never drifts to the 28th).
+   */
+  periodAfterPurchaseOf(plan: Plan, calendar: BusinessCalendar): Period {
+    return { start: this.props.periodEnd, end: calendar.addMonths(this.props.anchorAt, this.props.monthsPaid + planMonths(plan)) };
+  }
+
   /** Bought again while live: the new period runs on from the current end. */
   extend(plan: Plan, paymentId: string, calendar: BusinessCalendar, now: Date): void {
     this.assertLive('extend');
+    const paidFrom = this.props.periodEnd;
     this.addPaidPeriod(plan, calendar);
     this.props.planId = plan.id;
     this.props.cancelAtPeriodEnd = false;
     this.scheduleNextCharge();
     this.touch(now);
-    this.record<MembershipChangedPayload>(MembershipEvents.Extended, now, this.changed(paymentId));
+    this.record<MembershipChangedPayload>(MembershipEvents.Extended, now, this.changed(paymentId, paidFrom));
   }
 
   /** A renewal charge succeeded: the next period starts where the last one ended. */
@@ -239,9 +269,10 @@ export class Membership extends AggregateRoot {
   }
 
   private addPaidPeriod(plan: Plan, calendar: BusinessCalendar): void {
+    const added = this.periodAfterPurchaseOf(plan, calendar);
     this.props.monthsPaid += planMonths(plan);
     this.props.periodNo += 1;
-    this.props.periodEnd = calendar.addMonths(this.props.anchorAt, this.props.monthsPaid);
+    this.props.periodEnd = added.end;
     this.props.status = 'active';
     this.props.renewalAttempts = 0;
   }
@@ -266,10 +297,11 @@ export class Membership extends AggregateRoot {
     if (!this.isLive) throw new InvalidTransitionError('membership', this.props.status, action);
   }
 
-  private changed(paymentId: string): MembershipChangedPayload {
+  private changed(paymentId: string, paidFrom: Date = this.props.periodStart): MembershipChangedPayload {
     return {
       membershipId: this.id, userId: this.userId, planId: this.planId, periodNo: this.props.periodNo,
       periodStart: this.props.periodStart.toISOString(), periodEnd: this.props.periodEnd.toISOString(), paymentId,
+      paidFrom: paidFrom.toISOString(),
     };
   }
 

@@ -16,6 +16,8 @@ export interface MembershipChangedPayload {
   periodStart: string;
   periodEnd: string;
   paymentId?: string;
+  /** Where the time this payment bought begins (an extension: the end before it); events stored before it lack it. */
+  paidFrom?: string;
 }
 
 /** MembershipCancelled, MembershipExpired and MembershipCardRemoved: the stored card to delete at the gateway, if any. */

@@ -1,8 +1,11 @@
+import type { Localized } from '../../shared/domain/language';
+
 export type PlanInterval = 'month' | 'year';
 
 export interface Plan {
   id: string;
-  name: string;
+  /** Korean first (the default everywhere, and the order name the PG shows), English for English-speaking members. */
+  names: Localized;
   /** Integer KRW. */
   amount: number;
   currency: 'KRW';

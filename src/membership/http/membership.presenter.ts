@@ -1,5 +1,6 @@
 import type { Membership } from '../domain/membership.entity';
 import type { Plan } from '../domain/plan';
+import type { Language } from '../../shared/domain/language';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -20,6 +21,6 @@ export function presentMembership(m: Membership) {
   };
 }
 
-export function presentPlan(plan: Plan) {
-  return { id: plan.id, name: plan.name, amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount };
+export function presentPlan(plan: Plan, language: Language) {
+  return { id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount };
 }

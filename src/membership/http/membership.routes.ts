@@ -1,5 +1,6 @@
 import type { Router } from '@koa/router';
 import { createRouter } from '../../shared/http/routing';
+import { requestLanguage } from '../../shared/http/language';
 import { answer } from '../../shared/http/respond';
 import type { PlanCatalog } from '../application/plan-catalog.port';
 import { presentPlan } from './membership.presenter';
@@ -12,7 +13,8 @@ export function membershipRoutes(deps: MembershipRouteDeps): Router {
   const router = createRouter();
 
   router.get('/api/plans', (ctx) => {
-    answer(ctx, { plans: deps.catalog.list().map(presentPlan) });
+    const language = requestLanguage(ctx);
+    answer(ctx, { plans: deps.catalog.list().map((plan) => presentPlan(plan, language)) });
   });
 
   return router;

@@ -3,10 +3,13 @@ import { KeyedLock } from '../../shared/application/keyed-lock';
 import type { LeaseStore } from '../../shared/application/lease-store.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { DomainError } from '../../shared/domain/domain-error';
 import type { UserRepository } from '../../identity/application/user-repository.port';
 import type { User } from '../../identity/domain/user.entity';
+import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import { type Period, periodBoughtBy } from '../../membership/domain/membership.entity';
 import { UnknownPlanError } from '../../membership/domain/membership.errors';
 import type { Plan } from '../../membership/domain/plan';
 import { Payment } from '../domain/payment.entity';
@@ -39,6 +42,8 @@ export interface CheckoutStarted {
   buyer: User;
   settings: CheckoutSettings;
   customerUid: string | null;
+  /** The period this order buys, if it is paid now: the page shows it (and asks a member to confirm it). */
+  period: Period;
 }
 
 /** The stable billing-key id of a buyer: Iamport stores the card under it with the first payment. */
@@ -76,6 +81,8 @@ export class StartCheckout {
     private readonly settings: CheckoutSettings,
     private readonly openOrders: OpenOrdersLimit,
     private readonly leases: LeaseStore,
+    private readonly memberships: MembershipRepository,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async execute(input: StartCheckoutInput): Promise<CheckoutStarted> {
@@ -125,6 +132,8 @@ export class StartCheckout {
     }
     await this.uow.run(() => this.payments.save(payment));
     if (refusal) throw refusal;
-    return { payment, plan, buyer, settings: this.settings, customerUid };
+    const live = await this.memberships.findLiveByUserId(buyer.id);
+    const period = periodBoughtBy(live, plan, payment.createdAt, this.calendar);
+    return { payment, plan, buyer, settings: this.settings, customerUid, period };
   }
 }

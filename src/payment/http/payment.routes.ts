@@ -48,20 +48,23 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const userId = requireUserId(ctx);
     const body = validate(checkoutSchema, ctx.request.body);
     const started = await deps.startCheckout.execute({ userId, planId: body.plan, payMethod: body.pay_method, autoRenew: body.auto_renew });
-    const { payment, plan, buyer, settings, customerUid } = started;
+    const { payment, plan, buyer, settings, customerUid, period } = started;
     answer(ctx, {
       gateway: settings.gateway,
       merchant_uid: payment.merchantUid,
       amount: payment.amount,
-      name: plan.name,
+      // The PG's order name: Korean, as the PG's window and its receipts are.
+      name: plan.names.ko,
       buyer_name: buyer.name,
       buyer_email: buyer.email,
       pg: settings.pg,
       pay_method: body.pay_method,
       imp_code: settings.impCode,
+      period_start: period.start.toISOString(),
+      period_end: period.end.toISOString(),
       ...(customerUid ? { customer_uid: customerUid } : {}),
       // Toss: the page calls TossPayments(client_key).requestPayment (or requestBillingAuth with customer_key).
-      ...(settings.gateway === 'toss' ? { client_key: settings.tossClientKey, order_name: plan.name, ...(customerUid ? { customer_key: customerUid } : {}) } : {}),
+      ...(settings.gateway === 'toss' ? { client_key: settings.tossClientKey, order_name: plan.names.ko, ...(customerUid ? { customer_key: customerUid } : {}) } : {}),
     }, 201);
   });
 

@@ -32,6 +32,11 @@ export class BusinessCalendar {
     return Math.round((end.getTime() - start.getTime()) / DAY_MS);
   }
 
+  /** The local date and time (YYYY-MM-DD HH:mm) of an instant in the business zone. */
+  localDateTime(at: Date): string {
+    return DateTime.fromJSDate(at, { zone: this.zone }).toFormat('yyyy-MM-dd HH:mm');
+  }
+
   /** The local date (YYYY-MM-DD) of an instant in the business zone. */
   localDate(at: Date): string {
     return DateTime.fromJSDate(at, { zone: this.zone }).toISODate() as string;

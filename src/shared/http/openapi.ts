@@ -97,7 +97,7 @@ export const API_OPERATIONS: ApiOperation[] = [
   { tag: 'operations', method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)', auth: 'none', responses: { 200: { type: 'string' } } },
   { tag: 'operations', method: 'get', path: '/openapi.json', summary: 'This document', auth: 'none', responses: { 200: { type: 'object' } } },
 
-  { tag: 'accounts', method: 'post', path: '/api/auth/signup', summary: 'Create an account and log in', auth: 'none', body: signUpSchema, responses: { 201: userAnswer, 409: 'Error', 429: 'Error' } },
+  { tag: 'accounts', method: 'post', path: '/api/auth/signup', summary: 'Create an account and log in; its notices speak the language of ?lang=ko|en or Accept-Language (Korean by default)', auth: 'none', body: signUpSchema, responses: { 201: userAnswer, 409: 'Error', 429: 'Error' } },
   { tag: 'accounts', method: 'post', path: '/api/auth/login', summary: 'Log in (10 failures per 15 min per IP and email)', auth: 'none', body: logInSchema, responses: { 200: userAnswer, 401: 'Error', 429: 'Error' } },
   { tag: 'accounts', method: 'post', path: '/api/auth/logout', summary: 'End the session', auth: 'none', responses: { 204: 'none' } },
   {
@@ -109,7 +109,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: ok({ user: ref('User'), payment_status: { enum: ['on', 'off'] }, membership: nullable(ref('Membership')) }), 401: 'Error' },
   },
 
-  { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
+  { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog; names in Korean, in English with ?lang=en or an English Accept-Language', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
 
   { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now', auth: 'session', responses: {
       200: ok({ refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, purchases: { type: 'array', items: ref('RefundQuote') } }),
@@ -134,8 +134,10 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: {
       201: ok({
         gateway: { enum: ['iamport', 'toss'] }, merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str, imp_code: str,
+        period_start: { ...time, description: 'Start of the period this order buys: now, or the live membership\'s current end (the page shows it and asks a member to confirm)' },
+        period_end: { ...time, description: 'End (exclusive) of that period, by the business calendar; fulfilment records exactly this end when paid while a membership is live, and paid_at plus the plan otherwise' },
         customer_uid: str, client_key: { type: 'string', description: 'Toss only' }, order_name: { type: 'string', description: 'Toss only' }, customer_key: { type: 'string', description: 'Toss only, with auto_renew' },
-      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code']),
+      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'period_start', 'period_end']),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error',
     },
   },

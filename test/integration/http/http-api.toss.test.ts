@@ -49,7 +49,7 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
     it('answers gateway toss with client_key and order_name, priced by the server, and no customer_key without auto_renew', async () => {
       const res = await buyer.post('/api/payment/checkout', { plan: 'monthly', amount: 1 });
       expect(res.status).to.equal(201);
-      expect(res.body).to.include({ works: true, gateway: 'toss', client_key: 'test_ck_sandbox', order_name: 'Monthly membership', amount: 9900, buyer_name: 'Kim Buyer' });
+      expect(res.body).to.include({ works: true, gateway: 'toss', client_key: 'test_ck_sandbox', order_name: '월간 멤버십', amount: 9900, buyer_name: 'Kim Buyer' });
       expect(res.body).not.to.have.any.keys('customer_key', 'customer_uid');
       // Toss has no prepare: nothing exists at Toss until the window authenticates a card.
       expect(tossPaymentOf(res.body.merchant_uid)).to.deep.equal([]);

@@ -66,7 +66,7 @@ for (const engine of ENGINES) {
       const memberships = container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository);
       const renewals = container.get<RunRenewals>(BILLING.RunRenewals);
 
-      const user = { id: 'member_1', email: 'member_1@example.com', name: 'Ten Years', passwordHash: 'not-used', createdAt: START };
+      const user = { id: 'member_1', email: 'member_1@example.com', name: 'Ten Years', passwordHash: 'not-used', createdAt: START, language: 'ko' as const };
       await container.get<UserRepository>(IDENTITY.UserRepository).add(user);
       const { payment } = await container.get<StartCheckout>(PAYMENT.StartCheckout).execute({ userId: user.id, planId: 'annual', payMethod: 'card', autoRenew: true });
       const impUid = gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });

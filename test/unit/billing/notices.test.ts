@@ -48,9 +48,11 @@ describe('notices survive a process that died between taking and sending them (i
 
   it('a receipt: deliveries fail while the dead taker holds it (the event stays for the relay), then one sends it, once', async () => {
     const user = await app.newUser('receipt');
+    // An order for the receipt to state (the event below is delivered by hand, as the relay would).
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
     const activated: DomainEvent = {
       id: 'ev_1', type: MembershipEvents.Activated, aggregateId: 'ms_1', occurredAt: app.clock.now(),
-      payload: { membershipId: 'ms_1', userId: user.id, planId: 'monthly', periodNo: 1, periodStart: app.clock.now().toISOString(), periodEnd: app.clock.now().toISOString() },
+      payload: { membershipId: 'ms_1', userId: user.id, planId: 'monthly', periodNo: 1, paymentId: payment.id, periodStart: app.clock.now().toISOString(), periodEnd: app.clock.now().toISOString() },
     };
     await takenByADeadProcess({ membershipId: 'ms_1', periodNo: 1, kind: 'receipt', attempt: 0 });
     const notices = app.container.get<SendMemberNotices>(BILLING.SendMemberNotices);

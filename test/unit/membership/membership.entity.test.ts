@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Membership } from '../../../src/membership/domain/membership.entity';
+import { Membership, periodBoughtBy } from '../../../src/membership/domain/membership.entity';
 import type { Plan } from '../../../src/membership/domain/plan';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 
 const calendar = new BusinessCalendar('Asia/Seoul');
-const monthly: Plan = { id: 'monthly', name: 'Monthly', amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1 };
-const annual: Plan = { id: 'annual', name: 'Annual', amount: 99000, currency: 'KRW', interval: 'year', intervalCount: 1 };
+const monthly: Plan = { id: 'monthly', names: { ko: '월간', en: 'Monthly' }, amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1 };
+const annual: Plan = { id: 'annual', names: { ko: '연간', en: 'Annual' }, amount: 99000, currency: 'KRW', interval: 'year', intervalCount: 1 };
 const START = new Date('2026-01-31T01:00:00.000Z'); // 10:00 on Jan 31 in Seoul
 
 function activate(billingKey: string | null = null, plan = monthly): Membership {
@@ -38,6 +38,62 @@ describe('Membership', () => {
     expect(m.periodStart.toISOString()).to.equal(START.toISOString());
     m.extend(annual, 'p3', calendar, new Date('2026-02-11T00:00:00Z'));
     expect(calendar.localDate(m.periodEnd)).to.equal('2027-03-31');
+  });
+
+  describe('the period a purchase buys (what checkout announces)', () => {
+    const iso = (p: { start: Date; end: Date }) => ({ start: p.start.toISOString(), end: p.end.toISOString() });
+
+    it('without a live membership: from now, one interval by the Seoul calendar, clamped at a month end', () => {
+      expect(iso(periodBoughtBy(null, monthly, START, calendar))).to.deep.equal({ start: '2026-01-31T01:00:00.000Z', end: '2026-02-28T01:00:00.000Z' });
+      expect(iso(periodBoughtBy(null, annual, START, calendar))).to.deep.equal({ start: '2026-01-31T01:00:00.000Z', end: '2027-01-31T01:00:00.000Z' });
+      // 23:30 on Jan 31 in Seoul is still Jan 31 there (14:30 UTC): the Seoul month end decides.
+      const lateNight = new Date('2026-01-31T14:30:00.000Z');
+      expect(calendar.localDate(periodBoughtBy(null, monthly, lateNight, calendar).end)).to.equal('2026-02-28');
+      // What activation then records from the same instant.
+      const m = Membership.activate({ id: 'm1', userId: 'u1', plan: monthly, paymentId: 'p1', start: lateNight, billingKey: null, now: lateNight }, calendar);
+      expect(m.periodEnd.toISOString()).to.equal(periodBoughtBy(null, monthly, lateNight, calendar).end.toISOString());
+    });
+
+    it('while live: from the current end to the anchor day, and extend records exactly that end (same plan, then monthly -> annual)', () => {
+      const m = activate();
+      const second = periodBoughtBy(m, monthly, new Date('2026-02-10T00:00:00Z'), calendar);
+      // From Feb 28 (the clamped end) to Mar 31: the anchor day, not Feb 28 + 1 month.
+      expect(iso(second)).to.deep.equal({ start: '2026-02-28T01:00:00.000Z', end: '2026-03-31T01:00:00.000Z' });
+      m.pullEvents();
+      m.extend(monthly, 'p2', calendar, new Date('2026-02-10T00:00:00Z'));
+      expect(m.periodEnd.toISOString()).to.equal(second.end.toISOString());
+      // What the receipt states as the period paid: the one checkout announced.
+      expect(m.pullEvents()[0].payload).to.include({ paidFrom: second.start.toISOString(), periodEnd: second.end.toISOString() });
+
+      const third = periodBoughtBy(m, annual, new Date('2026-02-11T00:00:00Z'), calendar);
+      expect(iso(third)).to.deep.equal({ start: '2026-03-31T01:00:00.000Z', end: '2027-03-31T01:00:00.000Z' });
+      m.extend(annual, 'p3', calendar, new Date('2026-02-11T00:00:00Z'));
+      expect(m.periodEnd.toISOString()).to.equal(third.end.toISOString());
+      expect(m.planId).to.equal('annual');
+    });
+
+    it('an ended membership does not extend: the purchase starts a new period now', () => {
+      const m = activate();
+      m.cancel('now', 'refund', new Date('2026-02-01T00:00:00Z'));
+      const now = new Date('2026-02-05T03:00:00.000Z');
+      expect(iso(periodBoughtBy(m, monthly, now, calendar))).to.deep.equal({ start: now.toISOString(), end: '2026-03-05T03:00:00.000Z' });
+    });
+
+    it('always equals what extend records, whatever the anchor and the plans bought (property)', () => {
+      fc.assert(fc.property(
+        fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.array(fc.constantFrom(monthly, annual), { minLength: 1, maxLength: 6 }),
+        (start, plans) => {
+          const m = Membership.activate({ id: 'm1', userId: 'u1', plan: plans[0], paymentId: 'p1', start, billingKey: null, now: start }, calendar);
+          for (const plan of plans.slice(1)) {
+            const announced = periodBoughtBy(m, plan, start, calendar);
+            expect(announced.start.toISOString()).to.equal(m.periodEnd.toISOString());
+            m.extend(plan, 'p', calendar, start);
+            expect(m.periodEnd.toISOString()).to.equal(announced.end.toISOString());
+          }
+        },
+      ), { numRuns: 200 });
+    });
   });
 
   it('renews: the next period starts at the last end and ends on the anchor day', () => {

@@ -22,14 +22,24 @@ export function paymentsSuite(start: HarnessFactory): void {
     });
 
     describe('GET /api/plans', () => {
-      it('lists the catalog without a login', async () => {
+      it('lists the catalog without a login, plan names in Korean', async () => {
         const res = await h.client().get('/api/plans');
         expect(res.status).to.equal(200);
         expect(res.body.works).to.equal(true);
         expect(res.body.plans).to.deep.equal([
-          { id: 'monthly', name: 'Monthly membership', amount: 9900, currency: 'KRW', interval: 'month', interval_count: 1 },
-          { id: 'annual', name: 'Annual membership', amount: 99000, currency: 'KRW', interval: 'year', interval_count: 1 },
+          { id: 'monthly', name: '월간 멤버십', amount: 9900, currency: 'KRW', interval: 'month', interval_count: 1 },
+          { id: 'annual', name: '연간 멤버십', amount: 99000, currency: 'KRW', interval: 'year', interval_count: 1 },
         ]);
+      });
+
+      it('names the plans in English with ?lang=en or an English Accept-Language, in Korean otherwise', async () => {
+        const names = (res: { body: any }) => res.body.plans.map((p: any) => p.name);
+        expect(names(await h.client().get('/api/plans?lang=en'))).to.deep.equal(['Monthly membership', 'Annual membership']);
+        expect(names(await h.client().get('/api/plans', { 'Accept-Language': 'en-US,en;q=0.9' }))).to.deep.equal(['Monthly membership', 'Annual membership']);
+        expect(names(await h.client().get('/api/plans', { 'Accept-Language': 'ko-KR,ko;q=0.9,en;q=0.8' }))).to.deep.equal(['월간 멤버십', '연간 멤버십']);
+        // ?lang= wins over the header; an unknown one is ignored.
+        expect(names(await h.client().get('/api/plans?lang=ko', { 'Accept-Language': 'en' }))).to.deep.equal(['월간 멤버십', '연간 멤버십']);
+        expect(names(await h.client().get('/api/plans?lang=fr'))).to.deep.equal(['월간 멤버십', '연간 멤버십']);
       });
     });
 
@@ -37,9 +47,9 @@ export function paymentsSuite(start: HarnessFactory): void {
       it('answers 201 with what IMP.request_pay needs, priced by the server', async () => {
         const res = await buyer.post('/api/payment/checkout', { plan: 'monthly', amount: 1 });
         expect(res.status).to.equal(201);
-        expect(res.body).to.have.all.keys('works', 'gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code');
+        expect(res.body).to.have.all.keys('works', 'gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'period_start', 'period_end');
         expect(res.body.gateway).to.equal('iamport');
-        expect(res.body).to.include({ works: true, amount: 9900, name: 'Monthly membership', buyer_name: 'Kim Buyer', pg: 'html5_inicis', pay_method: 'card', imp_code: 'imp_sandbox' });
+        expect(res.body).to.include({ works: true, amount: 9900, name: '월간 멤버십', buyer_name: 'Kim Buyer', pg: 'html5_inicis', pay_method: 'card', imp_code: 'imp_sandbox' });
         expect(res.body.merchant_uid).to.be.a('string').with.length.at.most(40);
         const [payment] = (await buyer.get('/api/payments')).body.payments;
         expect(payment).to.include({ merchant_uid: res.body.merchant_uid, status: 'await', amount: 9900, plan: 'monthly' });
@@ -64,9 +74,101 @@ export function paymentsSuite(start: HarnessFactory): void {
         expect(payment).to.include({ status: 'failed', failure_code: 'prepare_rejected' });
       });
 
+      describe('the period the order buys (period_start, period_end)', () => {
+        /** Checkout, pay at the gateway, validate: the checkout's answer and the membership validation records. */
+        async function buy(plan: string) {
+          const { merchantUid, impUid, checkout } = await checkoutAndPay(h, buyer, 'paid', { plan });
+          const validation = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+          expect(validation.status, validation.text).to.equal(200);
+          return { checkout: checkout.body, membership: validation.body.membership };
+        }
+
+        it('a first purchase: from now, and the membership ends where checkout said', async () => {
+          const { checkout, membership } = await buy('monthly');
+          expect(checkout.period_start).to.match(ISO);
+          expect(checkout.period_start).to.equal(h.parts.clock.now().toISOString());
+          expect(checkout.period_end).to.equal(membership.current_period_end);
+          expect(membership.current_period_start).to.equal(checkout.period_start);
+        });
+
+        it('the same plan again while live: from the current end, and the extension ends where checkout said', async () => {
+          const first = await buy('monthly');
+          h.parts.clock.advance(3 * 86_400_000);
+          const second = await buy('monthly');
+          expect(second.checkout.period_start).to.equal(first.membership.current_period_end);
+          expect(second.checkout.period_end).to.equal(second.membership.current_period_end);
+          expect(new Date(second.checkout.period_end).getTime()).to.be.greaterThan(new Date(first.membership.current_period_end).getTime());
+        });
+
+        it('monthly, then annual: the year starts at the monthly end and the membership ends where checkout said', async () => {
+          const first = await buy('monthly');
+          const second = await buy('annual');
+          expect(second.checkout.period_start).to.equal(first.membership.current_period_end);
+          expect(second.checkout.period_end).to.equal(second.membership.current_period_end);
+          expect(second.membership.plan).to.equal('annual');
+          const months = (iso: string) => { const d = new Date(iso); return d.getUTCFullYear() * 12 + d.getUTCMonth(); };
+          expect(months(second.checkout.period_end) - months(first.membership.current_period_start)).to.equal(13);
+        });
+
+        it('a replayed checkout (same Idempotency-Key) answers the same period', async () => {
+          await buy('monthly');
+          const key = { 'idempotency-key': 'period-replay-1' };
+          const first = await buyer.post('/api/payment/checkout', { plan: 'annual' }, key);
+          const again = await buyer.post('/api/payment/checkout', { plan: 'annual' }, key);
+          expect(again.headers.get('idempotent-replayed')).to.equal('true');
+          expect([again.body.period_start, again.body.period_end]).to.deep.equal([first.body.period_start, first.body.period_end]);
+        });
+      });
+
       it('answers 503 gateway_unavailable when the gateway does not answer', async () => {
         h.parts.gateway.scriptNext('prepare', 'unknown');
         expectError(await buyer.post('/api/payment/checkout', { plan: 'monthly' }), 503, 'gateway_unavailable');
+      });
+    });
+
+    describe('receipts in the member\'s language (chosen at signup)', () => {
+      /** Signs up with `headers` (the page's language), buys monthly and answers the receipt mailed. */
+      async function receiptFor(path: string, headers: Record<string, string>) {
+        const member = h.client();
+        const email = `lang${Math.random().toString(36).slice(2, 10)}@example.com`;
+        const signup = await member.request('POST', path, { json: { email, password: 'correct horse', name: '김구매' }, headers });
+        expect(signup.status, signup.text).to.equal(201);
+        const { merchantUid, impUid } = await checkoutAndPay(h, member);
+        expect((await member.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })).status).to.equal(200);
+        const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === email);
+        expect(receipts).to.have.length(1);
+        return { receipt: receipts[0], merchantUid };
+      }
+
+      it('Korean by default: 상호, 결제일시 (KST), 금액 (₩), 결제수단 and 주문번호', async () => {
+        const { receipt, merchantUid } = await receiptFor('/api/auth/signup', {});
+        expect(receipt.subject).to.match(/^\[.+\] 멤버십 결제 영수증 \(월간 멤버십\)$/);
+        expect(receipt.text).to.match(/^상호: \S/m);
+        expect(receipt.text).to.contain(`주문번호: ${merchantUid}`);
+        // TEST_NOW 09:00 UTC is 18:00 in Seoul.
+        expect(receipt.text).to.contain('결제일시: 2026-11-25 18:00 (KST)');
+        expect(receipt.text).to.contain('금액: ₩9,900 (부가세 ₩900 포함)');
+        expect(receipt.text).to.contain('결제수단: 신용·체크카드');
+      });
+
+      it('an extension\'s receipt states the period that purchase bought: from the previous end', async () => {
+        for (let n = 0; n < 2; n += 1) {
+          const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
+          expect((await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })).status).to.equal(200);
+        }
+        const me = (await buyer.get('/api/me')).body;
+        const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === me.user.email).map((n) => n.text.match(/이용 기간: (.*)/)?.[1]);
+        // TEST_NOW is 2026-11-25 18:00 in Seoul.
+        expect(receipts).to.deep.equal(['2026-11-25 ~ 2026-12-25', '2026-12-25 ~ 2027-01-25']);
+      });
+
+      it('English for a member who signed up from an English page (Accept-Language or ?lang=en)', async () => {
+        for (const [path, headers] of [['/api/auth/signup', { 'Accept-Language': 'en-US,en;q=0.9' }], ['/api/auth/signup?lang=en', {}]] as const) {
+          const { receipt, merchantUid } = await receiptFor(path, headers);
+          expect(receipt.subject).to.match(/^\[.+\] Your membership receipt \(Monthly membership\)$/);
+          expect(receipt.text).to.contain(`Order no.: ${merchantUid}`);
+          expect(receipt.text).to.contain('Amount: ₩9,900 (VAT ₩900 included)');
+        }
       });
     });
 

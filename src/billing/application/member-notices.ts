@@ -1,0 +1,180 @@
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { Language, Localized } from '../../shared/domain/language';
+
+/** The seller a receipt names (config/merchant.json). */
+export interface Merchant {
+  name: Localized;
+  /** 사업자등록번호, `123-45-67890`. */
+  businessRegistrationNumber: string;
+  representative: Localized;
+  address: Localized;
+  phone: string;
+  email: string;
+}
+
+export interface RenderedNotice {
+  subject: string;
+  text: string;
+}
+
+/** What a receipt states: what a Korean receipt carries (상호, 결제일시, 금액, 결제수단, 주문번호) and the period paid. */
+export interface ReceiptFacts {
+  buyerName: string;
+  planName: Localized;
+  merchantUid: string;
+  /** Integer KRW, VAT included. */
+  amount: number;
+  paidAt: Date;
+  payMethod: string;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+export interface RenewalFailedFacts {
+  reason: string;
+  finalAttempt: boolean;
+}
+
+export interface RefundRejectedFacts {
+  merchantUid: string;
+  amount: number;
+  /** The gateway's own words. */
+  message: string;
+}
+
+export interface RenewalReminderFacts {
+  planName: Localized;
+  chargeAt: Date;
+  amount: number;
+}
+
+/** `9900` -> `₩9,900` in either language (the won sign and thousands separators are what both read). */
+export function formatWon(amount: number): string {
+  return `₩${amount.toLocaleString('ko-KR')}`;
+}
+
+/** VAT inside a VAT-inclusive KRW amount (10 %): the amount less its supply value (amount x 10/11, rounded; integer arithmetic). */
+export function vatIncluded(amount: number): number {
+  return amount - Math.round((amount * 10) / 11);
+}
+
+const PAY_METHODS: Record<string, Localized> = {
+  card: { ko: '신용·체크카드', en: 'Credit/debit card' },
+  trans: { ko: '실시간 계좌이체', en: 'Bank transfer' },
+  vbank: { ko: '가상계좌', en: 'Virtual account' },
+  phone: { ko: '휴대폰 소액결제', en: 'Mobile phone' },
+};
+
+export function payMethodName(payMethod: string, language: Language): string {
+  return PAY_METHODS[payMethod]?.[language] ?? payMethod;
+}
+
+/** Renders the member's notices in their language; times in the business zone (KST). */
+export class MemberNotices {
+  constructor(
+    private readonly merchant: Merchant,
+    private readonly calendar: BusinessCalendar,
+  ) {}
+
+  receipt(language: Language, r: ReceiptFacts): RenderedNotice {
+    const m = this.merchant;
+    const paidAt = `${this.calendar.localDateTime(r.paidAt)} (KST)`;
+    const period = `${this.calendar.localDate(r.periodStart)} ~ ${this.calendar.localDate(r.periodEnd)}`;
+    const amount = formatWon(r.amount);
+    const vat = formatWon(vatIncluded(r.amount));
+    if (language === 'en') {
+      return {
+        subject: `[${m.name.en}] Your membership receipt (${r.planName.en})`,
+        text: [
+          `Dear ${r.buyerName}, thank you for your payment.`,
+          '',
+          `Merchant: ${m.name.en}`,
+          `Business registration no.: ${m.businessRegistrationNumber}`,
+          `Representative: ${m.representative.en}`,
+          `Address: ${m.address.en}`,
+          `Contact: ${m.phone} · ${m.email}`,
+          '',
+          `Order no.: ${r.merchantUid}`,
+          `Item: ${r.planName.en}`,
+          `Paid at: ${paidAt}`,
+          `Payment method: ${payMethodName(r.payMethod, 'en')}`,
+          `Amount: ${amount} (VAT ${vat} included)`,
+          `Membership period: ${period}`,
+          '',
+          'You can cancel the membership or ask for a refund at any time under "My membership" on our site.',
+        ].join('\n'),
+      };
+    }
+    return {
+      subject: `[${m.name.ko}] 멤버십 결제 영수증 (${r.planName.ko})`,
+      text: [
+        `${r.buyerName} 님, 결제해 주셔서 감사합니다.`,
+        '',
+        `상호: ${m.name.ko}`,
+        `사업자등록번호: ${m.businessRegistrationNumber}`,
+        `대표자: ${m.representative.ko}`,
+        `주소: ${m.address.ko}`,
+        `고객센터: ${m.phone} · ${m.email}`,
+        '',
+        `주문번호: ${r.merchantUid}`,
+        `상품: ${r.planName.ko}`,
+        `결제일시: ${paidAt}`,
+        `결제수단: ${payMethodName(r.payMethod, 'ko')}`,
+        `금액: ${amount} (부가세 ${vat} 포함)`,
+        `이용 기간: ${period}`,
+        '',
+        '멤버십 해지와 환불은 사이트의 \'내 멤버십\'에서 언제든 신청할 수 있습니다.',
+      ].join('\n'),
+    };
+  }
+
+  renewalFailed(language: Language, f: RenewalFailedFacts): RenderedNotice {
+    const name = this.merchant.name[language];
+    if (language === 'en') {
+      return {
+        subject: `[${name}] Your membership renewal failed`,
+        text: f.finalAttempt
+          ? 'We could not renew your membership and it has ended. You can buy it again at any time.'
+          : `We could not charge your card for your membership (${f.reason}). We will try again.`,
+      };
+    }
+    return {
+      subject: `[${name}] 멤버십 자동 결제에 실패했습니다`,
+      text: f.finalAttempt
+        ? '멤버십 자동 결제에 실패하여 멤버십이 종료되었습니다. 언제든 다시 구매하실 수 있습니다.'
+        : `멤버십 자동 결제에 실패했습니다 (${f.reason}). 곧 다시 시도합니다.`,
+    };
+  }
+
+  /** A refund the member was told is being processed, which the gateway then refused. */
+  refundRejected(language: Language, f: RefundRejectedFacts): RenderedNotice {
+    const name = this.merchant.name[language];
+    if (language === 'en') {
+      return {
+        subject: `[${name}] Your refund was refused`,
+        text: `The payment gateway refused the pending refund of ${formatWon(f.amount)} (order ${f.merchantUid}): ${f.message}. `
+          + 'No money was returned and your membership stays as it is now; please contact us.',
+      };
+    }
+    return {
+      subject: `[${name}] 환불이 거절되었습니다`,
+      text: `처리 중이던 ${formatWon(f.amount)} 환불을 결제사가 거절했습니다 (주문번호 ${f.merchantUid}): ${f.message}. `
+        + '환불되지 않았습니다. 고객센터로 문의해 주세요.',
+    };
+  }
+
+  renewalReminder(language: Language, r: RenewalReminderFacts): RenderedNotice {
+    const name = this.merchant.name[language];
+    const on = this.calendar.localDate(r.chargeAt);
+    if (language === 'en') {
+      return {
+        subject: `[${name}] Your membership renews soon`,
+        text: `Your ${r.planName.en} renews on ${on} for ${formatWon(r.amount)}. You can turn auto-renew off under "My membership" before then.`,
+      };
+    }
+    return {
+      subject: `[${name}] 멤버십 자동 결제 예정 안내`,
+      text: `${r.planName.ko}이(가) ${on}에 ${formatWon(r.amount)}(으)로 자동 결제됩니다. 그 전에 '내 멤버십'에서 자동 갱신을 끌 수 있습니다.`,
+    };
+  }
+}

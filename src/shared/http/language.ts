@@ -1,0 +1,23 @@
+import type { Context } from 'koa';
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../domain/language';
+
+/**
+ * The language a request asks for: `?lang=ko|en` first, else the best-ranked Korean or English entry of
+ * `Accept-Language` (`en-US;q=0.8` counts as English), else Korean.
+ */
+export function requestLanguage(ctx: Context): Language {
+  const asked = ctx.query.lang;
+  if (isLanguage(asked)) return asked;
+  return preferredLanguage(ctx.get('accept-language'));
+}
+
+export function preferredLanguage(acceptLanguage: string): Language {
+  const ranked = acceptLanguage.split(',').slice(0, 20).map((entry, index) => {
+    const [tag, ...params] = entry.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = q ? Number(q.slice(2)) : 1;
+    return { primary: tag.trim().toLowerCase().split('-')[0], weight: Number.isFinite(weight) ? weight : 0, index };
+  }).filter((e) => e.weight > 0).sort((a, b) => b.weight - a.weight || a.index - b.index);
+  const match = ranked.find((e) => isLanguage(e.primary));
+  return match ? (match.primary as Language) : DEFAULT_LANGUAGE;
+}
