@@ -150,21 +150,22 @@ async function loadOverview() {
 const charts = [];
 
 /** One chart: an accessible figure (role=img with a summary label) plus the same data as a visually hidden table. */
-function chart(container, title, xLabels, series, xs, format) {
+function chart(container, title, xLabels, series, xs, format, tick = format) {
   const width = Math.max(260, container.clientWidth - 16);
   const totals = series.map((s) => `${s.label} ${format(s.values.reduce((a, b) => a + (b ?? 0), 0))} in total`).join(', ');
   const plot = el('div', { role: 'img', 'aria-label': `${title}: ${xLabels[0]} to ${xLabels[xLabels.length - 1]}; ${totals}. The table below has every value.` });
-  const table = el('table', { class: 'visually-hidden' },
+  // Wrapped: a table does not shrink to the 1 px box itself and would widen the page.
+  const table = el('div', { class: 'visually-hidden' }, el('table', {},
     el('caption', {}, title),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Date'), series.map((s) => el('th', { scope: 'col' }, s.label)))),
-    el('tbody', {}, xLabels.map((x, i) => el('tr', {}, el('th', { scope: 'row' }, x), series.map((s) => el('td', {}, s.values[i] === null ? '–' : format(s.values[i])))))));
+    el('tbody', {}, xLabels.map((x, i) => el('tr', {}, el('th', { scope: 'row' }, x), series.map((s) => el('td', {}, s.values[i] === null ? '–' : format(s.values[i]))))))));
   container.replaceChildren(el('figcaption', {}, title), plot, table);
   if (typeof uPlot !== 'function') return;
   const colours = ['#3b5bdb', '#d92d20', '#067647', '#f79009'];
   charts.push(new uPlot({
     width, height: 200,
     series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: colours[i], width: 2, value: (_, v) => (v === null ? '–' : format(v)) }))],
-    axes: [{}, { values: (_, ticks) => ticks.map((t) => format(t)), size: 70 }],
+    axes: [{}, { values: (_, ticks) => ticks.map(tick), size: 60 }],
     scales: { x: { time: true } },
   }, [xs, ...series.map((s) => s.values)], plot));
 }
@@ -174,9 +175,13 @@ function drawCharts(c) {
   const dayXs = c.days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
   const monthXs = c.months.map((m) => Date.parse(`${m}-01T00:00:00Z`) / 1000);
   const count = (v) => String(Math.round(v));
-  chart($('#chart-money'), 'Daily revenue and refunds (KRW)', c.days, [{ label: 'Revenue', values: c.revenue }, { label: 'Refunds', values: c.refunds }], dayXs, won);
-  chart($('#chart-members'), 'Active members', c.days, [{ label: 'Active members', values: c.active_members }], dayXs, count);
-  chart($('#chart-renewals'), 'Renewals charged and failed per day', c.days, [{ label: 'Charged', values: c.renewals_charged }, { label: 'Failed', values: c.renewals_failed }], dayXs, count);
+  // Axis ticks: compact money, whole counts only (uPlot places ticks at fractions on small ranges).
+  const compact = new Intl.NumberFormat('en-US', { notation: 'compact' });
+  const moneyTick = (v) => compact.format(v);
+  const countTick = (v) => (Number.isInteger(v) ? String(v) : '');
+  chart($('#chart-money'), 'Daily revenue and refunds (KRW)', c.days, [{ label: 'Revenue', values: c.revenue }, { label: 'Refunds', values: c.refunds }], dayXs, won, moneyTick);
+  chart($('#chart-members'), 'Active members', c.days, [{ label: 'Active members', values: c.active_members }], dayXs, count, countTick);
+  chart($('#chart-renewals'), 'Renewals charged and failed per day', c.days, [{ label: 'Charged', values: c.renewals_charged }, { label: 'Failed', values: c.renewals_failed }], dayXs, count, countTick);
   chart($('#chart-churn'), 'Churn per month (% of members at the month start)', c.months, [{ label: 'Churn', values: c.churn_rate.map((r) => (r === null ? null : r * 100)) }], monthXs, (v) => `${Number(v).toFixed(1)}%`);
 }
 
