@@ -29,7 +29,8 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 function afterCursor(query: Knex.QueryBuilder, timeColumn: string, idColumn: string, cursor: string | null): void {
   if (!cursor) return;
   const { at, id } = decodeCursor(cursor);
-  query.where((q) => q.where(timeColumn, '<', at).orWhere((q2) => q2.where(timeColumn, '=', at).andWhere(idColumn, '<', id)));
+  // The `<=` on its own lets the index on the time column bound the range; the OR then drops the ties already shown.
+  query.where(timeColumn, '<=', at).andWhere((q) => q.where(timeColumn, '<', at).orWhere(idColumn, '<', id));
 }
 
 function pageOf<T>(rows: Row[], limit: number, item: (row: Row) => T, position: (row: Row) => [Date, string | number]): Page<T> {
