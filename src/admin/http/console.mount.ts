@@ -66,6 +66,6 @@ export function mountConsole(app: Koa<any, any>, container: Locator, config: App
     cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
     renewals: container.get<RunRenewals>(BILLING.RunRenewals),
     webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
-  }), [options.sameOrigin, requireConsoleSession(sessions), options.jsonBodyOnly, audit, options.idempotency]);
+  }), [options.sameOrigin, options.jsonBodyOnly, requireConsoleSession(sessions), audit, options.idempotency]);
   app.use(consoleVendorFiles());
 }
