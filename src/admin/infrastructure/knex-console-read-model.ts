@@ -57,16 +57,21 @@ export class KnexConsoleReadModel implements ConsoleReadModel, ConsoleAuditLog {
     return this.database.knex;
   }
 
-  /** `SUM(CASE WHEN column in bucket i THEN value ELSE 0 END) AS b<i>` for each bucket, over [first, last) of the boundaries. */
+  /**
+   * Per bucket, the sum of `value` (or the row count) of the rows whose `column` falls in it: one
+   * range over the index, each row's bucket found by one CASE that stops at its first match.
+   */
   private async sumsByBucket(table: string, column: string, value: string | null, boundaries: Date[], where: (q: Knex.QueryBuilder) => void): Promise<number[]> {
     if (boundaries.length < 2) return [];
+    const cases = boundaries.slice(1).map(() => 'WHEN ?? < ? THEN ?').join(' ');
+    const bindings = boundaries.slice(1).flatMap((end, i) => [column, end, i]);
+    const bucket = this.knex.raw(`CASE ${cases} END`, bindings);
     const query = this.knex(table).where(column, '>=', boundaries[0]).andWhere(column, '<', boundaries[boundaries.length - 1]);
     where(query);
-    const sums = boundaries.slice(0, -1).map((start, i) =>
-      this.knex.raw(`SUM(CASE WHEN ?? >= ? AND ?? < ? THEN ${value ? '??' : '1'} ELSE 0 END) AS ??`,
-        value ? [column, start, column, boundaries[i + 1], value, `b${i}`] : [column, start, column, boundaries[i + 1], `b${i}`]));
-    const row = (await query.select(sums))[0] ?? {};
-    return boundaries.slice(0, -1).map((_, i) => num(row[`b${i}`]));
+    const rows: Row[] = await query.select({ bucket }).select(this.knex.raw(value ? 'SUM(??) AS total' : 'COUNT(*) AS total', value ? [value] : [])).groupBy('bucket');
+    const sums = boundaries.slice(1).map(() => 0);
+    for (const row of rows) sums[num(row.bucket)] = num(row.total);
+    return sums;
   }
 
   async moneyByBucket(boundaries: Date[]) {
