@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
+import { adminModule } from './admin/admin.module';
 import { billingModule } from './billing/billing.module';
 import type { AppConfig } from './config';
 import { identityModule } from './identity/identity.module';
@@ -30,6 +31,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions): Co
     paymentModule(config, options.persistence, options.gateway),
     billingModule(config, options.persistence),
     metricsModule(),
+    adminModule(config, options.persistence),
   );
   return container;
 }

@@ -9,7 +9,7 @@ import type { PaymentStatus, RefundStatus } from '../../payment/domain/payment.e
 import { presentAdminRefund, presentPayment } from '../../payment/http/payment.presenter';
 import { DomainError } from '../../shared/domain/domain-error';
 import type { ControllableClock } from '../../shared/infrastructure/controllable-clock';
-import { answer } from '../../shared/http/respond';
+import { answer, answerRefund } from '../../shared/http/respond';
 import { createRouter } from '../../shared/http/routing';
 import { validate } from '../../shared/http/validate';
 import { clockSchema, merchantUidSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from './admin.schemas';
@@ -72,14 +72,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     const merchantUid = validate(merchantUidSchema, ctx.params.merchant_uid);
     const body = validate(refundSchema, ctx.request.body);
     const result = await deps.refund.execute({ merchantUid, amount: body.amount ?? null, reason: body.reason });
-    const payload = { payment: presentPayment(result.payment), refund: result.refund };
-    // The gateway could not answer: 202 works:false, as the member's cancel answers it.
-    if (result.refund.status === 'pending') {
-      ctx.status = 202;
-      ctx.body = { works: false, ...payload };
-      return;
-    }
-    answer(ctx, payload);
+    answerRefund(ctx, { payment: presentPayment(result.payment), refund: result.refund });
   });
 
   router.get('/refunds', async (ctx) => {

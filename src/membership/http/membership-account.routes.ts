@@ -1,6 +1,6 @@
 import type { Router } from '@koa/router';
 import { createRouter } from '../../shared/http/routing';
-import { answer } from '../../shared/http/respond';
+import { answer, answerRefund } from '../../shared/http/respond';
 import { requireUserId } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
 import type { CancelMembership } from '../application/cancel-membership.use-case';
@@ -37,14 +37,7 @@ export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Route
     const userId = requireUserId(ctx);
     const body = validate(cancelSchema, ctx.request.body);
     const result = await deps.cancelMembership.execute({ userId, refund: body.refund, reason: body.reason || null });
-    const payload = { membership: presentMembership(result.membership), refund: result.refund };
-    // DESIGN §6: a refund the gateway has not confirmed is 202 and works:false, never a success.
-    if (result.refund?.status === 'pending') {
-      ctx.status = 202;
-      ctx.body = { works: false, ...payload };
-      return;
-    }
-    answer(ctx, payload);
+    answerRefund(ctx, { membership: presentMembership(result.membership), refund: result.refund });
   });
 
   router.post('/api/membership/auto-renew', async (ctx) => {

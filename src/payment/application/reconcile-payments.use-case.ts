@@ -2,6 +2,7 @@ import type { Clock } from '../../shared/application/clock.port';
 import type { Logger } from '../../shared/application/logger.port';
 import type { ProgressReporter } from '../../shared/application/progress.port';
 import type { Payment } from '../domain/payment.entity';
+import { PaymentNotFoundError } from '../domain/payment.errors';
 import { wasCharged } from '../domain/gateway-payment';
 import { GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
 import type { PaymentRepository } from './payment-repository.port';
@@ -58,6 +59,18 @@ export class ReconcilePayments {
       progress?.advance();
     }
     return { checked: candidates.length, settled };
+  }
+
+  /**
+   * The same check for one payment (the operator console's "reconcile this payment"), whatever its
+   * state; a silent gateway answers 503 here, since the operator asked about this one.
+   */
+  async executeOne(merchantUid: string): Promise<{ payment: Payment; settled: boolean }> {
+    const payment = await this.payments.findByMerchantUid(merchantUid);
+    if (!payment) throw new PaymentNotFoundError(merchantUid);
+    const staleBefore = new Date(this.clock.now().getTime() - this.ttlMinutes * 60_000);
+    const settled = await this.reconcile(payment, staleBefore);
+    return { payment: (await this.payments.findByMerchantUid(merchantUid)) ?? payment, settled };
   }
 
   private async reconcile(payment: Payment, staleBefore: Date): Promise<boolean> {

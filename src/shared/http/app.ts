@@ -5,6 +5,7 @@ import type { Router } from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import { adminRoutes } from '../../admin/http/admin.routes';
+import { adminApiAudit, mountConsole } from '../../admin/http/console.mount';
 import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
 import { BILLING } from '../../billing/billing.tokens';
 import type { AppConfig } from '../../config';
@@ -172,10 +173,15 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       receipts: container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore),
       webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
-    }), [bearerToken(config.adminToken, 'admin token'), jsonBodyOnly, idempotency]);
+    }), [bearerToken(config.adminToken, 'admin token'), jsonBodyOnly, adminApiAudit(container, SYSTEM_TIME), idempotency]);
+    mountConsole(app, container, config, {
+      adminToken: config.adminToken, sameOrigin: sameOriginOnly(pageOrigins(config.publicUrl)), jsonBodyOnly, idempotency, systemClock: SYSTEM_TIME,
+    });
   }
 
   const staticDir = options.staticDir === undefined ? DEFAULT_WEB_DIR : options.staticDir;
-  if (staticDir && existsSync(staticDir)) app.use(staticFiles(path.resolve(staticDir)));
+  // The console's page (src/web/admin) exists only where the console does.
+  const hidden = config.adminToken ? ['/api/'] : ['/api/', '/admin'];
+  if (staticDir && existsSync(staticDir)) app.use(staticFiles(path.resolve(staticDir), { skipPrefixes: hidden }));
   return app;
 }

@@ -1,13 +1,14 @@
 import type { Router } from '@koa/router';
 import { createRouter } from './routing';
 import type Joi from 'joi';
+import { CONSOLE_OPERATIONS } from '../../admin/http/console.openapi';
 import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
 import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
 import { checkoutSchema, failureSchema, tossWebhookSchema, validationSchema, webhookSchema } from '../../payment/http/payment.schemas';
 import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
 
-type Auth = 'none' | 'session' | 'admin';
+type Auth = 'none' | 'session' | 'admin' | 'console';
 
 /** One operation of the API: the document is built from this table; a test checks it against the mounted routers. */
 export interface ApiOperation {
@@ -17,6 +18,8 @@ export interface ApiOperation {
   summary: string;
   auth: Auth;
   body?: Joi.Schema;
+  /** Every field of the body is optional, so the body may be left out. */
+  bodyOptional?: boolean;
   query?: Joi.Schema;
   /** status -> response schema (a `$ref` name under components.schemas, or an inline schema). */
   responses: Record<number, string | JsonSchema>;
@@ -180,6 +183,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: { 200: ok({ refunds: { type: 'array', items: ref('AdminRefund') } }), 401: 'Error', 404: 'Error' },
   },
   { tag: 'admin', method: 'post', path: '/api/admin/webhooks/replay', summary: 'Process stored notices again (default: the last 24 h)', auth: 'admin', body: replaySchema, responses: { 200: ok({ replayed: int }), 400: 'Error', 401: 'Error', 404: 'Error' } },
+  ...CONSOLE_OPERATIONS,
 ];
 
 /**
@@ -226,7 +230,7 @@ export interface OpenApiOptions {
 export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of API_OPERATIONS) {
-    if (op.auth === 'admin' && !options.adminApi) continue;
+    if ((op.auth === 'admin' || op.tag === 'console') && !options.adminApi) continue;
     const pathParams = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', maxLength: 100 } }));
     const parameters = [...pathParams, ...(op.query ? queryParameters(op.query) : [])];
     if ((op.method === 'post' || op.method === 'delete') && op.tag !== 'admin' && op.auth !== 'none') {
@@ -245,14 +249,14 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
       ...(parameters.length ? { parameters } : {}),
       ...(body ? {
         requestBody: {
-          required: op.path !== '/api/membership/cancel' && op.path !== '/api/admin/renewals/run' && op.path !== '/api/admin/webhooks/replay',
+          required: !op.bodyOptional && op.path !== '/api/membership/cancel' && op.path !== '/api/admin/renewals/run' && op.path !== '/api/admin/webhooks/replay',
           content: {
             'application/json': { schema: body },
             ...(op.path === '/api/payment/webhook' ? { 'application/x-www-form-urlencoded': { schema: body } } : {}),
           },
         },
       } : {}),
-      security: op.auth === 'session' ? [{ session: [] }] : op.auth === 'admin' ? [{ adminToken: [] }] : [],
+      security: op.auth === 'session' ? [{ session: [] }] : op.auth === 'admin' ? [{ adminToken: [] }] : op.auth === 'console' ? [{ consoleSession: [] }] : [],
       responses,
     };
   }
@@ -272,6 +276,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'memberpay.sid', description: 'Session cookie set by signup or login (httpOnly, SameSite=Lax)' },
         adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN; the admin API answers 404 when it is unset' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'memberpay.console', description: 'The operator console session (POST /api/console/session with ADMIN_TOKEN; httpOnly, SameSite=Strict, 8 h); same-origin requests only' },
       },
     },
   };

@@ -39,7 +39,10 @@ export function staticFiles(root: string, options: { index?: string; skipPrefixe
       return next();
     }
     if (relative.includes('\0') || relative.split(/[\\/]/).some((part) => part.startsWith('.') && part !== '')) return next();
-    let file = path.resolve(base, `.${path.posix.normalize(`/${relative}`)}`);
+    const normalized = path.posix.normalize(`/${relative}`);
+    // A hidden prefix stays hidden under any spelling of it (`/%61dmin`, `/x/../admin`).
+    if (skip.some((p) => normalized.startsWith(p))) return next();
+    let file = path.resolve(base, `.${normalized}`);
     if (file !== base && !file.startsWith(base + path.sep)) return next();
     let info = await stat(file).catch(() => null);
     if (info?.isDirectory()) {

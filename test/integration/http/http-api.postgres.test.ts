@@ -1,6 +1,7 @@
 import { skipPostgres } from '../../support/database';
 import { startHttpHarness } from '../../support/http-app';
 import { accountsSuite } from './suites/accounts.suite';
+import { consoleSuite } from './suites/console.suite';
 import { edgeSuite } from './suites/edge.suite';
 import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
@@ -20,4 +21,5 @@ const postgres: HarnessFactory = (options) => startHttpHarness({ ...options, per
   idempotencySuite(postgres);
   edgeSuite(postgres);
   mountedRoutersSuite(postgres);
+  consoleSuite(postgres);
 });

@@ -1,5 +1,6 @@
 import { startHttpHarness } from '../../support/http-app';
 import { accountsSuite } from './suites/accounts.suite';
+import { consoleSuite } from './suites/console.suite';
 import { edgeSuite } from './suites/edge.suite';
 import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
@@ -18,4 +19,5 @@ describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   idempotencySuite(sqlite);
   edgeSuite(sqlite);
   mountedRoutersSuite(sqlite);
+  consoleSuite(sqlite);
 });

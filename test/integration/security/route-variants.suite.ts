@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHttpApp } from '../../../src/shared/http/app';
-import { API_OPERATIONS } from '../../../src/shared/http/openapi';
+import { API_OPERATIONS, type ApiOperation } from '../../../src/shared/http/openapi';
 import { type MountedRoute, mountedRoutes } from '../../../src/shared/http/routing';
 import type { HttpHarness } from '../../support/http-app';
 import { memoryApp } from '../../support/memory-container';
@@ -10,18 +10,18 @@ import { checkoutAndPay, type HarnessFactory, snapshot } from '../http/suites/ha
 export const ADMIN_TOKEN = 'security-admin-token-0123456789';
 
 /** The credential a mounted route wants, as the API document declares it. */
-function authOf(route: MountedRoute): 'none' | 'session' | 'admin' {
+function authOf(route: MountedRoute): ApiOperation['auth'] {
   const op = API_OPERATIONS.find((o) => o.method.toUpperCase() === route.method && o.path === route.path);
   if (!op) throw new Error(`${route.method} ${route.path} is mounted but not in the API document`);
   return op.auth;
 }
 
 /** Every route the app mounts with ADMIN_TOKEN set, read from its routers. */
-function guardedRoutes(): Array<MountedRoute & { auth: 'session' | 'admin' }> {
+function guardedRoutes(): Array<MountedRoute & { auth: 'session' | 'admin' | 'console' }> {
   const app = createHttpApp(memoryApp({ ADMIN_TOKEN }).container);
   return mountedRoutes(app)
     .map((route) => ({ ...route, auth: authOf(route) }))
-    .filter((route): route is MountedRoute & { auth: 'session' | 'admin' } => route.auth !== 'none');
+    .filter((route): route is MountedRoute & { auth: 'session' | 'admin' | 'console' } => route.auth !== 'none');
 }
 
 const LIVE_WITHOUT_ADMIN_TOKEN = {
@@ -44,6 +44,7 @@ export function routeVariantsSuite(start: HarnessFactory): void {
       const routes = guardedRoutes();
       expect(routes.filter((r) => r.auth === 'admin').length).to.be.greaterThan(5);
       expect(routes.filter((r) => r.auth === 'session').length).to.be.greaterThan(5);
+      expect(routes.filter((r) => r.auth === 'console').length).to.be.greaterThan(10);
     });
 
     it('POST /API/admin/payments/:uid/refund with no token refunds nothing (the reported attack)', async () => {
@@ -106,9 +107,9 @@ export function routeVariantsSuite(start: HarnessFactory): void {
       expect((await buyer.get('/api/me')).status).to.equal(200);
     });
 
-    it('a live instance without ADMIN_TOKEN has no admin API under any spelling or method', async () => {
+    it('a live instance without ADMIN_TOKEN has no admin API and no console API under any spelling or method', async () => {
       h = await start({ env: LIVE_WITHOUT_ADMIN_TOKEN });
-      for (const route of guardedRoutes().filter((r) => r.auth === 'admin')) {
+      for (const route of guardedRoutes().filter((r) => r.auth === 'admin' || r.auth === 'console')) {
         const canonical = fillPath(route.path, { merchant_uid: 'mp_01JX0000000000000000000000' });
         for (const path of [canonical, ...pathVariants(canonical, staticSegmentsOf(route.path))]) {
           for (const method of [route.method, 'HEAD', 'OPTIONS']) {

@@ -1,0 +1,71 @@
+import type Koa from 'koa';
+import type { Middleware } from 'koa';
+import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
+import { BILLING } from '../../billing/billing.tokens';
+import type { AppConfig } from '../../config';
+import type { CancelMembership } from '../../membership/application/cancel-membership.use-case';
+import { MEMBERSHIP } from '../../membership/membership.tokens';
+import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
+import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
+import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
+import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
+import { PAYMENT } from '../../payment/payment.tokens';
+import type { Clock } from '../../shared/application/clock.port';
+import type { RateLimiter } from '../../shared/application/rate-limiter.port';
+import type { SessionStore } from '../../shared/application/session-store.port';
+import { mountRouter } from '../../shared/http/routing';
+import { SHARED } from '../../shared/shared.tokens';
+import { ADMIN } from '../admin.tokens';
+import type { ConsoleDashboard } from '../application/console-dashboard.query';
+import type { GetConsolePayment } from '../application/console-payment.query';
+import type { ConsoleAuditLog, ConsoleReadModel } from '../application/console-read-model.port';
+import { ConsoleSessions } from '../application/console-sessions';
+import { consoleVendorFiles } from './console-page';
+import { auditWrites, consoleRoutes, consoleSessionRoutes, requireConsoleSession } from './console.routes';
+
+interface Locator {
+  get<T>(token: symbol): T;
+}
+
+export interface ConsoleMountOptions {
+  adminToken: string;
+  /** Our pages' origins: the console uses a cookie, so another site's request is refused (403 `forbidden_origin`). */
+  sameOrigin: Middleware;
+  jsonBodyOnly: Middleware;
+  idempotency: Middleware;
+  /** Sessions and the audit record run on real time, whatever the test clock says. */
+  systemClock: Clock;
+}
+
+/** The audit middleware for the bearer admin API: the same record as the console's writes. */
+export function adminApiAudit(container: Locator, systemClock: Clock): Middleware {
+  return auditWrites(container.get<ConsoleAuditLog>(ADMIN.ConsoleAuditLog), systemClock, 'admin_token');
+}
+
+/**
+ * The operator console (DESIGN §6 "Operator console"), mounted only with ADMIN_TOKEN: its login,
+ * its JSON API behind its own session cookie, and uPlot from node_modules. The page itself is
+ * src/web/admin, which the app's static files serve only then too.
+ */
+export function mountConsole(app: Koa<any, any>, container: Locator, config: AppConfig, options: ConsoleMountOptions): void {
+  const sessions = new ConsoleSessions(options.adminToken, container.get<SessionStore>(SHARED.SessionStore), container.get<RateLimiter>(SHARED.RateLimiter), options.systemClock);
+  const audit = auditWrites(container.get<ConsoleAuditLog>(ADMIN.ConsoleAuditLog), options.systemClock, 'console');
+  const secureCookie = config.publicUrl.startsWith('https:');
+  mountRouter(app, consoleSessionRoutes({ sessions, secureCookie }), [options.sameOrigin, options.jsonBodyOnly, audit]);
+  mountRouter(app, consoleRoutes({
+    sessions,
+    secureCookie,
+    testClock: config.testClock,
+    clock: container.get<Clock>(SHARED.Clock),
+    dashboard: container.get<ConsoleDashboard>(ADMIN.ConsoleDashboard),
+    readModel: container.get<ConsoleReadModel>(ADMIN.ConsoleReadModel),
+    getPayment: container.get<GetConsolePayment>(ADMIN.GetConsolePayment),
+    gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
+    refund: container.get<RefundPayment>(PAYMENT.RefundPayment),
+    reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
+    cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
+    renewals: container.get<RunRenewals>(BILLING.RunRenewals),
+    webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
+  }), [options.sameOrigin, options.jsonBodyOnly, requireConsoleSession(sessions), audit, options.idempotency]);
+  app.use(consoleVendorFiles());
+}
