@@ -130,7 +130,7 @@ describe('the production build: npm run build, npm ci --omit=dev, node dist/...'
     expect((await call('GET', '/api/me')).body.membership).to.include({ plan: 'monthly', status: 'active' });
     // pino-pretty from the production dependencies: readable request lines, and the receipt the log notifier stands in for.
     expect(served.output).to.match(/\] INFO: request\n {4}requestId: /);
-    expect(served.output).to.match(/notice: receipt\n {6}To: dist@example\.test\n {6}Subject: Your membership receipt\n/);
+    expect(served.output).to.match(/notice: receipt\n {6}To: dist@example\.test\n {6}Subject: \[주식회사 멤버페이\] 멤버십 결제 영수증 \(월간 멤버십\)\n/);
 
     // A second buyer pays from the terminal with the CLI of the build, and is renewed with a progress line.
     const second = client(base);
