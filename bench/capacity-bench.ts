@@ -82,8 +82,8 @@ export async function buyLoopCapacity(engine: Engine, loops: number, concurrency
     const { url, cookies } = app.ready;
     const buy = async (cookie: string) => {
       const checkout = await post(`${url}/api/payment/checkout`, { plan: 'monthly' }, cookie);
-      const { imp_uid: impUid } = await post(`${sandbox.ready.url}/__bench/pay`, { merchant_uid: checkout.merchant_uid, amount: checkout.amount });
-      const validation = await post(`${url}/api/payment/validation`, { imp_uid: impUid, merchant_uid: checkout.merchant_uid }, cookie);
+      const { imp_uid: gatewayPaymentId } = await post(`${sandbox.ready.url}/__bench/pay`, { merchant_uid: checkout.merchant_uid, amount: checkout.amount });
+      const validation = await post(`${url}/api/payment/validation`, { imp_uid: gatewayPaymentId, merchant_uid: checkout.merchant_uid }, cookie);
       if (validation.status !== 'paid') throw new Error(`validation answered ${JSON.stringify(validation)}`);
     };
     // Each buyer buys again and again: a live membership is extended, as a second purchase does.
@@ -117,8 +117,8 @@ export async function buyLoopCapacity(engine: Engine, loops: number, concurrency
       const before = await json<Stats>(`${url}/__bench/stats`);
       const checkout = await post(`${url}/api/payment/checkout`, { plan: 'monthly' }, cookies[0]);
       const between = await json<Stats>(`${url}/__bench/stats`);
-      const { imp_uid: impUid } = await post(`${sandbox.ready.url}/__bench/pay`, { merchant_uid: checkout.merchant_uid, amount: checkout.amount });
-      await post(`${url}/api/payment/validation`, { imp_uid: impUid, merchant_uid: checkout.merchant_uid }, cookies[0]);
+      const { imp_uid: gatewayPaymentId } = await post(`${sandbox.ready.url}/__bench/pay`, { merchant_uid: checkout.merchant_uid, amount: checkout.amount });
+      await post(`${url}/api/payment/validation`, { imp_uid: gatewayPaymentId, merchant_uid: checkout.merchant_uid }, cookies[0]);
       const after = await json<Stats>(`${url}/__bench/stats`);
       split.checkout += (between.statements - before.statements) / SPLIT_LOOPS;
       split.validation += (after.statements - between.statements) / SPLIT_LOOPS;

@@ -35,7 +35,7 @@ async function insertInBatches(knex: import('knex').Knex, tableName: string, cou
   }
 }
 
-async function seed(knex: import('knex').Knex): Promise<{ email: string; merchantUid: string; impUid: string }> {
+async function seed(knex: import('knex').Knex): Promise<{ email: string; merchantUid: string; gatewayPaymentId: string }> {
   const started = Date.now();
   await insertInBatches(knex, 'users', MEMBERS, (n) => ({ id: id('usr', n), email: `member${n}@bench.example`, name: `Member ${n}`, password_hash: 'x', created_at: at(spread(n, MEMBERS)) }));
   await insertInBatches(knex, 'memberships', MEMBERS, (n) => {
@@ -61,7 +61,7 @@ async function seed(knex: import('knex').Knex): Promise<{ email: string; merchan
     return {
       id: id('pay', n), merchant_uid: id('mp', n), user_id: id('usr', n % MEMBERS), purpose_kind: renewal ? 'renewal' : 'purchase', plan_id: 'monthly',
       membership_id: renewal ? id('mem', n % MEMBERS) : null, period_no: renewal ? 2 : null, amount: 9900, pay_method: 'card',
-      pg: n % 7 === 0 ? 'tosspayments' : 'html5_inicis', status, imp_uid: status === 'await' ? null : id('imp', n), reported_imp_uid: null, recheck_at: null,
+      pg: n % 7 === 0 ? 'tosspayments' : 'html5_inicis', status, gateway_payment_id: status === 'await' ? null : id('imp', n), reported_gateway_payment_id: null, recheck_at: null,
       customer_uid: null, failure_code: status === 'failed' ? 'card_declined' : null, failure_message: status === 'failed' ? 'declined' : null,
       prepared_at: at(created), paid_at: charged ? at(created + 60_000) : null, cancelled_amount: refunded, fulfilled_at: charged ? at(created + 61_000) : null,
       version: 2, created_at: at(created), updated_at: at(created + 60_000), cancellation_count: refunded > 0 ? 1 : 0,
@@ -74,7 +74,7 @@ async function seed(knex: import('knex').Knex): Promise<{ email: string; merchan
     const created = spread(n, PAYMENTS);
     const status = i % 1000 === 0 ? 'pending' : i % 1000 === 1 ? 'rejected' : 'done';
     return {
-      id: id('cn', n), payment_id: id('pay', n), position: 0, kind: 'refund', imp_uid: id('imp', n), amount: n % 20 === 18 ? 9900 : 3000, checksum: 9900,
+      id: id('cn', n), payment_id: id('pay', n), position: 0, kind: 'refund', gateway_payment_id: id('imp', n), amount: n % 20 === 18 ? 9900 : 3000, checksum: 9900,
       reason: 'bench', requested_by: 'user', requested_at: at(created + DAY_MS), status, settled_at: status === 'pending' ? null : at(created + DAY_MS + 1000), gateway_message: null,
     };
   });
@@ -83,14 +83,14 @@ async function seed(knex: import('knex').Knex): Promise<{ email: string; merchan
     const n = i * 5;
     const received = spread(n, PAYMENTS) + 2000;
     return {
-      id: id('whr', i), received_at: at(received), body: '{}', imp_uid: id('imp', n), merchant_uid: id('mp', n), status: 'paid', sender_ip: '127.0.0.1',
+      id: id('whr', i), received_at: at(received), body: '{}', gateway_payment_id: id('imp', n), merchant_uid: id('mp', n), status: 'paid', sender_ip: '127.0.0.1',
       processed_at: i % 500 === 0 ? null : at(received + 100), outcome: i % 500 === 0 ? null : i % 50 === 0 ? 'ignored' : 'applied',
     };
   });
   await insertInBatches(knex, 'notifications', MEMBERS, (n) => ({ membership_id: id('mem', n), period_no: 1, kind: 'renewal_reminder', sent_at: at(spread(n, MEMBERS)) }));
   console.log(`seeded ${refundedPayments.length} refunds, ${receipts} webhook receipts, ${MEMBERS} notices; ${Math.round((Date.now() - started) / 1000)} s in all`);
   const probe = 123_457 % PAYMENTS;
-  return { email: `member${probe % MEMBERS}@bench.example`, merchantUid: id('mp', probe), impUid: id('imp', probe) };
+  return { email: `member${probe % MEMBERS}@bench.example`, merchantUid: id('mp', probe), gatewayPaymentId: id('imp', probe) };
 }
 
 interface Measured {
@@ -126,7 +126,7 @@ async function benchEngine(engine: Engine): Promise<{ rows: Record<string, unkno
       ['payments', 'a week of dates', () => readModel.searchPayments({ ...none, from: new Date(NOW.getTime() - 100 * DAY_MS), to: new Date(NOW.getTime() - 93 * DAY_MS) }, { cursor: null, limit: 50 })],
       ['payments', 'search by e-mail', () => readModel.searchPayments({ ...none, query: probe.email }, { cursor: null, limit: 50 })],
       ['payments', 'search by merchant_uid', () => readModel.searchPayments({ ...none, query: probe.merchantUid }, { cursor: null, limit: 50 })],
-      ['payments', 'search by gateway id', () => readModel.searchPayments({ ...none, query: probe.impUid }, { cursor: null, limit: 50 })],
+      ['payments', 'search by gateway id', () => readModel.searchPayments({ ...none, query: probe.gatewayPaymentId }, { cursor: null, limit: 50 })],
       ['payment', 'one payment (aggregate, buyer, quote, receipts, events)', () => getPayment.execute(probe.merchantUid)],
       ['members', 'member by e-mail', () => readModel.findMember({ email: probe.email })],
       ['renewals', 'due in 7 days and dunning queue', () => readModel.renewalQueues({ now: NOW, until: new Date(NOW.getTime() + 7 * DAY_MS), limit: 100 })],

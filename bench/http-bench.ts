@@ -14,7 +14,7 @@ interface Order {
 }
 
 interface Paid extends Order {
-  impUid: string;
+  gatewayPaymentId: string;
 }
 
 interface Sandbox {
@@ -75,7 +75,7 @@ async function payInSandbox(sandbox: Sandbox, orders: Order[]): Promise<Paid[]> 
     const res = await fetch(`${sandbox.url}/__bench/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ merchant_uid: order.merchantUid, amount: 9900 }) });
     const body = await res.json() as { imp_uid?: string; error?: string };
     if (!body.imp_uid) throw new Error(`sandbox refused the payment: ${body.error}`);
-    paid.push({ ...order, impUid: body.imp_uid });
+    paid.push({ ...order, gatewayPaymentId: body.imp_uid });
   }
   return paid;
 }
@@ -106,7 +106,7 @@ async function runMemberpay(engine: Engine, options: HttpBenchOptions): Promise<
       next: () => {
         if (v >= paid.length) exhausted += 1;
         const p = paid[v++ % paid.length];
-        return { body: JSON.stringify({ imp_uid: p.impUid, merchant_uid: p.merchantUid }), headers: { cookie: p.cookie } };
+        return { body: JSON.stringify({ imp_uid: p.gatewayPaymentId, merchant_uid: p.merchantUid }), headers: { cookie: p.cookie } };
       },
     }, options);
     progressDone();
@@ -151,8 +151,8 @@ export async function concurrentValidationBench(engine: Engine, concurrency = 20
     const [cookie] = app.cookies;
     const res = await fetch(`${app.url}/api/payment/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ plan: 'monthly' }) });
     const merchantUid = (await res.json()).merchant_uid as string;
-    const [{ impUid }] = await payInSandbox(sandbox, [{ merchantUid, cookie }]);
-    const body = JSON.stringify({ imp_uid: impUid, merchant_uid: merchantUid });
+    const [{ gatewayPaymentId }] = await payInSandbox(sandbox, [{ merchantUid, cookie }]);
+    const body = JSON.stringify({ imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
     const latencies: number[] = [];
     const statuses: Record<string, number> = {};
     await Promise.all(Array.from({ length: concurrency }, async () => {

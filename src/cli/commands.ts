@@ -95,7 +95,7 @@ const reconcile: Command = {
   name: 'reconcile',
   synopsis: '',
   summary: 'ask the gateway about every unsettled payment',
-  help: 'What the worker of npm start does every minute: payments left await, reported imp_uids, refunds whose answer was lost.',
+  help: 'What the worker of npm start does every minute: payments left await, reported gateway payment ids, refunds whose answer was lost.',
   progress: true,
   async run(ctx) {
     const result = await ctx.container().get<ReconcilePayments>(PAYMENT.ReconcilePayments).execute(ctx.progress('reconcile'));
@@ -141,7 +141,7 @@ const webhooksReplay: Command = {
     const rows: Row[] = [];
     for (const receipt of receipts) {
       const outcome = await handler.replay(receipt);
-      rows.push({ received_at: receipt.receivedAt, imp_uid: receipt.impUid, merchant_uid: receipt.merchantUid, status: receipt.status, outcome });
+      rows.push({ received_at: receipt.receivedAt, gateway_payment_id: receipt.gatewayPaymentId, merchant_uid: receipt.merchantUid, status: receipt.status, outcome });
       progress?.advance();
     }
     return { title: `replayed ${rows.length} notice(s) received since ${since.toISOString()}`, rows, json: { replayed: rows.length, receipts: rows } };
@@ -160,7 +160,7 @@ const payment: Command = {
     const p = found.toProps();
     const summary: Row = {
       merchant_uid: p.merchantUid, status: p.status, amount: p.amount, cancelled_amount: p.cancelledAmount, refundable: found.refundable,
-      imp_uid: p.impUid, purpose: `${p.purpose.kind} ${p.purpose.planId}${p.purpose.periodNo ? ` #${p.purpose.periodNo}` : ''}`, user_id: p.userId,
+      gateway_payment_id: p.gatewayPaymentId, purpose: `${p.purpose.kind} ${p.purpose.planId}${p.purpose.periodNo ? ` #${p.purpose.periodNo}` : ''}`, user_id: p.userId,
       failure: p.failure ? `${p.failure.code}: ${p.failure.message}` : null, created_at: p.createdAt, paid_at: p.paidAt, version: p.version,
     };
     const cancellations: Row[] = p.cancellations.map((c) => ({
@@ -169,8 +169,8 @@ const payment: Command = {
     const knex = ctx.database().knex;
     const events: Row[] = (await knex('domain_events').where({ aggregate_id: p.id }).orderBy('seq'))
       .map((e: Row) => ({ occurred_at: readTime(e.occurred_at), type: e.type, delivered_at: readOptionalTime(e.delivered_at) }));
-    const receipts: Row[] = (await knex('webhook_receipts').where({ merchant_uid: p.merchantUid }).orWhere((w) => (p.impUid ? w.where({ imp_uid: p.impUid }) : w.whereRaw('1 = 0'))).orderBy('received_at'))
-      .map((r: Row) => ({ received_at: readTime(r.received_at), imp_uid: r.imp_uid, status: r.status, outcome: r.outcome, processed_at: readOptionalTime(r.processed_at), sender_ip: r.sender_ip }));
+    const receipts: Row[] = (await knex('webhook_receipts').where({ merchant_uid: p.merchantUid }).orWhere((w) => (p.gatewayPaymentId ? w.where({ gateway_payment_id: p.gatewayPaymentId }) : w.whereRaw('1 = 0'))).orderBy('received_at'))
+      .map((r: Row) => ({ received_at: readTime(r.received_at), gateway_payment_id: r.gateway_payment_id, status: r.status, outcome: r.outcome, processed_at: readOptionalTime(r.processed_at), sender_ip: r.sender_ip }));
     return {
       sections: [
         { title: `payment ${p.merchantUid}`, rows: Object.entries(summary).map(([field, value]) => ({ field, value })) },
@@ -233,11 +233,11 @@ const listen: Command = {
 };
 
 function receiptJson(r: WebhookReceipt): Row {
-  return { received_at: r.receivedAt.toISOString(), imp_uid: r.impUid, merchant_uid: r.merchantUid, status: r.status, outcome: r.outcome ?? 'pending', sender_ip: r.senderIp, body: r.raw };
+  return { received_at: r.receivedAt.toISOString(), gateway_payment_id: r.gatewayPaymentId, merchant_uid: r.merchantUid, status: r.status, outcome: r.outcome ?? 'pending', sender_ip: r.senderIp, body: r.raw };
 }
 
 function receiptLine(r: WebhookReceipt): string {
-  return `${r.receivedAt.toISOString()}  ${r.status.padEnd(9)}  ${r.merchantUid}  ${r.impUid}  -> ${r.outcome ?? 'pending'}  ${r.raw}`;
+  return `${r.receivedAt.toISOString()}  ${r.status.padEnd(9)}  ${r.merchantUid}  ${r.gatewayPaymentId}  -> ${r.outcome ?? 'pending'}  ${r.raw}`;
 }
 
 // --- sandbox ------------------------------------------------------------------------

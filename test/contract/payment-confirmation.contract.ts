@@ -19,10 +19,10 @@ export function paymentConfirmationContract(open: () => Promise<PersistenceKit>,
       payment.markPrepared(clock.now());
       await kit.uow.run(() => kit.payments.save(payment));
       await gateway.prepare({ merchantUid: payment.merchantUid, amount: payment.amount });
-      const impUid = gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+      const gatewayPaymentId = gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
 
       const results = await Promise.allSettled(
-        Array.from({ length: concurrency }, () => confirmPayment.execute({ userId: 'user_c', merchantUid: payment.merchantUid, transactionId: impUid })));
+        Array.from({ length: concurrency }, () => confirmPayment.execute({ userId: 'user_c', merchantUid: payment.merchantUid, transactionId: gatewayPaymentId })));
 
       const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => String(r.reason));
       expect(failures).to.deep.equal([]);

@@ -34,8 +34,8 @@ export function paymentGatewayContract(name: string, setup: () => Promise<Gatewa
     async function paidPayment(amount = 10_000, customerUid?: string): Promise<GatewayPayment> {
       const merchantUid = uid('order');
       await gateway.prepare({ merchantUid, amount });
-      const impUid = await driver.buyerPays({ merchantUid, amount, customerUid });
-      const payment = await gateway.getPayment(impUid);
+      const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount, customerUid });
+      const payment = await gateway.getPayment(gatewayPaymentId);
       expect(payment).to.not.equal(null);
       return payment as GatewayPayment;
     }
@@ -44,12 +44,12 @@ export function paymentGatewayContract(name: string, setup: () => Promise<Gatewa
       it('reports a payment of the prepared amount as paid, by settle and by getPayment', async () => {
         const merchantUid = uid('order');
         await gateway.prepare({ merchantUid, amount: 9_900 });
-        const impUid = await driver.buyerPays({ merchantUid, amount: 9_900 });
+        const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount: 9_900 });
 
-        const settled = await gateway.settle({ merchantUid, transactionId: impUid, amount: 9_900 });
-        const looked = await gateway.getPayment(impUid);
+        const settled = await gateway.settle({ merchantUid, transactionId: gatewayPaymentId, amount: 9_900 });
+        const looked = await gateway.getPayment(gatewayPaymentId);
         for (const payment of [settled, looked]) {
-          expect(payment).to.include({ impUid, merchantUid, amount: 9_900, status: 'paid', cancelledAmount: 0, failReason: null });
+          expect(payment).to.include({ gatewayPaymentId, merchantUid, amount: 9_900, status: 'paid', cancelledAmount: 0, failReason: null });
           expect(payment?.paidAt).to.be.instanceOf(Date);
           expect(payment?.cancellations).to.deep.equal([]);
         }
@@ -85,21 +85,21 @@ export function paymentGatewayContract(name: string, setup: () => Promise<Gatewa
         const merchantUid = uid('order');
         await gateway.prepare({ merchantUid, amount: 5_000 });
         await driver.buyerPays({ merchantUid, amount: 5_000, action: 'user_cancelled' });
-        const impUid = await driver.buyerPays({ merchantUid, amount: 5_000 });
+        const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount: 5_000 });
 
-        expect(await gateway.findByMerchantUid(merchantUid)).to.include({ impUid, merchantUid, status: 'paid', amount: 5_000 });
+        expect(await gateway.findByMerchantUid(merchantUid)).to.include({ gatewayPaymentId, merchantUid, status: 'paid', amount: 5_000 });
       });
 
       for (const action of ['declined', 'user_cancelled'] as const) {
         it(`reports a ${action} payment as failed with the PG's reason`, async () => {
           const merchantUid = uid('order');
           await gateway.prepare({ merchantUid, amount: 5_000 });
-          const impUid = await driver.buyerPays({ merchantUid, amount: 5_000, action });
+          const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount: 5_000, action });
 
-          const payment = await gateway.getPayment(impUid);
-          expect(payment).to.include({ impUid, merchantUid, status: 'failed', paidAt: null });
+          const payment = await gateway.getPayment(gatewayPaymentId);
+          expect(payment).to.include({ gatewayPaymentId, merchantUid, status: 'failed', paidAt: null });
           expect(payment?.failReason).to.be.a('string').and.not.equal('');
-          expect(await gateway.findByMerchantUid(merchantUid)).to.include({ impUid, status: 'failed' });
+          expect(await gateway.findByMerchantUid(merchantUid)).to.include({ gatewayPaymentId, status: 'failed' });
         });
       }
     });
@@ -107,51 +107,51 @@ export function paymentGatewayContract(name: string, setup: () => Promise<Gatewa
     describe('cancels', () => {
       it('cancels part of a payment when the checksum is the balance: cancelled amount grows, one history entry', async () => {
         const paid = await paidPayment(10_000);
-        const after = await gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 3_000, checksum: 10_000, reason: 'partial refund' });
+        const after = await gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 3_000, checksum: 10_000, reason: 'partial refund' });
 
         // Iamport V1 flips to cancelled on the first partial cancel; the balance is amount - cancelledAmount.
-        expect(after).to.include({ impUid: paid.impUid, amount: 10_000, cancelledAmount: 3_000, status: 'cancelled' });
+        expect(after).to.include({ gatewayPaymentId: paid.gatewayPaymentId, amount: 10_000, cancelledAmount: 3_000, status: 'cancelled' });
         expect(after.cancellations).to.have.length(1);
         expect(after.cancellations[0]).to.include({ amount: 3_000, reason: 'partial refund' });
         expect(after.cancellations[0].cancelledAt).to.be.instanceOf(Date);
-        expect(await gateway.getPayment(paid.impUid)).to.include({ cancelledAmount: 3_000 });
+        expect(await gateway.getPayment(paid.gatewayPaymentId)).to.include({ cancelledAmount: 3_000 });
 
-        const again = await gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 2_000, checksum: 7_000, reason: 'second part' });
+        const again = await gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 2_000, checksum: 7_000, reason: 'second part' });
         expect(again).to.include({ cancelledAmount: 5_000, status: 'cancelled' });
         expect(again.cancellations.map((c) => c.amount)).to.deep.equal([3_000, 2_000]);
       });
 
       it('refuses a cancel whose checksum is not the balance, and cancels nothing', async () => {
         const paid = await paidPayment(10_000);
-        const error = await rejection(gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 3_000, checksum: 9_000, reason: 'stale' }));
+        const error = await rejection(gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 3_000, checksum: 9_000, reason: 'stale' }));
 
         expect(error).to.be.instanceOf(GatewayRejectedError);
-        expect(await gateway.getPayment(paid.impUid)).to.include({ status: 'paid', cancelledAmount: 0 });
+        expect(await gateway.getPayment(paid.gatewayPaymentId)).to.include({ status: 'paid', cancelledAmount: 0 });
       });
 
       it('refuses a refund above what remains', async () => {
         const paid = await paidPayment(10_000);
-        await gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 4_000, checksum: 10_000, reason: 'part' });
-        const error = await rejection(gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 6_001, checksum: 6_000, reason: 'too much' }));
+        await gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 4_000, checksum: 10_000, reason: 'part' });
+        const error = await rejection(gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 6_001, checksum: 6_000, reason: 'too much' }));
 
         expect(error).to.be.instanceOf(GatewayRejectedError);
-        expect(await gateway.getPayment(paid.impUid)).to.include({ cancelledAmount: 4_000 });
+        expect(await gateway.getPayment(paid.gatewayPaymentId)).to.include({ cancelledAmount: 4_000 });
       });
 
       it('cancels the whole payment, then refuses to cancel it again', async () => {
         const paid = await paidPayment(10_000);
-        const after = await gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 10_000, checksum: 10_000, reason: 'full refund' });
+        const after = await gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 10_000, checksum: 10_000, reason: 'full refund' });
         expect(after).to.include({ status: 'cancelled', cancelledAmount: 10_000 });
 
-        const error = await rejection(gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 1, checksum: 0, reason: 'again' }));
+        const error = await rejection(gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 1, checksum: 0, reason: 'again' }));
         expect(error).to.be.instanceOf(GatewayRejectedError);
-        expect(await gateway.getPayment(paid.impUid)).to.include({ cancelledAmount: 10_000 });
+        expect(await gateway.getPayment(paid.gatewayPaymentId)).to.include({ cancelledAmount: 10_000 });
       });
 
       it('still finds a partly cancelled payment as the charged attempt of its merchant_uid', async () => {
         const paid = await paidPayment(10_000);
-        await gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 1_000, checksum: 10_000, reason: 'part' });
-        expect(await gateway.findByMerchantUid(paid.merchantUid)).to.include({ impUid: paid.impUid, cancelledAmount: 1_000 });
+        await gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 1_000, checksum: 10_000, reason: 'part' });
+        expect(await gateway.findByMerchantUid(paid.merchantUid)).to.include({ gatewayPaymentId: paid.gatewayPaymentId, cancelledAmount: 1_000 });
       });
     });
 
@@ -164,7 +164,7 @@ export function paymentGatewayContract(name: string, setup: () => Promise<Gatewa
 
         expect(charged).to.include({ merchantUid, amount: 9_900, status: 'paid', customerUid, failReason: null });
         expect(charged.paidAt).to.be.instanceOf(Date);
-        expect(await gateway.getPayment(charged.impUid)).to.include({ status: 'paid', merchantUid });
+        expect(await gateway.getPayment(charged.gatewayPaymentId)).to.include({ status: 'paid', merchantUid });
       });
 
       it('answers a declined charge with status failed and a reason, without throwing', async () => {
@@ -202,7 +202,7 @@ export function paymentGatewayContract(name: string, setup: () => Promise<Gatewa
 
         const retried = await gateway.chargeBillingKey({ customerUid, merchantUid, amount: 9_900, name: 'Monthly' });
         expect(retried).to.include({ status: 'paid', merchantUid });
-        expect(await gateway.findByMerchantUid(merchantUid)).to.include({ impUid: retried.impUid, status: 'paid' });
+        expect(await gateway.findByMerchantUid(merchantUid)).to.include({ gatewayPaymentId: retried.gatewayPaymentId, status: 'paid' });
       });
 
       it('refuses to charge a deleted billing key', async () => {
@@ -219,18 +219,18 @@ export function paymentGatewayContract(name: string, setup: () => Promise<Gatewa
       it('reports a server error as unavailable, never as an answer or a refusal', async () => {
         const paid = await paidPayment();
         await driver.failNextCall();
-        expect(await rejection(gateway.getPayment(paid.impUid))).to.be.instanceOf(GatewayUnavailableError);
+        expect(await rejection(gateway.getPayment(paid.gatewayPaymentId))).to.be.instanceOf(GatewayUnavailableError);
         await driver.clearFaults();
-        expect(await gateway.getPayment(paid.impUid)).to.include({ status: 'paid' });
+        expect(await gateway.getPayment(paid.gatewayPaymentId)).to.include({ status: 'paid' });
       });
 
       it('reports a cancel that got no answer as unavailable, and nothing was refunded', async () => {
         const paid = await paidPayment(10_000);
         await driver.hangNextCall();
-        const error = await rejection(gateway.cancel({ impUid: paid.impUid, merchantUid: paid.merchantUid, amount: 1_000, checksum: 10_000, reason: 'refund' }));
+        const error = await rejection(gateway.cancel({ gatewayPaymentId: paid.gatewayPaymentId, merchantUid: paid.merchantUid, amount: 1_000, checksum: 10_000, reason: 'refund' }));
         expect(error).to.be.instanceOf(GatewayUnavailableError);
         await driver.clearFaults();
-        expect(await gateway.getPayment(paid.impUid)).to.include({ cancelledAmount: 0 });
+        expect(await gateway.getPayment(paid.gatewayPaymentId)).to.include({ cancelledAmount: 0 });
       });
 
       it('reports a prepare that failed on the server as unavailable', async () => {

@@ -79,57 +79,57 @@ describe('PortOneGateway over HTTP to the PortOne V2 sandbox: what V2 does inste
     const merchantUid = uid('order');
     await gateway.prepare({ merchantUid, amount: 9_900 });
     await driver.buyerPays({ merchantUid, amount: 9_900 });
-    expect(await gateway.settle({ merchantUid, transactionId: 'a-forged-id', amount: 9_900 })).to.include({ impUid: merchantUid, status: 'paid' });
+    expect(await gateway.settle({ merchantUid, transactionId: 'a-forged-id', amount: 9_900 })).to.include({ gatewayPaymentId: merchantUid, status: 'paid' });
   });
 
   it('keeps a partly refunded payment paid with the refunds in cancelledAmount, and cancelled once nothing is left', async () => {
     const merchantUid = uid('order');
     await gateway.prepare({ merchantUid, amount: 10_000 });
-    const impUid = await driver.buyerPays({ merchantUid, amount: 10_000 });
-    expect(impUid).to.equal(merchantUid);
+    const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount: 10_000 });
+    expect(gatewayPaymentId).to.equal(merchantUid);
 
-    const after = await gateway.cancel({ impUid, merchantUid, amount: 3_000, checksum: 10_000, reason: 'partial refund' });
-    expect(after).to.include({ impUid, amount: 10_000, cancelledAmount: 3_000, status: 'paid' });
+    const after = await gateway.cancel({ gatewayPaymentId, merchantUid, amount: 3_000, checksum: 10_000, reason: 'partial refund' });
+    expect(after).to.include({ gatewayPaymentId, amount: 10_000, cancelledAmount: 3_000, status: 'paid' });
     expect(after.paidAt).to.be.instanceOf(Date);
     expect(after.cancellations).to.have.length(1);
     expect(after.cancellations[0]).to.include({ amount: 3_000, reason: 'partial refund' });
     expect(running.sandbox.store.paymentOf(merchantUid)?.status).to.equal('PARTIAL_CANCELLED');
 
-    const again = await gateway.cancel({ impUid, merchantUid, amount: 2_000, checksum: 7_000, reason: 'second part' });
+    const again = await gateway.cancel({ gatewayPaymentId, merchantUid, amount: 2_000, checksum: 7_000, reason: 'second part' });
     expect(again).to.include({ cancelledAmount: 5_000, status: 'paid' });
     expect(again.cancellations.map((c) => c.amount)).to.deep.equal([3_000, 2_000]);
 
-    const rest = await gateway.cancel({ impUid, merchantUid, amount: 5_000, checksum: 5_000, reason: 'the rest' });
+    const rest = await gateway.cancel({ gatewayPaymentId, merchantUid, amount: 5_000, checksum: 5_000, reason: 'the rest' });
     expect(rest).to.include({ cancelledAmount: 10_000, status: 'cancelled' });
     expect(rest.paidAt).to.be.instanceOf(Date);
   });
 
   it('names the refusals with V2 types: a stale balance, an over-refund, a cancelled payment', async () => {
     const merchantUid = uid('order');
-    const impUid = await driver.buyerPays({ merchantUid, amount: 10_000 });
-    expect(await rejection(gateway.cancel({ impUid, merchantUid, amount: 1_000, checksum: 9_000, reason: 'stale' })))
+    const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount: 10_000 });
+    expect(await rejection(gateway.cancel({ gatewayPaymentId, merchantUid, amount: 1_000, checksum: 9_000, reason: 'stale' })))
       .to.include({ gatewayCode: 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN' });
-    expect(await rejection(gateway.cancel({ impUid, merchantUid, amount: 10_001, checksum: 10_000, reason: 'too much' })))
+    expect(await rejection(gateway.cancel({ gatewayPaymentId, merchantUid, amount: 10_001, checksum: 10_000, reason: 'too much' })))
       .to.include({ gatewayCode: 'CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT' });
-    await gateway.cancel({ impUid, merchantUid, amount: 10_000, checksum: 10_000, reason: 'all' });
-    expect(await rejection(gateway.cancel({ impUid, merchantUid, amount: 1, checksum: 0, reason: 'again' })))
+    await gateway.cancel({ gatewayPaymentId, merchantUid, amount: 10_000, checksum: 10_000, reason: 'all' });
+    expect(await rejection(gateway.cancel({ gatewayPaymentId, merchantUid, amount: 1, checksum: 0, reason: 'again' })))
       .to.include({ gatewayCode: 'PAYMENT_ALREADY_CANCELLED' });
   });
 
   it('refunds once when the same cancel is sent twice at once (the second finds the balance changed)', async () => {
     const merchantUid = uid('order');
-    const impUid = await driver.buyerPays({ merchantUid, amount: 10_000 });
-    const request = { impUid, merchantUid, amount: 3_000, checksum: 10_000, reason: 'double click' };
+    const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount: 10_000 });
+    const request = { gatewayPaymentId, merchantUid, amount: 3_000, checksum: 10_000, reason: 'double click' };
     const outcomes = await Promise.allSettled([gateway.cancel(request), gateway.cancel(request)]);
     expect(outcomes.map((o) => o.status).sort()).to.deep.equal(['fulfilled', 'rejected']);
     expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).to.include({ gatewayCode: 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN' });
-    expect(await gateway.getPayment(impUid)).to.include({ cancelledAmount: 3_000 });
+    expect(await gateway.getPayment(gatewayPaymentId)).to.include({ cancelledAmount: 3_000 });
   });
 
   it('refuses to cancel a payment that was never paid (PAYMENT_NOT_PAID)', async () => {
     const merchantUid = uid('order');
     await driver.buyerPays({ merchantUid, amount: 5_000, action: 'declined' });
-    expect(await rejection(gateway.cancel({ impUid: merchantUid, merchantUid, amount: 5_000, checksum: 5_000, reason: 'x' })))
+    expect(await rejection(gateway.cancel({ gatewayPaymentId: merchantUid, merchantUid, amount: 5_000, checksum: 5_000, reason: 'x' })))
       .to.be.instanceOf(GatewayRejectedError).and.to.include({ gatewayCode: 'PAYMENT_NOT_PAID' });
   });
 
@@ -154,7 +154,7 @@ describe('PortOneGateway over HTTP to the PortOne V2 sandbox: what V2 does inste
       const { billingKey } = await issuedKey();
       const merchantUid = uid('renewal');
       const charged = await gateway.chargeBillingKey({ customerUid: billingKey, merchantUid, amount: 9_900, name: 'Monthly', buyerName: 'Test Buyer', buyerEmail: 'buyer@example.test' });
-      expect(charged).to.include({ impUid: merchantUid, merchantUid, amount: 9_900, status: 'paid', customerUid: billingKey, failReason: null });
+      expect(charged).to.include({ gatewayPaymentId: merchantUid, merchantUid, amount: 9_900, status: 'paid', customerUid: billingKey, failReason: null });
       expect(charged.paidAt).to.be.instanceOf(Date);
       expect(await gateway.getPayment(merchantUid)).to.include({ status: 'paid', customerUid: billingKey });
       expect(running.sandbox.store.paymentOf(merchantUid)?.customer).to.deep.equal({ name: 'Test Buyer', email: 'buyer@example.test' });
@@ -172,7 +172,7 @@ describe('PortOneGateway over HTTP to the PortOne V2 sandbox: what V2 does inste
       const merchantUid = uid('renewal');
       const first = await gateway.chargeBillingKey({ customerUid: billingKey, merchantUid, amount: 9_900, name: 'Monthly' });
       const resent = await gateway.chargeBillingKey({ customerUid: billingKey, merchantUid, amount: 9_900, name: 'Monthly' });
-      expect(resent).to.include({ impUid: first.impUid, status: 'paid', customerUid: billingKey });
+      expect(resent).to.include({ gatewayPaymentId: first.gatewayPaymentId, status: 'paid', customerUid: billingKey });
       expect(resent.paidAt?.getTime()).to.equal(first.paidAt?.getTime());
       expect([...running.sandbox.store.payments.keys()].filter((k) => k === merchantUid)).to.have.length(1);
     });

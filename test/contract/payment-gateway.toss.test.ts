@@ -94,7 +94,7 @@ describe('TossGateway over HTTP to the Toss sandbox: what Toss does instead', fu
     expect(await gateway.getPayment(result.query.paymentKey)).to.include({ status: 'ready', paidAt: null });
 
     const settled = await gateway.settle({ merchantUid: orderId, transactionId: result.query.paymentKey, amount: 9_900 });
-    expect(settled).to.include({ impUid: result.query.paymentKey, merchantUid: orderId, amount: 9_900, status: 'paid' });
+    expect(settled).to.include({ gatewayPaymentId: result.query.paymentKey, merchantUid: orderId, amount: 9_900, status: 'paid' });
     expect(await gateway.settle({ merchantUid: orderId, transactionId: result.query.paymentKey, amount: 9_900 })).to.deep.equal(settled);
   });
 
@@ -125,17 +125,17 @@ describe('TossGateway over HTTP to the Toss sandbox: what Toss does instead', fu
     const merchantUid = uid('order');
     await driver.buyerPays({ merchantUid, amount: 5_000, action: 'declined' });
     const paymentKey = await driver.buyerPays({ merchantUid, amount: 5_000 });
-    expect(await gateway.findByMerchantUid(merchantUid)).to.include({ impUid: paymentKey, status: 'paid' });
+    expect(await gateway.findByMerchantUid(merchantUid)).to.include({ gatewayPaymentId: paymentKey, status: 'paid' });
   });
 
   it('does not refund twice when a cancel is resent after a lost answer (same Idempotency-Key)', async () => {
     const merchantUid = uid('order');
-    const impUid = await driver.buyerPays({ merchantUid, amount: 10_000 });
-    const request = { impUid, merchantUid, amount: 3_000, checksum: 10_000, reason: 'partial refund' };
+    const gatewayPaymentId = await driver.buyerPays({ merchantUid, amount: 10_000 });
+    const request = { gatewayPaymentId, merchantUid, amount: 3_000, checksum: 10_000, reason: 'partial refund' };
     const first = await gateway.cancel(request);
     const resent = await gateway.cancel(request);
     expect(resent).to.deep.equal(first);
-    expect(await gateway.getPayment(impUid)).to.include({ cancelledAmount: 3_000, status: 'cancelled' });
+    expect(await gateway.getPayment(gatewayPaymentId)).to.include({ cancelledAmount: 3_000, status: 'cancelled' });
   });
 
   describe('billing keys (the handle is issued: <customerKey>:<billingKey>)', () => {
@@ -159,7 +159,7 @@ describe('TossGateway over HTTP to the Toss sandbox: what Toss does instead', fu
       const merchantUid = uid('renewal');
       const charged = await gateway.chargeBillingKey({ customerUid: handle, merchantUid, amount: 9_900, name: 'Monthly', buyerName: 'Test Buyer', buyerEmail: 'buyer@example.test' });
       expect(charged).to.include({ merchantUid, amount: 9_900, status: 'paid', customerUid: handle, failReason: null });
-      expect(await gateway.getPayment(charged.impUid)).to.include({ status: 'paid', merchantUid });
+      expect(await gateway.getPayment(charged.gatewayPaymentId)).to.include({ status: 'paid', merchantUid });
       // An authKey is single use.
       expect(await gateway.issueBillingKey({ authKey: auth.result.query.authKey, customerKey }).catch((e: unknown) => e)).to.be.instanceOf(GatewayRejectedError);
     });
@@ -189,7 +189,7 @@ describe('TossGateway over HTTP to the Toss sandbox: what Toss does instead', fu
       await driver.setCardDeclines(customerKey, false);
       const retried = await gateway.chargeBillingKey({ customerUid: handle, merchantUid, amount: 9_900, name: 'Monthly' });
       expect(retried).to.include({ status: 'paid', merchantUid });
-      expect(await gateway.findByMerchantUid(merchantUid)).to.include({ impUid: retried.impUid, status: 'paid' });
+      expect(await gateway.findByMerchantUid(merchantUid)).to.include({ gatewayPaymentId: retried.gatewayPaymentId, status: 'paid' });
     });
 
     it('refuses to charge a deleted billing key; deleting it again is already done', async () => {

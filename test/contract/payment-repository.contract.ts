@@ -43,12 +43,12 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       const payment = aPayment().build();
       await kit.payments.save(payment);
       expect(payment.version).to.equal(1);
-      payment.noteReportedImpUid('imp_reported', minutes(5));
+      payment.noteReportedGatewayPaymentId('imp_reported', minutes(5));
       await kit.payments.save(payment);
       expect(payment.version).to.equal(2);
       const loaded = await kit.payments.findById(payment.id);
       expect(loaded?.version).to.equal(2);
-      expect(loaded?.reportedImpUid).to.equal('imp_reported');
+      expect(loaded?.reportedGatewayPaymentId).to.equal('imp_reported');
       expect(loaded?.toProps().updatedAt).to.deep.equal(minutes(5));
     });
 
@@ -85,11 +85,11 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       await kit.payments.save(payment);
       const a = (await kit.payments.findById(payment.id)) as Payment;
       const b = (await kit.payments.findById(payment.id)) as Payment;
-      a.noteReportedImpUid('imp_a', minutes(1));
-      b.noteReportedImpUid('imp_b', minutes(2));
+      a.noteReportedGatewayPaymentId('imp_a', minutes(1));
+      b.noteReportedGatewayPaymentId('imp_b', minutes(2));
       await kit.payments.save(a);
       expect(await rejection(kit.payments.save(b))).to.be.instanceOf(ConcurrencyConflictError);
-      expect((await kit.payments.findById(payment.id))?.reportedImpUid).to.equal('imp_a');
+      expect((await kit.payments.findById(payment.id))?.reportedGatewayPaymentId).to.equal('imp_a');
     });
 
     it('lets exactly one of two concurrent saves from the same version win', async () => {
@@ -98,7 +98,7 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       const copies = await Promise.all([kit.payments.findById(payment.id), kit.payments.findById(payment.id)]);
       const results = await Promise.allSettled(copies.map((copy, i) =>
         kit.uow.run(async () => {
-          copy!.noteReportedImpUid(`imp_${i}`, minutes(i));
+          copy!.noteReportedGatewayPaymentId(`imp_${i}`, minutes(i));
           await kit.payments.save(copy!);
         })));
       expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
@@ -130,7 +130,7 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       await kit.payments.save(aPayment().build());
       const error = await rejection(kit.payments.save(aPayment().paid(undefined, 'imp_shared').build()));
       expect(error).to.be.instanceOf(ConflictError);
-      expect((error as ConflictError).rule).to.equal('payments_imp_uid_unique');
+      expect((error as ConflictError).rule).to.equal('payments_gateway_payment_id_unique');
     });
 
     it('refuses an update that would give a payment another payment\'s imp_uid', async () => {
@@ -138,11 +138,11 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       const payment = aPayment().build();
       await kit.payments.save(payment);
       const loaded = (await kit.payments.findById(payment.id)) as Payment;
-      const taking = Payment.restore({ ...loaded.toProps(), status: 'paid', impUid: 'imp_taken', paidAt: minutes(3) });
+      const taking = Payment.restore({ ...loaded.toProps(), status: 'paid', gatewayPaymentId: 'imp_taken', paidAt: minutes(3) });
       const error = await rejection(kit.payments.save(taking));
       expect(error).to.be.instanceOf(ConflictError);
-      expect((error as ConflictError).rule).to.equal('payments_imp_uid_unique');
-      expect((await kit.payments.findById(payment.id))?.impUid).to.equal(null);
+      expect((error as ConflictError).rule).to.equal('payments_gateway_payment_id_unique');
+      expect((await kit.payments.findById(payment.id))?.gatewayPaymentId).to.equal(null);
     });
 
     it('refuses to save a payment with events outside a unit of work, and writes nothing', async () => {
@@ -191,7 +191,7 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
     it('lists as unsettled, oldest first: await and stale or reported, a recheck that has come, and any with a pending refund', async () => {
       const asOf = minutes(45);
       const staleBefore = minutes(30);
-      const reported = aPayment().createdAt(minutes(42)).with({ reportedImpUid: 'imp_r', recheckAt: minutes(55) }).build();
+      const reported = aPayment().createdAt(minutes(42)).with({ reportedGatewayPaymentId: 'imp_r', recheckAt: minutes(55) }).build();
       const recheckDue = aPayment().failed().createdAt(minutes(40)).with({ recheckAt: minutes(44) }).build();
       const recheckLater = aPayment().failed().createdAt(minutes(41)).with({ recheckAt: minutes(50) }).build();
       const stale = aPayment().createdAt(minutes(10)).build();

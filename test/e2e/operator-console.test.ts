@@ -51,8 +51,8 @@ describe('operator console in the browser (e2e)', function () {
     expect(checkout.status, checkout.text).to.equal(201);
     merchantUid = checkout.body.merchant_uid;
     amount = checkout.body.amount;
-    const impUid = await new SandboxGatewayDriver(`${app.url}${SANDBOX_PREFIX}`, checkout.body.imp_code).buyerPays({ merchantUid, amount });
-    expect((await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })).status).to.equal(200);
+    const gatewayPaymentId = await new SandboxGatewayDriver(`${app.url}${SANDBOX_PREFIX}`, checkout.body.imp_code).buyerPays({ merchantUid, amount });
+    expect((await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
   });
 
   after(async () => {

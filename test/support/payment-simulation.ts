@@ -235,16 +235,16 @@ class BuyerPays extends Base {
     if (this.page === 'reports' || this.action !== 'paid') r.windowClosed.add(merchantUid);
     launch(r, String(this), async () => {
       await r.s.schedule(Promise.resolve(), 'buyer in the PG window');
-      const impUid = r.app.gateway.buyerPays({ merchantUid, amount: payment.amount + (this.wrongAmount ? 100 : 0), action: this.action });
+      const gatewayPaymentId = r.app.gateway.buyerPays({ merchantUid, amount: payment.amount + (this.wrongAmount ? 100 : 0), action: this.action });
       if (this.notified) {
         const status = this.action === 'paid' ? 'paid' : 'failed';
-        launch(r, 'iamport notice', async () => `webhook_${await r.app.webhooks.receive({ impUid, merchantUid, status }, JSON.stringify({ imp_uid: impUid, status }), '127.0.0.1')}`);
+        launch(r, 'iamport notice', async () => `webhook_${await r.app.webhooks.receive({ gatewayPaymentId, merchantUid, status }, JSON.stringify({ imp_uid: gatewayPaymentId, status }), '127.0.0.1')}`);
       }
       if (this.page === 'validates' && this.action === 'paid') {
-        launch(r, 'page validation', async () => `validation_${(await r.app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid })).verdict}`);
+        launch(r, 'page validation', async () => `validation_${(await r.app.confirmPayment.execute({ userId, merchantUid, transactionId: gatewayPaymentId })).verdict}`);
       } else if (this.page !== 'is lost') {
         launch(r, 'page failure report', async () => `failure_report_${(await r.app.reportFailure.execute({
-          userId, merchantUid, transactionId: impUid, errorCode: 'F400', errorMessage: '결제 실패',
+          userId, merchantUid, transactionId: gatewayPaymentId, errorCode: 'F400', errorMessage: '결제 실패',
         })).verdict}`);
       }
       return `buyer_${this.action}`;
@@ -258,10 +258,10 @@ class BuyerPays extends Base {
 type ImpChoice = 'right' | 'other order' | 'forged';
 
 /** The imp_uid a page or a notice would carry: the order's latest gateway attempt, another order's, or one never issued. */
-function impUidFor(r: Real, merchantUid: string, choice: ImpChoice): string | null {
+function gatewayPaymentIdFor(r: Real, merchantUid: string, choice: ImpChoice): string | null {
   if (choice === 'forged') return FORGED;
-  if (choice === 'right') return attemptsOf(r, merchantUid).at(-1)?.impUid ?? null;
-  return r.app.gateway.allPayments().find((p) => p.merchantUid !== merchantUid)?.impUid ?? FORGED;
+  if (choice === 'right') return attemptsOf(r, merchantUid).at(-1)?.gatewayPaymentId ?? null;
+  return r.app.gateway.allPayments().find((p) => p.merchantUid !== merchantUid)?.gatewayPaymentId ?? FORGED;
 }
 
 class Validation extends Base {
@@ -269,7 +269,7 @@ class Validation extends Base {
   constructor(readonly order: number, readonly imp: ImpChoice, readonly otherUser: boolean) { super(); }
   protected async act(_m: Model, r: Real) {
     const payment = await order(r, this.order);
-    const transactionId = payment && impUidFor(r, payment.merchantUid, this.imp);
+    const transactionId = payment && gatewayPaymentIdFor(r, payment.merchantUid, this.imp);
     if (!payment || !transactionId) return;
     const userId = this.otherUser ? r.userIds.find((u) => u !== payment.userId) ?? null : payment.userId;
     launch(r, String(this), async () => `validation_${(await r.app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId })).verdict}`);
@@ -283,7 +283,7 @@ class FailureReport extends Base {
   protected async act(_m: Model, r: Real) {
     const payment = await order(r, this.order);
     if (!payment) return;
-    const transactionId = this.imp === 'none' ? null : impUidFor(r, payment.merchantUid, this.imp);
+    const transactionId = this.imp === 'none' ? null : gatewayPaymentIdFor(r, payment.merchantUid, this.imp);
     r.windowClosed.add(payment.merchantUid);
     launch(r, String(this), async () => {
       const { verdict } = await r.app.reportFailure.execute({
@@ -305,21 +305,21 @@ class Webhook extends Base {
     if (!payment) return;
     const attempts = attemptsOf(r, payment.merchantUid);
     const latest = attempts.at(-1);
-    let impUid: string;
+    let gatewayPaymentId: string;
     let status: string;
     switch (this.notice) {
-      case 'true status': if (!latest) return; impUid = latest.impUid; status = latest.status; break;
-      case 'stale ready': if (!latest) return; impUid = latest.impUid; status = 'ready'; break;
-      case 'forged paid': impUid = FORGED; status = 'paid'; break;
-      case 'other order paid': impUid = impUidFor(r, payment.merchantUid, 'other order') as string; status = 'paid'; break;
+      case 'true status': if (!latest) return; gatewayPaymentId = latest.gatewayPaymentId; status = latest.status; break;
+      case 'stale ready': if (!latest) return; gatewayPaymentId = latest.gatewayPaymentId; status = 'ready'; break;
+      case 'forged paid': gatewayPaymentId = FORGED; status = 'paid'; break;
+      case 'other order paid': gatewayPaymentId = gatewayPaymentIdFor(r, payment.merchantUid, 'other order') as string; status = 'paid'; break;
       case 'failed attempt claims paid': {
         const failed = attempts.find((a) => a.status === 'failed');
         if (!failed) return;
-        impUid = failed.impUid; status = 'paid'; break;
+        gatewayPaymentId = failed.gatewayPaymentId; status = 'paid'; break;
       }
     }
     for (let i = 0; i < this.copies; i++) {
-      launch(r, String(this), async () => `webhook_${await r.app.webhooks.receive({ impUid, merchantUid: payment.merchantUid, status }, JSON.stringify({ imp_uid: impUid, status }), '127.0.0.1')}`);
+      launch(r, String(this), async () => `webhook_${await r.app.webhooks.receive({ gatewayPaymentId, merchantUid: payment.merchantUid, status }, JSON.stringify({ imp_uid: gatewayPaymentId, status }), '127.0.0.1')}`);
     }
   }
   toString() { return `webhook(order ${this.order}, ${this.notice}${this.copies > 1 ? ` x${this.copies}` : ''})`; }
@@ -447,7 +447,7 @@ async function healGateway(real: Real): Promise<void> {
     settle: () => gateway.settle({ merchantUid: 'heal', transactionId: 'heal', amount: 1 }),
     getPayment: () => gateway.getPayment('heal'),
     findByMerchantUid: () => gateway.findByMerchantUid('heal'),
-    cancel: () => gateway.cancel({ impUid: 'heal', merchantUid: 'heal', amount: 1, checksum: 1, reason: 'heal' }),
+    cancel: () => gateway.cancel({ gatewayPaymentId: 'heal', merchantUid: 'heal', amount: 1, checksum: 1, reason: 'heal' }),
   };
   real.slow.clear();
   for (const [op, queued] of real.faults) {
@@ -482,8 +482,8 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
   await reconciled;
   await relay();
   for (const p of await orders(real)) {
-    const truth = p.reportedImpUid ? real.app.gateway.allPayments().find((g) => g.merchantUid === p.merchantUid && g.status !== 'ready') : undefined;
-    if (p.status === 'await' && truth) violations.push(`${p.merchantUid} still await with reported imp_uid ${p.reportedImpUid} though the gateway holds it ${truth.status}`);
+    const truth = p.reportedGatewayPaymentId ? real.app.gateway.allPayments().find((g) => g.merchantUid === p.merchantUid && g.status !== 'ready') : undefined;
+    if (p.status === 'await' && truth) violations.push(`${p.merchantUid} still await with reported imp_uid ${p.reportedGatewayPaymentId} though the gateway holds it ${truth.status}`);
   }
 
   // 3b. past the TTL, reconciles with a healthy gateway over the next day end every order: the
@@ -509,7 +509,7 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
     .map((e) => (e.event.payload as { paymentId?: string }).paymentId ?? '?'));
 
   for (const p of ours) {
-    if (p.status === 'await' && p.reportedImpUid) violations.push(`${p.merchantUid} left await with reported imp_uid ${p.reportedImpUid}`);
+    if (p.status === 'await' && p.reportedGatewayPaymentId) violations.push(`${p.merchantUid} left await with reported imp_uid ${p.reportedGatewayPaymentId}`);
     if (p.status === 'await' && p.createdAt.getTime() < staleBefore) violations.push(`${p.merchantUid} left await past the TTL`);
   }
 
@@ -518,9 +518,9 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
     const p = byUid.get(g.merchantUid);
     if (!p || g.amount !== p.amount) continue;
     paidAtGateway += 1;
-    if (p.status !== 'paid' || p.impUid !== g.impUid) {
+    if (p.status !== 'paid' || p.gatewayPaymentId !== g.gatewayPaymentId) {
       lost += 1;
-      violations.push(`lost: the gateway holds ${g.impUid} paid for ${g.merchantUid}, ours is ${p.status} (imp_uid ${p.impUid}, failure ${p.failure?.code ?? '-'})`);
+      violations.push(`lost: the gateway holds ${g.gatewayPaymentId} paid for ${g.merchantUid}, ours is ${p.status} (imp_uid ${p.gatewayPaymentId}, failure ${p.failure?.code ?? '-'})`);
     }
     const paid = paidEvents.get(p.id) ?? 0;
     const applied = membershipEvents.get(p.id) ?? 0;
@@ -533,16 +533,16 @@ async function finish(real: Real, kinds: Set<CommandKind>, options: SimulationOp
     if (!p || g.amount === p.amount) continue;
     if (g.cancelledAmount !== g.amount) {
       lost += 1;
-      violations.push(`lost: ${g.impUid} charged ${g.amount} KRW for ${g.merchantUid} (order ${p.amount} KRW) and ${g.amount - g.cancelledAmount} KRW were never returned`);
+      violations.push(`lost: ${g.gatewayPaymentId} charged ${g.amount} KRW for ${g.merchantUid} (order ${p.amount} KRW) and ${g.amount - g.cancelledAmount} KRW were never returned`);
     }
-    if (p.status === 'paid' && p.impUid === g.impUid) violations.push(`${p.merchantUid} paid by a charge of the wrong amount ${g.impUid}`);
+    if (p.status === 'paid' && p.gatewayPaymentId === g.gatewayPaymentId) violations.push(`${p.merchantUid} paid by a charge of the wrong amount ${g.gatewayPaymentId}`);
   }
 
   // 2. nothing is paid here that the gateway does not hold as paid
   for (const p of ours.filter((x) => x.status === 'paid')) {
-    const g = p.impUid ? app.gateway.peek(p.impUid) : null;
+    const g = p.gatewayPaymentId ? app.gateway.peek(p.gatewayPaymentId) : null;
     if (!g || g.status !== 'paid' || g.merchantUid !== p.merchantUid || g.amount !== p.amount) {
-      violations.push(`${p.merchantUid} is paid here (imp_uid ${p.impUid}) but the gateway holds ${g ? `${g.status} ${g.amount} KRW for ${g.merchantUid}` : 'nothing'}`);
+      violations.push(`${p.merchantUid} is paid here (imp_uid ${p.gatewayPaymentId}) but the gateway holds ${g ? `${g.status} ${g.amount} KRW for ${g.merchantUid}` : 'nothing'}`);
     }
     if (!paidEvents.has(p.id)) violations.push(`${p.merchantUid} is paid without a PaymentPaid event`);
   }

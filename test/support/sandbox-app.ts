@@ -190,13 +190,13 @@ export async function startSandboxApp(options: SandboxAppOptions = {}): Promise<
 }
 
 /** A signed-up buyer with a checkout of `plan` paid in the sandbox's PG window: what the page would post to validation. */
-export async function paidCheckout(app: SandboxApp, plan = 'monthly'): Promise<{ client: ApiClient; merchantUid: string; impUid: string; amount: number }> {
+export async function paidCheckout(app: SandboxApp, plan = 'monthly'): Promise<{ client: ApiClient; merchantUid: string; gatewayPaymentId: string; amount: number }> {
   const client = app.client();
   await client.signUp();
   const checkout = await client.post('/api/payment/checkout', { plan });
   if (checkout.status !== 201) throw new Error(`checkout failed: ${checkout.status} ${checkout.text}`);
-  const impUid = await app.buyer.buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
-  return { client, merchantUid: checkout.body.merchant_uid, impUid, amount: checkout.body.amount };
+  const gatewayPaymentId = await app.buyer.buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
+  return { client, merchantUid: checkout.body.merchant_uid, gatewayPaymentId, amount: checkout.body.amount };
 }
 
 /** Rows in `domain_events` per event type. */

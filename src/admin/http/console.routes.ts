@@ -171,7 +171,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     const merchantUid = validate(merchantUidSchema, ctx.params.merchant_uid);
     const record = await deps.gateway.findByMerchantUid(merchantUid);
     if (!record) throw new PaymentNotFoundError(merchantUid);
-    answer(ctx, { gateway_payment: asJson({ ...record, gatewayPaymentId: record.impUid, impUid: undefined }) });
+    answer(ctx, { gateway_payment: asJson(record) });
   });
 
   router.post('/payments/:merchant_uid/refund', async (ctx) => {

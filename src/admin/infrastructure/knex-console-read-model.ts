@@ -119,14 +119,14 @@ export class KnexConsoleReadModel implements ConsoleReadModel, ConsoleAuditLog {
 
   async searchPayments(filter: PaymentFilter, page: PageRequest): Promise<Page<PaymentListItem>> {
     const query = this.knex('payments as p').leftJoin('users as u', 'u.id', 'p.user_id').select(
-      'p.id', 'p.merchant_uid', 'p.imp_uid', 'p.user_id', 'u.email', 'p.plan_id', 'p.purpose_kind', 'p.amount', 'p.cancelled_amount',
+      'p.id', 'p.merchant_uid', 'p.gateway_payment_id', 'p.user_id', 'u.email', 'p.plan_id', 'p.purpose_kind', 'p.amount', 'p.cancelled_amount',
       'p.status', 'p.pg', 'p.created_at', 'p.paid_at',
     );
     const text = filter.query?.trim() ?? '';
     if (text.includes('@')) {
       query.whereIn('p.user_id', this.knex('users').select('id').where('email', text.toLowerCase()));
     } else if (text) {
-      query.where((q) => q.where('p.merchant_uid', text).orWhere('p.imp_uid', text));
+      query.where((q) => q.where('p.merchant_uid', text).orWhere('p.gateway_payment_id', text));
     }
     if (filter.status) query.where('p.status', filter.status);
     if (filter.pg) query.where('p.pg', filter.pg);
@@ -135,7 +135,7 @@ export class KnexConsoleReadModel implements ConsoleReadModel, ConsoleAuditLog {
     afterCursor(query, 'p.created_at', 'p.id', page.cursor);
     const rows: Row[] = await query.orderBy([{ column: 'p.created_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]).limit(page.limit + 1);
     return pageOf(rows, page.limit, (row) => ({
-      merchantUid: row.merchant_uid, gatewayPaymentId: row.imp_uid, userId: row.user_id, email: row.email ?? null, plan: row.plan_id,
+      merchantUid: row.merchant_uid, gatewayPaymentId: row.gateway_payment_id, userId: row.user_id, email: row.email ?? null, plan: row.plan_id,
       purpose: row.purpose_kind, amount: num(row.amount), cancelledAmount: num(row.cancelled_amount), status: row.status, pg: row.pg,
       createdAt: readTime(row.created_at), paidAt: readOptionalTime(row.paid_at),
     }), (row) => [readTime(row.created_at), row.id]);
@@ -199,7 +199,7 @@ export class KnexConsoleReadModel implements ConsoleReadModel, ConsoleAuditLog {
   }
 
   async webhookReceipts(filter: ReceiptFilter, page: PageRequest): Promise<Page<ReceiptItem>> {
-    const query = this.knex('webhook_receipts').select('id', 'received_at', 'merchant_uid', 'imp_uid', 'status', 'sender_ip', 'processed_at', 'outcome');
+    const query = this.knex('webhook_receipts').select('id', 'received_at', 'merchant_uid', 'gateway_payment_id', 'status', 'sender_ip', 'processed_at', 'outcome');
     if (filter.outcome === 'unapplied') query.whereNull('processed_at');
     else if (filter.outcome) query.where('outcome', filter.outcome);
     if (filter.merchantUid) query.where('merchant_uid', filter.merchantUid);
@@ -239,14 +239,14 @@ export class KnexConsoleReadModel implements ConsoleReadModel, ConsoleAuditLog {
 
 function storedReceipt(row: Row): WebhookReceipt {
   return {
-    id: row.id, receivedAt: readTime(row.received_at), raw: row.body, impUid: row.imp_uid ?? '', merchantUid: row.merchant_uid ?? '',
+    id: row.id, receivedAt: readTime(row.received_at), raw: row.body, gatewayPaymentId: row.gateway_payment_id ?? '', merchantUid: row.merchant_uid ?? '',
     status: row.status ?? '', senderIp: row.sender_ip ?? null, processedAt: readOptionalTime(row.processed_at), outcome: row.outcome ?? null,
   };
 }
 
 function receiptItem(row: Row): ReceiptItem {
   return {
-    id: row.id, receivedAt: readTime(row.received_at), merchantUid: row.merchant_uid ?? null, gatewayPaymentId: row.imp_uid ?? null, status: row.status ?? null,
+    id: row.id, receivedAt: readTime(row.received_at), merchantUid: row.merchant_uid ?? null, gatewayPaymentId: row.gateway_payment_id ?? null, status: row.status ?? null,
     senderIp: row.sender_ip ?? null, processedAt: readOptionalTime(row.processed_at), outcome: row.outcome ?? null,
   };
 }

@@ -28,7 +28,7 @@ export interface ConfirmPaymentResult {
 
 /**
  * After the PG window: asks the gateway itself (never the client's body) and applies its answer.
- * A gateway that cannot answer leaves the payment pending for the reconciler; an imp_uid the
+ * A gateway that cannot answer leaves the payment pending for the reconciler; a gateway payment id the
  * gateway does not know, or one of another order, changes nothing.
  */
 export class ConfirmPayment {
@@ -42,7 +42,7 @@ export class ConfirmPayment {
   async execute(input: ConfirmPaymentInput): Promise<ConfirmPaymentResult> {
     const payment = await this.payments.findByMerchantUid(input.merchantUid);
     if (!payment || (input.userId !== null && payment.userId !== input.userId)) throw new PaymentNotFoundError(input.merchantUid);
-    if (payment.status === 'paid' && payment.impUid === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
+    if (payment.status === 'paid' && payment.gatewayPaymentId === input.transactionId && payment.isFulfilled) return { verdict: 'paid', payment };
     // Until the order is paid its customerUid is the key checkout issued; once paid it is the gateway's card.
     const unpaid = payment.status === 'await' || payment.status === 'failed';
     if (input.billingCustomerKey !== undefined && unpaid && input.billingCustomerKey !== payment.customerUid) {
@@ -53,7 +53,7 @@ export class ConfirmPayment {
 
     // Written ahead of the gateway call: if this process dies before the answer is saved, the reconciler knows to ask.
     const noted = payment.status === 'await' || payment.status === 'failed'
-      ? await this.settlement.change(payment, (p) => p.noteReportedImpUid(input.transactionId, this.clock.now()))
+      ? await this.settlement.change(payment, (p) => p.noteReportedGatewayPaymentId(input.transactionId, this.clock.now()))
       : payment;
     let truth;
     try {

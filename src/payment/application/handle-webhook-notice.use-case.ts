@@ -46,11 +46,11 @@ export class HandleWebhookNotice {
     if (skipDuplicates && !mayCarryNewFacts(notice) && (await this.receipts.alreadyProcessed(notice))) return 'duplicate';
     let truth;
     try {
-      truth = await this.gateway.getPayment(notice.impUid);
+      truth = await this.gateway.getPayment(notice.gatewayPaymentId);
     } catch (error) {
       if (!(error instanceof GatewayUnavailableError)) throw error;
-      // The notice names an imp_uid: the reconciler asks about this payment now, not only after the TTL.
-      await this.settlement.change(payment, (p) => p.noteReportedImpUid(notice.impUid, this.clock.now()));
+      // The notice names a gateway payment id: the reconciler asks about this payment now, not only after the TTL.
+      await this.settlement.change(payment, (p) => p.noteReportedGatewayPaymentId(notice.gatewayPaymentId, this.clock.now()));
       return 'pending';
     }
     if (!truth || truth.merchantUid !== payment.merchantUid) return 'ignored';

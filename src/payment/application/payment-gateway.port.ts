@@ -7,7 +7,7 @@ export interface PrepareRequest {
 }
 
 export interface CancelRequest {
-  impUid: string;
+  gatewayPaymentId: string;
   merchantUid: string;
   amount: number;
   /** The cancellable balance we believe the gateway holds before this cancel; a mismatch makes it refuse. */

@@ -16,7 +16,7 @@ export interface PaymentRepository {
   /** Newest first; all statuses when none is given. */
   listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]>;
   /**
-   * Payments the reconciler must ask the gateway about: `await` ones with a reported imp_uid
+   * Payments the reconciler must ask the gateway about: `await` ones with a reported gateway payment id
    * (whatever their age) or created before `staleBefore`, any whose `recheckAt` has come by `asOf`,
    * and any with a refund pending. Oldest first.
    */

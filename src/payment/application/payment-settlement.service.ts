@@ -65,7 +65,7 @@ export class PaymentSettlement {
     for (const cancellation of payment.pendingCancellations) {
       try {
         const truth = await this.gateway.cancel({
-          impUid: cancellation.impUid, merchantUid: current.merchantUid, amount: cancellation.amount,
+          gatewayPaymentId: cancellation.gatewayPaymentId, merchantUid: current.merchantUid, amount: cancellation.amount,
           checksum: cancellation.checksum, reason: cancellation.reason,
         });
         current = await this.change(current, (p) => p.settleRefunds(truth, this.clock.now()));
@@ -76,15 +76,15 @@ export class PaymentSettlement {
           break;
         }
         if (!(error instanceof GatewayRejectedError)) throw error;
-        current = await this.settleRejectedRefund(current, cancellation.id, cancellation.impUid, error.message);
+        current = await this.settleRejectedRefund(current, cancellation.id, cancellation.gatewayPaymentId, error.message);
       }
     }
     return current;
   }
 
   /** A refused cancel may still have happened earlier (a lost answer): read the gateway's balance before calling it refused. */
-  private async settleRejectedRefund(payment: Payment, refundId: string, impUid: string, rejection: string): Promise<Payment> {
-    const truth = await this.gateway.getPayment(impUid).catch((error) => {
+  private async settleRejectedRefund(payment: Payment, refundId: string, gatewayPaymentId: string, rejection: string): Promise<Payment> {
+    const truth = await this.gateway.getPayment(gatewayPaymentId).catch((error) => {
       if (error instanceof GatewayUnavailableError) return undefined;
       throw error;
     });

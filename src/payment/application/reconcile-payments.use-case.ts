@@ -29,7 +29,7 @@ export function nextRecheck(createdAt: Date, now: Date, ttlMs: number): Date | n
 
 /**
  * Ends every payment in a known state: asks the gateway by merchant_uid about `await` payments a
- * client reported an imp_uid for (whatever their age) or older than the TTL, and about refunds whose
+ * client reported a gateway payment id for (whatever their age) or older than the TTL, and about refunds whose
  * answer was lost. An `await` payment the gateway never saw paid after the TTL fails as `expired`.
  */
 export class ReconcilePayments {
@@ -79,7 +79,7 @@ export class ReconcilePayments {
     let current = payment;
     if (truth) current = await this.settlement.applyGatewayTruth(payment, truth);
     for (const cancellation of current.pendingCancellations) {
-      const refunded = await this.gateway.getPayment(cancellation.impUid);
+      const refunded = await this.gateway.getPayment(cancellation.gatewayPaymentId);
       if (refunded) current = await this.settlement.change(current, (p) => p.settleRefunds(refunded, this.clock.now()));
     }
     if (current.pendingCancellations.length > 0) current = await this.settlement.sendPendingRefunds(current);

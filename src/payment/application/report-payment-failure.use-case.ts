@@ -15,7 +15,7 @@ export interface ReportPaymentFailureInput {
 }
 
 /**
- * The page says the payment failed. With an imp_uid the gateway is asked first: a payment it holds
+ * The page says the payment failed. With a gateway payment id the gateway is asked first: a payment it holds
  * as paid stays paid whatever the page says. Without one (the window closed before a card), the
  * payment fails as `window_closed`; a later word from the gateway can still make it paid.
  */
@@ -38,7 +38,7 @@ export class ReportPaymentFailure {
         if (truth && truth.merchantUid === payment.merchantUid) current = await this.settlement.applyGatewayTruth(payment, truth);
       } catch (error) {
         if (!(error instanceof GatewayUnavailableError)) throw error;
-        const noted = await this.settlement.change(payment, (p) => p.noteReportedImpUid(input.transactionId as string, this.clock.now()));
+        const noted = await this.settlement.change(payment, (p) => p.noteReportedGatewayPaymentId(input.transactionId as string, this.clock.now()));
         return { verdict: 'pending', payment: noted };
       }
     }

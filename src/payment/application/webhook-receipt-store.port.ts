@@ -1,5 +1,5 @@
 export interface WebhookNotice {
-  impUid: string;
+  gatewayPaymentId: string;
   merchantUid: string;
   status: string;
 }
@@ -16,7 +16,7 @@ export interface WebhookReceipt extends WebhookNotice {
 
 export interface WebhookReceiptStore {
   add(receipt: WebhookReceipt): Promise<void>;
-  /** Whether a notice with the same imp_uid and status was already processed to a final outcome. */
+  /** Whether a notice with the same gateway payment id and status was already processed to a final outcome. */
   alreadyProcessed(notice: WebhookNotice): Promise<boolean>;
   markProcessed(id: string, outcome: string, at: Date): Promise<void>;
   /** Receipts received at or after `since`, oldest first. */

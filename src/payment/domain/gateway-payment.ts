@@ -12,7 +12,7 @@ export interface GatewayCancellation {
 }
 
 export interface GatewayPayment {
-  impUid: string;
+  gatewayPaymentId: string;
   merchantUid: string;
   amount: number;
   status: GatewayPaymentStatus;

@@ -44,7 +44,7 @@ export interface Cancellation {
   /** refund: money back to the buyer of a paid order; mismatch_return: a charge of the wrong amount returned whole. */
   kind: 'refund' | 'mismatch_return';
   /** The gateway payment it cancels (a mismatched charge is not the order's paid one). */
-  impUid: string;
+  gatewayPaymentId: string;
   amount: number;
   /** The cancellable balance we believed the gateway held when asking: it refuses the cancel on a mismatch, so a resend can never refund twice. */
   checksum: number;
@@ -71,12 +71,12 @@ export interface PaymentProps {
   pg: string;
   status: PaymentStatus;
   /** The gateway's id of the payment, only ever from the gateway's own answer. */
-  impUid: string | null;
-  /** An imp_uid a client reported while the gateway could not confirm it: a reason to ask again, never trusted. */
-  reportedImpUid: string | null;
+  gatewayPaymentId: string | null;
+  /** A gateway payment id a client reported while the gateway could not confirm it: a reason to ask again, never trusted. */
+  reportedGatewayPaymentId: string | null;
   /**
    * When the reconciler should next ask the gateway about this payment: set while it is not paid
-   * but could still turn out paid (a failed order, a reported imp_uid), cleared once it is paid.
+   * but could still turn out paid (a failed order, a reported gateway payment id), cleared once it is paid.
    */
   recheckAt: Date | null;
   customerUid: string | null;
@@ -128,8 +128,8 @@ export class Payment extends AggregateRoot {
       gateway: input.gateway,
       pg: input.pg,
       status: 'await',
-      impUid: null,
-      reportedImpUid: null,
+      gatewayPaymentId: null,
+      reportedGatewayPaymentId: null,
       recheckAt: null,
       customerUid: input.customerUid ?? null,
       failure: null,
@@ -154,8 +154,8 @@ export class Payment extends AggregateRoot {
   get userId(): string { return this.props.userId; }
   get status(): PaymentStatus { return this.props.status; }
   get amount(): number { return this.props.amount; }
-  get impUid(): string | null { return this.props.impUid; }
-  get reportedImpUid(): string | null { return this.props.reportedImpUid; }
+  get gatewayPaymentId(): string | null { return this.props.gatewayPaymentId; }
+  get reportedGatewayPaymentId(): string | null { return this.props.reportedGatewayPaymentId; }
   get recheckAt(): Date | null { return this.props.recheckAt; }
   get purpose(): PaymentPurpose { return this.props.purpose; }
   get gateway(): GatewayName { return this.props.gateway ?? gatewayOfUnrecorded(this.props.pg, this.props.customerUid); }
@@ -197,10 +197,10 @@ export class Payment extends AggregateRoot {
   }
 
   /** Remembers the gateway's id a client reported, so the reconciler asks about it even while the gateway is silent. */
-  noteReportedImpUid(impUid: string, now: Date): void {
+  noteReportedGatewayPaymentId(gatewayPaymentId: string, now: Date): void {
     if (this.props.status === 'paid' || this.props.status === 'cancelled') return;
-    if (this.props.reportedImpUid === impUid && this.props.recheckAt !== null) return;
-    this.props.reportedImpUid = impUid;
+    if (this.props.reportedGatewayPaymentId === gatewayPaymentId && this.props.recheckAt !== null) return;
+    this.props.reportedGatewayPaymentId = gatewayPaymentId;
     this.props.recheckAt = now;
     this.touch(now);
   }
@@ -220,7 +220,7 @@ export class Payment extends AggregateRoot {
    */
   applyGatewayTruth(gp: GatewayPayment, now: Date, refundId: string): GatewayVerdict {
     if (gp.merchantUid !== this.props.merchantUid) {
-      throw new DomainError('rule_violation', 'payment_not_paid', `gateway payment ${gp.impUid} belongs to another order`);
+      throw new DomainError('rule_violation', 'payment_not_paid', `gateway payment ${gp.gatewayPaymentId} belongs to another order`);
     }
     if (wasCharged(gp)) {
       if (gp.amount !== this.props.amount) {
@@ -232,19 +232,19 @@ export class Payment extends AggregateRoot {
       return 'paid';
     }
     if (gp.status === 'failed') {
-      if (this.props.status === 'await') this.fail(classifyGatewayFailure(gp.failReason), gp.failReason ?? 'the gateway reports a failure', now, gp.impUid);
+      if (this.props.status === 'await') this.fail(classifyGatewayFailure(gp.failReason), gp.failReason ?? 'the gateway reports a failure', now, gp.gatewayPaymentId);
       return this.verdict();
     }
     return this.verdict();
   }
 
   /** A failure we know without the gateway's word (window closed, prepare refused, expiry). Never undoes a payment. */
-  fail(code: FailureCode, message: string, now: Date, impUid: string | null = null): void {
+  fail(code: FailureCode, message: string, now: Date, gatewayPaymentId: string | null = null): void {
     if (this.props.status === 'failed') return;
     if (this.props.status !== 'await') throw new InvalidTransitionError('payment', this.props.status, 'fail');
     this.props.status = 'failed';
     this.props.failure = { code, message };
-    if (impUid && !this.props.impUid) this.props.impUid = impUid;
+    if (gatewayPaymentId && !this.props.gatewayPaymentId) this.props.gatewayPaymentId = gatewayPaymentId;
     // A failed order may still be paid: a window completing late, or another attempt on the same merchant_uid
     // (Iamport lets failed attempts share it). The reconciler asks the gateway for a while. A refused prepare
     // never opened a window.
@@ -276,7 +276,7 @@ export class Payment extends AggregateRoot {
     if (amount > this.refundable) throw new InvalidAmountError(`refund of ${amount} KRW exceeds the ${this.refundable} KRW still refundable`);
     const checksum = this.props.amount - this.props.cancelledAmount;
     const cancellation: Cancellation = {
-      id: input.id, kind: 'refund', impUid: this.props.impUid as string, amount, checksum, reason: input.reason, requestedBy: input.requestedBy, requestedAt: input.now,
+      id: input.id, kind: 'refund', gatewayPaymentId: this.props.gatewayPaymentId as string, amount, checksum, reason: input.reason, requestedBy: input.requestedBy, requestedAt: input.now,
       status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
     };
     this.props.cancellations.push(cancellation);
@@ -288,7 +288,7 @@ export class Payment extends AggregateRoot {
   settleRefunds(gp: GatewayPayment, now: Date): void {
     if (gp.merchantUid !== this.props.merchantUid) return;
     for (const c of this.props.cancellations) {
-      if (c.status === 'pending' && c.kind === 'mismatch_return' && c.impUid === gp.impUid && gp.cancelledAmount >= gp.amount) {
+      if (c.status === 'pending' && c.kind === 'mismatch_return' && c.gatewayPaymentId === gp.gatewayPaymentId && gp.cancelledAmount >= gp.amount) {
         c.status = 'refunded';
         c.settledAt = now;
         // The order was never paid; what it records as cancelled is the wrong charge handed back.
@@ -296,7 +296,7 @@ export class Payment extends AggregateRoot {
         this.touch(now);
       }
     }
-    if (gp.impUid === this.props.impUid && (this.props.status === 'paid' || this.props.status === 'cancelled')) this.syncCancellations(gp, now);
+    if (gp.gatewayPaymentId === this.props.gatewayPaymentId && (this.props.status === 'paid' || this.props.status === 'cancelled')) this.syncCancellations(gp, now);
   }
 
   /** The gateway's answer about these pending refunds was lost (timeout, 5xx): they stay pending, and whoever asked hears "pending". */
@@ -331,7 +331,7 @@ export class Payment extends AggregateRoot {
   private markPaid(gp: GatewayPayment, now: Date): void {
     if (this.props.status === 'paid' || this.props.status === 'cancelled') return;
     this.props.status = 'paid';
-    this.props.impUid = gp.impUid;
+    this.props.gatewayPaymentId = gp.gatewayPaymentId;
     // A wrong-amount charge handed back earlier was another gateway payment; this one starts with nothing cancelled.
     this.props.cancelledAmount = 0;
     this.props.paidAt = gp.paidAt ?? now;
@@ -358,11 +358,11 @@ export class Payment extends AggregateRoot {
     const mismatch = new AmountMismatchError(this.props.amount, gp.amount);
     this.props.status = 'failed';
     this.props.failure = { code: 'amount_mismatch', message: mismatch.message };
-    this.props.impUid = gp.impUid;
+    this.props.gatewayPaymentId = gp.gatewayPaymentId;
     const owed = gp.amount - gp.cancelledAmount;
     if (owed > 0) {
       this.props.cancellations.push({
-        id: refundId, kind: 'mismatch_return', impUid: gp.impUid, amount: owed, checksum: owed, reason: 'amount_mismatch', requestedBy: 'system', requestedAt: now,
+        id: refundId, kind: 'mismatch_return', gatewayPaymentId: gp.gatewayPaymentId, amount: owed, checksum: owed, reason: 'amount_mismatch', requestedBy: 'system', requestedAt: now,
         status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
       });
     }

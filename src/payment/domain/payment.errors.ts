@@ -6,7 +6,7 @@ export class PaymentNotFoundError extends DomainError {
   }
 }
 
-/** The gateway does not hold this payment as paid for this order (unknown imp_uid, another order, not paid). */
+/** The gateway does not hold this payment as paid for this order (unknown gateway payment id, another order, not paid). */
 export class PaymentNotPaidError extends DomainError {
   constructor(message: string, details?: unknown) {
     super('rule_violation', 'payment_not_paid', message, details);

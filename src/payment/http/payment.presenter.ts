@@ -6,7 +6,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function presentPayment(p: Payment) {
   return {
     merchant_uid: p.merchantUid,
-    imp_uid: p.impUid,
+    imp_uid: p.gatewayPaymentId,
     plan: p.purpose.planId,
     amount: p.amount,
     status: p.status,

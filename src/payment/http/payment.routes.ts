@@ -121,7 +121,7 @@ export function paymentWebhookRoutes(deps: PaymentWebhookRouteDeps): Router {
   router.post('/api/payment/webhook', async (ctx) => {
     const body = validate(webhookSchema, ctx.request.body);
     // The notice as read (the schema drops every field it does not know): padding a notice stores nothing extra.
-    const outcome = await deps.webhooks.receive({ impUid: body.imp_uid, merchantUid: body.merchant_uid, status: body.status }, JSON.stringify(body), ctx.ip);
+    const outcome = await deps.webhooks.receive({ gatewayPaymentId: body.imp_uid, merchantUid: body.merchant_uid, status: body.status }, JSON.stringify(body), ctx.ip);
     // Iamport retries on a non-200: ask it to, while the gateway cannot confirm the notice.
     if (outcome === 'pending') throw new GatewayUnavailableError();
     answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
@@ -130,8 +130,8 @@ export function paymentWebhookRoutes(deps: PaymentWebhookRouteDeps): Router {
   // Toss's PAYMENT_STATUS_CHANGED event: the same hint, re-fetched by paymentKey.
   router.post('/api/payment/webhook/toss', async (ctx) => {
     const body = validate(tossWebhookSchema, ctx.request.body);
-    const notice = { impUid: body.data.paymentKey, merchantUid: body.data.orderId, status: body.data.status };
-    const read = { eventType: body.eventType, data: { paymentKey: notice.impUid, orderId: notice.merchantUid, status: notice.status } };
+    const notice = { gatewayPaymentId: body.data.paymentKey, merchantUid: body.data.orderId, status: body.data.status };
+    const read = { eventType: body.eventType, data: { paymentKey: notice.gatewayPaymentId, orderId: notice.merchantUid, status: notice.status } };
     const outcome = await deps.webhooks.receive(notice, JSON.stringify(read), ctx.ip);
     if (outcome === 'pending') throw new GatewayUnavailableError();
     answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });

@@ -11,7 +11,7 @@ import { type CancellationRow, paymentMapper, type PaymentRow, toCancellation } 
 
 const UNIQUE_RULES: UniqueRule[] = [
   { name: 'payments_merchant_uid_unique', sqliteColumns: 'payments.merchant_uid' },
-  { name: 'payments_imp_uid_unique', sqliteColumns: 'payments.imp_uid' },
+  { name: 'payments_gateway_payment_id_unique', sqliteColumns: 'payments.gateway_payment_id' },
 ];
 
 export class KnexPaymentRepository implements PaymentRepository {
@@ -49,7 +49,7 @@ export class KnexPaymentRepository implements PaymentRepository {
   async listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]> {
     return this.load((q) =>
       q
-        .where((w) => w.where('status', 'await').andWhere((a) => a.where('created_at', '<', staleBefore).orWhereNotNull('reported_imp_uid')))
+        .where((w) => w.where('status', 'await').andWhere((a) => a.where('created_at', '<', staleBefore).orWhereNotNull('reported_gateway_payment_id')))
         .orWhere('recheck_at', '<=', asOf)
         .orWhereExists((sub) =>
           sub.select(this.database.knex.raw('1')).from('payment_cancellations as c')
@@ -96,14 +96,14 @@ export class KnexPaymentRepository implements PaymentRepository {
     const rows = paymentMapper.toCancellationRows(payment);
     if (rows.length === 0) return;
     await db('payment_cancellations').insert(rows).onConflict('id')
-      .merge(['position', 'kind', 'imp_uid', 'amount', 'checksum', 'reason', 'requested_by', 'requested_at', 'status', 'settled_at', 'gateway_message', 'unanswered_at']);
+      .merge(['position', 'kind', 'gateway_payment_id', 'amount', 'checksum', 'reason', 'requested_by', 'requested_at', 'status', 'settled_at', 'gateway_message', 'unanswered_at']);
   }
 
   private translate(error: unknown, payment: Payment): unknown {
     if (error instanceof ConcurrencyConflictError) return error;
     const rule = violatedUniqueRule(error, UNIQUE_RULES);
     if (rule === 'payments_merchant_uid_unique') return new ConflictError(rule, `merchant_uid ${payment.merchantUid} exists`);
-    if (rule === 'payments_imp_uid_unique') return new ConflictError(rule, `imp_uid ${payment.impUid} belongs to another payment`);
+    if (rule === 'payments_gateway_payment_id_unique') return new ConflictError(rule, `gateway_payment_id ${payment.gatewayPaymentId} belongs to another payment`);
     if (isDuplicatePrimaryKey(error, 'payments.id')) return new ConcurrencyConflictError('payment', payment.id);
     return error;
   }

@@ -6,7 +6,7 @@ interface ReceiptRow {
   id: string;
   received_at: unknown;
   body: string;
-  imp_uid: string | null;
+  gateway_payment_id: string | null;
   merchant_uid: string | null;
   status: string | null;
   sender_ip: string | null;
@@ -20,14 +20,14 @@ export class KnexWebhookReceiptStore implements WebhookReceiptStore {
 
   async add(receipt: WebhookReceipt): Promise<void> {
     await this.database.knex('webhook_receipts').insert({
-      id: receipt.id, received_at: receipt.receivedAt, body: receipt.raw, imp_uid: receipt.impUid, merchant_uid: receipt.merchantUid,
+      id: receipt.id, received_at: receipt.receivedAt, body: receipt.raw, gateway_payment_id: receipt.gatewayPaymentId, merchant_uid: receipt.merchantUid,
       status: receipt.status, sender_ip: receipt.senderIp, processed_at: receipt.processedAt, outcome: receipt.outcome,
     });
   }
 
   async alreadyProcessed(notice: WebhookNotice): Promise<boolean> {
     const row = await this.database.knex('webhook_receipts').first('id')
-      .where({ imp_uid: notice.impUid, status: notice.status, outcome: 'applied' });
+      .where({ gateway_payment_id: notice.gatewayPaymentId, status: notice.status, outcome: 'applied' });
     return row !== undefined;
   }
 
@@ -39,7 +39,7 @@ export class KnexWebhookReceiptStore implements WebhookReceiptStore {
     const rows: ReceiptRow[] = await this.database.knex('webhook_receipts').select('*').where('received_at', '>=', since)
       .orderBy([{ column: 'received_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit);
     return rows.map((row) => ({
-      id: row.id, receivedAt: readTime(row.received_at), raw: row.body, impUid: row.imp_uid ?? '', merchantUid: row.merchant_uid ?? '',
+      id: row.id, receivedAt: readTime(row.received_at), raw: row.body, gatewayPaymentId: row.gateway_payment_id ?? '', merchantUid: row.merchant_uid ?? '',
       status: row.status ?? '', senderIp: row.sender_ip, processedAt: readOptionalTime(row.processed_at), outcome: row.outcome,
     }));
   }

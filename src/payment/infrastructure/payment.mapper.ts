@@ -15,8 +15,8 @@ export interface PaymentRow {
   gateway: string | null;
   pg: string;
   status: string;
-  imp_uid: string | null;
-  reported_imp_uid: string | null;
+  gateway_payment_id: string | null;
+  reported_gateway_payment_id: string | null;
   recheck_at: unknown;
   customer_uid: string | null;
   failure_code: string | null;
@@ -37,7 +37,7 @@ export interface CancellationRow {
   payment_id: string;
   position: number;
   kind: string;
-  imp_uid: string;
+  gateway_payment_id: string;
   amount: number;
   checksum: number;
   reason: string;
@@ -67,8 +67,8 @@ export const paymentMapper = {
       gateway: p.gateway,
       pg: p.pg,
       status: p.status,
-      imp_uid: p.impUid,
-      reported_imp_uid: p.reportedImpUid,
+      gateway_payment_id: p.gatewayPaymentId,
+      reported_gateway_payment_id: p.reportedGatewayPaymentId,
       recheck_at: p.recheckAt,
       customer_uid: p.customerUid,
       failure_code: p.failure?.code ?? null,
@@ -90,7 +90,7 @@ export const paymentMapper = {
       payment_id: payment.id,
       position,
       kind: c.kind,
-      imp_uid: c.impUid,
+      gateway_payment_id: c.gatewayPaymentId,
       amount: c.amount,
       checksum: c.checksum,
       reason: c.reason,
@@ -118,8 +118,8 @@ export const paymentMapper = {
       gateway: row.gateway as GatewayName | null,
       pg: row.pg,
       status: row.status as PaymentStatus,
-      impUid: row.imp_uid,
-      reportedImpUid: row.reported_imp_uid,
+      gatewayPaymentId: row.gateway_payment_id,
+      reportedGatewayPaymentId: row.reported_gateway_payment_id,
       recheckAt: readOptionalTime(row.recheck_at),
       customerUid: row.customer_uid,
       failure: row.failure_code === null ? null : { code: row.failure_code as FailureCode, message: row.failure_message ?? '' },
@@ -139,7 +139,7 @@ export function toCancellation(row: CancellationRow): Cancellation {
   return {
     id: row.id,
     kind: row.kind as Cancellation['kind'],
-    impUid: row.imp_uid,
+    gatewayPaymentId: row.gateway_payment_id,
     amount: Number(row.amount),
     checksum: Number(row.checksum),
     reason: row.reason,

@@ -164,7 +164,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
 
     it('on a 401 drops the token, fetches a new one and retries the call once', async () => {
       fake.on('GET', '/payments/imp_1', (req) => (req.headers.authorization === 'Bearer tok-1' ? envelope(401, -1, 'Unauthorized') : ok(iamportPayment({ imp_uid: 'imp_1' }))));
-      expect(await gateway.getPayment('imp_1')).to.include({ impUid: 'imp_1', status: 'paid' });
+      expect(await gateway.getPayment('imp_1')).to.include({ gatewayPaymentId: 'imp_1', status: 'paid' });
       expect(fake.count('POST', '/users/getToken')).to.equal(2);
       expect(fake.count('GET', '/payments/imp_1')).to.equal(2);
 
@@ -185,7 +185,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       fake.on('GET', '/payments/imp_1', ok(iamportPayment({ imp_uid: 'imp_1' })));
       const answers = await Promise.all(Array.from({ length: 5 }, () => gateway.getPayment('imp_1')));
 
-      expect(answers.every((a) => a?.impUid === 'imp_1')).to.equal(true);
+      expect(answers.every((a) => a?.gatewayPaymentId === 'imp_1')).to.equal(true);
       expect(fake.count('POST', '/users/getToken')).to.equal(1);
       expect(fake.count('GET', '/payments/imp_1')).to.equal(5);
     });
@@ -217,7 +217,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
 
     it('rejects HTTP 200 with code 1 on a cancel', async () => {
       fake.on('POST', '/payments/cancel', envelope(200, 1, '이미 전액취소된 주문입니다.'));
-      const error = await rejection(gateway.cancel({ impUid: 'imp_1', merchantUid: 'order-1', amount: 1000, checksum: 0, reason: 'again' }));
+      const error = await rejection(gateway.cancel({ gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 1000, checksum: 0, reason: 'again' }));
 
       expect(error).to.be.instanceOf(GatewayRejectedError);
       expect(error).to.include({ message: '이미 전액취소된 주문입니다.', gatewayCode: 1 });
@@ -241,7 +241,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
     it('reports a 500 as unknown, even with an envelope that says success', async () => {
       fake.on('POST', '/payments/cancel', { status: 500, body: { code: 0, message: null, response: iamportPayment({ status: 'cancelled', cancel_amount: 9900 }) } });
       fake.on('POST', '/payments/prepare', envelope(500, -1, 'internal error'));
-      expect(await rejection(gateway.cancel({ impUid: 'imp_1', merchantUid: 'order-1', amount: 9900, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayUnavailableError);
+      expect(await rejection(gateway.cancel({ gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 9900, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayUnavailableError);
       expect(await rejection(gateway.prepare({ merchantUid: 'order-1', amount: 9900 }))).to.be.instanceOf(GatewayUnavailableError);
     });
 
@@ -277,7 +277,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
   describe('retries', () => {
     it('retries a lookup on 502 and answers when the server recovers', async () => {
       fake.on('GET', '/payments/imp_1', (_req, nth) => (nth <= 2 ? { status: 502, raw: 'Bad Gateway' } : ok(iamportPayment({ imp_uid: 'imp_1' }))));
-      expect(await gateway.getPayment('imp_1')).to.include({ impUid: 'imp_1', status: 'paid' });
+      expect(await gateway.getPayment('imp_1')).to.include({ gatewayPaymentId: 'imp_1', status: 'paid' });
       expect(fake.count('GET', '/payments/imp_1')).to.equal(3);
     });
 
@@ -291,7 +291,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       fake.on('POST', '/payments/cancel', { status: 502, raw: 'Bad Gateway' });
       fake.on('POST', '/payments/prepare', { status: 502, raw: 'Bad Gateway' });
       fake.on('POST', '/subscribe/payments/again', { status: 502, raw: 'Bad Gateway' });
-      expect(await rejection(gateway.cancel({ impUid: 'imp_1', merchantUid: 'order-1', amount: 100, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayUnavailableError);
+      expect(await rejection(gateway.cancel({ gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 100, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayUnavailableError);
       expect(await rejection(gateway.prepare({ merchantUid: 'order-1', amount: 9900 }))).to.be.instanceOf(GatewayUnavailableError);
       expect(await rejection(gateway.chargeBillingKey({ customerUid: 'c', merchantUid: 'm', amount: 1, name: 'n' }))).to.be.instanceOf(GatewayUnavailableError);
       expect(fake.count('POST', '/payments/cancel')).to.equal(1);
@@ -315,7 +315,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       fake.on('GET', '/payments/imp_2', ok(iamportPayment({ imp_uid: 'imp_2', status: 'failed', paid_at: 0, failed_at: 1795597200, fail_reason: '[F2001] 카드사 승인 거절' })));
 
       expect(await gateway.getPayment('imp_1')).to.deep.equal({
-        impUid: 'imp_1', merchantUid: 'order-1', amount: 9900, status: 'cancelled', cancelledAmount: 3000, failReason: null,
+        gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 9900, status: 'cancelled', cancelledAmount: 3000, failReason: null,
         paidAt: new Date(1795597200 * 1000), customerUid: 'cust-1', customerKey: 'cust-1',
         cancellations: [{ amount: 3000, reason: '부분환불', cancelledAt: new Date(1795600000 * 1000), receiptId: 'https://iniweb.inicis.com/receipt/c1' }],
       });
@@ -327,25 +327,25 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       fake.on('GET', '/payments/findAll/order-1', ok({ total: 2, previous: 0, next: 0, list: [
         iamportPayment({ imp_uid: 'imp_late', status: 'ready', paid_at: 0 }), iamportPayment({ imp_uid: 'imp_paid' }),
       ] }));
-      expect(await gateway.findByMerchantUid('order-1')).to.include({ impUid: 'imp_paid', status: 'paid' });
+      expect(await gateway.findByMerchantUid('order-1')).to.include({ gatewayPaymentId: 'imp_paid', status: 'paid' });
     });
 
     it('answers the latest attempt when no attempt was paid', async () => {
       fake.on('GET', '/payments/find/order-1', ok(iamportPayment({ imp_uid: 'imp_late', status: 'failed', paid_at: 0, fail_reason: '사용자가 결제를 취소하였습니다' })));
       fake.on('GET', '/payments/findAll/order-1', ok({ total: 1, previous: 0, next: 0, list: [iamportPayment({ imp_uid: 'imp_late', status: 'failed', paid_at: 0 })] }));
-      expect(await gateway.findByMerchantUid('order-1')).to.include({ impUid: 'imp_late', status: 'failed' });
+      expect(await gateway.findByMerchantUid('order-1')).to.include({ gatewayPaymentId: 'imp_late', status: 'failed' });
     });
 
     it('cancels with imp_uid, merchant_uid, amount, checksum and reason', async () => {
       fake.on('POST', '/payments/cancel', ok(iamportPayment({ status: 'cancelled', cancel_amount: 1000, cancel_history: [{ pg_tid: 't', amount: 1000, cancelled_at: 1795600000, reason: 'r', receipt_url: null }] })));
-      const after = await gateway.cancel({ impUid: 'imp_448280090638', merchantUid: 'order-1', amount: 1000, checksum: 9900, reason: 'r' });
+      const after = await gateway.cancel({ gatewayPaymentId: 'imp_448280090638', merchantUid: 'order-1', amount: 1000, checksum: 9900, reason: 'r' });
       expect(fake.received.at(-1)?.body).to.deep.equal({ imp_uid: 'imp_448280090638', merchant_uid: 'order-1', amount: 1000, checksum: 9900, reason: 'r' });
       expect(after).to.include({ cancelledAmount: 1000, status: 'cancelled' });
       expect(after.cancellations[0].receiptId).to.equal('t');
     });
 
     it('never sends a cancel of amount 0, which Iamport reads as "everything"', async () => {
-      const error = await rejection(gateway.cancel({ impUid: 'imp_1', merchantUid: 'order-1', amount: 0, checksum: 9900, reason: 'r' }));
+      const error = await rejection(gateway.cancel({ gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 0, checksum: 9900, reason: 'r' }));
       expect(error).to.be.instanceOf(GatewayRejectedError);
       expect(fake.count('POST', '/payments/cancel')).to.equal(0);
     });
@@ -381,7 +381,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       fake.on('POST', '/payments/cancel', envelope(200, 1, '취소할 결제건이 존재하지 않습니다.'));
       fake.on('POST', '/payments/prepare', { status: 500, raw: 'oops' });
       await gateway.getPayment('imp_1');
-      await rejection(gateway.cancel({ impUid: 'imp_1', merchantUid: 'order-1', amount: 10, checksum: 9900, reason: 'r' }));
+      await rejection(gateway.cancel({ gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 10, checksum: 9900, reason: 'r' }));
       await rejection(gateway.prepare({ merchantUid: 'order-1', amount: 9900 }));
       await rejection(newGateway({ impSecret: 'wrong-secret-XYZ' }).ping());
 

@@ -54,7 +54,7 @@ describe('npm run cli (against a temporary SQLite file)', function () {
     });
     await new KnexPaymentRepository(database, new TransactionContext()).save(payment);
     await database.knex('webhook_receipts').insert({
-      id: 'wh_1', received_at: new Date('2026-11-25T09:01:00Z').getTime(), body: '{}', imp_uid: 'imp_1', merchant_uid: 'mp_cli_1', status: 'paid', sender_ip: '127.0.0.1', processed_at: null, outcome: null,
+      id: 'wh_1', received_at: new Date('2026-11-25T09:01:00Z').getTime(), body: '{}', gateway_payment_id: 'imp_1', merchant_uid: 'mp_cli_1', status: 'paid', sender_ip: '127.0.0.1', processed_at: null, outcome: null,
     });
     await database.destroy();
 

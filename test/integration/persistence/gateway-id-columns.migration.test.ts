@@ -12,15 +12,15 @@ for (const { label: engine, skip, create } of KNEX_ENGINES) {
     before(async () => { db = await create(); });
     after(async () => { await db?.drop(); });
 
-    const receipt = (id: string, impUid: string, status: string) => ({
-      id, received_at: engine === 'SQLite' ? Date.now() : new Date(), body: '{}', imp_uid: impUid, merchant_uid: 'mp_x', status,
+    const receipt = (id: string, gatewayPaymentId: string, status: string) => ({
+      id, received_at: engine === 'SQLite' ? Date.now() : new Date(), body: '{}', gateway_payment_id: gatewayPaymentId, merchant_uid: 'mp_x', status,
     });
 
     it('keeps a 200-character gateway id and a 19-character status, and tells ids apart by case', async () => {
       const knex = db.database.knex;
       await knex('webhook_receipts').insert(receipt('r1', `pk_${'A'.repeat(197)}`, 'WAITING_FOR_DEPOSIT'));
       const [row] = await knex('webhook_receipts').where({ id: 'r1' });
-      expect(row.imp_uid).to.have.length(200);
+      expect(row.gateway_payment_id).to.have.length(200);
       expect(row.status).to.equal('WAITING_FOR_DEPOSIT');
       await knex('idempotency_keys').insert([
         { scope: 's', key: 'order-abc', fingerprint: 'f', created_at: row.received_at, expires_at: row.received_at },
@@ -32,7 +32,13 @@ for (const { label: engine, skip, create } of KNEX_ENGINES) {
     it('goes down and up again', async () => {
       await db.database.knex('webhook_receipts').delete();
       await db.database.knex('idempotency_keys').delete();
-      await db.database.knex.migrate.down({ ...migrations, name: NAME });
+      // Later migrations stand on this one's columns (the PG-neutral rename): undo them first, newest first.
+      for (;;) {
+        const [completed] = await db.database.knex.migrate.list(migrations) as [Array<{ name: string }>, unknown];
+        const last = completed.at(-1)?.name;
+        await db.database.knex.migrate.down(migrations);
+        if (last === NAME) break;
+      }
       await db.database.migrateLatest();
       const [{ applied }] = await db.database.knex('knex_migrations').where({ name: NAME }).count({ applied: '*' });
       expect(Number(applied)).to.equal(1);

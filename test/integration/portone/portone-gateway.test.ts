@@ -171,7 +171,7 @@ describe('PortOneGateway against a V2-shaped server', function () {
     it('maps PAID, PARTIAL_CANCELLED (still paid, with the refunds) and CANCELLED, ignoring fields it does not know', async () => {
       fake.answer = () => ({ body: v2Payment() });
       expect(await gateway.getPayment('order-1')).to.deep.equal({
-        impUid: 'order-1', merchantUid: 'order-1', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
+        gatewayPaymentId: 'order-1', merchantUid: 'order-1', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
         failReason: null, paidAt: new Date('2026-11-25T09:00:10Z'), customerUid: null, customerKey: null,
       });
 
@@ -230,7 +230,7 @@ describe('PortOneGateway against a V2-shaped server', function () {
     it('gives up on a gateway that does not answer within the call bound (1.5 x the timeout), as unknown', async () => {
       fake.answer = () => ({ hang: true });
       const bounded = withCallDeadline(gateway, TIMEOUT_MS * 1.5);
-      for (const call of [() => bounded.getPayment('order-1'), () => bounded.cancel({ impUid: 'order-1', merchantUid: 'order-1', amount: 1, checksum: 1, reason: 'r' }),
+      for (const call of [() => bounded.getPayment('order-1'), () => bounded.cancel({ gatewayPaymentId: 'order-1', merchantUid: 'order-1', amount: 1, checksum: 1, reason: 'r' }),
         () => bounded.chargeBillingKey({ customerUid: 'billing-key-1', merchantUid: 'renewal-1', amount: 9900, name: 'Monthly' })]) {
         const startedAt = Date.now();
         expect(await rejection(call())).to.be.instanceOf(GatewayUnavailableError);
@@ -244,30 +244,30 @@ describe('PortOneGateway against a V2-shaped server', function () {
       fake.answer = (c) => (c.method === 'POST'
         ? { body: { cancellation: cancellation() } }
         : { body: v2Payment({ status: 'PARTIAL_CANCELLED', amount: { total: 9900, taxFree: 0, discount: 0, paid: 9900, cancelled: 3000, cancelledTaxFree: 0 }, cancellations: [cancellation()], cancelledAt: '2026-11-26T09:00:01Z' }) });
-      const after = await gateway.cancel({ impUid: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: 'partial refund' });
+      const after = await gateway.cancel({ gatewayPaymentId: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: 'partial refund' });
       expect(fake.calls[0]).to.deep.include({ method: 'POST', path: '/payments/order-1/cancel', body: { reason: 'partial refund', amount: 3000, currentCancellableAmount: 9900 } });
       expect(after).to.include({ status: 'paid', cancelledAmount: 3000 });
     });
 
     it('never sends a cancel without a positive whole amount (V2 would cancel everything left)', async () => {
       for (const amount of [0, -1, 1.5, Number.NaN]) {
-        expect(await rejection(gateway.cancel({ impUid: 'order-1', merchantUid: 'order-1', amount, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayRejectedError);
+        expect(await rejection(gateway.cancel({ gatewayPaymentId: 'order-1', merchantUid: 'order-1', amount, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayRejectedError);
       }
       expect(fake.calls).to.have.length(0);
     });
 
     it('reads a FAILED cancellation as a refusal and a REQUESTED one (the PG finishes later) as not known yet', async () => {
       fake.answer = () => ({ body: { cancellation: cancellation({ status: 'FAILED', reason: 'PG 취소 실패' }) } });
-      expect(await rejection(gateway.cancel({ impUid: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: 'r' })))
+      expect(await rejection(gateway.cancel({ gatewayPaymentId: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: 'r' })))
         .to.be.instanceOf(GatewayRejectedError).and.to.include({ gatewayCode: PORTONE_ADAPTER_CODE.cancellationFailed });
       fake.answer = () => ({ body: { cancellation: cancellation({ status: 'REQUESTED', cancelledAt: undefined }) } });
-      expect(await rejection(gateway.cancel({ impUid: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayUnavailableError);
+      expect(await rejection(gateway.cancel({ gatewayPaymentId: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: 'r' }))).to.be.instanceOf(GatewayUnavailableError);
       expect(fake.count('GET', '/payments/order-1')).to.equal(0);
     });
 
     it('passes the V2 refusal on with its type', async () => {
       fake.answer = () => refusal(409, 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN');
-      expect(await rejection(gateway.cancel({ impUid: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9000, reason: 'r' })))
+      expect(await rejection(gateway.cancel({ gatewayPaymentId: 'order-1', merchantUid: 'order-1', amount: 3000, checksum: 9000, reason: 'r' })))
         .to.include({ gatewayCode: 'CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN' });
     });
   });
@@ -285,7 +285,7 @@ describe('PortOneGateway against a V2-shaped server', function () {
         body: { billingKey: 'billing-key-1', orderName: 'Monthly', amount: { total: 9900 }, currency: 'KRW', customer: { name: { full: '홍길동' }, email: 'buyer@example.test' } },
       });
       expect(paid).to.deep.equal({
-        impUid: 'renewal-m1-2', merchantUid: 'renewal-m1-2', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
+        gatewayPaymentId: 'renewal-m1-2', merchantUid: 'renewal-m1-2', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
         failReason: null, paidAt: new Date('2026-12-01T00:00:03Z'), customerUid: 'billing-key-1', customerKey: null,
       });
       expect(logLines.join('\n')).to.not.include('billing-key-1');
@@ -301,7 +301,7 @@ describe('PortOneGateway against a V2-shaped server', function () {
 
     it('answers a charge whose answer was lost (5xx) but which PortOne made, and stays unknown when PortOne holds nothing', async () => {
       fake.answer = (c) => (c.method === 'POST' ? refusal(500, 'INTERNAL_SERVER_ERROR') : { body: v2Payment({ id: 'renewal-m1-2', billingKey: 'billing-key-1' }) });
-      expect(await gateway.chargeBillingKey(charge)).to.include({ status: 'paid', impUid: 'renewal-m1-2' });
+      expect(await gateway.chargeBillingKey(charge)).to.include({ status: 'paid', gatewayPaymentId: 'renewal-m1-2' });
       fake.answer = (c) => (c.method === 'POST' ? refusal(502, 'PG_PROVIDER') : refusal(404, 'PAYMENT_NOT_FOUND'));
       expect(await rejection(gateway.chargeBillingKey(charge))).to.be.instanceOf(GatewayUnavailableError);
       fake.answer = (c) => (c.method === 'POST' ? refusal(502, 'PG_PROVIDER') : { body: v2Payment({ id: 'renewal-m1-2', status: 'READY', paidAt: undefined }) });

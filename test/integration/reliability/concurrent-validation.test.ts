@@ -17,9 +17,9 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
     });
 
     it('answers 200 paid to all 200 (409s counted, none expected), records one PaymentPaid and one MembershipActivated, and extends the period once', async () => {
-      const { client, merchantUid, impUid } = await paidCheckout(app);
+      const { client, merchantUid, gatewayPaymentId } = await paidCheckout(app);
       const answers = await Promise.all(Array.from({ length: CONCURRENCY }, () =>
-        client.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })));
+        client.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })));
 
       const byStatus = new Map<number, number>();
       for (const a of answers) byStatus.set(a.status, (byStatus.get(a.status) ?? 0) + 1);
@@ -38,8 +38,8 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
       const memberships = await knex('memberships').select('status', 'period_no');
       expect(memberships).to.have.length(1);
       expect(memberships[0]).to.include({ status: 'active', period_no: 1 });
-      const payments = await knex('payments').select('status', 'imp_uid');
-      expect(payments).to.deep.equal([{ status: 'paid', imp_uid: impUid }]);
+      const payments = await knex('payments').select('status', 'gateway_payment_id');
+      expect(payments).to.deep.equal([{ status: 'paid', gateway_payment_id: gatewayPaymentId }]);
 
       const me = await client.get('/api/me');
       expect(me.body).to.include({ payment_status: 'on' });

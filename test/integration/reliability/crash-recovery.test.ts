@@ -49,9 +49,9 @@ describe('crash recovery (a real process killed before commit)', function () {
     expect((await call('POST', '/api/auth/signup', { email: 'crash@example.com', password: 'correct horse', name: 'Crash Kim' })).status).to.equal(201);
     const checkout = await call('POST', '/api/payment/checkout', { plan: 'monthly' });
     expect(checkout.status).to.equal(201);
-    const impUid = await new SandboxGatewayDriver(sandbox.url).buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
+    const gatewayPaymentId = await new SandboxGatewayDriver(sandbox.url).buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
 
-    const validation = await call('POST', '/api/payment/validation', { imp_uid: impUid, merchant_uid: checkout.body.merchant_uid }).catch((e: Error) => e);
+    const validation = await call('POST', '/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: checkout.body.merchant_uid }).catch((e: Error) => e);
     expect(validation).to.be.instanceOf(Error); // the connection died with the process
     // tsx runs node in a child: the killed process shows as SIGKILL, or as its exit status 137 through the wrapper.
     expect(await app.waitForExit()).to.be.oneOf(['SIGKILL', 137]);
@@ -66,6 +66,6 @@ describe('crash recovery (a real process killed before commit)', function () {
     expect(me.body.payment_status).to.equal('on');
     expect(me.body.membership).to.include({ status: 'active', plan: 'monthly' });
     const after = await call('GET', '/api/payments');
-    expect(after.body.payments[0]).to.include({ status: 'paid', imp_uid: impUid });
+    expect(after.body.payments[0]).to.include({ status: 'paid', imp_uid: gatewayPaymentId });
   });
 });

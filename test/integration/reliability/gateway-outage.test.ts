@@ -9,7 +9,7 @@ interface Order {
   client: ApiClient;
   merchantUid: string;
   amount: number;
-  impUid?: string;
+  gatewayPaymentId?: string;
 }
 
 describe('gateway 5xx and timeouts during validation, failure report and webhook (SQLite, IamportGateway with GATEWAY_TIMEOUT_MS=300)', function () {
@@ -32,7 +32,7 @@ describe('gateway 5xx and timeouts during validation, failure report and webhook
   }
 
   async function pay(order: Order, action: BuyerAction): Promise<void> {
-    order.impUid = await app.buyer.buyerPays({ merchantUid: order.merchantUid, amount: order.amount, action });
+    order.gatewayPaymentId = await app.buyer.buyerPays({ merchantUid: order.merchantUid, amount: order.amount, action });
   }
 
   /** The sandbox's notices for an order, once each has had its answer. */
@@ -51,7 +51,7 @@ describe('gateway 5xx and timeouts during validation, failure report and webhook
   }
 
   function gatewayStatusOf(order: Order): string {
-    return app.sandbox.sandbox.state.getPayment(order.impUid as string)?.status ?? 'none';
+    return app.sandbox.sandbox.state.getPayment(order.gatewayPaymentId as string)?.status ?? 'none';
   }
 
   it('answers 202 pending (validation, failure report) and 503 (webhook) while the gateway fails or hangs, decides nothing wrong, and one reconcile after recovery settles all 6 orders', async () => {
@@ -68,11 +68,11 @@ describe('gateway 5xx and timeouts during validation, failure report and webhook
     await pay(paidReportedFailed, 'paid');
     await pay(paidNoticeOnly, 'paid');
     await pay(declinedNoticeOnly, 'declined');
-    const validation5xx = await paidValidated5xx.client.post('/api/payment/validation', { imp_uid: paidValidated5xx.impUid, merchant_uid: paidValidated5xx.merchantUid });
+    const validation5xx = await paidValidated5xx.client.post('/api/payment/validation', { imp_uid: paidValidated5xx.gatewayPaymentId, merchant_uid: paidValidated5xx.merchantUid });
     expect(validation5xx.status, validation5xx.text).to.equal(202);
     expect(validation5xx.body).to.include({ works: false, status: 'pending' });
     const failure5xx = await paidReportedFailed.client.post('/api/payment/failure', {
-      merchant_uid: paidReportedFailed.merchantUid, imp_uid: paidReportedFailed.impUid, error_code: 'F9999', error_msg: 'the page thought it failed',
+      merchant_uid: paidReportedFailed.merchantUid, imp_uid: paidReportedFailed.gatewayPaymentId, error_code: 'F9999', error_msg: 'the page thought it failed',
     });
     expect(failure5xx.status, failure5xx.text).to.equal(202);
     expect(failure5xx.body).to.include({ status: 'pending' });
@@ -85,12 +85,12 @@ describe('gateway 5xx and timeouts during validation, failure report and webhook
     await pay(paidValidatedTimeout, 'paid');
     await pay(cancelledReported, 'user_cancelled');
     const started = Date.now();
-    const validationTimeout = await paidValidatedTimeout.client.post('/api/payment/validation', { imp_uid: paidValidatedTimeout.impUid, merchant_uid: paidValidatedTimeout.merchantUid });
+    const validationTimeout = await paidValidatedTimeout.client.post('/api/payment/validation', { imp_uid: paidValidatedTimeout.gatewayPaymentId, merchant_uid: paidValidatedTimeout.merchantUid });
     const validationMs = Date.now() - started;
     expect(validationTimeout.status, validationTimeout.text).to.equal(202);
     expect(validationMs, 'a timed-out lookup is not retried past the bound').to.be.below(2000);
     const failureTimeout = await cancelledReported.client.post('/api/payment/failure', {
-      merchant_uid: cancelledReported.merchantUid, imp_uid: cancelledReported.impUid, error_code: 'F1001', error_msg: '사용자가 결제를 취소하였습니다',
+      merchant_uid: cancelledReported.merchantUid, imp_uid: cancelledReported.gatewayPaymentId, error_code: 'F1001', error_msg: '사용자가 결제를 취소하였습니다',
     });
     expect(failureTimeout.status, failureTimeout.text).to.equal(202);
     for (const order of [paidValidatedTimeout, cancelledReported]) {

@@ -32,9 +32,9 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
 
     it('a paid notice delivered 5 times at once is stored 5 times and applied once: one PaymentPaid, one MembershipActivated, period 1', async () => {
       app.sandbox.sandbox.setFaults({ webhook: { drop: 1 } }); // the payment's own notice is sent below, with its copies
-      const { client, merchantUid, impUid } = await paidCheckout(app);
+      const { client, merchantUid, gatewayPaymentId } = await paidCheckout(app);
       app.sandbox.sandbox.setFaults({ webhook: { drop: 0 } });
-      const notice: Notice = { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' };
+      const notice: Notice = { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' };
       for (let i = 0; i < 5; i += 1) app.sandbox.sandbox.notifier.notify(notice, null);
 
       const deliveries = await delivered(merchantUid, 6);
@@ -57,17 +57,17 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
 
     it('notices out of order (paid first, then an older ready) leave the payment paid: 2 stored, 1 PaymentPaid', async () => {
       app.sandbox.sandbox.setFaults({ webhook: { drop: 1 } });
-      const { client, merchantUid, impUid } = await paidCheckout(app);
+      const { client, merchantUid, gatewayPaymentId } = await paidCheckout(app);
       // Held and sent newest first: the receiver sees "paid", then the earlier "ready".
       app.sandbox.sandbox.setFaults({ webhook: { drop: 0, reorder: true } });
-      app.sandbox.sandbox.notifier.notify({ imp_uid: impUid, merchant_uid: merchantUid, status: 'ready' }, null);
-      app.sandbox.sandbox.notifier.notify({ imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' }, null);
+      app.sandbox.sandbox.notifier.notify({ imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'ready' }, null);
+      app.sandbox.sandbox.notifier.notify({ imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' }, null);
 
       const deliveries = (await delivered(merchantUid, 3)).filter((d) => d.outcome !== 'dropped');
       expect(deliveries.map((d) => [d.notice.status, d.http_status]), 'arrival order and answers').to.deep.equal([['paid', 200], ['ready', 200]]);
       expect((await receiptsOf(merchantUid)).map((r) => r.status)).to.deep.equal(['paid', 'ready']);
       const payments = await client.get('/api/payments');
-      expect(payments.body.payments[0]).to.include({ merchant_uid: merchantUid, status: 'paid', imp_uid: impUid });
+      expect(payments.body.payments[0]).to.include({ merchant_uid: merchantUid, status: 'paid', imp_uid: gatewayPaymentId });
       const events = await eventCounts(app.database);
       expect(events.PaymentPaid, 'PaymentPaid rows').to.equal(1);
       expect(events.MembershipActivated, 'MembershipActivated rows').to.equal(1);
@@ -75,12 +75,12 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
 
     it('a forged notice posted directly (claims paid, the gateway holds the payment as ready) changes nothing: 0 PaymentPaid, 0 memberships', async () => {
       app.sandbox.sandbox.setFaults({ webhook: { drop: 1 } });
-      const { client, merchantUid, impUid } = await paidCheckout(app);
+      const { client, merchantUid, gatewayPaymentId } = await paidCheckout(app);
       // The buyer's payment is still open in the PG window: the sandbox's record goes back to ready.
-      const record = app.sandbox.sandbox.state.getPayment(impUid)!;
+      const record = app.sandbox.sandbox.state.getPayment(gatewayPaymentId)!;
       Object.assign(record, { status: 'ready', paid_at: 0, apply_num: '' });
 
-      const forged = await client.post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' });
+      const forged = await client.post('/api/payment/webhook', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' });
       expect(forged.status, forged.text).to.equal(200);
       const payments = await client.get('/api/payments');
       expect(payments.body.payments[0]).to.include({ merchant_uid: merchantUid, status: 'await' });

@@ -69,8 +69,8 @@ for (const engine of ENGINES) {
       const user = { id: 'member_1', email: 'member_1@example.com', name: 'Ten Years', passwordHash: 'not-used', createdAt: START, language: 'ko' as const };
       await container.get<UserRepository>(IDENTITY.UserRepository).add(user);
       const { payment } = await container.get<StartCheckout>(PAYMENT.StartCheckout).execute({ userId: user.id, planId: 'annual', payMethod: 'card', autoRenew: true });
-      const impUid = gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
-      await container.get<ConfirmPayment>(PAYMENT.ConfirmPayment).execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
+      const gatewayPaymentId = gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+      await container.get<ConfirmPayment>(PAYMENT.ConfirmPayment).execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
       const card = payment.customerUid as string;
 
       const periods = new Map<number, PeriodRow>();

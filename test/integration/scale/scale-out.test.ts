@@ -74,10 +74,10 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
       const checkout = await client.post('/api/payment/checkout', { plan: 'monthly' });
       expect(checkout.status, checkout.text).to.equal(201);
       const merchantUid: string = checkout.body.merchant_uid;
-      const impUid = await cluster.buyer.buyerPays({ merchantUid, amount: checkout.body.amount });
+      const gatewayPaymentId = await cluster.buyer.buyerPays({ merchantUid, amount: checkout.body.amount });
 
       const answers = await Promise.all(Array.from({ length: VALIDATIONS }, () =>
-        client.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })));
+        client.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })));
       const statuses = tally(answers.map((a) => `${a.status} ${a.body?.status ?? a.body?.error?.code}`));
       console.log(`      answers: ${JSON.stringify(Object.fromEntries(statuses))}`);
       expect(answers.filter((a) => a.status === 200 && a.body.status === 'paid'), 'answered 200 paid').to.have.length(VALIDATIONS);
@@ -107,8 +107,8 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
         if (login.status !== 200) return `login ${login.status}`;
         const checkout = await client.post('/api/payment/checkout', { plan: 'monthly' });
         if (checkout.status !== 201) return `checkout ${checkout.status}`;
-        const impUid = await cluster.buyer.buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
-        const validation = await client.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: checkout.body.merchant_uid });
+        const gatewayPaymentId = await cluster.buyer.buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
+        const validation = await client.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: checkout.body.merchant_uid });
         return validation.status === 200 ? `validation ${validation.body.status}` : `validation ${validation.status} ${validation.body?.error?.code}`;
       });
       console.log(`      ${BUYERS} buyers in ${Date.now() - started} ms: ${JSON.stringify(Object.fromEntries(tally(outcomes)))}`);

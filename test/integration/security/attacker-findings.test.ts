@@ -100,8 +100,8 @@ describe("attacker findings: a customer_uid chosen in the PG window is another b
   it("a buyer who pays with another buyer's customer_uid gets no auto-renew on it, and cancelling leaves that buyer's card at the gateway", async () => {
     const victim = h.client();
     await victim.signUp();
-    const { merchantUid, impUid, checkout } = await checkoutAndPay(h, victim, 'paid', { plan: 'monthly', auto_renew: true });
-    expect((await victim.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: impUid })).status).to.equal(200);
+    const { merchantUid, gatewayPaymentId, checkout } = await checkoutAndPay(h, victim, 'paid', { plan: 'monthly', auto_renew: true });
+    expect((await victim.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId })).status).to.equal(200);
     const victimKey = checkout.body.customer_uid as string;
     expect(h.parts.gateway.hasBillingKey(victimKey)).to.equal(true);
 
@@ -111,8 +111,8 @@ describe("attacker findings: a customer_uid chosen in the PG window is another b
     expect(order.status, order.text).to.equal(201);
     expect(order.body.customer_uid, 'no auto-renew asked for: checkout issues no customer_uid').to.equal(undefined);
     // The attacker's page calls IMP.request_pay with the victim's customer_uid (the browser writes params).
-    const attackerImpUid = h.parts.gateway.buyerPays({ merchantUid: order.body.merchant_uid, amount: order.body.amount, customerUid: victimKey });
-    const paid = await attacker.post('/api/payment/validation', { merchant_uid: order.body.merchant_uid, imp_uid: attackerImpUid });
+    const attackerGatewayPaymentId = h.parts.gateway.buyerPays({ merchantUid: order.body.merchant_uid, amount: order.body.amount, customerUid: victimKey });
+    const paid = await attacker.post('/api/payment/validation', { merchant_uid: order.body.merchant_uid, imp_uid: attackerGatewayPaymentId });
     expect(paid.status, paid.text).to.equal(200);
     expect(paid.body.membership.auto_renew, "the attacker's membership must not renew on the victim's key").to.equal(false);
 
@@ -136,8 +136,8 @@ describe('attacker findings: cancelling an extended membership refunds only the 
     const buyer = h.client();
     await buyer.signUp();
     for (const plan of ['annual', 'monthly']) {
-      const { merchantUid, impUid } = await checkoutAndPay(h, buyer, 'paid', { plan });
-      expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: impUid })).status).to.equal(200);
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'paid', { plan });
+      expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId })).status).to.equal(200);
     }
     const cancel = await buyer.post('/api/membership/cancel', { refund: true });
     expect(cancel.status, cancel.text).to.equal(200);
@@ -164,7 +164,7 @@ describe('attacker findings: a padded notice for an unknown order is stored with
     const res = await rawRequest(h.url, { method: 'POST', path: '/api/payment/webhook', headers: { 'Content-Type': 'application/json' }, body });
     expect(res.status, res.text).to.equal(200);
     const receipts = await h.container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore).listSince(new Date(0), 10);
-    const stored = receipts.find((r) => r.impUid === 'imp_padding');
+    const stored = receipts.find((r) => r.gatewayPaymentId === 'imp_padding');
     // An Iamport notice is imp_uid, merchant_uid and status (plus cancellation_id): well under 1 KB.
     expect(stored?.raw.length ?? 0, 'bytes kept for one notice').to.be.at.most(2048);
   });

@@ -39,7 +39,7 @@ describe('security: cross-origin and form-encoded writes', function () {
     buyer = h.client();
     await buyer.signUp();
     ({ merchantUid } = await checkoutAndPay(h, buyer, 'paid', { plan: 'monthly', auto_renew: true }));
-    const paid = await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: h.parts.gateway.allPayments()[0].impUid });
+    const paid = await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: h.parts.gateway.allPayments()[0].gatewayPaymentId });
     expect(paid.status, paid.text).to.equal(200);
     cookie = [...buyer.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   });

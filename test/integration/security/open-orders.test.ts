@@ -42,8 +42,8 @@ describe('security: open orders per user', function () {
 
   it('paid orders do not count, and open ones stop counting once PAYMENT_TTL_MIN has passed', async () => {
     for (let i = 0; i < 4; i += 1) await buyer.post('/api/payment/checkout', { plan: 'monthly' });
-    const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-    expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: impUid })).status).to.equal(200);
+    const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+    expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId })).status).to.equal(200);
     expect((await buyer.post('/api/payment/checkout', { plan: 'monthly' })).status).to.equal(201);
     expectError(await buyer.post('/api/payment/checkout', { plan: 'monthly' }), 429, 'too_many_open_orders');
     h.parts.clock.freezeAt(new Date(h.parts.clock.now().getTime() + 31 * 60_000));

@@ -122,7 +122,7 @@ for (const { engine, persistence, runs, skip } of FUZZED) {
     await buyer.signUp();
     const paid = await checkoutAndPay(h, buyer, 'paid', { plan: 'monthly', auto_renew: true });
     merchantUid = paid.merchantUid;
-    expect((await buyer.post('/api/payment/validation', { merchant_uid: paid.merchantUid, imp_uid: paid.impUid })).status).to.equal(200);
+    expect((await buyer.post('/api/payment/validation', { merchant_uid: paid.merchantUid, imp_uid: paid.gatewayPaymentId })).status).to.equal(200);
     const doc = (await h.client().get('/openapi.json')).body;
     operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({

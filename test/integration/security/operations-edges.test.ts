@@ -65,8 +65,8 @@ describe('security: admin methods, the test clock\'s range, 5xx bodies, /metrics
       h = await startHttpHarness({ persistence: 'sqlite', env: { ADMIN_TOKEN } });
       const buyer = h.client();
       await buyer.signUp();
-      const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-      await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: impUid });
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+      await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId });
       const before = (await buyer.get('/api/me')).body;
       const clockBefore = h.parts.clock.now().toISOString();
       const res = await h.client().post(path, { [field]: value }, admin);

@@ -51,8 +51,8 @@ export function routeVariantsSuite(start: HarnessFactory): void {
       h = await start({ env: { ADMIN_TOKEN } });
       const buyer = h.client();
       await buyer.signUp();
-      const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-      await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+      await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
       const before = await snapshot(h);
       for (const prefix of ['/API/admin', '/Api/Admin', '/api/Admin', '/api/ADMIN', '/aPi/admin']) {
         const res = await rawRequest(h.url, {
@@ -70,8 +70,8 @@ export function routeVariantsSuite(start: HarnessFactory): void {
       h = await start({ env: { ADMIN_TOKEN } });
       const buyer = h.client();
       await buyer.signUp();
-      const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-      await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+      await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
       const before = await snapshot(h);
       const gatewayCalls = h.parts.gateway.calls.length;
       let requests = 0;

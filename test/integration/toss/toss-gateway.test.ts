@@ -144,7 +144,7 @@ describe('TossGateway against a Toss-shaped server', function () {
     it('maps a DONE payment to paid with its ISO approval time', async () => {
       toss.on('GET', `/v1/payments/${PK}`, ok(tossPayment()));
       expect(await gateway.getPayment(PK)).to.deep.equal({
-        impUid: PK, merchantUid: 'order-1', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
+        gatewayPaymentId: PK, merchantUid: 'order-1', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
         failReason: null, paidAt: new Date('2026-11-25T09:00:10.000Z'), customerUid: null, customerKey: null,
       });
     });
@@ -206,14 +206,14 @@ describe('TossGateway against a Toss-shaped server', function () {
   describe('settle = confirm', () => {
     it('confirms with paymentKey, orderId and amount and answers the payment', async () => {
       toss.on('POST', '/v1/payments/confirm', ok(tossPayment()));
-      expect(await gateway.settle({ merchantUid: 'order-1', transactionId: PK, amount: 9900 })).to.include({ status: 'paid', impUid: PK });
+      expect(await gateway.settle({ merchantUid: 'order-1', transactionId: PK, amount: 9900 })).to.include({ status: 'paid', gatewayPaymentId: PK });
       expect(toss.calls('POST', '/v1/payments/confirm')[0].body).to.deep.equal({ paymentKey: PK, orderId: 'order-1', amount: 9900 });
     });
 
     it('answers the existing payment when Toss says ALREADY_PROCESSED_PAYMENT', async () => {
       toss.on('POST', '/v1/payments/confirm', tossError(400, 'ALREADY_PROCESSED_PAYMENT', '이미 처리된 결제 입니다.'));
       toss.on('GET', `/v1/payments/${PK}`, ok(tossPayment()));
-      expect(await gateway.settle({ merchantUid: 'order-1', transactionId: PK, amount: 9900 })).to.include({ status: 'paid', impUid: PK });
+      expect(await gateway.settle({ merchantUid: 'order-1', transactionId: PK, amount: 9900 })).to.include({ status: 'paid', gatewayPaymentId: PK });
     });
 
     it('answers null for a paymentKey Toss does not know (404)', async () => {
@@ -247,7 +247,7 @@ describe('TossGateway against a Toss-shaped server', function () {
   });
 
   describe('cancel', () => {
-    const request = { impUid: PK, merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: '부분 환불' };
+    const request = { gatewayPaymentId: PK, merchantUid: 'order-1', amount: 3000, checksum: 9900, reason: '부분 환불' };
 
     it('sends cancelAmount, refundableAmount = checksum and a deterministic Idempotency-Key', async () => {
       toss.on('POST', `/v1/payments/${PK}/cancel`, ok(tossPayment({ status: 'PARTIAL_CANCELED', balanceAmount: 6900, cancels: [{ cancelAmount: 3000, cancelReason: '부분 환불', canceledAt: '2026-11-26T10:00:00+09:00', transactionKey: 'txc_1' }] })));
@@ -338,6 +338,6 @@ describe('TossGateway against a Toss-shaped server', function () {
     toss.on('POST', '/v1/payments/confirm', tossError(429, 'TOO_MANY_REQUESTS', 'slow down'));
     expect(await rejection(gateway.settle({ merchantUid: 'order-1', transactionId: PK, amount: 9900 }))).to.be.instanceOf(GatewayUnavailableError);
     toss.on('POST', `/v1/payments/${PK}/cancel`, { status: 403, raw: '<html>forbidden by proxy</html>' });
-    expect(await rejection(gateway.cancel({ impUid: PK, merchantUid: 'order-1', amount: 1, checksum: 9900, reason: 'x' }))).to.be.instanceOf(GatewayUnavailableError);
+    expect(await rejection(gateway.cancel({ gatewayPaymentId: PK, merchantUid: 'order-1', amount: 1, checksum: 9900, reason: 'x' }))).to.be.instanceOf(GatewayUnavailableError);
   });
 });

@@ -3,7 +3,7 @@ import type { GatewayPayment } from '../../../src/payment/domain/gateway-payment
 /** The gateway's account of a payment; defaults to a paid 9,900 KRW order. */
 export function aGatewayPayment(overrides: Partial<GatewayPayment> = {}): GatewayPayment {
   return {
-    impUid: 'imp_000000000001',
+    gatewayPaymentId: 'imp_000000000001',
     merchantUid: 'mp_order',
     amount: 9900,
     status: 'paid',

@@ -7,7 +7,7 @@ const unique = () => randomBytes(6).toString('hex');
 /** A cancellation on the builder's payment; defaults to a settled 3,000 KRW refund. */
 export function aCancellation(overrides: Partial<Cancellation> = {}): Cancellation {
   return {
-    id: `cn_${unique()}`, kind: 'refund', impUid: 'imp_000000000001', amount: 3000, checksum: 9900, reason: 'changed my mind',
+    id: `cn_${unique()}`, kind: 'refund', gatewayPaymentId: 'imp_000000000001', amount: 3000, checksum: 9900, reason: 'changed my mind',
     requestedBy: 'user', requestedAt: new Date('2026-11-26T01:02:03.456Z'), status: 'refunded',
     settledAt: new Date('2026-11-26T01:02:04.789Z'), gatewayMessage: null, unansweredAt: null, ...overrides,
   };
@@ -24,7 +24,7 @@ export class PaymentBuilder {
     const id = `pay_${unique()}`;
     this.props = {
       id, merchantUid: `mp_${unique()}`, userId: 'user_1', purpose: { kind: 'purchase', planId: 'monthly' },
-      amount: 9900, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', status: 'await', impUid: null, reportedImpUid: null, recheckAt: null,
+      amount: 9900, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', status: 'await', gatewayPaymentId: null, reportedGatewayPaymentId: null, recheckAt: null,
       customerUid: null, failure: null, preparedAt: null, paidAt: null, cancelledAmount: 0, cancellations: [],
       fulfilledAt: null, version: 0, createdAt: AT, updatedAt: AT,
     };
@@ -43,8 +43,8 @@ export class PaymentBuilder {
     return this.with({ createdAt: at, updatedAt: at });
   }
 
-  paid(paidAt = new Date('2026-11-25T09:01:02.345Z'), impUid = `imp_${unique()}`): this {
-    return this.with({ status: 'paid', impUid, paidAt, preparedAt: this.props.preparedAt ?? AT, updatedAt: paidAt });
+  paid(paidAt = new Date('2026-11-25T09:01:02.345Z'), gatewayPaymentId = `imp_${unique()}`): this {
+    return this.with({ status: 'paid', gatewayPaymentId, paidAt, preparedAt: this.props.preparedAt ?? AT, updatedAt: paidAt });
   }
 
   failed(code: NonNullable<PaymentProps['failure']>['code'] = 'card_declined', message = '카드사 거절'): this {
@@ -52,7 +52,7 @@ export class PaymentBuilder {
   }
 
   withCancellation(overrides: Partial<Cancellation> = {}): this {
-    const cancellation = aCancellation({ impUid: this.props.impUid ?? 'imp_000000000001', ...overrides });
+    const cancellation = aCancellation({ gatewayPaymentId: this.props.gatewayPaymentId ?? 'imp_000000000001', ...overrides });
     const cancelledAmount = this.props.cancelledAmount + (cancellation.status === 'refunded' ? cancellation.amount : 0);
     return this.with({ cancellations: [...this.props.cancellations, cancellation], cancelledAmount });
   }
@@ -61,7 +61,7 @@ export class PaymentBuilder {
   everyFieldSet(): this {
     return this.paid(new Date('2026-11-25T09:01:02.345Z'), `imp_${unique()}`).with({
       purpose: { kind: 'renewal', planId: 'annual', membershipId: `ms_${unique()}`, periodNo: 3 },
-      reportedImpUid: `imp_${unique()}`, recheckAt: new Date('2026-11-25T09:31:02.346Z'), customerUid: `cu_${unique()}`, payMethod: 'trans', gateway: 'portone', pg: 'html5_inicis.INIpayTest',
+      reportedGatewayPaymentId: `imp_${unique()}`, recheckAt: new Date('2026-11-25T09:31:02.346Z'), customerUid: `cu_${unique()}`, payMethod: 'trans', gateway: 'portone', pg: 'html5_inicis.INIpayTest',
       failure: { code: 'gateway_failed', message: 'an earlier attempt failed: 잔액부족' },
       preparedAt: new Date('2026-11-25T09:00:00.999Z'), fulfilledAt: new Date('2026-11-25T09:01:03.001Z'),
       updatedAt: new Date('2026-11-26T01:02:04.789Z'),

@@ -20,8 +20,8 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     app.clock.freezeAt(start);
     const user = await app.newUser(name);
     const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
-    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
     return user;
   }
 
@@ -164,8 +164,8 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     app.clock.freezeAt(kst('2027-01-31T10:00'));
     const user = await app.newUser();
     const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
-    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: impUid });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
     app.clock.freezeAt(kst('2027-02-28T10:00'));
     expect(await app.renewals.execute()).to.include({ ended: 1, charged: 0 });
     expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('expired');

@@ -29,9 +29,9 @@ describe('refunds and cancellation (in-memory adapters)', () => {
 
   async function buy(autoRenew = false) {
     const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew });
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
-    await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: impUid });
-    return { merchantUid: payment.merchantUid, impUid };
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+    await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    return { merchantUid: payment.merchantUid, gatewayPaymentId };
   }
 
   const cancelCalls = () => app.gateway.calls.filter((c) => c.operation === 'cancel');
@@ -51,24 +51,24 @@ describe('refunds and cancellation (in-memory adapters)', () => {
   });
 
   it('cancel with refund: the quoted amount goes back with the checksum, the membership ends now', async () => {
-    const { merchantUid, impUid } = await buy();
+    const { merchantUid, gatewayPaymentId } = await buy();
     app.clock.advance(10 * DAY);
     const result = await cancel.execute({ userId, refund: true, reason: 'moving abroad' });
     expect(result.refund).to.deep.equal({ amount: 5940, status: 'refunded' });
     expect(result.membership.status).to.equal('cancelled');
-    expect(cancelCalls().map((c) => c.args)).to.deep.equal([{ impUid, merchantUid, amount: 5940, checksum: 9900, reason: 'moving abroad' }]);
+    expect(cancelCalls().map((c) => c.args)).to.deep.equal([{ gatewayPaymentId, merchantUid, amount: 5940, checksum: 9900, reason: 'moving abroad' }]);
     const payment = await app.payments.findByMerchantUid(merchantUid);
     expect(payment?.cancelledAmount).to.equal(5940);
     expect(payment?.status).to.equal('paid');
   });
 
   it('20 concurrent cancels with refund: one refund at the gateway', async () => {
-    const { impUid } = await buy();
+    const { gatewayPaymentId } = await buy();
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => cancel.execute({ userId, refund: true, reason: null })));
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
     expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).to.satisfy((codes: string[]) => codes.every((c) => c === 'no_active_membership'));
     expect(cancelCalls()).to.have.length(1);
-    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
+    expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(9900);
   });
 
   it('cancel without refund keeps access to the period end, stops renewal, and releases the card when the period ends', async () => {
@@ -89,7 +89,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
   });
 
   it('partial admin refunds add up and never exceed the payment; a full one ends the membership', async () => {
-    const { merchantUid, impUid } = await buy();
+    const { merchantUid, gatewayPaymentId } = await buy();
     await refund.execute({ merchantUid, amount: 4000, reason: 'partial' });
     await refund.execute({ merchantUid, amount: 4000, reason: 'partial' });
     expect(await refund.execute({ merchantUid, amount: 4000, reason: 'too much' }).catch((e) => e.code)).to.equal('invalid_amount');
@@ -97,7 +97,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     const last = await refund.execute({ merchantUid, amount: null, reason: 'the rest' });
     expect(last.refund).to.deep.equal({ amount: 1900, status: 'refunded' });
     expect(last.payment.status).to.equal('cancelled');
-    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
+    expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(9900);
     expect(await app.memberships.findLiveByUserId(userId)).to.equal(null);
     expect(await refund.execute({ merchantUid, amount: null, reason: 'again' }).catch((e) => e.code)).to.equal('nothing_to_refund');
   });
@@ -123,7 +123,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     });
 
     it('refused, then tried again: refunded and the membership ends', async () => {
-      const { merchantUid, impUid } = await buy();
+      const { merchantUid, gatewayPaymentId } = await buy();
       app.gateway.scriptNext('cancel', 'rejected', 'temporarily refused');
       expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
       const retried = await cancel.execute({ userId, refund: true, reason: null });
@@ -131,11 +131,11 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect(retried.membership.status).to.equal('cancelled');
       expect(retried.membership.endedAt?.toISOString()).to.equal(app.clock.now().toISOString());
       expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['rejected', 'refunded']);
-      expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
+      expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(9900);
     });
 
     it('gateway silent: pending, the membership cancelled now; the reconciler settles the refund to refunded', async () => {
-      const { merchantUid, impUid } = await buy();
+      const { merchantUid, gatewayPaymentId } = await buy();
       app.gateway.scriptNext('cancel', 'unknown');
       const result = await cancel.execute({ userId, refund: true, reason: null });
       expect(result.refund).to.deep.equal({ amount: 9900, status: 'pending' });
@@ -143,7 +143,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['pending']);
       await app.reconcile.execute();
       expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['refunded']);
-      expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(9900);
+      expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(9900);
       expect(app.notifier.sent.filter((n) => n.kind === 'refund_rejected')).to.deep.equal([]);
     });
 
@@ -196,8 +196,8 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect(quoted.refundable).to.equal(15840);
       const result = await cancel.execute({ userId, refund: true, reason: null });
       expect(result.refund).to.deep.equal({ amount: 15840, status: 'refunded' });
-      expect(app.gateway.peek(first.impUid)?.cancelledAmount).to.equal(5940);
-      expect(app.gateway.peek(second.impUid)?.cancelledAmount).to.equal(9900);
+      expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(5940);
+      expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
     });
   });
 });

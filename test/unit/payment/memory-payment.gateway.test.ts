@@ -6,16 +6,16 @@ import { rejection } from '../../support/rejection';
 describe('MemoryPaymentGateway scripts', () => {
   it("a read whose answer is lost reaches the caller as unknown, and the next read answers", async () => {
     const gateway = new MemoryPaymentGateway();
-    const impUid = gateway.buyerPays({ merchantUid: 'mp_lost_read', amount: 9900 });
+    const gatewayPaymentId = gateway.buyerPays({ merchantUid: 'mp_lost_read', amount: 9900 });
     for (const read of [
-      () => gateway.getPayment(impUid),
+      () => gateway.getPayment(gatewayPaymentId),
       () => gateway.findByMerchantUid('mp_lost_read'),
-      () => gateway.settle({ merchantUid: 'mp_lost_read', transactionId: impUid, amount: 9900 }),
+      () => gateway.settle({ merchantUid: 'mp_lost_read', transactionId: gatewayPaymentId, amount: 9900 }),
       () => gateway.ping(),
     ]) {
       gateway.scriptNext('*', 'lost');
       expect(await rejection(read())).to.be.instanceOf(GatewayUnavailableError);
     }
-    expect((await gateway.getPayment(impUid))?.status).to.equal('paid');
+    expect((await gateway.getPayment(gatewayPaymentId))?.status).to.equal('paid');
   });
 });

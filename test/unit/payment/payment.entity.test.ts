@@ -49,7 +49,7 @@ describe('Payment', () => {
       const payment = newPayment();
       expect(payment.applyGatewayTruth(aGatewayPayment(), NOW, 'r1')).to.equal('paid');
       expect(payment.status).to.equal('paid');
-      expect(payment.impUid).to.equal('imp_000000000001');
+      expect(payment.gatewayPaymentId).to.equal('imp_000000000001');
       expect(payment.paidAt?.toISOString()).to.equal('2026-11-25T09:00:00.000Z');
       expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentPaid']);
     });
@@ -73,7 +73,7 @@ describe('Payment', () => {
       expect(payment.status).to.equal('failed');
       expect(payment.failure?.code).to.equal('amount_mismatch');
       expect(payment.pendingCancellations).to.have.length(1);
-      expect(payment.pendingCancellations[0]).to.include({ id: 'refund1', kind: 'mismatch_return', impUid: 'imp_000000000001', amount: 100, checksum: 100, requestedBy: 'system' });
+      expect(payment.pendingCancellations[0]).to.include({ id: 'refund1', kind: 'mismatch_return', gatewayPaymentId: 'imp_000000000001', amount: 100, checksum: 100, requestedBy: 'system' });
     });
 
     it('await -> failed with the gateway\'s reason classified', () => {
@@ -98,7 +98,7 @@ describe('Payment', () => {
 
     it('a stale failed answer never moves a paid payment back', () => {
       const payment = paidPayment();
-      expect(payment.applyGatewayTruth(aGatewayPayment({ impUid: 'imp_old', status: 'failed', paidAt: null }), later(1), 'r')).to.equal('paid');
+      expect(payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_old', status: 'failed', paidAt: null }), later(1), 'r')).to.equal('paid');
       expect(payment.status).to.equal('paid');
     });
 

@@ -14,15 +14,15 @@ describe('payment reliability (in-memory adapters)', () => {
 
   async function paidAtGateway(amount = 9900) {
     const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount });
-    return { merchantUid: payment.merchantUid, impUid };
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount });
+    return { merchantUid: payment.merchantUid, gatewayPaymentId };
   }
 
   const gatewayCalls = (operation: string) => app.gateway.calls.filter((c) => c.operation === operation);
 
   it('50 concurrent validations of one payment: one PaymentPaid, one activation, one period', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
-    const results = await Promise.all(Array.from({ length: 50 }, () => app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid })));
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
+    const results = await Promise.all(Array.from({ length: 50 }, () => app.confirmPayment.execute({ userId, merchantUid, transactionId: gatewayPaymentId })));
     expect(results.every((r) => r.verdict === 'paid')).to.equal(true);
     expect(app.eventsOfType('PaymentPaid')).to.have.length(1);
     expect(app.eventsOfType('MembershipActivated')).to.have.length(1);
@@ -30,9 +30,9 @@ describe('payment reliability (in-memory adapters)', () => {
   });
 
   it('the same webhook five times: one effect; the duplicates are not even re-fetched', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
     const outcomes = [];
-    for (let i = 0; i < 5; i++) outcomes.push(await app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', '127.0.0.1'));
+    for (let i = 0; i < 5; i++) outcomes.push(await app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'paid' }, '{}', '127.0.0.1'));
     expect(outcomes).to.deep.equal(['applied', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
     expect(gatewayCalls('getPayment')).to.have.length(1);
     expect(app.eventsOfType('PaymentPaid')).to.have.length(1);
@@ -40,60 +40,60 @@ describe('payment reliability (in-memory adapters)', () => {
   });
 
   it('two partial cancels made at the gateway (its console), each announced as cancelled: both are applied, not the second skipped as a duplicate', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
-    await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
+    await app.confirmPayment.execute({ userId, merchantUid, transactionId: gatewayPaymentId });
     // Iamport V1 reports every partial cancel with the same imp_uid and status `cancelled`.
-    await app.gateway.cancel({ impUid, merchantUid, amount: 3000, checksum: 9900, reason: 'console' });
-    expect(await app.webhooks.receive({ impUid, merchantUid, status: 'cancelled' }, '{}', null)).to.equal('applied');
-    await app.gateway.cancel({ impUid, merchantUid, amount: 2000, checksum: 6900, reason: 'console' });
-    expect(await app.webhooks.receive({ impUid, merchantUid, status: 'cancelled' }, '{}', null)).to.equal('applied');
+    await app.gateway.cancel({ gatewayPaymentId, merchantUid, amount: 3000, checksum: 9900, reason: 'console' });
+    expect(await app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'cancelled' }, '{}', null)).to.equal('applied');
+    await app.gateway.cancel({ gatewayPaymentId, merchantUid, amount: 2000, checksum: 6900, reason: 'console' });
+    expect(await app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'cancelled' }, '{}', null)).to.equal('applied');
     expect((await app.payments.findByMerchantUid(merchantUid))?.cancelledAmount).to.equal(5000);
   });
 
   it('client validation racing the webhook: one effect', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
     await Promise.all([
-      app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid }),
-      app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null),
-      app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null),
+      app.confirmPayment.execute({ userId, merchantUid, transactionId: gatewayPaymentId }),
+      app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'paid' }, '{}', null),
+      app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'paid' }, '{}', null),
     ]);
     expect(app.eventsOfType('PaymentPaid')).to.have.length(1);
     expect(app.eventsOfType('MembershipActivated')).to.have.length(1);
   });
 
   it('reordered notices (paid, then an older ready) never move the payment back', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
-    await app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null);
-    await app.webhooks.receive({ impUid, merchantUid, status: 'ready' }, '{}', null);
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
+    await app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'paid' }, '{}', null);
+    await app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'ready' }, '{}', null);
     expect((await app.payments.findByMerchantUid(merchantUid))?.status).to.equal('paid');
   });
 
   it('a forged notice (claims paid, the gateway says otherwise) changes nothing', async () => {
     const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
-    expect(await app.webhooks.receive({ impUid: 'imp_forged', merchantUid: payment.merchantUid, status: 'paid' }, '{}', null)).to.equal('ignored');
+    expect(await app.webhooks.receive({ gatewayPaymentId: 'imp_forged', merchantUid: payment.merchantUid, status: 'paid' }, '{}', null)).to.equal('ignored');
     const declined = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900, action: 'declined' });
-    await app.webhooks.receive({ impUid: declined, merchantUid: payment.merchantUid, status: 'paid' }, '{}', null);
+    await app.webhooks.receive({ gatewayPaymentId: declined, merchantUid: payment.merchantUid, status: 'paid' }, '{}', null);
     expect((await app.payments.findByMerchantUid(payment.merchantUid))?.status).to.equal('failed');
     expect(await app.memberships.findLiveByUserId(userId)).to.equal(null);
   });
 
   it('a notice for an unknown payment is kept and ignored', async () => {
-    expect(await app.webhooks.receive({ impUid: 'imp_x', merchantUid: 'mp_unknown', status: 'paid' }, '{"x":1}', null)).to.equal('ignored');
+    expect(await app.webhooks.receive({ gatewayPaymentId: 'imp_x', merchantUid: 'mp_unknown', status: 'paid' }, '{"x":1}', null)).to.equal('ignored');
   });
 
   it('a notice while the gateway is silent is pending; the reconciler settles the payment', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
     app.gateway.scriptNext('getPayment', 'unknown');
-    expect(await app.webhooks.receive({ impUid, merchantUid, status: 'paid' }, '{}', null)).to.equal('pending');
+    expect(await app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'paid' }, '{}', null)).to.equal('pending');
     app.clock.advance(31 * 60_000);
     expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
     expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
   });
 
   it('a gateway timeout during validation answers pending; the reconciler makes it paid and active', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
     app.gateway.scriptNext('settle', 'unknown');
-    const result = await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    const result = await app.confirmPayment.execute({ userId, merchantUid, transactionId: gatewayPaymentId });
     expect(result.verdict).to.equal('pending');
     expect(result.payment.status).to.equal('await');
     expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
@@ -141,7 +141,7 @@ describe('payment reliability (in-memory adapters)', () => {
       app.gateway.scriptNext('settle', 'unknown');
       expect((await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: paid })).verdict).to.equal('pending');
       expect(await app.reconcile.execute()).to.deep.equal({ checked: 1, settled: 1 });
-      expect((await app.payments.findByMerchantUid(payment.merchantUid))?.impUid).to.equal(paid);
+      expect((await app.payments.findByMerchantUid(payment.merchantUid))?.gatewayPaymentId).to.equal(paid);
     });
 
     it('an abandoned order is asked about a bounded number of times, then no more', async () => {
@@ -160,42 +160,42 @@ describe('payment reliability (in-memory adapters)', () => {
   it('an amount mismatch fails the payment and returns the charge at the gateway', async () => {
     const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew: false });
     // The buyer tampered with the amount: the gateway took 100 KRW on our order's uid (no prepare on this path).
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
-    const tampered = { ...app.gateway.peek(impUid)!, amount: 100 };
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
+    const tampered = { ...app.gateway.peek(gatewayPaymentId)!, amount: 100 };
     const settled = await app.settlement.applyGatewayTruth(payment.merchantUid, tampered);
     expect(settled.status).to.equal('failed');
     expect(settled.failure?.code).to.equal('amount_mismatch');
     expect(gatewayCalls('cancel').map((c) => c.args)).to.deep.equal([
-      { impUid, merchantUid: payment.merchantUid, amount: 100, checksum: 100, reason: 'amount_mismatch' },
+      { gatewayPaymentId, merchantUid: payment.merchantUid, amount: 100, checksum: 100, reason: 'amount_mismatch' },
     ]);
     expect(await app.memberships.findLiveByUserId(userId)).to.equal(null);
   });
 
   it('a refund whose answer was lost stays pending; the reconciler settles it from the gateway without refunding twice', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
-    await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
+    await app.confirmPayment.execute({ userId, merchantUid, transactionId: gatewayPaymentId });
     app.gateway.scriptNext('cancel', 'lost');
     const refund = app.container.get<RefundPayment>(PAYMENT.RefundPayment);
     const result = await refund.execute({ merchantUid, amount: 3000, reason: 'goodwill' });
     expect(result.payment.pendingCancellations).to.have.length(1);
-    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(3000);
+    expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(3000);
     await app.reconcile.execute();
     const after = await app.payments.findByMerchantUid(merchantUid);
     expect(after?.cancelledAmount).to.equal(3000);
     expect(after?.pendingCancellations).to.deep.equal([]);
-    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(3000);
+    expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(3000);
   });
 
   it('a refund that timed out before acting is sent again by the reconciler, once', async () => {
-    const { merchantUid, impUid } = await paidAtGateway();
-    await app.confirmPayment.execute({ userId, merchantUid, transactionId: impUid });
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
+    await app.confirmPayment.execute({ userId, merchantUid, transactionId: gatewayPaymentId });
     app.gateway.scriptNext('cancel', 'unknown');
     const refund = app.container.get<RefundPayment>(PAYMENT.RefundPayment);
     await refund.execute({ merchantUid, amount: 2000, reason: 'goodwill' });
-    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(0);
+    expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(0);
     await app.reconcile.execute();
     await app.reconcile.execute();
-    expect(app.gateway.peek(impUid)?.cancelledAmount).to.equal(2000);
+    expect(app.gateway.peek(gatewayPaymentId)?.cancelledAmount).to.equal(2000);
     expect((await app.payments.findByMerchantUid(merchantUid))?.cancelledAmount).to.equal(2000);
   });
 });

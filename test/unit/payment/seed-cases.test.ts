@@ -43,11 +43,11 @@ describe('the seed payment cases through the use cases', () => {
 
   it('(2) a declined card ends failed as card_declined, confirmed with the gateway', async () => {
     const { payment } = await checkout();
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900, action: 'declined' });
-    const result = await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: impUid, errorCode: 'F400', errorMessage: 'declined' });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900, action: 'declined' });
+    const result = await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId, errorCode: 'F400', errorMessage: 'declined' });
     expect(result.payment.status).to.equal('failed');
     expect(result.payment.failure?.code).to.equal('card_declined');
-    expect(result.payment.impUid).to.equal(impUid);
+    expect(result.payment.gatewayPaymentId).to.equal(gatewayPaymentId);
   });
 
   it('(3) two checkouts never share a merchant_uid', async () => {
@@ -62,16 +62,16 @@ describe('the seed payment cases through the use cases', () => {
 
   it('(4) cancel after the card ends failed as user_cancelled', async () => {
     const { payment } = await checkout();
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900, action: 'user_cancelled' });
-    const result = await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: impUid, errorCode: null, errorMessage: null });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900, action: 'user_cancelled' });
+    const result = await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId, errorCode: null, errorMessage: null });
     expect(result.payment.failure?.code).to.equal('user_cancelled');
   });
 
   it('(5) a paid payment is verified with the gateway and activates the membership once', async () => {
     const { payment } = await checkout();
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
-    const first = await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: impUid });
-    const replay = await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: impUid });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
+    const first = await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    const replay = await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
     expect(first.verdict).to.equal('paid');
     expect(replay.verdict).to.equal('paid');
     const membership = await app.memberships.findLiveByUserId(userId);
@@ -85,8 +85,8 @@ describe('the seed payment cases through the use cases', () => {
 
   it('a failure report for a payment the gateway holds as paid leaves it paid', async () => {
     const { payment } = await checkout();
-    const impUid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
-    const result = await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: impUid, errorCode: 'X', errorMessage: 'client thinks it failed' });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: 9900 });
+    const result = await app.reportFailure.execute({ userId, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId, errorCode: 'X', errorMessage: 'client thinks it failed' });
     expect(result.verdict).to.equal('paid');
     expect(result.payment.status).to.equal('paid');
   });

@@ -15,7 +15,7 @@ export function toGatewayPayment(raw: unknown): GatewayPayment {
   if (!isPayment(raw)) throw unreadable('payment');
   const history = Array.isArray(raw.cancel_history) ? raw.cancel_history : [];
   return {
-    impUid: raw.imp_uid,
+    gatewayPaymentId: raw.imp_uid,
     merchantUid: raw.merchant_uid,
     amount: won(raw.amount),
     status: raw.status,

@@ -56,9 +56,9 @@ export class IamportGateway implements PaymentGateway {
     return this.getPayment(result.transactionId);
   }
 
-  async getPayment(impUid: string): Promise<GatewayPayment | null> {
+  async getPayment(gatewayPaymentId: string): Promise<GatewayPayment | null> {
     const response = this.acceptOrNull(await this.call<unknown>({
-      method: 'GET', path: `/payments/${encodeURIComponent(impUid)}`, searchParams: this.lookupParams,
+      method: 'GET', path: `/payments/${encodeURIComponent(gatewayPaymentId)}`, searchParams: this.lookupParams,
     }));
     return response === null ? null : toGatewayPayment(response);
   }
@@ -83,7 +83,7 @@ export class IamportGateway implements PaymentGateway {
       throw new GatewayRejectedError(`a cancel needs a positive integer amount, got ${request.amount}`);
     }
     const body: IamportCancelBody = {
-      imp_uid: request.impUid, merchant_uid: request.merchantUid, amount: request.amount,
+      imp_uid: request.gatewayPaymentId, merchant_uid: request.merchantUid, amount: request.amount,
       checksum: request.checksum, reason: request.reason,
     };
     return toGatewayPayment(this.accept(await this.call<unknown>({ method: 'POST', path: '/payments/cancel', body })));

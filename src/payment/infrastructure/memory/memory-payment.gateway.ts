@@ -39,15 +39,15 @@ export class MemoryPaymentGateway implements PaymentGateway {
     if ([...this.payments.values()].some((p) => p.merchantUid === input.merchantUid && p.status === 'paid')) {
       throw new GatewayRejectedError('this merchant_uid is already paid');
     }
-    const impUid = `imp_mem_${String(++this.sequence).padStart(8, '0')}`;
+    const gatewayPaymentId = `imp_mem_${String(++this.sequence).padStart(8, '0')}`;
     const paid = action === 'paid';
-    this.payments.set(impUid, {
-      impUid, merchantUid: input.merchantUid, amount: input.amount, status: paid ? 'paid' : 'failed',
+    this.payments.set(gatewayPaymentId, {
+      gatewayPaymentId, merchantUid: input.merchantUid, amount: input.amount, status: paid ? 'paid' : 'failed',
       cancelledAmount: 0, cancellations: [], paidAt: paid ? this.now() : null, customerUid: input.customerUid ?? null, customerKey: input.customerUid ?? null,
       failReason: paid ? null : action === 'declined' ? '카드사 거절: 한도초과' : '사용자가 결제를 취소하였습니다',
     });
     if (paid && input.customerUid) this.billingKeys.set(input.customerUid, { declines: false });
-    return impUid;
+    return gatewayPaymentId;
   }
 
   /** Makes a stored card decline (or accept again) on its next charges. */
@@ -61,8 +61,8 @@ export class MemoryPaymentGateway implements PaymentGateway {
   }
 
   /** The gateway's own record, for assertions. */
-  peek(impUid: string): GatewayPayment | null {
-    return this.copy(this.payments.get(impUid) ?? null);
+  peek(gatewayPaymentId: string): GatewayPayment | null {
+    return this.copy(this.payments.get(gatewayPaymentId) ?? null);
   }
 
   allPayments(): GatewayPayment[] {
@@ -94,7 +94,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
 
   async cancel(request: CancelRequest): Promise<GatewayPayment> {
     const lost = this.enter('cancel', request);
-    const payment = this.payments.get(request.impUid);
+    const payment = this.payments.get(request.gatewayPaymentId);
     if (!payment || payment.merchantUid !== request.merchantUid) throw new GatewayRejectedError('취소할 결제건이 존재하지 않습니다.', 1);
     const balance = payment.amount - payment.cancelledAmount;
     if (payment.paidAt === null) throw new GatewayRejectedError('결제완료되지 않은 주문입니다.', 1);
@@ -113,13 +113,13 @@ export class MemoryPaymentGateway implements PaymentGateway {
     if (!key) throw new GatewayRejectedError('등록되지 않은 구매자입니다.', -1);
     const attempts = [...this.payments.values()].filter((p) => p.merchantUid === charge.merchantUid);
     if (attempts.some((p) => p.status === 'paid' || p.status === 'cancelled')) throw new GatewayRejectedError('이미 결제된 merchant_uid입니다.', 1);
-    const impUid = `imp_mem_${String(++this.sequence).padStart(8, '0')}`;
+    const gatewayPaymentId = `imp_mem_${String(++this.sequence).padStart(8, '0')}`;
     const payment: GatewayPayment = {
-      impUid, merchantUid: charge.merchantUid, amount: charge.amount, status: key.declines ? 'failed' : 'paid',
+      gatewayPaymentId, merchantUid: charge.merchantUid, amount: charge.amount, status: key.declines ? 'failed' : 'paid',
       cancelledAmount: 0, cancellations: [], paidAt: key.declines ? null : this.now(), customerUid: charge.customerUid, customerKey: charge.customerUid,
       failReason: key.declines ? '카드사 거절: 잔액부족' : null,
     };
-    this.payments.set(impUid, payment);
+    this.payments.set(gatewayPaymentId, payment);
     return this.answer(this.copy(payment) as GatewayPayment, lost);
   }
 

@@ -36,7 +36,7 @@ export class MemoryPaymentRepository implements PaymentRepository {
   async listUnsettled(asOf: Date, staleBefore: Date, limit: number): Promise<Payment[]> {
     return this.store
       .filter((row) =>
-        (row.status === 'await' && (row.createdAt < staleBefore || row.reportedImpUid !== null)) ||
+        (row.status === 'await' && (row.createdAt < staleBefore || row.reportedGatewayPaymentId !== null)) ||
         (row.recheckAt !== null && row.recheckAt <= asOf) ||
         row.cancellations.some((c) => c.status === 'pending'))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
@@ -54,8 +54,8 @@ export class MemoryPaymentRepository implements PaymentRepository {
   async save(payment: Payment): Promise<void> {
     this.store.save(payment, (others) => {
       if (others.some((row) => row.merchantUid === payment.merchantUid)) throw new ConflictError('payments_merchant_uid_unique', `merchant_uid ${payment.merchantUid} exists`);
-      if (payment.impUid && others.some((row) => row.impUid === payment.impUid)) {
-        throw new ConflictError('payments_imp_uid_unique', `imp_uid ${payment.impUid} belongs to another payment`);
+      if (payment.gatewayPaymentId && others.some((row) => row.gatewayPaymentId === payment.gatewayPaymentId)) {
+        throw new ConflictError('payments_gateway_payment_id_unique', `gateway payment id ${payment.gatewayPaymentId} belongs to another payment`);
       }
     });
   }

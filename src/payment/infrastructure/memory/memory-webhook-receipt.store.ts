@@ -10,7 +10,7 @@ export class MemoryWebhookReceiptStore implements WebhookReceiptStore {
   }
 
   async alreadyProcessed(notice: WebhookNotice): Promise<boolean> {
-    return this.receipts.some((r) => r.impUid === notice.impUid && r.status === notice.status && r.outcome !== null && FINAL.has(r.outcome));
+    return this.receipts.some((r) => r.gatewayPaymentId === notice.gatewayPaymentId && r.status === notice.status && r.outcome !== null && FINAL.has(r.outcome));
   }
 
   async markProcessed(id: string, outcome: string, at: Date): Promise<void> {

@@ -37,7 +37,7 @@ export function toGatewayPayment(raw: unknown): GatewayPayment {
   const charged = CHARGED.has(raw.status);
   return {
     // V2 keys every lookup by the merchant's paymentId; PortOne's transactionId names one attempt only.
-    impUid: raw.id,
+    gatewayPaymentId: raw.id,
     merchantUid: raw.id,
     amount: raw.amount.total,
     status: STATUS[raw.status],

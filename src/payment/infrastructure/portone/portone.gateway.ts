@@ -5,7 +5,7 @@
 // connection error, unreadable body, our API secret refused: the outcome is unknown).
 //
 // V2 keys everything by the merchant's paymentId, which is our merchant_uid: the port's gateway
-// payment id (`impUid`) is that paymentId too. The browser pays and the server verifies, as with
+// payment id (`gatewayPaymentId`) is that paymentId too. The browser pays and the server verifies, as with
 // Iamport: `prepare` pre-registers the amount, `settle` is a lookup.
 import type { Logger } from '../../../shared/application/logger.port';
 import { type GatewayPayment, wasCharged } from '../../domain/gateway-payment';
@@ -112,7 +112,7 @@ export class PortOneGateway implements PaymentGateway {
     const body: PortOneCancelBody = {
       ...this.store(), reason: request.reason || 'refund', amount: request.amount, currentCancellableAmount: request.checksum,
     };
-    const path = paymentPath(request.impUid);
+    const path = paymentPath(request.gatewayPaymentId);
     const answer = await this.send({ method: 'POST', path: `${path}/cancel`, body });
     if (!answer.ok) throw rejected(answer.error);
     const cancellation = (answer.body as { cancellation?: Partial<PortOneCancellation> } | null)?.cancellation;
@@ -123,7 +123,7 @@ export class PortOneGateway implements PaymentGateway {
       // REQUESTED: the PG finishes later (a webhook follows); anything else we cannot read.
       throw new GatewayUnavailableError(`portone answered a cancellation ${cancellation?.status ?? 'we could not read'}; the refund's outcome is not known yet`);
     }
-    const after = await this.getPayment(request.impUid);
+    const after = await this.getPayment(request.gatewayPaymentId);
     if (!after) throw new GatewayUnavailableError('portone cancelled a payment it then could not find; the outcome is unknown');
     return after;
   }
@@ -158,7 +158,7 @@ export class PortOneGateway implements PaymentGateway {
     const paidAt = fromRfc3339((answer.body as Partial<PortOneBillingKeyPaymentAnswer> | null)?.payment?.paidAt);
     if (!paidAt) throw new GatewayUnavailableError('portone answered a billing-key payment we could not read; the outcome is unknown');
     return {
-      impUid: charge.merchantUid, merchantUid: charge.merchantUid, amount: charge.amount, status: 'paid', cancelledAmount: 0,
+      gatewayPaymentId: charge.merchantUid, merchantUid: charge.merchantUid, amount: charge.amount, status: 'paid', cancelledAmount: 0,
       cancellations: [], failReason: null, paidAt, customerUid: charge.customerUid, customerKey: null,
     };
   }

@@ -42,7 +42,7 @@ export function toGatewayPayment(raw: unknown, customerUid: string | null = null
   const balance = typeof raw.balanceAmount === 'number' ? won(raw.balanceAmount) : total;
   const failed = status === 'failed';
   return {
-    impUid: raw.paymentKey,
+    gatewayPaymentId: raw.paymentKey,
     merchantUid: raw.orderId,
     amount: total,
     status,

@@ -111,7 +111,7 @@ export class TossGateway implements PaymentGateway {
       refundableAmount: request.checksum,
     };
     const answer = await this.send({
-      method: 'POST', path: `/v1/payments/${encodeURIComponent(request.impUid)}/cancel`, body,
+      method: 'POST', path: `/v1/payments/${encodeURIComponent(request.gatewayPaymentId)}/cancel`, body,
       idempotencyKey: cancelIdempotencyKey(request),
     });
     if (!answer.ok) throw rejected(answer.error);
@@ -238,8 +238,8 @@ export class TossGateway implements PaymentGateway {
 }
 
 /** Deterministic per (payment, balance, amount): the same refund resent gets the same key (max 300 chars). */
-export function cancelIdempotencyKey(request: Pick<CancelRequest, 'impUid' | 'checksum' | 'amount'>): string {
-  const digest = createHash('sha256').update(`${request.impUid}\n${request.checksum}\n${request.amount}`).digest('hex');
+export function cancelIdempotencyKey(request: Pick<CancelRequest, 'gatewayPaymentId' | 'checksum' | 'amount'>): string {
+  const digest = createHash('sha256').update(`${request.gatewayPaymentId}\n${request.checksum}\n${request.amount}`).digest('hex');
   return `memberpay-cancel-${digest}`;
 }
 

@@ -24,7 +24,7 @@ async function paidPurchase(h: HttpHarness) {
   const buyer = h.client();
   const { email } = await buyer.signUp();
   const paid = await checkoutAndPay(h, buyer);
-  const validation = await buyer.post('/api/payment/validation', { imp_uid: paid.impUid, merchant_uid: paid.merchantUid });
+  const validation = await buyer.post('/api/payment/validation', { imp_uid: paid.gatewayPaymentId, merchant_uid: paid.merchantUid });
   expect(validation.status, validation.text).to.equal(200);
   return { buyer, email: email as string, ...paid, amount: paid.checkout.body.amount as number };
 }
@@ -209,7 +209,7 @@ export function consoleSuite(start: HarnessFactory): void {
       expect(await walk(`&from=${from}&to=${to}`)).to.deep.equal(expected((p) => p.createdAt.getTime() >= Date.parse(from) && p.createdAt.getTime() < Date.parse(to)));
       const target = saved[6];
       expect(await walk(`&q=${target.merchantUid}`)).to.deep.equal([target.merchantUid]);
-      expect(await walk(`&q=${target.impUid}`)).to.deep.equal([target.merchantUid]);
+      expect(await walk(`&q=${target.gatewayPaymentId}`)).to.deep.equal([target.merchantUid]);
       expectError(await console.get('/api/console/payments?cursor=bm90LWEtY3Vyc29y'), 400, 'invalid_request');
       expectError(await console.get('/api/console/payments?status=refunded'), 400, 'invalid_request');
     });
@@ -219,7 +219,7 @@ export function consoleSuite(start: HarnessFactory): void {
       const buyer = h.client();
       const { email } = await buyer.signUp();
       const paid = await checkoutAndPay(h, buyer, 'paid', { plan: 'monthly', auto_renew: true });
-      expect((await buyer.post('/api/payment/validation', { imp_uid: paid.impUid, merchant_uid: paid.merchantUid })).status).to.equal(200);
+      expect((await buyer.post('/api/payment/validation', { imp_uid: paid.gatewayPaymentId, merchant_uid: paid.merchantUid })).status).to.equal(200);
       await paidPurchase(h); // someone else's
       const console = await operator(h);
       const found = await console.get(`/api/console/payments?q=${encodeURIComponent(email.toUpperCase())}`);
@@ -242,9 +242,9 @@ export function consoleSuite(start: HarnessFactory): void {
 
     it('lists webhook receipts by outcome with keyset paging, and replays one or a range', async () => {
       h = await start({ env: { ADMIN_TOKEN } });
-      const { merchantUid, impUid } = await paidPurchase(h);
+      const { merchantUid, gatewayPaymentId } = await paidPurchase(h);
       for (let i = 0; i < 3; i += 1) {
-        expect((await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' })).status).to.equal(200);
+        expect((await h.client().post('/api/payment/webhook', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' })).status).to.equal(200);
       }
       expect((await h.client().post('/api/payment/webhook', { imp_uid: 'imp_unknown', merchant_uid: 'mp_unknown', status: 'paid' })).status).to.equal(200);
       const console = await operator(h);
@@ -294,7 +294,7 @@ export function consoleSuite(start: HarnessFactory): void {
       const buyer = h.client();
       await buyer.signUp();
       const paid = await checkoutAndPay(h, buyer, 'paid', { plan: 'monthly', auto_renew: true });
-      await buyer.post('/api/payment/validation', { imp_uid: paid.impUid, merchant_uid: paid.merchantUid });
+      await buyer.post('/api/payment/validation', { imp_uid: paid.gatewayPaymentId, merchant_uid: paid.merchantUid });
       const console = await operator(h);
       expect((await console.get('/api/console/renewals')).body.due_soon_count).to.equal(0);
       h.parts.clock.freezeAt(new Date('2026-12-20T00:00:00.000Z'));

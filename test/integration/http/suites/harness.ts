@@ -21,10 +21,10 @@ export function expectNoStack(res: ApiResponse): void {
 export async function checkoutAndPay(h: HttpHarness, client: ApiClient, action: 'paid' | 'declined' | 'user_cancelled' = 'paid', body: object = { plan: 'monthly' }) {
   const checkout = await client.post('/api/payment/checkout', body);
   expect(checkout.status, checkout.text).to.equal(201);
-  const impUid = h.parts.gateway.buyerPays({
+  const gatewayPaymentId = h.parts.gateway.buyerPays({
     merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount, action, customerUid: checkout.body.customer_uid ?? null,
   });
-  return { merchantUid: checkout.body.merchant_uid as string, impUid, checkout };
+  return { merchantUid: checkout.body.merchant_uid as string, gatewayPaymentId, checkout };
 }
 
 /** A server-side view of what exists, to prove a refused request changed nothing. */

@@ -15,8 +15,8 @@ export function mountedRoutersSuite(start: HarnessFactory): void {
       const buyer = h.client();
       await buyer.signUp();
       expectError(await buyer.get('/api/membership/refund-quote'), 409, 'no_active_membership');
-      const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-      await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+      await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
       const quote = await buyer.get('/api/membership/refund-quote');
       expect(quote.status).to.equal(200);
       expect(quote.body).to.include({ works: true, refundable: 9900 });

@@ -77,8 +77,8 @@ export function paymentsSuite(start: HarnessFactory): void {
       describe('the period the order buys (period_start, period_end)', () => {
         /** Checkout, pay at the gateway, validate: the checkout's answer and the membership validation records. */
         async function buy(plan: string) {
-          const { merchantUid, impUid, checkout } = await checkoutAndPay(h, buyer, 'paid', { plan });
-          const validation = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+          const { merchantUid, gatewayPaymentId, checkout } = await checkoutAndPay(h, buyer, 'paid', { plan });
+          const validation = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
           expect(validation.status, validation.text).to.equal(200);
           return { checkout: checkout.body, membership: validation.body.membership };
         }
@@ -133,8 +133,8 @@ export function paymentsSuite(start: HarnessFactory): void {
         const email = `lang${Math.random().toString(36).slice(2, 10)}@example.com`;
         const signup = await member.request('POST', path, { json: { email, password: 'correct horse', name: '김구매' }, headers });
         expect(signup.status, signup.text).to.equal(201);
-        const { merchantUid, impUid } = await checkoutAndPay(h, member);
-        expect((await member.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })).status).to.equal(200);
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, member);
+        expect((await member.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
         const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === email);
         expect(receipts).to.have.length(1);
         return { receipt: receipts[0], merchantUid };
@@ -153,8 +153,8 @@ export function paymentsSuite(start: HarnessFactory): void {
 
       it('an extension\'s receipt states the period that purchase bought: from the previous end', async () => {
         for (let n = 0; n < 2; n += 1) {
-          const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-          expect((await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid })).status).to.equal(200);
+          const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+          expect((await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
         }
         const me = (await buyer.get('/api/me')).body;
         const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === me.user.email).map((n) => n.text.match(/이용 기간: (.*)/)?.[1]);
@@ -174,12 +174,12 @@ export function paymentsSuite(start: HarnessFactory): void {
 
     describe('POST /api/payment/validation', () => {
       it('marks a payment the gateway holds as paid paid, activates the membership, and /api/me turns on (seed case 5)', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-        const res = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid, amount: 1, status: 'paid' });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+        const res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, amount: 1, status: 'paid' });
         expect(res.status, res.text).to.equal(200);
         expect(res.body).to.include({ works: true, status: 'paid' });
         expect(res.body.payment).to.have.all.keys(...PAYMENT_KEYS);
-        expect(res.body.payment).to.include({ merchant_uid: merchantUid, imp_uid: impUid, status: 'paid', amount: 9900, cancelled_amount: 0, failure_code: null, gateway: 'iamport' });
+        expect(res.body.payment).to.include({ merchant_uid: merchantUid, imp_uid: gatewayPaymentId, status: 'paid', amount: 9900, cancelled_amount: 0, failure_code: null, gateway: 'iamport' });
         expect(res.body.payment.paid_at).to.match(ISO);
         expect(res.body.payment.created_at).to.match(ISO);
         expect(res.body.membership).to.have.all.keys(...MEMBERSHIP_KEYS);
@@ -192,18 +192,18 @@ export function paymentsSuite(start: HarnessFactory): void {
       });
 
       it('accepts the seed aliases imp_id and merchant_id, and a replay of a validated payment stays paid', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-        const first = await buyer.post('/api/payment/validation', { imp_id: impUid, merchant_id: merchantUid });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+        const first = await buyer.post('/api/payment/validation', { imp_id: gatewayPaymentId, merchant_id: merchantUid });
         expect(first.status).to.equal(200);
-        const again = await buyer.post('/api/payment/validation', { imp_id: impUid, merchant_id: merchantUid });
+        const again = await buyer.post('/api/payment/validation', { imp_id: gatewayPaymentId, merchant_id: merchantUid });
         expect(again.status).to.equal(200);
         expect(again.body.membership.id).to.equal(first.body.membership.id);
         expect(again.body.membership.current_period_end).to.equal(first.body.membership.current_period_end);
       });
 
       it('a paid auto_renew checkout answers a membership that renews at its period end', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer, 'paid', { plan: 'monthly', auto_renew: true });
-        const res = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'paid', { plan: 'monthly', auto_renew: true });
+        const res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
         expect(res.body.membership).to.include({ auto_renew: true });
         expect(res.body.membership.next_charge_at).to.equal(res.body.membership.current_period_end);
       });
@@ -220,14 +220,14 @@ export function paymentsSuite(start: HarnessFactory): void {
       it('answers 422 payment_not_paid for an imp_uid of another order', async () => {
         const other = await checkoutAndPay(h, buyer);
         const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
-        const res = await buyer.post('/api/payment/validation', { imp_uid: other.impUid, merchant_uid: checkout.body.merchant_uid });
+        const res = await buyer.post('/api/payment/validation', { imp_uid: other.gatewayPaymentId, merchant_uid: checkout.body.merchant_uid });
         expectError(res, 422, 'payment_not_paid');
         expect(res.body.status).to.equal('failed');
       });
 
       it('answers 422 payment_not_paid when the gateway holds the payment as failed, recording its failure (seed case 4)', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer, 'user_cancelled');
-        const res = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'user_cancelled');
+        const res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
         expectError(res, 422, 'payment_not_paid');
         expect(res.body.status).to.equal('failed');
         expect(res.body.payment).to.include({ status: 'failed', failure_code: 'user_cancelled' });
@@ -235,10 +235,10 @@ export function paymentsSuite(start: HarnessFactory): void {
       });
 
       it('answers 422 amount_mismatch when the gateway charged another amount', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
         const gateway = h.parts.gateway;
-        sinon.stub(gateway, 'settle').callsFake(async () => ({ ...gateway.peek(impUid)!, amount: 100 }));
-        const res = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+        sinon.stub(gateway, 'settle').callsFake(async () => ({ ...gateway.peek(gatewayPaymentId)!, amount: 100 }));
+        const res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
         expectError(res, 422, 'amount_mismatch');
         expect(res.body.status).to.equal('failed');
         expect(res.body.payment).to.include({ status: 'failed', failure_code: 'amount_mismatch' });
@@ -246,9 +246,9 @@ export function paymentsSuite(start: HarnessFactory): void {
       });
 
       it('answers 202 pending (works:false) when the gateway cannot answer', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
         h.parts.gateway.scriptNext('settle', 'unknown');
-        const res = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+        const res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
         expect(res.status).to.equal(202);
         expect(res.body).to.include({ works: false, status: 'pending' });
         expect(res.body.payment.status).to.equal('await');
@@ -269,21 +269,21 @@ export function paymentsSuite(start: HarnessFactory): void {
       });
 
       it('with an imp_uid the gateway is asked first: its cancelled payment is user_cancelled (seed case 4)', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer, 'user_cancelled');
-        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: impUid, error_msg: 'cancelled' });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'user_cancelled');
+        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId, error_msg: 'cancelled' });
         expect(res.status).to.equal(200);
-        expect(res.body.payment).to.include({ status: 'failed', failure_code: 'user_cancelled', imp_uid: impUid });
+        expect(res.body.payment).to.include({ status: 'failed', failure_code: 'user_cancelled', imp_uid: gatewayPaymentId });
       });
 
       it('a declined card is card_declined', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer, 'declined');
-        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_id: impUid });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'declined');
+        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_id: gatewayPaymentId });
         expect(res.body.payment).to.include({ status: 'failed', failure_code: 'card_declined' });
       });
 
       it('a "failed" report for a payment the gateway holds as paid is paid', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: impUid, error_msg: 'it failed, honest' });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId, error_msg: 'it failed, honest' });
         expect(res.status).to.equal(200);
         expect(res.body).to.include({ status: 'paid' });
         expect(res.body.payment.status).to.equal('paid');
@@ -291,9 +291,9 @@ export function paymentsSuite(start: HarnessFactory): void {
       });
 
       it('answers 202 pending when the gateway cannot answer', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
         h.parts.gateway.scriptNext('getPayment', 'unknown');
-        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: impUid });
+        const res = await buyer.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId });
         expect(res.status).to.equal(202);
         expect(res.body).to.include({ works: false, status: 'pending' });
       });
@@ -305,24 +305,24 @@ export function paymentsSuite(start: HarnessFactory): void {
 
     describe('POST /api/payment/webhook', () => {
       it('verifies a JSON notice by re-fetching and settles the payment and the membership (no login)', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-        const res = await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+        const res = await h.client().post('/api/payment/webhook', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' });
         expect(res.status).to.equal(200);
         expect(res.body.works).to.equal(true);
         expect((await buyer.get('/api/me')).body.payment_status).to.equal('on');
       });
 
       it('accepts a form-encoded notice', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-        const res = await h.client().request('POST', '/api/payment/webhook', { form: { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' } });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+        const res = await h.client().request('POST', '/api/payment/webhook', { form: { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' } });
         expect(res.status).to.equal(200);
         const [payment] = (await buyer.get('/api/payments')).body.payments;
         expect(payment.status).to.equal('paid');
       });
 
       it('never trusts the notice: a "paid" notice for an unpaid payment changes nothing', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer, 'declined');
-        const res = await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' });
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'declined');
+        const res = await h.client().post('/api/payment/webhook', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' });
         expect(res.status).to.equal(200);
         const [payment] = (await buyer.get('/api/payments')).body.payments;
         expect(payment.status).to.equal('failed');
@@ -336,10 +336,10 @@ export function paymentsSuite(start: HarnessFactory): void {
       });
 
       it('answers 503 when the gateway cannot confirm the notice (so Iamport sends it again)', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
         h.parts.gateway.scriptNext('getPayment', 'unknown');
-        expectError(await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' }), 503, 'gateway_unavailable');
-        expect((await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' })).status).to.equal(200);
+        expectError(await h.client().post('/api/payment/webhook', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' }), 503, 'gateway_unavailable');
+        expect((await h.client().post('/api/payment/webhook', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' })).status).to.equal(200);
       });
 
       it('with WEBHOOK_ALLOW_IPS, answers 403 forbidden_sender to other addresses and processes the allowed ones', async () => {
@@ -347,8 +347,8 @@ export function paymentsSuite(start: HarnessFactory): void {
         try {
           const member = guarded.client();
           await member.signUp({ name: 'Lee Buyer' });
-          const { merchantUid, impUid } = await checkoutAndPay(guarded, member);
-          const notice = { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' };
+          const { merchantUid, gatewayPaymentId } = await checkoutAndPay(guarded, member);
+          const notice = { imp_uid: gatewayPaymentId, merchant_uid: merchantUid, status: 'paid' };
           expectError(await guarded.client('10.1.2.3').post('/api/payment/webhook', notice), 403, 'forbidden_sender');
           expect((await member.get('/api/payments')).body.payments[0].status).to.equal('await');
           expect((await guarded.client('52.78.48.223').post('/api/payment/webhook', notice)).status).to.equal(200);
@@ -377,12 +377,12 @@ export function paymentsSuite(start: HarnessFactory): void {
       });
 
       it('user B cannot see or touch user A\'s payments (404, never 403)', async () => {
-        const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
         const other = h.client();
         await other.signUp();
         expect((await other.get('/api/payments')).body.payments).to.deep.equal([]);
-        expectError(await other.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid }), 404, 'payment_not_found');
-        expectError(await other.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: impUid }), 404, 'payment_not_found');
+        expectError(await other.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid }), 404, 'payment_not_found');
+        expectError(await other.post('/api/payment/failure', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId }), 404, 'payment_not_found');
         const [payment] = (await buyer.get('/api/payments')).body.payments;
         expect(payment.status).to.equal('await');
         expect((await other.get('/api/me')).body.membership).to.equal(null);

@@ -27,10 +27,10 @@ export function refundOutcomesSuite(start: HarnessFactory): void {
     });
 
     async function buyMonthly() {
-      const { merchantUid, impUid } = await checkoutAndPay(h, buyer);
-      const res = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+      const res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
       expect(res.status, res.text).to.equal(200);
-      return { merchantUid, impUid };
+      return { merchantUid, gatewayPaymentId };
     }
     const paymentOf = async (merchantUid: string) => ((await buyer.get('/api/payments')).body.payments as any[]).find((p) => p.merchant_uid === merchantUid);
 
@@ -142,10 +142,10 @@ export function refundOutcomesSuite(start: HarnessFactory): void {
       sinon.stub(h.parts.gateway, 'prepare').resolves(); // the PG did not lock the amount
       const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
       const merchantUid = checkout.body.merchant_uid;
-      const impUid = h.parts.gateway.buyerPays({ merchantUid, amount: 100 });
-      const res = await buyer.post('/api/payment/validation', { imp_uid: impUid, merchant_uid: merchantUid });
+      const gatewayPaymentId = h.parts.gateway.buyerPays({ merchantUid, amount: 100 });
+      const res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
       expectError(res, 422, 'amount_mismatch');
-      expect(h.parts.gateway.peek(impUid)?.cancelledAmount, 'returned at the gateway').to.equal(100);
+      expect(h.parts.gateway.peek(gatewayPaymentId)?.cancelledAmount, 'returned at the gateway').to.equal(100);
       const payment = await paymentOf(merchantUid);
       expect(payment).to.include({ status: 'failed', failure_code: 'amount_mismatch', cancelled_amount: 100 });
       expect(payment.refunds.map((r: any) => ({ amount: r.amount, status: r.status, reason: r.reason }))).to.deep.equal([{ amount: 100, status: 'refunded', reason: 'amount_mismatch' }]);

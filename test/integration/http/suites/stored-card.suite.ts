@@ -21,8 +21,8 @@ export function storedCardSuite(start: HarnessFactory): void {
 
     /** A paid auto_renew checkout: the gateway stores the card under the checkout's customer_uid. */
     async function renewingMember(client = buyer) {
-      const { merchantUid, impUid, checkout } = await checkoutAndPay(h, client, 'paid', { plan: 'monthly', auto_renew: true });
-      const res = await client.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: impUid });
+      const { merchantUid, gatewayPaymentId, checkout } = await checkoutAndPay(h, client, 'paid', { plan: 'monthly', auto_renew: true });
+      const res = await client.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId });
       expect(res.status, res.text).to.equal(200);
       expect(res.body.membership.auto_renew).to.equal(true);
       return { card: checkout.body.customer_uid as string, membership: res.body.membership };
