@@ -13,6 +13,8 @@
 // #membership-status[data-status], #test-clock (+ #admin-token, [data-clock-step], #renewals-run,
 // #test-clock-result[data-charged] ...).
 
+import { currentLanguage, pickLanguage, setLanguage, t, translatePage } from './i18n.js';
+
 const SANDBOX_SDK = '/sandbox/iamport/sdk.js';
 const IAMPORT_SDK = 'https://cdn.iamport.kr/v1/iamport.js';
 const TOSS_SANDBOX_SDK = '/sandbox/toss/sdk.js';
@@ -48,12 +50,12 @@ async function api(method, path, body) {
 }
 
 function errorText(r, fallback) {
-  if (r.status === 0) return '서버에 연결하지 못했습니다. 네트워크를 확인하고 다시 시도해 주세요.';
+  if (r.status === 0) return t('error.network');
   const error = r.data && r.data.error;
   if (error && error.details && error.details.length) {
     return `${error.message || fallback} (${error.details.map((d) => d.message || d).join(', ')})`;
   }
-  return (error && error.message) || fallback || `요청에 실패했습니다 (HTTP ${r.status}).`;
+  return (error && error.message) || fallback || t('error.http', { status: r.status });
 }
 
 // ---------- formatting ----------
@@ -77,18 +79,14 @@ export function formatWon(amount) {
   return `₩${Number(amount || 0).toLocaleString('ko-KR')}`;
 }
 
-const INTERVAL_LABELS = { month: '월', year: '년' };
-const MEMBERSHIP_STATUS = { active: '이용 중', past_due: '결제 지연', cancelled: '해지됨', expired: '만료됨' };
-const PAYMENT_STATUS = { await: '확인 중', paid: '결제 완료', failed: '실패', cancelled: '환불됨' };
-const FAILURE_TEXT = {
-  window_closed: '결제창을 닫음',
-  user_cancelled: '구매자 취소',
-  card_declined: '카드 승인 거절',
-  amount_mismatch: '금액 불일치',
-  prepare_rejected: '결제 준비 거절',
-  expired: '시간 초과',
-  gateway_failed: '결제사 오류',
-};
+const MEMBERSHIP_STATUSES = ['active', 'past_due', 'cancelled', 'expired'];
+const PAYMENT_STATUSES = ['await', 'paid', 'failed', 'cancelled'];
+const FAILURE_CODES = ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed'];
+
+/** A word of a known set in the page's language (`prefix.word`), or the word itself when it is new to the page. */
+function known(words, prefix, word) {
+  return words.includes(word) ? t(`${prefix}.${word}`) : word;
+}
 
 /** The plan's name as GET /api/plans gives it (Korean, or English with ?lang=en). */
 function planLabel(planId) {
@@ -96,10 +94,22 @@ function planLabel(planId) {
   return (plan && plan.name) || planId || '';
 }
 
-/** `?lang=en` on the page's address, passed on to the API: plan names, and the language of a new member's notices. */
+/** The page's language, passed on to the API: plan names, refund rules, and the language of a new member's notices. */
 function langQuery() {
-  const lang = new URLSearchParams(location.search).get('lang');
-  return lang === 'en' || lang === 'ko' ? `?lang=${lang}` : '';
+  return `?lang=${currentLanguage()}`;
+}
+
+/** The `?lang=` of the page's address as given (null without one). */
+function askedLanguage() {
+  return new URLSearchParams(location.search).get('lang');
+}
+
+/** Korean unless `?lang=en`, or an English browser without `?lang`; the static texts, title and `<html lang>` follow. */
+function applyLanguage() {
+  setLanguage(pickLanguage(location.search, navigator.languages || [navigator.language]));
+  document.documentElement.lang = currentLanguage();
+  document.title = t('page.title');
+  translatePage(document);
 }
 
 function el(tag, attrs = {}, children = []) {
@@ -141,20 +151,20 @@ function clearMessage() {
 function renderPlans() {
   const list = $('plans');
   if (!state.plans.length) {
-    list.replaceChildren(el('li', { className: 'muted', text: '판매 중인 플랜이 없습니다.' }));
+    list.replaceChildren(el('li', { className: 'muted', text: t('plans.none') }));
     return;
   }
   list.replaceChildren(...state.plans.map((plan) => {
     const per = plan.interval_count > 1
-      ? `${plan.interval_count}${plan.interval === 'year' ? '년' : '개월'}`
-      : INTERVAL_LABELS[plan.interval] || plan.interval;
+      ? t(plan.interval === 'year' ? 'plans.per.years' : 'plans.per.months', { count: plan.interval_count })
+      : known(['month', 'year'], 'plans.per', plan.interval);
     return el('li', { className: 'plan', 'data-test': 'plan', 'data-plan': plan.id }, [
       el('h3', { 'data-test': 'plan-name', text: planLabel(plan.id) }),
       el('p', { className: 'price' }, [
         el('span', { className: 'amount', 'data-test': 'plan-amount', text: formatWon(plan.amount) }),
         el('span', { className: 'per', text: ` / ${per}` }),
       ]),
-      el('button', { type: 'button', className: 'order btn btn-primary', 'data-plan': plan.id, 'data-test': 'order', text: '구매하기' }),
+      el('button', { type: 'button', className: 'order btn btn-primary', 'data-plan': plan.id, 'data-test': 'order', text: t('plans.order') }),
     ]);
   }));
 }
@@ -165,7 +175,7 @@ function renderSession() {
   $('auth-section').hidden = Boolean(me);
   $('account-section').hidden = !me;
   $('app').dataset.state = me ? 'logged-in' : 'logged-out';
-  if (me) $('session-user').textContent = `${me.user.name || me.user.email} 님`;
+  if (me) $('session-user').textContent = t('session.user', { name: me.user.name || me.user.email });
 }
 
 function renderMembership() {
@@ -177,16 +187,16 @@ function renderMembership() {
   if (!m) return;
   $('membership-plan').textContent = planLabel(m.plan);
   const status = $('membership-status');
-  status.textContent = MEMBERSHIP_STATUS[m.status] || m.status;
+  status.textContent = known(MEMBERSHIP_STATUSES, 'membershipStatus', m.status);
   status.dataset.status = m.status;
   // An ended membership shows when access ended (a cancel with refund ends it before the period end).
   $('membership-period').textContent = m.current_period_start
-    ? `${formatKst(m.current_period_start)} ~ ${formatKst(m.ended_at || m.current_period_end)}${m.ended_at ? ' (종료됨)' : ''}`
+    ? `${formatKst(m.current_period_start)} ~ ${formatKst(m.ended_at || m.current_period_end)}${m.ended_at ? t('account.periodEnded') : ''}`
     : '-';
-  let next = m.next_charge_at ? `${formatKst(m.next_charge_at)} 자동 결제` : '자동 갱신 안 함';
-  if (m.cancel_at_period_end) next = `${formatKst(m.current_period_end)}에 해지 예정`;
+  let next = m.next_charge_at ? t('account.nextChargeAt', { time: formatKst(m.next_charge_at) }) : t('account.noAutoRenew');
+  if (m.cancel_at_period_end) next = t('account.cancelsAt', { time: formatKst(m.current_period_end) });
   // Past due: the charge due at the period end failed; the server retries on its dunning schedule.
-  if (m.status === 'past_due' && m.auto_renew) next = `${formatKst(m.current_period_end)} 결제 실패 · 자동으로 다시 시도합니다`;
+  if (m.status === 'past_due' && m.auto_renew) next = t('account.pastDueRetry', { time: formatKst(m.current_period_end) });
   $('membership-next-charge').textContent = next;
   $('membership-auto-renew').checked = Boolean(m.auto_renew);
 }
@@ -196,22 +206,22 @@ function renderPayments(payments) {
   $('payments').hidden = payments.length === 0;
   $('payments-empty').hidden = payments.length > 0;
   body.replaceChildren(...payments.map((p) => {
-    let note = p.failure_code ? FAILURE_TEXT[p.failure_code] || p.failure_code : '';
+    let note = p.failure_code ? known(FAILURE_CODES, 'failure', p.failure_code) : '';
     if (p.failure_message) note = note ? `${note}: ${p.failure_message}` : p.failure_message;
-    if (p.cancelled_amount > 0) note = `${note ? `${note} · ` : ''}환불 ${formatWon(p.cancelled_amount)}`;
+    if (p.cancelled_amount > 0) note = `${note ? `${note} · ` : ''}${t('payments.refund', { amount: formatWon(p.cancelled_amount) })}`;
     // Refunds not (yet) done are shown as what they are: never as refunded.
     for (const r of p.refunds || []) {
-      if (r.status === 'pending') note = `${note ? `${note} · ` : ''}환불 처리 중 ${formatWon(r.amount)}`;
-      if (r.status === 'rejected') note = `${note ? `${note} · ` : ''}환불 거절 ${formatWon(r.amount)}`;
+      if (r.status === 'pending') note = `${note ? `${note} · ` : ''}${t('payments.refundPending', { amount: formatWon(r.amount) })}`;
+      if (r.status === 'rejected') note = `${note ? `${note} · ` : ''}${t('payments.refundRejected', { amount: formatWon(r.amount) })}`;
     }
     return el('tr', { 'data-test': 'payment-row', 'data-merchant-uid': p.merchant_uid, 'data-status': p.status }, [
-      el('td', { 'data-label': '주문번호', className: 'uid', text: p.merchant_uid }),
-      el('td', { 'data-label': '금액', 'data-test': 'payment-amount', text: formatWon(p.amount) }),
-      el('td', { 'data-label': '상태' }, [
-        el('span', { className: 'badge', 'data-status': p.status, 'data-test': 'payment-status', text: PAYMENT_STATUS[p.status] || p.status }),
+      el('td', { 'data-label': t('payments.orderNo'), className: 'uid', text: p.merchant_uid }),
+      el('td', { 'data-label': t('payments.amount'), className: 'amount', 'data-test': 'payment-amount', text: formatWon(p.amount) }),
+      el('td', { 'data-label': t('payments.status'), className: 'status' }, [
+        el('span', { className: 'badge', 'data-status': p.status, 'data-test': 'payment-status', text: known(PAYMENT_STATUSES, 'paymentStatus', p.status) }),
       ]),
-      el('td', { 'data-label': '일시', text: formatKst(p.paid_at || p.created_at) }),
-      el('td', { 'data-label': '비고', 'data-test': 'payment-note', text: note || '-' }),
+      el('td', { 'data-label': t('payments.timeShort'), className: 'time', text: formatKst(p.paid_at || p.created_at) }),
+      el('td', { 'data-label': t('payments.note'), className: 'note', 'data-test': 'payment-note', text: note || '-' }),
     ]);
   }));
 }
@@ -221,7 +231,7 @@ function renderPayments(payments) {
 async function loadPlans() {
   const r = await api('GET', `/api/plans${langQuery()}`);
   if (!r.ok) {
-    $('plans').replaceChildren(el('li', { className: 'muted', text: errorText(r, '플랜을 불러오지 못했습니다.') }));
+    $('plans').replaceChildren(el('li', { className: 'muted', text: errorText(r, t('plans.loadFailed')) }));
     return;
   }
   state.plans = r.data.plans || [];
@@ -240,7 +250,7 @@ async function showAccount(me) {
   renderSession();
   renderMembership();
   if (!state.me) {
-    if (me.status !== 401) showMessage('error', errorText(me, '계정 정보를 불러오지 못했습니다.'), 'me_failed');
+    if (me.status !== 401) showMessage('error', errorText(me, t('error.accountLoad')), 'me_failed');
     return [];
   }
   const list = await api('GET', '/api/payments');
@@ -265,18 +275,18 @@ async function onSignup(event) {
   event.preventDefault();
   const form = event.currentTarget;
   const { name, email, password } = formValues(form);
-  if (!name || !email || !password) return showMessage('error', '이름, 이메일, 비밀번호를 모두 입력해 주세요.', 'invalid_form');
-  if (String(password).length < 8) return showMessage('error', '비밀번호는 8자 이상이어야 합니다.', 'invalid_form');
+  if (!name || !email || !password) return showMessage('error', t('signup.missing'), 'invalid_form');
+  if (String(password).length < 8) return showMessage('error', t('signup.shortPassword'), 'invalid_form');
   await withBusyForm(form, async () => {
     const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password });
     if (r.status === 201 || r.ok) {
       form.reset();
-      showMessage('success', '가입되었습니다. 이제 플랜을 구매할 수 있습니다.', 'signed_up');
+      showMessage('success', t('signup.done'), 'signed_up');
       await refreshAccount();
     } else if (r.status === 409) {
-      showMessage('error', '이미 가입된 이메일입니다. 로그인해 주세요.', 'email_taken');
+      showMessage('error', t('signup.emailTaken'), 'email_taken');
     } else {
-      showMessage('error', errorText(r, '가입하지 못했습니다.'), 'signup_failed');
+      showMessage('error', errorText(r, t('signup.failed')), 'signup_failed');
     }
   });
 }
@@ -285,30 +295,30 @@ async function onLogin(event) {
   event.preventDefault();
   const form = event.currentTarget;
   const { email, password } = formValues(form);
-  if (!email || !password) return showMessage('error', '이메일과 비밀번호를 입력해 주세요.', 'invalid_form');
+  if (!email || !password) return showMessage('error', t('login.missing'), 'invalid_form');
   await withBusyForm(form, async () => {
     const r = await api('POST', '/api/auth/login', { email, password });
     if (r.ok) {
       form.reset();
-      showMessage('success', '로그인되었습니다.', 'logged_in');
+      showMessage('success', t('login.done'), 'logged_in');
       await refreshAccount();
     } else if (r.status === 401) {
-      showMessage('error', '이메일 또는 비밀번호가 올바르지 않습니다.', 'invalid_credentials');
+      showMessage('error', t('login.invalid'), 'invalid_credentials');
     } else if (r.status === 429) {
-      showMessage('error', '로그인 시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.', 'too_many_attempts');
+      showMessage('error', t('login.tooMany'), 'too_many_attempts');
     } else {
-      showMessage('error', errorText(r, '로그인하지 못했습니다.'), 'login_failed');
+      showMessage('error', errorText(r, t('login.failed')), 'login_failed');
     }
   });
 }
 
 async function onLogout() {
   const r = await api('POST', '/api/auth/logout');
-  if (!r.ok && r.status !== 401) return showMessage('error', errorText(r, '로그아웃하지 못했습니다.'), 'logout_failed');
+  if (!r.ok && r.status !== 401) return showMessage('error', errorText(r, t('logout.failed')), 'logout_failed');
   state.me = null;
   renderSession();
   renderMembership();
-  showMessage('info', '로그아웃되었습니다.', 'logged_out');
+  showMessage('info', t('logout.done'), 'logged_out');
 }
 
 // ---------- checkout ----------
@@ -351,7 +361,7 @@ function setOrdering(busy) {
 async function onOrder(button) {
   const plan = button.dataset.plan;
   if (!state.me) {
-    showMessage('error', '로그인이 필요합니다. 먼저 로그인하거나 회원가입해 주세요.', 'login_required');
+    showMessage('error', t('order.loginRequired'), 'login_required');
     $('login-email').focus({ preventScroll: true });
     return;
   }
@@ -365,25 +375,25 @@ async function onOrder(button) {
 }
 
 async function checkout(plan, autoRenew) {
-  showMessage('pending', '결제를 준비하고 있습니다…', 'preparing');
+  showMessage('pending', t('order.preparing'), 'preparing');
   const co = await api('POST', '/api/payment/checkout', { plan, auto_renew: autoRenew });
   if (co.status === 401) {
     await refreshAccount();
-    return showMessage('error', '로그인이 필요합니다. 다시 로그인해 주세요.', 'login_required');
+    return showMessage('error', t('order.loginAgain'), 'login_required');
   }
   if (!co.ok) {
     const text = co.status === 503 || co.status === 502
-      ? '결제사에 연결하지 못해 결제를 시작할 수 없습니다. 잠시 후 다시 시도해 주세요.'
-      : errorText(co, '결제를 시작하지 못했습니다.');
+      ? t('order.gatewayDown')
+      : errorText(co, t('order.startFailed'));
     return showMessage('error', text, 'checkout_failed');
   }
   const order = co.data;
   const period = `${formatKst(order.period_start)} ~ ${formatKst(order.period_end)}`;
   // Already a member: this order runs on from the current end (maybe on another plan); the buyer says yes first.
   if (isLiveMember() && !(await confirmPurchase(plan, order, period))) {
-    await reportFailure(order, { error_code: 'purchase_not_confirmed', error_msg: '구매자가 이용 기간 확인에서 취소했습니다.' });
+    await reportFailure(order, { error_code: 'purchase_not_confirmed', error_msg: t('confirm.declinedByBuyer') });
     await refreshAccount();
-    return showMessage('info', '결제를 진행하지 않았습니다. 요금은 청구되지 않았습니다.', 'purchase_not_confirmed');
+    return showMessage('info', t('confirm.notPaid'), 'purchase_not_confirmed');
   }
   if (order.gateway === 'toss') return payWithToss(order, period);
 
@@ -391,8 +401,8 @@ async function checkout(plan, autoRenew) {
   try {
     IMP = await loadIamportSdk(order.imp_code);
   } catch {
-    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: '결제 모듈을 불러오지 못했습니다.' });
-    return showMessage('error', '결제 모듈을 불러오지 못했습니다. 새로고침 후 다시 시도해 주세요.', 'sdk_unavailable');
+    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: t('order.sdkFailed') });
+    return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
   }
   IMP.init(order.imp_code);
   const params = {
@@ -405,7 +415,7 @@ async function checkout(plan, autoRenew) {
     buyer_name: order.buyer_name,
   };
   if (order.customer_uid) params.customer_uid = order.customer_uid;
-  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
+  showMessage('pending', t('order.inWindow'), 'paying', t('order.period', { period }));
   const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
 
   // The current SDK may omit `success`: judge by error_code / imp_uid; the server decides anyway.
@@ -419,7 +429,7 @@ function isLiveMember() {
   return Boolean(m && ['active', 'past_due'].includes(m.status));
 }
 
-/** The in-page dialog with the period the order buys; answers true when the buyer confirms (Esc or 취소: false). */
+/** The in-page dialog with the period the order buys; answers true when the buyer confirms (Esc or its cancel button: false). */
 function confirmPurchase(plan, order, period) {
   const dialog = $('purchase-confirm');
   const current = state.me.membership.plan;
@@ -428,9 +438,9 @@ function confirmPurchase(plan, order, period) {
   $('purchase-confirm-period').textContent = period;
   const change = $('purchase-confirm-plan-change');
   change.hidden = current === plan;
-  change.textContent = current === plan ? '' : `플랜이 ${planLabel(current)}에서 ${planLabel(plan)}(으)로 바뀝니다 (${formatKst(order.period_start)}부터).`;
+  change.textContent = current === plan ? '' : t('confirm.planChange', { from: planLabel(current), to: planLabel(plan), start: formatKst(order.period_start) });
   dialog.returnValue = '';
-  showMessage('info', '이용 기간을 확인해 주세요.', 'confirming', `이용 기간: ${period}`);
+  showMessage('info', t('confirm.message'), 'confirming', t('order.period', { period }));
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
     dialog.showModal();
@@ -443,7 +453,7 @@ function handleSuccess(order, rsp) {
 
 /** Posts the PG's proof (imp_uid, payment_key or auth_key + customer_key) and shows the server's verdict. */
 async function validate(merchantUid, proof) {
-  showMessage('pending', '결제를 확인하고 있습니다…', 'validating');
+  showMessage('pending', t('order.validating'), 'validating');
   const r = await api('POST', '/api/payment/validation', { merchant_uid: merchantUid, ...proof });
   if (r.status === 200) return paid();
   if (r.status === 202 || r.status === 0 || r.status >= 500) return awaitConfirmation(merchantUid);
@@ -455,30 +465,28 @@ async function validate(merchantUid, proof) {
     if (code !== 'amount_mismatch' && payment && ['card_declined', 'user_cancelled'].includes(payment.failure_code)) {
       return showFailure(payment.failure_code, payment.failure_message);
     }
-    const reason = code === 'amount_mismatch'
-      ? '결제 금액이 주문 금액과 달라 결제가 취소되었습니다.'
-      : '결제가 완료되지 않았습니다.';
-    return showMessage('error', `결제에 실패했습니다. ${reason}`, 'failed', errorText(r, ''));
+    const reason = t(code === 'amount_mismatch' ? 'order.amountMismatch' : 'order.notCompleted');
+    return showMessage('error', t('order.failedBecause', { reason }), 'failed', errorText(r, ''));
   }
-  return showMessage('error', errorText(r, '결제를 확인하지 못했습니다.'), 'failed');
+  return showMessage('error', errorText(r, t('order.validateFailed')), 'failed');
 }
 
 async function paid() {
   await refreshAccount();
-  showMessage('success', '결제가 완료되었습니다. 멤버십이 활성화되었습니다.', 'paid');
+  showMessage('success', t('order.paid'), 'paid');
 }
 
 /** The gateway could not answer yet: poll the account a few times before giving up politely. */
 async function awaitConfirmation(merchantUid) {
-  showMessage('pending', '결제를 확인하고 있습니다. 잠시만 기다려 주세요.', 'pending');
+  showMessage('pending', t('order.pending'), 'pending');
   for (let i = 0; i < PENDING_POLLS; i += 1) {
     await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
     const payments = await refreshAccount();
     const payment = payments.find((p) => p.merchant_uid === merchantUid);
-    if (payment && payment.status === 'paid') return showMessage('success', '결제가 완료되었습니다. 멤버십이 활성화되었습니다.', 'paid');
+    if (payment && payment.status === 'paid') return showMessage('success', t('order.paid'), 'paid');
     if (payment && payment.status === 'failed') return showFailure(payment.failure_code, payment.failure_message);
   }
-  showMessage('pending', '결제 확인이 늦어지고 있습니다. 확인되면 결제 내역에 표시됩니다. 잠시 후 새로고침해 주세요.', 'pending');
+  showMessage('pending', t('order.pendingLate'), 'pending');
 }
 
 /** rsp: Iamport's callback fields, or for Toss {payment_key?, error_code, error_msg}. */
@@ -504,7 +512,7 @@ async function handleFailure(order, rsp) {
   const r = await reportFailure(order, rsp);
   await refreshAccount();
   if (r.ok && r.data && r.data.status === 'paid') {
-    return showMessage('success', '결제가 완료되었습니다. 멤버십이 활성화되었습니다.', 'paid');
+    return showMessage('success', t('order.paid'), 'paid');
   }
   const payment = r.ok && r.data ? r.data.payment : null;
   // Toss's cancel button leaves no record at Toss, so the server can only say "window closed"; the page knows better.
@@ -520,16 +528,18 @@ async function payWithToss(order, period) {
   try {
     TossPayments = await loadTossSdk(order.client_key);
   } catch {
-    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: '결제 모듈을 불러오지 못했습니다.' });
-    return showMessage('error', '결제 모듈을 불러오지 못했습니다. 새로고침 후 다시 시도해 주세요.', 'sdk_unavailable');
+    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: t('order.sdkFailed') });
+    return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
   }
   const billing = Boolean(order.customer_key);
-  const back = (result) => `${location.origin}${location.pathname}?pg=toss&result=${result}`;
+  // Back on the page in the language it was asked for.
+  const lang = askedLanguage();
+  const back = (result) => `${location.origin}${location.pathname}?pg=toss&result=${result}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
   const urls = { successUrl: back('success'), failUrl: back('fail') };
   // The billing redirect carries no orderId: keep the order for the next load (this tab only).
   sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ merchant_uid: order.merchant_uid, customer_key: order.customer_key || null }));
   const toss = TossPayments(order.client_key);
-  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
+  showMessage('pending', t('order.inWindow'), 'paying', t('order.period', { period }));
   let answer;
   try {
     answer = billing
@@ -553,8 +563,9 @@ function readTossReturn() {
   const q = new URLSearchParams(location.search);
   if (q.get('pg') !== 'toss') return null;
   const fields = Object.fromEntries(q.entries());
-  // A reload must not post the same result again.
-  history.replaceState(history.state, '', location.pathname);
+  // A reload must not post the same result again (and keeps the language asked for).
+  const lang = askedLanguage();
+  history.replaceState(history.state, '', lang ? `${location.pathname}?lang=${encodeURIComponent(lang)}` : location.pathname);
   return fields;
 }
 
@@ -564,24 +575,24 @@ async function handleTossReturn(q) {
   try { kept = JSON.parse(sessionStorage.getItem(TOSS_ORDER_KEY) || 'null'); } catch { kept = null; }
   sessionStorage.removeItem(TOSS_ORDER_KEY);
   const merchantUid = q.orderId || (kept && kept.merchant_uid);
-  if (!merchantUid) return showMessage('error', '결제 정보를 찾지 못했습니다. 결제 내역을 확인해 주세요.', 'failed');
-  if (!state.me) return showMessage('error', '로그인이 필요합니다. 다시 로그인한 뒤 결제 내역을 확인해 주세요.', 'login_required');
+  if (!merchantUid) return showMessage('error', t('order.tossNoOrder'), 'failed');
+  if (!state.me) return showMessage('error', t('order.tossLoginRequired'), 'login_required');
   if (q.result === 'success' && q.paymentKey) return validate(merchantUid, { payment_key: q.paymentKey });
   if (q.result === 'success' && q.authKey) return validate(merchantUid, { auth_key: q.authKey, customer_key: q.customerKey || (kept && kept.customer_key) });
   return handleFailure({ merchant_uid: merchantUid }, { error_code: q.code || 'unknown', error_msg: q.message || '' });
 }
 
 function showFailure(code, pgMessage) {
-  const detail = pgMessage ? `결제사 메시지: ${pgMessage}` : undefined;
+  const detail = pgMessage ? t('order.pgMessage', { message: pgMessage }) : undefined;
   switch (code) {
     case 'window_closed':
-      return showMessage('error', '결제창이 닫혀 결제가 진행되지 않았습니다. 요금은 청구되지 않았습니다.', 'window_closed');
+      return showMessage('error', t('order.windowClosed'), 'window_closed');
     case 'user_cancelled':
-      return showMessage('error', '결제를 취소하셨습니다. 요금은 청구되지 않았습니다.', 'user_cancelled', detail);
+      return showMessage('error', t('order.userCancelled'), 'user_cancelled', detail);
     case 'card_declined':
-      return showMessage('error', '카드 승인이 거절되었습니다(거절·한도 초과·잔액 부족). 다른 카드로 다시 시도해 주세요.', 'card_declined', detail);
+      return showMessage('error', t('order.cardDeclined'), 'card_declined', detail);
     default:
-      return showMessage('error', '결제에 실패했습니다. 잠시 후 다시 시도해 주세요.', 'failed', detail);
+      return showMessage('error', t('order.failed'), 'failed', detail);
   }
 }
 
@@ -594,57 +605,61 @@ function notAvailable(r) {
 async function onRefundQuote() {
   const out = $('refund-quote');
   out.hidden = false;
-  out.textContent = '계산 중…';
-  const r = await api('GET', '/api/membership/refund-quote');
+  out.textContent = t('refund.calculating');
+  const r = await api('GET', `/api/membership/refund-quote${langQuery()}`);
   delete out.dataset.refundable;
   if (r.ok) {
     const q = r.data;
     out.dataset.refundable = String(q.refundable);
     out.dataset.rule = q.rule;
-    const lines = [`지금 해지하면 ${formatWon(q.refundable)} 환불됩니다.`];
+    const lines = [t('refund.quoteTotal', { amount: formatWon(q.refundable) })];
     const purchases = q.purchases || [];
     if (purchases.length > 1) {
-      for (const p of purchases) lines.push(`· ${formatKst(p.period_start)} ~ ${formatKst(p.period_end)} 결제분 ${formatWon(p.amount)}: ${formatWon(p.refundable)} (${p.rule_name})`);
+      for (const p of purchases) {
+        lines.push(t('refund.quotePurchase', {
+          start: formatKst(p.period_start), end: formatKst(p.period_end), amount: formatWon(p.amount), refundable: formatWon(p.refundable), rule: p.rule_name,
+        }));
+      }
     } else {
-      lines.push(`적용 기준: ${q.rule_name || q.rule} (이용 ${q.used_days}일 / ${q.total_days}일)`);
+      lines.push(t('refund.quoteRule', { rule: q.rule_name || q.rule, used: q.used_days, total: q.total_days }));
       if (q.rule_reason) lines.push(q.rule_reason);
     }
     out.replaceChildren(...lines.flatMap((line, i) => (i === 0 ? [line] : [el('br', {}), line])));
   } else if (notAvailable(r)) {
-    out.textContent = '환불 예상 금액 조회는 아직 준비 중입니다.';
+    out.textContent = t('refund.quoteUnavailable');
   } else if (r.status === 409) {
-    out.textContent = '해지할 수 있는 멤버십이 없습니다.';
+    out.textContent = t('refund.noMembership');
   } else {
-    out.textContent = errorText(r, '환불 예상 금액을 불러오지 못했습니다.');
+    out.textContent = errorText(r, t('refund.quoteFailed'));
   }
 }
 
 async function cancelMembership(refund) {
   $('cancel-confirm').hidden = true;
   // Replaces the previous outcome at once, so nobody reads the old message as this one's.
-  showMessage('info', '멤버십 해지를 처리하고 있습니다…', 'cancelling');
+  showMessage('info', t('cancel.processing'), 'cancelling');
   const r = await api('POST', '/api/membership/cancel', { refund });
   // The page says exactly what the API says: refunded (200), still being processed (202), refused (502).
   if (r.status === 202 && r.data && r.data.refund) {
     await refreshAccount();
-    return showMessage('success', `멤버십이 해지되었습니다. ${formatWon(r.data.refund.amount)} 환불은 결제사 확인을 기다리며 처리 중입니다. 결과는 결제 내역에 표시됩니다.`, 'refund_pending');
+    return showMessage('success', t('cancel.refundPending', { amount: formatWon(r.data.refund.amount) }), 'refund_pending');
   }
   if (r.ok) {
     await refreshAccount();
     const refunded = r.data.refund && r.data.refund.amount;
     return showMessage('success', refund
-      ? `멤버십이 해지되었습니다.${refunded ? ` ${formatWon(refunded)} 환불되었습니다.` : ''}`
-      : '현재 기간이 끝나면 멤버십이 해지됩니다.', 'cancelled');
+      ? `${t('cancel.done')}${refunded ? t('cancel.refunded', { amount: formatWon(refunded) }) : ''}`
+      : t('cancel.atPeriodEnd'), 'cancelled');
   }
   if (r.status === 502 && r.data && r.data.error && r.data.error.code === 'gateway_rejected') {
     await refreshAccount();
     const partly = r.data.error.details && r.data.error.details.refunded_amount;
-    return showMessage('error', `결제사가 환불을 거절해 멤버십은 해지되지 않았습니다.${partly ? ` (${formatWon(partly)}은 환불되었습니다.)` : ''} 잠시 후 다시 시도하거나 고객센터로 문의해 주세요.`,
+    return showMessage('error', t('cancel.refundRejected', { partly: partly ? t('cancel.partlyRefunded', { amount: formatWon(partly) }) : '' }),
       'refund_rejected', r.data.error.message);
   }
-  if (notAvailable(r)) return showMessage('error', '멤버십 해지는 아직 준비 중입니다. 고객센터로 문의해 주세요.', 'unavailable');
-  if (r.status === 409) return showMessage('error', '해지할 수 있는 멤버십이 없습니다.', 'no_active_membership');
-  showMessage('error', errorText(r, '멤버십을 해지하지 못했습니다.'), 'cancel_failed');
+  if (notAvailable(r)) return showMessage('error', t('cancel.unavailable'), 'unavailable');
+  if (r.status === 409) return showMessage('error', t('refund.noMembership'), 'no_active_membership');
+  showMessage('error', errorText(r, t('cancel.failed')), 'cancel_failed');
 }
 
 async function onAutoRenewToggle(event) {
@@ -656,14 +671,14 @@ async function onAutoRenewToggle(event) {
   box.disabled = false;
   delete out.dataset.outcome;
   if (r.ok) {
-    out.textContent = enabled ? '자동 갱신을 켰습니다.' : '자동 갱신을 껐습니다. 등록된 카드는 멤버십이 끝날 때까지 보관되어 다시 켤 수 있습니다.';
+    out.textContent = t(enabled ? 'autoRenew.on' : 'autoRenew.off');
     await refreshAccount();
     return;
   }
   box.checked = !enabled;
-  if (notAvailable(r)) out.textContent = '자동 갱신 설정은 아직 준비 중입니다.';
-  else if (r.status === 409) out.textContent = '등록된 카드가 없습니다. "자동 갱신"을 선택하고 결제하면 카드가 등록됩니다.';
-  else out.textContent = errorText(r, '자동 갱신 설정을 바꾸지 못했습니다.');
+  if (notAvailable(r)) out.textContent = t('autoRenew.unavailable');
+  else if (r.status === 409) out.textContent = t('autoRenew.noCard');
+  else out.textContent = errorText(r, t('autoRenew.failed'));
 }
 
 /** DELETE /api/membership/card: auto-renew ends and the PG deletes the stored card; without one, 409 no_billing_key. */
@@ -674,21 +689,20 @@ async function onRemoveCard() {
   const r = await api('DELETE', '/api/membership/card');
   button.disabled = false;
   if (r.ok) {
-    out.textContent = '등록된 카드를 삭제했습니다. 자동 갱신이 꺼졌고, 다시 켜려면 결제할 때 카드를 새로 등록해야 합니다.';
+    out.textContent = t('card.removed');
     out.dataset.outcome = 'card_removed';
     await refreshAccount();
     return;
   }
   out.dataset.outcome = (r.data && r.data.error && r.data.error.code) || 'failed';
-  if (r.status === 409 && r.data && r.data.error && r.data.error.code === 'no_billing_key') out.textContent = '등록된 카드가 없습니다.';
-  else if (r.status === 409) out.textContent = '카드를 삭제할 멤버십이 없습니다.';
-  else out.textContent = errorText(r, '카드를 삭제하지 못했습니다.');
+  if (r.status === 409 && r.data && r.data.error && r.data.error.code === 'no_billing_key') out.textContent = t('card.none');
+  else if (r.status === 409) out.textContent = t('card.noMembership');
+  else out.textContent = errorText(r, t('card.removeFailed'));
 }
 
 // ---------- test clock (sandbox only) ----------
 
 const RUN_FIELDS = ['due', 'charged', 'failed', 'skipped', 'reminded', 'ended'];
-const RUN_LABELS = { due: '대상', charged: '결제', failed: '실패', skipped: '건너뜀', reminded: '알림', ended: '종료' };
 
 /** The panel appears only when the PG is a sandbox (no real money can move). */
 function showTestClock() {
@@ -729,7 +743,7 @@ function knownClock() {
 function renderClock() {
   const now = knownClock();
   const out = $('clock-now');
-  out.textContent = now ? formatKst(now.toISOString()) : '시스템 시간 (아직 바꾸지 않음)';
+  out.textContent = now ? formatKst(now.toISOString()) : t('clock.unset');
   if (now) out.dataset.now = now.toISOString();
   else delete out.dataset.now;
 }
@@ -743,11 +757,11 @@ function clockStep(from, step) {
 }
 
 function adminErrorText(r) {
-  if (r.status === 401) return '관리자 토큰이 올바르지 않습니다.';
-  if (r.status === 404) return '관리자 API가 꺼져 있습니다 (ADMIN_TOKEN=... npm start 로 켤 수 있습니다).';
+  if (r.status === 401) return t('clock.badToken');
+  if (r.status === 404) return t('clock.adminOff');
   const code = r.data && r.data.error && r.data.error.code;
-  if (code === 'test_clock_disabled') return '테스트 시계가 꺼져 있습니다 (TEST_CLOCK=on).';
-  return errorText(r, '요청에 실패했습니다.');
+  if (code === 'test_clock_disabled') return t('clock.clockOff');
+  return errorText(r, t('error.requestFailed'));
 }
 
 function setClockBusy(busy) {
@@ -759,7 +773,7 @@ async function refreshAfterClock(text) {
   const wasLoggedIn = Boolean(state.me);
   await refreshAccount();
   const out = $('test-clock-result');
-  if (wasLoggedIn && !state.me) out.textContent = `${text} 가상 시각이 세션 만료(7일)를 지나 로그아웃되었습니다. 다시 로그인해 주세요.`;
+  if (wasLoggedIn && !state.me) out.textContent = t('clock.loggedOut', { text });
   else out.textContent = text;
 }
 
@@ -785,7 +799,7 @@ async function onClockStep(step) {
     if (step === 'reset') sessionStorage.removeItem(CLOCK_KEY);
     else sessionStorage.setItem(CLOCK_KEY, JSON.stringify({ now: r.data.now, at: Date.now() }));
     renderClock();
-    await refreshAfterClock(step === 'reset' ? '시스템 시간으로 돌아왔습니다.' : `가상 시각을 ${formatKst(r.data.now)}(으)로 옮겼습니다.`);
+    await refreshAfterClock(step === 'reset' ? t('clock.wasReset') : t('clock.movedTo', { time: formatKst(r.data.now) }));
     out.dataset.outcome = 'clock';
   } finally {
     setClockBusy(false);
@@ -803,7 +817,7 @@ async function onRenewalsRun() {
       out.dataset.outcome = 'error';
       return;
     }
-    await refreshAfterClock(`갱신 실행: ${RUN_FIELDS.map((k) => `${RUN_LABELS[k]} ${r.data[k] ?? 0}`).join(' · ')}`);
+    await refreshAfterClock(t('clock.renewalsRan', { counts: RUN_FIELDS.map((k) => t('clock.count', { label: t(`clock.run.${k}`), count: r.data[k] ?? 0 })).join(' · ') }));
     // Marked last: whoever waits for the outcome finds the text and the refreshed account already there.
     for (const k of RUN_FIELDS) out.dataset[k] = String(r.data[k] ?? 0);
     out.dataset.outcome = 'renewals';
@@ -846,6 +860,7 @@ async function loadSession() {
 }
 
 async function start() {
+  applyLanguage();
   const tossReturn = readTossReturn();
   bind();
   await Promise.all([loadPlans(), loadSession()]);

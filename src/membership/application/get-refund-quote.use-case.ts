@@ -1,5 +1,6 @@
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { Clock } from '../../shared/application/clock.port';
+import { DEFAULT_LANGUAGE, type Language } from '../../shared/domain/language';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError } from '../domain/membership.errors';
@@ -33,17 +34,20 @@ export class GetRefundQuote {
     private readonly clock: Clock,
   ) {}
 
-  async execute(userId: string): Promise<MembershipRefundQuote> {
+  /** `language`: the one the rules are named and explained in. */
+  async execute(userId: string, language: Language = DEFAULT_LANGUAGE): Promise<MembershipRefundQuote> {
     const membership = await this.memberships.findLiveByUserId(userId);
     if (!membership) throw new NoActiveMembershipError();
     const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.rules, this.calendar);
-    return summariseRefund(purchases, membership, this.rules, this.calendar);
+    return summariseRefund(purchases, membership, this.rules, this.calendar, language);
   }
 }
 
-export function summariseRefund(purchases: RefundablePurchase[], membership: Membership, rules: RefundRule[], calendar: BusinessCalendar): MembershipRefundQuote {
+export function summariseRefund(
+  purchases: RefundablePurchase[], membership: Membership, rules: RefundRule[], calendar: BusinessCalendar, language: Language = DEFAULT_LANGUAGE,
+): MembershipRefundQuote {
   const explained = (quote: RefundQuote): ExplainedQuote => {
-    const { name, reason } = explainRefundRule(quote, rules);
+    const { name, reason } = explainRefundRule(quote, rules, language);
     return { ...quote, ruleName: name, ruleReason: reason };
   };
   const current = purchases[0]?.quote

@@ -1,4 +1,5 @@
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { DEFAULT_LANGUAGE, type Language } from '../../shared/domain/language';
 
 /** One rule of config/refund-policy.json; the first rule that applies decides. */
 export type RefundRule =
@@ -52,26 +53,45 @@ export function quoteRefund(subject: RefundSubject, now: Date, rules: RefundRule
   return answer('none', 0);
 }
 
-/** The rule a quote applied, as the member reads it: a name and one line of why (Korean, as the page speaks first). */
+/** The rule a quote applied, as the member reads it: a name and one line of why, in their language. */
 export interface RuleExplanation {
   name: string;
   reason: string;
 }
 
-export function explainRefundRule(quote: RefundQuote, rules: RefundRule[]): RuleExplanation {
+export function explainRefundRule(quote: RefundQuote, rules: RefundRule[], language: Language = DEFAULT_LANGUAGE): RuleExplanation {
+  const english = language === 'en';
   const rule = rules.find((r) => r.id === quote.rule);
   if (rule?.type === 'full') {
-    return {
-      name: `청약철회 기간 (결제 후 ${rule.withinDaysOfPayment}일 이내)`,
-      reason: `결제 후 ${rule.withinDaysOfPayment}일 이내의 해지는 청약철회로 보아 이용일수와 관계없이 결제 금액 전액을 환불합니다.`,
-    };
+    const days = rule.withinDaysOfPayment;
+    return english
+      ? {
+        name: `Withdrawal period (within ${days} days of payment)`,
+        reason: `Cancelling within ${days} days of payment counts as withdrawing from the contract: the whole amount paid is refunded, however many days were used.`,
+      }
+      : {
+        name: `청약철회 기간 (결제 후 ${days}일 이내)`,
+        reason: `결제 후 ${days}일 이내의 해지는 청약철회로 보아 이용일수와 관계없이 결제 금액 전액을 환불합니다.`,
+      };
   }
   if (rule?.type === 'pro_rata_unused_days') {
-    return {
-      name: '이용일수 비례 환불',
-      reason: `청약철회 기간이 지나 남은 ${quote.totalDays - quote.usedDays}일분 금액에서 위약금 ${rule.feePercent}%를 뺀 금액을 환불합니다.`,
-    };
+    const unused = quote.totalDays - quote.usedDays;
+    return english
+      ? {
+        name: 'Refund for unused days',
+        reason: `The withdrawal period has passed: the amount for the ${unused} remaining days, less a ${rule.feePercent}% fee, is refunded.`,
+      }
+      : {
+        name: '이용일수 비례 환불',
+        reason: `청약철회 기간이 지나 남은 ${unused}일분 금액에서 위약금 ${rule.feePercent}%를 뺀 금액을 환불합니다.`,
+      };
   }
-  if (rule?.type === 'none') return { name: '환불 불가', reason: '이용 기간이 끝나 환불할 금액이 없습니다.' };
-  return { name: '환불 대상 없음', reason: '이 멤버십에 환불할 결제가 없습니다.' };
+  if (rule?.type === 'none') {
+    return english
+      ? { name: 'No refund', reason: 'The period has ended, so there is nothing to refund.' }
+      : { name: '환불 불가', reason: '이용 기간이 끝나 환불할 금액이 없습니다.' };
+  }
+  return english
+    ? { name: 'Nothing to refund', reason: 'No payment of this membership can be refunded.' }
+    : { name: '환불 대상 없음', reason: '이 멤버십에 환불할 결제가 없습니다.' };
 }

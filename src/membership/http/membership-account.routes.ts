@@ -1,4 +1,5 @@
 import type { Router } from '@koa/router';
+import { requestLanguage } from '../../shared/http/language';
 import { createRouter } from '../../shared/http/routing';
 import { answer, answerRefund } from '../../shared/http/respond';
 import { requireUserId } from '../../shared/http/session';
@@ -22,7 +23,7 @@ export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Route
   const router = createRouter();
 
   router.get('/api/membership/refund-quote', async (ctx) => {
-    const quote = await deps.getRefundQuote.execute(requireUserId(ctx));
+    const quote = await deps.getRefundQuote.execute(requireUserId(ctx), requestLanguage(ctx));
     answer(ctx, {
       refundable: quote.refundable, rule: quote.rule, rule_name: quote.ruleName, rule_reason: quote.ruleReason,
       used_days: quote.usedDays, total_days: quote.totalDays,

@@ -114,7 +114,7 @@ export const API_OPERATIONS: ApiOperation[] = [
 
   { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog; names in Korean, in English with ?lang=en or an English Accept-Language', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
 
-  { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now', auth: 'session', responses: {
+  { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now; rule_name and rule_reason in Korean, in English with ?lang=en or an English Accept-Language', auth: 'session', responses: {
       200: ok({ refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, purchases: { type: 'array', items: ref('RefundQuote') } }),
       401: 'Error', 409: 'Error',
     } },

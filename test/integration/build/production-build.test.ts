@@ -113,7 +113,8 @@ describe('the production build: npm run build, npm ci --omit=dev, node dist/...'
     const page = await call('GET', '/');
     expect(page.status).to.equal(200);
     expect(page.text).to.include('<title>memberpay');
-    expect((await call('GET', '/app.js')).text, 'the page script, copied into dist/').to.include('구매하기');
+    expect((await call('GET', '/app.js')).text, 'the page script, copied into dist/').to.include("from './i18n.js'");
+    expect((await call('GET', '/i18n.js')).text, 'the page dictionary, copied into dist/').to.include('구매하기');
     expect((await call('GET', '/sandbox/iamport/sdk.js')).status).to.equal(200);
 
     expect((await call('POST', '/api/auth/signup', { email: 'dist@example.test', password: 'correct horse', name: 'Kim' })).status).to.equal(201);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { loadConfig } from '../../../src/config';
-import { quoteRefund, type RefundSubject } from '../../../src/membership/domain/refund-policy';
+import { explainRefundRule, quoteRefund, type RefundSubject } from '../../../src/membership/domain/refund-policy';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 
 const calendar = new BusinessCalendar('Asia/Seoul');
@@ -70,6 +70,21 @@ describe('refund policy (config/refund-policy.json)', () => {
       const at = (o: number) => quoteRefund(s, new Date(s.paidAt.getTime() + o), rules, calendar).refundable;
       return at(late) <= at(early);
     }), { numRuns: 500 });
+  });
+
+  it('explains every rule in Korean by default and in English without a Hangul syllable', () => {
+    const monthly = subject(9900, 1);
+    const quotes = [0, 15, 40].map((day) => onDay(monthly, day)).concat({ refundable: 0, rule: 'none', usedDays: 0, totalDays: 30 });
+    expect(quotes.map((q) => q.rule)).to.deep.equal(['withdrawal_period', 'pro_rata_less_fee', 'period_ended', 'none']);
+    for (const quote of quotes) {
+      const korean = explainRefundRule(quote, rules);
+      const english = explainRefundRule(quote, rules, 'en');
+      expect(korean, quote.rule).to.deep.equal(explainRefundRule(quote, rules, 'ko'));
+      expect(`${korean.name} ${korean.reason}`, quote.rule).to.match(/[\uAC00-\uD7A3]/);
+      expect(`${english.name} ${english.reason}`, quote.rule).not.to.match(/[\uAC00-\uD7A3]/);
+      expect(english.name && english.reason, quote.rule).to.be.a('string').and.not.equal('');
+    }
+    expect(explainRefundRule(onDay(monthly, 15), rules, 'en').reason).to.include('15 remaining days, less a 10% fee');
   });
 
   it('property: full inside the withdrawal window, zero once the period ended', () => {

@@ -138,6 +138,17 @@ export function refundOutcomesSuite(start: HarnessFactory): void {
       expect(quote.body.rule_reason).to.match(/7일 이내.*전액/);
     });
 
+    it('the refund quote speaks English with ?lang=en or an English Accept-Language (the page passes its language on)', async () => {
+      await buyMonthly();
+      const asked = await buyer.get('/api/membership/refund-quote?lang=en');
+      expect(asked.status).to.equal(200);
+      expect(asked.body).to.include({ refundable: 9900, rule: 'withdrawal_period', rule_name: 'Withdrawal period (within 7 days of payment)' });
+      expect(asked.body.rule_reason).to.match(/within 7 days.*whole amount/);
+      expect(asked.body.purchases[0]).to.include({ rule_name: 'Withdrawal period (within 7 days of payment)' });
+      const browser = await buyer.get('/api/membership/refund-quote', { 'accept-language': 'en-US,en;q=0.9' });
+      expect(browser.body.rule_name).to.equal('Withdrawal period (within 7 days of payment)');
+    });
+
     it('a charge of another amount handed back: cancelled_amount is what was returned, and the return is in refunds[]', async () => {
       sinon.stub(h.parts.gateway, 'prepare').resolves(); // the PG did not lock the amount
       const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' });

@@ -1,0 +1,95 @@
+// The member page's dictionary (src/web/i18n.js), loaded in node as the browser loads it: both
+// languages say everything, and every text the page shows comes from it.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect } from 'chai';
+
+interface I18nModule {
+  TEXTS: Record<'ko' | 'en', Record<string, string>>;
+  pickLanguage(search: string, browserLanguages?: readonly string[]): 'ko' | 'en';
+  setLanguage(language: string): void;
+  currentLanguage(): string;
+  t(key: string, vars?: Record<string, string | number>): string;
+}
+
+const WEB = path.resolve(import.meta.dirname, '..', '..', '..', 'src', 'web');
+const HANGUL = /[\uAC00-\uD7A3]/;
+
+describe('member page dictionary (src/web/i18n.js)', () => {
+  let i18n: I18nModule;
+  before(async () => {
+    // A computed specifier: the file is plain JavaScript served to the browser, without type declarations.
+    const url = pathToFileURL(path.join(WEB, 'i18n.js')).href;
+    i18n = await import(url);
+  });
+  afterEach(() => i18n.setLanguage('ko'));
+
+  it('has the same keys in Korean and English, none empty; English has no Hangul', () => {
+    const { ko, en } = i18n.TEXTS;
+    expect(Object.keys(en).sort()).to.deep.equal(Object.keys(ko).sort());
+    for (const [language, table] of Object.entries(i18n.TEXTS)) {
+      for (const [key, text] of Object.entries(table)) expect(text.trim(), `${language} ${key}`).not.to.equal('');
+    }
+    for (const [key, text] of Object.entries(en)) expect(text, `en ${key}`).not.to.match(HANGUL);
+    // Both languages fill the same placeholders.
+    const holes = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+    for (const key of Object.keys(ko)) expect(holes(en[key]), key).to.deep.equal(holes(ko[key]));
+  });
+
+  it('knows every key index.html and app.js ask for', () => {
+    const html = readFileSync(path.join(WEB, 'index.html'), 'utf8');
+    const script = readFileSync(path.join(WEB, 'app.js'), 'utf8');
+    const htmlKeys = [...html.matchAll(/data-i18n(?:-aria-label)?="([^"]+)"/g)].map((m) => m[1]);
+    const scriptKeys = [...script.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]);
+    expect(htmlKeys.length).to.be.greaterThan(40);
+    expect(scriptKeys.length).to.be.greaterThan(80);
+    for (const key of [...htmlKeys, ...scriptKeys]) expect(i18n.TEXTS.ko, key).to.have.property(key);
+    // Keys built from a prefix and a word of a list (statuses, failure codes, plan intervals): known(LIST or [...], 'prefix', word).
+    const built = [...script.matchAll(/known\((\w+|\[[^\]]*\]), '([\w.]+)'/g)];
+    expect(built.length).to.equal(4);
+    for (const [, list, prefix] of built) {
+      const words = list.startsWith('[') ? list : script.match(new RegExp(`const ${list} = (\\[[^\\]]+\\])`))?.[1] ?? '';
+      const literals = [...words.matchAll(/'(\w+)'/g)].map((m) => m[1]);
+      expect(literals, list).not.to.deep.equal([]);
+      for (const word of literals) expect(i18n.TEXTS.ko, `${prefix}.${word}`).to.have.property(`${prefix}.${word}`);
+    }
+    for (const field of ['due', 'charged', 'failed', 'skipped', 'reminded', 'ended']) expect(i18n.TEXTS.ko).to.have.property(`clock.run.${field}`);
+  });
+
+  it('leaves no Korean text outside the dictionary: none in index.html, none in app.js but the PG SDK arguments', () => {
+    expect(readFileSync(path.join(WEB, 'index.html'), 'utf8')).not.to.match(HANGUL);
+    const code = readFileSync(path.join(WEB, 'app.js'), 'utf8')
+      .replace(/^\s*\/\/.*$/gm, '')
+      .replace(/\/\*\*[\s\S]*?\*\//g, '')
+      .replaceAll("'카드'", "'card'") // Toss's requestPayment / requestBillingAuth method name, not shown to the buyer
+      .replace('/취소|cancel/i', '/cancel/i'); // reads the PG's own error message
+    expect(code).not.to.match(HANGUL);
+  });
+
+  it('picks the language as the API does: ?lang=ko|en first, else the browser\'s first Korean or English language, else Korean', () => {
+    const cases: Array<[string, string[], string]> = [
+      ['', [], 'ko'],
+      ['?lang=en', ['ko-KR'], 'en'],
+      ['?lang=ko', ['en-US', 'en'], 'ko'],
+      ['', ['en-US', 'en'], 'en'],
+      ['', ['ko-KR', 'en-US'], 'ko'],
+      ['', ['fr-FR', 'en-GB'], 'en'],
+      ['', ['fr-FR', 'de'], 'ko'],
+      ['?lang=xx', ['ko-KR'], 'ko'],
+      ['?pg=toss&result=success&lang=en', ['ko-KR'], 'en'],
+    ];
+    for (const [search, languages, expected] of cases) expect(i18n.pickLanguage(search, languages), `${search} ${languages}`).to.equal(expected);
+  });
+
+  it('t() answers in the language set, fills {placeholders} and falls back to Korean for an unknown language', () => {
+    expect(i18n.t('plans.order')).to.equal('구매하기');
+    i18n.setLanguage('en');
+    expect(i18n.currentLanguage()).to.equal('en');
+    expect(i18n.t('plans.order')).to.equal('Buy');
+    expect(i18n.t('refund.quoteTotal', { amount: '₩9,900' })).to.equal('Cancelling now refunds ₩9,900.');
+    i18n.setLanguage('xx');
+    expect(i18n.currentLanguage()).to.equal('ko');
+    expect(i18n.t('payments.refund', { amount: '₩9,900' })).to.equal('환불 ₩9,900');
+  });
+});
