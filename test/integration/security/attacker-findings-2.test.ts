@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { SERVER_ENGINES } from '../../support/database';
+import { type HttpHarness, startHttpHarness } from '../../support/http-app';
+import { expectError, expectNoStack } from '../http/suites/harness';
+
+/**
+ * What an outside attacker found after the refund outcomes, the stored card and the operator
+ * console were built (issues 15 and 20), one test per hole; each fails without its fix.
+ */
+
+const ADMIN_TOKEN = 'attacker-two-admin-token-0123456789';
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * LOW. The console's keyset cursors are base64 JSON `[time ms, id]` and only their types were
+ * checked: a time outside what a Date holds (1e300, 8.64e15 + 1) became an Invalid Date, and an audit
+ * cursor's id of "abc" or 1.5 became NaN or a fraction. SQLite answered an empty page, PostgreSQL
+ * (every list) and MariaDB (the audit record) answered 500. A cursor this list did not give is 400.
+ */
+for (const { engine, label, skip } of [{ engine: 'sqlite' as const, label: 'SQLite', skip: false }, ...SERVER_ENGINES]) {
+  (skip ? describe.skip : describe)(`attacker findings 2: tampered console cursors on ${label}`, function () {
+    this.timeout(60_000);
+    let h: HttpHarness;
+    before(async () => { h = await startHttpHarness({ persistence: engine, env: { ADMIN_TOKEN } }); });
+    after(async () => { await h.close(); });
+
+    it('a cursor whose time no Date holds, or whose id is not of the list\'s kind, answers 400 invalid_request on every list, never 500', async () => {
+      const console = h.client();
+      // Two logins: two audit entries, so the audit record has a second page to reach.
+      for (let i = 0; i < 2; i += 1) expect((await console.post('/api/console/session', { token: ADMIN_TOKEN, operator: 'mallory' })).status).to.equal(200);
+      const bogus = [[1e300, 'x'], [8.64e15 + 1, 'x'], [-8.64e15 - 1, 'x'], [1.5, 'x'], [1, '']];
+      const bogusAuditIds = [[1, 'abc'], [1, 1.5], [1, 1e300], [1, '1 OR 1=1'], [1, -5], [1, 0]];
+      for (const [path, cursors] of [
+        ['/api/console/payments', bogus], ['/api/console/webhooks', bogus], ['/api/console/audit', [...bogus, ...bogusAuditIds]],
+      ] as const) {
+        for (const cursor of cursors) {
+          const res = await console.get(`${path}?cursor=${cursorOf(cursor)}`);
+          expectError(res, 400, 'invalid_request');
+          expectNoStack(res);
+        }
+      }
+      // The cursors the lists give still page.
+      const audit = await console.get('/api/console/audit?limit=1');
+      expect(audit.status, audit.text).to.equal(200);
+      const next = await console.get(`/api/console/audit?limit=1&cursor=${audit.body.next as string}`);
+      expect(next.status, next.text).to.equal(200);
+      expect(next.body.entries).to.have.length(1);
+    });
+  });
+}
