@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { SERVER_ENGINES } from '../../support/database';
 import { type HttpHarness, startHttpHarness } from '../../support/http-app';
-import { expectError, expectNoStack } from '../http/suites/harness';
+import { checkoutAndPay, expectError, expectNoStack } from '../http/suites/harness';
 
 /**
  * What an outside attacker found after the refund outcomes, the stored card and the operator
@@ -9,6 +9,7 @@ import { expectError, expectNoStack } from '../http/suites/harness';
  */
 
 const ADMIN_TOKEN = 'attacker-two-admin-token-0123456789';
+const DAY_MS = 24 * 60 * 60 * 1000;
 const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
@@ -45,6 +46,49 @@ for (const { engine, label, skip } of [{ engine: 'sqlite' as const, label: 'SQLi
       const next = await console.get(`/api/console/audit?limit=1&cursor=${audit.body.next as string}`);
       expect(next.status, next.text).to.equal(200);
       expect(next.body.entries).to.have.length(1);
+    });
+  });
+}
+
+/**
+ * MEDIUM. A full refund ended "the member's live membership", whichever payment it was: an
+ * operator's goodwill refund of last month (a payment of a membership that already ended), or the
+ * same refund made at the PG's console and learnt by notice, cancelled the membership the member
+ * had bought since and paid for, and kept that payment (no refund), so the member paid for access
+ * they no longer had.
+ */
+for (const persistence of ['memory', 'sqlite'] as const) {
+  describe(`attacker findings 2: a refund of an earlier membership's payment (${persistence})`, function () {
+    this.timeout(60_000);
+    let h: HttpHarness;
+    before(async () => { h = await startHttpHarness({ persistence, env: { ADMIN_TOKEN } }); });
+    after(async () => { await h.close(); });
+
+    it('leaves the current membership, paid on its own, active', async () => {
+      const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+      const member = h.client();
+      await member.signUp();
+      const first = await checkoutAndPay(h, member);
+      expect((await member.post('/api/payment/validation', { imp_uid: first.gatewayPaymentId, merchant_uid: first.merchantUid })).status).to.equal(200);
+      expect((await member.post('/api/membership/cancel', { refund: false })).status).to.equal(200);
+      h.parts.clock.advance(40 * DAY_MS);
+      const run = await member.post('/api/admin/renewals/run', {}, admin);
+      expect(run.status, run.text).to.equal(200);
+      expect((await member.get('/api/me')).body.membership).to.include({ status: 'cancelled' });
+
+      const second = await checkoutAndPay(h, member);
+      expect((await member.post('/api/payment/validation', { imp_uid: second.gatewayPaymentId, merchant_uid: second.merchantUid })).status).to.equal(200);
+      const current = (await member.get('/api/me')).body.membership;
+      expect(current).to.include({ status: 'active' });
+
+      const refund = await member.post(`/api/admin/payments/${first.merchantUid}/refund`, { reason: 'goodwill: last month' }, admin);
+      expect(refund.status, refund.text).to.equal(200);
+
+      const me = (await member.get('/api/me')).body;
+      expect(me.payment_status).to.equal('on');
+      expect(me.membership).to.include({ id: current.id, status: 'active', current_period_end: current.current_period_end });
+      const payments = (await member.get('/api/payments')).body.payments as Array<{ merchant_uid: string; status: string }>;
+      expect(payments.find((p) => p.merchant_uid === second.merchantUid)).to.include({ status: 'paid' });
     });
   });
 }
