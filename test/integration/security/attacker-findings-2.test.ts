@@ -92,3 +92,37 @@ for (const persistence of ['memory', 'sqlite'] as const) {
     });
   });
 }
+
+/**
+ * LOW. Anyone without the token wrote to the operators' audit record: every console login attempt
+ * was recorded, the ones the rate limit refused (429) too, and every logout without a session, each
+ * with up to 2,000 characters of whatever body was sent; a loop buried the operators' real entries
+ * and grew the table without bound. Now a client gets at most its 10 wrong tokens per window recorded.
+ */
+describe('attacker findings 2: the console audit record and clients without the token (sqlite)', function () {
+  this.timeout(60_000);
+  let h: HttpHarness;
+  before(async () => { h = await startHttpHarness({ persistence: 'sqlite', env: { ADMIN_TOKEN } }); });
+  after(async () => { await h.close(); });
+
+  it('records wrong tokens up to the rate limit, not the refused attempts after it nor logouts without a session; a real logout is recorded', async () => {
+    const junk = 'Z'.repeat(1900);
+    for (let i = 0; i < 30; i += 1) {
+      const res = await h.client('203.0.113.90').post('/api/console/session', { token: 'wrong-token', note: junk });
+      expect(res.status).to.be.oneOf([401, 429]);
+    }
+    for (let i = 0; i < 10; i += 1) expect((await h.client('203.0.113.90').post('/api/console/logout', { note: junk })).status).to.equal(204);
+
+    const console = h.client('203.0.113.91');
+    expect((await console.post('/api/console/session', { token: ADMIN_TOKEN, operator: 'alice' })).status).to.equal(200);
+    const entries = (await console.get('/api/console/audit?limit=200')).body.entries as Array<{ action: string; status_code: number; actor: string }>;
+    const fromAttacker = entries.filter((e) => e.actor === 'console:unknown');
+    expect(fromAttacker.map((e) => `${e.action} ${e.status_code}`)).to.deep.equal(Array(10).fill('POST /api/console/session 401'));
+
+    expect((await console.post('/api/console/logout')).status).to.equal(204);
+    const relogin = h.client('203.0.113.91');
+    expect((await relogin.post('/api/console/session', { token: ADMIN_TOKEN, operator: 'bob' })).status).to.equal(200);
+    const after = (await relogin.get('/api/console/audit?limit=5')).body.entries as Array<{ action: string; actor: string }>;
+    expect(after.map((e) => `${e.actor} ${e.action}`)).to.include('console:alice POST /api/console/logout');
+  });
+});
