@@ -126,3 +126,22 @@ describe('attacker findings 2: the console audit record and clients without the 
     expect(after.map((e) => `${e.actor} ${e.action}`)).to.include('console:alice POST /api/console/logout');
   });
 });
+
+/**
+ * LOW. GET /api/plans answers Korean or English plan names by Accept-Language, without
+ * `Vary: Accept-Language`: a shared cache in front of the app could serve one language's catalog to
+ * every visitor. (`?lang=` is part of the URL, so it needs no Vary.)
+ */
+describe('attacker findings 2: plan names chosen by Accept-Language (memory)', function () {
+  let h: HttpHarness;
+  before(async () => { h = await startHttpHarness(); });
+  after(async () => { await h.close(); });
+
+  it('answers Vary: Accept-Language when the header chose the language', async () => {
+    for (const language of ['en', 'ko', '']) {
+      const res = await h.client().get('/api/plans', language ? { 'Accept-Language': language } : {});
+      expect(res.status).to.equal(200);
+      expect(res.headers.get('vary') ?? '', `Accept-Language: ${language}`).to.match(/accept-language/i);
+    }
+  });
+});
