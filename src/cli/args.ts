@@ -44,6 +44,9 @@ function parseErrorLine(command: string, error: Error & { code?: string }, args:
   return `${command}: ${error.message.split('\n')[0]} ${see}`;
 }
 
+const EARLIEST_TIME = new Date('2000-01-01T00:00:00Z');
+const LATEST_TIME = new Date('2100-01-01T00:00:00Z');
+
 /**
  * An ISO 8601 time with its zone (`2026-12-25T00:00:00Z`, `2026-12-25T09:00:00+09:00`). A time
  * without a zone would be read in the machine's zone, and a date that does not exist (02-30) rolled
@@ -56,7 +59,12 @@ export function isoTime(flag: string, value: string | boolean | undefined): Date
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text) || !parsed.isValid) {
     throw new UsageError(`${flag} must be an ISO 8601 time with a zone, such as 2026-12-25T00:00:00Z, got ${text}`);
   }
-  return parsed.toJSDate();
+  const time = parsed.toJSDate();
+  // The admin API's bounds on business times: a typo such as 2206 would run a renewal 180 years ahead.
+  if (time < EARLIEST_TIME || time > LATEST_TIME) {
+    throw new UsageError(`${flag} must lie between ${EARLIEST_TIME.toISOString()} and ${LATEST_TIME.toISOString()}, got ${text}`);
+  }
+  return time;
 }
 
 /** A whole number >= 0. */

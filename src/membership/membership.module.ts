@@ -44,8 +44,8 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, MEMBERSHIP.PlanCatalog, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.BusinessCalendar],
     );
     bind(MEMBERSHIP.EndMembershipOnFullRefund).toResolvedValue(
-      (memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new EndMembershipOnFullRefund(memberships, uow, clock),
-      [MEMBERSHIP.MembershipRepository, SHARED.UnitOfWork, SHARED.Clock],
+      (memberships: MembershipRepository, payments: PaymentRepository, uow: UnitOfWork, clock: Clock) => new EndMembershipOnFullRefund(memberships, payments, uow, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, SHARED.UnitOfWork, SHARED.Clock],
     );
     bind(MEMBERSHIP.ReleaseBillingKey).toResolvedValue(
       (gateway: PaymentGateway, memberships: MembershipRepository) => new ReleaseBillingKey(gateway, memberships),

@@ -73,6 +73,8 @@ const SECRET_FIELDS = new Set(['token', 'password']);
 /**
  * Who did what and when: every POST is recorded with its answer's status, after it ran (refused
  * ones too). `actor` names the credential: the console session's operator, or the bearer token.
+ * Not recorded, so that nobody without the token can fill the record: a request the rate limit
+ * refused (429: nothing was tried), and a logout without a console session (nothing to end).
  */
 export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'console' | 'admin_token'): Middleware {
   return async (ctx: Context, next: Next) => {
@@ -82,6 +84,11 @@ export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'con
       await next();
     } catch (error) {
       failure = error;
+    }
+    const status = failure ? errorAnswer(failure).status : ctx.status;
+    if (status === 429 || ctx.state.auditSkip === true) {
+      if (failure) throw failure;
+      return;
     }
     const body = ctx.request.body && typeof ctx.request.body === 'object'
       ? Object.fromEntries(Object.entries(ctx.request.body as Record<string, unknown>).filter(([k]) => !SECRET_FIELDS.has(k)))
@@ -94,7 +101,7 @@ export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'con
       action: `${ctx.method} ${String((ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path)}`,
       target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('&') || null,
       request: body ? JSON.stringify(body).slice(0, 2000) : null,
-      statusCode: failure ? errorAnswer(failure).status : ctx.status,
+      statusCode: status,
     });
     if (failure) throw failure;
   };
@@ -120,7 +127,13 @@ export function consoleSessionRoutes(deps: Pick<ConsoleRouteDeps, 'sessions' | '
 
   router.post('/logout', async (ctx) => {
     const cookieId = ctx.cookies.get(CONSOLE_COOKIE, { signed: true });
-    if (cookieId) await deps.sessions.close(cookieId);
+    const session = cookieId ? await deps.sessions.find(cookieId) : null;
+    if (cookieId && session) {
+      await deps.sessions.close(cookieId);
+      ctx.state.consoleSession = session;
+    } else {
+      ctx.state.auditSkip = true;
+    }
     setConsoleCookie(ctx, null, deps.secureCookie);
     noContent(ctx);
   });

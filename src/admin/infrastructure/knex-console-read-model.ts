@@ -15,10 +15,19 @@ function encodeCursor(at: Date, id: string | number): string {
   return Buffer.from(JSON.stringify([at.getTime(), id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
+/** The most a Date holds either side of 1970 (ECMAScript's time range). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * A cursor this list gave: a time a Date (and so every engine) can hold, and an id of the list's
+ * kind (`integer` for the audit record's serial ids); anything else is refused before it reaches SQL.
+ */
+function decodeCursor(cursor: string, idKind: 'text' | 'integer' = 'text'): { at: Date; id: string } {
   try {
     const [ms, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof ms === 'number' && Number.isFinite(ms) && (typeof id === 'string' || typeof id === 'number')) return { at: new Date(ms), id: String(id) };
+    const timeFits = Number.isSafeInteger(ms) && Math.abs(ms as number) <= MAX_TIME_MS;
+    const idFits = idKind === 'integer' ? Number.isSafeInteger(id) && (id as number) > 0 : typeof id === 'string' && id.length > 0;
+    if (timeFits && idFits) return { at: new Date(ms as number), id: String(id) };
   } catch {
     // falls through to the refusal
   }
@@ -221,7 +230,7 @@ export class KnexConsoleReadModel implements ConsoleReadModel, ConsoleAuditLog {
 
   async auditLog(page: PageRequest): Promise<Page<AuditEntry>> {
     const query = this.knex('console_audit').select('*');
-    if (page.cursor) query.where('id', '<', Number(decodeCursor(page.cursor).id));
+    if (page.cursor) query.where('id', '<', Number(decodeCursor(page.cursor, 'integer').id));
     const rows: Row[] = await query.orderBy('id', 'desc').limit(page.limit + 1);
     return pageOf(rows, page.limit, (row) => ({
       id: num(row.id), at: readTime(row.at), actor: row.actor, clientIp: row.client_ip, action: row.action, target: row.target,

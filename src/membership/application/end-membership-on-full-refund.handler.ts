@@ -1,18 +1,22 @@
+import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { PaymentCancelledPayload } from '../../payment/domain/payment.events';
 import type { Clock } from '../../shared/application/clock.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { MembershipRepository } from './membership-repository.port';
+import { boughtPartOf } from './refund-subject';
 
 /**
  * A payment refunded in full (by an operator, or at the gateway's console) ends the membership it
  * bought, as a cancel with refund does. The member's own cancel ends it itself, once every refund
- * it asked for has an answer, so its refunds are left to it.
+ * it asked for has an answer, so its refunds are left to it. A payment of an earlier membership
+ * (refunded after it ended) leaves the member's current one, paid on its own, as it is.
  */
 export class EndMembershipOnFullRefund {
   constructor(
     private readonly memberships: MembershipRepository,
+    private readonly payments: PaymentRepository,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
@@ -24,6 +28,8 @@ export class EndMembershipOnFullRefund {
       this.uow.run(async () => {
         const live = await this.memberships.findLiveByUserId(payload.userId);
         if (!live) return;
+        const payment = await this.payments.findById(payload.paymentId);
+        if (!payment || !boughtPartOf(payment, live)) return;
         live.cancel('now', 'payment refunded in full', this.clock.now());
         await this.memberships.save(live);
       }),

@@ -14,6 +14,12 @@ export interface RefundablePurchase {
   quote: RefundQuote;
 }
 
+/** Whether `payment` paid for a stretch of `membership`: paid since it began, and not a renewal of another one. */
+export function boughtPartOf(payment: Payment, membership: Membership): boolean {
+  return payment.paidAt !== null && payment.paidAt >= membership.anchorAt
+    && (payment.purpose.membershipId === undefined || payment.purpose.membershipId === membership.id);
+}
+
 /**
  * Every purchase that paid for a part of the membership still to come or under way, the current
  * period's first. Each purchase (first, extension, renewal) bought its own months of the membership,
@@ -25,8 +31,7 @@ export async function refundablePurchases(
 ): Promise<RefundablePurchase[]> {
   const history = await payments.listByUser(membership.userId);
   const bought = history
-    .filter((p) => (p.status === 'paid' || p.status === 'cancelled') && p.isFulfilled && p.paidAt !== null && p.paidAt >= membership.anchorAt)
-    .filter((p) => p.purpose.membershipId === undefined || p.purpose.membershipId === membership.id)
+    .filter((p) => (p.status === 'paid' || p.status === 'cancelled') && p.isFulfilled && boughtPartOf(p, membership))
     .sort((a, b) => (b.paidAt as Date).getTime() - (a.paidAt as Date).getTime());
   const purchases: RefundablePurchase[] = [];
   let endMonths = membership.monthsPaid;

@@ -8,6 +8,8 @@ import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../domain/language'
 export function requestLanguage(ctx: Context): Language {
   const asked = ctx.query.lang;
   if (isLanguage(asked)) return asked;
+  // The answer depends on the header: a shared cache must not hand one language's answer to the other.
+  ctx.vary('Accept-Language');
   return preferredLanguage(ctx.get('accept-language'));
 }
 

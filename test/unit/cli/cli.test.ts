@@ -65,6 +65,14 @@ describe('memberpay cli: the command line, before any work', () => {
     refusedBeforeWork(await cli(['webhooks', 'replay', '--since=last-week']), /--since must be an ISO 8601 time/);
   });
 
+  // Attacker finding 2 (LOW): the CLI ran renewals as of 2200 (or 9999) while the admin API refuses any time past 2100-01-01.
+  it('refuses an --as-of or --since outside 2000-01-01..2100-01-01, as the admin API does, before any work', async () => {
+    for (const value of ['2200-01-01T00:00:00Z', '9999-12-31T00:00:00Z', '1999-12-31T23:59:59Z', '2100-01-01T00:00:00.001Z']) {
+      refusedBeforeWork(await cli(['renewals', 'run', '--as-of', value]), /--as-of must lie between 2000-01-01T00:00:00.000Z and 2100-01-01T00:00:00.000Z/);
+      refusedBeforeWork(await cli(['webhooks', 'replay', `--since=${value}`]), /--since must lie between/);
+    }
+  });
+
   it('refuses --as-of while the test clock is off (a live deployment), before charging anything', async () => {
     refusedBeforeWork(await cli(['renewals', 'run', '--as-of=2027-01-01T00:00:00Z'], { TEST_CLOCK: 'off' }), /--as-of needs TEST_CLOCK=on/);
   });
