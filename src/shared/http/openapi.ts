@@ -55,7 +55,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
       merchant_uid: str, imp_uid: nullable(str), plan: str, amount: int, status: { enum: ['await', 'paid', 'failed', 'cancelled'] },
       failure_code: nullable({ enum: ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed'] }),
       failure_message: nullable(str), cancelled_amount: int, paid_at: nullable(time), created_at: time,
-      gateway: { enum: ['iamport', 'toss', 'portone'], description: 'The PG that charged it' },
+      gateway: { enum: GATEWAY_NAMES, description: 'The PG that charged it' },
       refunds: { type: 'array', items: ref('Refund') },
     },
   },
@@ -269,7 +269,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
       version: '0.1.0',
       // Private, unpublished code (package.json "private": true); SPDX's form for a license of one's own.
       license: { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-Proprietary' },
-      description: 'Membership payments in front of Iamport (PortOne V1). Every JSON answer carries `works`; errors are `{works:false, error:{code, message, details?}}` with a matching status. A body failing its schema answers 400 `invalid_request` with `details[]`; over 32 kB, 413 `payload_too_large`. Seed aliases are accepted: `merchant_id`, `imp_id`, `type`.',
+      description: 'Membership payments in front of a Korean PG (PAYMENT_GATEWAY). Every JSON answer carries `works`; errors are `{works:false, error:{code, message, details?}}` with a matching status. A body failing its schema answers 400 `invalid_request` with `details[]`; over 32 kB, 413 `payload_too_large`. Seed aliases are accepted: `merchant_id`, `imp_id`, `type`.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,
