@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
 import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
 
-const MODAL: Record<E2eGateway, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]' };
+const MODAL: Record<E2eGateway, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]', portone: '[data-test="portone-modal"]' };
 
 let browser: Browser;
 before(async function () {

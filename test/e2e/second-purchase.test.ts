@@ -9,6 +9,7 @@ import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
 const WINDOW: Record<E2eGateway, { modal: string; label: string }> = {
   iamport: { modal: '[data-test="imp-modal"]', label: 'Iamport' },
   toss: { modal: '[data-test="toss-modal"]', label: 'Toss Payments' },
+  portone: { modal: '[data-test="portone-modal"]', label: 'PortOne V2' },
 };
 
 let browser: Browser;
