@@ -483,11 +483,12 @@ async function awaitConfirmation(merchantUid) {
   showMessage('pending', '결제 확인이 늦어지고 있습니다. 확인되면 결제 내역에 표시됩니다. 잠시 후 새로고침해 주세요.', 'pending');
 }
 
-/** rsp: Iamport's callback fields, or for Toss {payment_key?, error_code, error_msg}. */
+/** rsp: Iamport's callback fields, or for Toss {payment_key?, error_code, error_msg}, for PortOne V2 {payment_id?, error_code, error_msg}. */
 function reportFailure(order, rsp) {
   const body = { merchant_uid: order.merchant_uid, error_code: rsp.error_code || 'unknown', error_msg: rsp.error_msg || '' };
   if (rsp.imp_uid) body.imp_uid = rsp.imp_uid;
   if (rsp.payment_key) body.payment_key = rsp.payment_key;
+  if (rsp.payment_id) body.payment_id = rsp.payment_id;
   return api('POST', '/api/payment/failure', body);
 }
 
@@ -497,7 +498,7 @@ const TOSS_BUYER_CANCEL = ['PAY_PROCESS_CANCELED'];
 /** What the client saw, for when the server could not classify (or could not be reached). */
 function classifyLocally(rsp) {
   if (TOSS_BUYER_CANCEL.includes(rsp.error_code)) return 'user_cancelled';
-  if (!rsp.imp_uid && !rsp.payment_key) return 'window_closed';
+  if (!rsp.imp_uid && !rsp.payment_key && !rsp.payment_id) return 'window_closed';
   if (/취소|cancel/i.test(rsp.error_msg || '')) return 'user_cancelled';
   return 'card_declined';
 }
@@ -544,7 +545,10 @@ async function payWithPortOne(order, period) {
     result = { code: 'SDK_ERROR', message: String((error && error.message) || error) };
   }
   if (!result || result.code !== undefined) {
-    return handleFailure(order, { error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '' });
+    return handleFailure(order, {
+      error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '',
+      ...(result && result.paymentId ? { payment_id: result.paymentId } : {}),
+    });
   }
   if (c.customer_id) return validate(order.merchant_uid, { payment_id: c.payment_id, billing_key: result.billingKey, customer_key: c.customer_id });
   return validate(order.merchant_uid, { payment_id: result.paymentId });

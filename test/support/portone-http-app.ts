@@ -33,6 +33,8 @@ export interface PortOneHttpApp {
   admin(path: string, body?: unknown): Promise<ApiResponse>;
   /** PortOne.requestPayment's window for the checkout answer's `client`: the buyer pays with `card` (or cancels). */
   pay(client: Record<string, unknown>, card?: PortOneCardKind, action?: 'pay' | 'cancel'): Promise<Record<string, string | undefined>>;
+  /** PortOne.requestIssueBillingKey's window for the checkout answer's `client` (auto-renew: customer_id set). */
+  issueBillingKey(client: Record<string, unknown>, card?: PortOneCardKind): Promise<Record<string, string | undefined>>;
   close(): Promise<void>;
 }
 
@@ -66,17 +68,13 @@ export async function startPortOneHttpApp(env: Record<string, string> = {}): Pro
     portone,
     client: () => new ApiClient(url),
     admin: (path, body = {}) => new ApiClient(url).post(path, body, { authorization: `Bearer ${PORTONE_ADMIN_TOKEN}` }),
-    async pay(client, card = 'success', action = 'pay') {
-      const request = {
-        storeId: client.store_id, channelKey: client.channel_key, paymentId: client.payment_id, orderName: client.order_name,
-        totalAmount: client.total_amount, currency: client.currency, payMethod: client.pay_method,
-      };
-      const res = await fetch(`${url}/sandbox/portone/__sandbox/window/submit`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transactionType: 'PAYMENT', request, card, action }),
-      });
-      if (!res.ok) throw new Error(`portone stand-in answered HTTP ${res.status}`);
-      return ((await res.json()) as { result: Record<string, string | undefined> }).result;
-    },
+    pay: (client, card = 'success', action = 'pay') => submit(url, 'PAYMENT', {
+      storeId: client.store_id, channelKey: client.channel_key, paymentId: client.payment_id, orderName: client.order_name,
+      totalAmount: client.total_amount, currency: client.currency, payMethod: client.pay_method,
+    }, card, action),
+    issueBillingKey: (client, card = 'success') => submit(url, 'ISSUE_BILLING_KEY', {
+      storeId: client.store_id, channelKey: client.channel_key, billingKeyMethod: client.pay_method, issueName: client.order_name, customer: { id: client.customer_id },
+    }, card, 'pay'),
     async close() {
       await portone.close();
       server.closeAllConnections();
@@ -84,4 +82,13 @@ export async function startPortOneHttpApp(env: Record<string, string> = {}): Pro
       await database.drop();
     },
   };
+}
+
+/** The window's answer, as sdk.js passes it to the page. */
+async function submit(url: string, transactionType: string, request: Record<string, unknown>, card: PortOneCardKind, action: 'pay' | 'cancel') {
+  const res = await fetch(`${url}/sandbox/portone/__sandbox/window/submit`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ transactionType, request, card, action }),
+  });
+  if (!res.ok) throw new Error(`portone stand-in answered HTTP ${res.status}`);
+  return ((await res.json()) as { result: Record<string, string | undefined> }).result;
 }

@@ -98,7 +98,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const userId = requireUserId(ctx);
     const body = validate(failureSchema, ctx.request.body);
     const { verdict, payment } = await deps.reportFailure.execute({
-      userId, merchantUid: body.merchant_uid, transactionId: text(body.imp_uid ?? body.payment_key), errorCode: text(body.error_code), errorMessage: text(body.error_msg),
+      userId, merchantUid: body.merchant_uid, transactionId: text(body.imp_uid ?? body.payment_key ?? body.payment_id), errorCode: text(body.error_code), errorMessage: text(body.error_msg),
     });
     if (verdict === 'pending') return answerPending(ctx, payment);
     answer(ctx, { status: verdict, payment: presentPayment(payment) });

@@ -52,6 +52,8 @@ export interface FailureBody {
   merchant_uid: string;
   imp_uid?: string | null;
   payment_key?: string | null;
+  /** PortOne V2: the paymentId the window answered (our merchant_uid), so the gateway is asked. */
+  payment_id?: string | null;
   error_code?: string | number | null;
   error_msg?: string | number | null;
 }
@@ -60,6 +62,7 @@ export const failureSchema = Joi.object<FailureBody>({
   merchant_uid: id.required(),
   imp_uid: id.allow(null, ''),
   payment_key: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/).allow(null, ''),
+  payment_id: id.allow(null, ''),
   error_code: optionalText(100),
   error_msg: optionalText(1000),
 }).required();

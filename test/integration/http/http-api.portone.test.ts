@@ -4,6 +4,8 @@
 // it must not (DESIGN §6's paths and codes).
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
+import type { MembershipRepository } from '../../../src/membership/application/membership-repository.port';
+import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import type { WebhookReceiptStore } from '../../../src/payment/application/webhook-receipt-store.port';
 import { PORTONE_SANDBOX_DEFAULTS } from '../../../src/sandbox/portone/portone-sandbox';
@@ -92,6 +94,56 @@ describe('HTTP API over real HTTP with PortOne V2 (SQLite, PortOneGateway agains
 
     it('refuses a body with neither merchant_uid nor payment_id (400 invalid_request)', async () => {
       expectError(await buyer.post('/api/payment/validation', { billing_key: 'x' }), 400, 'invalid_request');
+    });
+  });
+
+  describe('POST /api/payment/failure with payment_id', () => {
+    it('asks PortOne: a card declined in the window is card_declined, the buyer\'s cancel user_cancelled, a closed window window_closed', async () => {
+      for (const [card, action, expected] of [['declined', 'pay', 'card_declined'], ['success', 'cancel', 'user_cancelled']] as const) {
+        const order = await checkout();
+        const window = await app.pay(order.client, card, action);
+        expect(window.code).to.equal('PGProviderError');
+        const res = await buyer.post('/api/payment/failure', { merchant_uid: order.merchant_uid, payment_id: window.paymentId, error_code: window.code, error_msg: window.message });
+        expect(res.status, res.text).to.equal(200);
+        expect(res.body.payment).to.include({ status: 'failed', failure_code: expected });
+      }
+      const order = await checkout();
+      const res = await buyer.post('/api/payment/failure', { merchant_uid: order.merchant_uid, payment_id: order.merchant_uid, error_code: 'PGProviderError', error_msg: 'closed' });
+      expect(res.body.payment).to.include({ status: 'failed', failure_code: 'window_closed' });
+    });
+  });
+
+  describe('auto-renew with a billing key (requestIssueBillingKey)', () => {
+    it('charges the first period with the issued key, keeps it on the membership, and renews with it under renewal-<membershipId>-2', async () => {
+      const order = await checkout({ plan: 'monthly', auto_renew: true });
+      expect(order.client.customer_id).to.equal(order.customer_uid);
+      const window = await app.issueBillingKey(order.client);
+      expect(window.code, JSON.stringify(window)).to.equal(undefined);
+      const res = await buyer.post('/api/payment/validation', { payment_id: order.client.payment_id, billing_key: window.billingKey, customer_key: order.client.customer_id });
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.membership).to.include({ status: 'active', auto_renew: true });
+      const me = (await buyer.get('/api/me')).body;
+      const record = await app.container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository).findLatestByUserId(me.user.id);
+      expect(record?.billingKey, 'the V2 billing key, not our customer id').to.equal(window.billingKey);
+
+      await app.admin('/api/admin/clock', { now: new Date(new Date(me.membership.current_period_end).getTime() + 60_000).toISOString() });
+      const run = await app.admin('/api/admin/renewals/run', {});
+      expect(run.status, run.text).to.equal(200);
+      expect(run.body).to.include({ charged: 1, failed: 0 });
+      const renewal = [...app.portone.sandbox.store.payments.values()].map((r) => r.payment).find((p) => p.id.startsWith('renewal-'));
+      expect(renewal?.id).to.match(/^renewal-.+-2$/);
+      expect(renewal).to.include({ status: 'PAID', billingKey: window.billingKey });
+    });
+
+    it('refuses a billing key issued for another customer (422 payment_not_paid, the gateway's code in details) and charges nothing', async () => {
+      const order = await checkout({ plan: 'monthly', auto_renew: true });
+      const window = await app.issueBillingKey({ ...order.client, customer_id: 'cu_someone_else' });
+      const res = await buyer.post('/api/payment/validation', { payment_id: order.client.payment_id, billing_key: window.billingKey, customer_key: order.client.customer_id });
+      expectError(res, 422, 'payment_not_paid');
+      expect(res.body.error.details).to.deep.equal({ gateway_code: 'BILLING_KEY_OF_ANOTHER_CUSTOMER' });
+      const [payment] = (await buyer.get('/api/payments')).body.payments;
+      expect(payment.status).to.not.equal('paid');
+      expect(app.portone.sandbox.store.payments.get(order.merchant_uid), 'nothing charged at PortOne').to.equal(undefined);
     });
   });
 
