@@ -135,7 +135,7 @@ describe('HTTP API over real HTTP with PortOne V2 (SQLite, PortOneGateway agains
       expect(renewal).to.include({ status: 'PAID', billingKey: window.billingKey });
     });
 
-    it('refuses a billing key issued for another customer (422 payment_not_paid, the gateway's code in details) and charges nothing', async () => {
+    it('refuses a billing key issued for another customer (422 payment_not_paid, the gateway code in details) and charges nothing', async () => {
       const order = await checkout({ plan: 'monthly', auto_renew: true });
       const window = await app.issueBillingKey({ ...order.client, customer_id: 'cu_someone_else' });
       const res = await buyer.post('/api/payment/validation', { payment_id: order.client.payment_id, billing_key: window.billingKey, customer_key: order.client.customer_id });
