@@ -202,9 +202,9 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
       expect(await outcome()).to.equal('user_cancelled');
       expect(await p.locator('#message').innerText()).to.contain('취소');
       const { body } = await apiGet('/api/payments');
-      // Iamport keeps a cancelled record the server confirms; Toss keeps none (its fail redirect has no
-      // paymentKey), so the server can only record a report without one: window_closed (DESIGN §6).
-      expect(body.payments[0]).to.include({ status: 'failed', failure_code: gateway === 'iamport' ? 'user_cancelled' : 'window_closed' });
+      // Iamport and PortOne V2 keep a cancelled record the server confirms; Toss keeps none (its fail redirect
+      // has no paymentKey), so the server can only record a report without one: window_closed (DESIGN §6).
+      expect(body.payments[0]).to.include({ status: 'failed', failure_code: gateway === 'toss' ? 'window_closed' : 'user_cancelled' });
     });
 
     it('buys with auto-renew (a billing key), turns it off and on again, removes the card and quotes the refund', async () => {
