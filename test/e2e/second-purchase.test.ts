@@ -21,7 +21,7 @@ after(async () => {
   await browser?.close();
 });
 
-for (const gateway of ['iamport', 'toss'] as const) {
+for (const gateway of ['iamport', 'toss', 'portone'] as const) {
   describe(`a member buys again through ${WINDOW[gateway].label} (e2e)`, function () {
     this.timeout(30_000);
     const modalSelector = WINDOW[gateway].modal;
