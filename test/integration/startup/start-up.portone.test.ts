@@ -6,6 +6,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { AppProcess, cookieClient, freePort } from '../../support/app-process';
 
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
 describe('start-up with PAYMENT_GATEWAY=portone (npm start)', function () {
   this.timeout(40_000);
   let app: AppProcess | null = null;
@@ -45,6 +47,17 @@ describe('start-up with PAYMENT_GATEWAY=portone (npm start)', function () {
     const validated = await call('POST', '/api/payment/validation', { payment_id: window.body.result.paymentId });
     expect(validated.status, validated.text).to.equal(200);
     expect((await call('GET', '/api/me')).body.membership).to.include({ plan: 'monthly', status: 'active' });
+  });
+
+  it('`npm run sandbox -- --pg portone` serves the V2 sandbox alone on PORTONE_SANDBOX_PORT', async () => {
+    const sandboxPort = await freePort();
+    app = new AppProcess({ PORTONE_SANDBOX_PORT: String(sandboxPort) }, {
+      command: process.execPath, args: ['--import', 'tsx', 'scripts/sandbox.ts', '--pg', 'portone'], cwd: ROOT, ready: 'PortOne V2 sandbox:',
+    });
+    await app.start();
+    const rest = await fetch(`http://127.0.0.1:${sandboxPort}/payments/nothing`, { headers: { authorization: 'PortOne portone_sandbox_api_secret' } });
+    expect(rest.status).to.equal(404);
+    expect(await rest.json()).to.include({ type: 'PAYMENT_NOT_FOUND' });
   });
 
   it('stops with one line on a bad PORTONE_WEBHOOK_SECRET', async () => {
