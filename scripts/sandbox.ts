@@ -1,14 +1,15 @@
-// `npm run sandbox -- [serve] [--pg iamport|toss]`: a PG sandbox on its own port;
+// `npm run sandbox -- [serve] [--pg iamport|toss|portone]`: a PG sandbox on its own port;
 // `npm run sandbox -- reset`: every sandbox forgets its state (the standalone ones and the app's).
 import { UsageError, oneOf, parseCommandArgs } from '../src/cli/args';
 import { ConfigError, loadConfig } from '../src/config';
 import { type SandboxPg, sandboxStateFileBesideDatabase, standaloneSandboxStateFile } from '../src/sandbox/shared/sandbox-journal';
 import { describeReset, resetSandboxes, type SandboxResetTarget } from '../src/sandbox/shared/sandbox-reset';
 
-const USAGE = `usage: npm run sandbox -- [serve] [--pg iamport|toss]    (in a build: node dist/sandbox.js ...)
+const USAGE = `usage: npm run sandbox -- [serve] [--pg iamport|toss|portone]  (in a build: node dist/sandbox.js ...)
        npm run sandbox -- reset
 
-  serve (the default)  a standalone PG sandbox: Iamport on SANDBOX_PORT (3100), or Toss on TOSS_SANDBOX_PORT (3200),
+  serve (the default)  a standalone PG sandbox: Iamport on SANDBOX_PORT (3100), Toss on TOSS_SANDBOX_PORT (3200) or
+                       PortOne V2 on PORTONE_SANDBOX_PORT (3101, memory only),
                        on 127.0.0.1; its state survives a restart in SANDBOX_STATE_FILE (default ./data/<pg>-sandbox.jsonl,
                        'none' = memory only)
   reset                forget every sandbox's payments, billing keys and tokens: the standalone ones and the one inside
@@ -26,8 +27,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'serve') {
       const { values } = parseCommandArgs('sandbox serve', args, { pg: { type: 'string' } }, { min: 0, max: 0 });
-      const pg = oneOf('--pg', values.pg, ['iamport', 'toss'] as const) ?? 'iamport';
-      await (pg === 'toss' ? import('../src/sandbox/toss/main') : import('../src/sandbox/iamport/main'));
+      const pg = oneOf('--pg', values.pg, ['iamport', 'toss', 'portone'] as const) ?? 'iamport';
+      const mains = { iamport: () => import('../src/sandbox/iamport/main'), toss: () => import('../src/sandbox/toss/main'), portone: () => import('../src/sandbox/portone/main') };
+      await mains[pg]();
       return -1; // serving until a signal stops it
     }
     if (command === 'reset') {

@@ -4,9 +4,14 @@ import Joi from 'joi';
 import type { Merchant } from './billing/application/member-notices';
 import type { Plan } from './membership/domain/plan';
 import type { RefundRule } from './membership/domain/refund-policy';
+import { ConfigError, firstProblem } from './config-error';
+import { DEFAULT_GATEWAY, GATEWAY_NAMES, activeGateway, type GatewayConfigs, type RegisteredGatewayName, readGatewayConfigs } from './payment/infrastructure/gateways.registry';
+
+export { ConfigError } from './config-error';
 
 
-export interface AppConfig {
+/** The core's settings, and each registered PG's own (`config.<gateway>`, read by its module). */
+export interface AppConfig extends GatewayConfigs {
   port: number;
   /** The address the server binds: loopback by default while the PG is a sandbox, every interface in live mode. */
   host: string;
@@ -22,7 +27,7 @@ export interface AppConfig {
   smtpUrl: string | null;
   mailFrom: string;
   adminToken: string | null;
-  /** Addresses allowed to post Iamport notices; empty = any (the notice is only a hint, re-fetched anyway). */
+  /** Addresses allowed to post PG notices; empty = any (the notice is only a hint, re-fetched anyway). */
   webhookAllowIps: string[];
   testClock: boolean;
   gatewayTimeoutMs: number;
@@ -31,24 +36,10 @@ export interface AppConfig {
   logLevel: string;
   /** json lines, or pino-pretty's readable ones (the default when stdout is a terminal). */
   logFormat: 'json' | 'pretty';
-  iamport: {
-    mode: 'sandbox' | 'live';
-    apiUrl: string;
-    impKey: string;
-    impSecret: string;
-    impCode: string;
-    pg: string;
-  };
-  /** Which PG takes the payments. */
-  paymentGateway: 'iamport' | 'toss';
+  /** Which PG takes the payments (a name in gateways.registry.ts). */
+  paymentGateway: RegisteredGatewayName;
   /** The configured PG is a sandbox: no real money moves. */
   pgSandbox: boolean;
-  toss: {
-    mode: 'sandbox' | 'live';
-    apiUrl: string;
-    secretKey: string;
-    clientKey: string;
-  };
   plans: Plan[];
   /** config/merchant.json: the seller a receipt names. */
   merchant: Merchant;
@@ -62,11 +53,6 @@ export interface AppConfig {
 
 export type WorkerName = 'relay' | 'reconcile' | 'renewals' | 'housekeeping';
 
-/** Start-up refuses bad configuration with one line that names the variable. */
-export class ConfigError extends Error {}
-
-const SANDBOX_KEYS = { impKey: 'sandbox_imp_key', impSecret: 'sandbox_imp_secret', impCode: 'imp_sandbox' };
-const TOSS_SANDBOX_KEYS = { secretKey: 'test_sk_sandbox', clientKey: 'test_ck_sandbox' };
 const onOff = Joi.string().valid('on', 'off', 'true', 'false', '1', '0');
 
 const envSchema = Joi.object({
@@ -76,18 +62,7 @@ const envSchema = Joi.object({
   METRICS_TOKEN: Joi.string().min(16),
   DATABASE_URL: Joi.string().pattern(/^(sqlite:.+|mysql2?:\/\/.+|postgres(ql)?:\/\/.+)$/).default('sqlite:./data/memberpay.sqlite')
     .messages({ 'string.pattern.base': 'must be sqlite:<path>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db' }),
-  PAYMENT_GATEWAY: Joi.string().valid('iamport', 'toss').default('iamport'),
-  IAMPORT_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
-  TOSS_MODE: Joi.string().valid('sandbox', 'live').default('sandbox'),
-  TOSS_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
-  TOSS_SECRET_KEY: Joi.string().pattern(/^(test|live)_sk_\w+$/).messages({ 'string.pattern.base': 'must look like test_sk_... or live_sk_...' }),
-  TOSS_CLIENT_KEY: Joi.string().pattern(/^(test|live)_ck_\w+$/).messages({ 'string.pattern.base': 'must look like test_ck_... or live_ck_...' }),
-  IAMPORT_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
-  IMP_KEY: Joi.string(),
-  IMP_SECRET: Joi.string(),
-  IMP_CODE: Joi.string().pattern(/^imp\w+$/).messages({ 'string.pattern.base': 'must look like imp12345678' }),
-  IMP_PG: Joi.string().pattern(/^[a-z0-9_]+(\.[\w-]+)?$/).default('html5_inicis')
-    .messages({ 'string.pattern.base': 'must be a PG code such as html5_inicis or html5_inicis.<MID>' }),
+  PAYMENT_GATEWAY: Joi.string().valid(...GATEWAY_NAMES).default(DEFAULT_GATEWAY),
   PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   SESSION_SECRET: Joi.string().min(16),
   BUSINESS_TZ: Joi.string().default('Asia/Seoul'),
@@ -142,12 +117,6 @@ const billingSchema = Joi.object({
   renewal: Joi.object({ batch_size: Joi.number().integer().min(1).max(10000), concurrency: Joi.number().integer().min(1).max(64) }),
 });
 
-function firstProblem(error: Joi.ValidationError, source: string): ConfigError {
-  const detail = error.details[0];
-  const name = detail.path.join('.') || source;
-  return new ConfigError(`config error: ${source === 'env' ? name : `${source} ${name}`} ${detail.message.replace(/^"[^"]*" /, '')}`);
-}
-
 function readJson(configDir: string, file: string, schema: Joi.ObjectSchema): any {
   let raw: unknown;
   try {
@@ -166,22 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   const { value: e, error } = envSchema.validate(env, { abortEarly: true, convert: true });
   if (error) throw firstProblem(error, 'env');
 
-  const mode: 'sandbox' | 'live' = e.IAMPORT_MODE;
-  const paymentGateway: 'iamport' | 'toss' = e.PAYMENT_GATEWAY;
-  const tossMode: 'sandbox' | 'live' = e.TOSS_MODE;
-  if (paymentGateway === 'iamport' && mode === 'live') {
-    for (const name of ['IMP_KEY', 'IMP_SECRET', 'IMP_CODE', 'PUBLIC_URL', 'SESSION_SECRET']) {
-      if (!e[name]) throw new ConfigError(`config error: ${name} is required when IAMPORT_MODE=live`);
-    }
-  }
-  if (paymentGateway === 'toss' && tossMode === 'live') {
-    for (const name of ['TOSS_SECRET_KEY', 'TOSS_CLIENT_KEY', 'PUBLIC_URL', 'SESSION_SECRET']) {
-      if (!e[name]) throw new ConfigError(`config error: ${name} is required when PAYMENT_GATEWAY=toss and TOSS_MODE=live`);
-    }
-    if (e.TOSS_SECRET_KEY.startsWith('live_') !== e.TOSS_CLIENT_KEY.startsWith('live_')) {
-      throw new ConfigError('config error: TOSS_SECRET_KEY and TOSS_CLIENT_KEY must both be test keys or both live keys');
-    }
-  }
+  const paymentGateway: RegisteredGatewayName = e.PAYMENT_GATEWAY;
   try {
     new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TZ });
   } catch {
@@ -189,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   }
   const port: number = e.PORT;
   const publicUrl: string = (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
+  const gateways = readGatewayConfigs(env, publicUrl, paymentGateway);
+  const testMode = activeGateway({ ...gateways, paymentGateway }).isSandbox;
   const plans = readJson(configDir, 'plans.json', planSchema).plans.map((p: any): Plan => ({
     id: p.id, names: { ko: p.name.ko, en: p.name.en }, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
   }));
@@ -203,8 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     name: m.name, businessRegistrationNumber: m.business_registration_number, representative: m.representative, address: m.address, phone: m.phone, email: m.email,
   };
 
-  const testMode = (paymentGateway === 'iamport' ? mode : tossMode) === 'sandbox';
   return {
+    ...gateways,
     port,
     host: e.HOST ?? (testMode ? '127.0.0.1' : '0.0.0.0'),
     trustProxyHops: e.TRUST_PROXY_HOPS,
@@ -225,22 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     migrateOnStart: truthy(e.MIGRATE_ON_START),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
-    iamport: {
-      mode,
-      apiUrl: (e.IAMPORT_API_URL ?? (mode === 'live' ? 'https://api.iamport.kr' : `${publicUrl}/sandbox/iamport`)).replace(/\/$/, ''),
-      impKey: e.IMP_KEY ?? SANDBOX_KEYS.impKey,
-      impSecret: e.IMP_SECRET ?? SANDBOX_KEYS.impSecret,
-      impCode: e.IMP_CODE ?? SANDBOX_KEYS.impCode,
-      pg: e.IMP_PG,
-    },
     paymentGateway,
     pgSandbox: testMode,
-    toss: {
-      mode: tossMode,
-      apiUrl: (e.TOSS_API_URL ?? (tossMode === 'live' ? 'https://api.tosspayments.com' : `${publicUrl}/sandbox/toss`)).replace(/\/$/, ''),
-      secretKey: e.TOSS_SECRET_KEY ?? TOSS_SANDBOX_KEYS.secretKey,
-      clientKey: e.TOSS_CLIENT_KEY ?? TOSS_SANDBOX_KEYS.clientKey,
-    },
     plans,
     merchant,
     refundRules,

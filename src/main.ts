@@ -1,11 +1,7 @@
 import http from 'node:http';
 import { type AppConfig, ConfigError, loadConfig } from './config';
 import { buildContainer } from './container';
-import type { Router } from '@koa/router';
-import { createIamportSandbox } from './sandbox/iamport/iamport-sandbox';
-import { sandboxStateFileBesideDatabase } from './sandbox/shared/sandbox-journal';
-import { createTossSandbox } from './sandbox/toss/toss-sandbox';
-import type { Logger } from './shared/application/logger.port';
+import { activeGateway } from './payment/infrastructure/gateways.registry';
 import { createHttpApp } from './shared/http/app';
 import { Drain } from './shared/http/drain';
 import type { ControllableClock } from './shared/infrastructure/controllable-clock';
@@ -15,31 +11,8 @@ import { createLogger } from './shared/infrastructure/logger';
 import { SHARED } from './shared/shared.tokens';
 import { startWorkers, workerIntervals } from './workers';
 
-export const SANDBOX_PREFIX = '/sandbox/iamport';
 /** A request that waits on the gateway answers within 15 s (DESIGN §6); a stop waits a little longer. */
 const DRAIN_TIMEOUT_MS = 20_000;
-export const TOSS_SANDBOX_PREFIX = '/sandbox/toss';
-
-/** The PG sandbox that runs inside this process, if the configured PG is in sandbox mode and pointed at our own URL. */
-function inProcessSandbox(config: AppConfig, clock: ControllableClock, logger: Logger): { router: Router; close(): void } | null {
-  // The sandboxes share the app's clock, so the test clock moves them too.
-  const now = () => clock.now();
-  if (config.paymentGateway === 'toss') {
-    if (config.toss.mode !== 'sandbox' || config.toss.apiUrl !== `${config.publicUrl}${TOSS_SANDBOX_PREFIX}`) return null;
-    return createTossSandbox({
-      prefix: TOSS_SANDBOX_PREFIX, secretKey: config.toss.secretKey, clientKey: config.toss.clientKey,
-      webhookUrl: `${config.publicUrl}/api/payment/webhook/toss`, now, logger: logger.child({ component: 'toss-sandbox' }),
-      stateFile: sandboxStateFileBesideDatabase(config.databaseUrl, 'toss'),
-    });
-  }
-  if (config.iamport.mode !== 'sandbox' || config.iamport.apiUrl !== `${config.publicUrl}${SANDBOX_PREFIX}`) return null;
-  return createIamportSandbox({
-    prefix: SANDBOX_PREFIX, impKey: config.iamport.impKey, impSecret: config.iamport.impSecret, impCode: config.iamport.impCode,
-    webhookUrl: `${config.publicUrl}/api/payment/webhook`, publicUrl: config.publicUrl,
-    now, logger: logger.child({ component: 'iamport-sandbox' }),
-    stateFile: sandboxStateFileBesideDatabase(config.databaseUrl, 'iamport'),
-  });
-}
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -60,19 +33,21 @@ async function main(): Promise<void> {
   const container = buildContainer(config, { logger, persistence: 'knex', gateway: 'configured', database });
   const clock = container.get<ControllableClock>(SHARED.Clock);
 
-  const sandbox = inProcessSandbox(config, clock, logger);
+  const gateway = activeGateway(config);
+  // The PG sandbox that runs inside this process, if the configured PG is a sandbox pointed at us. It shares
+  // the app's clock, so the test clock moves it too.
+  const sandbox = await gateway.startSandbox({ publicUrl: config.publicUrl, databaseUrl: config.databaseUrl, now: () => clock.now(), logger });
   // While stopping, the in-process sandbox keeps answering: requests inside the app may still be waiting on it.
-  const drain = new Drain((ctx) => sandbox !== null && (ctx.path.startsWith(`${SANDBOX_PREFIX}/`) || ctx.path.startsWith(`${TOSS_SANDBOX_PREFIX}/`)));
-  const app = createHttpApp(container, { extraRouters: sandbox ? [sandbox.router] : [], drain });
+  const drain = new Drain((ctx) => sandbox !== null && sandbox.prefixes.some((prefix) => ctx.path.startsWith(`${prefix}/`)));
+  const app = createHttpApp(container, { extraRouters: sandbox ? sandbox.routers : [], drain });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   const workers = startWorkers(container, workerIntervals(config.workerIntervalsMs));
-  const pg = config.paymentGateway === 'toss' ? 'Toss Payments' : 'Iamport';
-  const gateway = sandbox ? `the ${pg} sandbox (no credentials needed)` : `${pg} at ${config.paymentGateway === 'toss' ? config.toss.apiUrl : config.iamport.apiUrl}`;
-  console.log(`memberpay listening on ${config.publicUrl} (bound to ${config.host}) — payments through ${gateway}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+  const through = sandbox ? `the ${gateway.label} sandbox (no credentials needed)` : `${gateway.label} at ${gateway.apiUrl}`;
+  console.log(`memberpay listening on ${config.publicUrl} (bound to ${config.host}) — payments through ${through}, database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -87,7 +62,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     });
     await workers.stop();
-    sandbox?.close();
+    await sandbox?.close();
     await database.destroy();
     process.exit(0);
   };

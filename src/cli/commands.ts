@@ -17,7 +17,7 @@ import type { ReconcilePayments } from '../payment/application/reconcile-payment
 import type { WebhookReceipt, WebhookReceiptStore } from '../payment/application/webhook-receipt-store.port';
 import type { Payment } from '../payment/domain/payment.entity';
 import { PAYMENT } from '../payment/payment.tokens';
-import { sandboxStateFileBesideDatabase, standaloneSandboxStateFile } from '../sandbox/shared/sandbox-journal';
+import { type SandboxPg, sandboxStateFileBesideDatabase, standaloneSandboxStateFile } from '../sandbox/shared/sandbox-journal';
 import { describeReset, resetSandboxes } from '../sandbox/shared/sandbox-reset';
 import type { Clock } from '../shared/application/clock.port';
 import type { ProgressReporter } from '../shared/application/progress.port';
@@ -433,7 +433,7 @@ const sandboxReset: Command = {
   },
   async run(ctx) {
     const client = sandboxOf(ctx.config);
-    const pg = ctx.config.paymentGateway;
+    const pg = ctx.config.paymentGateway as SandboxPg;
     const inApp = client.url === `${ctx.config.publicUrl}/sandbox/${pg}`;
     const [report] = await resetSandboxes([{
       name: `${pg} sandbox ${inApp ? 'in the app' : 'standalone'}`, url: client.url,

@@ -129,8 +129,9 @@ class TossSandboxClient extends SandboxClient {
 
 export type { SandboxClient };
 
-/** The configured PG's sandbox, or null when that PG is live. */
+/** The configured PG's sandbox, or null when that PG is live or has no CLI client yet (PortOne V2). */
 export function sandboxClientFor(config: AppConfig): SandboxClient | null {
+  if (config.paymentGateway === 'portone') return null;
   if (config.paymentGateway === 'toss') {
     return config.toss.mode === 'sandbox' ? new TossSandboxClient(config.toss.apiUrl, config.toss.clientKey, `${config.publicUrl}/`) : null;
   }

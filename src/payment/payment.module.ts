@@ -26,6 +26,7 @@ import { MemoryWebhookReceiptStore } from './infrastructure/memory/memory-webhoo
 import { KnexPaymentRepository } from './infrastructure/knex-payment.repository';
 import { KnexWebhookReceiptStore } from './infrastructure/knex-webhook-receipt.store';
 import { createPaymentGateway } from './infrastructure/payment-gateway.factory';
+import { activeGateway, webhookReaders } from './infrastructure/gateways.registry';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { HandleWebhookNotice } from './application/handle-webhook-notice.use-case';
 import { ReconcilePayments } from './application/reconcile-payments.use-case';
@@ -37,7 +38,7 @@ import type { LeaseStore } from '../shared/application/lease-store.port';
 /** DESIGN §6 "Security rules": open (`await`) checkouts a user may have within PAYMENT_TTL_MIN. */
 const MAX_OPEN_ORDERS = 5;
 
-/** memory for tests; `configured` = the PG that PAYMENT_GATEWAY names (Iamport or Toss, live or sandbox). */
+/** memory for tests; `configured` = the PG that PAYMENT_GATEWAY names (live or sandbox). */
 export type GatewayChoice = 'memory' | 'configured';
 
 export function paymentModule(config: AppConfig, persistence: Persistence, gateway: GatewayChoice): ContainerModule {
@@ -55,11 +56,11 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     } else {
       bind(PAYMENT.PaymentGateway).toResolvedValue((logger: Logger) => createPaymentGateway(config, logger), [SHARED.Logger]);
     }
-    const channel: PaymentChannel = { gateway: config.paymentGateway, pg: config.paymentGateway === 'toss' ? 'tosspayments' : config.iamport.pg };
+    const active = activeGateway(config);
+    const channel: PaymentChannel = { gateway: active.name, pg: active.pgCode };
     bind(PAYMENT.PaymentChannel).toConstantValue(channel);
-    bind(PAYMENT.CheckoutSettings).toConstantValue({
-      ...channel, impCode: config.iamport.impCode, tossClientKey: config.toss.clientKey,
-    } satisfies CheckoutSettings);
+    bind(PAYMENT.CheckoutSettings).toConstantValue({ ...channel, parametersFor: active.checkoutParameters } satisfies CheckoutSettings);
+    bind(PAYMENT.WebhookReaders).toConstantValue(webhookReaders(config));
     bind(PAYMENT.PaymentSettlement).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger) =>
         new PaymentSettlement(payments, pg, uow, clock, ids, logger),

@@ -7,6 +7,7 @@ export const PAYMENT = {
   ReportPaymentFailure: Symbol.for('memberpay.payment.ReportPaymentFailure'),
   PaymentChannel: Symbol.for('memberpay.payment.PaymentChannel'),
   CheckoutSettings: Symbol.for('memberpay.payment.CheckoutSettings'),
+  WebhookReaders: Symbol.for('memberpay.payment.WebhookReaders'),
   WebhookReceiptStore: Symbol.for('memberpay.payment.WebhookReceiptStore'),
   HandleWebhookNotice: Symbol.for('memberpay.payment.HandleWebhookNotice'),
   ReconcilePayments: Symbol.for('memberpay.payment.ReconcilePayments'),

@@ -4,6 +4,7 @@
 //
 // PGs (the checkout answer's `gateway` picks one):
 //   iamport  IMP.init(imp_code) + IMP.request_pay(params, callback); the callback's imp_uid is validated.
+//   portone  PortOne.requestPayment(client) (or requestIssueBillingKey with auto-renew); the paymentId is validated.
 //   toss     TossPayments(client_key).requestPayment('카드', {...}) (or requestBillingAuth with auto-renew);
 //            Toss redirects the whole page to successUrl / failUrl (`/?pg=toss&result=success|fail&...`),
 //            so the outcome is handled on the next load (handleTossReturn) with the order kept in sessionStorage.
@@ -396,6 +397,7 @@ async function checkout(plan, autoRenew) {
     return showMessage('info', t('confirm.notPaid'), 'purchase_not_confirmed');
   }
   if (order.gateway === 'toss') return payWithToss(order, period);
+  if (order.gateway === 'portone') return payWithPortOne(order, period);
 
   let IMP;
   try {
@@ -489,11 +491,12 @@ async function awaitConfirmation(merchantUid) {
   showMessage('pending', t('order.pendingLate'), 'pending');
 }
 
-/** rsp: Iamport's callback fields, or for Toss {payment_key?, error_code, error_msg}. */
+/** rsp: Iamport's callback fields, or for Toss {payment_key?, error_code, error_msg}, for PortOne V2 {payment_id?, error_code, error_msg}. */
 function reportFailure(order, rsp) {
   const body = { merchant_uid: order.merchant_uid, error_code: rsp.error_code || 'unknown', error_msg: rsp.error_msg || '' };
   if (rsp.imp_uid) body.imp_uid = rsp.imp_uid;
   if (rsp.payment_key) body.payment_key = rsp.payment_key;
+  if (rsp.payment_id) body.payment_id = rsp.payment_id;
   return api('POST', '/api/payment/failure', body);
 }
 
@@ -503,7 +506,7 @@ const TOSS_BUYER_CANCEL = ['PAY_PROCESS_CANCELED'];
 /** What the client saw, for when the server could not classify (or could not be reached). */
 function classifyLocally(rsp) {
   if (TOSS_BUYER_CANCEL.includes(rsp.error_code)) return 'user_cancelled';
-  if (!rsp.imp_uid && !rsp.payment_key) return 'window_closed';
+  if (!rsp.imp_uid && !rsp.payment_key && !rsp.payment_id) return 'window_closed';
   if (/취소|cancel/i.test(rsp.error_msg || '')) return 'user_cancelled';
   return 'card_declined';
 }
@@ -518,6 +521,45 @@ async function handleFailure(order, rsp) {
   // Toss's cancel button leaves no record at Toss, so the server can only say "window closed"; the page knows better.
   const code = TOSS_BUYER_CANCEL.includes(rsp.error_code) ? 'user_cancelled' : (payment && payment.failure_code) || classifyLocally(rsp);
   showFailure(code, rsp.error_msg || (payment && payment.failure_message));
+}
+
+// ---------- PortOne V2 ----------
+
+/**
+ * PortOne.requestPayment with the checkout answer's `client` (its sdk_url is the sandbox stand-in or
+ * PortOne's CDN); with auto-renew, requestIssueBillingKey for the customer, and the server charges
+ * the first period with that key. The promise always resolves: `code` present means nothing was paid.
+ */
+async function payWithPortOne(order, period) {
+  const c = order.client || {};
+  let PortOne;
+  try {
+    PortOne = await loadScript(c.sdk_url, 'PortOne', 'portone-sdk');
+  } catch {
+    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: '결제 모듈을 불러오지 못했습니다.' });
+    return showMessage('error', '결제 모듈을 불러오지 못했습니다. 새로고침 후 다시 시도해 주세요.', 'sdk_unavailable');
+  }
+  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
+  const customer = { fullName: order.buyer_name, email: order.buyer_email, ...(c.customer_id ? { id: c.customer_id } : {}) };
+  let result;
+  try {
+    result = c.customer_id
+      ? await PortOne.requestIssueBillingKey({ storeId: c.store_id, channelKey: c.channel_key, billingKeyMethod: c.pay_method, issueName: c.order_name, customer })
+      : await PortOne.requestPayment({
+        storeId: c.store_id, channelKey: c.channel_key, paymentId: c.payment_id, orderName: c.order_name,
+        totalAmount: c.total_amount, currency: c.currency, payMethod: c.pay_method, customer,
+      });
+  } catch (error) {
+    result = { code: 'SDK_ERROR', message: String((error && error.message) || error) };
+  }
+  if (!result || result.code !== undefined) {
+    return handleFailure(order, {
+      error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '',
+      ...(result && result.paymentId ? { payment_id: result.paymentId } : {}),
+    });
+  }
+  if (c.customer_id) return validate(order.merchant_uid, { payment_id: c.payment_id, billing_key: result.billingKey, customer_key: c.customer_id });
+  return validate(order.merchant_uid, { payment_id: result.paymentId });
 }
 
 // ---------- Toss Payments ----------

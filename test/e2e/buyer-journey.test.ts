@@ -15,6 +15,7 @@ type Card = 'success' | 'declined' | 'limit' | 'insufficient';
 const WINDOW: Record<E2eGateway, { modal: string; label: string }> = {
   iamport: { modal: '[data-test="imp-modal"]', label: 'Iamport' },
   toss: { modal: '[data-test="toss-modal"]', label: 'Toss Payments' },
+  portone: { modal: '[data-test="portone-modal"]', label: 'PortOne V2' },
 };
 
 let browser: Browser;
@@ -26,7 +27,7 @@ after(async () => {
   await browser?.close();
 });
 
-for (const gateway of ['iamport', 'toss'] as const) {
+for (const gateway of ['iamport', 'toss', 'portone'] as const) {
   describe(`buyer journey in the browser through ${WINDOW[gateway].label} (e2e)`, function () {
     this.timeout(30_000);
     const modalSelector = WINDOW[gateway].modal;
@@ -161,7 +162,7 @@ for (const gateway of ['iamport', 'toss'] as const) {
       await p.screenshot({ path: screenshotPath(`${name}-desktop`), fullPage: true });
     });
 
-    const declining: Card[] = gateway === 'iamport' ? ['declined', 'limit', 'insufficient'] : ['declined', 'insufficient'];
+    const declining: Card[] = gateway === 'toss' ? ['declined', 'insufficient'] : ['declined', 'limit', 'insufficient'];
     for (const card of declining) {
       it(`shows the ${card} card as a card failure and records the payment failed`, async () => {
         const p = current();
@@ -201,9 +202,9 @@ for (const gateway of ['iamport', 'toss'] as const) {
       expect(await outcome()).to.equal('user_cancelled');
       expect(await p.locator('#message').innerText()).to.contain('취소');
       const { body } = await apiGet('/api/payments');
-      // Iamport keeps a cancelled record the server confirms; Toss keeps none (its fail redirect has no
-      // paymentKey), so the server can only record a report without one: window_closed (DESIGN §6).
-      expect(body.payments[0]).to.include({ status: 'failed', failure_code: gateway === 'iamport' ? 'user_cancelled' : 'window_closed' });
+      // Iamport and PortOne V2 keep a cancelled record the server confirms; Toss keeps none (its fail redirect
+      // has no paymentKey), so the server can only record a report without one: window_closed (DESIGN §6).
+      expect(body.payments[0]).to.include({ status: 'failed', failure_code: gateway === 'toss' ? 'window_closed' : 'user_cancelled' });
     });
 
     it('buys with auto-renew (a billing key), turns it off and on again, removes the card and quotes the refund', async () => {
@@ -230,6 +231,10 @@ for (const gateway of ['iamport', 'toss'] as const) {
         const [customerKey, billingKey] = String(record?.billingKey).split(':');
         expect(customerKey).to.match(/^cu_/);
         expect(app.toss!.store.billingKeysOf(customerKey)).to.include(billingKey);
+      } else if (gateway === 'portone') {
+        // V2: the billing key requestIssueBillingKey issued for our customer id.
+        const issued = app.portone!.sandbox.store.getBillingKey(String(record?.billingKey));
+        expect(issued.ok && issued.value.customer?.id).to.match(/^cu_/);
       } else {
         expect(record?.billingKey).to.match(/^cu_/);
       }
@@ -253,6 +258,9 @@ for (const gateway of ['iamport', 'toss'] as const) {
       if (gateway === 'toss') {
         const [customerKey] = String(record?.billingKey).split(':');
         expect(app.toss!.store.billingKeysOf(customerKey)).to.deep.equal([]);
+      } else if (gateway === 'portone') {
+        const deleted = app.portone!.sandbox.store.getBillingKey(String(record?.billingKey));
+        expect(deleted.ok && deleted.value.status).to.equal('DELETED');
       } else {
         expect(app.iamport!.state.getCustomer(String(record?.billingKey)).ok).to.equal(false);
       }
@@ -396,6 +404,7 @@ for (const gateway of ['iamport', 'toss'] as const) {
         expect(billingKey).to.be.a('string');
         // Iamport keeps the card under our customer_uid; with Toss we keep a `<customerKey>:<billingKey>` handle.
         if (gateway === 'iamport') expect(app.iamport!.state.setCustomerCard(billingKey!, 'declined').ok).to.equal(true);
+        else if (gateway === 'portone') expect(app.portone!.sandbox.store.setBillingKeyCard(billingKey!, 'declined')).to.equal(true);
         else expect(app.toss!.store.setBillingCard(parseBillingHandle(billingKey!)!.billingKey, 'declined')).to.equal(true);
 
         const result = await moveAMonthAndRunRenewals(email, before.current_period_end);

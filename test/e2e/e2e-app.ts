@@ -1,7 +1,8 @@
 // The product as `npm start` runs it, on 127.0.0.1 with an ephemeral port: a fresh SQLite
-// file (migrated), the configured PG adapter (PAYMENT_GATEWAY=iamport|toss) talking over HTTP
-// to that PG's sandbox mounted in-process (/sandbox/iamport or /sandbox/toss), the sandbox's
-// webhooks aimed back at the app, and the admin API on (ADMIN_TOKEN) for the test-clock panel.
+// file (migrated), the configured PG adapter (PAYMENT_GATEWAY=iamport|toss|portone) talking over HTTP
+// to that PG's sandbox mounted in-process (/sandbox/iamport or /sandbox/toss; PortOne V2's REST API
+// on a port of its own with its browser stand-in at /sandbox/portone), the sandbox's webhooks aimed
+// back at the app, and the admin API on (ADMIN_TOKEN) for the test-clock panel.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,8 @@ import type { Container } from 'inversify';
 import { loadConfig } from '../../src/config';
 import { buildContainer } from '../../src/container';
 import { createIamportSandbox, type IamportSandbox } from '../../src/sandbox/iamport/iamport-sandbox';
+import { createPortOneBrowserRouter } from '../../src/sandbox/portone/portone-sandbox';
+import { startPortOneSandboxServer, type PortOneSandboxServer } from '../../src/sandbox/portone/portone-sandbox-server';
 import { createTossSandbox, type TossSandbox } from '../../src/sandbox/toss/toss-sandbox';
 import { createHttpApp } from '../../src/shared/http/app';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
@@ -22,7 +25,7 @@ export const SANDBOX_PREFIX = '/sandbox/iamport';
 export const TOSS_SANDBOX_PREFIX = '/sandbox/toss';
 export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
-export type E2eGateway = 'iamport' | 'toss';
+export type E2eGateway = 'iamport' | 'toss' | 'portone';
 
 export interface RunningApp {
   url: string;
@@ -31,6 +34,8 @@ export interface RunningApp {
   iamport: IamportSandbox | null;
   /** Set when gateway = toss. */
   toss: TossSandbox | null;
+  /** Set when gateway = portone. */
+  portone: PortOneSandboxServer | null;
   container: Container;
   clock: ControllableClock;
   close(): Promise<void>;
@@ -46,6 +51,10 @@ export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<Runn
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-e2e-'));
+  let clockOfApp: ControllableClock | null = null;
+  const portone = gateway === 'portone'
+    ? await startPortOneSandboxServer({ port: 0, webhookUrl: `${url}/api/payment/webhook/portone`, now: () => clockOfApp?.now() ?? new Date() })
+    : null;
   const config = loadConfig({
     DATABASE_URL: `sqlite:${path.join(dir, 'e2e.sqlite')}`,
     PUBLIC_URL: url,
@@ -54,6 +63,7 @@ export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<Runn
     IAMPORT_API_URL: `${url}${SANDBOX_PREFIX}`,
     TOSS_MODE: 'sandbox',
     TOSS_API_URL: `${url}${TOSS_SANDBOX_PREFIX}`,
+    ...(portone ? { PORTONE_MODE: 'sandbox', PORTONE_API_URL: portone.url } : {}),
     ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     TEST_CLOCK: 'on',
     GATEWAY_TIMEOUT_MS: '5000',
@@ -63,6 +73,7 @@ export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<Runn
   await database.migrateLatest();
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database }) as Container;
   const clock = container.get<ControllableClock>(SHARED.Clock);
+  clockOfApp = clock;
   // The sandboxes share the app's clock, as in main.ts, so the test clock moves them too.
   const iamport = gateway === 'iamport'
     ? createIamportSandbox({
@@ -75,7 +86,8 @@ export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<Runn
       webhookUrl: `${url}/api/payment/webhook/toss`, now: () => clock.now(),
     })
     : null;
-  const app = createHttpApp(container, { extraRouters: [(iamport ?? toss)!.router] });
+  const router = portone ? createPortOneBrowserRouter(portone.sandbox, { prefix: '/sandbox/portone' }) : (iamport ?? toss)!.router;
+  const app = createHttpApp(container, { extraRouters: [router] });
   server.on('request', app.callback());
 
   return {
@@ -83,11 +95,13 @@ export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<Runn
     gateway,
     iamport,
     toss,
+    portone,
     container,
     clock,
     async close() {
       iamport?.close();
       toss?.close();
+      await portone?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.destroy();

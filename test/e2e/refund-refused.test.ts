@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
 import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
 
-const MODAL: Record<E2eGateway, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]' };
+const MODAL: Record<E2eGateway, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]', portone: '[data-test="portone-modal"]' };
 
 let browser: Browser;
 before(async function () {
@@ -18,7 +18,7 @@ after(async () => {
   await browser?.close();
 });
 
-for (const gateway of ['iamport', 'toss'] as const) {
+for (const gateway of ['iamport', 'toss', 'portone'] as const) {
   describe(`a refused refund in the browser through ${gateway} (e2e)`, function () {
     this.timeout(30_000);
     let app: RunningApp;
@@ -74,7 +74,8 @@ for (const gateway of ['iamport', 'toss'] as const) {
       expect(await finalMessage().getAttribute('data-outcome')).to.equal('paid');
 
       // The PG forgets every payment: its refusal is a definite no ("취소할 결제건이 존재하지 않습니다" at Iamport).
-      (app.iamport ?? app.toss)!.reset();
+      if (app.portone) app.portone.sandbox.reset();
+      else (app.iamport ?? app.toss)!.reset();
 
       await p.click('#cancel-button');
       await p.click('#cancel-with-refund');

@@ -9,6 +9,7 @@ import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
 const WINDOW: Record<E2eGateway, { modal: string; label: string }> = {
   iamport: { modal: '[data-test="imp-modal"]', label: 'Iamport' },
   toss: { modal: '[data-test="toss-modal"]', label: 'Toss Payments' },
+  portone: { modal: '[data-test="portone-modal"]', label: 'PortOne V2' },
 };
 
 let browser: Browser;
@@ -20,7 +21,7 @@ after(async () => {
   await browser?.close();
 });
 
-for (const gateway of ['iamport', 'toss'] as const) {
+for (const gateway of ['iamport', 'toss', 'portone'] as const) {
   describe(`a member buys again through ${WINDOW[gateway].label} (e2e)`, function () {
     this.timeout(30_000);
     const modalSelector = WINDOW[gateway].modal;

@@ -93,4 +93,27 @@ describe('configuration', () => {
     rmSync(path.join(dir, 'merchant.json'));
     expect(problem({}, dir)).to.match(/^config error: config\/merchant.json cannot be read as JSON/);
   });
+
+  it('PAYMENT_GATEWAY=portone: the V2 sandbox on PORTONE_SANDBOX_PORT (3101) with no credentials; live insists on them, each named in one line', () => {
+    const sandbox = loadConfig({ PAYMENT_GATEWAY: 'portone' }, CONFIG_DIR);
+    expect(sandbox.paymentGateway).to.equal('portone');
+    expect(sandbox.pgSandbox).to.equal(true);
+    expect(sandbox.portone).to.include({ mode: 'sandbox', sandboxPort: 3101, apiUrl: 'http://127.0.0.1:3101' });
+    expect(sandbox.portone.webhookSecret).to.match(/^whsec_/);
+    expect(loadConfig({ PAYMENT_GATEWAY: 'portone', PORTONE_SANDBOX_PORT: '4101' }, CONFIG_DIR).portone.apiUrl).to.equal('http://127.0.0.1:4101');
+
+    const live = {
+      PAYMENT_GATEWAY: 'portone', PORTONE_MODE: 'live', PORTONE_API_SECRET: 'secret', PORTONE_STORE_ID: 'store-1234', PORTONE_CHANNEL_KEY: 'channel-key-1234',
+      PORTONE_WEBHOOK_SECRET: 'whsec_c2VjcmV0', PUBLIC_URL: 'https://shop.example', SESSION_SECRET: 'x'.repeat(32),
+    };
+    const config = loadConfig(live, CONFIG_DIR);
+    expect(config.portone.apiUrl).to.equal('https://api.portone.io');
+    expect([config.pgSandbox, config.testClock, config.host]).to.deep.equal([false, false, '0.0.0.0']);
+    const { PORTONE_WEBHOOK_SECRET: _unset, ...noWebhookSecret } = live;
+    expect(problem(noWebhookSecret)).to.equal('config error: PORTONE_WEBHOOK_SECRET is required when PAYMENT_GATEWAY=portone and PORTONE_MODE=live');
+    expect(problem({ ...live, PORTONE_STORE_ID: 'shop' })).to.equal('config error: PORTONE_STORE_ID must look like store-<uuid>');
+    expect(problem({ PAYMENT_GATEWAY: 'paypal' })).to.equal('config error: PAYMENT_GATEWAY must be one of [iamport, toss, portone]');
+    // Another PG's live mode does not ask for V2 credentials.
+    expect(loadConfig({ PORTONE_MODE: 'live' }, CONFIG_DIR).paymentGateway).to.equal('iamport');
+  });
 });

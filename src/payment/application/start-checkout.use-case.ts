@@ -18,9 +18,24 @@ import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } fr
 import type { PaymentChannel } from './payment-channel';
 import type { PaymentRepository } from './payment-repository.port';
 
+/** One order as the configured PG's browser SDK needs it. */
+export interface CheckoutOrder {
+  merchantUid: string;
+  amount: number;
+  /** The PG's order name: Korean, as the PG's window and its receipts are. */
+  orderName: string;
+  customerUid: string | null;
+}
+
+/** What the page needs to open the configured PG's window: fields the checkout answer has always carried, and `client`. */
+export interface CheckoutParameters {
+  fields: Record<string, unknown>;
+  client: Record<string, unknown>;
+}
+
 export interface CheckoutSettings extends PaymentChannel {
-  impCode: string;
-  tossClientKey: string;
+  /** The configured PG's page parameters for one order (its module supplies them). */
+  parametersFor(order: CheckoutOrder): CheckoutParameters;
 }
 
 /** DESIGN §6: at most 5 `await` checkouts per user in PAYMENT_TTL_MIN; more answer 429 before any gateway call. */

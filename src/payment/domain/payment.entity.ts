@@ -6,8 +6,8 @@ import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundIn
 
 export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
 
-/** The PG a payment went through (PAYMENT_GATEWAY when it was made). */
-export type GatewayName = 'iamport' | 'toss' | 'portone';
+/** The PG a payment went through (PAYMENT_GATEWAY when it was made): a name in the registry of PGs, which the core does not enumerate. */
+export type GatewayName = string;
 
 /**
  * The gateway of a payment recorded before payments recorded theirs: only Iamport and Toss were

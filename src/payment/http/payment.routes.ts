@@ -17,7 +17,8 @@ import type { ReportPaymentFailure } from '../application/report-payment-failure
 import type { StartCheckout } from '../application/start-checkout.use-case';
 import type { Payment } from '../domain/payment.entity';
 import { presentPayment } from './payment.presenter';
-import { checkoutSchema, failureSchema, tossWebhookSchema, validationSchema, webhookSchema } from './payment.schemas';
+import type { WebhookReader } from '../infrastructure/gateways.registry';
+import { checkoutSchema, failureSchema, validationSchema } from './payment.schemas';
 
 export interface PaymentRouteDeps {
   startCheckout: StartCheckout;
@@ -49,6 +50,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const body = validate(checkoutSchema, ctx.request.body);
     const started = await deps.startCheckout.execute({ userId, planId: body.plan, payMethod: body.pay_method, autoRenew: body.auto_renew });
     const { payment, plan, buyer, settings, customerUid, period } = started;
+    const page = settings.parametersFor({ merchantUid: payment.merchantUid, amount: payment.amount, orderName: plan.names.ko, customerUid });
     answer(ctx, {
       gateway: settings.gateway,
       merchant_uid: payment.merchantUid,
@@ -59,12 +61,12 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
       buyer_email: buyer.email,
       pg: settings.pg,
       pay_method: body.pay_method,
-      imp_code: settings.impCode,
       period_start: period.start.toISOString(),
       period_end: period.end.toISOString(),
       ...(customerUid ? { customer_uid: customerUid } : {}),
-      // Toss: the page calls TossPayments(client_key).requestPayment (or requestBillingAuth with customer_key).
-      ...(settings.gateway === 'toss' ? { client_key: settings.tossClientKey, order_name: plan.names.ko, ...(customerUid ? { customer_key: customerUid } : {}) } : {}),
+      // The configured PG's own fields (e.g. imp_code), and `client`: what its browser script reads.
+      ...page.fields,
+      client: page.client,
     }, 201);
   });
 
@@ -74,8 +76,9 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     let result;
     try {
       result = await deps.confirmPayment.execute({
-        userId, merchantUid: body.merchant_uid, transactionId: (body.imp_uid ?? body.payment_key ?? body.auth_key) as string,
-        billingCustomerKey: body.auth_key ? body.customer_key : undefined,
+        userId, merchantUid: (body.merchant_uid ?? body.payment_id) as string,
+        transactionId: (body.imp_uid ?? body.payment_key ?? body.auth_key ?? body.billing_key ?? body.payment_id) as string,
+        billingCustomerKey: body.auth_key || body.billing_key ? body.customer_key : undefined,
       });
     } catch (error) {
       if (error instanceof DomainError && error.code === 'payment_not_paid') return answerFailed(ctx, error.code, error.message, null, error.details);
@@ -95,7 +98,7 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
     const userId = requireUserId(ctx);
     const body = validate(failureSchema, ctx.request.body);
     const { verdict, payment } = await deps.reportFailure.execute({
-      userId, merchantUid: body.merchant_uid, transactionId: text(body.imp_uid ?? body.payment_key), errorCode: text(body.error_code), errorMessage: text(body.error_msg),
+      userId, merchantUid: body.merchant_uid, transactionId: text(body.imp_uid ?? body.payment_key ?? body.payment_id), errorCode: text(body.error_code), errorMessage: text(body.error_msg),
     });
     if (verdict === 'pending') return answerPending(ctx, payment);
     answer(ctx, { status: verdict, payment: presentPayment(payment) });
@@ -112,30 +115,22 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
 
 export interface PaymentWebhookRouteDeps {
   webhooks: HandleWebhookNotice;
+  /** Each PG's notice route (gateways.registry.ts): where it listens and how it reads (and verifies) a notice. */
+  readers: WebhookReader[];
 }
 
-/** The gateways' notices (no session): hints, stored raw and verified by a re-fetch. */
+/** The gateways' notices (no session): hints, stored as read and verified by a re-fetch. */
 export function paymentWebhookRoutes(deps: PaymentWebhookRouteDeps): Router {
   const router = createRouter();
-
-  router.post('/api/payment/webhook', async (ctx) => {
-    const body = validate(webhookSchema, ctx.request.body);
-    // The notice as read (the schema drops every field it does not know): padding a notice stores nothing extra.
-    const outcome = await deps.webhooks.receive({ gatewayPaymentId: body.imp_uid, merchantUid: body.merchant_uid, status: body.status }, JSON.stringify(body), ctx.ip);
-    // Iamport retries on a non-200: ask it to, while the gateway cannot confirm the notice.
-    if (outcome === 'pending') throw new GatewayUnavailableError();
-    answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
-  });
-
-  // Toss's PAYMENT_STATUS_CHANGED event: the same hint, re-fetched by paymentKey.
-  router.post('/api/payment/webhook/toss', async (ctx) => {
-    const body = validate(tossWebhookSchema, ctx.request.body);
-    const notice = { gatewayPaymentId: body.data.paymentKey, merchantUid: body.data.orderId, status: body.data.status };
-    const read = { eventType: body.eventType, data: { paymentKey: notice.gatewayPaymentId, orderId: notice.merchantUid, status: notice.status } };
-    const outcome = await deps.webhooks.receive(notice, JSON.stringify(read), ctx.ip);
-    if (outcome === 'pending') throw new GatewayUnavailableError();
-    answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
-  });
-
+  for (const reader of deps.readers) {
+    router.post(reader.path, async (ctx) => {
+      const reading = await reader.read({ body: ctx.request.body, rawBody: ctx.request.rawBody ?? '', headers: ctx.headers });
+      if ('ignored' in reading) return answer(ctx, { ignored: true });
+      const outcome = await deps.webhooks.receive(reading.notice, reading.raw, ctx.ip);
+      // PGs retry on a non-2xx: ask them to, while the gateway cannot confirm the notice.
+      if (outcome === 'pending') throw new GatewayUnavailableError();
+      answer(ctx, outcome === 'ignored' ? { ignored: true } : { outcome });
+    });
+  }
   return router;
 }

@@ -17,7 +17,7 @@ export const checkoutSchema = Joi.object<CheckoutBody>({
 }).required();
 
 export interface ValidationBody {
-  merchant_uid: string;
+  merchant_uid?: string;
   /** Iamport: the payment the browser made. */
   imp_uid?: string;
   /** Toss: the payment the browser authorised (the success redirect's paymentKey). */
@@ -25,24 +25,35 @@ export interface ValidationBody {
   /** Toss billing: requestBillingAuth's authKey and customerKey. */
   auth_key?: string;
   customer_key?: string;
+  /** PortOne V2: the paymentId the browser paid, which is our merchant_uid (an alias of it). */
+  payment_id?: string;
+  /** PortOne V2 billing: the billingKey requestIssueBillingKey issued, with customer_key = the customer id it was issued for. */
+  billing_key?: string;
 }
 
 /**
- * One of imp_uid (Iamport), payment_key (Toss) or auth_key + customer_key (Toss billing).
+ * merchant_uid with one of imp_uid (Iamport V1), payment_key (Toss) or auth_key + customer_key (Toss
+ * billing); or payment_id (PortOne V2: the merchant_uid itself), with billing_key + customer_key when
+ * the browser issued a billing key.
  * `amount` and `status` from the page are accepted and ignored: only the gateway's word counts.
  */
 export const validationSchema = Joi.object<ValidationBody>({
-  merchant_uid: id.required(),
+  merchant_uid: id,
   imp_uid: id,
   payment_key: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/),
   auth_key: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/),
   customer_key: Joi.string().trim().max(300).pattern(/^[a-zA-Z0-9\-_=.,@]+$/),
-}).xor('imp_uid', 'payment_key', 'auth_key').with('auth_key', 'customer_key').required();
+  payment_id: id,
+  billing_key: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/),
+}).or('merchant_uid', 'payment_id').xor('imp_uid', 'payment_key', 'auth_key', 'payment_id').with('auth_key', 'customer_key')
+  .with('billing_key', ['payment_id', 'customer_key']).required();
 
 export interface FailureBody {
   merchant_uid: string;
   imp_uid?: string | null;
   payment_key?: string | null;
+  /** PortOne V2: the paymentId the window answered (our merchant_uid), so the gateway is asked. */
+  payment_id?: string | null;
   error_code?: string | number | null;
   error_msg?: string | number | null;
 }
@@ -51,33 +62,7 @@ export const failureSchema = Joi.object<FailureBody>({
   merchant_uid: id.required(),
   imp_uid: id.allow(null, ''),
   payment_key: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/).allow(null, ''),
+  payment_id: id.allow(null, ''),
   error_code: optionalText(100),
   error_msg: optionalText(1000),
-}).required();
-
-export interface WebhookBody {
-  imp_uid: string;
-  merchant_uid: string;
-  status: 'ready' | 'paid' | 'failed' | 'cancelled';
-}
-
-export const webhookSchema = Joi.object<WebhookBody>({
-  imp_uid: id.required(),
-  merchant_uid: id.required(),
-  status: Joi.string().trim().valid('ready', 'paid', 'failed', 'cancelled').required(),
-}).required();
-
-export interface TossWebhookBody {
-  eventType: 'PAYMENT_STATUS_CHANGED';
-  data: { paymentKey: string; orderId: string; status: string };
-}
-
-/** Toss's notice: only the ids matter (the payment is fetched again); other events are refused. */
-export const tossWebhookSchema = Joi.object<TossWebhookBody>({
-  eventType: Joi.string().valid('PAYMENT_STATUS_CHANGED').required(),
-  data: Joi.object({
-    paymentKey: Joi.string().trim().max(200).pattern(/^[\x21-\x7e]+$/).required(),
-    orderId: id.required(),
-    status: Joi.string().trim().max(32).pattern(/^[A-Z_]+$/).required(),
-  }).unknown(true).required(),
 }).required();

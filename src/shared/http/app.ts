@@ -34,6 +34,7 @@ import type { ReportPaymentFailure } from '../../payment/application/report-paym
 import type { StartCheckout } from '../../payment/application/start-checkout.use-case';
 import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
 import { paymentRoutes, paymentWebhookRoutes } from '../../payment/http/payment.routes';
+import { gatewayCspSources, type WebhookReader } from '../../payment/infrastructure/gateways.registry';
 import { PAYMENT } from '../../payment/payment.tokens';
 import type { Clock } from '../application/clock.port';
 import type { IdempotencyStore } from '../application/idempotency-store.port';
@@ -62,7 +63,7 @@ export interface ServiceLocator {
 }
 
 export interface HttpAppOptions {
-  /** Mounted before the API's body parsing and sessions, e.g. the Iamport sandbox's router (it parses its own bodies). */
+  /** Mounted before the API's body parsing and sessions, e.g. a PG sandbox's router (it parses its own bodies). */
   extraRouters?: Router[];
   /** Served at `/` (index.html). Default: src/web; null for none. */
   staticDir?: string | null;
@@ -76,14 +77,14 @@ const SYSTEM_TIME: Clock = { now: () => new Date() };
 
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
 
-/** Allows the page's own scripts and Iamport's SDK and PG windows (frames/popups on https). */
+/** Allows the page's own scripts and each registered PG's SDK and windows (frames/popups on https). */
 const CONTENT_SECURITY_POLICY = {
   useDefaults: true,
   directives: {
-    scriptSrc: ["'self'", 'https://cdn.iamport.kr', 'https://*.iamport.kr', 'https://js.tosspayments.com'],
+    scriptSrc: ["'self'", ...gatewayCspSources().scriptSrc],
     styleSrc: ["'self'", "'unsafe-inline'"],
     imgSrc: ["'self'", 'data:', 'https:'],
-    connectSrc: ["'self'", 'https://*.iamport.kr'],
+    connectSrc: ["'self'", ...gatewayCspSources().connectSrc],
     frameSrc: ["'self'", 'https:'],
     formAction: ["'self'", 'https:'],
   },
@@ -160,7 +161,9 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
     memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
   }), sessionGuards);
-  mountRouter(app, paymentWebhookRoutes({ webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice) }),
+  mountRouter(app, paymentWebhookRoutes({
+    webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice), readers: container.get<WebhookReader[]>(PAYMENT.WebhookReaders),
+  }),
     [jsonOrFormBody, allowedSenders(config.webhookAllowIps), idempotency]);
   // Without ADMIN_TOKEN the admin API does not exist: every spelling and method of it is an unknown route.
   if (config.adminToken) {

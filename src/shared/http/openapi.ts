@@ -5,7 +5,8 @@ import { CONSOLE_OPERATIONS } from '../../admin/http/console.openapi';
 import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
 import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
-import { checkoutSchema, failureSchema, tossWebhookSchema, validationSchema, webhookSchema } from '../../payment/http/payment.schemas';
+import { checkoutSchema, failureSchema, validationSchema } from '../../payment/http/payment.schemas';
+import { GATEWAY_NAMES, webhookDocs } from '../../payment/infrastructure/gateways.registry';
 import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
 
 type Auth = 'none' | 'session' | 'admin' | 'console';
@@ -54,7 +55,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
       merchant_uid: str, imp_uid: nullable(str), plan: str, amount: int, status: { enum: ['await', 'paid', 'failed', 'cancelled'] },
       failure_code: nullable({ enum: ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed'] }),
       failure_message: nullable(str), cancelled_amount: int, paid_at: nullable(time), created_at: time,
-      gateway: { enum: ['iamport', 'toss', 'portone'], description: 'The PG that charged it' },
+      gateway: { enum: GATEWAY_NAMES, description: 'The PG that charged it' },
       refunds: { type: 'array', items: ref('Refund') },
     },
   },
@@ -136,11 +137,16 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'payments', method: 'post', path: '/api/payment/checkout', summary: 'Create an order priced from the catalog and register its amount with the gateway (Idempotency-Key honoured)', auth: 'session', body: checkoutSchema,
     responses: {
       201: ok({
-        gateway: { enum: ['iamport', 'toss'] }, merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str, imp_code: str,
+        gateway: { enum: GATEWAY_NAMES, description: 'PAYMENT_GATEWAY: the page loads this PG\'s browser SDK' }, merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str,
+        imp_code: { type: 'string', description: 'The V1 window\'s merchant code (PAYMENT_GATEWAY\'s own field)' },
+        client: { type: 'object', description: 'What the configured PG\'s browser SDK needs for this order (its keys are the PG\'s own)' },
         period_start: { ...time, description: 'Start of the period this order buys: now, or the live membership\'s current end (the page shows it and asks a member to confirm)' },
         period_end: { ...time, description: 'End (exclusive) of that period, by the business calendar; fulfilment records exactly this end when paid while a membership is live, and paid_at plus the plan otherwise' },
-        customer_uid: str, client_key: { type: 'string', description: 'Toss only' }, order_name: { type: 'string', description: 'Toss only' }, customer_key: { type: 'string', description: 'Toss only, with auto_renew' },
-      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'period_start', 'period_end']),
+        customer_uid: str,
+        client_key: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field (window authorised by the server\'s confirm)' },
+        order_name: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field (window authorised by the server\'s confirm)' },
+        customer_key: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field, with auto_renew' },
+      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'client', 'period_start', 'period_end']),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error',
     },
   },
@@ -152,14 +158,10 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'payments', method: 'post', path: '/api/payment/failure', summary: "Report the PG window's failure; the gateway is asked when an imp_uid is given", auth: 'session', body: failureSchema,
     responses: { 200: ok({ status: { enum: ['failed', 'paid'] }, payment: ref('Payment') }), 202: 'Pending', 400: 'Error', 401: 'Error', 404: 'Error' },
   },
-  {
-    tag: 'payments', method: 'post', path: '/api/payment/webhook', summary: "Iamport's notice (JSON or form): stored, deduplicated, verified by re-fetch", auth: 'none', body: webhookSchema,
-    responses: { 200: ok({ outcome: str, ignored: { type: 'boolean' } }, []), 400: 'Error', 413: 'Error', 503: 'Error' },
-  },
-  {
-    tag: 'payments', method: 'post', path: '/api/payment/webhook/toss', summary: "Toss's PAYMENT_STATUS_CHANGED event: the same hint, re-fetched by paymentKey", auth: 'none', body: tossWebhookSchema,
-    responses: { 200: ok({ outcome: str, ignored: { type: 'boolean' } }, []), 400: 'Error', 413: 'Error', 503: 'Error' },
-  },
+  ...webhookDocs().map(({ path, summary, schema }) => ({
+    tag: 'payments', method: 'post', path, summary, auth: 'none', body: schema,
+    responses: { 200: ok({ outcome: str, ignored: { type: 'boolean' } }, []), 400: 'Error', 401: 'Error', 413: 'Error', 503: 'Error' },
+  } as const)),
   { tag: 'payments', method: 'get', path: '/api/payments', summary: "The user's payments, newest first", auth: 'session', responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error' } },
 
   { tag: 'admin', method: 'post', path: '/api/admin/reconcile', summary: 'Ask the gateway about every unsettled payment', auth: 'admin', responses: { 200: ok({ checked: int, settled: int }), 401: 'Error', 404: 'Error' } },
@@ -267,7 +269,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
       version: '0.1.0',
       // Private, unpublished code (package.json "private": true); SPDX's form for a license of one's own.
       license: { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-Proprietary' },
-      description: 'Membership payments in front of Iamport (PortOne V1). Every JSON answer carries `works`; errors are `{works:false, error:{code, message, details?}}` with a matching status. A body failing its schema answers 400 `invalid_request` with `details[]`; over 32 kB, 413 `payload_too_large`. Seed aliases are accepted: `merchant_id`, `imp_id`, `type`.',
+      description: 'Membership payments in front of a Korean PG (PAYMENT_GATEWAY). Every JSON answer carries `works`; errors are `{works:false, error:{code, message, details?}}` with a matching status. A body failing its schema answers 400 `invalid_request` with `details[]`; over 32 kB, 413 `payload_too_large`. Seed aliases are accepted: `merchant_id`, `imp_id`, `type`.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
     paths,

@@ -185,8 +185,11 @@ export class PortOneGateway implements PaymentGateway {
    * of the customer the page named. An order already charged (a resend) answers that charge.
    */
   private async settleIssuedBillingKey(result: BrowserResult, customerId: string): Promise<GatewayPayment> {
+    // The key was checked to be this customer's: the payment it charges carries it for our order to adopt.
+    const adoptable = (payment: GatewayPayment): GatewayPayment =>
+      (payment.customerUid === result.transactionId ? { ...payment, customerKey: customerId } : payment);
     const charged = await this.getPayment(result.merchantUid);
-    if (charged && wasCharged(charged)) return charged;
+    if (charged && wasCharged(charged)) return adoptable(charged);
     const answer = await this.send({ method: 'GET', path: billingKeyPath(result.transactionId), logPath: '/billing-keys/{billingKey}', searchParams: this.store() });
     if (!answer.ok) throw rejected(answer.error);
     const info = answer.body as Partial<PortOneBillingKeyInfo> | null;
@@ -195,7 +198,7 @@ export class PortOneGateway implements PaymentGateway {
     if (info.customer?.id !== customerId) {
       throw new GatewayRejectedError('the billing key was issued for another customer', PORTONE_ADAPTER_CODE.billingKeyOfAnotherCustomer);
     }
-    return this.chargeBillingKey({ customerUid: result.transactionId, merchantUid: result.merchantUid, amount: result.amount, name: 'membership' });
+    return adoptable(await this.chargeBillingKey({ customerUid: result.transactionId, merchantUid: result.merchantUid, amount: result.amount, name: 'membership' }));
   }
 
   /** The lookup that explains an unknown or refused charge; when PortOne cannot answer it either, null. */

@@ -47,8 +47,10 @@ export function paymentsSuite(start: HarnessFactory): void {
       it('answers 201 with what IMP.request_pay needs, priced by the server', async () => {
         const res = await buyer.post('/api/payment/checkout', { plan: 'monthly', amount: 1 });
         expect(res.status).to.equal(201);
-        expect(res.body).to.have.all.keys('works', 'gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'period_start', 'period_end');
+        expect(res.body).to.have.all.keys('works', 'gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'period_start', 'period_end', 'client');
         expect(res.body.gateway).to.equal('iamport');
+        // DESIGN §6: the configured PG's parameters for its browser SDK, besides the existing fields.
+        expect(res.body.client).to.deep.equal({ imp_code: 'imp_sandbox' });
         expect(res.body).to.include({ works: true, amount: 9900, name: '월간 멤버십', buyer_name: 'Kim Buyer', pg: 'html5_inicis', pay_method: 'card', imp_code: 'imp_sandbox' });
         expect(res.body.merchant_uid).to.be.a('string').with.length.at.most(40);
         const [payment] = (await buyer.get('/api/payments')).body.payments;

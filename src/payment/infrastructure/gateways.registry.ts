@@ -1,0 +1,89 @@
+// The one list of PGs. Adding a PG is its folder (src/payment/infrastructure/<pg>/ exporting a
+// GatewayModule, and its sandbox under src/sandbox/<pg>/) plus one line here; the rest of the app
+// reaches PGs through the functions below.
+import type { Logger } from '../../shared/application/logger.port';
+import type { CheckoutOrder, CheckoutParameters } from '../application/start-checkout.use-case';
+import type { PaymentGateway } from '../application/payment-gateway.port';
+import type { GatewayModule, GatewayWebhook, RunningGatewaySandbox, SandboxContext, WebhookReading, WebhookRequest } from './gateway-module';
+import { iamportModule } from './iamport/iamport.module';
+import { portoneModule } from './portone/portone.module';
+import { tossModule } from './toss/toss.module';
+
+export const GATEWAY_MODULES = {
+  iamport: iamportModule,
+  toss: tossModule,
+  portone: portoneModule,
+} as const;
+
+export type RegisteredGatewayName = keyof typeof GATEWAY_MODULES;
+type ConfigOf<M> = M extends GatewayModule<infer C> ? C : never;
+/** Every PG's configuration, read from its own environment variables (the configured one is checked strictly). */
+export type GatewayConfigs = { [K in RegisteredGatewayName]: ConfigOf<(typeof GATEWAY_MODULES)[K]> };
+
+export const GATEWAY_NAMES = Object.keys(GATEWAY_MODULES) as RegisteredGatewayName[];
+/** PAYMENT_GATEWAY's default. */
+export const DEFAULT_GATEWAY: RegisteredGatewayName = GATEWAY_NAMES[0];
+
+const moduleOf = (name: RegisteredGatewayName) => GATEWAY_MODULES[name] as GatewayModule<unknown>;
+
+export function readGatewayConfigs(env: NodeJS.ProcessEnv, publicUrl: string, selected: RegisteredGatewayName): GatewayConfigs {
+  return Object.fromEntries(GATEWAY_NAMES.map((name) => [name, moduleOf(name).readConfig(env, { publicUrl, selected: name === selected })])) as GatewayConfigs;
+}
+
+export interface GatewaySettings extends GatewayConfigs {
+  paymentGateway: RegisteredGatewayName;
+}
+
+/** The configured PG with its configuration bound: what the core asks of it. */
+export interface ActiveGateway {
+  name: RegisteredGatewayName;
+  label: string;
+  isSandbox: boolean;
+  apiUrl: string;
+  pgCode: string;
+  createGateway(options: { timeoutMs: number; logger: Logger }): PaymentGateway;
+  checkoutParameters(order: CheckoutOrder): CheckoutParameters;
+  startSandbox(context: SandboxContext): Promise<RunningGatewaySandbox | null>;
+}
+
+export function activeGateway(settings: GatewaySettings): ActiveGateway {
+  const name = settings.paymentGateway;
+  const module = moduleOf(name);
+  const config = settings[name];
+  return {
+    name,
+    label: module.label,
+    isSandbox: module.isSandbox(config),
+    apiUrl: module.apiUrl(config),
+    pgCode: module.pgCode(config),
+    createGateway: (options) => module.createGateway(config, options),
+    checkoutParameters: (order) => module.checkoutParameters(config, order),
+    startSandbox: (context) => module.startSandbox(config, context),
+  };
+}
+
+/** A notice route of one PG, its configuration bound. */
+export interface WebhookReader {
+  gateway: RegisteredGatewayName;
+  path: string;
+  read(request: WebhookRequest): Promise<WebhookReading> | WebhookReading;
+}
+
+/** Every PG's notice route (each answers whichever PG is configured: a notice is only a hint, re-fetched). */
+export function webhookReaders(settings: GatewayConfigs): WebhookReader[] {
+  return GATEWAY_NAMES.map((name) => {
+    const webhook = moduleOf(name).webhook;
+    return { gateway: name, path: webhook.path, read: (request: WebhookRequest) => webhook.read(settings[name], request) };
+  });
+}
+
+/** The notice routes as the OpenAPI document describes them. */
+export function webhookDocs(): Array<Pick<GatewayWebhook<unknown>, 'path' | 'summary' | 'schema'>> {
+  return GATEWAY_NAMES.map((name) => moduleOf(name).webhook);
+}
+
+/** Every PG's CSP sources: the page may load any PG's SDK (the checkout answer picks one). */
+export function gatewayCspSources(): { scriptSrc: string[]; connectSrc: string[] } {
+  const modules = GATEWAY_NAMES.map(moduleOf);
+  return { scriptSrc: modules.flatMap((m) => m.csp.scriptSrc), connectSrc: modules.flatMap((m) => m.csp.connectSrc) };
+}
