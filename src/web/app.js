@@ -536,10 +536,10 @@ async function payWithPortOne(order, period) {
   try {
     PortOne = await loadScript(c.sdk_url, 'PortOne', 'portone-sdk');
   } catch {
-    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: '결제 모듈을 불러오지 못했습니다.' });
-    return showMessage('error', '결제 모듈을 불러오지 못했습니다. 새로고침 후 다시 시도해 주세요.', 'sdk_unavailable');
+    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: t('order.sdkFailed') });
+    return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
   }
-  showMessage('pending', '결제창에서 결제를 진행해 주세요.', 'paying', `이용 기간: ${period}`);
+  showMessage('pending', t('order.inWindow'), 'paying', t('order.period', { period }));
   const customer = { fullName: order.buyer_name, email: order.buyer_email, ...(c.customer_id ? { id: c.customer_id } : {}) };
   let result;
   try {

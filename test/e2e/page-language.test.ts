@@ -7,7 +7,7 @@ import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } fr
 import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
 
 const HANGUL = /[\uAC00-\uD7A3]/;
-const MODAL: Record<E2eGateway, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]' };
+const MODAL: Record<Exclude<E2eGateway, 'portone'>, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]' };
 
 let browser: Browser;
 before(async function () {
