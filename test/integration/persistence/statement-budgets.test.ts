@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import type { KnexDatabase } from '../../../src/shared/infrastructure/knex/knex-database';
+import { SHARED } from '../../../src/shared/shared.tokens';
+import { SERVER_ENGINES } from '../../support/database';
+import { type ApiClient, type HttpHarness, type HttpPersistence, startHttpHarness } from '../../support/http-app';
+
+/**
+ * Issue 16: the buy loop's statements, counted through Knex's query events (every statement Knex
+ * sends, BEGIN and COMMIT included), are a budget: checkout at most 5, validation at most 9, on
+ * every engine. A request over budget fails with the statements it sent, so the extra ones are named.
+ */
+const CHECKOUT_BUDGET = 5;
+const VALIDATION_BUDGET = 9;
+
+/** Every statement Knex sends while `work` runs, as SQL text. */
+async function statementsOf(database: KnexDatabase, work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const listener = (query: Knex.Sql) => seen.push(query.sql);
+  database.knex.on('query', listener);
+  try {
+    await work();
+    // Writes a request schedules right after it answers (a group commit) belong to it too.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    database.knex.removeListener('query', listener);
+  }
+  return seen;
+}
+
+function expectWithin(budget: number, request: string, statements: string[]): void {
+  const listing = statements.map((sql, i) => `  ${i + 1}. ${sql}`).join('\n');
+  expect(statements.length, `${request} sent ${statements.length} statements (budget ${budget}):\n${listing}\n`).to.be.at.most(budget);
+}
+
+function budgetSuite(label: string, persistence: HttpPersistence, skip = false): void {
+  (skip ? describe.skip : describe)(`statement budgets of the buy loop (${label})`, function () {
+    this.timeout(60_000);
+    let h: HttpHarness;
+    let database: KnexDatabase;
+    let buyer: ApiClient;
+
+    before(async () => {
+      h = await startHttpHarness({ persistence });
+      database = h.container.get<KnexDatabase>(SHARED.Database);
+    });
+    after(async () => h?.close());
+
+    beforeEach(async () => {
+      buyer = h.client();
+      await buyer.signUp();
+    });
+
+    async function checkout(body: object = { plan: 'monthly' }) {
+      let res: Awaited<ReturnType<ApiClient['post']>> | undefined;
+      const statements = await statementsOf(database, async () => {
+        res = await buyer.post('/api/payment/checkout', body);
+      });
+      expect(res?.status, res?.text).to.equal(201);
+      return { statements, merchantUid: res?.body.merchant_uid as string, amount: res?.body.amount as number, customerUid: (res?.body.customer_uid ?? null) as string | null };
+    }
+
+    async function validate(merchantUid: string, amount: number, customerUid: string | null) {
+      const gatewayPaymentId = h.parts.gateway.buyerPays({ merchantUid, amount, action: 'paid', customerUid });
+      let res: Awaited<ReturnType<ApiClient['post']>> | undefined;
+      const statements = await statementsOf(database, async () => {
+        res = await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid });
+      });
+      expect(res?.status, res?.text).to.equal(200);
+      expect(res?.body.membership?.status).to.equal('active');
+      return statements;
+    }
+
+    it(`a checkout sends at most ${CHECKOUT_BUDGET} statements`, async () => {
+      expectWithin(CHECKOUT_BUDGET, 'checkout', (await checkout()).statements);
+    });
+
+    it(`a first purchase's validation sends at most ${VALIDATION_BUDGET} statements`, async () => {
+      const { merchantUid, amount, customerUid } = await checkout();
+      expectWithin(VALIDATION_BUDGET, 'validation (first purchase)', await validate(merchantUid, amount, customerUid));
+    });
+
+    it(`a second purchase (extending a live membership, auto_renew) stays within both budgets`, async () => {
+      const first = await checkout();
+      await validate(first.merchantUid, first.amount, first.customerUid);
+      const second = await checkout({ plan: 'annual', auto_renew: true });
+      expectWithin(CHECKOUT_BUDGET, 'checkout (second purchase)', second.statements);
+      expectWithin(VALIDATION_BUDGET, 'validation (extension)', await validate(second.merchantUid, second.amount, second.customerUid));
+    });
+  });
+}
+
+budgetSuite('SQLite', 'sqlite');
+for (const { engine, label, skip } of SERVER_ENGINES) budgetSuite(label, engine, skip);
