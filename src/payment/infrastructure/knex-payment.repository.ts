@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
-import { isDuplicatePrimaryKey, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import { isDuplicatePrimaryKey, isTransientLockError, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
 import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
@@ -73,17 +73,21 @@ export class KnexPaymentRepository implements PaymentRepository {
     // Outside a unit of work an aggregate with events cannot be saved: check before writing anything.
     if (!this.context.current()) this.context.track(payment);
     const row = paymentMapper.toRow(payment, payment.version + 1);
+    const cancellations = paymentMapper.toCancellationRows(payment);
+    const write = async (db: Knex) => {
+      if (payment.version === 0) {
+        await db('payments').insert(row);
+      } else {
+        const { id, ...changes } = row;
+        const updated = await db('payments').where({ id, version: payment.version }).update(changes);
+        if (updated === 0) throw new ConcurrencyConflictError('payment', payment.id);
+      }
+      await this.saveCancellations(db, cancellations);
+    };
     try {
-      await writeAtomically(this.database, this.context, async (db) => {
-        if (payment.version === 0) {
-          await db('payments').insert(row);
-        } else {
-          const { id, ...changes } = row;
-          const updated = await db('payments').where({ id, version: payment.version }).update(changes);
-          if (updated === 0) throw new ConcurrencyConflictError('payment', payment.id);
-        }
-        await this.saveCancellations(db, payment);
-      });
+      // The payment row alone is one statement, atomic by itself; with its cancellations it is several.
+      if (cancellations.length === 0) await write(currentDb(this.database, this.context));
+      else await writeAtomically(this.database, this.context, write);
     } catch (error) {
       throw this.translate(error, payment);
     }
@@ -92,8 +96,7 @@ export class KnexPaymentRepository implements PaymentRepository {
   }
 
   /** Cancellations are only ever added or settled, never removed: an upsert by id keeps them in step. */
-  private async saveCancellations(db: Knex, payment: Payment): Promise<void> {
-    const rows = paymentMapper.toCancellationRows(payment);
+  private async saveCancellations(db: Knex, rows: CancellationRow[]): Promise<void> {
     if (rows.length === 0) return;
     await db('payment_cancellations').insert(rows).onConflict('id')
       .merge(['position', 'kind', 'gateway_payment_id', 'amount', 'checksum', 'reason', 'requested_by', 'requested_at', 'status', 'settled_at', 'gateway_message', 'unanswered_at']);
@@ -101,6 +104,8 @@ export class KnexPaymentRepository implements PaymentRepository {
 
   private translate(error: unknown, payment: Payment): unknown {
     if (error instanceof ConcurrencyConflictError) return error;
+    // A write outside a unit of work meets deadlocks and lock-wait timeouts itself: a lost race, run again.
+    if (isTransientLockError(error)) return new ConcurrencyConflictError('payment', payment.id);
     const rule = violatedUniqueRule(error, UNIQUE_RULES);
     if (rule === 'payments_merchant_uid_unique') return new ConflictError(rule, `merchant_uid ${payment.merchantUid} exists`);
     if (rule === 'payments_gateway_payment_id_unique') return new ConflictError(rule, `gateway_payment_id ${payment.gatewayPaymentId} belongs to another payment`);
