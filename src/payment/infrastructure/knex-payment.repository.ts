@@ -14,7 +14,16 @@ const UNIQUE_RULES: UniqueRule[] = [
   { name: 'payments_gateway_payment_id_unique', sqliteColumns: 'payments.gateway_payment_id' },
 ];
 
+/** Rows remembered for narrow updates; past it the oldest are forgotten (their next update sends every column). */
+const KNOWN_ROWS = 2000;
+
 export class KnexPaymentRepository implements PaymentRepository {
+  /**
+   * Each payment's row as last read or written, by id and version. A version is written once, so its row
+   * never changes: an update from it sends only the columns that differ (the version check stays).
+   */
+  private readonly knownRows = new Map<string, PaymentRow>();
+
   constructor(
     private readonly database: KnexDatabase,
     private readonly context: TransactionContext,
@@ -78,7 +87,7 @@ export class KnexPaymentRepository implements PaymentRepository {
       if (payment.version === 0) {
         await db('payments').insert(row);
       } else {
-        const { id, ...changes } = row;
+        const { id, ...changes } = changedColumns(this.knownRows.get(rowKey(payment.id, payment.version)), row);
         const updated = await db('payments').where({ id, version: payment.version }).update(changes);
         if (updated === 0) throw new ConcurrencyConflictError('payment', payment.id);
       }
@@ -91,8 +100,14 @@ export class KnexPaymentRepository implements PaymentRepository {
     } catch (error) {
       throw this.translate(error, payment);
     }
+    this.remember(row);
     this.context.track(payment);
     payment.markSaved();
+  }
+
+  private remember(row: PaymentRow): void {
+    if (this.knownRows.size >= KNOWN_ROWS) this.knownRows.delete(this.knownRows.keys().next().value as string);
+    this.knownRows.set(rowKey(row.id, row.version), row);
   }
 
   /** Cancellations are only ever added or settled, never removed: an upsert by id keeps them in step. */
@@ -120,6 +135,30 @@ export class KnexPaymentRepository implements PaymentRepository {
     const cancellations: CancellationRow[] = withCancellations.length === 0
       ? []
       : await db('payment_cancellations').whereIn('payment_id', withCancellations).orderBy('position');
-    return rows.map((row) => paymentMapper.toAggregate(row, cancellations.filter((c) => c.payment_id === row.id)));
+    return rows.map((row) => {
+      const payment = paymentMapper.toAggregate(row, cancellations.filter((c) => c.payment_id === row.id));
+      // As the mapper writes it, so the comparison on update is like for like (times as Dates).
+      this.remember(paymentMapper.toRow(payment, payment.version));
+      return payment;
+    });
   }
+}
+
+function rowKey(id: string, version: number): string {
+  return `${id}@${version}`;
+}
+
+/** The id, the new version and every column that differs from the row as known; all of them when it is not known. */
+function changedColumns(known: PaymentRow | undefined, row: PaymentRow): Partial<PaymentRow> & Pick<PaymentRow, 'id'> {
+  if (!known) return row;
+  const changes: Record<string, unknown> = { id: row.id, version: row.version };
+  for (const [column, value] of Object.entries(row)) {
+    if (!sameValue((known as unknown as Record<string, unknown>)[column], value)) changes[column] = value;
+  }
+  return changes as Partial<PaymentRow> & Pick<PaymentRow, 'id'>;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
 }
