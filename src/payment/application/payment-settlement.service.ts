@@ -18,8 +18,10 @@ export interface Settled {
 
 /**
  * Applies what the gateway says about a payment, the one way every path (validation, failure
- * report, webhook, reconciler) moves a payment. Each application reloads the payment inside its
- * own unit of work, so concurrent callers with the same answer leave one effect.
+ * report, webhook, reconciler) moves a payment. Each save checks the version the payment was read
+ * at and a loser retries on a fresh read, so concurrent callers with the same answer leave one effect;
+ * a payment that becomes paid is fulfilled in the same transaction (issue 16: one transaction, one
+ * payment write).
  */
 export class PaymentSettlement {
   constructor(
