@@ -43,7 +43,7 @@ try {
           period_start: now, period_end: end, auto_renew: false, version: 0, created_at: now, updated_at: now,
         });
         await trx('payments').where({ merchant_uid: body.merchant_uid })
-          .update({ status: 'paid', imp_uid: body.imp_uid, paid_at: now, fulfilled_at: now, membership_id: membershipId, updated_at: now, version: 2 });
+          .update({ status: 'paid', gateway_payment_id: body.imp_uid, paid_at: now, fulfilled_at: now, membership_id: membershipId, updated_at: now, version: 2 });
         await trx('domain_events').insert([
           event(body.merchant_uid, 'PaymentPaid', now, { merchantUid: body.merchant_uid }),
           event(membershipId, 'MembershipActivated', now, { membershipId }),

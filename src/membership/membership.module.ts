@@ -11,7 +11,7 @@ import type { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { TransactionContext } from '../shared/infrastructure/transaction-context';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
-import { FulfilPaidPayment } from './application/fulfil-paid-payment.handler';
+import { FULFIL_PAID_PAYMENT, FulfilPaidPayment } from './application/fulfil-paid-payment.handler';
 import { CancelMembership } from './application/cancel-membership.use-case';
 import { EndMembershipOnFullRefund } from './application/end-membership-on-full-refund.handler';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
@@ -43,6 +43,8 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
         new FulfilPaidPayment(payments, memberships, catalog, uow, clock, ids, calendar),
       [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, MEMBERSHIP.PlanCatalog, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.BusinessCalendar],
     );
+    // The settlement fulfils a payment in the transaction that records it paid.
+    bind(PAYMENT.PaymentFulfilment).toResolvedValue((fulfil: FulfilPaidPayment) => fulfil, [MEMBERSHIP.FulfilPaidPayment]);
     bind(MEMBERSHIP.EndMembershipOnFullRefund).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, uow: UnitOfWork, clock: Clock) => new EndMembershipOnFullRefund(memberships, payments, uow, clock),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, SHARED.UnitOfWork, SHARED.Clock],
@@ -71,7 +73,7 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     );
     // Handlers are resolved when an event arrives, so the bus and the use cases they need do not depend on each other at start-up.
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
-      bus.subscribe(PaymentEvents.Paid, 'FulfilPaidPayment', (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
+      bus.subscribe(PaymentEvents.Paid, FULFIL_PAID_PAYMENT, (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
       bus.subscribe(PaymentEvents.Cancelled, 'EndMembershipOnFullRefund', (event) => context.get<EndMembershipOnFullRefund>(MEMBERSHIP.EndMembershipOnFullRefund).handle(event));
       for (const released of [MembershipEvents.Cancelled, MembershipEvents.Expired, MembershipEvents.CardRemoved]) {
         bus.subscribe(released, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));

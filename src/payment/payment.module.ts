@@ -17,6 +17,7 @@ import { ConfirmPayment } from './application/confirm-payment.use-case';
 import type { PaymentChannel } from './application/payment-channel';
 import type { PaymentGateway } from './application/payment-gateway.port';
 import type { PaymentRepository } from './application/payment-repository.port';
+import type { PaymentFulfilment } from './application/payment-fulfilment.port';
 import { PaymentSettlement } from './application/payment-settlement.service';
 import { ReportPaymentFailure } from './application/report-payment-failure.use-case';
 import { type CheckoutSettings, StartCheckout } from './application/start-checkout.use-case';
@@ -62,9 +63,9 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     bind(PAYMENT.CheckoutSettings).toConstantValue({ ...channel, parametersFor: active.checkoutParameters } satisfies CheckoutSettings);
     bind(PAYMENT.WebhookReaders).toConstantValue(webhookReaders(config));
     bind(PAYMENT.PaymentSettlement).toResolvedValue(
-      (payments: PaymentRepository, pg: PaymentGateway, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger) =>
-        new PaymentSettlement(payments, pg, uow, clock, ids, logger),
-      [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.Logger],
+      (payments: PaymentRepository, pg: PaymentGateway, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger, fulfilment: PaymentFulfilment) =>
+        new PaymentSettlement(payments, pg, uow, clock, ids, logger, fulfilment),
+      [PAYMENT.PaymentRepository, PAYMENT.PaymentGateway, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.Logger, PAYMENT.PaymentFulfilment],
     );
     bind(PAYMENT.StartCheckout).toResolvedValue(
       (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway,

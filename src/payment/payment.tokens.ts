@@ -2,6 +2,8 @@ export const PAYMENT = {
   PaymentRepository: Symbol.for('memberpay.payment.PaymentRepository'),
   PaymentGateway: Symbol.for('memberpay.payment.PaymentGateway'),
   PaymentSettlement: Symbol.for('memberpay.payment.PaymentSettlement'),
+  /** Bound by the membership module: what a paid payment buys. */
+  PaymentFulfilment: Symbol.for('memberpay.payment.PaymentFulfilment'),
   StartCheckout: Symbol.for('memberpay.payment.StartCheckout'),
   ConfirmPayment: Symbol.for('memberpay.payment.ConfirmPayment'),
   ReportPaymentFailure: Symbol.for('memberpay.payment.ReportPaymentFailure'),

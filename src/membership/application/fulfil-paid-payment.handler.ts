@@ -5,7 +5,12 @@ import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentPaidPayload } from '../../payment/domain/payment.events';
+import type { PaymentFulfilment } from '../../payment/application/payment-fulfilment.port';
+import type { Payment } from '../../payment/domain/payment.entity';
+import { PaymentEvents, type PaymentPaidPayload } from '../../payment/domain/payment.events';
+import { ConflictError } from '../../shared/domain/conflict-error';
+import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
+import type { Plan } from '../domain/plan';
 import { Membership } from '../domain/membership.entity';
 import { UnknownPlanError } from '../domain/membership.errors';
 import type { MembershipRepository } from './membership-repository.port';
@@ -16,7 +21,7 @@ import type { PlanCatalog } from './plan-catalog.port';
  * bought while live, renewed by a renewal charge. The payment's `fulfilled` mark, saved in the same
  * transaction, makes a redelivered event a no-op.
  */
-export class FulfilPaidPayment {
+export class FulfilPaidPayment implements PaymentFulfilment {
   constructor(
     private readonly payments: PaymentRepository,
     private readonly memberships: MembershipRepository,
@@ -27,22 +32,48 @@ export class FulfilPaidPayment {
     private readonly calendar: BusinessCalendar,
   ) {}
 
+  /** The relay's way (and a payment the settlement could not fulfil): its own unit of work, reloading the payment. */
   readonly handle = async (event: DomainEvent): Promise<void> => {
     const { paymentId } = event.payload as unknown as PaymentPaidPayload;
-    await retryOnConflict(() => this.uow.run(() => this.fulfil(paymentId)));
+    await retryOnConflict(() => this.uow.run(async () => {
+      const payment = await this.payments.findById(paymentId);
+      if (!payment || !needsFulfilment(payment)) return;
+      const plan = this.catalog.find(payment.purpose.planId);
+      if (!plan) throw new UnknownPlanError(payment.purpose.planId);
+      await this.apply(payment, plan);
+      await this.payments.save(payment);
+    }));
   };
 
-  private async fulfil(paymentId: string): Promise<void> {
-    const payment = await this.payments.findById(paymentId);
-    if (!payment || payment.isFulfilled || (payment.status !== 'paid' && payment.status !== 'cancelled')) return;
+  /**
+   * The settlement's way: in its unit of work, on the payment it is about to save (no re-read, one
+   * payment update). Another payment of the buyer activating a membership at the same moment loses
+   * on the one-live-membership rule: a conflict, so the whole unit runs again and extends it instead.
+   */
+  async fulfilInTransaction(payment: Payment): Promise<Membership | null> {
+    if (!needsFulfilment(payment)) return null;
     const plan = this.catalog.find(payment.purpose.planId);
-    if (!plan) throw new UnknownPlanError(payment.purpose.planId);
+    // A plan since removed: the payment stays paid and unfulfilled, and its event undelivered, as before.
+    if (!plan) return null;
+    let membership: Membership | null;
+    try {
+      membership = await this.apply(payment, plan);
+    } catch (error) {
+      if (error instanceof ConflictError && error.rule === 'memberships_one_live_per_user') throw new ConcurrencyConflictError('membership', payment.userId);
+      throw error;
+    }
+    payment.noteHandledInTransaction(PaymentEvents.Paid, FULFIL_PAID_PAYMENT);
+    return membership;
+  }
+
+  /** Saves the membership the payment buys and marks the payment fulfilled (the caller saves the payment). */
+  private async apply(payment: Payment, plan: Plan): Promise<Membership | null> {
     const now = this.clock.now();
 
     let membership: Membership;
     if (payment.purpose.kind === 'renewal' && payment.purpose.membershipId) {
       const renewed = await this.memberships.findById(payment.purpose.membershipId);
-      if (!renewed) return;
+      if (!renewed) return null;
       if (renewed.isLive && renewed.periodNo < (payment.purpose.periodNo ?? Infinity)) renewed.renew(plan, payment.id, this.calendar, now);
       membership = renewed;
     } else {
@@ -58,8 +89,15 @@ export class FulfilPaidPayment {
       }
     }
     if (payment.customerUid && membership.isLive) membership.attachBillingKey(payment.customerUid, now);
-    payment.markFulfilled(now);
     await this.memberships.save(membership);
-    await this.payments.save(payment);
+    payment.markFulfilled(now);
+    return membership;
   }
+}
+
+/** The handler's name on the event bus. */
+export const FULFIL_PAID_PAYMENT = 'FulfilPaidPayment';
+
+function needsFulfilment(payment: Payment): boolean {
+  return !payment.isFulfilled && (payment.status === 'paid' || payment.status === 'cancelled');
 }

@@ -24,6 +24,8 @@ export type Verdict = 'paid' | 'failed' | 'pending';
 export interface ConfirmPaymentResult {
   verdict: Verdict;
   payment: Payment;
+  /** What the payment bought when this confirmation fulfilled it (the membership), so the answer need not read it again. */
+  bought?: unknown;
 }
 
 /**
@@ -71,8 +73,8 @@ export class ConfirmPayment {
     if (!truth) throw new PaymentNotPaidError(`the gateway has no payment ${input.transactionId}`);
     if (truth.merchantUid !== payment.merchantUid) throw new PaymentNotPaidError(`payment ${input.transactionId} belongs to another order`);
 
-    const settled = await this.settlement.applyGatewayTruth(noted, truth);
-    if (settled.status === 'paid' || settled.status === 'cancelled') return { verdict: 'paid', payment: settled };
+    const { payment: settled, bought } = await this.settlement.settle(noted, truth);
+    if (settled.status === 'paid' || settled.status === 'cancelled') return { verdict: 'paid', payment: settled, bought };
     if (settled.status === 'failed') return { verdict: 'failed', payment: settled };
     throw new PaymentNotPaidError(`the gateway holds payment ${input.transactionId} as ${truth.status}, not paid`, { gateway_status: truth.status });
   }

@@ -7,12 +7,21 @@ import type { GatewayPayment } from '../domain/gateway-payment';
 import { Payment } from '../domain/payment.entity';
 import { PaymentNotFoundError } from '../domain/payment.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
+import type { PaymentFulfilment } from './payment-fulfilment.port';
 import type { PaymentRepository } from './payment-repository.port';
+
+/** A settled payment and what it bought in the same transaction (the membership), or null. */
+export interface Settled {
+  payment: Payment;
+  bought: unknown;
+}
 
 /**
  * Applies what the gateway says about a payment, the one way every path (validation, failure
- * report, webhook, reconciler) moves a payment. Each application reloads the payment inside its
- * own unit of work, so concurrent callers with the same answer leave one effect.
+ * report, webhook, reconciler) moves a payment. Each save checks the version the payment was read
+ * at and a loser retries on a fresh read, so concurrent callers with the same answer leave one effect;
+ * a payment that becomes paid is fulfilled in the same transaction (issue 16: one transaction, one
+ * payment write).
  */
 export class PaymentSettlement {
   constructor(
@@ -22,37 +31,53 @@ export class PaymentSettlement {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly logger: Logger,
+    /** Null where nothing is bought (tests of the payment alone): the PaymentPaid handler fulfils after the commit then. */
+    private readonly fulfilment: PaymentFulfilment | null = null,
   ) {}
 
   async applyGatewayTruth(target: Payment | string, truth: GatewayPayment): Promise<Payment> {
-    const payment = await this.change(target, (p) => {
+    return (await this.settle(target, truth)).payment;
+  }
+
+  /** As applyGatewayTruth; also answers what the payment bought when this call fulfilled it (null otherwise). */
+  async settle(target: Payment | string, truth: GatewayPayment): Promise<Settled> {
+    const { payment, bought } = await this.changeAndFulfil(target, (p) => {
       p.applyGatewayTruth(truth, this.clock.now(), this.ids.newId());
     });
-    return this.sendPendingRefunds(payment);
+    return { payment: await this.sendPendingRefunds(payment), bought };
   }
 
   /**
-   * Changes and saves a payment in one unit of work, retrying when a concurrent writer won. Given the
-   * payment the caller just read, the first attempt acts on a copy of it (the save's version check
-   * catches a stale one); a retry, or a merchant_uid alone, loads it.
+   * Changes and saves a payment, retrying when a concurrent writer won (the save checks the version
+   * it was read at). Given the payment the caller just read, the first attempt acts on a copy of it;
+   * a retry, or a merchant_uid alone, loads it. A change that records events runs in a unit of work
+   * with them and with what a paid payment buys (the fulfilment); one that records none is a single
+   * versioned write, which needs no transaction around it.
    */
   async change(target: Payment | string, act: (payment: Payment) => void): Promise<Payment> {
+    return (await this.changeAndFulfil(target, act)).payment;
+  }
+
+  private async changeAndFulfil(target: Payment | string, act: (payment: Payment) => void): Promise<Settled> {
     const merchantUid = typeof target === 'string' ? target : target.merchantUid;
     let known = typeof target === 'string' ? null : target;
-    return retryOnConflict(() =>
-      this.uow.run(async () => {
-        const payment = known ? Payment.restore(known.toProps()) : await this.payments.findByMerchantUid(merchantUid);
-        known = null;
-        if (!payment) throw new PaymentNotFoundError(merchantUid);
-        const versionBefore = payment.version;
-        const snapshot = JSON.stringify(payment.toProps());
-        act(payment);
-        if (payment.hasPendingEvents() || JSON.stringify(payment.toProps()) !== snapshot || payment.version !== versionBefore) {
-          await this.payments.save(payment);
-        }
-        return payment;
-      }),
-    );
+    return retryOnConflict(async () => {
+      const payment = known ? Payment.restore(known.toProps()) : await this.payments.findByMerchantUid(merchantUid);
+      known = null;
+      if (!payment) throw new PaymentNotFoundError(merchantUid);
+      const versionBefore = payment.version;
+      const snapshot = JSON.stringify(payment.toProps());
+      act(payment);
+      if (!payment.hasPendingEvents()) {
+        if (JSON.stringify(payment.toProps()) !== snapshot || payment.version !== versionBefore) await this.payments.save(payment);
+        return { payment, bought: null };
+      }
+      return this.uow.run(async () => {
+        const bought = (await this.fulfilment?.fulfilInTransaction(payment)) ?? null;
+        await this.payments.save(payment);
+        return { payment, bought };
+      });
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
+import { Membership } from '../../membership/domain/membership.entity';
 import { currentMembership } from '../../membership/http/current-membership';
 import { presentMembership } from '../../membership/http/membership.presenter';
 import { DomainError } from '../../shared/domain/domain-error';
@@ -84,13 +85,15 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
       if (error instanceof DomainError && error.code === 'payment_not_paid') return answerFailed(ctx, error.code, error.message, null, error.details);
       throw error;
     }
-    const { verdict, payment } = result;
+    const { verdict, payment, bought } = result;
     if (verdict === 'pending') return answerPending(ctx, payment);
     if (verdict === 'failed') {
       const code = payment.failure?.code === 'amount_mismatch' ? 'amount_mismatch' : 'payment_not_paid';
       return answerFailed(ctx, code, payment.failure?.message ?? 'the gateway does not hold this payment as paid', payment);
     }
-    const membership = await currentMembership(deps.memberships, userId);
+    // The membership this payment just activated or extended, unless a refund may have ended it since.
+    const fresh = bought instanceof Membership && bought.isLive && payment.status === 'paid' && payment.cancelledAmount === 0;
+    const membership = fresh ? bought : await currentMembership(deps.memberships, userId);
     answer(ctx, { status: 'paid', payment: presentPayment(payment), membership: membership ? presentMembership(membership) : null });
   });
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
-import { isDuplicatePrimaryKey, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import { isDuplicatePrimaryKey, isTransientLockError, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
 import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
@@ -14,7 +14,16 @@ const UNIQUE_RULES: UniqueRule[] = [
   { name: 'payments_gateway_payment_id_unique', sqliteColumns: 'payments.gateway_payment_id' },
 ];
 
+/** Rows remembered for narrow updates; past it the oldest are forgotten (their next update sends every column). */
+const KNOWN_ROWS = 2000;
+
 export class KnexPaymentRepository implements PaymentRepository {
+  /**
+   * Each payment's row as last read or written, by id and version. A version is written once, so its row
+   * never changes: an update from it sends only the columns that differ (the version check stays).
+   */
+  private readonly knownRows = new Map<string, PaymentRow>();
+
   constructor(
     private readonly database: KnexDatabase,
     private readonly context: TransactionContext,
@@ -73,27 +82,36 @@ export class KnexPaymentRepository implements PaymentRepository {
     // Outside a unit of work an aggregate with events cannot be saved: check before writing anything.
     if (!this.context.current()) this.context.track(payment);
     const row = paymentMapper.toRow(payment, payment.version + 1);
+    const cancellations = paymentMapper.toCancellationRows(payment);
+    const write = async (db: Knex) => {
+      if (payment.version === 0) {
+        await db('payments').insert(row);
+      } else {
+        const { id, ...changes } = changedColumns(this.knownRows.get(rowKey(payment.id, payment.version)), row);
+        const updated = await db('payments').where({ id, version: payment.version }).update(changes);
+        if (updated === 0) throw new ConcurrencyConflictError('payment', payment.id);
+      }
+      await this.saveCancellations(db, cancellations);
+    };
     try {
-      await writeAtomically(this.database, this.context, async (db) => {
-        if (payment.version === 0) {
-          await db('payments').insert(row);
-        } else {
-          const { id, ...changes } = row;
-          const updated = await db('payments').where({ id, version: payment.version }).update(changes);
-          if (updated === 0) throw new ConcurrencyConflictError('payment', payment.id);
-        }
-        await this.saveCancellations(db, payment);
-      });
+      // The payment row alone is one statement, atomic by itself; with its cancellations it is several.
+      if (cancellations.length === 0) await write(currentDb(this.database, this.context));
+      else await writeAtomically(this.database, this.context, write);
     } catch (error) {
       throw this.translate(error, payment);
     }
+    this.remember(row);
     this.context.track(payment);
     payment.markSaved();
   }
 
+  private remember(row: PaymentRow): void {
+    if (this.knownRows.size >= KNOWN_ROWS) this.knownRows.delete(this.knownRows.keys().next().value as string);
+    this.knownRows.set(rowKey(row.id, row.version), row);
+  }
+
   /** Cancellations are only ever added or settled, never removed: an upsert by id keeps them in step. */
-  private async saveCancellations(db: Knex, payment: Payment): Promise<void> {
-    const rows = paymentMapper.toCancellationRows(payment);
+  private async saveCancellations(db: Knex, rows: CancellationRow[]): Promise<void> {
     if (rows.length === 0) return;
     await db('payment_cancellations').insert(rows).onConflict('id')
       .merge(['position', 'kind', 'gateway_payment_id', 'amount', 'checksum', 'reason', 'requested_by', 'requested_at', 'status', 'settled_at', 'gateway_message', 'unanswered_at']);
@@ -101,6 +119,8 @@ export class KnexPaymentRepository implements PaymentRepository {
 
   private translate(error: unknown, payment: Payment): unknown {
     if (error instanceof ConcurrencyConflictError) return error;
+    // A write outside a unit of work meets deadlocks and lock-wait timeouts itself: a lost race, run again.
+    if (isTransientLockError(error)) return new ConcurrencyConflictError('payment', payment.id);
     const rule = violatedUniqueRule(error, UNIQUE_RULES);
     if (rule === 'payments_merchant_uid_unique') return new ConflictError(rule, `merchant_uid ${payment.merchantUid} exists`);
     if (rule === 'payments_gateway_payment_id_unique') return new ConflictError(rule, `gateway_payment_id ${payment.gatewayPaymentId} belongs to another payment`);
@@ -115,6 +135,30 @@ export class KnexPaymentRepository implements PaymentRepository {
     const cancellations: CancellationRow[] = withCancellations.length === 0
       ? []
       : await db('payment_cancellations').whereIn('payment_id', withCancellations).orderBy('position');
-    return rows.map((row) => paymentMapper.toAggregate(row, cancellations.filter((c) => c.payment_id === row.id)));
+    return rows.map((row) => {
+      const payment = paymentMapper.toAggregate(row, cancellations.filter((c) => c.payment_id === row.id));
+      // As the mapper writes it, so the comparison on update is like for like (times as Dates).
+      this.remember(paymentMapper.toRow(payment, payment.version));
+      return payment;
+    });
   }
+}
+
+function rowKey(id: string, version: number): string {
+  return `${id}@${version}`;
+}
+
+/** The id, the new version and every column that differs from the row as known; all of them when it is not known. */
+function changedColumns(known: PaymentRow | undefined, row: PaymentRow): Partial<PaymentRow> & Pick<PaymentRow, 'id'> {
+  if (!known) return row;
+  const changes: Record<string, unknown> = { id: row.id, version: row.version };
+  for (const [column, value] of Object.entries(row)) {
+    if (!sameValue((known as unknown as Record<string, unknown>)[column], value)) changes[column] = value;
+  }
+  return changes as Partial<PaymentRow> & Pick<PaymentRow, 'id'>;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
 }

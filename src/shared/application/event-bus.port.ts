@@ -7,6 +7,8 @@ export interface EventBus {
   subscribe(eventType: string, name: string, handler: EventHandler): void;
   /** Whether any handler takes this type: an event nobody handles is stored already delivered. */
   handles(eventType: string): boolean;
+  /** Whether a handler still has to run for this event after the commit (one that did not apply it in the transaction). */
+  awaitsDelivery(event: DomainEvent): boolean;
   /** Runs every handler of each event; resolves when all have run. Marks delivered events in the outbox. */
   publish(events: DomainEvent[]): Promise<void>;
 }

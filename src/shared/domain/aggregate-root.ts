@@ -22,6 +22,13 @@ export abstract class AggregateRoot {
     return events;
   }
 
+  /** Notes that `handler` applied this aggregate's pending events of `type` in the transaction that saves them. */
+  noteHandledInTransaction(type: string, handler: string): void {
+    for (const event of this.recorded) {
+      if (event.type === type) event.handledBy = [...(event.handledBy ?? []), handler];
+    }
+  }
+
   hasPendingEvents(): boolean {
     return this.recorded.length > 0;
   }

@@ -7,6 +7,11 @@ export interface DomainEvent<Payload = Record<string, unknown>> {
   readonly aggregateId: string;
   readonly occurredAt: Date;
   readonly payload: Payload;
+  /**
+   * Handlers that already applied the event inside the transaction that recorded it (never stored):
+   * they are not run again after the commit, and an event no other handler waits for is stored delivered.
+   */
+  handledBy?: string[];
 }
 
 export function newDomainEvent<Payload>(type: string, aggregateId: string, occurredAt: Date, payload: Payload): DomainEvent<Payload> {

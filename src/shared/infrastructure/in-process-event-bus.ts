@@ -29,6 +29,10 @@ export class InProcessEventBus implements EventBus {
     return (this.handlers.get(eventType)?.length ?? 0) > 0;
   }
 
+  awaitsDelivery(event: DomainEvent): boolean {
+    return (this.handlers.get(event.type) ?? []).some((h) => !event.handledBy?.includes(h.name));
+  }
+
   async publish(events: DomainEvent[]): Promise<void> {
     // A handler's own unit of work publishes its events from inside this call: the outermost
     // publish marks them all delivered in one write.
@@ -61,6 +65,7 @@ export class InProcessEventBus implements EventBus {
     for (const event of events) {
       let succeeded = true;
       for (const { name, handle } of this.handlers.get(event.type) ?? []) {
+        if (event.handledBy?.includes(name)) continue;
         try {
           await handle(event);
           this.logger.debug({ event: event.type, eventId: event.id, handler: name }, 'event handled');

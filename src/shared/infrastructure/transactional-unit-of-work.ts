@@ -22,7 +22,7 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
     const result = await this.transaction((scope) =>
       this.context.runIn(scope, async () => {
         const value = await work();
-        entries = this.context.pullEvents(scope).map((event) => ({ event, delivered: !this.eventBus.handles(event.type) }));
+        entries = this.context.pullEvents(scope).map((event) => ({ event, delivered: !this.eventBus.awaitsDelivery(event) }));
         await this.outbox.append(entries);
         for (const { event } of entries) reachFaultPoint(`before-commit:${event.type}`);
         return value;
