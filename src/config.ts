@@ -47,6 +47,10 @@ export interface AppConfig extends GatewayConfigs {
   dunningRetryAfterDays: number[];
   renewalBatchSize: number;
   renewalConcurrency: number;
+  /** A consent request opens this many days before a higher charge (CONSENT_WINDOW_DAYS; the law allows 30 at most). */
+  consentWindowDays: number;
+  /** The notice before a trial turns paid goes out this many days before (TRIAL_NOTICE_DAYS; the card rules ask 7 or more). */
+  trialNoticeDays: number;
   /** WORKER_INTERVALS overrides of the workers' periods (ms); unset ones keep their defaults. */
   workerIntervalsMs: Partial<Record<WorkerName, number>>;
 }
@@ -67,6 +71,8 @@ const envSchema = Joi.object({
   SESSION_SECRET: Joi.string().min(16),
   BUSINESS_TZ: Joi.string().default('Asia/Seoul'),
   REMINDER_DAYS: Joi.number().integer().min(0).max(60).default(3),
+  CONSENT_WINDOW_DAYS: Joi.number().integer().min(2).max(30).default(30),
+  TRIAL_NOTICE_DAYS: Joi.number().integer().min(7).max(30).default(7),
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   MAIL_FROM: Joi.string().email().default('memberpay@localhost.localdomain'),
   ADMIN_TOKEN: Joi.string().min(16),
@@ -89,6 +95,7 @@ const planSchema = Joi.object({
     currency: Joi.string().valid('KRW').required(),
     interval: Joi.string().valid('month', 'year').required(),
     interval_count: Joi.number().integer().min(1).max(36).required(),
+    trial_days: Joi.number().integer().min(0).max(90),
   })).required(),
 });
 
@@ -147,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   const testMode = activeGateway({ ...gateways, paymentGateway }).isSandbox;
   const plans = readJson(configDir, 'plans.json', planSchema).plans.map((p: any): Plan => ({
     id: p.id, names: { ko: p.name.ko, en: p.name.en }, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
+    ...(p.trial_days ? { trialDays: p.trial_days } : {}),
   }));
   const refundRules = readJson(configDir, 'refund-policy.json', refundPolicySchema).rules.map((r: any): RefundRule => {
     if (r.type === 'full') return { id: r.id, type: 'full', withinDaysOfPayment: r.within_days_of_payment };
@@ -189,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     dunningRetryAfterDays: billing.dunning.retry_after_days,
     renewalBatchSize: billing.renewal?.batch_size ?? 100,
     renewalConcurrency: billing.renewal?.concurrency ?? 8,
+    consentWindowDays: e.CONSENT_WINDOW_DAYS,
+    trialNoticeDays: e.TRIAL_NOTICE_DAYS,
     workerIntervalsMs: Object.fromEntries((e.WORKER_INTERVALS ?? '').split(',').filter(Boolean).map((pair: string) => {
       const [name, ms] = pair.split('=');
       return [name, Number(ms)];

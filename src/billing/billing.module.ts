@@ -23,6 +23,10 @@ import { SHARED } from '../shared/shared.tokens';
 import type { NotificationLog } from './application/notification-log.port';
 import { MemberNotices } from './application/member-notices';
 import { RunRenewals } from './application/run-renewals.use-case';
+import { SeekConsents } from './application/seek-consents.use-case';
+import type { ConsentRequestRepository } from '../membership/application/consent-request-repository.port';
+import type { PlanPrices } from '../membership/application/plan-prices';
+import type { Sms } from '../shared/application/sms.port';
 import { PaymentEvents } from '../payment/domain/payment.events';
 import { SendMemberNotices } from './application/send-member-notices.handler';
 import { BILLING } from './billing.tokens';
@@ -38,15 +42,24 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
     if (persistence === 'memory') bind(BILLING.NotificationLog).toConstantValue(new MemoryNotificationLog());
     else bind(BILLING.NotificationLog).toResolvedValue((database: KnexDatabase) => new KnexNotificationLog(database), [SHARED.Database]);
     bind(BILLING.MemberNotices).toResolvedValue((calendar: BusinessCalendar) => new MemberNotices(config.merchant, calendar), [SHARED.BusinessCalendar]);
+    bind(BILLING.SeekConsents).toResolvedValue(
+      (memberships: MembershipRepository, consents: ConsentRequestRepository, catalog: PlanCatalog, prices: PlanPrices, users: UserRepository,
+        log: NotificationLog, notifier: Notifier, sms: Sms, notices: MemberNotices, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger) =>
+        new SeekConsents(memberships, consents, catalog, prices, users, log, notifier, sms, notices, uow, clock, ids, logger, {
+          consentWindowDays: config.consentWindowDays, trialNoticeDays: config.trialNoticeDays, batchSize: config.renewalBatchSize,
+        }),
+      [MEMBERSHIP.MembershipRepository, MEMBERSHIP.ConsentRequestRepository, MEMBERSHIP.PlanCatalog, MEMBERSHIP.PlanPrices, IDENTITY.UserRepository,
+        BILLING.NotificationLog, SHARED.Notifier, SHARED.Sms, BILLING.MemberNotices, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.Logger],
+    );
     bind(BILLING.RunRenewals).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, gateway: PaymentGateway,
-        settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, notices: MemberNotices, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
-        calendar: BusinessCalendar, logger: Logger, channel: PaymentChannel) =>
-        new RunRenewals(memberships, payments, users, catalog, gateway, settlement, log, notifier, notices, uow, clock, ids, calendar, logger, {
+      (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, prices: PlanPrices, consents: SeekConsents,
+        gateway: PaymentGateway, settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, notices: MemberNotices, uow: UnitOfWork, clock: Clock,
+        ids: IdGenerator, calendar: BusinessCalendar, logger: Logger, channel: PaymentChannel) =>
+        new RunRenewals(memberships, payments, users, catalog, prices, consents, gateway, settlement, log, notifier, notices, uow, clock, ids, calendar, logger, {
           channel, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
           batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS, concurrency: config.renewalConcurrency,
         }),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, MEMBERSHIP.PlanPrices, BILLING.SeekConsents, PAYMENT.PaymentGateway,
         PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
         SHARED.BusinessCalendar, SHARED.Logger, PAYMENT.PaymentChannel],
     );

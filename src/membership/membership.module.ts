@@ -28,6 +28,16 @@ import { MemoryMembershipRepository } from './infrastructure/memory/memory-membe
 import { KnexMembershipRepository } from './infrastructure/knex-membership.repository';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { MEMBERSHIP } from './membership.tokens';
+import { AnswerConsent } from './application/answer-consent.use-case';
+import type { ConsentRequestRepository } from './application/consent-request-repository.port';
+import { PlanPrices } from './application/plan-prices';
+import type { PriceChangeRepository } from './application/price-change-repository.port';
+import { SchedulePriceChange } from './application/schedule-price-change.use-case';
+import { StartTrial } from './application/start-trial.use-case';
+import { KnexConsentRequestRepository } from './infrastructure/knex-consent-request.repository';
+import { KnexPriceChangeRepository } from './infrastructure/knex-price-change.repository';
+import { MemoryConsentRequestRepository } from './infrastructure/memory/memory-consent-request.repository';
+import { MemoryPriceChangeRepository } from './infrastructure/memory/memory-price-change.repository';
 
 export function membershipModule(config: AppConfig, persistence: Persistence): ContainerModule {
   return new ContainerModule(({ bind, onActivation }) => {
@@ -38,6 +48,29 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       bind(MEMBERSHIP.MembershipRepository).toResolvedValue(
         (database: KnexDatabase, context: TransactionContext) => new KnexMembershipRepository(database, context), [SHARED.Database, SHARED.TransactionTracker]);
     }
+    if (persistence === 'memory') {
+      bind(MEMBERSHIP.ConsentRequestRepository).toResolvedValue((context: TransactionContext) => new MemoryConsentRequestRepository(context), [SHARED.TransactionTracker]);
+      bind(MEMBERSHIP.PriceChangeRepository).toConstantValue(new MemoryPriceChangeRepository());
+    } else {
+      bind(MEMBERSHIP.ConsentRequestRepository).toResolvedValue(
+        (database: KnexDatabase, context: TransactionContext) => new KnexConsentRequestRepository(database, context), [SHARED.Database, SHARED.TransactionTracker]);
+      bind(MEMBERSHIP.PriceChangeRepository).toResolvedValue(
+        (database: KnexDatabase, context: TransactionContext) => new KnexPriceChangeRepository(database, context), [SHARED.Database, SHARED.TransactionTracker]);
+    }
+    bind(MEMBERSHIP.PlanPrices).toResolvedValue((changes: PriceChangeRepository) => new PlanPrices(changes), [MEMBERSHIP.PriceChangeRepository]);
+    bind(MEMBERSHIP.AnswerConsent).toResolvedValue(
+      (consents: ConsentRequestRepository, memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new AnswerConsent(consents, memberships, uow, clock),
+      [MEMBERSHIP.ConsentRequestRepository, MEMBERSHIP.MembershipRepository, SHARED.UnitOfWork, SHARED.Clock],
+    );
+    bind(MEMBERSHIP.SchedulePriceChange).toResolvedValue(
+      (catalog: PlanCatalog, changes: PriceChangeRepository, clock: Clock, ids: IdGenerator) => new SchedulePriceChange(catalog, changes, clock, ids),
+      [MEMBERSHIP.PlanCatalog, MEMBERSHIP.PriceChangeRepository, SHARED.Clock, SHARED.IdGenerator],
+    );
+    bind(MEMBERSHIP.StartTrial).toResolvedValue(
+      (catalog: PlanCatalog, memberships: MembershipRepository, gateway: PaymentGateway, uow: UnitOfWork, clock: Clock, ids: IdGenerator, calendar: BusinessCalendar) =>
+        new StartTrial(catalog, memberships, gateway, uow, clock, ids, calendar),
+      [MEMBERSHIP.PlanCatalog, MEMBERSHIP.MembershipRepository, PAYMENT.PaymentGateway, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.BusinessCalendar],
+    );
     bind(MEMBERSHIP.FulfilPaidPayment).toResolvedValue(
       (payments: PaymentRepository, memberships: MembershipRepository, catalog: PlanCatalog, uow: UnitOfWork, clock: Clock, ids: IdGenerator, calendar: BusinessCalendar) =>
         new FulfilPaidPayment(payments, memberships, catalog, uow, clock, ids, calendar),

@@ -8,4 +8,10 @@ export const MEMBERSHIP = {
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),
   SetAutoRenew: Symbol.for('memberpay.membership.SetAutoRenew'),
   RemoveCard: Symbol.for('memberpay.membership.RemoveCard'),
+  ConsentRequestRepository: Symbol.for('memberpay.membership.ConsentRequestRepository'),
+  PriceChangeRepository: Symbol.for('memberpay.membership.PriceChangeRepository'),
+  PlanPrices: Symbol.for('memberpay.membership.PlanPrices'),
+  AnswerConsent: Symbol.for('memberpay.membership.AnswerConsent'),
+  SchedulePriceChange: Symbol.for('memberpay.membership.SchedulePriceChange'),
+  StartTrial: Symbol.for('memberpay.membership.StartTrial'),
 } as const;

@@ -19,3 +19,9 @@ export const refundsQuerySchema = Joi.object({
 });
 export const replaySchema = Joi.object({ since: Joi.date().iso() });
 export const merchantUidSchema = Joi.string().max(100).required();
+export const planIdSchema = Joi.string().max(64).required();
+/** Integer KRW, as plans.json prices are (at least 100). */
+export const priceChangeSchema = Joi.object({
+  amount: Joi.number().integer().strict().min(100).max(100_000_000).required(),
+  effective_at: businessTime.required(),
+});

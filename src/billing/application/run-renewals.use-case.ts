@@ -2,6 +2,7 @@ import type { UserRepository } from '../../identity/application/user-repository.
 import type { User } from '../../identity/domain/user.entity';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import type { PlanPrices } from '../../membership/application/plan-prices';
 import type { Membership } from '../../membership/domain/membership.entity';
 import type { PaymentChannel } from '../../payment/application/payment-channel';
 import { UnknownPlanError } from '../../membership/domain/membership.errors';
@@ -17,6 +18,7 @@ import type { Logger } from '../../shared/application/logger.port';
 import type { Notifier } from '../../shared/application/notifier.port';
 import { DEFAULT_LANGUAGE } from '../../shared/domain/language';
 import type { MemberNotices } from './member-notices';
+import type { SeekConsents } from './seek-consents.use-case';
 import type { ProgressReporter } from '../../shared/application/progress.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
@@ -79,6 +81,8 @@ export class RunRenewals {
     private readonly payments: PaymentRepository,
     private readonly users: UserRepository,
     private readonly catalog: PlanCatalog,
+    private readonly prices: PlanPrices,
+    private readonly consents: SeekConsents,
     private readonly gateway: PaymentGateway,
     private readonly settlement: PaymentSettlement,
     private readonly notifications: NotificationLog,
@@ -95,6 +99,8 @@ export class RunRenewals {
   /** `progress` (the CLI's line) hears of every membership renewed, out of those due when the run starts. */
   async execute(asOf: Date = this.clock.now(), progress?: ProgressReporter): Promise<RenewalRun> {
     const run: RenewalRun = { due: 0, charged: 0, failed: 0, skipped: 0, reminded: 0, ended: 0 };
+    // Consents first: a request lapsing now stops its renewal before the charges below.
+    await this.consents.execute(asOf);
     run.reminded = await this.sendReminders(asOf);
     if (progress) progress.start(await this.countDue(asOf));
     // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
@@ -132,10 +138,13 @@ export class RunRenewals {
     const plan = this.catalog.find(leased.planId);
     const merchantUid = renewalMerchantUid(leased.id, leased.nextPeriodNo);
     if (!plan || !leased.billingKey) return 'skipped';
+    // The period's price where it starts (retries of a past-due period charge the same).
+    const amount = await this.prices.amountAt(plan, leased.periodEnd);
+    if (!leased.mayCharge(amount, plan)) return this.withhold(leased.id, amount);
 
     // The period's payment is created first; its merchant_uid already existing means an earlier run made it.
     let payment = Payment.create({
-      id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card',
+      id: this.ids.newId(), merchantUid, userId: leased.userId, amount, payMethod: 'card',
       gateway: this.settings.channel.gateway, pg: this.settings.channel.pg,
       purpose: { kind: 'renewal', planId: plan.id, membershipId: leased.id, periodNo: leased.nextPeriodNo },
       customerUid: leased.billingKey, now: this.clock.now(),
@@ -149,6 +158,8 @@ export class RunRenewals {
       if (!existing) return 'skipped';
       payment = existing;
       earlierAttempt = true;
+      // An earlier attempt priced before a consent was withdrawn or a price changed: the ceiling still holds.
+      if (existing.status !== 'paid' && !leased.mayCharge(existing.amount, plan)) return this.withhold(leased.id, existing.amount);
     }
 
     try {
@@ -157,7 +168,7 @@ export class RunRenewals {
       let truth: GatewayPayment | null = payment.status === 'paid' || !earlierAttempt ? null : await this.gateway.findByMerchantUid(merchantUid);
       if (payment.status !== 'paid' && !(truth && (truth.status === 'paid' || truth.status === 'cancelled'))) {
         truth = await this.gateway.chargeBillingKey({
-          customerUid: leased.billingKey, merchantUid, amount: plan.amount, name: `${plan.names.ko} 갱신`,
+          customerUid: leased.billingKey, merchantUid, amount: payment.amount, name: `${plan.names.ko} 갱신`,
           buyerName: buyer?.name, buyerEmail: buyer?.email,
         });
       }
@@ -178,6 +189,24 @@ export class RunRenewals {
       await this.recordFailure(leased.id, merchantUid, error.message);
       return 'failed';
     }
+  }
+
+  /**
+   * The rule, enforced where the money moves: a renewal never charges more than the member last
+   * paid or consented to. The membership ends at its period end instead (SeekConsents normally
+   * got there first and told the member; this is the guard if it could not).
+   */
+  private async withhold(membershipId: string, amount: number): Promise<'skipped'> {
+    await retryOnConflict(() =>
+      this.uow.run(async () => {
+        const membership = await this.memberships.findById(membershipId);
+        if (!membership || !membership.isLive) return;
+        membership.stopRenewalWithoutConsent(this.clock.now());
+        await this.memberships.save(membership);
+      }),
+    );
+    this.logger.info({ membershipId, amount }, 'renewal not charged: the amount is above what the member consented to');
+    return 'skipped';
   }
 
   private async recordFailure(membershipId: string, merchantUid: string, reason: string): Promise<void> {
@@ -235,12 +264,15 @@ export class RunRenewals {
 
   private async remind(membership: Membership, user: User | null): Promise<boolean> {
     const key = reminderKey(membership);
+    const plan = this.catalog.find(membership.planId);
+    const amount = plan ? await this.prices.amountAt(plan, membership.periodEnd) : 0;
+    // A charge still waiting for consent is announced by its consent request, not as a renewal that will happen.
+    if (plan && !membership.mayCharge(amount, plan)) return false;
     const now = this.clock.now();
     if (!(await this.notifications.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) return false;
-    const plan = this.catalog.find(membership.planId);
     try {
       if (!plan) throw new UnknownPlanError(membership.planId);
-      const rendered = this.notices.renewalReminder(user?.language ?? DEFAULT_LANGUAGE, { planName: plan.names, chargeAt: membership.nextChargeAt as Date, amount: plan.amount });
+      const rendered = this.notices.renewalReminder(user?.language ?? DEFAULT_LANGUAGE, { planName: plan.names, chargeAt: membership.nextChargeAt as Date, amount });
       await this.notifier.send({ kind: 'renewal_reminder', to: user?.email ?? '', ...rendered });
     } catch (error) {
       await this.notifications.release(key);

@@ -21,6 +21,8 @@ export interface MembershipRepository {
   anyClaimableForRenewal(asOf: Date, now: Date): Promise<boolean>;
   /** Live memberships whose period has ended at `asOf` with nothing to charge. */
   listOver(asOf: Date, limit: number): Promise<Membership[]>;
+  /** Whether the user ever had a free trial of the plan (one per member per plan). */
+  hasHadTrial(userId: string, planId: string): Promise<boolean>;
   /** Inserts or updates, refusing a stale version (ConcurrencyConflictError) and a second live membership per user. */
   save(membership: Membership): Promise<void>;
 }

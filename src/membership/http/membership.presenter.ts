@@ -18,9 +18,14 @@ export function presentMembership(m: Membership) {
     next_charge_at: m.autoRenew ? iso(m.periodEnd) : null,
     // When access ended (cancelled now, at the period end, or expired); null while live.
     ended_at: iso(m.endedAt),
+    // A free trial's end (the first charge, with consent); null for a membership that began paid.
+    trial_ends_at: iso(m.trialEndsAt),
   };
 }
 
 export function presentPlan(plan: Plan, language: Language) {
-  return { id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount };
+  return {
+    id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount,
+    ...(plan.trialDays ? { trial_days: plan.trialDays } : {}),
+  };
 }

@@ -79,6 +79,10 @@ export class KnexMembershipRepository implements MembershipRepository {
         .orderBy([{ column: 'period_end', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
   }
 
+  async hasHadTrial(userId: string, planId: string): Promise<boolean> {
+    return (await currentDb(this.database, this.context)('memberships').where({ user_id: userId, plan_id: planId }).whereNotNull('trial_ends_at').first('id')) !== undefined;
+  }
+
   async save(membership: Membership): Promise<void> {
     // Outside a unit of work an aggregate with events cannot be saved: check before writing anything.
     if (!this.context.current()) this.context.track(membership);

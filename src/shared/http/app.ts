@@ -22,6 +22,11 @@ import type { PlanCatalog } from '../../membership/application/plan-catalog.port
 import type { SetAutoRenew } from '../../membership/application/set-auto-renew.use-case';
 import type { RemoveCard } from '../../membership/application/remove-card.use-case';
 import { membershipAccountRoutes } from '../../membership/http/membership-account.routes';
+import { consentRoutes } from '../../membership/http/consent.routes';
+import type { AnswerConsent } from '../../membership/application/answer-consent.use-case';
+import type { ConsentRequestRepository } from '../../membership/application/consent-request-repository.port';
+import type { SchedulePriceChange } from '../../membership/application/schedule-price-change.use-case';
+import type { StartTrial } from '../../membership/application/start-trial.use-case';
 import { membershipRoutes } from '../../membership/http/membership.routes';
 import { MEMBERSHIP } from '../../membership/membership.tokens';
 import type { ConfirmPayment } from '../../payment/application/confirm-payment.use-case';
@@ -154,6 +159,12 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
     removeCard: container.get<RemoveCard>(MEMBERSHIP.RemoveCard),
   }), sessionGuards);
+  mountRouter(app, consentRoutes({
+    consents: container.get<ConsentRequestRepository>(MEMBERSHIP.ConsentRequestRepository),
+    answerConsent: container.get<AnswerConsent>(MEMBERSHIP.AnswerConsent),
+    startTrial: container.get<StartTrial>(MEMBERSHIP.StartTrial),
+    clock,
+  }), sessionGuards);
   mountRouter(app, paymentRoutes({
     startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
     confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
@@ -172,6 +183,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       clock: container.get<ControllableClock>(SHARED.Clock),
       reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
       renewals: container.get<RunRenewals>(BILLING.RunRenewals),
+      schedulePriceChange: container.get<SchedulePriceChange>(MEMBERSHIP.SchedulePriceChange),
       refund: container.get<RefundPayment>(PAYMENT.RefundPayment),
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       receipts: container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore),

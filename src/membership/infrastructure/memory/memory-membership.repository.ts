@@ -59,6 +59,10 @@ export class MemoryMembershipRepository implements MembershipRepository {
     return this.store.filter((row) => isLive(row) && row.nextChargeAt === null && row.periodEnd <= asOf).slice(0, limit);
   }
 
+  async hasHadTrial(userId: string, planId: string): Promise<boolean> {
+    return this.store.filter((row) => row.userId === userId && row.planId === planId && row.trialEndsAt !== null).length > 0;
+  }
+
   async save(membership: Membership): Promise<void> {
     this.store.save(membership, (others) => {
       if (membership.isLive && others.some((row) => row.userId === membership.userId && isLive(row))) {

@@ -1,7 +1,7 @@
 import type { GatewayPayment } from '../../domain/gateway-payment';
 import {
   type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
-  type PaymentGateway, type PrepareRequest,
+  type PaymentGateway, type PrepareRequest, type StoredCard,
 } from '../../application/payment-gateway.port';
 
 /** unknown: times out before acting; lost: acts, then the answer is lost; rejected: a definite no. */
@@ -128,6 +128,15 @@ export class MemoryPaymentGateway implements PaymentGateway {
     const lost = this.enter('deleteBillingKey', customerUid);
     this.billingKeys.delete(customerUid);
     this.answer(undefined, lost);
+  }
+
+  async findBillingKey(customerUid: string): Promise<StoredCard | null> {
+    return this.billingKeys.has(customerUid) ? { customerUid, cardNumber: '536181******1234' } : null;
+  }
+
+  /** The buyer stores a card in the PG window without paying (a trial's billing-key issuance). */
+  buyerStoresCard(customerUid: string): void {
+    this.billingKeys.set(customerUid, { declines: false });
   }
 
   async ping(): Promise<void> {

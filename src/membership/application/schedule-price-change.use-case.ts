@@ -1,0 +1,32 @@
+import type { Clock } from '../../shared/application/clock.port';
+import type { IdGenerator } from '../../shared/application/id-generator.port';
+import { DomainError } from '../../shared/domain/domain-error';
+import { UnknownPlanError } from '../domain/membership.errors';
+import type { PriceChange } from '../domain/plan-price';
+import type { PlanCatalog } from './plan-catalog.port';
+import type { PriceChangeRepository } from './price-change-repository.port';
+
+/**
+ * An operator schedules a plan's new price. Only the future can be priced: members due before
+ * `effectiveAt` keep their price, and a rise reaches a member only through their consent (SeekConsents).
+ */
+export class SchedulePriceChange {
+  constructor(
+    private readonly catalog: PlanCatalog,
+    private readonly changes: PriceChangeRepository,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(planId: string, amount: number, effectiveAt: Date): Promise<PriceChange> {
+    const plan = this.catalog.find(planId);
+    if (!plan) throw new UnknownPlanError(planId);
+    const now = this.clock.now();
+    if (effectiveAt <= now) {
+      throw new DomainError('invalid_input', 'invalid_input', 'effective_at must be in the future', [{ field: 'effective_at', message: 'must be after now' }]);
+    }
+    const change: PriceChange = { id: this.ids.newId(), planId: plan.id, amount, effectiveAt, createdAt: now };
+    await this.changes.add(change);
+    return change;
+  }
+}
