@@ -23,7 +23,7 @@ export class SchedulePriceChange {
     if (!plan) throw new UnknownPlanError(planId);
     const now = this.clock.now();
     if (effectiveAt <= now) {
-      throw new DomainError('invalid_input', 'invalid_input', 'effective_at must be in the future', [{ field: 'effective_at', message: 'must be after now' }]);
+      throw new DomainError('invalid_input', 'invalid_request', 'effective_at must be in the future', [{ field: 'effective_at', message: 'must be after now' }]);
     }
     const change: PriceChange = { id: this.ids.newId(), planId: plan.id, amount, effectiveAt, createdAt: now };
     await this.changes.add(change);

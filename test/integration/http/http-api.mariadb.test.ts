@@ -2,6 +2,7 @@ import { skipMariaDb } from '../../support/database';
 import { startHttpHarness } from '../../support/http-app';
 import { accountsSuite } from './suites/accounts.suite';
 import { consoleSuite } from './suites/console.suite';
+import { consentsSuite } from './suites/consents.suite';
 import { edgeSuite } from './suites/edge.suite';
 import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
@@ -22,4 +23,5 @@ const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, pers
   edgeSuite(mariadb);
   mountedRoutersSuite(mariadb);
   consoleSuite(mariadb);
+  consentsSuite(mariadb);
 });

@@ -1,6 +1,7 @@
 import { startHttpHarness } from '../../support/http-app';
 import { accountsSuite } from './suites/accounts.suite';
 import { consoleSuite } from './suites/console.suite';
+import { consentsSuite } from './suites/consents.suite';
 import { edgeSuite } from './suites/edge.suite';
 import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
@@ -20,4 +21,5 @@ describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   edgeSuite(sqlite);
   mountedRoutersSuite(sqlite);
   consoleSuite(sqlite);
+  consentsSuite(sqlite);
 });
