@@ -373,6 +373,15 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       await gateway.deleteBillingKey('cust-200');
       expect(await rejection(gateway.deleteBillingKey('cust-busy'))).to.be.instanceOf(GatewayRejectedError);
     });
+
+    it('finds a stored card by customer_uid (a trial\'s key issued without a charge), and none for an unknown one', async () => {
+      fake.on('GET', '/subscribe/customers/cust-1', ok({ customer_uid: 'cust-1', pg_provider: 'html5_inicis', card_name: '신한카드', card_number: '424242******4242' }));
+      fake.on('GET', '/subscribe/customers/cust-404', envelope(404, 1, '요청하신 customer_uid(cust-404)로 등록된 정보를 찾을 수 없습니다.'));
+      fake.on('GET', '/subscribe/customers/cust-200', envelope(200, 1, '요청하신 customer_uid(cust-200)로 등록된 정보를 찾을 수 없습니다.'));
+      expect(await gateway.findBillingKey('cust-1')).to.deep.equal({ customerUid: 'cust-1', cardNumber: '424242******4242' });
+      expect(await gateway.findBillingKey('cust-404')).to.equal(null);
+      expect(await gateway.findBillingKey('cust-200')).to.equal(null);
+    });
   });
 
   describe('logging', () => {
