@@ -2,7 +2,7 @@ import type { UserRepository } from '../../identity/application/user-repository.
 import type { User } from '../../identity/domain/user.entity';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import type { PlanPrices } from '../../membership/application/plan-prices';
+import type { PlanPrices, Pricing } from '../../membership/application/plan-prices';
 import type { Membership } from '../../membership/domain/membership.entity';
 import type { PaymentChannel } from '../../payment/application/payment-channel';
 import { UnknownPlanError } from '../../membership/domain/membership.errors';
@@ -101,7 +101,8 @@ export class RunRenewals {
     const run: RenewalRun = { due: 0, charged: 0, failed: 0, skipped: 0, reminded: 0, ended: 0 };
     // Consents first: a request lapsing now stops its renewal before the charges below.
     await this.consents.execute(asOf);
-    run.reminded = await this.sendReminders(asOf);
+    const price = await this.prices.snapshot(this.catalog.list());
+    run.reminded = await this.sendReminders(asOf, price);
     if (progress) progress.start(await this.countDue(asOf));
     // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
     const claimed = new Set<string>();
@@ -120,7 +121,7 @@ export class RunRenewals {
       const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
       // Several charges at once: each waits mostly on the gateway and on commits.
       const outcomes = await inParallel(leased, this.settings.concurrency, async (membership) => {
-        const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null);
+        const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null, price);
         progress?.advance();
         return outcome;
       });
@@ -134,12 +135,12 @@ export class RunRenewals {
     return run;
   }
 
-  private async renew(leased: Membership, buyer: User | null): Promise<'charged' | 'failed' | 'skipped'> {
+  private async renew(leased: Membership, buyer: User | null, price: Pricing): Promise<'charged' | 'failed' | 'skipped'> {
     const plan = this.catalog.find(leased.planId);
     const merchantUid = renewalMerchantUid(leased.id, leased.nextPeriodNo);
     if (!plan || !leased.billingKey) return 'skipped';
     // The period's price where it starts (retries of a past-due period charge the same).
-    const amount = await this.prices.amountAt(plan, leased.periodEnd);
+    const amount = price(plan, leased.periodEnd);
     if (!leased.mayCharge(amount, plan)) return this.withhold(leased.id, amount);
 
     // The period's payment is created first; its merchant_uid already existing means an earlier run made it.
@@ -243,7 +244,7 @@ export class RunRenewals {
    * row is the guard. Pages through every membership inside the horizon, so a large window is
    * reminded on time, and claims only the keys not yet taken.
    */
-  private async sendReminders(asOf: Date): Promise<number> {
+  private async sendReminders(asOf: Date, price: Pricing): Promise<number> {
     const horizon = new Date(asOf.getTime() + this.settings.reminderDays * DAY_MS);
     const pageSize = this.settings.batchSize * 10;
     let sent = 0;
@@ -255,17 +256,17 @@ export class RunRenewals {
       // The recipients of a page in one read, as renewals read their buyers.
       const users = new Map((await this.users.findByIds(due.map((m) => m.userId))).map((user) => [user.id, user]));
       for (const membership of due) {
-        if (await this.remind(membership, users.get(membership.userId) ?? null)) sent += 1;
+        if (await this.remind(membership, users.get(membership.userId) ?? null, price)) sent += 1;
       }
       if (page.length < pageSize) return sent;
       after = page[page.length - 1];
     }
   }
 
-  private async remind(membership: Membership, user: User | null): Promise<boolean> {
+  private async remind(membership: Membership, user: User | null, price: Pricing): Promise<boolean> {
     const key = reminderKey(membership);
     const plan = this.catalog.find(membership.planId);
-    const amount = plan ? await this.prices.amountAt(plan, membership.periodEnd) : 0;
+    const amount = plan ? price(plan, membership.periodEnd) : 0;
     // A charge still waiting for consent is announced by its consent request, not as a renewal that will happen.
     if (plan && !membership.mayCharge(amount, plan)) return false;
     const now = this.clock.now();

@@ -68,6 +68,7 @@ export class SeekConsents {
   async execute(asOf: Date): Promise<ConsentRun> {
     const run: ConsentRun = { opened: 0, stopped: 0, trialNotices: 0 };
     run.stopped += await this.lapseUnanswered(asOf);
+    const price = await this.prices.snapshot(this.catalog.list());
     const horizon = new Date(asOf.getTime() + Math.max(this.settings.consentWindowDays, this.settings.trialNoticeDays) * DAY_MS);
     const pageSize = this.settings.batchSize * 10;
     for (let after: Membership | undefined; ;) {
@@ -76,11 +77,11 @@ export class SeekConsents {
         if (!membership.autoRenew || membership.nextChargeAt === null) continue;
         const plan = this.catalog.find(membership.planId);
         if (!plan) continue;
-        const outcome = await this.seek(membership, plan, asOf);
+        const outcome = await this.seek(membership, plan, price(plan, membership.periodEnd), asOf);
         if (outcome === 'opened') run.opened += 1;
         if (outcome === 'stopped') run.stopped += 1;
         if (membership.inTrial && membership.periodEnd.getTime() - asOf.getTime() <= this.settings.trialNoticeDays * DAY_MS
-          && await this.sendTrialNotice(membership, plan)) run.trialNotices += 1;
+          && await this.sendTrialNotice(membership, plan, price(plan, membership.periodEnd))) run.trialNotices += 1;
       }
       if (page.length < pageSize) return run;
       after = page[page.length - 1];
@@ -88,10 +89,9 @@ export class SeekConsents {
   }
 
   /** Opens the request for the next charge if it is higher than the ceiling and inside the window. */
-  private async seek(membership: Membership, plan: Plan, asOf: Date): Promise<'opened' | 'stopped' | 'none'> {
+  private async seek(membership: Membership, plan: Plan, amount: number, asOf: Date): Promise<'opened' | 'stopped' | 'none'> {
     const changeAt = membership.periodEnd;
     if (changeAt.getTime() - asOf.getTime() > this.settings.consentWindowDays * DAY_MS) return 'none';
-    const amount = await this.prices.amountAt(plan, changeAt);
     if (membership.mayCharge(amount, plan)) return 'none';
     const existing = await this.consents.findFor(membership.id, membership.nextPeriodNo, amount);
     if (existing) {
@@ -154,12 +154,11 @@ export class SeekConsents {
     return true;
   }
 
-  private async sendTrialNotice(membership: Membership, plan: Plan): Promise<boolean> {
+  private async sendTrialNotice(membership: Membership, plan: Plan, amount: number): Promise<boolean> {
     const key = trialKey(membership);
     const now = this.clock.now();
     if (!(await this.notifications.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) return false;
     try {
-      const amount = await this.prices.amountAt(plan, membership.periodEnd);
       const user = await this.users.findById(membership.userId);
       const language = user?.language ?? DEFAULT_LANGUAGE;
       const rendered = this.notices.trialEnding(language, { planName: plan.names, trialEndsAt: membership.periodEnd, amount });
