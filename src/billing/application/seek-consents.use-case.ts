@@ -29,7 +29,7 @@ export interface ConsentSettings {
 
 export interface ConsentRun {
   opened: number;
-  /** Renewals stopped for want of consent (declined earlier, lapsed now, or no time left to ask). */
+  /** Renewals stopped for want of consent (declined earlier, expired now, or no time left to ask). */
   stopped: number;
   trialNotices: number;
 }
@@ -67,7 +67,7 @@ export class SeekConsents {
 
   async execute(asOf: Date): Promise<ConsentRun> {
     const run: ConsentRun = { opened: 0, stopped: 0, trialNotices: 0 };
-    run.stopped += await this.lapseUnanswered(asOf);
+    run.stopped += await this.expireUnanswered(asOf);
     const price = await this.prices.snapshot(this.catalog.list());
     const horizon = new Date(asOf.getTime() + Math.max(this.settings.consentWindowDays, this.settings.trialNoticeDays) * DAY_MS);
     const pageSize = this.settings.batchSize * 10;
@@ -120,14 +120,14 @@ export class SeekConsents {
     return 'opened';
   }
 
-  /** Open requests past their deadline: silence is no consent. */
-  private async lapseUnanswered(asOf: Date): Promise<number> {
+  /** Pending requests past their deadline: silence is no consent. */
+  private async expireUnanswered(asOf: Date): Promise<number> {
     let stopped = 0;
-    for (const request of await this.consents.listLapsing(asOf, this.settings.batchSize * 10)) {
+    for (const request of await this.consents.listExpiring(asOf, this.settings.batchSize * 10)) {
       await retryOnConflict(() => this.uow.run(async () => {
         const fresh = await this.consents.findById(request.id);
-        if (!fresh || fresh.status !== 'open') return;
-        fresh.lapse(asOf);
+        if (!fresh || fresh.status !== 'pending') return;
+        fresh.expire(asOf);
         await this.consents.save(fresh);
       }));
       if (await this.stop(request.membershipId, request.newAmount, await this.users.findById(request.userId))) stopped += 1;

@@ -6,8 +6,8 @@ export interface ConsentRequestRepository {
   listByUser(userId: string): Promise<ConsentRequest[]>;
   /** The request for this (membership, period, price), whatever its status: at most one exists. */
   findFor(membershipId: string, periodNo: number, newAmount: number): Promise<ConsentRequest | null>;
-  /** Open requests whose deadline is at or before `asOf`. */
-  listLapsing(asOf: Date, limit: number): Promise<ConsentRequest[]>;
+  /** Pending requests whose deadline is at or before `asOf`. */
+  listExpiring(asOf: Date, limit: number): Promise<ConsentRequest[]>;
   /** Inserts or updates, refusing a stale version and a second request for the same (membership, period, price) (ConflictError). */
   save(request: ConsentRequest): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import { ConsentClosedError } from './membership.errors';
 
-export type ConsentStatus = 'open' | 'accepted' | 'declined' | 'lapsed';
+export type ConsentStatus = 'pending' | 'accepted' | 'declined' | 'expired';
 /** How the answer came: the member's page (the only channel so far). */
 export type ConsentMethod = 'web';
 
@@ -23,7 +23,7 @@ export interface ConsentRequestProps {
   newAmount: number;
   /** When the higher charge would be made (the period's start). */
   changeAt: Date;
-  /** Answers are taken until then (the day before the change); after it the request lapses. */
+  /** Answers are taken until then (the day before the change); after it the request expires. */
   answerBy: Date;
   openedAt: Date;
   status: ConsentStatus;
@@ -44,7 +44,7 @@ export class ConsentRequest extends AggregateRoot {
   }
 
   static open(input: Omit<ConsentRequestProps, 'status' | 'answeredAt' | 'method' | 'wordingVersion' | 'version'>): ConsentRequest {
-    return new ConsentRequest({ ...input, status: 'open', answeredAt: null, method: null, wordingVersion: null, version: 0 });
+    return new ConsentRequest({ ...input, status: 'pending', answeredAt: null, method: null, wordingVersion: null, version: 0 });
   }
 
   static restore(props: ConsentRequestProps): ConsentRequest {
@@ -63,12 +63,12 @@ export class ConsentRequest extends AggregateRoot {
   get version(): number { return this.props.version; }
 
   isOpen(now: Date): boolean {
-    return this.props.status === 'open' && now < this.props.answerBy;
+    return this.props.status === 'pending' && now < this.props.answerBy;
   }
 
   /** Records the member's answer with when, how and which wording; only while open. */
   answer(accept: boolean, method: ConsentMethod, wordingVersion: string, now: Date): void {
-    if (!this.isOpen(now)) throw new ConsentClosedError(this.id, this.props.status === 'open' ? 'past its deadline' : this.props.status);
+    if (!this.isOpen(now)) throw new ConsentClosedError(this.id, this.props.status === 'pending' ? 'past its deadline' : this.props.status);
     this.props.status = accept ? 'accepted' : 'declined';
     this.props.answeredAt = now;
     this.props.method = method;
@@ -76,9 +76,9 @@ export class ConsentRequest extends AggregateRoot {
   }
 
   /** No answer by the deadline: counts as no consent. */
-  lapse(now: Date): void {
-    if (this.props.status !== 'open' || now < this.props.answerBy) return;
-    this.props.status = 'lapsed';
+  expire(now: Date): void {
+    if (this.props.status !== 'pending' || now < this.props.answerBy) return;
+    this.props.status = 'expired';
     this.props.answeredAt = null;
   }
 

@@ -11,12 +11,13 @@ export function presentConsent(request: ConsentRequest, now: Date) {
     membership_id: r.membershipId,
     plan: r.planId,
     status: r.status,
-    // Open requests past their deadline are answered as lapsed even before the worker records it.
+    // Pending requests past their deadline are answered as expired even before the worker records it.
     answerable: request.isOpen(now),
     old_amount: r.oldAmount,
     new_amount: r.newAmount,
-    change_at: iso(r.changeAt),
-    answer_by: iso(r.answerBy),
+    // When the higher price would first be charged, and the last moment an answer is taken (the day before).
+    effective_at: iso(r.changeAt),
+    deadline: iso(r.answerBy),
     opened_at: iso(r.openedAt),
     answered_at: iso(r.answeredAt),
     method: r.method,

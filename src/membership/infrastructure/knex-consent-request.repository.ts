@@ -52,8 +52,8 @@ export class KnexConsentRequestRepository implements ConsentRequestRepository {
     return (await this.load((q) => q.where({ membership_id: membershipId, period_no: periodNo, new_amount: newAmount })))[0] ?? null;
   }
 
-  async listLapsing(asOf: Date, limit: number): Promise<ConsentRequest[]> {
-    return this.load((q) => q.where({ status: 'open' }).andWhere('answer_by', '<=', asOf).orderBy([{ column: 'answer_by', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
+  async listExpiring(asOf: Date, limit: number): Promise<ConsentRequest[]> {
+    return this.load((q) => q.where({ status: 'pending' }).andWhere('answer_by', '<=', asOf).orderBy([{ column: 'answer_by', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
   }
 
   async save(request: ConsentRequest): Promise<void> {

@@ -44,7 +44,7 @@ describe('consent before a higher charge (renewals, in-memory adapters, virtual 
 
     await runAt(kst('2027-01-11T10:00'));
     const [request] = await app.consents.listByUser(user.id);
-    expect(request.toProps()).to.include({ status: 'open', oldAmount: 9900, newAmount: 12900, periodNo: 2 });
+    expect(request.toProps()).to.include({ status: 'pending', oldAmount: 9900, newAmount: 12900, periodNo: 2 });
     expect(request.changeAt.toISOString()).to.equal(kst('2027-02-10T10:00').toISOString());
     expect(app.notifier.sent.filter((n) => n.kind === 'consent_request').map((n) => n.to)).to.deep.equal([user.email]);
     expect(app.sms.sent.filter((s) => s.kind === 'consent_request').map((s) => s.userId)).to.deep.equal([user.id]);
@@ -73,7 +73,7 @@ describe('consent before a higher charge (renewals, in-memory adapters, virtual 
 
     await runAt(kst('2027-02-09T10:00'));
     const [request] = await app.consents.listByUser(user.id);
-    expect(request.status).to.equal('lapsed');
+    expect(request.status).to.equal('expired');
     const live = await app.memberships.findLiveByUserId(user.id);
     expect(live?.toProps()).to.include({ autoRenew: false, cancelAtPeriodEnd: true, nextChargeAt: null });
     expect(app.notifier.sent.filter((n) => n.kind === 'consent_missing').map((n) => n.to)).to.deep.equal([user.email]);

@@ -110,15 +110,15 @@ describe('consent requests', () => {
   it('refuses an answer from the day before the change on', () => {
     const request = openRequest();
     expect(() => request.answer(true, 'web', 'v1', request.answerBy)).to.throw('past its deadline');
-    expect(request.status).to.equal('open');
+    expect(request.status).to.equal('pending');
   });
 
-  it('lapses at its deadline, not before: silence is no consent', () => {
+  it('expires at its deadline, not before: silence is no consent', () => {
     const request = openRequest();
-    request.lapse(new Date(request.answerBy.getTime() - 1));
-    expect(request.status).to.equal('open');
-    request.lapse(request.answerBy);
-    expect(request.status).to.equal('lapsed');
+    request.expire(new Date(request.answerBy.getTime() - 1));
+    expect(request.status).to.equal('pending');
+    request.expire(request.answerBy);
+    expect(request.status).to.equal('expired');
   });
 });
 

@@ -23,8 +23,8 @@ export class MemoryConsentRequestRepository implements ConsentRequestRepository 
     return this.store.filter((row) => row.membershipId === membershipId && row.periodNo === periodNo && row.newAmount === newAmount)[0] ?? null;
   }
 
-  async listLapsing(asOf: Date, limit: number): Promise<ConsentRequest[]> {
-    return this.store.filter((row) => row.status === 'open' && row.answerBy <= asOf).slice(0, limit);
+  async listExpiring(asOf: Date, limit: number): Promise<ConsentRequest[]> {
+    return this.store.filter((row) => row.status === 'pending' && row.answerBy <= asOf).slice(0, limit);
   }
 
   async save(request: ConsentRequest): Promise<void> {

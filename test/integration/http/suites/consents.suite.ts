@@ -52,7 +52,7 @@ export function consentsSuite(start: HarnessFactory): void {
       expect(list.status, list.text).to.equal(200);
       expect(list.body.consents).to.have.length(1);
       const [consent] = list.body.consents;
-      expect(consent).to.include({ status: 'open', answerable: true, old_amount: 9900, new_amount: 12900, change_at: end.toISOString(), answer_by: new Date(end.getTime() - DAY).toISOString() });
+      expect(consent).to.include({ status: 'pending', answerable: true, old_amount: 9900, new_amount: 12900, effective_at: end.toISOString(), deadline: new Date(end.getTime() - DAY).toISOString() });
       expect(consent.wording_version).to.be.a('string');
       expect(h.parts.notifier.sent.filter((n) => n.kind === 'consent_request')).to.have.length(1);
       expect(h.parts.sms.sent.filter((s) => s.kind === 'consent_request').map((s) => s.userId)).to.deep.equal([userId]);
@@ -125,7 +125,7 @@ export function consentsSuite(start: HarnessFactory): void {
 
       await runRenewals();
       const [consent] = (await buyer.get('/api/membership/consents')).body.consents;
-      expect(consent).to.include({ old_amount: 0, new_amount: 9900, change_at: offer.body.trial_ends_at });
+      expect(consent).to.include({ old_amount: 0, new_amount: 9900, effective_at: offer.body.trial_ends_at });
 
       const trialEnd = new Date(offer.body.trial_ends_at);
       h.parts.clock.freezeAt(new Date(trialEnd.getTime() - 7 * DAY));
