@@ -2,9 +2,10 @@ import type { Router } from '@koa/router';
 import { createRouter } from './routing';
 import type Joi from 'joi';
 import { CONSOLE_OPERATIONS } from '../../admin/http/console.openapi';
-import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
+import { clockSchema, paymentsQuerySchema, priceChangeSchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
 import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
+import { consentAnswerSchema, trialSchema } from '../../membership/http/consent.schemas';
 import { checkoutSchema, failureSchema, validationSchema } from '../../payment/http/payment.schemas';
 import { GATEWAY_NAMES, webhookDocs } from '../../payment/infrastructure/gateways.registry';
 import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
@@ -84,6 +85,18 @@ const SCHEMAS: Record<string, JsonSchema> = {
       id: str, plan: str, status: { enum: ['active', 'past_due', 'cancelled', 'expired'] }, current_period_start: time,
       current_period_end: time, auto_renew: { type: 'boolean' }, cancel_at_period_end: { type: 'boolean' }, next_charge_at: nullable(time),
       ended_at: nullable(time),
+      trial_ends_at: { ...nullable(time), description: 'A free trial\'s end (its first charge, with consent); null for a membership that began paid' },
+    },
+  },
+  Consent: {
+    type: 'object',
+    properties: {
+      id: str, membership_id: str, plan: str, status: { enum: ['pending', 'accepted', 'declined', 'expired'] },
+      answerable: { type: 'boolean', description: 'Pending and before its deadline' },
+      old_amount: { ...int, description: 'What the member last paid or consented to (KRW)' }, new_amount: { ...int, description: 'The higher price asked for (KRW)' },
+      effective_at: { ...time, description: 'When the higher price would first be charged' }, deadline: { ...time, description: 'Answers are taken until then (the day before)' },
+      opened_at: time, answered_at: nullable(time), method: nullable({ const: 'web' }),
+      wording_version: { type: 'string', description: 'The wording shown (pending) or answered (accepted, declined)' },
     },
   },
   Health: { type: 'object', properties: { works: { type: 'boolean' }, db: { enum: ['ok', 'down', 'unchecked'] }, gateway: { enum: ['ok', 'down', 'unchecked'] } } },
@@ -134,6 +147,26 @@ export const API_OPERATIONS: ApiOperation[] = [
   },
 
   {
+    tag: 'membership', method: 'get', path: '/api/membership/consents', summary: 'The member\'s consent requests before higher charges, newest first', auth: 'session',
+    responses: { 200: ok({ consents: { type: 'array', items: ref('Consent') } }), 401: 'Error' },
+  },
+  {
+    tag: 'membership', method: 'post', path: '/api/membership/consents/:id', summary: 'Accept or decline a higher charge; a decline ends auto-renew at the period end', auth: 'session', body: consentAnswerSchema,
+    responses: { 200: ok({ consent: ref('Consent'), membership: ref('Membership') }), 400: 'Error', 401: 'Error', 404: 'Error', 409: 'Error' },
+  },
+  {
+    tag: 'membership', method: 'post', path: '/api/membership/trial', summary: 'Offer a plan\'s free trial: what the PG window needs to store the card without a charge', auth: 'session', body: trialSchema,
+    responses: {
+      200: ok({ plan: str, trial_days: int, trial_ends_at: time, customer_uid: str, amount: { const: 0 }, name: str }),
+      400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error',
+    },
+  },
+  {
+    tag: 'membership', method: 'post', path: '/api/membership/trial/confirm', summary: 'Start the trial once the gateway holds the card (409 card_not_stored before)', auth: 'session', body: trialSchema,
+    responses: { 201: ok({ membership: ref('Membership') }), 400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error' },
+  },
+
+  {
     tag: 'payments', method: 'post', path: '/api/payment/checkout', summary: 'Create an order priced from the catalog and register its amount with the gateway (Idempotency-Key honoured)', auth: 'session', body: checkoutSchema,
     responses: {
       201: ok({
@@ -168,6 +201,10 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     tag: 'admin', method: 'post', path: '/api/admin/renewals/run', summary: 'Run renewals now (as_of needs TEST_CLOCK=on)', auth: 'admin', body: renewalsRunSchema,
     responses: { 200: ok({ due: int, charged: int, failed: int, skipped: int, reminded: int, ended: int }), 400: 'Error', 401: 'Error', 404: 'Error' },
+  },
+  {
+    tag: 'admin', method: 'post', path: '/api/admin/plans/:plan/price', summary: 'Schedule a plan\'s new price; members whose next charge it raises are asked for consent first', auth: 'admin', body: priceChangeSchema,
+    responses: { 201: ok({ id: str, plan: str, amount: int, effective_at: time, created_at: time }), 400: 'Error', 401: 'Error', 404: 'Error' },
   },
   { tag: 'admin', method: 'get', path: '/api/admin/clock', summary: 'The virtual time the workers read', auth: 'admin', responses: { 200: ok({ now: time, test_clock: { type: 'boolean' } }), 401: 'Error', 404: 'Error' } },
   { tag: 'admin', method: 'post', path: '/api/admin/clock', summary: 'Move the test clock (TEST_CLOCK=on)', auth: 'admin', body: clockSchema, responses: { 200: ok({ now: time }), 400: 'Error', 401: 'Error', 404: 'Error' } },
