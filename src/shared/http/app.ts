@@ -58,7 +58,7 @@ import { httpMetricsMiddleware, metricsRoutes } from './metrics';
 import { openApiRoutes } from './openapi';
 import { requestIdMiddleware } from './request-id';
 import { mountRouter } from './routing';
-import { sessionMiddleware } from './session';
+import { sessionMiddleware, signedInOnly } from './session';
 import { staticFiles } from './static-files';
 
 /** What the app needs of the container (Inversify's Container fits; nothing here imports Inversify). */
@@ -164,7 +164,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     answerConsent: container.get<AnswerConsent>(MEMBERSHIP.AnswerConsent),
     startTrial: container.get<StartTrial>(MEMBERSHIP.StartTrial),
     clock,
-  }), sessionGuards);
+  }), [...sessionGuards, signedInOnly]);
   mountRouter(app, paymentRoutes({
     startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
     confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
