@@ -45,7 +45,7 @@ describe('Membership', () => {
 
     it('shortens an extended membership by the months of that purchase; renewals move with the end', () => {
       const m = activate('cu_u1');
-      m.extend(annual, 'p2', calendar, FEB_10);
+      m.extend(annual, 'p2', annual.amount, calendar, FEB_10);
       m.pullEvents();
       m.takeBackPurchase(12, calendar, FEB_10);
       expect(m.status).to.equal('active');
@@ -58,7 +58,7 @@ describe('Membership', () => {
 
     it('keeps the next charge off when auto-renew is off', () => {
       const m = activate();
-      m.extend(monthly, 'p2', calendar, FEB_10);
+      m.extend(monthly, 'p2', monthly.amount, calendar, FEB_10);
       m.takeBackPurchase(1, calendar, FEB_10);
       expect(m.nextChargeAt).to.equal(null);
       expect(calendar.localDate(m.periodEnd)).to.equal('2026-02-28');
@@ -66,7 +66,7 @@ describe('Membership', () => {
 
     it('ends the membership now when what is left was used up already', () => {
       const m = activate('cu_u1');
-      m.extend(monthly, 'p2', calendar, FEB_10);
+      m.extend(monthly, 'p2', monthly.amount, calendar, FEB_10);
       m.pullEvents();
       const MARCH_5 = new Date('2026-03-05T00:00:00Z'); // the first month is over: the second is the one under way
       m.takeBackPurchase(1, calendar, MARCH_5);
