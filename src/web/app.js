@@ -267,7 +267,7 @@ function renderConsents(consents) {
     el('p', { className: 'small', text: t('consent.card') }),
     el('p', { className: 'small', 'data-test': 'consent-deadline', text: t('consent.deadline', { time: formatKst(c.deadline) }) }),
     el('p', { className: 'small', text: t('consent.cancel') }),
-    el('div', { className: 'row' }, [
+    el('div', { className: 'row consent-answers' }, [
       consentButton(c, true),
       consentButton(c, false),
     ]),
@@ -286,8 +286,9 @@ async function answerConsent(consent, accept) {
     showMessage('error', errorText(r, t('consent.failed')), 'consent_failed');
     return;
   }
-  showMessage('success', t(accept ? 'consent.accepted' : 'consent.declined'), accept ? 'consent_accepted' : 'consent_declined');
+  // The account first, so the message appears with the answered request gone and the membership as it now is.
   await refreshAccount();
+  showMessage('success', t(accept ? 'consent.accepted' : 'consent.declined'), accept ? 'consent_accepted' : 'consent_declined');
 }
 
 // ---------- auth ----------
