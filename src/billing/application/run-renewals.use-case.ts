@@ -198,14 +198,7 @@ export class RunRenewals {
    * got there first and told the member; this is the guard if it could not).
    */
   private async withhold(membershipId: string, amount: number): Promise<'skipped'> {
-    await retryOnConflict(() =>
-      this.uow.run(async () => {
-        const membership = await this.memberships.findById(membershipId);
-        if (!membership || !membership.isLive) return;
-        membership.stopRenewalWithoutConsent(this.clock.now());
-        await this.memberships.save(membership);
-      }),
-    );
+    await this.consents.stopWithoutConsent(membershipId, amount);
     this.logger.info({ membershipId, amount }, 'renewal not charged: the amount is above what the member consented to');
     return 'skipped';
   }

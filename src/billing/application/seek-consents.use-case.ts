@@ -102,7 +102,7 @@ export class SeekConsents {
     const user = (await this.users.findById(membership.userId)) ?? null;
     if (asOf >= answerBy) {
       // Scheduled too late to ask in time: the higher amount is never charged.
-      return (await this.stop(membership.id, amount, user)) ? 'stopped' : 'none';
+      return (await this.stopWithoutConsent(membership.id, amount, user)) ? 'stopped' : 'none';
     }
     const request = ConsentRequest.open({
       id: this.ids.newId(), membershipId: membership.id, userId: membership.userId, planId: plan.id, periodNo: membership.nextPeriodNo,
@@ -130,13 +130,13 @@ export class SeekConsents {
         fresh.expire(asOf);
         await this.consents.save(fresh);
       }));
-      if (await this.stop(request.membershipId, request.newAmount, await this.users.findById(request.userId))) stopped += 1;
+      if (await this.stopWithoutConsent(request.membershipId, request.newAmount)) stopped += 1;
     }
     return stopped;
   }
 
-  /** Ends auto-renew for want of consent and tells the member; false if it was already stopped. */
-  private async stop(membershipId: string, newAmount: number, user: User | null): Promise<boolean> {
+  /** Ends auto-renew for want of consent and tells the member (e-mail and SMS); false if it was already stopped. */
+  async stopWithoutConsent(membershipId: string, newAmount: number, knownUser?: User | null): Promise<boolean> {
     let stopped: Membership | null = null;
     await retryOnConflict(() => this.uow.run(async () => {
       const membership = await this.memberships.findById(membershipId);
@@ -147,6 +147,7 @@ export class SeekConsents {
     }));
     const membership = stopped as Membership | null;
     if (!membership) return false;
+    const user = knownUser === undefined ? await this.users.findById(membership.userId) : knownUser;
     const plan = this.catalog.find(membership.planId);
     if (plan) {
       await this.tell(user, membership.userId, 'consent_missing', (language) => this.notices.consentMissing(language, { planName: plan.names, periodEnd: membership.periodEnd, newAmount }));

@@ -123,6 +123,7 @@ describe('consent before a higher charge (renewals, in-memory adapters, virtual 
     expect(skipped.callCount).to.equal(1);
     expect(charges(user.id)).to.deep.equal([]);
     expect((await app.memberships.findLatestByUserId(user.id))?.toProps()).to.include({ autoRenew: false });
+    expect(app.notifier.sent.filter((n) => n.kind === 'consent_missing').map((n) => n.to), 'the member is told').to.deep.equal([user.email]);
   });
 
   it('a lower price needs no consent, is charged, and lowers the ceiling', async () => {
