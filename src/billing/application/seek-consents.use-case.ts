@@ -35,6 +35,8 @@ export interface ConsentRun {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Further back than any dunning schedule config/billing.json allows (10 retries of at most 60 days). */
+const DUNNING_REACH_DAYS = 600;
 /** Consent is taken until the day before the change. */
 const ANSWER_LEAD_MS = DAY_MS;
 
@@ -68,11 +70,16 @@ export class SeekConsents {
   async execute(asOf: Date): Promise<ConsentRun> {
     const run: ConsentRun = { opened: 0, stopped: 0, trialNotices: 0 };
     run.stopped += await this.expireUnanswered(asOf);
-    const price = await this.prices.snapshot(this.catalog.list());
+    const plans = this.catalog.list();
+    const price = await this.prices.snapshot(plans);
     const horizon = new Date(asOf.getTime() + Math.max(this.settings.consentWindowDays, this.settings.trialNoticeDays) * DAY_MS);
+    // A past-due period is priced at its (past) start: the bound looks back as far as dunning can reach.
+    const since = new Date(asOf.getTime() - DUNNING_REACH_DAYS * DAY_MS);
+    // Only memberships that a price in the window could take above their ceiling (and trials) are read.
+    const bounds = plans.map((plan) => ({ planId: plan.id, highest: price.highest(plan, since, horizon), configured: plan.amount }));
     const pageSize = this.settings.batchSize * 10;
     for (let after: Membership | undefined; ;) {
-      const page = await this.memberships.listDueForRenewal(horizon, pageSize, after);
+      const page = await this.memberships.listMayNeedConsent(horizon, bounds, pageSize, after);
       for (const membership of page) {
         if (!membership.autoRenew || membership.nextChargeAt === null) continue;
         const plan = this.catalog.find(membership.planId);

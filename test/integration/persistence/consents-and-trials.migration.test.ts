@@ -68,5 +68,30 @@ for (const { label: engine, create, skip } of KNEX_ENGINES) {
       expect(change).to.include({ amount: 12900, planId: 'monthly' });
       expect(change.effectiveAt.toISOString()).to.equal('2027-03-01T00:00:00.000Z');
     });
+
+    it('reads only the memberships a price could take above their ceiling, and trials', async () => {
+      const context = new TransactionContext();
+      const outbox = new KnexOutbox(db.database, context);
+      const uow = new KnexUnitOfWork(db.database, context, outbox, new InProcessEventBus(outbox, silentLogger()));
+      const memberships = new KnexMembershipRepository(db.database, context);
+      const calendar = new BusinessCalendar('Asia/Seoul');
+      const paid = (id: string, amount: number) => Membership.activate({ id, userId: `user-${id}`, plan: monthly, paymentId: `p-${id}`, amount, start: AT, billingKey: `cu-${id}`, now: AT }, calendar);
+      const legacy = Membership.restore({ ...paid('legacy', 9900).toProps(), consentedAmount: null });
+      await uow.run(async () => {
+        await memberships.save(paid('at-9900', 9900));
+        await memberships.save(paid('at-7900', 7900));
+        await memberships.save(legacy);
+      });
+      const horizon = new Date(AT.getTime() + 60 * 86_400_000);
+      const ids = async (highest: number) =>
+        (await memberships.listMayNeedConsent(horizon, [{ planId: 'monthly', highest, configured: 9900 }], 100)).map((m) => m.id).sort();
+      // m1 is the trial of the test above (nothing consented): always read.
+      expect(await ids(9900)).to.deep.equal(['at-7900', 'm1']);
+      expect(await ids(12900)).to.deep.equal(['at-7900', 'at-9900', 'legacy', 'm1']);
+      const [first] = await memberships.listMayNeedConsent(horizon, [{ planId: 'monthly', highest: 12900, configured: 9900 }], 1);
+      const rest = await memberships.listMayNeedConsent(horizon, [{ planId: 'monthly', highest: 12900, configured: 9900 }], 100, first);
+      expect(rest.map((m) => m.id)).not.to.include(first.id);
+      expect(rest).to.have.length(3);
+    });
   });
 }
