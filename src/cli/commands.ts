@@ -4,7 +4,7 @@
 import type { RunRenewals } from '../billing/application/run-renewals.use-case';
 import { BILLING } from '../billing/billing.tokens';
 import type { AppConfig } from '../config';
-import type { buildContainer } from '../container';
+import type { buildContainer } from '../app/container';
 import type { UserRepository } from '../identity/application/user-repository.port';
 import { IDENTITY } from '../identity/identity.tokens';
 import type { MembershipRepository } from '../membership/application/membership-repository.port';

@@ -1,6 +1,6 @@
 // The layering of DESIGN §5, checked on the import lines of every src/**/*.ts file:
 // PG adapters only from infrastructure, a domain free of frameworks and adapters, Inversify
-// only in *.module.ts and src/container.ts. Type-only imports count: they couple as much.
+// only in *.module.ts and src/app/container.ts. Type-only imports count: they couple as much.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -59,15 +59,15 @@ const IN_INFRASTRUCTURE = /^src\/(.+\/)?infrastructure\//;
 const DOMAIN_FILE = /^src\/[^/]+\/domain\//;
 const FRAMEWORKS = ['koa', 'knex', 'got', 'inversify'];
 const ADAPTER_LAYER = /^src\/(.+\/)?(infrastructure|http)(\/|$)/;
-const INVERSIFY_ALLOWED = (file: string) => file.endsWith('.module.ts') || file === 'src/container.ts';
+const INVERSIFY_ALLOWED = (file: string) => file.endsWith('.module.ts') || file === 'src/app/container.ts';
 
 describe('dependency rules (DESIGN §5)', () => {
   it('reads the import lines of every source file', () => {
     expect(ALL_IMPORTS.length).to.be.greaterThan(200);
-    expect(ALL_IMPORTS.some((i) => i.file === 'src/container.ts' && i.target === 'inversify')).to.equal(true);
+    expect(ALL_IMPORTS.some((i) => i.file === 'src/app/container.ts' && i.target === 'inversify')).to.equal(true);
     expect(ALL_IMPORTS.filter((i) => DOMAIN_FILE.test(i.file)).length).to.be.greaterThan(10);
     // A multi-line import is read too.
-    expect(ALL_IMPORTS.some((i) => i.file === 'src/shared/http/app.ts' && i.target === 'src/payment/http/payment.routes')).to.equal(true);
+    expect(ALL_IMPORTS.some((i) => i.file === 'src/app/http-app.ts' && i.target === 'src/payment/http/payment.routes')).to.equal(true);
   });
 
   it('imports a PG adapter (src/payment/infrastructure/iamport|toss) only from infrastructure code', () => {
@@ -83,7 +83,7 @@ describe('dependency rules (DESIGN §5)', () => {
     expect(offenders, 'domain code depending on a framework or an adapter').to.deep.equal([]);
   });
 
-  it('imports Inversify only in *.module.ts files and src/container.ts', () => {
+  it('imports Inversify only in *.module.ts files and src/app/container.ts', () => {
     const offenders = ALL_IMPORTS.filter((i) => i.target === 'inversify' && !INVERSIFY_ALLOWED(i.file)).map(show);
     expect(offenders, 'Inversify outside the module files').to.deep.equal([]);
   });

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { adminModule } from './admin/admin.module';
-import { billingModule } from './billing/billing.module';
-import type { AppConfig } from './config';
-import { identityModule } from './identity/identity.module';
-import { membershipModule } from './membership/membership.module';
-import { type GatewayChoice, paymentModule } from './payment/payment.module';
-import type { Logger } from './shared/application/logger.port';
-import { type Persistence, sharedModule } from './shared/shared.module';
-import type { KnexDatabase } from './shared/infrastructure/knex/knex-database';
-import { metricsModule } from './shared/infrastructure/metrics.module';
+import { adminModule } from '../admin/admin.module';
+import { billingModule } from '../billing/billing.module';
+import type { AppConfig } from '../config';
+import { identityModule } from '../identity/identity.module';
+import { membershipModule } from '../membership/membership.module';
+import { type GatewayChoice, paymentModule } from '../payment/payment.module';
+import type { Logger } from '../shared/application/logger.port';
+import { type Persistence, sharedModule } from '../shared/shared.module';
+import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
+import { metricsModule } from './metrics.module';
 
 export interface ContainerOptions {
   logger: Logger;
