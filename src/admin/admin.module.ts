@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
 import type { UserRepository } from '../identity/application/user-repository.port';
 import { IDENTITY } from '../identity/identity.tokens';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import type { MembershipRepository } from '../membership/application/membership-repository.port';
 import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { PaymentRepository } from '../payment/application/payment-repository.port';
@@ -19,6 +19,7 @@ import type { ConsoleReadModel } from './application/console-read-model.port';
 import { KnexConsoleReadModel } from './infrastructure/knex-console-read-model';
 import { MemoryConsoleAuditLog } from './infrastructure/memory/memory-console-audit-log';
 import { NoConsoleReadModel } from './infrastructure/memory/no-console-read-model';
+import { PRICING } from '../pricing/pricing.tokens';
 
 /** The operator console's reads and its audit record (the console's writes are the other modules' use cases). */
 export function adminModule(config: AppConfig, persistence: Persistence): ContainerModule {
@@ -37,7 +38,7 @@ export function adminModule(config: AppConfig, persistence: Persistence): Contai
     bind(ADMIN.GetConsolePayment).toResolvedValue(
       (payments: PaymentRepository, memberships: MembershipRepository, users: UserRepository, catalog: PlanCatalog, readModel: ConsoleReadModel, calendar: BusinessCalendar, clock: Clock) =>
         new GetConsolePayment(payments, memberships, users, catalog, readModel, config.refundRules, calendar, clock),
-      [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, ADMIN.ConsoleReadModel, SHARED.BusinessCalendar, SHARED.Clock],
+      [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, IDENTITY.UserRepository, PRICING.PlanCatalog, ADMIN.ConsoleReadModel, SHARED.BusinessCalendar, SHARED.Clock],
     );
   });
 }

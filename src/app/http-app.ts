@@ -18,11 +18,11 @@ import { IDENTITY } from '../identity/identity.tokens';
 import type { CancelMembership } from '../membership/application/cancel-membership.use-case';
 import type { GetRefundQuote } from '../membership/application/get-refund-quote.use-case';
 import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import type { SetAutoRenew } from '../membership/application/set-auto-renew.use-case';
 import type { RemoveCard } from '../membership/application/remove-card.use-case';
 import { membershipAccountRoutes } from '../membership/http/membership-account.routes';
-import { membershipRoutes } from '../membership/http/membership.routes';
+import { pricingRoutes } from '../pricing/http/pricing.routes';
 import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { ConfirmPayment } from '../payment/application/confirm-payment.use-case';
 import type { HandleWebhookNotice } from '../payment/application/handle-webhook-notice.use-case';
@@ -55,6 +55,7 @@ import { requestIdMiddleware } from '../shared/http/request-id';
 import { mountRouter } from '../shared/http/routing';
 import { sessionMiddleware } from '../shared/http/session';
 import { staticFiles } from '../shared/http/static-files';
+import { PRICING } from '../pricing/pricing.tokens';
 
 /** What the app needs of the container (Inversify's Container fits; nothing here imports Inversify). */
 export interface ServiceLocator {
@@ -140,7 +141,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
     gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
   }));
-  mountRouter(app, membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog) }));
+  mountRouter(app, pricingRoutes({ catalog: container.get<PlanCatalog>(PRICING.PlanCatalog) }));
   mountRouter(app, identityRoutes({
     signUp: container.get<SignUp>(IDENTITY.SignUp),
     logIn: container.get<LogIn>(IDENTITY.LogIn),

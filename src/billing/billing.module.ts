@@ -3,7 +3,7 @@ import type { AppConfig } from '../config';
 import type { UserRepository } from '../identity/application/user-repository.port';
 import { IDENTITY } from '../identity/identity.tokens';
 import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import { MembershipEvents } from '../membership/domain/membership.events';
 import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { PaymentChannel } from '../payment/application/payment-channel';
@@ -29,6 +29,7 @@ import { BILLING } from './billing.tokens';
 import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
 import { KnexNotificationLog } from './infrastructure/knex-notification-log';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
+import { PRICING } from '../pricing/pricing.tokens';
 
 /** Long enough for a gateway call (and its token) to finish; after it a crashed attempt is recovered. */
 const RENEWAL_LEASE_MS = 5 * 60_000;
@@ -46,14 +47,14 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
           channel, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
           batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS, concurrency: config.renewalConcurrency,
         }),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, PRICING.PlanCatalog, PAYMENT.PaymentGateway,
         PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
         SHARED.BusinessCalendar, SHARED.Logger, PAYMENT.PaymentChannel],
     );
     bind(BILLING.SendMemberNotices).toResolvedValue(
       (users: UserRepository, payments: PaymentRepository, catalog: PlanCatalog, log: NotificationLog, notifier: Notifier, notices: MemberNotices, clock: Clock) =>
         new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock),
-      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
+      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {

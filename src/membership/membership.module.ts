@@ -22,16 +22,15 @@ import type { PaymentGateway } from '../payment/application/payment-gateway.port
 import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
 import { MembershipEvents } from './domain/membership.events';
 import type { MembershipRepository } from './application/membership-repository.port';
-import type { PlanCatalog } from './application/plan-catalog.port';
-import { ConfigPlanCatalog } from './infrastructure/config-plan-catalog';
+import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import { MemoryMembershipRepository } from './infrastructure/memory/memory-membership.repository';
 import { KnexMembershipRepository } from './infrastructure/knex-membership.repository';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { MEMBERSHIP } from './membership.tokens';
+import { PRICING } from '../pricing/pricing.tokens';
 
 export function membershipModule(config: AppConfig, persistence: Persistence): ContainerModule {
   return new ContainerModule(({ bind, onActivation }) => {
-    bind(MEMBERSHIP.PlanCatalog).toConstantValue(new ConfigPlanCatalog(config.plans));
     if (persistence === 'memory') {
       bind(MEMBERSHIP.MembershipRepository).toResolvedValue((context: TransactionContext) => new MemoryMembershipRepository(context), [SHARED.TransactionTracker]);
     } else {
@@ -41,7 +40,7 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     bind(MEMBERSHIP.FulfilPaidPayment).toResolvedValue(
       (payments: PaymentRepository, memberships: MembershipRepository, catalog: PlanCatalog, uow: UnitOfWork, clock: Clock, ids: IdGenerator, calendar: BusinessCalendar) =>
         new FulfilPaidPayment(payments, memberships, catalog, uow, clock, ids, calendar),
-      [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, MEMBERSHIP.PlanCatalog, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.BusinessCalendar],
+      [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.BusinessCalendar],
     );
     // The settlement fulfils a payment in the transaction that records it paid.
     bind(PAYMENT.PaymentFulfilment).toResolvedValue((fulfil: FulfilPaidPayment) => fulfil, [MEMBERSHIP.FulfilPaidPayment]);
@@ -56,12 +55,12 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     bind(MEMBERSHIP.GetRefundQuote).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, calendar: BusinessCalendar, clock: Clock) =>
         new GetRefundQuote(memberships, payments, catalog, config.refundRules, calendar, clock),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock],
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock],
     );
     bind(MEMBERSHIP.CancelMembership).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, settlement: PaymentSettlement, uow: UnitOfWork, catalog: PlanCatalog, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
         new CancelMembership(memberships, payments, settlement, uow, catalog, config.refundRules, calendar, clock, ids),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentSettlement, SHARED.UnitOfWork, MEMBERSHIP.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentSettlement, SHARED.UnitOfWork, PRICING.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
     );
     bind(MEMBERSHIP.SetAutoRenew).toResolvedValue(
       (memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new SetAutoRenew(memberships, uow, clock),

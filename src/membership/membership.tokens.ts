@@ -1,6 +1,5 @@
 export const MEMBERSHIP = {
   MembershipRepository: Symbol.for('memberpay.membership.MembershipRepository'),
-  PlanCatalog: Symbol.for('memberpay.membership.PlanCatalog'),
   FulfilPaidPayment: Symbol.for('memberpay.membership.FulfilPaidPayment'),
   EndMembershipOnFullRefund: Symbol.for('memberpay.membership.EndMembershipOnFullRefund'),
   ReleaseBillingKey: Symbol.for('memberpay.membership.ReleaseBillingKey'),

@@ -3,7 +3,7 @@ import type { AppConfig } from '../config';
 import type { UserRepository } from '../identity/application/user-repository.port';
 import { IDENTITY } from '../identity/identity.tokens';
 import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { Clock } from '../shared/application/clock.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
@@ -35,6 +35,7 @@ import { RefundPayment } from './application/refund-payment.use-case';
 import type { WebhookReceiptStore } from './application/webhook-receipt-store.port';
 import { PAYMENT } from './payment.tokens';
 import type { LeaseStore } from '../shared/application/lease-store.port';
+import { PRICING } from '../pricing/pricing.tokens';
 
 /** DESIGN §6 "Security rules": open (`await`) checkouts a user may have within PAYMENT_TTL_MIN. */
 const MAX_OPEN_ORDERS = 5;
@@ -73,7 +74,7 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
         memberships: MembershipRepository, calendar: BusinessCalendar) =>
         new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin }, leases,
           memberships, calendar),
-      [MEMBERSHIP.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
+      [PRICING.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
         SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings, SHARED.LeaseStore,
         MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
     );

@@ -1,6 +1,6 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 import { refundablePurchases } from '../../membership/application/refund-subject';
 import type { Membership } from '../../membership/domain/membership.entity';
 import type { RefundQuote, RefundRule } from '../../membership/domain/refund-policy';

@@ -1,10 +1,10 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
 import type { User } from '../../identity/domain/user.entity';
 import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 import type { Membership } from '../../membership/domain/membership.entity';
 import type { PaymentChannel } from '../../payment/application/payment-channel';
-import { UnknownPlanError } from '../../membership/domain/membership.errors';
+import { UnknownPlanError } from '../../pricing/domain/pricing.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from '../../payment/application/payment-gateway.port';
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';

@@ -1,6 +1,6 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
 import type { User } from '../../identity/domain/user.entity';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 import type { MembershipChangedPayload, RenewalFailedPayload } from '../../membership/domain/membership.events';
 import { PaymentEvents, type PaymentRefundRejectedPayload } from '../../payment/domain/payment.events';
 import { MembershipEvents } from '../../membership/domain/membership.events';

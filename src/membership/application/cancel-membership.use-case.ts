@@ -11,7 +11,7 @@ import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError, RefundRejectedError } from '../domain/membership.errors';
 import type { RefundRule } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 import { refundablePurchases } from './refund-subject';
 
 export interface CancelMembershipInput {

@@ -10,11 +10,11 @@ import type { Payment } from '../../payment/domain/payment.entity';
 import { PaymentEvents, type PaymentPaidPayload } from '../../payment/domain/payment.events';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
-import type { Plan } from '../domain/plan';
+import type { Plan } from '../../pricing/domain/plan';
 import { Membership } from '../domain/membership.entity';
-import { UnknownPlanError } from '../domain/membership.errors';
+import { UnknownPlanError } from '../../pricing/domain/pricing.errors';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 
 /**
  * PaymentPaid -> the membership: activated on a first purchase, extended from the current end when

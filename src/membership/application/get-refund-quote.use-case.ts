@@ -6,7 +6,7 @@ import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError } from '../domain/membership.errors';
 import { explainRefundRule, type RefundQuote, type RefundRule } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 import { type RefundablePurchase, refundablePurchases } from './refund-subject';
 
 /** A quote with the rule it applied, named and explained. */

@@ -2,9 +2,9 @@ import type { PaymentRepository } from '../../payment/application/payment-reposi
 import type { Payment } from '../../payment/domain/payment.entity';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
-import { planMonths } from '../domain/plan';
+import { planMonths } from '../../pricing/domain/plan';
 import { quoteRefund, type RefundQuote, type RefundRule } from '../domain/refund-policy';
-import type { PlanCatalog } from './plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 
 /** One purchase that paid for a stretch of the membership not yet over, with what the policy returns of it now. */
 export interface RefundablePurchase {
