@@ -9,7 +9,7 @@ import { adminApiAudit, mountConsole } from '../admin/http/console.mount';
 import type { RunRenewals } from '../billing/application/run-renewals.use-case';
 import { BILLING } from '../billing/billing.tokens';
 import type { AppConfig } from '../config';
-import type { GetAccount } from '../identity/application/get-account.query';
+import type { GetAccount } from '../membership/application/get-account.query';
 import type { LogIn } from '../identity/application/log-in.use-case';
 import type { LogOut } from '../identity/application/log-out.use-case';
 import type { SignUp } from '../identity/application/sign-up.use-case';
@@ -22,6 +22,7 @@ import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import type { SetAutoRenew } from '../membership/application/set-auto-renew.use-case';
 import type { RemoveCard } from '../membership/application/remove-card.use-case';
 import { membershipAccountRoutes } from '../membership/http/membership-account.routes';
+import { membershipAnswer } from '../membership/http/membership-answer';
 import { pricingRoutes } from '../pricing/http/pricing.routes';
 import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { ConfirmPayment } from '../payment/application/confirm-payment.use-case';
@@ -146,10 +147,10 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     signUp: container.get<SignUp>(IDENTITY.SignUp),
     logIn: container.get<LogIn>(IDENTITY.LogIn),
     logOut: container.get<LogOut>(IDENTITY.LogOut),
-    getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
     sandbox: config.pgSandbox,
   }), sessionGuards);
   mountRouter(app, membershipAccountRoutes({
+    getAccount: container.get<GetAccount>(MEMBERSHIP.GetAccount),
     getRefundQuote: container.get<GetRefundQuote>(MEMBERSHIP.GetRefundQuote),
     cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
     setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
@@ -160,7 +161,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
     reportFailure: container.get<ReportPaymentFailure>(PAYMENT.ReportPaymentFailure),
     payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
-    memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
+    membershipAnswer: membershipAnswer(container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository)),
   }), sessionGuards);
   mountRouter(app, paymentWebhookRoutes({
     webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice), readers: container.get<WebhookReader[]>(PAYMENT.WebhookReaders),

@@ -14,7 +14,11 @@ import { SHARED } from '../shared/shared.tokens';
 import { FULFIL_PAID_PAYMENT, FulfilPaidPayment } from './application/fulfil-paid-payment.handler';
 import { CancelMembership } from './application/cancel-membership.use-case';
 import { EndMembershipOnFullRefund } from './application/end-membership-on-full-refund.handler';
+import { GetAccount } from './application/get-account.query';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
+import { IDENTITY } from '../identity/identity.tokens';
+import type { UserRepository } from '../identity/application/user-repository.port';
+import { MembershipBoughtPeriods } from './application/membership-bought-periods';
 import { SetAutoRenew } from './application/set-auto-renew.use-case';
 import { RemoveCard } from './application/remove-card.use-case';
 import { ReleaseBillingKey } from './application/release-billing-key.handler';
@@ -44,6 +48,15 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     );
     // The settlement fulfils a payment in the transaction that records it paid.
     bind(PAYMENT.PaymentFulfilment).toResolvedValue((fulfil: FulfilPaidPayment) => fulfil, [MEMBERSHIP.FulfilPaidPayment]);
+    bind(MEMBERSHIP.GetAccount).toResolvedValue(
+      (users: UserRepository, memberships: MembershipRepository, clock: Clock) => new GetAccount(users, memberships, clock),
+      [IDENTITY.UserRepository, MEMBERSHIP.MembershipRepository, SHARED.Clock],
+    );
+    // Checkout shows the period an order buys, which only memberships know.
+    bind(PAYMENT.BoughtPeriods).toResolvedValue(
+      (memberships: MembershipRepository, calendar: BusinessCalendar) => new MembershipBoughtPeriods(memberships, calendar),
+      [MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
+    );
     bind(MEMBERSHIP.EndMembershipOnFullRefund).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, uow: UnitOfWork, clock: Clock) => new EndMembershipOnFullRefund(memberships, payments, uow, clock),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, SHARED.UnitOfWork, SHARED.Clock],

@@ -7,4 +7,5 @@ export const MEMBERSHIP = {
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),
   SetAutoRenew: Symbol.for('memberpay.membership.SetAutoRenew'),
   RemoveCard: Symbol.for('memberpay.membership.RemoveCard'),
+  GetAccount: Symbol.for('memberpay.membership.GetAccount'),
 } as const;

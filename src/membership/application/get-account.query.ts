@@ -1,9 +1,9 @@
 import type { Clock } from '../../shared/application/clock.port';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { User } from '../domain/user.entity';
-import { UnauthenticatedError } from './identity.errors';
-import type { UserRepository } from './user-repository.port';
+import type { MembershipRepository } from './membership-repository.port';
+import type { Membership } from '../domain/membership.entity';
+import type { User } from '../../identity/domain/user.entity';
+import { UnauthenticatedError } from '../../identity/application/identity.errors';
+import type { UserRepository } from '../../identity/application/user-repository.port';
 
 export interface Account {
   user: User;
