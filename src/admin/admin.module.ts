@@ -1,12 +1,9 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import type { UserRepository } from '../identity/application/user-repository.port';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import { MEMBERSHIP } from '../membership/membership.tokens';
-import type { PaymentRepository } from '../payment/application/payment-repository.port';
-import { PAYMENT } from '../payment/payment.tokens';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
+import { MEMBERSHIP, type MembershipRepository } from '../membership/membership.api';
+import { PAYMENT, type PaymentRepository } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
@@ -19,7 +16,6 @@ import type { ConsoleReadModel } from './application/console-read-model.port';
 import { KnexConsoleReadModel } from './infrastructure/knex-console-read-model';
 import { MemoryConsoleAuditLog } from './infrastructure/memory/memory-console-audit-log';
 import { NoConsoleReadModel } from './infrastructure/memory/no-console-read-model';
-import { PRICING } from '../pricing/pricing.tokens';
 
 /** The operator console's reads and its audit record (the console's writes are the other modules' use cases). */
 export function adminModule(config: AppConfig, persistence: Persistence): ContainerModule {

@@ -1,16 +1,9 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import type { UserRepository } from '../identity/application/user-repository.port';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
-import { MembershipEvents } from '../membership/domain/membership.events';
-import { MEMBERSHIP } from '../membership/membership.tokens';
-import type { PaymentChannel } from '../payment/application/payment-channel';
-import type { PaymentGateway } from '../payment/application/payment-gateway.port';
-import type { PaymentRepository } from '../payment/application/payment-repository.port';
-import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
-import { PAYMENT } from '../payment/payment.tokens';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
+import { MEMBERSHIP, MembershipEvents, type MembershipRepository } from '../membership/membership.api';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
+import { PAYMENT, type PaymentChannel, PaymentEvents, type PaymentGateway, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { EventBus } from '../shared/application/event-bus.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
@@ -23,13 +16,11 @@ import { SHARED } from '../shared/shared.tokens';
 import type { NotificationLog } from './application/notification-log.port';
 import { MemberNotices } from './application/member-notices';
 import { RunRenewals } from './application/run-renewals.use-case';
-import { PaymentEvents } from '../payment/domain/payment.events';
 import { SendMemberNotices } from './application/send-member-notices.handler';
 import { BILLING } from './billing.tokens';
 import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
 import { KnexNotificationLog } from './infrastructure/knex-notification-log';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
-import { PRICING } from '../pricing/pricing.tokens';
 
 /** Long enough for a gateway call (and its token) to finish; after it a crashed attempt is recovered. */
 const RENEWAL_LEASE_MS = 5 * 60_000;

@@ -1,8 +1,6 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import { PAYMENT } from '../payment/payment.tokens';
-import type { PaymentRepository } from '../payment/application/payment-repository.port';
-import { PaymentEvents } from '../payment/domain/payment.events';
+import { PAYMENT, PaymentEvents, type PaymentGateway, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { EventBus } from '../shared/application/event-bus.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
@@ -16,22 +14,18 @@ import { CancelMembership } from './application/cancel-membership.use-case';
 import { EndMembershipOnFullRefund } from './application/end-membership-on-full-refund.handler';
 import { GetAccount } from './application/get-account.query';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { UserRepository } from '../identity/application/user-repository.port';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
 import { MembershipBoughtPeriods } from './application/membership-bought-periods';
 import { SetAutoRenew } from './application/set-auto-renew.use-case';
 import { RemoveCard } from './application/remove-card.use-case';
 import { ReleaseBillingKey } from './application/release-billing-key.handler';
-import type { PaymentGateway } from '../payment/application/payment-gateway.port';
-import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
 import { MembershipEvents } from './domain/membership.events';
 import type { MembershipRepository } from './application/membership-repository.port';
-import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
 import { MemoryMembershipRepository } from './infrastructure/memory/memory-membership.repository';
 import { KnexMembershipRepository } from './infrastructure/knex-membership.repository';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { MEMBERSHIP } from './membership.tokens';
-import { PRICING } from '../pricing/pricing.tokens';
 
 export function membershipModule(config: AppConfig, persistence: Persistence): ContainerModule {
   return new ContainerModule(({ bind, onActivation }) => {

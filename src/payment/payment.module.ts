@@ -1,8 +1,7 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import type { UserRepository } from '../identity/application/user-repository.port';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { Logger } from '../shared/application/logger.port';
@@ -33,7 +32,6 @@ import { RefundPayment } from './application/refund-payment.use-case';
 import type { WebhookReceiptStore } from './application/webhook-receipt-store.port';
 import { PAYMENT } from './payment.tokens';
 import type { LeaseStore } from '../shared/application/lease-store.port';
-import { PRICING } from '../pricing/pricing.tokens';
 
 /** DESIGN §6 "Security rules": open (`await`) checkouts a user may have within PAYMENT_TTL_MIN. */
 const MAX_OPEN_ORDERS = 5;

@@ -1,13 +1,10 @@
-import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { User } from '../../identity/domain/user.entity';
-import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
-import type { MembershipChangedPayload, RenewalFailedPayload } from '../../membership/domain/membership.events';
-import { PaymentEvents, type PaymentRefundRejectedPayload } from '../../payment/domain/payment.events';
-import { MembershipEvents } from '../../membership/domain/membership.events';
+import type { User, UserRepository } from '../../identity/identity.api';
+import type { PlanCatalog } from '../../pricing/pricing.api';
+import { type MembershipChangedPayload, MembershipEvents, type RenewalFailedPayload } from '../../membership/membership.api';
+import { PaymentEvents, type PaymentRefundRejectedPayload, type PaymentRepository } from '../../payment/payment.api';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
 import type { MemberNotices, RenderedNotice } from './member-notices';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 

@@ -1,5 +1,4 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentCancelledPayload } from '../../payment/domain/payment.events';
+import type { PaymentCancelledPayload, PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';

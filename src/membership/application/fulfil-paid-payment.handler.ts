@@ -4,17 +4,12 @@ import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentFulfilment } from '../../payment/application/payment-fulfilment.port';
-import type { Payment } from '../../payment/domain/payment.entity';
-import { PaymentEvents, type PaymentPaidPayload } from '../../payment/domain/payment.events';
+import { type Payment, PaymentEvents, type PaymentFulfilment, type PaymentPaidPayload, type PaymentRepository } from '../../payment/payment.api';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
-import type { Plan } from '../../pricing/domain/plan';
+import { type Plan, type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
 import { Membership } from '../domain/membership.entity';
-import { UnknownPlanError } from '../../pricing/domain/pricing.errors';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from '../../pricing/application/plan-catalog.port';
 
 /**
  * PaymentPaid -> the membership: activated on a first purchase, extended from the current end when

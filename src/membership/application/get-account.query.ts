@@ -1,9 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
 import type { MembershipRepository } from './membership-repository.port';
 import type { Membership } from '../domain/membership.entity';
-import type { User } from '../../identity/domain/user.entity';
-import { UnauthenticatedError } from '../../identity/application/identity.errors';
-import type { UserRepository } from '../../identity/application/user-repository.port';
+import { UnauthenticatedError, type User, type UserRepository } from '../../identity/identity.api';
 
 export interface Account {
   user: User;

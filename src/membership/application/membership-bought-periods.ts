@@ -1,5 +1,5 @@
-import type { BoughtPeriod, BoughtPeriods } from '../../payment/application/bought-periods.port';
-import type { Plan } from '../../pricing/domain/plan';
+import type { BoughtPeriod, BoughtPeriods } from '../../payment/payment.api';
+import type { Plan } from '../../pricing/pricing.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { periodBoughtBy } from '../domain/membership.entity';
 import type { MembershipRepository } from './membership-repository.port';

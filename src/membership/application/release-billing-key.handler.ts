@@ -1,5 +1,4 @@
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import { GatewayRejectedError } from '../../payment/application/payment-gateway.port';
+import { GatewayRejectedError, type PaymentGateway } from '../../payment/payment.api';
 import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { BillingKeyReleasedPayload } from '../domain/membership.events';
 import type { MembershipRepository } from './membership-repository.port';

@@ -4,7 +4,7 @@ import { createRouter } from '../../shared/http/routing';
 import { answer, answerRefund } from '../../shared/http/respond';
 import { requireUserId } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
-import { presentUser } from '../../identity/http/user.presenter';
+import { presentUser } from '../../identity/identity.api';
 import type { CancelMembership } from '../application/cancel-membership.use-case';
 import type { GetAccount } from '../application/get-account.query';
 import type { GetRefundQuote } from '../application/get-refund-quote.use-case';

@@ -1,4 +1,4 @@
-import type { Plan } from '../../pricing/domain/plan';
+import type { Plan } from '../../pricing/pricing.api';
 
 export interface BoughtPeriod {
   start: Date;
