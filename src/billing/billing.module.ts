@@ -16,7 +16,7 @@ import { SHARED } from '../shared/shared.tokens';
 import type { NotificationLog } from './application/notification-log.port';
 import { MemberNotices } from './application/member-notices';
 import { RunRenewals } from './application/run-renewals.use-case';
-import { SendMemberNotices } from './application/send-member-notices.handler';
+import { type MemberNoticeEvent, SendMemberNotices } from './application/send-member-notices.handler';
 import { BILLING } from './billing.tokens';
 import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
 import { KnexNotificationLog } from './infrastructure/knex-notification-log';
@@ -49,7 +49,7 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {
-        bus.subscribe(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
+        bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
       }
       return bus;
     });

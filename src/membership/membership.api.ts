@@ -7,7 +7,7 @@ export type { MembershipRepository } from './application/membership-repository.p
 export { refundablePurchases } from './application/refund-subject';
 export type { Membership } from './domain/membership.entity';
 export { MembershipEvents } from './domain/membership.events';
-export type { MembershipChangedPayload, RenewalFailedPayload } from './domain/membership.events';
+export type { MembershipChangedEvent, MembershipEvent, RenewalFailedEvent, RenewalFailedPayload } from './domain/membership.events';
 export type { RefundQuote, RefundRule } from './domain/refund-policy';
 export { presentMembership } from './http/membership.presenter';
 export { MEMBERSHIP } from './membership.tokens';

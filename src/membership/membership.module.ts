@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import { PAYMENT, PaymentEvents, type PaymentGateway, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
+import { PAYMENT, type PaymentCancelledEvent, PaymentEvents, type PaymentGateway, type PaymentPaidEvent, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { EventBus } from '../shared/application/event-bus.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
@@ -19,7 +19,7 @@ import { MembershipBoughtPeriods } from './application/membership-bought-periods
 import { SetAutoRenew } from './application/set-auto-renew.use-case';
 import { RemoveCard } from './application/remove-card.use-case';
 import { ReleaseBillingKey } from './application/release-billing-key.handler';
-import { MembershipEvents } from './domain/membership.events';
+import { type BillingKeyReleasedEvent, MembershipEvents } from './domain/membership.events';
 import type { MembershipRepository } from './application/membership-repository.port';
 import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
 import { MemoryMembershipRepository } from './infrastructure/memory/memory-membership.repository';
@@ -79,10 +79,10 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     );
     // Handlers are resolved when an event arrives, so the bus and the use cases they need do not depend on each other at start-up.
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
-      bus.subscribe(PaymentEvents.Paid, FULFIL_PAID_PAYMENT, (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
-      bus.subscribe(PaymentEvents.Cancelled, 'EndMembershipOnFullRefund', (event) => context.get<EndMembershipOnFullRefund>(MEMBERSHIP.EndMembershipOnFullRefund).handle(event));
+      bus.subscribe<PaymentPaidEvent>(PaymentEvents.Paid, FULFIL_PAID_PAYMENT, (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
+      bus.subscribe<PaymentCancelledEvent>(PaymentEvents.Cancelled, 'EndMembershipOnFullRefund', (event) => context.get<EndMembershipOnFullRefund>(MEMBERSHIP.EndMembershipOnFullRefund).handle(event));
       for (const released of [MembershipEvents.Cancelled, MembershipEvents.Expired, MembershipEvents.CardRemoved]) {
-        bus.subscribe(released, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
+        bus.subscribe<BillingKeyReleasedEvent>(released, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
       }
       return bus;
     });

@@ -19,6 +19,6 @@ export { Payment } from './domain/payment.entity';
 export type { Cancellation, PaymentStatus, RefundStatus } from './domain/payment.entity';
 export { PaymentNotFoundError } from './domain/payment.errors';
 export { PaymentEvents } from './domain/payment.events';
-export type { PaymentCancelledPayload, PaymentPaidPayload, PaymentRefundRejectedPayload } from './domain/payment.events';
+export type { PaymentCancelledEvent, PaymentEvent, PaymentPaidEvent, PaymentRefundRejectedEvent } from './domain/payment.events';
 export { presentAdminRefund, presentPayment } from './http/payment.presenter';
 export { PAYMENT } from './payment.tokens';

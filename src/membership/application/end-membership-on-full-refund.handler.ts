@@ -1,8 +1,7 @@
-import type { PaymentCancelledPayload, PaymentRepository } from '../../payment/payment.api';
+import type { PaymentCancelledEvent, PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
-import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { MembershipRepository } from './membership-repository.port';
 import { boughtPartOf } from './refund-subject';
 
@@ -20,8 +19,8 @@ export class EndMembershipOnFullRefund {
     private readonly clock: Clock,
   ) {}
 
-  readonly handle = async (event: DomainEvent): Promise<void> => {
-    const payload = event.payload as unknown as PaymentCancelledPayload;
+  readonly handle = async (event: PaymentCancelledEvent): Promise<void> => {
+    const payload = event.payload;
     if (!payload.fullyCancelled || payload.byMember) return;
     await retryOnConflict(() =>
       this.uow.run(async () => {

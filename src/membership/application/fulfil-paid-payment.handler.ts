@@ -3,8 +3,7 @@ import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
-import type { DomainEvent } from '../../shared/domain/domain-event';
-import { type Payment, PaymentEvents, type PaymentFulfilment, type PaymentPaidPayload, type PaymentRepository } from '../../payment/payment.api';
+import { type Payment, PaymentEvents, type PaymentFulfilment, type PaymentPaidEvent, type PaymentRepository } from '../../payment/payment.api';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import { type Plan, type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
@@ -28,8 +27,8 @@ export class FulfilPaidPayment implements PaymentFulfilment {
   ) {}
 
   /** The relay's way (and a payment the settlement could not fulfil): its own unit of work, reloading the payment. */
-  readonly handle = async (event: DomainEvent): Promise<void> => {
-    const { paymentId } = event.payload as unknown as PaymentPaidPayload;
+  readonly handle = async (event: PaymentPaidEvent): Promise<void> => {
+    const { paymentId } = event.payload;
     await retryOnConflict(() => this.uow.run(async () => {
       const payment = await this.payments.findById(paymentId);
       if (!payment || !needsFulfilment(payment)) return;
