@@ -37,7 +37,7 @@ export interface Output {
   json: unknown;
 }
 
-/** The product's wiring (src/container.ts). */
+/** The product's wiring (src/app/container.ts). */
 export type AppContainer = ReturnType<typeof buildContainer>;
 
 export interface CommandContext {
