@@ -52,8 +52,9 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       [MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
     );
     bind(MEMBERSHIP.EndMembershipOnFullRefund).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, uow: UnitOfWork, clock: Clock) => new EndMembershipOnFullRefund(memberships, payments, uow, clock),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, SHARED.UnitOfWork, SHARED.Clock],
+      (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
+        new EndMembershipOnFullRefund(memberships, payments, catalog, uow, calendar, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
     );
     bind(MEMBERSHIP.ReleaseBillingKey).toResolvedValue(
       (gateway: PaymentGateway, memberships: MembershipRepository) => new ReleaseBillingKey(gateway, memberships),
