@@ -1,6 +1,5 @@
 export const MEMBERSHIP = {
   MembershipRepository: Symbol.for('memberpay.membership.MembershipRepository'),
-  PlanCatalog: Symbol.for('memberpay.membership.PlanCatalog'),
   FulfilPaidPayment: Symbol.for('memberpay.membership.FulfilPaidPayment'),
   EndMembershipOnFullRefund: Symbol.for('memberpay.membership.EndMembershipOnFullRefund'),
   ReleaseBillingKey: Symbol.for('memberpay.membership.ReleaseBillingKey'),
@@ -14,4 +13,5 @@ export const MEMBERSHIP = {
   AnswerConsent: Symbol.for('memberpay.membership.AnswerConsent'),
   SchedulePriceChange: Symbol.for('memberpay.membership.SchedulePriceChange'),
   StartTrial: Symbol.for('memberpay.membership.StartTrial'),
+  GetAccount: Symbol.for('memberpay.membership.GetAccount'),
 } as const;

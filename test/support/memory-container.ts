@@ -8,7 +8,7 @@ import type { ConsentRequestRepository } from '../../src/membership/application/
 import type { SchedulePriceChange } from '../../src/membership/application/schedule-price-change.use-case';
 import type { StartTrial } from '../../src/membership/application/start-trial.use-case';
 import { loadConfig, type AppConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { buildContainer } from '../../src/app/container';
 import type { UserRepository } from '../../src/identity/application/user-repository.port';
 import type { User } from '../../src/identity/domain/user.entity';
 import { IDENTITY } from '../../src/identity/identity.tokens';

@@ -1,12 +1,6 @@
-import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { User } from '../../identity/domain/user.entity';
-import type { ConsentRequestRepository } from '../../membership/application/consent-request-repository.port';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import type { PlanPrices } from '../../membership/application/plan-prices';
-import { ConsentRequest } from '../../membership/domain/consent-request.entity';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { Plan } from '../../membership/domain/plan';
+import type { User, UserRepository } from '../../identity/identity.api';
+import { ConsentRequest, type ConsentRequestRepository, type Membership, type MembershipRepository, type PlanPrices } from '../../membership/membership.api';
+import type { Plan, PlanCatalog } from '../../pricing/pricing.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { Logger } from '../../shared/application/logger.port';

@@ -1,5 +1,5 @@
 import { type PriceChange, priceAt } from '../domain/plan-price';
-import type { Plan } from '../domain/plan';
+import type { Plan } from '../../pricing/pricing.api';
 import type { PriceChangeRepository } from './price-change-repository.port';
 
 /** A plan's price for a period starting at `at`; `highest` is the most it costs for periods starting in [from, to]. */

@@ -1,9 +1,8 @@
+import { type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { DomainError } from '../../shared/domain/domain-error';
-import { UnknownPlanError } from '../domain/membership.errors';
 import type { PriceChange } from '../domain/plan-price';
-import type { PlanCatalog } from './plan-catalog.port';
 import type { PriceChangeRepository } from './price-change-repository.port';
 
 /**

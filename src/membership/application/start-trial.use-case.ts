@@ -1,5 +1,5 @@
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import { customerUidFor } from '../../payment/application/start-checkout.use-case';
+import { customerUidFor, type PaymentGateway } from '../../payment/payment.api';
+import { type Plan, type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
@@ -7,10 +7,8 @@ import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { DomainError } from '../../shared/domain/domain-error';
 import { Membership } from '../domain/membership.entity';
-import { NoTrialError, TrialAlreadyUsedError, UnknownPlanError } from '../domain/membership.errors';
-import type { Plan } from '../domain/plan';
+import { NoTrialError, TrialAlreadyUsedError } from '../domain/membership.errors';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
 
 export interface TrialOffer {
   plan: Plan;

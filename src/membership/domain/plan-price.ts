@@ -1,4 +1,4 @@
-import type { Plan } from './plan';
+import type { Plan } from '../../pricing/pricing.api';
 
 /** A price an operator scheduled for a plan: from `effectiveAt` on, charges for periods starting then cost `amount`. */
 export interface PriceChange {

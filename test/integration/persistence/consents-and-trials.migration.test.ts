@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ConsentRequest } from '../../../src/membership/domain/consent-request.entity';
 import { Membership } from '../../../src/membership/domain/membership.entity';
-import type { Plan } from '../../../src/membership/domain/plan';
+import type { Plan } from '../../../src/pricing/domain/plan';
 import { KnexConsentRequestRepository } from '../../../src/membership/infrastructure/knex-consent-request.repository';
 import { KnexMembershipRepository } from '../../../src/membership/infrastructure/knex-membership.repository';
 import { KnexPriceChangeRepository } from '../../../src/membership/infrastructure/knex-price-change.repository';

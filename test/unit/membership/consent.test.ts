@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ConsentRequest } from '../../../src/membership/domain/consent-request.entity';
 import { Membership } from '../../../src/membership/domain/membership.entity';
 import { MembershipEvents } from '../../../src/membership/domain/membership.events';
-import type { Plan } from '../../../src/membership/domain/plan';
+import type { Plan } from '../../../src/pricing/domain/plan';
 import { priceAt } from '../../../src/membership/domain/plan-price';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 import { aMembership } from '../../support/builders/membership.builder';
