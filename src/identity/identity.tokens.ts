@@ -5,4 +5,7 @@ export const IDENTITY = {
   LogIn: Symbol.for('memberpay.identity.LogIn'),
   LogOut: Symbol.for('memberpay.identity.LogOut'),
   GetAccount: Symbol.for('memberpay.identity.GetAccount'),
+  DeleteAccount: Symbol.for('memberpay.identity.DeleteAccount'),
+  ExportAccount: Symbol.for('memberpay.identity.ExportAccount'),
+  RetainedRecordStore: Symbol.for('memberpay.identity.RetainedRecordStore'),
 } as const;

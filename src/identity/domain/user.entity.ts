@@ -10,3 +10,8 @@ export interface User {
   language: Language;
   createdAt: Date;
 }
+
+/** What a deleted account's row keeps: its id; an email no one can own (unique per id) and no password that verifies. */
+export function anonymisedUser(user: User): User {
+  return { ...user, email: `deleted-${user.id.toLowerCase()}@deleted.invalid`, name: '', passwordHash: '' };
+}

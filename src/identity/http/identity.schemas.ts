@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { freeText } from '../../shared/http/free-text';
 import { MIN_PASSWORD_LENGTH } from '../application/account-limits';
 
 const email = Joi.string().trim().lowercase().email({ tlds: { allow: false } }).max(254);
@@ -12,7 +13,7 @@ export interface SignUpBody {
 export const signUpSchema = Joi.object<SignUpBody>({
   email: email.required(),
   password: Joi.string().min(MIN_PASSWORD_LENGTH).max(200).required(),
-  name: Joi.string().trim().min(1).max(100).required(),
+  name: freeText().trim().min(1).max(100).required(),
 }).required();
 
 export interface LogInBody {
@@ -24,4 +25,15 @@ export const logInSchema = Joi.object<LogInBody>({
   // Any string up to the column's size: a malformed email is simply not a known account (401, counted).
   email: Joi.string().trim().lowercase().min(1).max(254).required(),
   password: Joi.string().min(1).max(200).required(),
+}).required();
+
+export interface DeleteAccountBody {
+  password: string;
+  /** A live membership ends now: with the refund policy's amount (true), or without (false). */
+  refund: boolean;
+}
+
+export const deleteAccountSchema = Joi.object<DeleteAccountBody>({
+  password: Joi.string().min(1).max(200).required(),
+  refund: Joi.boolean().default(true),
 }).required();

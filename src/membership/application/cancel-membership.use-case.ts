@@ -18,6 +18,8 @@ export interface CancelMembershipInput {
   userId: string;
   refund: boolean;
   reason: string | null;
+  /** Without a refund, end now rather than at the period end (the member is deleting their account). */
+  endNow?: boolean;
 }
 
 export interface CancelMembershipResult {
@@ -68,7 +70,9 @@ export class CancelMembership {
   }
 
   private async cancelAtPeriodEnd(input: CancelMembershipInput): Promise<CancelMembershipResult> {
-    const membership = await this.endLive(input.userId, (live) => live.cancel('at_period_end', input.reason ?? 'cancelled at period end by the member', this.clock.now()));
+    const membership = input.endNow
+      ? await this.endLive(input.userId, (live) => live.cancel('now', input.reason ?? 'cancelled now without refund by the member', this.clock.now()))
+      : await this.endLive(input.userId, (live) => live.cancel('at_period_end', input.reason ?? 'cancelled at period end by the member', this.clock.now()));
     return { membership, refund: null };
   }
 

@@ -13,6 +13,8 @@ import type { GetAccount } from '../../identity/application/get-account.query';
 import type { LogIn } from '../../identity/application/log-in.use-case';
 import type { LogOut } from '../../identity/application/log-out.use-case';
 import type { SignUp } from '../../identity/application/sign-up.use-case';
+import type { DeleteAccount } from '../../identity/application/delete-account.use-case';
+import type { ExportAccount } from '../../identity/application/export-account.query';
 import { identityRoutes } from '../../identity/http/identity.routes';
 import { IDENTITY } from '../../identity/identity.tokens';
 import type { CancelMembership } from '../../membership/application/cancel-membership.use-case';
@@ -146,6 +148,8 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     logIn: container.get<LogIn>(IDENTITY.LogIn),
     logOut: container.get<LogOut>(IDENTITY.LogOut),
     getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
+    deleteAccount: container.get<DeleteAccount>(IDENTITY.DeleteAccount),
+    exportAccount: container.get<ExportAccount>(IDENTITY.ExportAccount),
     sandbox: config.pgSandbox,
   }), sessionGuards);
   mountRouter(app, membershipAccountRoutes({

@@ -1,0 +1,32 @@
+/**
+ * Card numbers never enter memberpay (only the PG may store them, card-merchant standard terms):
+ * a run of 13 to 19 digits, spaces or dashes allowed between them, that passes the Luhn check is
+ * taken for one. Shorter runs (phone numbers, ids) and runs that fail Luhn are ordinary text.
+ */
+const DIGIT_RUN = /\d(?:[ -]?\d){12,}/g;
+
+export function containsCardNumber(text: string): boolean {
+  for (const match of text.matchAll(DIGIT_RUN)) {
+    const digits = match[0].replace(/\D/g, '');
+    // A longer run may hold a card number inside it: every 13..19-digit window is checked.
+    for (let length = 13; length <= Math.min(19, digits.length); length += 1) {
+      for (let start = 0; start + length <= digits.length; start += 1) {
+        if (passesLuhn(digits.slice(start, start + length))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
