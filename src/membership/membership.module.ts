@@ -55,12 +55,12 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     );
     bind(MEMBERSHIP.GetRefundQuote).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, calendar: BusinessCalendar, clock: Clock) =>
-        new GetRefundQuote(memberships, payments, catalog, config.refundRules, calendar, clock),
+        new GetRefundQuote(memberships, payments, catalog, config.refundPolicy, calendar, clock),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock],
     );
     bind(MEMBERSHIP.CancelMembership).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, settlement: PaymentSettlement, uow: UnitOfWork, catalog: PlanCatalog, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
-        new CancelMembership(memberships, payments, settlement, uow, catalog, config.refundRules, calendar, clock, ids),
+        new CancelMembership(memberships, payments, settlement, uow, catalog, config.refundPolicy, calendar, clock, ids),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentSettlement, SHARED.UnitOfWork, MEMBERSHIP.PlanCatalog, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
     );
     bind(MEMBERSHIP.SetAutoRenew).toResolvedValue(

@@ -9,7 +9,7 @@ import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError, RefundRejectedError } from '../domain/membership.errors';
-import type { RefundRule } from '../domain/refund-policy';
+import type { RefundPolicy } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
 import type { PlanCatalog } from './plan-catalog.port';
 import { refundablePurchases } from './refund-subject';
@@ -59,7 +59,7 @@ export class CancelMembership {
     private readonly settlement: PaymentSettlement,
     private readonly uow: UnitOfWork,
     private readonly catalog: PlanCatalog,
-    private readonly rules: RefundRule[],
+    private readonly policy: RefundPolicy,
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -118,7 +118,7 @@ export class CancelMembership {
           return null;
         }
         const now = this.clock.now();
-        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.rules, this.calendar);
+        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.policy, this.calendar);
         const next = purchases.find((p) => p.quote.refundable > 0 && !asked.includes(p.payment.merchantUid));
         if (!next) return null;
         const refund = next.payment.requestRefund({ id: this.ids.newId(), amount: next.quote.refundable, reason, requestedBy: 'user', now });
@@ -135,7 +135,7 @@ export class CancelMembership {
         const live = await this.memberships.findLiveByUserId(userId);
         if (!live) return [];
         const now = this.clock.now();
-        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.rules, this.calendar);
+        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.policy, this.calendar);
         const later: RefundOutcome[] = [];
         for (const { payment, quote } of purchases) {
           if (quote.refundable <= 0 || asked.includes(payment.merchantUid)) continue;

@@ -4,7 +4,7 @@ import { DEFAULT_LANGUAGE, type Language } from '../../shared/domain/language';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError } from '../domain/membership.errors';
-import { explainRefundRule, type RefundQuote, type RefundRule } from '../domain/refund-policy';
+import { explainRefundRule, type RefundPolicy, type RefundQuote, type RefundRule, rulesForPlan } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
 import type { PlanCatalog } from './plan-catalog.port';
 import { type RefundablePurchase, refundablePurchases } from './refund-subject';
@@ -29,7 +29,7 @@ export class GetRefundQuote {
     private readonly memberships: MembershipRepository,
     private readonly payments: PaymentRepository,
     private readonly catalog: PlanCatalog,
-    private readonly rules: RefundRule[],
+    private readonly policy: RefundPolicy,
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
   ) {}
@@ -38,25 +38,25 @@ export class GetRefundQuote {
   async execute(userId: string, language: Language = DEFAULT_LANGUAGE): Promise<MembershipRefundQuote> {
     const membership = await this.memberships.findLiveByUserId(userId);
     if (!membership) throw new NoActiveMembershipError();
-    const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.rules, this.calendar);
-    return summariseRefund(purchases, membership, this.rules, this.calendar, language);
+    const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.policy, this.calendar);
+    return summariseRefund(purchases, membership, rulesForPlan(this.policy, membership.planId), this.calendar, language);
   }
 }
 
 export function summariseRefund(
-  purchases: RefundablePurchase[], membership: Membership, rules: RefundRule[], calendar: BusinessCalendar, language: Language = DEFAULT_LANGUAGE,
+  purchases: RefundablePurchase[], membership: Membership, membershipRules: RefundRule[], calendar: BusinessCalendar, language: Language = DEFAULT_LANGUAGE,
 ): MembershipRefundQuote {
-  const explained = (quote: RefundQuote): ExplainedQuote => {
+  const explained = (quote: RefundQuote, rules: RefundRule[]): ExplainedQuote => {
     const { name, reason } = explainRefundRule(quote, rules, language);
     return { ...quote, ruleName: name, ruleReason: reason };
   };
   const current = purchases[0]?.quote
     ?? { refundable: 0, rule: 'none', usedDays: 0, totalDays: calendar.daysIn(membership.periodStart, membership.periodEnd) };
   return {
-    ...explained(current),
+    ...explained(current, purchases[0]?.rules ?? membershipRules),
     refundable: purchases.reduce((sum, p) => sum + p.quote.refundable, 0),
     purchases: purchases.map((p) => ({
-      merchantUid: p.payment.merchantUid, amount: p.payment.amount, periodStart: p.periodStart, periodEnd: p.periodEnd, ...explained(p.quote),
+      merchantUid: p.payment.merchantUid, amount: p.payment.amount, periodStart: p.periodStart, periodEnd: p.periodEnd, ...explained(p.quote, p.rules),
     })),
   };
 }

@@ -1,5 +1,6 @@
 import { skipMariaDb } from '../../support/database';
 import { startHttpHarness } from '../../support/http-app';
+import { accountDeletionSuite } from './suites/account-deletion.suite';
 import { accountsSuite } from './suites/accounts.suite';
 import { consoleSuite } from './suites/console.suite';
 import { edgeSuite } from './suites/edge.suite';
@@ -15,6 +16,7 @@ const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, pers
 // An unreachable MariaDB fails this suite; only SKIP_MARIADB=1 skips it, on purpose.
 (skipMariaDb ? describe.skip : describe)('HTTP API over real HTTP (MariaDB persistence, memory gateway)', () => {
   accountsSuite(mariadb);
+  accountDeletionSuite(mariadb);
   paymentsSuite(mariadb);
   storedCardSuite(mariadb);
   refundOutcomesSuite(mariadb);

@@ -1,4 +1,5 @@
 import { startHttpHarness } from '../../support/http-app';
+import { accountDeletionSuite } from './suites/account-deletion.suite';
 import { accountsSuite } from './suites/accounts.suite';
 import { edgeSuite } from './suites/edge.suite';
 import type { HarnessFactory } from './suites/harness';
@@ -13,6 +14,7 @@ const memory: HarnessFactory = (options) => startHttpHarness({ ...options, persi
 
 describe('HTTP API over real HTTP (memory persistence, memory gateway)', () => {
   accountsSuite(memory);
+  accountDeletionSuite(memory);
   paymentsSuite(memory);
   storedCardSuite(memory);
   refundOutcomesSuite(memory);

@@ -1,4 +1,5 @@
 import { startHttpHarness } from '../../support/http-app';
+import { accountDeletionSuite } from './suites/account-deletion.suite';
 import { accountsSuite } from './suites/accounts.suite';
 import { consoleSuite } from './suites/console.suite';
 import { edgeSuite } from './suites/edge.suite';
@@ -13,6 +14,7 @@ const sqlite: HarnessFactory = (options) => startHttpHarness({ ...options, persi
 
 describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   accountsSuite(sqlite);
+  accountDeletionSuite(sqlite);
   paymentsSuite(sqlite);
   storedCardSuite(sqlite);
   refundOutcomesSuite(sqlite);
