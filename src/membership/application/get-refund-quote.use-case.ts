@@ -15,6 +15,9 @@ export type ExplainedQuote = RefundQuote & { ruleName: string; ruleReason: strin
 export interface PurchaseQuote extends ExplainedQuote {
   merchantUid: string;
   amount: number;
+  paidAt: Date;
+  /** This charge's own 7-day window: a full refund before it. */
+  withdrawalEndsAt: Date | null;
   periodStart: Date;
   periodEnd: Date;
 }
@@ -56,7 +59,7 @@ export function summariseRefund(
     ...explained(current, purchases[0]?.rules ?? membershipRules),
     refundable: purchases.reduce((sum, p) => sum + p.quote.refundable, 0),
     purchases: purchases.map((p) => ({
-      merchantUid: p.payment.merchantUid, amount: p.payment.amount, periodStart: p.periodStart, periodEnd: p.periodEnd, ...explained(p.quote, p.rules),
+      merchantUid: p.payment.merchantUid, amount: p.payment.amount, paidAt: p.payment.paidAt as Date, withdrawalEndsAt: p.withdrawalEndsAt, periodStart: p.periodStart, periodEnd: p.periodEnd, ...explained(p.quote, p.rules),
     })),
   };
 }

@@ -3,7 +3,7 @@ import type { Payment } from '../../payment/domain/payment.entity';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
 import { planMonths } from '../domain/plan';
-import { quoteRefund, type RefundPolicy, type RefundQuote, type RefundRule, rulesForPlan } from '../domain/refund-policy';
+import { quoteRefund, type RefundPolicy, type RefundQuote, type RefundRule, rulesForPlan, withdrawalWindowEnd } from '../domain/refund-policy';
 import type { PlanCatalog } from './plan-catalog.port';
 
 /** One purchase that paid for a stretch of the membership not yet over, with what the policy returns of it now. */
@@ -14,6 +14,8 @@ export interface RefundablePurchase {
   quote: RefundQuote;
   /** The rules as they applied to this purchase's plan (its own fee). */
   rules: RefundRule[];
+  /** The end of this charge's own full-refund window; null when the policy has none. */
+  withdrawalEndsAt: Date | null;
 }
 
 /** Whether `payment` paid for a stretch of `membership`: paid since it began, and not a renewal of another one. */
@@ -50,7 +52,7 @@ export async function refundablePurchases(
     const quote = quoteRefund({
       amount: payment.amount, alreadyRefunded: payment.cancelledAmount, paidAt: payment.paidAt as Date, periodStart, periodEnd,
     }, now, rules, calendar);
-    purchases.push({ payment, periodStart, periodEnd, quote, rules });
+    purchases.push({ payment, periodStart, periodEnd, quote, rules, withdrawalEndsAt: withdrawalWindowEnd(policy, plan.id, payment.paidAt as Date) });
   }
   return purchases.reverse();
 }

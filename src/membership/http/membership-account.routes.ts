@@ -27,8 +27,10 @@ export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Route
     answer(ctx, {
       refundable: quote.refundable, rule: quote.rule, rule_name: quote.ruleName, rule_reason: quote.ruleReason,
       used_days: quote.usedDays, total_days: quote.totalDays,
+      // The current period's charge's own window (each renewal opens one).
+      withdrawal_ends_at: quote.purchases[0]?.withdrawalEndsAt?.toISOString() ?? null,
       purchases: quote.purchases.map((p) => ({
-        merchant_uid: p.merchantUid, amount: p.amount, period_start: p.periodStart.toISOString(), period_end: p.periodEnd.toISOString(),
+        merchant_uid: p.merchantUid, amount: p.amount, paid_at: p.paidAt.toISOString(), withdrawal_ends_at: p.withdrawalEndsAt?.toISOString() ?? null, period_start: p.periodStart.toISOString(), period_end: p.periodEnd.toISOString(),
         refundable: p.refundable, rule: p.rule, rule_name: p.ruleName, rule_reason: p.ruleReason, used_days: p.usedDays, total_days: p.totalDays,
       })),
     });

@@ -1,5 +1,6 @@
 import type { Membership } from '../domain/membership.entity';
 import type { Plan } from '../domain/plan';
+import type { PlanRefundTerms } from '../domain/refund-policy';
 import type { Language } from '../../shared/domain/language';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -21,6 +22,10 @@ export function presentMembership(m: Membership) {
   };
 }
 
-export function presentPlan(plan: Plan, language: Language) {
-  return { id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount };
+/** A plan with its refund terms, disclosed before purchase: each charge's full-refund window, then the fee on the unused part. */
+export function presentPlan(plan: Plan, language: Language, terms: PlanRefundTerms) {
+  return {
+    id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount,
+    refund_policy: { withdrawal_days: terms.withdrawalDays, fee_percent: terms.feePercent },
+  };
 }

@@ -3,10 +3,12 @@ import { createRouter } from '../../shared/http/routing';
 import { requestLanguage } from '../../shared/http/language';
 import { answer } from '../../shared/http/respond';
 import type { PlanCatalog } from '../application/plan-catalog.port';
+import { type RefundPolicy, refundTermsOf } from '../domain/refund-policy';
 import { presentPlan } from './membership.presenter';
 
 export interface MembershipRouteDeps {
   catalog: PlanCatalog;
+  refundPolicy: RefundPolicy;
 }
 
 export function membershipRoutes(deps: MembershipRouteDeps): Router {
@@ -14,7 +16,7 @@ export function membershipRoutes(deps: MembershipRouteDeps): Router {
 
   router.get('/api/plans', (ctx) => {
     const language = requestLanguage(ctx);
-    answer(ctx, { plans: deps.catalog.list().map((plan) => presentPlan(plan, language)) });
+    answer(ctx, { plans: deps.catalog.list().map((plan) => presentPlan(plan, language, refundTermsOf(deps.refundPolicy, plan.id))) });
   });
 
   return router;

@@ -142,7 +142,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
     gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
   }));
-  mountRouter(app, membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog) }));
+  mountRouter(app, membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog), refundPolicy: config.refundPolicy }));
   mountRouter(app, identityRoutes({
     signUp: container.get<SignUp>(IDENTITY.SignUp),
     logIn: container.get<LogIn>(IDENTITY.LogIn),

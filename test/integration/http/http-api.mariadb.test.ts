@@ -9,6 +9,7 @@ import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { withdrawalWindowSuite } from './suites/withdrawal-window.suite';
 import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'mariadb' });
@@ -17,6 +18,7 @@ const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, pers
 (skipMariaDb ? describe.skip : describe)('HTTP API over real HTTP (MariaDB persistence, memory gateway)', () => {
   accountsSuite(mariadb);
   accountDeletionSuite(mariadb);
+  withdrawalWindowSuite(mariadb);
   paymentsSuite(mariadb);
   storedCardSuite(mariadb);
   refundOutcomesSuite(mariadb);

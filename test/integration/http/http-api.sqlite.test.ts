@@ -8,6 +8,7 @@ import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { withdrawalWindowSuite } from './suites/withdrawal-window.suite';
 import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const sqlite: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'sqlite' });
@@ -15,6 +16,7 @@ const sqlite: HarnessFactory = (options) => startHttpHarness({ ...options, persi
 describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   accountsSuite(sqlite);
   accountDeletionSuite(sqlite);
+  withdrawalWindowSuite(sqlite);
   paymentsSuite(sqlite);
   storedCardSuite(sqlite);
   refundOutcomesSuite(sqlite);
