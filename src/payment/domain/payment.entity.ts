@@ -165,6 +165,18 @@ export class Payment extends AggregateRoot {
   get paidAt(): Date | null { return this.props.paidAt; }
   get cancelledAmount(): number { return this.props.cancelledAmount; }
   get isFulfilled(): boolean { return this.props.fulfilledAt !== null; }
+
+  /**
+   * Refunded in full by the member's own cancel with refund: the refund that completed it was theirs and
+   * every cancelled won is one of our refunds. An operator's refund, or money cancelled at the gateway's
+   * console, is not (the same line PaymentCancelled's `byMember` draws).
+   */
+  get refundedInFullByMember(): boolean {
+    if (this.props.status !== 'cancelled') return false;
+    const refunded = this.props.cancellations.filter((c) => c.kind === 'refund' && c.status === 'refunded');
+    const accounted = refunded.reduce((sum, c) => sum + c.amount, 0);
+    return accounted >= this.props.cancelledAmount && refunded.at(-1)?.requestedBy === 'user';
+  }
   get createdAt(): Date { return this.props.createdAt; }
 
   /** What can still be refunded, less refunds already asked for and not yet settled. */
