@@ -26,3 +26,13 @@ export function passesLuhn(digits: string): boolean {
   }
   return sum % 10 === 0;
 }
+
+/**
+ * A card number for display: every digit but the first 6 and the last 4 becomes `*`, whatever the
+ * gateway sent (an already masked number stays as it was).
+ */
+export function maskCardNumber(number: string): string {
+  const digitPositions = [...number].flatMap((c, i) => (/\d|\*/.test(c) ? [i] : []));
+  const keep = new Set([...digitPositions.slice(0, 6), ...digitPositions.slice(-4)]);
+  return [...number].map((c, i) => (/\d/.test(c) && !keep.has(i) ? '*' : c)).join('');
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { containsCardNumber, passesLuhn } from '../../../src/shared/domain/card-number';
+import { containsCardNumber, maskCardNumber, passesLuhn } from '../../../src/shared/domain/card-number';
 
 /** Appends the Luhn check digit to `body`. */
 function withCheckDigit(body: string): string {
@@ -27,5 +27,15 @@ describe('card numbers in free text (src/shared/domain/card-number.ts)', () => {
       fc.string({ maxLength: 10 }).filter((s) => !/\d/.test(s)),
       (body, around) => containsCardNumber(`${around}${withCheckDigit(body)}${around}`),
     ));
+  });
+});
+
+describe('masking a card number for a receipt', () => {
+  it('never shows more than the first 6 and the last 4 positions, whatever the gateway sent', () => {
+    expect(maskCardNumber('5361481234561234')).to.equal('536148******1234');
+    expect(maskCardNumber('5361-4812-3456-1234')).to.equal('5361-48**-****-1234');
+    expect(maskCardNumber('536148******1234')).to.equal('536148******1234');
+    // Toss shows 8 leading digits: masked down to 6 here.
+    expect(maskCardNumber('43301234****123*')).to.equal('433012******123*');
   });
 });

@@ -47,6 +47,28 @@ export function withdrawalWindowSuite(start: HarnessFactory): void {
       expect(cancel.body.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
     });
 
+    it('each charge\'s receipt (first and renewal) states its own withdrawal deadline, supply value and VAT, approval number and time, the masked card and the seller', async () => {
+      const first = await buy('monthly', true);
+      h.parts.clock.freezeAt(new Date(first.periodEnd.getTime() + 60_000));
+      expect(await h.container.get<RunRenewals>(BILLING.RunRenewals).execute()).to.include({ charged: 1 });
+      const payments = ((await buyer.get('/api/payments')).body.payments as any[]).sort((a, b) => a.paid_at.localeCompare(b.paid_at));
+      const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt');
+      expect(receipts).to.have.length(2);
+      const kst = (at: string) => new Date(new Date(at).getTime() + 9 * 60 * 60 * 1000).toISOString().slice(0, 16).replace('T', ' ');
+      receipts.forEach((receipt, i) => {
+        const lines = receipt.text.split('\n');
+        const paidAt = payments[i].paid_at as string;
+        expect(lines).to.include.members([
+          '상호: 주식회사 멤버페이', '사업자등록번호: 123-45-67890', '상품: 월간 멤버십',
+          '금액: ₩9,900 (부가세 ₩900 포함)', '공급가액: ₩9,000', '부가세: ₩900',
+          `승인일시: ${kst(paidAt)} (KST)`, '카드번호: 536148******1234', `PG 거래번호: ${payments[i].imp_uid}`,
+          `청약철회: ${kst(new Date(new Date(paidAt).getTime() + 7 * DAY).toISOString())} (KST)까지 해지하면 이용 여부와 관계없이 이 결제 금액 전액을 환불합니다.`,
+        ]);
+        expect(lines.some((l) => /^승인번호: \d{8}$/.test(l)), receipt.text).to.equal(true);
+        expect(receipt.text).not.to.match(/\d{13,}/);
+      });
+    });
+
     it('after the window the plan\'s own fee applies: none on the monthly plan, 10% of the unused part on the annual one', async () => {
       await buy('monthly');
       later(15 * DAY);
