@@ -51,9 +51,9 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
         SHARED.BusinessCalendar, SHARED.Logger, PAYMENT.PaymentChannel],
     );
     bind(BILLING.SendMemberNotices).toResolvedValue(
-      (users: UserRepository, payments: PaymentRepository, catalog: PlanCatalog, log: NotificationLog, notifier: Notifier, notices: MemberNotices, clock: Clock, gateway: PaymentGateway) =>
-        new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock, gateway, config.refundPolicy),
-      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock, PAYMENT.PaymentGateway],
+      (users: UserRepository, payments: PaymentRepository, catalog: PlanCatalog, log: NotificationLog, notifier: Notifier, notices: MemberNotices, clock: Clock) =>
+        new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock, config.refundPolicy),
+      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {

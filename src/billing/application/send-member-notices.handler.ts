@@ -8,7 +8,6 @@ import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
 import { type RefundPolicy, withdrawalWindowEnd } from '../../membership/domain/refund-policy';
 import type { MemberNotices, RenderedNotice } from './member-notices';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
@@ -42,7 +41,6 @@ export class SendMemberNotices {
     private readonly notifier: Notifier,
     private readonly notices: MemberNotices,
     private readonly clock: Clock,
-    private readonly gateway: PaymentGateway,
     private readonly refundPolicy: RefundPolicy,
   ) {}
 
@@ -67,13 +65,11 @@ export class SendMemberNotices {
     // Nothing to state a receipt from (a payment or plan since removed): no receipt rather than a wrong one.
     if (!payment || !plan) return;
     const paidAt = payment.paidAt ?? event.occurredAt;
-    // The approval number and masked card are the gateway's to state (memberpay stores neither); unreachable -> the event comes again.
-    const charged = payment.gatewayPaymentId ? await this.gateway.getPayment(payment.gatewayPaymentId) : null;
     await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 }, (user) => this.notices.receipt(user.language, {
       buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
       paidAt, payMethod: payment.toProps().payMethod,
       periodStart: new Date(changed.paidFrom ?? changed.periodStart), periodEnd: new Date(changed.periodEnd),
-      gatewayPaymentId: payment.gatewayPaymentId, card: charged?.card ?? null,
+      gatewayPaymentId: payment.gatewayPaymentId, card: payment.card,
       withdrawalEndsAt: withdrawalWindowEnd(this.refundPolicy, plan.id, paidAt),
     }));
   };
