@@ -99,7 +99,8 @@ export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'con
       actor: credential === 'console' ? `console:${operator ?? 'unknown'}` : 'admin_token',
       clientIp: ctx.ip,
       action: `${ctx.method} ${String((ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path)}`,
-      target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('&') || null,
+      // A path may carry %00: PostgreSQL's text cannot store NUL (the request itself is refused 400 after this record).
+      target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v).replaceAll('\u0000', '\uFFFD')}`).join('&') || null,
       request: body ? JSON.stringify(body).slice(0, 2000) : null,
       statusCode: status,
     });
