@@ -1,5 +1,5 @@
 import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { User } from '../../identity/domain/user.entity';
+import { isDeletedUser, type User } from '../../identity/domain/user.entity';
 import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
 import type { MembershipChangedPayload, RenewalFailedPayload } from '../../membership/domain/membership.events';
 import { PaymentEvents, type PaymentRefundRejectedPayload } from '../../payment/domain/payment.events';
@@ -76,7 +76,8 @@ export class SendMemberNotices {
 
   private async send(userId: string, key: NotificationKey, render: (user: User) => RenderedNotice): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!user) return;
+    // A deleted account has no address left (what happens to its pending refund is on the operator's refunds list).
+    if (!user || isDeletedUser(user)) return;
     const now = this.clock.now();
     if (!(await this.log.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) {
       if (await this.log.isSent(key)) return;

@@ -11,7 +11,14 @@ export interface User {
   createdAt: Date;
 }
 
-/** What a deleted account's row keeps: its id; an email no one can own (unique per id) and no password that verifies. */
+const DELETED_DOMAIN = '@deleted.invalid';
+
+/** What a deleted account's row keeps: its id; an email no one can own (unique per id, a reserved domain) and no password that verifies. */
 export function anonymisedUser(user: User): User {
-  return { ...user, email: `deleted-${user.id.toLowerCase()}@deleted.invalid`, name: '', passwordHash: '' };
+  return { ...user, email: `deleted-${user.id.toLowerCase()}${DELETED_DOMAIN}`, name: '', passwordHash: '' };
+}
+
+/** The account was deleted: there is no one to write to any more. */
+export function isDeletedUser(user: User): boolean {
+  return user.email.endsWith(DELETED_DOMAIN);
 }

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { RetainedRecordStore } from '../../../../src/identity/application/retained-record-store.port';
 import type { UserRepository } from '../../../../src/identity/application/user-repository.port';
 import { IDENTITY } from '../../../../src/identity/identity.tokens';
+import type { ReconcilePayments } from '../../../../src/payment/application/reconcile-payments.use-case';
+import { PAYMENT } from '../../../../src/payment/payment.tokens';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
 import { checkoutAndPay, expectError, type HarnessFactory } from './harness';
 
@@ -93,6 +95,17 @@ export function accountDeletionSuite(start: HarnessFactory): void {
       expect((await deleteMe({ password: account.password })).status).to.equal(204);
       expect(await retained()).to.deep.equal([]);
       await h.client().signUp({ email: account.email });
+    });
+
+    it('a refund the gateway cannot answer: still 204, the refund left pending for the reconciler; a later refusal mails no one', async () => {
+      const { merchantUid } = await renewingMember();
+      h.parts.gateway.scriptNext('cancel', 'unknown');
+      expect((await deleteMe({ password: account.password, refund: true })).status).to.equal(204);
+      expect((await h.parts.payments.findByMerchantUid(merchantUid))?.cancellations.map((c) => c.status)).to.deep.equal(['pending']);
+      h.parts.gateway.scriptNext('cancel', 'rejected', '이미 정산된 거래입니다.');
+      await h.container.get<ReconcilePayments>(PAYMENT.ReconcilePayments).execute();
+      expect((await h.parts.payments.findByMerchantUid(merchantUid))?.cancellations.map((c) => c.status)).to.deep.equal(['rejected']);
+      expect(h.parts.notifier.sent.filter((n) => n.kind === 'refund_rejected')).to.deep.equal([]);
     });
 
     it('a wrong password: 403 wrong_password, still logged in, nothing ended or moved', async () => {
