@@ -1,21 +1,11 @@
 import { ContainerModule } from 'inversify';
-import type { CancelMembership } from '../membership/application/cancel-membership.use-case';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PaymentRepository } from '../payment/application/payment-repository.port';
-import { PAYMENT } from '../payment/payment.tokens';
-import type { UnitOfWork } from '../shared/application/unit-of-work.port';
-import type { BusinessCalendar } from '../shared/domain/business-calendar';
-import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { Clock } from '../shared/application/clock.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { RateLimiter } from '../shared/application/rate-limiter.port';
 import type { SessionStore } from '../shared/application/session-store.port';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
-import { DeleteAccount } from './application/delete-account.use-case';
-import { ExportAccount } from './application/export-account.query';
-import { GetAccount } from './application/get-account.query';
-import type { RetainedRecordStore } from './application/retained-record-store.port';
+import { ConfirmPassword } from './application/confirm-password.use-case';
 import { LogIn } from './application/log-in.use-case';
 import { LogOut } from './application/log-out.use-case';
 import type { PasswordHasher } from './application/password-hasher.port';
@@ -25,21 +15,15 @@ import { IDENTITY } from './identity.tokens';
 import { ScryptPasswordHasher } from './infrastructure/scrypt-password-hasher';
 import { MemoryUserRepository } from './infrastructure/memory/memory-user.repository';
 import { KnexUserRepository } from './infrastructure/knex-user.repository';
-import { KnexRetainedRecordStore } from './infrastructure/knex-retained-record.store';
-import { MemoryRetainedRecordStore } from './infrastructure/memory/memory-retained-record.store';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import type { TransactionContext } from '../shared/infrastructure/transaction-context';
 
 export function identityModule(persistence: Persistence): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    if (persistence === 'memory') {
-      bind(IDENTITY.UserRepository).toConstantValue(new MemoryUserRepository());
-      bind(IDENTITY.RetainedRecordStore).toConstantValue(new MemoryRetainedRecordStore());
-    } else {
+    if (persistence === 'memory') bind(IDENTITY.UserRepository).toConstantValue(new MemoryUserRepository());
+    else {
       bind(IDENTITY.UserRepository).toResolvedValue(
         (database: KnexDatabase, context: TransactionContext) => new KnexUserRepository(database, context), [SHARED.Database, SHARED.TransactionTracker]);
-      bind(IDENTITY.RetainedRecordStore).toResolvedValue(
-        (database: KnexDatabase, context: TransactionContext) => new KnexRetainedRecordStore(database, context), [SHARED.Database, SHARED.TransactionTracker]);
     }
     bind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher());
     bind(IDENTITY.SignUp).toResolvedValue(
@@ -51,20 +35,9 @@ export function identityModule(persistence: Persistence): ContainerModule {
       [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock],
     );
     bind(IDENTITY.LogOut).toResolvedValue((sessions: SessionStore) => new LogOut(sessions), [SHARED.SessionStore]);
-    bind(IDENTITY.GetAccount).toResolvedValue(
-      (users: UserRepository, memberships: MembershipRepository, clock: Clock) => new GetAccount(users, memberships, clock),
-      [IDENTITY.UserRepository, MEMBERSHIP.MembershipRepository, SHARED.Clock],
-    );
-    bind(IDENTITY.DeleteAccount).toResolvedValue(
-      (users: UserRepository, hasher: PasswordHasher, limiter: RateLimiter, memberships: MembershipRepository, payments: PaymentRepository, cancel: CancelMembership,
-        retained: RetainedRecordStore, sessions: SessionStore, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
-        new DeleteAccount(users, hasher, limiter, memberships, payments, cancel, retained, sessions, uow, calendar, clock, ids),
-      [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.CancelMembership,
-        IDENTITY.RetainedRecordStore, SHARED.SessionStore, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
-    );
-    bind(IDENTITY.ExportAccount).toResolvedValue(
-      (users: UserRepository, memberships: MembershipRepository, payments: PaymentRepository) => new ExportAccount(users, memberships, payments),
-      [IDENTITY.UserRepository, MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository],
+    bind(IDENTITY.ConfirmPassword).toResolvedValue(
+      (users: UserRepository, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock) => new ConfirmPassword(users, hasher, limiter, clock),
+      [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock],
     );
   });
 }

@@ -4,8 +4,5 @@ export const IDENTITY = {
   SignUp: Symbol.for('memberpay.identity.SignUp'),
   LogIn: Symbol.for('memberpay.identity.LogIn'),
   LogOut: Symbol.for('memberpay.identity.LogOut'),
-  GetAccount: Symbol.for('memberpay.identity.GetAccount'),
-  DeleteAccount: Symbol.for('memberpay.identity.DeleteAccount'),
-  ExportAccount: Symbol.for('memberpay.identity.ExportAccount'),
-  RetainedRecordStore: Symbol.for('memberpay.identity.RetainedRecordStore'),
+  ConfirmPassword: Symbol.for('memberpay.identity.ConfirmPassword'),
 } as const;

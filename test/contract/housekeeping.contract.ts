@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { RetainedRecordStore } from '../../src/identity/application/retained-record-store.port';
-import type { RetainedRecord } from '../../src/identity/domain/retention';
+import type { RetainedRecordStore } from '../../src/membership/application/retained-record-store.port';
+import type { RetainedRecord } from '../../src/membership/domain/retention';
 import type { IdempotencyStore } from '../../src/shared/application/idempotency-store.port';
 import type { RateLimiter } from '../../src/shared/application/rate-limiter.port';
 import type { SessionStore } from '../../src/shared/application/session-store.port';

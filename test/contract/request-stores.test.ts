@@ -1,6 +1,6 @@
 // The stores every request touches (sessions, idempotency keys, rate-limit counters) and the retained records housekeeping purges: their contracts on every adapter.
-import { KnexRetainedRecordStore } from '../../src/identity/infrastructure/knex-retained-record.store';
-import { MemoryRetainedRecordStore } from '../../src/identity/infrastructure/memory/memory-retained-record.store';
+import { KnexRetainedRecordStore } from '../../src/membership/infrastructure/knex-retained-record.store';
+import { MemoryRetainedRecordStore } from '../../src/membership/infrastructure/memory/memory-retained-record.store';
 import { TransactionContext } from '../../src/shared/infrastructure/transaction-context';
 import { KnexIdempotencyStore } from '../../src/shared/infrastructure/knex/knex-idempotency.store';
 import { KnexRateLimiter } from '../../src/shared/infrastructure/knex/knex-rate-limiter';

@@ -1,4 +1,4 @@
-import type { CardApproval } from '../../payment/domain/gateway-payment';
+import type { CardApproval } from '../../payment/payment.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Language, Localized } from '../../shared/domain/language';
 

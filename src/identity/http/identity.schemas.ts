@@ -26,14 +26,3 @@ export const logInSchema = Joi.object<LogInBody>({
   email: Joi.string().trim().lowercase().min(1).max(254).required(),
   password: Joi.string().min(1).max(200).required(),
 }).required();
-
-export interface DeleteAccountBody {
-  password: string;
-  /** A live membership ends now: with the refund policy's amount (true), or without (false). */
-  refund: boolean;
-}
-
-export const deleteAccountSchema = Joi.object<DeleteAccountBody>({
-  password: Joi.string().min(1).max(200).required(),
-  refund: Joi.boolean().default(true),
-}).required();

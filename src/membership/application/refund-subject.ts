@@ -1,10 +1,8 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { Payment } from '../../payment/domain/payment.entity';
+import type { Payment, PaymentRepository } from '../../payment/payment.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
-import { planMonths } from '../domain/plan';
+import { type PlanCatalog, planMonths } from '../../pricing/pricing.api';
 import { quoteRefund, type RefundPolicy, type RefundQuote, type RefundRule, rulesForPlan, withdrawalWindowEnd } from '../domain/refund-policy';
-import type { PlanCatalog } from './plan-catalog.port';
 
 /** One purchase that paid for a stretch of the membership not yet over, with what the policy returns of it now. */
 export interface RefundablePurchase {

@@ -3,7 +3,7 @@ import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { InvalidTransitionError } from '../../shared/domain/domain-error';
 import { type BillingKeyReleasedPayload, MembershipEvents, type MembershipChangedPayload, type RenewalFailedPayload } from './membership.events';
 import { NoBillingKeyError } from './membership.errors';
-import { type Plan, planMonths } from './plan';
+import { type Plan, planMonths } from '../../pricing/pricing.api';
 
 export type MembershipStatus = 'active' | 'past_due' | 'cancelled' | 'expired';
 

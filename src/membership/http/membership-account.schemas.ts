@@ -9,3 +9,14 @@ export const cancelSchema = Joi.object({
 export const autoRenewSchema = Joi.object({
   enabled: Joi.boolean().required(),
 });
+
+export interface DeleteAccountBody {
+  password: string;
+  /** A live membership ends now: with the refund policy's amount (true), or without (false). */
+  refund: boolean;
+}
+
+export const deleteAccountSchema = Joi.object<DeleteAccountBody>({
+  password: Joi.string().min(1).max(200).required(),
+  refund: Joi.boolean().default(true),
+}).required();

@@ -1,7 +1,4 @@
 import type { Membership } from '../domain/membership.entity';
-import type { Plan } from '../domain/plan';
-import type { PlanRefundTerms } from '../domain/refund-policy';
-import type { Language } from '../../shared/domain/language';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -19,13 +16,5 @@ export function presentMembership(m: Membership) {
     next_charge_at: m.autoRenew ? iso(m.periodEnd) : null,
     // When access ended (cancelled now, at the period end, or expired); null while live.
     ended_at: iso(m.endedAt),
-  };
-}
-
-/** A plan with its refund terms, disclosed before purchase: each charge's full-refund window, then the fee on the unused part. */
-export function presentPlan(plan: Plan, language: Language, terms: PlanRefundTerms) {
-  return {
-    id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount,
-    refund_policy: { withdrawal_days: terms.withdrawalDays, fee_percent: terms.feePercent },
   };
 }

@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import { DomainError, InvalidTransitionError } from '../../shared/domain/domain-error';
 import { type CardApproval, type GatewayPayment, wasCharged } from './gateway-payment';
-import { PaymentEvents, type PaymentCancelledPayload, type PaymentFailedPayload, type PaymentPaidPayload, type PaymentRefundRejectedPayload } from './payment.events';
+import { PaymentEvents, type PaymentCancelledPayload, type PaymentPreparedPayload, type PaymentFailedPayload, type PaymentPaidPayload, type PaymentRefundRejectedPayload } from './payment.events';
 import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundInProgressError } from './payment.errors';
 
 export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
@@ -199,7 +199,7 @@ export class Payment extends AggregateRoot {
     if (this.props.preparedAt) return;
     this.props.preparedAt = now;
     this.touch(now);
-    this.record(PaymentEvents.Prepared, now, { paymentId: this.id, merchantUid: this.merchantUid, amount: this.amount });
+    this.record<PaymentPreparedPayload>(PaymentEvents.Prepared, now, { paymentId: this.id, merchantUid: this.merchantUid, amount: this.amount });
   }
 
   /** Remembers the gateway's id a client reported, so the reconciler asks about it even while the gateway is silent. */

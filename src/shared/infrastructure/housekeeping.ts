@@ -1,8 +1,12 @@
-import type { RetainedRecordStore } from '../../identity/application/retained-record-store.port';
 import type { Clock } from '../application/clock.port';
 import type { IdempotencyStore } from '../application/idempotency-store.port';
 import type { RateLimiter } from '../application/rate-limiter.port';
 import type { SessionStore } from '../application/session-store.port';
+
+/** Records with a purge time (membership's retained records of deleted accounts): the kernel names no module. */
+export interface ExpiringRecords {
+  purgeExpired(now: Date): Promise<number>;
+}
 
 /** No rate-limit window reaches further back than this. */
 const RATE_LIMIT_KEEP_MS = 24 * 60 * 60 * 1000;
@@ -25,7 +29,7 @@ export class Housekeeping {
     private readonly sessions: SessionStore,
     private readonly idempotency: IdempotencyStore,
     private readonly rateLimiter: RateLimiter,
-    private readonly retainedRecords: RetainedRecordStore,
+    private readonly retainedRecords: ExpiringRecords,
     private readonly clock: Clock,
   ) {}
 

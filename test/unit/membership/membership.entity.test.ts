@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Membership, periodBoughtBy } from '../../../src/membership/domain/membership.entity';
-import type { Plan } from '../../../src/membership/domain/plan';
+import type { Plan } from '../../../src/pricing/domain/plan';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 
 const calendar = new BusinessCalendar('Asia/Seoul');

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import type { RetainedRecordStore } from '../../../../src/identity/application/retained-record-store.port';
+import type { RetainedRecordStore } from '../../../../src/membership/application/retained-record-store.port';
 import type { UserRepository } from '../../../../src/identity/application/user-repository.port';
 import { IDENTITY } from '../../../../src/identity/identity.tokens';
+import { MEMBERSHIP } from '../../../../src/membership/membership.tokens';
 import type { ReconcilePayments } from '../../../../src/payment/application/reconcile-payments.use-case';
 import { PAYMENT } from '../../../../src/payment/payment.tokens';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
@@ -31,7 +32,7 @@ export function accountDeletionSuite(start: HarnessFactory): void {
       return { merchantUid, card: checkout.body.customer_uid as string };
     }
     const deleteMe = (body: unknown, headers: Record<string, string> = {}) => buyer.request('DELETE', '/api/me', { json: body, headers });
-    const retained = () => h.container.get<RetainedRecordStore>(IDENTITY.RetainedRecordStore).listBySubject(account.id);
+    const retained = () => h.container.get<RetainedRecordStore>(MEMBERSHIP.RetainedRecordStore).listBySubject(account.id);
     const userRow = () => h.container.get<UserRepository>(IDENTITY.UserRepository).findById(account.id);
 
     it('with refund:true: 204, refunded in full inside the withdrawal window, card deleted at the gateway, logged out, personal data gone from the user row', async () => {
@@ -74,7 +75,7 @@ export function accountDeletionSuite(start: HarnessFactory): void {
         expect(years, r.retentionClass).to.be.closeTo(5, 0.01);
       }
 
-      const store = h.container.get<RetainedRecordStore>(IDENTITY.RetainedRecordStore);
+      const store = h.container.get<RetainedRecordStore>(MEMBERSHIP.RetainedRecordStore);
       const latest = Math.max(...records.map((r) => r.purgeAfter.getTime()));
       expect(await store.purgeExpired(new Date(latest - DAY)), 'a day before: kept').to.equal(0);
       expect(await store.purgeExpired(new Date(latest))).to.equal(2);

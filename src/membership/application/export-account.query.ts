@@ -1,10 +1,7 @@
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { Payment } from '../../payment/domain/payment.entity';
-import type { User } from '../domain/user.entity';
-import { UnauthenticatedError } from './identity.errors';
-import type { UserRepository } from './user-repository.port';
+import { UnauthenticatedError, type User, type UserRepository } from '../../identity/identity.api';
+import type { Payment, PaymentRepository } from '../../payment/payment.api';
+import type { Membership } from '../domain/membership.entity';
+import type { MembershipRepository } from './membership-repository.port';
 
 export interface AccountExport {
   user: User;

@@ -1,21 +1,15 @@
-import type { CancelMembership, CancelMembershipResult } from '../../membership/application/cancel-membership.use-case';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { Payment } from '../../payment/domain/payment.entity';
+import type { ConfirmPassword, User, UserRepository } from '../../identity/identity.api';
+import type { Payment, PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
-import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import type { Membership } from '../domain/membership.entity';
 import { type RetainedRecord, type RetentionClass, retentionEnds } from '../domain/retention';
-import type { User } from '../domain/user.entity';
-import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS, loginFailureKey } from './account-limits';
-import { TooManyAttemptsError, UnauthenticatedError, WrongPasswordError } from './identity.errors';
-import type { PasswordHasher } from './password-hasher.port';
+import type { CancelMembership, CancelMembershipResult } from './cancel-membership.use-case';
+import type { MembershipRepository } from './membership-repository.port';
 import type { RetainedRecordStore } from './retained-record-store.port';
-import type { UserRepository } from './user-repository.port';
 
 export interface DeleteAccountInput {
   userId: string;
@@ -37,13 +31,12 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * again); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
  * of work, the contract and payment records the E-Commerce Act makes us keep are copied into
  * retained storage with their class and purge time, and the user row is anonymised; last, every
- * session of the member is removed. Wrong passwords count with failed logins (same limit).
+ * session of the member is removed. Wrong passwords count with failed logins (identity's ConfirmPassword).
  */
 export class DeleteAccount {
   constructor(
     private readonly users: UserRepository,
-    private readonly hasher: PasswordHasher,
-    private readonly limiter: RateLimiter,
+    private readonly confirmPassword: ConfirmPassword,
     private readonly memberships: MembershipRepository,
     private readonly payments: PaymentRepository,
     private readonly cancelMembership: CancelMembership,
@@ -56,9 +49,7 @@ export class DeleteAccount {
   ) {}
 
   async execute(input: DeleteAccountInput): Promise<DeleteAccountResult> {
-    const user = await this.users.findById(input.userId);
-    if (!user) throw new UnauthenticatedError();
-    await this.checkPassword(user, input);
+    const user = await this.confirmPassword.execute({ userId: input.userId, password: input.password, ip: input.ip });
 
     let refund: DeleteAccountResult['refund'] = null;
     if (await this.memberships.findLiveByUserId(user.id)) {
@@ -77,17 +68,6 @@ export class DeleteAccount {
     });
     await this.sessions.destroyForUser(user.id);
     return { refund };
-  }
-
-  private async checkPassword(user: User, input: DeleteAccountInput): Promise<void> {
-    const key = loginFailureKey(input.ip, user.email);
-    if ((await this.limiter.count(key, LOGIN_FAILURE_WINDOW_MS, this.clock.now())) >= LOGIN_FAILURE_LIMIT) {
-      throw new TooManyAttemptsError('too many wrong passwords; try again later');
-    }
-    if (!(await this.hasher.verify(input.password, user.passwordHash))) {
-      await this.limiter.hit(key, this.clock.now());
-      throw new WrongPasswordError();
-    }
   }
 
   /** The contract, with the only copy of who the member was: the live row no longer says. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { RETENTION_MONTHS, retentionEnds } from '../../../src/identity/domain/retention';
+import { RETENTION_MONTHS, retentionEnds } from '../../../src/membership/domain/retention';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 
 const calendar = new BusinessCalendar('Asia/Seoul');

@@ -1,31 +1,13 @@
 import type { Router } from '@koa/router';
-import { createRouter } from './routing';
+import { createRouter } from '../shared/http/routing';
 import type Joi from 'joi';
-import { CONSOLE_OPERATIONS } from '../../admin/http/console.openapi';
-import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
-import { deleteAccountSchema, logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
-import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
-import { checkoutSchema, failureSchema, validationSchema } from '../../payment/http/payment.schemas';
-import { GATEWAY_NAMES, webhookDocs } from '../../payment/infrastructure/gateways.registry';
-import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
-
-type Auth = 'none' | 'session' | 'admin' | 'console';
-
-/** One operation of the API: the document is built from this table; a test checks it against the mounted routers. */
-export interface ApiOperation {
-  method: 'get' | 'post' | 'delete';
-  /** Koa pattern (`/api/admin/payments/:merchant_uid/refund`). */
-  path: string;
-  summary: string;
-  auth: Auth;
-  body?: Joi.Schema;
-  /** Every field of the body is optional, so the body may be left out. */
-  bodyOptional?: boolean;
-  query?: Joi.Schema;
-  /** status -> response schema (a `$ref` name under components.schemas, or an inline schema). */
-  responses: Record<number, string | JsonSchema>;
-  tag: string;
-}
+import { CONSOLE_OPERATIONS } from '../admin/http/console.openapi';
+import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../admin/http/admin.schemas';
+import { logInSchema, signUpSchema } from '../identity/http/identity.schemas';
+import { autoRenewSchema, cancelSchema, deleteAccountSchema } from '../membership/http/membership-account.schemas';
+import { checkoutSchema, failureSchema, validationSchema } from '../payment/http/payment.schemas';
+import { GATEWAY_NAMES, webhookDocs } from '../payment/infrastructure/gateways.registry';
+import { type ApiOperation, type JsonSchema, joiToJsonSchema } from '../shared/http/openapi-from-joi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const ok = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
