@@ -3,7 +3,7 @@ import path from 'node:path';
 import Joi from 'joi';
 import type { Merchant } from './billing/application/member-notices';
 import type { Plan } from './pricing/domain/plan';
-import type { RefundRule } from './membership/domain/refund-policy';
+import type { RefundPolicy, RefundRule } from './membership/domain/refund-policy';
 import { ConfigError, firstProblem } from './config-error';
 import { DEFAULT_GATEWAY, GATEWAY_NAMES, activeGateway, type GatewayConfigs, type RegisteredGatewayName, readGatewayConfigs } from './payment/infrastructure/gateways.registry';
 
@@ -43,7 +43,8 @@ export interface AppConfig extends GatewayConfigs {
   plans: Plan[];
   /** config/merchant.json: the seller a receipt names. */
   merchant: Merchant;
-  refundRules: RefundRule[];
+  /** config/refund-policy.json: the rules, and each plan's fee after the withdrawal window. */
+  refundPolicy: RefundPolicy;
   dunningRetryAfterDays: number[];
   renewalBatchSize: number;
   renewalConcurrency: number;
@@ -117,6 +118,8 @@ const refundPolicySchema = Joi.object({
     within_days_of_payment: Joi.number().integer().min(0).max(365).when('type', { is: 'full', then: Joi.required(), otherwise: Joi.forbidden() }),
     fee_percent: Joi.number().integer().min(0).max(100).when('type', { is: 'pro_rata_unused_days', then: Joi.required(), otherwise: Joi.forbidden() }),
   })).required(),
+  // Each plan's fee after the withdrawal window, disclosed on the plan (GET /api/plans) before purchase.
+  fee_percent_by_plan: Joi.object().pattern(/^[a-z0-9_-]+$/, Joi.number().integer().min(0).max(100)).default({}),
 });
 
 const billingSchema = Joi.object({
@@ -156,11 +159,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     id: p.id, names: { ko: p.name.ko, en: p.name.en }, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
     ...(p.trial_days ? { trialDays: p.trial_days } : {}),
   }));
-  const refundRules = readJson(configDir, 'refund-policy.json', refundPolicySchema).rules.map((r: any): RefundRule => {
+  const policyFile = readJson(configDir, 'refund-policy.json', refundPolicySchema);
+  const refundRules = policyFile.rules.map((r: any): RefundRule => {
     if (r.type === 'full') return { id: r.id, type: 'full', withinDaysOfPayment: r.within_days_of_payment };
     if (r.type === 'pro_rata_unused_days') return { id: r.id, type: 'pro_rata_unused_days', feePercent: r.fee_percent };
     return { id: r.id, type: 'none' };
   });
+  const unknownPlan = Object.keys(policyFile.fee_percent_by_plan).find((id) => !plans.some((p: Plan) => p.id === id));
+  if (unknownPlan) throw new ConfigError(`config error: config/refund-policy.json fee_percent_by_plan.${unknownPlan} names no plan of config/plans.json`);
+  const refundPolicy: RefundPolicy = { rules: refundRules, feePercentByPlan: policyFile.fee_percent_by_plan };
   const billing = readJson(configDir, 'billing.json', billingSchema);
   const m = readJson(configDir, 'merchant.json', merchantSchema);
   const merchant: Merchant = {
@@ -193,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     pgSandbox: testMode,
     plans,
     merchant,
-    refundRules,
+    refundPolicy,
     dunningRetryAfterDays: billing.dunning.retry_after_days,
     renewalBatchSize: billing.renewal?.batch_size ?? 100,
     renewalConcurrency: billing.renewal?.concurrency ?? 8,

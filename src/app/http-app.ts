@@ -21,6 +21,9 @@ import type { MembershipRepository } from '../membership/application/membership-
 import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import type { SetAutoRenew } from '../membership/application/set-auto-renew.use-case';
 import type { RemoveCard } from '../membership/application/remove-card.use-case';
+import type { DeleteAccount } from '../membership/application/delete-account.use-case';
+import type { ExportAccount } from '../membership/application/export-account.query';
+import { refundTermsOf } from '../membership/domain/refund-policy';
 import { membershipAccountRoutes } from '../membership/http/membership-account.routes';
 import { consentRoutes } from '../membership/http/consent.routes';
 import type { AnswerConsent } from '../membership/application/answer-consent.use-case';
@@ -147,7 +150,9 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
     gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
   }));
-  mountRouter(app, pricingRoutes({ catalog: container.get<PlanCatalog>(PRICING.PlanCatalog) }));
+  mountRouter(app, pricingRoutes({
+    catalog: container.get<PlanCatalog>(PRICING.PlanCatalog), refundTermsOf: (planId) => refundTermsOf(config.refundPolicy, planId),
+  }));
   mountRouter(app, identityRoutes({
     signUp: container.get<SignUp>(IDENTITY.SignUp),
     logIn: container.get<LogIn>(IDENTITY.LogIn),
@@ -160,6 +165,8 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
     setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
     removeCard: container.get<RemoveCard>(MEMBERSHIP.RemoveCard),
+    deleteAccount: container.get<DeleteAccount>(MEMBERSHIP.DeleteAccount),
+    exportAccount: container.get<ExportAccount>(MEMBERSHIP.ExportAccount),
   }), sessionGuards);
   mountRouter(app, consentRoutes({
     consents: container.get<ConsentRequestRepository>(MEMBERSHIP.ConsentRequestRepository),

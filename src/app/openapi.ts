@@ -4,7 +4,7 @@ import type Joi from 'joi';
 import { CONSOLE_OPERATIONS } from '../admin/http/console.openapi';
 import { clockSchema, paymentsQuerySchema, priceChangeSchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../identity/http/identity.schemas';
-import { autoRenewSchema, cancelSchema } from '../membership/http/membership-account.schemas';
+import { autoRenewSchema, cancelSchema, deleteAccountSchema } from '../membership/http/membership-account.schemas';
 import { consentAnswerSchema, trialSchema } from '../membership/http/consent.schemas';
 import { checkoutSchema, failureSchema, validationSchema } from '../payment/http/payment.schemas';
 import { GATEWAY_NAMES, webhookDocs } from '../payment/infrastructure/gateways.registry';
@@ -30,7 +30,13 @@ const SCHEMAS: Record<string, JsonSchema> = {
   User: { type: 'object', properties: { id: str, email: { type: 'string', format: 'email' }, name: str, created_at: time } },
   Plan: {
     type: 'object',
-    properties: { id: str, name: str, amount: int, currency: { const: 'KRW' }, interval: { enum: ['month', 'year'] }, interval_count: int },
+    properties: {
+      id: str, name: str, amount: int, currency: { const: 'KRW' }, interval: { enum: ['month', 'year'] }, interval_count: int,
+      refund_policy: {
+        type: 'object', description: 'Disclosed before purchase (config/refund-policy.json): each charge is refunded in full within withdrawal_days of it; after that, the unused part less fee_percent',
+        properties: { withdrawal_days: nullable(int), fee_percent: nullable(int) },
+      },
+    },
   },
   Payment: {
     type: 'object',
@@ -58,7 +64,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     properties: {
       refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int,
-      merchant_uid: str, amount: int, period_start: time, period_end: time,
+      merchant_uid: str, amount: int, paid_at: time, withdrawal_ends_at: nullable(time), period_start: time, period_end: time,
     },
   },
   Membership: {
@@ -107,11 +113,23 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'accounts', method: 'get', path: '/api/me', summary: 'The account, its payment status and live membership', auth: 'session',
     responses: { 200: ok({ user: ref('User'), payment_status: { enum: ['on', 'off'] }, membership: nullable(ref('Membership')) }), 401: 'Error' },
   },
+  {
+    tag: 'accounts', method: 'delete', path: '/api/me',
+    summary: 'Delete the account (password again): a live membership ends now with the chosen refund, the billing key is deleted at the gateway, personal data leaves the live tables, required records go to retention storage; 403 wrong_password',
+    auth: 'session', body: deleteAccountSchema, responses: { 204: 'none', 400: 'Error', 401: 'Error', 403: 'Error', 429: 'Error', 502: 'Error', 503: 'Error' },
+  },
+  {
+    tag: 'accounts', method: 'get', path: '/api/me/export', summary: 'The member\'s data as JSON: the account, every membership and payment', auth: 'session',
+    responses: { 200: ok({ user: ref('User'), memberships: { type: 'array', items: ref('Membership') }, payments: { type: 'array', items: ref('Payment') } }), 401: 'Error' },
+  },
 
   { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog; names in Korean, in English with ?lang=en or an English Accept-Language', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
 
   { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now; rule_name and rule_reason in Korean, in English with ?lang=en or an English Accept-Language', auth: 'session', responses: {
-      200: ok({ refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, purchases: { type: 'array', items: ref('RefundQuote') } }),
+      200: ok({
+        refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, withdrawal_ends_at: nullable(time),
+        purchases: { type: 'array', items: ref('RefundQuote') },
+      }),
       401: 'Error', 409: 'Error',
     } },
   {

@@ -55,7 +55,7 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
     );
     bind(BILLING.SendMemberNotices).toResolvedValue(
       (users: UserRepository, payments: PaymentRepository, catalog: PlanCatalog, log: NotificationLog, notifier: Notifier, notices: MemberNotices, clock: Clock) =>
-        new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock),
+        new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock, config.refundPolicy),
       [IDENTITY.UserRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {

@@ -14,4 +14,7 @@ export const MEMBERSHIP = {
   SchedulePriceChange: Symbol.for('memberpay.membership.SchedulePriceChange'),
   StartTrial: Symbol.for('memberpay.membership.StartTrial'),
   GetAccount: Symbol.for('memberpay.membership.GetAccount'),
+  DeleteAccount: Symbol.for('memberpay.membership.DeleteAccount'),
+  ExportAccount: Symbol.for('memberpay.membership.ExportAccount'),
+  RetainedRecordStore: Symbol.for('memberpay.membership.RetainedRecordStore'),
 } as const;

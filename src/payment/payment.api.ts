@@ -14,7 +14,7 @@ export type { PaymentSettlement } from './application/payment-settlement.service
 export type { ReconcilePayments } from './application/reconcile-payments.use-case';
 export type { RefundPayment } from './application/refund-payment.use-case';
 export type { WebhookReceipt, WebhookReceiptStore } from './application/webhook-receipt-store.port';
-export type { GatewayPayment } from './domain/gateway-payment';
+export type { CardApproval, GatewayPayment } from './domain/gateway-payment';
 export { renewalMerchantUid } from './domain/merchant-uid';
 export { Payment } from './domain/payment.entity';
 export type { Cancellation, PaymentStatus, RefundStatus } from './domain/payment.entity';

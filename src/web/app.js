@@ -156,9 +156,18 @@ function renderPlans() {
         el('span', { className: 'amount', 'data-test': 'plan-amount', text: formatWon(plan.amount) }),
         el('span', { className: 'per', text: ` / ${per}` }),
       ]),
+      refundTerms(plan),
       el('button', { type: 'button', className: 'order btn btn-primary', 'data-plan': plan.id, 'data-test': 'order', text: t('plans.order') }),
     ]);
   }));
+}
+
+/** The plan's refund terms, shown before purchase as the API discloses them (nothing when a build does not). */
+function refundTerms(plan) {
+  const terms = plan.refund_policy;
+  if (!terms || terms.withdrawal_days === null || terms.withdrawal_days === undefined) return null;
+  const key = terms.fee_percent ? 'plans.refundTerms' : 'plans.refundTermsNoFee';
+  return el('p', { className: 'refund-terms muted', 'data-test': 'plan-refund-terms', text: t(key, { days: terms.withdrawal_days, fee: terms.fee_percent }) });
 }
 
 function renderSession() {
@@ -585,6 +594,7 @@ async function onRefundQuote() {
     out.dataset.refundable = String(q.refundable);
     out.dataset.rule = q.rule;
     const lines = [t('refund.quoteTotal', { amount: formatWon(q.refundable) })];
+    if (q.withdrawal_ends_at && new Date(q.withdrawal_ends_at) > new Date()) lines.push(t('refund.withdrawalEnds', { end: formatKst(q.withdrawal_ends_at) }));
     const purchases = q.purchases || [];
     if (purchases.length > 1) {
       for (const p of purchases) {

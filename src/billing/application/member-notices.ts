@@ -1,3 +1,4 @@
+import type { CardApproval } from '../../payment/payment.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Language, Localized } from '../../shared/domain/language';
 
@@ -28,6 +29,12 @@ export interface ReceiptFacts {
   payMethod: string;
   periodStart: Date;
   periodEnd: Date;
+  /** The PG's id of the transaction. */
+  gatewayPaymentId?: string | null;
+  /** The card company's approval and the masked card, when the gateway states them. */
+  card?: CardApproval | null;
+  /** The end of this charge's own withdrawal window (a full refund before it). */
+  withdrawalEndsAt?: Date | null;
 }
 
 export interface RenewalFailedFacts {
@@ -76,9 +83,13 @@ export function formatWon(amount: number): string {
   return `₩${amount.toLocaleString('ko-KR')}`;
 }
 
-/** VAT inside a VAT-inclusive KRW amount (10 %): the amount less its supply value (amount x 10/11, rounded; integer arithmetic). */
+/** VAT inside a VAT-inclusive KRW amount (10 %): round(amount / 11); the supply value is the rest, so the two add up to the amount. */
 export function vatIncluded(amount: number): number {
-  return amount - Math.round((amount * 10) / 11);
+  return Math.round(amount / 11);
+}
+
+export function supplyValue(amount: number): number {
+  return amount - vatIncluded(amount);
 }
 
 const PAY_METHODS: Record<string, Localized> = {
@@ -105,6 +116,8 @@ export class MemberNotices {
     const period = `${this.calendar.localDate(r.periodStart)} ~ ${this.calendar.localDate(r.periodEnd)}`;
     const amount = formatWon(r.amount);
     const vat = formatWon(vatIncluded(r.amount));
+    const supply = formatWon(supplyValue(r.amount));
+    const withdrawalEnds = r.withdrawalEndsAt ? `${this.calendar.localDateTime(r.withdrawalEndsAt)} (KST)` : null;
     if (language === 'en') {
       return {
         subject: `[${m.name.en}] Your membership receipt (${r.planName.en})`,
@@ -122,8 +135,14 @@ export class MemberNotices {
           `Paid at: ${paidAt}`,
           `Payment method: ${payMethodName(r.payMethod, 'en')}`,
           `Amount: ${amount} (VAT ${vat} included)`,
+          `Supply value: ${supply}`,
+          `VAT: ${vat}`,
+          ...(r.card?.approvalNumber ? [`Approval no.: ${r.card.approvalNumber}`, `Approved at: ${paidAt}`] : []),
+          ...(r.card?.maskedNumber ? [`Card: ${r.card.maskedNumber}`] : []),
+          ...(r.gatewayPaymentId ? [`PG transaction no.: ${r.gatewayPaymentId}`] : []),
           `Membership period: ${period}`,
           '',
+          ...(withdrawalEnds ? [`Withdrawal: cancel by ${withdrawalEnds} for a full refund of this payment, whatever you have used.`] : []),
           'You can cancel the membership or ask for a refund at any time under "My membership" on our site.',
         ].join('\n'),
       };
@@ -144,8 +163,14 @@ export class MemberNotices {
         `결제일시: ${paidAt}`,
         `결제수단: ${payMethodName(r.payMethod, 'ko')}`,
         `금액: ${amount} (부가세 ${vat} 포함)`,
+        `공급가액: ${supply}`,
+        `부가세: ${vat}`,
+        ...(r.card?.approvalNumber ? [`승인번호: ${r.card.approvalNumber}`, `승인일시: ${paidAt}`] : []),
+        ...(r.card?.maskedNumber ? [`카드번호: ${r.card.maskedNumber}`] : []),
+        ...(r.gatewayPaymentId ? [`PG 거래번호: ${r.gatewayPaymentId}`] : []),
         `이용 기간: ${period}`,
         '',
+        ...(withdrawalEnds ? [`청약철회: ${withdrawalEnds}까지 해지하면 이용 여부와 관계없이 이 결제 금액 전액을 환불합니다.`] : []),
         '멤버십 해지와 환불은 사이트의 \'내 멤버십\'에서 언제든 신청할 수 있습니다.',
       ].join('\n'),
     };

@@ -13,6 +13,8 @@ export interface MembershipRepository {
   findLiveByUserId(userId: string): Promise<Membership | null>;
   /** The user's latest membership, live or not. */
   findLatestByUserId(userId: string): Promise<Membership | null>;
+  /** Every membership the user ever had, oldest first (their data export, account deletion). */
+  listByUserId(userId: string): Promise<Membership[]>;
   /**
    * Live memberships with a charge due at or before `asOf`, in (nextChargeAt, id) order; with
    * `after`, only those past that point of the order (the last of the previous page).

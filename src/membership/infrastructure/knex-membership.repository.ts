@@ -38,6 +38,10 @@ export class KnexMembershipRepository implements MembershipRepository {
     return (await this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(1)))[0] ?? null;
   }
 
+  async listByUserId(userId: string): Promise<Membership[]> {
+    return this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }]));
+  }
+
   async listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]> {
     return this.load((q) => {
       q.whereIn('status', LIVE).whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', asOf);

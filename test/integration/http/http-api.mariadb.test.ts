@@ -1,5 +1,6 @@
 import { skipMariaDb } from '../../support/database';
 import { startHttpHarness } from '../../support/http-app';
+import { accountDeletionSuite } from './suites/account-deletion.suite';
 import { accountsSuite } from './suites/accounts.suite';
 import { consoleSuite } from './suites/console.suite';
 import { consentsSuite } from './suites/consents.suite';
@@ -9,6 +10,7 @@ import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { withdrawalWindowSuite } from './suites/withdrawal-window.suite';
 import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'mariadb' });
@@ -16,6 +18,8 @@ const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, pers
 // An unreachable MariaDB fails this suite; only SKIP_MARIADB=1 skips it, on purpose.
 (skipMariaDb ? describe.skip : describe)('HTTP API over real HTTP (MariaDB persistence, memory gateway)', () => {
   accountsSuite(mariadb);
+  accountDeletionSuite(mariadb);
+  withdrawalWindowSuite(mariadb);
   paymentsSuite(mariadb);
   storedCardSuite(mariadb);
   refundOutcomesSuite(mariadb);

@@ -317,6 +317,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       expect(await gateway.getPayment('imp_1')).to.deep.equal({
         gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 9900, status: 'cancelled', cancelledAmount: 3000, failReason: null,
         paidAt: new Date(1795597200 * 1000), customerUid: 'cust-1', customerKey: 'cust-1',
+        card: { approvalNumber: '30012345', maskedNumber: '424242******4242' },
         cancellations: [{ amount: 3000, reason: '부분환불', cancelledAt: new Date(1795600000 * 1000), receiptId: 'https://iniweb.inicis.com/receipt/c1' }],
       });
       expect(await gateway.getPayment('imp_2')).to.include({ status: 'failed', paidAt: null, failReason: '[F2001] 카드사 승인 거절', customerUid: null });

@@ -26,6 +26,10 @@ export class MemoryMembershipRepository implements MembershipRepository {
     return this.store.filter((row) => row.userId === userId).at(-1) ?? null;
   }
 
+  async listByUserId(userId: string): Promise<Membership[]> {
+    return this.store.filter((row) => row.userId === userId);
+  }
+
   async listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]> {
     // (nextChargeAt, id) order, as the SQL adapter sorts and pages.
     const compare = (a: { nextChargeAt: Date | null; id: string }, b: { nextChargeAt: Date | null; id: string }) =>
