@@ -220,6 +220,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
 function trialWindowOf(settings: CheckoutSettings): TrialWindow {
   return ({ customerUid, name, planId }) => ({
     gateway: settings.gateway,
+    pg: settings.pg,
     client: settings.parametersFor({ merchantUid: `trial-${planId}-${customerUid}`, amount: 0, orderName: name, customerUid }).client,
   });
 }

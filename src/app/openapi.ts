@@ -158,7 +158,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'membership', method: 'post', path: '/api/membership/trial', summary: 'Offer a plan\'s free trial: what the PG window needs to store the card without a charge', auth: 'session', body: trialSchema,
     responses: {
       200: ok({
-        plan: str, trial_days: int, trial_ends_at: time, customer_uid: str, amount: { const: 0 }, name: str, gateway: str,
+        plan: str, trial_days: int, trial_ends_at: time, customer_uid: str, amount: { const: 0 }, name: str, gateway: str, pg: str,
         client: { type: 'object', description: 'What the configured PG\'s browser SDK needs to store the card (its keys are the PG\'s own)' },
       }),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error',

@@ -11,8 +11,8 @@ import { presentConsent } from './consent.presenter';
 import { consentAnswerSchema, consentIdSchema, trialConfirmSchema, trialSchema } from './consent.schemas';
 import { presentMembership } from './membership.presenter';
 
-/** What the configured PG's window needs to store a trial's card: `gateway` picks the page's script, `client` is its own. */
-export type TrialWindow = (trial: { customerUid: string; name: string; planId: string }) => { gateway: string; client: Record<string, unknown> };
+/** What the configured PG's window needs to store a trial's card: `gateway` picks the page's script, `pg` is the channel (Iamport's `pg`), `client` is its own. */
+export type TrialWindow = (trial: { customerUid: string; name: string; planId: string }) => { gateway: string; pg: string; client: Record<string, unknown> };
 
 export interface ConsentRouteDeps {
   consents: ConsentRequestRepository;
