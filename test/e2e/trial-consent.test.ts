@@ -128,3 +128,52 @@ describe('a trial member declines a price rise in the browser (e2e, Iamport sand
     expect(errors, 'errors in the page').to.deep.equal([]);
   });
 });
+
+for (const gateway of ['toss', 'portone'] as const) {
+  describe(`a free trial started from the page through ${gateway} (e2e)`, function () {
+    this.timeout(60_000);
+    let browser: Browser;
+    let app: RunningApp;
+    let context: BrowserContext | undefined;
+    let page: Page | undefined;
+    let errors: string[] = [];
+
+    before(async function () {
+      this.timeout(30_000);
+      browser = await launchBrowser();
+      app = await startE2eApp(gateway, withTrial);
+      ({ context, page, errors } = await newPage(browser, PHONE));
+    });
+    after(async () => {
+      await context?.close();
+      await app?.close();
+      await browser?.close();
+    });
+    screenshotOnFailure(() => page);
+
+    it('stores the card in the PG window without a charge and starts the trial', async () => {
+      const p = page as Page;
+      await p.goto(`${app.url}/`);
+      await p.locator('body[data-ready="true"]').waitFor();
+      await p.fill('#signup-name', '김체험');
+      await p.fill('#signup-email', `trial.${gateway}.${Date.now()}@example.com`);
+      await p.fill('#signup-password', 'correct horse battery');
+      await p.click('#signup-submit');
+      await p.locator('#app[data-state="logged-in"]').waitFor();
+
+      await p.click('.trial[data-plan="monthly"]');
+      const modal = p.locator(`[data-test="${gateway}-modal"]`);
+      await modal.waitFor();
+      await modal.locator('[data-card="success"]').click();
+      await modal.locator('[data-action="pay"]').click();
+      // Toss redirects the page back; its return carries the authKey the page confirms with.
+      await p.locator('#message:not([hidden])[data-outcome="trial_started"]').waitFor();
+      const me = await p.evaluate(async () => (await fetch('/api/me')).json());
+      expect(me.membership).to.include({ status: 'active', auto_renew: true });
+      expect(me.membership.trial_ends_at).to.be.a('string');
+      const payments = await p.evaluate(async () => (await fetch('/api/payments')).json());
+      expect(payments.payments, 'nothing charged').to.deep.equal([]);
+      expect(errors, 'errors in the page').to.deep.equal([]);
+    });
+  });
+}
