@@ -165,7 +165,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     },
   },
   {
-    tag: 'membership', method: 'post', path: '/api/membership/trial/confirm', summary: 'Start the trial once the gateway holds the card (409 card_not_stored before); Toss sends its auth_key, PortOne V2 its billing_key', auth: 'session', body: trialConfirmSchema,
+    tag: 'membership', method: 'post', path: '/api/membership/trial/confirm', summary: 'Start the trial once the gateway holds the card (409 card_not_stored before), with the PG window\'s proof in the PG\'s own field (auth_key, billing_key) where it needs one', auth: 'session', body: trialConfirmSchema,
     responses: { 201: ok({ membership: ref('Membership') }), 400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error' },
   },
 
