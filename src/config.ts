@@ -26,6 +26,8 @@ export interface AppConfig extends GatewayConfigs {
   reminderDays: number;
   smtpUrl: string | null;
   mailFrom: string;
+  /** The HTTP SMS provider (SMS_URL, SMS_API_KEY); null: texts are logged, not sent. */
+  sms: { url: string; apiKey: string | null } | null;
   adminToken: string | null;
   /** Addresses allowed to post PG notices; empty = any (the notice is only a hint, re-fetched anyway). */
   webhookAllowIps: string[];
@@ -76,6 +78,8 @@ const envSchema = Joi.object({
   TRIAL_NOTICE_DAYS: Joi.number().integer().min(7).max(30).default(7),
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   MAIL_FROM: Joi.string().email().default('memberpay@localhost.localdomain'),
+  SMS_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  SMS_API_KEY: Joi.string().min(8),
   ADMIN_TOKEN: Joi.string().min(16),
   WEBHOOK_ALLOW_IPS: Joi.string().pattern(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/).messages({ 'string.pattern.base': 'must be a comma-separated list of IP addresses' }),
   TEST_CLOCK: onOff,
@@ -151,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   } catch {
     throw new ConfigError(`config error: BUSINESS_TZ ${e.BUSINESS_TZ} is not a known IANA time zone`);
   }
+  if (e.SMS_API_KEY && !e.SMS_URL) throw new ConfigError('config error: SMS_API_KEY is set but SMS_URL is not (the provider\'s send endpoint)');
   const port: number = e.PORT;
   const publicUrl: string = (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
   const gateways = readGatewayConfigs(env, publicUrl, paymentGateway);
@@ -188,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     reminderDays: e.REMINDER_DAYS,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
+    sms: e.SMS_URL ? { url: e.SMS_URL, apiKey: e.SMS_API_KEY ?? null } : null,
     adminToken: e.ADMIN_TOKEN ?? null,
     webhookAllowIps: e.WEBHOOK_ALLOW_IPS ? e.WEBHOOK_ALLOW_IPS.split(',') : [],
     testClock: e.TEST_CLOCK === undefined ? testMode : truthy(e.TEST_CLOCK),
