@@ -36,7 +36,7 @@ export class SignUp {
     }
     const user: User = {
       id: this.ids.newId(), email: normaliseEmail(input.email), name: input.name.trim(),
-      passwordHash: await this.hasher.hash(input.password), language: input.language, phone: input.phone ?? null, createdAt: now,
+      passwordHash: await this.hasher.hash(input.password), language: input.language, ...(input.phone ? { phone: input.phone } : {}), createdAt: now,
     };
     await this.users.add(user);
     await this.limiter.hit(signupKey(input.ip), now);

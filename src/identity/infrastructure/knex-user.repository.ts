@@ -56,13 +56,13 @@ export class KnexUserRepository implements UserRepository {
     const user = await this.findById(id);
     if (!user) return;
     const gone = anonymisedUser(user);
-    await currentDb(this.database, this.context)('users').where({ id }).update({ email: gone.email, name: gone.name, password_hash: gone.passwordHash, phone: gone.phone ?? null });
+    await currentDb(this.database, this.context)('users').where({ id }).update({ email: gone.email, name: gone.name, password_hash: gone.passwordHash, phone: null });
   }
 }
 
 function toUser(row: UserRow): User {
   return {
     id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash,
-    language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE, phone: row.phone ?? null, createdAt: readTime(row.created_at),
+    language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE, ...(row.phone ? { phone: row.phone } : {}), createdAt: readTime(row.created_at),
   };
 }
