@@ -47,6 +47,15 @@ describe('HTTP SMS adapter (src/shared/infrastructure/http-sms.ts) against the S
     expect(Date.now() - startedAt).to.be.below(900);
   });
 
+  it('a provider that cannot be reached: rejects naming the network error, with no key in the message', async () => {
+    const url = sandbox.url;
+    await sandbox.close();
+    const error = (await rejection(new HttpSms({ url, apiKey: API_KEY, timeoutMs: 2000 }, createLogger('silent')).send(consentText))) as Error;
+    expect(error).to.be.instanceOf(SmsNotSentError);
+    expect(error.message).to.equal('SMS provider could not be reached (ECONNREFUSED)');
+    sandbox = await startSmsSandbox(); // afterEach closes one
+  });
+
   it('a member without a mobile number: nothing is posted, and the log says why', async () => {
     await sms().send({ ...consentText, to: null });
     expect(sandbox.messages).to.deep.equal([]);
