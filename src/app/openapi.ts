@@ -27,7 +27,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
       error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str, details: {} } },
     },
   },
-  User: { type: 'object', properties: { id: str, email: { type: 'string', format: 'email' }, name: str, created_at: time } },
+  User: { type: 'object', properties: { id: str, email: { type: 'string', format: 'email' }, name: str, phone: nullable({ type: 'string', pattern: '^\\+821[016789][0-9]{7,8}$' }), created_at: time } },
   Plan: {
     type: 'object',
     properties: {

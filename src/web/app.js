@@ -318,11 +318,12 @@ async function withBusyForm(form, work) {
 async function onSignup(event) {
   event.preventDefault();
   const form = event.currentTarget;
-  const { name, email, password } = formValues(form);
+  const { name, email, password, phone } = formValues(form);
   if (!name || !email || !password) return showMessage('error', t('signup.missing'), 'invalid_form');
   if (String(password).length < 8) return showMessage('error', t('signup.shortPassword'), 'invalid_form');
   await withBusyForm(form, async () => {
-    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password });
+    // Optional: left blank, no number is sent (the API checks a given one is a Korean mobile number).
+    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password, ...(phone ? { phone } : {}) });
     if (r.status === 201 || r.ok) {
       form.reset();
       showMessage('success', t('signup.done'), 'signed_up');

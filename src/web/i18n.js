@@ -40,6 +40,8 @@ export const TEXTS = {
     'auth.signup.title': '회원가입',
     'auth.name': '이름',
     'auth.passwordHint': '(8자 이상)',
+    'auth.phone': '휴대전화',
+    'auth.phoneHint': '(선택: 요금 변경 동의 요청과 무료 체험 종료 안내를 문자로도 받습니다)',
     'auth.signup.submit': '가입하기',
 
     'account.title': '내 멤버십',
@@ -245,6 +247,8 @@ export const TEXTS = {
     'auth.signup.title': 'Sign up',
     'auth.name': 'Name',
     'auth.passwordHint': '(8 characters or more)',
+    'auth.phone': 'Mobile phone',
+    'auth.phoneHint': '(optional: consent requests before a price change and the trial-end notice also by text message)',
     'auth.signup.submit': 'Sign up',
 
     'account.title': 'My membership',
