@@ -13,6 +13,7 @@ import type { AppConfig } from '../../../src/config';
 import type { ApiClient } from '../../support/http-app';
 import { startPortOneHttpApp, type PortOneHttpApp } from '../../support/portone-http-app';
 import { expectError } from './suites/harness';
+import { acceptTrialPriceAndRenew } from './suites/trial';
 
 /** A Standard Webhooks signature (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`) under `secret`. */
 function signed(body: string, secret: string = PORTONE_SANDBOX_DEFAULTS.webhookSecret, id = `msg_${Date.now()}`) {
@@ -189,16 +190,7 @@ describe('HTTP API over real HTTP with PortOne V2 (SQLite, PortOneGateway agains
       const userId = (await buyer.get('/api/me')).body.user.id as string;
       expect((await memberships().findLatestByUserId(userId))?.billingKey, 'the V2 billing key').to.equal(window.billingKey);
 
-      await app.admin('/api/admin/renewals/run', {});
-      const [consent] = (await buyer.get('/api/membership/consents')).body.consents;
-      expect(consent).to.include({ old_amount: 0, new_amount: 9900, effective_at: offer.trial_ends_at });
-      expect((await buyer.post(`/api/membership/consents/${consent.id}`, { accept: true })).status).to.equal(200);
-
-      await app.admin('/api/admin/clock', { now: new Date(new Date(offer.trial_ends_at).getTime() + 60_000).toISOString() });
-      const run = await app.admin('/api/admin/renewals/run', {});
-      expect(run.status, run.text).to.equal(200);
-      expect(run.body).to.include({ charged: 1, failed: 0 });
-      expect((await app.admin('/api/admin/renewals/run', {})).body.charged).to.equal(0);
+      await acceptTrialPriceAndRenew(app, buyer, offer.trial_ends_at);
       const charged = charges();
       expect(charged).to.have.length(1);
       expect(charged[0]).to.include({ billingKey: window.billingKey });

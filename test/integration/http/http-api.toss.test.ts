@@ -7,6 +7,7 @@ import type { AppConfig } from '../../../src/config';
 import type { ApiClient } from '../../support/http-app';
 import { startTossHttpApp, TOSS_ADMIN_TOKEN, type TossHttpApp } from '../../support/toss-http-app';
 import { expectError } from './suites/harness';
+import { acceptTrialPriceAndRenew } from './suites/trial';
 
 describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway against the Toss sandbox)', function () {
   this.timeout(20_000);
@@ -320,16 +321,7 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', auth_key: authKey }), 409, 'membership_exists');
       expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([billingKey]);
 
-      expect((await app.admin('/api/admin/renewals/run', {})).body.charged).to.equal(0);
-      const [consent] = (await buyer.get('/api/membership/consents')).body.consents;
-      expect(consent).to.include({ old_amount: 0, new_amount: 9900, effective_at: offer.trial_ends_at });
-      expect((await buyer.post(`/api/membership/consents/${consent.id}`, { accept: true })).status).to.equal(200);
-
-      await app.admin('/api/admin/clock', { now: new Date(new Date(offer.trial_ends_at).getTime() + 60_000).toISOString() });
-      const run = await app.admin('/api/admin/renewals/run', {});
-      expect(run.status, run.text).to.equal(200);
-      expect(run.body).to.include({ charged: 1, failed: 0 });
-      expect((await app.admin('/api/admin/renewals/run', {})).body.charged).to.equal(0);
+      await acceptTrialPriceAndRenew(app, buyer, offer.trial_ends_at);
       const charged = billingCharges();
       expect(charged).to.have.length(1);
       expect(charged[0]).to.include({ status: 'DONE', totalAmount: 9900, type: 'BILLING' });
