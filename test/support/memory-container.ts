@@ -79,6 +79,14 @@ export function memoryApp(overrides: Record<string, string> = {}, adjust: (confi
       await users.add(user);
       return user;
     },
+    /** A new user who bought the monthly plan with auto-renew (a billing key) and paid, at the clock's time. */
+    async autoRenewingMember(name = 'Kim Buyer', phone?: string): Promise<User> {
+      const user = await this.newUser(name, phone);
+      const { payment } = await this.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
+      const gatewayPaymentId = this.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+      await this.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+      return user;
+    },
     eventsOfType(type: string) {
       return container.get<MemoryOutbox>(SHARED.Outbox).all().filter((e) => e.event.type === type);
     },

@@ -21,10 +21,7 @@ describe('consent and trial notices by SMS (SeekConsents, in-memory adapters, vi
 
   async function memberWithPriceRise(phone?: string) {
     app.clock.freezeAt(kst('2027-01-10T10:00'));
-    const user = await app.newUser('Kim Buyer', phone);
-    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
-    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
-    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    const user = await app.autoRenewingMember('Kim Buyer', phone);
     await app.schedulePrice.execute('monthly', 12900, kst('2027-02-01T00:00'));
     app.clock.freezeAt(kst('2027-01-11T10:00'));
     await app.renewals.execute();

@@ -29,10 +29,7 @@ describe('notices survive a process that died between taking and sending them (i
 
   it('a reminder goes out on a run after the dead taker\'s hold has run out, and once', async () => {
     app.clock.freezeAt(kst('2027-01-31T10:00'));
-    const user = await app.newUser('reminded');
-    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
-    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
-    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    const user = await app.autoRenewingMember('reminded');
     const membership = await app.memberships.findLiveByUserId(user.id);
     app.clock.freezeAt(kst('2027-02-26T10:00')); // inside the 3 days before the charge on 02-28
     await takenByADeadProcess({ membershipId: membership!.id, periodNo: 2, kind: 'renewal_reminder', attempt: 0 });

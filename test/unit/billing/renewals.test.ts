@@ -18,10 +18,7 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
 
   async function memberSince(start: Date, name: string) {
     app.clock.freezeAt(start);
-    const user = await app.newUser(name);
-    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
-    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
-    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    const user = await app.autoRenewingMember(name);
     return user;
   }
 
