@@ -5,6 +5,7 @@
 export type { ConfirmPassword } from './application/confirm-password.use-case';
 export { TooManyAttemptsError, UnauthenticatedError } from './application/identity.errors';
 export type { UserRepository } from './application/user-repository.port';
+export { sessionUser } from './application/session-user';
 export type { User } from './domain/user.entity';
 export { isDeletedUser } from './domain/user.entity';
 export { presentExportedUser, presentUser } from './http/user.presenter';

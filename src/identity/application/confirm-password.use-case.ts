@@ -2,7 +2,8 @@ import type { Clock } from '../../shared/application/clock.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { User } from '../domain/user.entity';
 import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS, loginFailureKey } from './account-limits';
-import { TooManyAttemptsError, UnauthenticatedError, WrongPasswordError } from './identity.errors';
+import { TooManyAttemptsError, WrongPasswordError } from './identity.errors';
+import { sessionUser } from './session-user';
 import type { PasswordHasher } from './password-hasher.port';
 import type { UserRepository } from './user-repository.port';
 
@@ -25,8 +26,7 @@ export class ConfirmPassword {
   ) {}
 
   async execute(input: ConfirmPasswordInput): Promise<User> {
-    const user = await this.users.findById(input.userId);
-    if (!user) throw new UnauthenticatedError();
+    const user = await sessionUser(this.users, input.userId);
     const key = loginFailureKey(input.ip, user.email);
     if ((await this.limiter.count(key, LOGIN_FAILURE_WINDOW_MS, this.clock.now())) >= LOGIN_FAILURE_LIMIT) {
       throw new TooManyAttemptsError('too many wrong passwords; try again later');

@@ -1,4 +1,4 @@
-import { UnauthenticatedError, type User, type UserRepository } from '../../identity/identity.api';
+import { sessionUser, type User, type UserRepository } from '../../identity/identity.api';
 import type { Payment, PaymentRepository } from '../../payment/payment.api';
 import type { Membership } from '../domain/membership.entity';
 import type { MembershipRepository } from './membership-repository.port';
@@ -18,8 +18,7 @@ export class ExportAccount {
   ) {}
 
   async execute(userId: string): Promise<AccountExport> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new UnauthenticatedError();
+    const user = await sessionUser(this.users, userId);
     return { user, memberships: await this.memberships.listByUserId(userId), payments: await this.payments.listByUser(userId) };
   }
 }

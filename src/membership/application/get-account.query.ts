@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
 import type { MembershipRepository } from './membership-repository.port';
 import type { Membership } from '../domain/membership.entity';
-import { UnauthenticatedError, type User, type UserRepository } from '../../identity/identity.api';
+import { sessionUser, type User, type UserRepository } from '../../identity/identity.api';
 
 export interface Account {
   user: User;
@@ -20,8 +20,7 @@ export class GetAccount {
   ) {}
 
   async execute(userId: string): Promise<Account> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new UnauthenticatedError();
+    const user = await sessionUser(this.users, userId);
     const membership = (await this.memberships.findLiveByUserId(userId)) ?? (await this.memberships.findLatestByUserId(userId));
     return { user, paymentStatus: membership?.grantsAccess(this.clock.now()) ? 'on' : 'off', membership };
   }
