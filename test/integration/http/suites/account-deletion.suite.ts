@@ -6,7 +6,7 @@ import { MEMBERSHIP } from '../../../../src/membership/membership.tokens';
 import type { ReconcilePayments } from '../../../../src/payment/application/reconcile-payments.use-case';
 import { PAYMENT } from '../../../../src/payment/payment.tokens';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
-import { checkoutAndPay, expectError, type HarnessFactory } from './harness';
+import { checkoutAndPay, expectError, type HarnessFactory, startWithBuyer } from './harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -17,9 +17,7 @@ export function accountDeletionSuite(start: HarnessFactory): void {
     let buyer: ApiClient;
     let account: { email: string; password: string; id: string };
     beforeEach(async () => {
-      h = await start();
-      buyer = h.client();
-      account = await buyer.signUp({ name: '김회원' });
+      ({ h, buyer, account } = await startWithBuyer(start, { name: '김회원' }));
     });
     afterEach(async () => {
       await h.close();

@@ -3,7 +3,7 @@ import type { RunRenewals } from '../../../../src/billing/application/run-renewa
 import { BILLING } from '../../../../src/billing/billing.tokens';
 import type { AppConfig } from '../../../../src/config';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
-import { checkoutAndPay, expectError, type HarnessFactory } from './harness';
+import { checkoutAndPay, expectError, type HarnessFactory, startWithBuyer } from './harness';
 
 const ADMIN_TOKEN = 'consents-admin-token-0123456789abcdef';
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -17,9 +17,7 @@ export function consentsSuite(start: HarnessFactory): void {
     let buyer: ApiClient;
     let userId: string;
     beforeEach(async () => {
-      h = await start({ env: { ADMIN_TOKEN }, adjust: withTrial });
-      buyer = h.client();
-      userId = (await buyer.signUp({ name: 'Kim Buyer' })).id;
+      ({ h, buyer, account: { id: userId } } = await startWithBuyer(start, { name: 'Kim Buyer' }, { env: { ADMIN_TOKEN }, adjust: withTrial }));
     });
     afterEach(async () => {
       await h.close();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ApiClient, ApiResponse, HttpHarness } from '../../../support/http-app';
-import { checkoutAndPay, expectError, expectNoStack, type HarnessFactory, snapshot } from './harness';
+import { checkoutAndPay, expectError, expectNoStack, type HarnessFactory, snapshot, startWithBuyer } from './harness';
 
 /** Thirty bodies no endpoint should accept: wrong types, wrong shapes, hostile strings, broken encodings. */
 function malformedBodies(): Array<{ raw: string; contentType?: string }> {
@@ -44,9 +44,7 @@ export function edgeSuite(start: HarnessFactory): void {
     let h: HttpHarness;
     let buyer: ApiClient;
     beforeEach(async () => {
-      h = await start();
-      buyer = h.client();
-      await buyer.signUp();
+      ({ h, buyer } = await startWithBuyer(start));
     });
     afterEach(async () => { await h.close(); });
 

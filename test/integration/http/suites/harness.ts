@@ -27,6 +27,14 @@ export async function checkoutAndPay(h: HttpHarness, client: ApiClient, action: 
   return { merchantUid: checkout.body.merchant_uid as string, gatewayPaymentId, checkout };
 }
 
+/** A fresh app from `start` (with `options`) and a buyer signed up on it with `profile`; answers the signUp's account too. */
+export async function startWithBuyer(start: HarnessFactory, profile: Parameters<ApiClient['signUp']>[0] = {}, options?: Parameters<HarnessFactory>[0]) {
+  const h = await start(options);
+  const buyer = h.client();
+  const account = await buyer.signUp(profile);
+  return { h, buyer, account };
+}
+
 /** A server-side view of what exists, to prove a refused request changed nothing. */
 export async function snapshot(h: HttpHarness) {
   const payments = await h.parts.payments.listByStatus(null, 10_000);

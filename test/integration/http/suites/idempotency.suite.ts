@@ -1,16 +1,14 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
-import { expectError, type HarnessFactory } from './harness';
+import { expectError, type HarnessFactory, startWithBuyer } from './harness';
 
 export function idempotencySuite(start: HarnessFactory): void {
   describe('Idempotency-Key', () => {
     let h: HttpHarness;
     let buyer: ApiClient;
     beforeEach(async () => {
-      h = await start();
-      buyer = h.client();
-      await buyer.signUp();
+      ({ h, buyer } = await startWithBuyer(start));
     });
     afterEach(async () => {
       sinon.restore();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
-import { checkoutAndPay, expectError, type HarnessFactory } from './harness';
+import { checkoutAndPay, expectError, type HarnessFactory, startWithBuyer } from './harness';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PAYMENT_KEYS = ['merchant_uid', 'imp_uid', 'plan', 'amount', 'status', 'failure_code', 'failure_message', 'cancelled_amount', 'paid_at', 'created_at', 'gateway', 'refunds'];
@@ -12,9 +12,7 @@ export function paymentsSuite(start: HarnessFactory): void {
     let h: HttpHarness;
     let buyer: ApiClient;
     beforeEach(async () => {
-      h = await start();
-      buyer = h.client();
-      await buyer.signUp({ name: 'Kim Buyer' });
+      ({ h, buyer } = await startWithBuyer(start, { name: 'Kim Buyer' }));
     });
     afterEach(async () => {
       sinon.restore();

@@ -3,7 +3,7 @@ import type { RunRenewals } from '../../../../src/billing/application/run-renewa
 import { BILLING } from '../../../../src/billing/billing.tokens';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
 import { type SmsSandbox, startSmsSandbox } from '../../../support/sms-sandbox';
-import { checkoutAndPay, type HarnessFactory } from './harness';
+import { checkoutAndPay, type HarnessFactory, startWithBuyer } from './harness';
 
 const ADMIN_TOKEN = 'sms-admin-token-0123456789abcdef';
 const SMS_API_KEY = 'sms-provider-key-0123456789';
@@ -17,9 +17,7 @@ export function smsSuite(start: HarnessFactory): void {
     let buyer: ApiClient;
     beforeEach(async () => {
       provider = await startSmsSandbox();
-      h = await start({ env: { ADMIN_TOKEN, SMS_URL: provider.url, SMS_API_KEY } });
-      buyer = h.client();
-      await buyer.signUp({ name: 'Kim Buyer', phone: '010-1234-5678' });
+      ({ h, buyer } = await startWithBuyer(start, { name: 'Kim Buyer', phone: '010-1234-5678' }, { env: { ADMIN_TOKEN, SMS_URL: provider.url, SMS_API_KEY } }));
     });
     afterEach(async () => {
       await h.close();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { RunRenewals } from '../../../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../../../src/billing/billing.tokens';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
-import { checkoutAndPay, expectError, type HarnessFactory } from './harness';
+import { checkoutAndPay, expectError, type HarnessFactory, startWithBuyer } from './harness';
 
 /** DESIGN §6 "Auto-renew and the stored card": the card is kept until the membership ends, or until the member removes it. */
 export function storedCardSuite(start: HarnessFactory): void {
@@ -11,9 +11,7 @@ export function storedCardSuite(start: HarnessFactory): void {
     let buyer: ApiClient;
     let userId: string;
     beforeEach(async () => {
-      h = await start();
-      buyer = h.client();
-      userId = (await buyer.signUp({ name: 'Kim Buyer' })).id;
+      ({ h, buyer, account: { id: userId } } = await startWithBuyer(start, { name: 'Kim Buyer' }));
     });
     afterEach(async () => {
       await h.close();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { RunRenewals } from '../../../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../../../src/billing/billing.tokens';
 import type { ApiClient, HttpHarness } from '../../../support/http-app';
-import { checkoutAndPay, type HarnessFactory } from './harness';
+import { checkoutAndPay, type HarnessFactory, startWithBuyer } from './harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -12,9 +12,7 @@ export function withdrawalWindowSuite(start: HarnessFactory): void {
     let h: HttpHarness;
     let buyer: ApiClient;
     beforeEach(async () => {
-      h = await start();
-      buyer = h.client();
-      await buyer.signUp({ name: 'Kim Buyer' });
+      ({ h, buyer } = await startWithBuyer(start, { name: 'Kim Buyer' }));
     });
     afterEach(async () => {
       await h.close();
