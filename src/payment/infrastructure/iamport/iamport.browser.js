@@ -15,15 +15,23 @@ function sdkUrl(impCode) {
   return String(impCode).startsWith('imp_sandbox') ? SANDBOX_SDK : IAMPORT_SDK;
 }
 
-export async function open(order, page) {
-  const impCode = order.client.imp_code;
+/**
+ * Loads the SDK for `impCode` and opens Iamport's window with `params`; answers the callback's
+ * response ({} when it gives none), or null when the SDK cannot be loaded.
+ */
+async function requestPay(impCode, params, page) {
   let IMP;
   try {
     IMP = await page.loadScript(sdkUrl(impCode), 'IMP', 'iamport-sdk');
   } catch {
-    return { unavailable: true };
+    return null;
   }
   IMP.init(impCode);
+  page.opening();
+  return await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
+}
+
+export async function open(order, page) {
   const params = {
     pg: order.pg,
     pay_method: order.pay_method,
@@ -34,8 +42,8 @@ export async function open(order, page) {
     buyer_name: order.buyer_name,
   };
   if (order.customer_uid) params.customer_uid = order.customer_uid;
-  page.opening();
-  const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
+  const rsp = await requestPay(order.client.imp_code, params, page);
+  if (!rsp) return { unavailable: true };
   // The current SDK may omit `success`: judge by error_code / imp_uid; the server decides anyway.
   const failed = Boolean(rsp.error_code) || !rsp.imp_uid || rsp.success === false || rsp.imp_success === false;
   if (failed) return { failure: { error_code: rsp.error_code, error_msg: rsp.error_msg, proof: rsp.imp_uid ? { imp_uid: rsp.imp_uid } : {} } };
@@ -47,14 +55,6 @@ export async function open(order, page) {
  * charge, under a merchant_uid of its own. The server asks Iamport for the card: no proof to bring.
  */
 export async function storeCard(offer, page) {
-  const impCode = offer.client.imp_code;
-  let IMP;
-  try {
-    IMP = await page.loadScript(sdkUrl(impCode), 'IMP', 'iamport-sdk');
-  } catch {
-    return { unavailable: true };
-  }
-  IMP.init(impCode);
   const params = {
     pg: offer.pg,
     pay_method: 'card',
@@ -63,8 +63,8 @@ export async function storeCard(offer, page) {
     amount: 0,
     customer_uid: offer.customer_uid,
   };
-  page.opening();
-  const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
+  const rsp = await requestPay(offer.client.imp_code, params, page);
+  if (!rsp) return { unavailable: true };
   if (rsp.error_code || rsp.success === false || rsp.imp_success === false) return { failure: { error_code: rsp.error_code, error_msg: rsp.error_msg, proof: {} } };
   return { proof: {} };
 }

@@ -7,12 +7,10 @@ export const TEXTS = {
 };
 
 /**
- * PortOne.requestPayment with the checkout answer's `client` (its sdk_url is the sandbox stand-in or
- * PortOne's CDN); with auto-renew, requestIssueBillingKey for the customer, and the server charges
- * the first period with that key. The promise always resolves: `code` present means nothing was paid.
+ * Loads the SDK (the client's sdk_url) and opens PortOne's window through `call`; answers
+ * { result } (an SDK that throws as code SDK_ERROR), or { unavailable } when the SDK cannot be loaded.
  */
-export async function open(order, page) {
-  const c = order.client || {};
+async function requestWindow(c, page, call) {
   let PortOne;
   try {
     PortOne = await page.loadScript(c.sdk_url, 'PortOne', 'portone-sdk');
@@ -20,26 +18,35 @@ export async function open(order, page) {
     return { unavailable: true };
   }
   page.opening();
-  const customer = { fullName: order.buyer_name, email: order.buyer_email, ...(c.customer_id ? { id: c.customer_id } : {}) };
-  let result;
   try {
-    result = c.customer_id
-      ? await PortOne.requestIssueBillingKey({ storeId: c.store_id, channelKey: c.channel_key, billingKeyMethod: c.pay_method, issueName: c.order_name, customer })
-      : await PortOne.requestPayment({
-        storeId: c.store_id, channelKey: c.channel_key, paymentId: c.payment_id, orderName: c.order_name,
-        totalAmount: c.total_amount, currency: c.currency, payMethod: c.pay_method, customer,
-      });
+    return { result: await call(PortOne) };
   } catch (error) {
-    result = { code: 'SDK_ERROR', message: String((error && error.message) || error) };
+    return { result: { code: 'SDK_ERROR', message: String((error && error.message) || error) } };
   }
-  if (!result || result.code !== undefined) {
-    return {
-      failure: {
-        error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '',
-        proof: result && result.paymentId ? { payment_id: result.paymentId } : {},
-      },
-    };
-  }
+}
+
+/** A result with a `code` (or none): nothing was paid or stored. */
+function failureOf(result, proof) {
+  return { failure: { error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '', proof } };
+}
+
+/**
+ * PortOne.requestPayment with the checkout answer's `client` (its sdk_url is the sandbox stand-in or
+ * PortOne's CDN); with auto-renew, requestIssueBillingKey for the customer, and the server charges
+ * the first period with that key. The promise always resolves: `code` present means nothing was paid.
+ */
+export async function open(order, page) {
+  const c = order.client || {};
+  const customer = { fullName: order.buyer_name, email: order.buyer_email, ...(c.customer_id ? { id: c.customer_id } : {}) };
+  const opened = await requestWindow(c, page, (PortOne) => (c.customer_id
+    ? PortOne.requestIssueBillingKey({ storeId: c.store_id, channelKey: c.channel_key, billingKeyMethod: c.pay_method, issueName: c.order_name, customer })
+    : PortOne.requestPayment({
+      storeId: c.store_id, channelKey: c.channel_key, paymentId: c.payment_id, orderName: c.order_name,
+      totalAmount: c.total_amount, currency: c.currency, payMethod: c.pay_method, customer,
+    })));
+  if (opened.unavailable) return opened;
+  const { result } = opened;
+  if (!result || result.code !== undefined) return failureOf(result, result && result.paymentId ? { payment_id: result.paymentId } : {});
   if (c.customer_id) return { proof: { payment_id: c.payment_id, billing_key: result.billingKey, customer_key: c.customer_id } };
   return { proof: { payment_id: result.paymentId } };
 }
@@ -47,23 +54,11 @@ export async function open(order, page) {
 /** A trial: requestIssueBillingKey for the offer's customer; the server checks the key it answers (billing_key). */
 export async function storeCard(offer, page) {
   const c = offer.client || {};
-  let PortOne;
-  try {
-    PortOne = await page.loadScript(c.sdk_url, 'PortOne', 'portone-sdk');
-  } catch {
-    return { unavailable: true };
-  }
-  page.opening();
-  let result;
-  try {
-    result = await PortOne.requestIssueBillingKey({
-      storeId: c.store_id, channelKey: c.channel_key, billingKeyMethod: c.pay_method, issueName: c.order_name, customer: { id: c.customer_id },
-    });
-  } catch (error) {
-    result = { code: 'SDK_ERROR', message: String((error && error.message) || error) };
-  }
-  if (!result || result.code !== undefined || !result.billingKey) {
-    return { failure: { error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '', proof: {} } };
-  }
+  const opened = await requestWindow(c, page, (PortOne) => PortOne.requestIssueBillingKey({
+    storeId: c.store_id, channelKey: c.channel_key, billingKeyMethod: c.pay_method, issueName: c.order_name, customer: { id: c.customer_id },
+  }));
+  if (opened.unavailable) return opened;
+  const { result } = opened;
+  if (!result || result.code !== undefined || !result.billingKey) return failureOf(result, {});
   return { proof: { billing_key: result.billingKey } };
 }

@@ -29,39 +29,44 @@ function failure(code, message) {
   return { error_code: code || 'unknown', error_msg: message || '', proof: {}, buyerCancelled: TOSS_BUYER_CANCEL.includes(code) };
 }
 
-/** Opens Toss's window. On success / fail Toss navigates the page away; only the × settles the promise here. */
-export async function open(order, page) {
-  const c = order.client || {};
+/**
+ * Loads the SDK, keeps `kept` for the next load (this tab only: the billing redirect carries no
+ * orderId), and opens Toss's window through `call(toss, urls)`, the urls bringing the page back in the
+ * language it was asked for. Answers { answer }, a { failure } thrown before any redirect (the ×,
+ * USER_CANCEL, or a refusal: no paymentKey exists), or { unavailable } without the SDK.
+ */
+async function openWindow(c, page, kept, call) {
   let TossPayments;
   try {
     TossPayments = await page.loadScript(sdkUrl(c.client_key), 'TossPayments', 'toss-sdk');
   } catch {
     return { unavailable: true };
   }
-  const billing = Boolean(c.customer_key);
-  // Back on the page in the language it was asked for.
   const lang = askedLanguage();
   const back = (result) => `${location.origin}${location.pathname}?pg=toss&result=${result}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
   const urls = { successUrl: back('success'), failUrl: back('fail') };
-  // The billing redirect carries no orderId: keep the order for the next load (this tab only).
-  sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ merchant_uid: order.merchant_uid, customer_key: c.customer_key || null }));
-  const toss = TossPayments(c.client_key);
+  sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify(kept));
   page.opening();
-  let answer;
   try {
-    answer = billing
-      ? await toss.requestBillingAuth('카드', { customerKey: c.customer_key, ...urls })
-      : await toss.requestPayment('카드', {
-        amount: order.amount, orderId: order.merchant_uid, orderName: c.order_name,
-        customerName: order.buyer_name, customerEmail: order.buyer_email, ...urls,
-      });
+    return { answer: await call(TossPayments(c.client_key), urls) };
   } catch (error) {
-    // The × (USER_CANCEL) or a refusal before any redirect: no paymentKey exists.
     sessionStorage.removeItem(TOSS_ORDER_KEY);
     return { failure: failure(error && error.code, error && error.message) };
   }
+}
+
+/** Opens Toss's window. On success / fail Toss navigates the page away; only the × settles the promise here. */
+export async function open(order, page) {
+  const c = order.client || {};
+  const opened = await openWindow(c, page, { merchant_uid: order.merchant_uid, customer_key: c.customer_key || null }, (toss, urls) => (c.customer_key
+    ? toss.requestBillingAuth('카드', { customerKey: c.customer_key, ...urls })
+    : toss.requestPayment('카드', {
+      amount: order.amount, orderId: order.merchant_uid, orderName: c.order_name,
+      customerName: order.buyer_name, customerEmail: order.buyer_email, ...urls,
+    })));
+  if (!('answer' in opened)) return opened;
   // Only without a redirect (an SDK that resolves with the fields): handle the answer in place.
-  if (answer && typeof answer === 'object') return { returned: settleReturn({ result: 'success', ...answer }) };
+  if (opened.answer && typeof opened.answer === 'object') return { returned: settleReturn({ result: 'success', ...opened.answer }) };
   return { away: true };
 }
 
@@ -71,24 +76,10 @@ export async function open(order, page) {
  */
 export async function storeCard(offer, page) {
   const c = offer.client || {};
-  let TossPayments;
-  try {
-    TossPayments = await page.loadScript(sdkUrl(c.client_key), 'TossPayments', 'toss-sdk');
-  } catch {
-    return { unavailable: true };
-  }
-  const lang = askedLanguage();
-  const back = (result) => `${location.origin}${location.pathname}?pg=toss&result=${result}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
-  sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ trial_plan: offer.plan, customer_key: c.customer_key }));
-  page.opening();
-  let answer;
-  try {
-    answer = await TossPayments(c.client_key).requestBillingAuth('카드', { customerKey: c.customer_key, successUrl: back('success'), failUrl: back('fail') });
-  } catch (error) {
-    sessionStorage.removeItem(TOSS_ORDER_KEY);
-    return { failure: failure(error && error.code, error && error.message) };
-  }
-  if (answer && typeof answer === 'object') return settleReturn({ result: 'success', ...answer });
+  const opened = await openWindow(c, page, { trial_plan: offer.plan, customer_key: c.customer_key },
+    (toss, urls) => toss.requestBillingAuth('카드', { customerKey: c.customer_key, ...urls }));
+  if (!('answer' in opened)) return opened;
+  if (opened.answer && typeof opened.answer === 'object') return settleReturn({ result: 'success', ...opened.answer });
   return { away: true };
 }
 
