@@ -2,12 +2,13 @@
 // the PG sandbox's window (Iamport's IMP.request_pay modal, or Toss's window with its redirect
 // back to the page), on one ephemeral port. Then the sandbox's test-clock panel.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MembershipRepository } from '../../src/membership/application/membership-repository.port';
 import { MEMBERSHIP } from '../../src/membership/membership.tokens';
 import { parseBillingHandle } from '../../src/payment/infrastructure/toss/toss-billing-handle';
-import { DESKTOP, launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { E2E_ADMIN_TOKEN, startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
+import { DESKTOP, screenshotPath } from '../support/browser';
+import { E2E_ADMIN_TOKEN, type E2eGateway } from './e2e-app';
+import { useApp, useBrowser, usePage } from './page-harness';
 
 type Card = 'success' | 'declined' | 'limit' | 'insufficient';
 
@@ -18,54 +19,17 @@ const WINDOW: Record<E2eGateway, { modal: string; label: string }> = {
   portone: { modal: '[data-test="portone-modal"]', label: 'PortOne V2' },
 };
 
-let browser: Browser;
-before(async function () {
-  this.timeout(30_000);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const gateway of ['iamport', 'toss', 'portone'] as const) {
   describe(`buyer journey in the browser through ${WINDOW[gateway].label} (e2e)`, function () {
     this.timeout(30_000);
     const modalSelector = WINDOW[gateway].modal;
-    let app: RunningApp;
-    let context: BrowserContext | undefined;
-    let page: Page | undefined;
-    let errors: string[] = [];
     let buyerCount = 0;
 
-    before(async function () {
-      this.timeout(30_000);
-      app = await startE2eApp(gateway);
-    });
-
-    after(async () => {
-      await app?.close();
-    });
-
-    beforeEach(async () => {
-      ({ context, page, errors } = await newPage(browser, PHONE));
-      await page.goto(`${app.url}/`);
-      await page.locator('body[data-ready="true"]').waitFor();
-    });
-
-    screenshotOnFailure(() => page);
-
-    afterEach(async () => {
-      const pageErrors = errors;
-      await context?.close();
-      context = undefined;
-      page = undefined;
-      expect(pageErrors, 'errors in the page').to.deep.equal([]);
-    });
-
-    const current = (): Page => {
-      if (!page) throw new Error('no page');
-      return page;
-    };
+    const app = useApp(gateway);
+    const slot = usePage(browser, { home: () => `${app().url}/` });
+    const current = (): Page => slot.current();
 
     async function signUp(): Promise<string> {
       const p = current();
@@ -101,13 +65,13 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
 
     async function apiGet(path: string): Promise<any> {
       // page.request shares the browser context's cookies: the API as the logged-in buyer sees it.
-      const res = await current().request.get(`${app.url}${path}`);
+      const res = await current().request.get(`${app().url}${path}`);
       return { status: res.status(), body: await res.json().catch(() => null) };
     }
 
     async function membershipRecord() {
       const me = (await apiGet('/api/me')).body;
-      return app.container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository).findLatestByUserId(me.user.id);
+      return app().container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository).findLatestByUserId(me.user.id);
     }
 
     it('asks a logged-out visitor to log in and creates no payment', async () => {
@@ -151,7 +115,7 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
       if (gateway === 'toss') {
         // Toss's redirect came back to the page and the page cleaned its address.
         expect(new URL(p.url()).search).to.equal('');
-        const [record] = [...app.toss!.store.payments.values()].filter((r) => r.payment.orderId === body.payments[0].merchant_uid);
+        const [record] = [...app().toss!.store.payments.values()].filter((r) => r.payment.orderId === body.payments[0].merchant_uid);
         expect(record.payment).to.include({ status: 'DONE', totalAmount: 9900 });
       }
 
@@ -230,10 +194,10 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
         // The Toss handle `<customerKey>:<billingKey>`, and the billing key exists at the sandbox.
         const [customerKey, billingKey] = String(record?.billingKey).split(':');
         expect(customerKey).to.match(/^cu_/);
-        expect(app.toss!.store.billingKeysOf(customerKey)).to.include(billingKey);
+        expect(app().toss!.store.billingKeysOf(customerKey)).to.include(billingKey);
       } else if (gateway === 'portone') {
         // V2: the billing key requestIssueBillingKey issued for our customer id.
-        const issued = app.portone!.sandbox.store.getBillingKey(String(record?.billingKey));
+        const issued = app().portone!.sandbox.store.getBillingKey(String(record?.billingKey));
         expect(issued.ok && issued.value.customer?.id).to.match(/^cu_/);
       } else {
         expect(record?.billingKey).to.match(/^cu_/);
@@ -257,12 +221,12 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
       expect((await membershipRecord())?.billingKey).to.equal(null);
       if (gateway === 'toss') {
         const [customerKey] = String(record?.billingKey).split(':');
-        expect(app.toss!.store.billingKeysOf(customerKey)).to.deep.equal([]);
+        expect(app().toss!.store.billingKeysOf(customerKey)).to.deep.equal([]);
       } else if (gateway === 'portone') {
-        const deleted = app.portone!.sandbox.store.getBillingKey(String(record?.billingKey));
+        const deleted = app().portone!.sandbox.store.getBillingKey(String(record?.billingKey));
         expect(deleted.ok && deleted.value.status).to.equal('DELETED');
       } else {
-        expect(app.iamport!.state.getCustomer(String(record?.billingKey)).ok).to.equal(false);
+        expect(app().iamport!.state.getCustomer(String(record?.billingKey)).ok).to.equal(false);
       }
       await p.click('#remove-card');
       await p.locator('#auto-renew-result[data-outcome="no_billing_key"]').waitFor();
@@ -292,7 +256,7 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
       expect(await row.getAttribute('data-status')).to.equal('cancelled');
       expect(await row.locator('[data-test="payment-note"]').innerText()).to.contain('환불 ₩9,900');
       if (gateway === 'toss') {
-        const [record] = [...app.toss!.store.payments.values()].filter((r) => r.payment.orderId === body.payments[0].merchant_uid);
+        const [record] = [...app().toss!.store.payments.values()].filter((r) => r.payment.orderId === body.payments[0].merchant_uid);
         expect(record.payment).to.include({ status: 'CANCELED', balanceAmount: 0 });
         expect(record.payment.cancels?.map((c) => c.cancelAmount)).to.deep.equal([9900]);
       }
@@ -301,7 +265,7 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
     if (gateway === 'iamport') {
       it('says the payment is being confirmed when the gateway cannot answer, then shows it paid', async () => {
         const p = current();
-        const sandbox = app.iamport!;
+        const sandbox = app().iamport!;
         await signUp();
         await p.click('.order[data-plan="monthly"]');
         const modal = p.locator(modalSelector);
@@ -318,7 +282,7 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
         // The gateway is back and Iamport delivers its notice again; the page's polling picks the result up.
         sandbox.setFaults({ errorRate: 0 });
         const paid = [...sandbox.state.payments.values()].map((r) => r.payment).find((x) => x.merchant_uid === merchantUid);
-        const notice = await fetch(`${app.url}/api/payment/webhook`, {
+        const notice = await fetch(`${app().url}/api/payment/webhook`, {
           method: 'POST', headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ imp_uid: paid?.imp_uid, merchant_uid: merchantUid, status: 'paid' }),
         });
@@ -331,7 +295,7 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
     // Last in the suite: it moves the app's clock (put back afterwards).
     describe('test-clock panel (sandbox)', () => {
       afterEach(async () => {
-        await fetch(`${app.url}/api/admin/clock`, {
+        await fetch(`${app().url}/api/admin/clock`, {
           method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_TOKEN}` }, body: '{"now":null}',
         });
       });
@@ -403,9 +367,9 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
         const billingKey = (await membershipRecord())?.billingKey;
         expect(billingKey).to.be.a('string');
         // Iamport keeps the card under our customer_uid; with Toss we keep a `<customerKey>:<billingKey>` handle.
-        if (gateway === 'iamport') expect(app.iamport!.state.setCustomerCard(billingKey!, 'declined').ok).to.equal(true);
-        else if (gateway === 'portone') expect(app.portone!.sandbox.store.setBillingKeyCard(billingKey!, 'declined')).to.equal(true);
-        else expect(app.toss!.store.setBillingCard(parseBillingHandle(billingKey!)!.billingKey, 'declined')).to.equal(true);
+        if (gateway === 'iamport') expect(app().iamport!.state.setCustomerCard(billingKey!, 'declined').ok).to.equal(true);
+        else if (gateway === 'portone') expect(app().portone!.sandbox.store.setBillingKeyCard(billingKey!, 'declined')).to.equal(true);
+        else expect(app().toss!.store.setBillingCard(parseBillingHandle(billingKey!)!.billingKey, 'declined')).to.equal(true);
 
         const result = await moveAMonthAndRunRenewals(email, before.current_period_end);
         expect(await result.getAttribute('data-charged')).to.equal('0');

@@ -1,11 +1,12 @@
 // The operator console in a real browser: log in with ADMIN_TOKEN by keyboard, find a payment,
 // refund part of it, see the refund on the overview, replay a webhook; screenshots at 1280 and 375 px.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ApiClient } from '../support/http-app';
 import { SandboxGatewayDriver } from '../support/gateway-drivers';
-import { DESKTOP, launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { E2E_ADMIN_TOKEN, SANDBOX_PREFIX, startE2eApp, type RunningApp } from './e2e-app';
+import { DESKTOP, PHONE, screenshotPath } from '../support/browser';
+import { E2E_ADMIN_TOKEN, SANDBOX_PREFIX } from './e2e-app';
+import { useApp, useBrowser, usePage } from './page-harness';
 
 /** Presses Tab until `selector` has the focus (at most `limit` times); fails if it never does. */
 async function tabTo(page: Page, selector: string, limit = 30): Promise<void> {
@@ -32,47 +33,28 @@ async function logInByKeyboard(page: Page, url: string): Promise<void> {
 
 describe('operator console in the browser (e2e)', function () {
   this.timeout(90_000);
-  let browser: Browser;
-  let app: RunningApp;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  let errors: string[] = [];
   let merchantUid: string;
   let amount: number;
-
-  before(async function () {
-    this.timeout(60_000);
-    browser = await launchBrowser();
-    app = await startE2eApp('iamport');
-    // A member who paid through the Iamport sandbox; the sandbox's notice arrives as a webhook receipt.
-    const buyer = new ApiClient(app.url);
-    await buyer.signUp();
-    const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
-    expect(checkout.status, checkout.text).to.equal(201);
-    merchantUid = checkout.body.merchant_uid;
-    amount = checkout.body.amount;
-    const gatewayPaymentId = await new SandboxGatewayDriver(`${app.url}${SANDBOX_PREFIX}`, checkout.body.imp_code).buyerPays({ merchantUid, amount });
-    expect((await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
+  const browser = useBrowser();
+  const app = useApp('iamport', {
+    timeout: 60_000,
+    prepare: async (started) => {
+      // A member who paid through the Iamport sandbox; the sandbox's notice arrives as a webhook receipt.
+      const buyer = new ApiClient(started.url);
+      await buyer.signUp();
+      const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
+      expect(checkout.status, checkout.text).to.equal(201);
+      merchantUid = checkout.body.merchant_uid;
+      amount = checkout.body.amount;
+      const gatewayPaymentId = await new SandboxGatewayDriver(`${started.url}${SANDBOX_PREFIX}`, checkout.body.imp_code).buyerPays({ merchantUid, amount });
+      expect((await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
+    },
   });
-
-  after(async () => {
-    await app?.close();
-    await browser?.close();
-  });
-
-  screenshotOnFailure(() => page);
-
-  afterEach(async () => {
-    const pageErrors = errors;
-    await context?.close();
-    context = undefined;
-    page = undefined;
-    expect(pageErrors, 'page errors or CSP violations').to.deep.equal([]);
-  });
+  const slot = usePage(browser, { message: 'page errors or CSP violations' });
 
   it('logs in by keyboard, finds a payment, refunds part of it, sees it on the overview, replays a webhook (1280 px)', async () => {
-    ({ context, page, errors } = await newPage(browser, DESKTOP));
-    await logInByKeyboard(page, app.url);
+    const page = await slot.open(DESKTOP);
+    await logInByKeyboard(page, app().url);
     await page.screenshot({ path: screenshotPath('admin-console-login-done-1280'), fullPage: false });
 
     // Sections by keyboard: the nav link, Enter, and the focus lands on the section's heading.
@@ -123,13 +105,13 @@ describe('operator console in the browser (e2e)', function () {
   });
 
   it('fits a 375 px phone: no sideways scrolling of the page, same sections', async () => {
-    ({ context, page, errors } = await newPage(browser, PHONE));
-    await logInByKeyboard(page, app.url);
+    const page = await slot.open(PHONE);
+    await logInByKeyboard(page, app().url);
     await page.locator('[data-test="today-refunds"]', { hasText: '3,000 KRW' }).waitFor();
-    const overflow = () => page!.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow()).to.be.at.most(0);
     await page.screenshot({ path: screenshotPath('admin-console-overview-375'), fullPage: true });
-    await page.goto(`${app.url}/admin#payment/${merchantUid}`);
+    await page.goto(`${app().url}/admin#payment/${merchantUid}`);
     await page.locator('#refunds-table tbody tr', { hasText: 'refunded' }).waitFor();
     expect(await overflow()).to.be.at.most(0);
     await page.screenshot({ path: screenshotPath('admin-console-payment-375'), fullPage: true });

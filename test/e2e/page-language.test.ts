@@ -2,59 +2,38 @@
 // browser (DESIGN §6 "Operations"). Every visible text comes from src/web/i18n.js; plan names and
 // refund rules come from the API, which the page asks in its own language.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
+import type { Page } from 'playwright-core';
+import { PHONE, screenshotPath } from '../support/browser';
+import { type E2eGateway } from './e2e-app';
+import { useApp, useBrowser, usePage } from './page-harness';
 
 const HANGUL = /[\uAC00-\uD7A3]/;
 const MODAL: Record<Exclude<E2eGateway, 'portone'>, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]' };
 
-let browser: Browser;
-before(async function () {
-  this.timeout(30_000);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const gateway of ['iamport', 'toss'] as const) {
   describe(`the page's language (${gateway} sandbox, e2e)`, function () {
     this.timeout(30_000);
-    let app: RunningApp;
-    let context: BrowserContext | undefined;
-    let page: Page | undefined;
-    let errors: string[] = [];
+    const app = useApp(gateway);
     let buyers = 0;
-
-    before(async () => {
-      app = await startE2eApp(gateway);
-    });
-    after(async () => {
-      await app?.close();
-    });
-    screenshotOnFailure(() => page);
-    afterEach(async () => {
-      const pageErrors = errors;
-      await context?.close();
-      context = undefined;
-      page = undefined;
-      expect(pageErrors, 'errors in the page').to.deep.equal([]);
-    });
+    const slot = usePage(browser);
 
     /** A fresh context in `locale` (its navigator.languages and Accept-Language) on the page at `query`. */
     async function open(query: string, locale = 'ko-KR'): Promise<Page> {
-      ({ context, page, errors } = await newPage(browser, PHONE));
+      let page = await slot.open(PHONE);
       if (locale !== 'ko-KR') {
-        await context.close();
-        context = await browser.newContext({ viewport: PHONE, locale, timezoneId: 'Asia/Seoul' });
+        await slot.close();
+        const context = await browser().newContext({ viewport: PHONE, locale, timezoneId: 'Asia/Seoul' });
         context.setDefaultTimeout(5_000);
         page = await context.newPage();
         const collected: string[] = [];
         page.on('pageerror', (error) => collected.push(String(error)));
-        errors = collected;
+        slot.context = context;
+        slot.page = page;
+        slot.errors = collected;
       }
-      await page.goto(`${app.url}/${query}`);
+      await page.goto(`${app().url}/${query}`);
       await page.locator('body[data-ready="true"]').waitFor();
       return page;
     }
@@ -143,7 +122,7 @@ for (const gateway of ['iamport', 'toss'] as const) {
       expect(await p.locator('html').getAttribute('lang')).to.equal('en');
       expect(await p.locator('#plans-title').innerText()).to.equal('Membership plans');
       expect(await p.locator('[data-test="plan-name"]').first().innerText()).to.equal('Monthly membership');
-      await p.goto(`${app.url}/?lang=ko`);
+      await p.goto(`${app().url}/?lang=ko`);
       await p.locator('body[data-ready="true"]').waitFor();
       expect(await p.locator('html').getAttribute('lang')).to.equal('ko');
       expect(await p.locator('#plans-title').innerText()).to.equal('멤버십 플랜');

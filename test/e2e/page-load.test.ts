@@ -1,37 +1,24 @@
 // What a visitor's browser sees on loading the page: no probing requests, no console noise, and a
 // payments table that stays readable on a desktop.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DESKTOP, launchBrowser, PHONE, screenshotOnFailure } from '../support/browser';
-import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DESKTOP, PHONE, screenshotOnFailure } from '../support/browser';
+import { type E2eGateway } from './e2e-app';
+import { useApp, useBrowser } from './page-harness';
 
-let browser: Browser;
-before(async function () {
-  this.timeout(30_000);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const gateway of ['iamport', 'toss'] as const satisfies readonly E2eGateway[]) {
   describe(`loading the page (${gateway} sandbox, e2e)`, function () {
     this.timeout(30_000);
-    let app: RunningApp;
+    const app = useApp(gateway);
     let context: BrowserContext | undefined;
     let page: Page | undefined;
     let requests: string[];
     let consoleErrors: string[];
 
-    before(async () => {
-      app = await startE2eApp(gateway);
-    });
-    after(async () => {
-      await app?.close();
-    });
-
     beforeEach(async () => {
-      context = await browser.newContext({ viewport: PHONE, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+      context = await browser().newContext({ viewport: PHONE, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
       context.setDefaultTimeout(10_000);
       page = await context.newPage();
       requests = [];
@@ -52,7 +39,7 @@ for (const gateway of ['iamport', 'toss'] as const satisfies readonly E2eGateway
 
     it('a logged-out visitor: no 401 for /api/me, no probing HEAD of a sandbox SDK, no console error; the test clock shows (sandbox)', async () => {
       const p = page!;
-      await p.goto(`${app.url}/`);
+      await p.goto(`${app().url}/`);
       await p.locator('body[data-ready="true"]').waitFor();
       expect(requests.filter((r) => r.startsWith('HEAD ')), 'HEAD requests').to.deep.equal([]);
       expect(requests, 'requests').not.to.include('GET /api/me');
@@ -63,7 +50,7 @@ for (const gateway of ['iamport', 'toss'] as const satisfies readonly E2eGateway
     it('a logged-in member on a 1280 px desktop: each amount in the payments table stays on one line', async () => {
       const p = page!;
       await p.setViewportSize(DESKTOP);
-      await p.goto(`${app.url}/`);
+      await p.goto(`${app().url}/`);
       await p.locator('body[data-ready="true"]').waitFor();
       // No named functions inside evaluate: the test's compiler would wrap them in a helper the page lacks.
       const created = await p.evaluate(async (email) => {

@@ -3,58 +3,25 @@
 // without its state file), and "지금 해지하고 환불받기" must show the refusal with the membership
 // still active, never "환불되었습니다".
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
+import type { Page } from 'playwright-core';
+import { screenshotPath } from '../support/browser';
+import { type E2eGateway } from './e2e-app';
+import { useApp, useBrowser, usePage } from './page-harness';
 
 const MODAL: Record<E2eGateway, string> = { iamport: '[data-test="imp-modal"]', toss: '[data-test="toss-modal"]', portone: '[data-test="portone-modal"]' };
 
-let browser: Browser;
-before(async function () {
-  this.timeout(30_000);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const gateway of ['iamport', 'toss', 'portone'] as const) {
   describe(`a refused refund in the browser through ${gateway} (e2e)`, function () {
     this.timeout(30_000);
-    let app: RunningApp;
-    let context: BrowserContext | undefined;
-    let page: Page | undefined;
-    let errors: string[] = [];
-
-    before(async function () {
-      this.timeout(30_000);
-      app = await startE2eApp(gateway);
-    });
-    after(async () => {
-      await app?.close();
-    });
-    beforeEach(async () => {
-      ({ context, page, errors } = await newPage(browser, PHONE));
-      await page.goto(`${app.url}/`);
-      await page.locator('body[data-ready="true"]').waitFor();
-    });
-    screenshotOnFailure(() => page);
-    afterEach(async () => {
-      // The cancel's 502 gateway_rejected is the answer under test, which the page handles; anything else is an error.
-      const pageErrors = errors.filter((e) => !/^console: Failed to load resource: the server responded with a status of 502 /.test(e));
-      await context?.close();
-      context = undefined;
-      page = undefined;
-      expect(pageErrors, 'errors in the page').to.deep.equal([]);
-    });
-
-    const current = (): Page => {
-      if (!page) throw new Error('no page');
-      return page;
-    };
+    const app = useApp(gateway);
+    // The cancel's 502 gateway_rejected is the answer under test, which the page handles; anything else is an error.
+    const slot = usePage(browser, { home: () => `${app().url}/`, expected: /^console: Failed to load resource: the server responded with a status of 502 / });
+    const current = (): Page => slot.current();
     const finalMessage = () => current().locator('#message:not([hidden])[data-kind="success"], #message:not([hidden])[data-kind="error"]');
     async function apiGet(path: string): Promise<any> {
-      const res = await current().request.get(`${app.url}${path}`);
+      const res = await current().request.get(`${app().url}${path}`);
       return res.json();
     }
 
@@ -74,8 +41,9 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
       expect(await finalMessage().getAttribute('data-outcome')).to.equal('paid');
 
       // The PG forgets every payment: its refusal is a definite no ("취소할 결제건이 존재하지 않습니다" at Iamport).
-      if (app.portone) app.portone.sandbox.reset();
-      else (app.iamport ?? app.toss)!.reset();
+      const { portone, iamport, toss } = app();
+      if (portone) portone.sandbox.reset();
+      else (iamport ?? toss)!.reset();
 
       await p.click('#cancel-button');
       await p.click('#cancel-with-refund');

@@ -2,9 +2,10 @@
 // buys"): the page shows the period the checkout announced in an in-page dialog and opens the PG
 // window only once the buyer confirms; the account then ends exactly where the checkout said.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { startE2eApp, type E2eGateway, type RunningApp } from './e2e-app';
+import type { Page } from 'playwright-core';
+import { screenshotPath } from '../support/browser';
+import { type E2eGateway } from './e2e-app';
+import { useApp, useBrowser, usePage } from './page-harness';
 
 const WINDOW: Record<E2eGateway, { modal: string; label: string }> = {
   iamport: { modal: '[data-test="imp-modal"]', label: 'Iamport' },
@@ -12,55 +13,18 @@ const WINDOW: Record<E2eGateway, { modal: string; label: string }> = {
   portone: { modal: '[data-test="portone-modal"]', label: 'PortOne V2' },
 };
 
-let browser: Browser;
-before(async function () {
-  this.timeout(30_000);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 for (const gateway of ['iamport', 'toss', 'portone'] as const) {
   describe(`a member buys again through ${WINDOW[gateway].label} (e2e)`, function () {
     this.timeout(30_000);
     const modalSelector = WINDOW[gateway].modal;
-    let app: RunningApp;
-    let context: BrowserContext | undefined;
-    let page: Page | undefined;
-    let errors: string[] = [];
     let buyerCount = 0;
 
-    before(async function () {
-      this.timeout(30_000);
-      app = await startE2eApp(gateway);
-    });
-
-    after(async () => {
-      await app?.close();
-    });
-
-    beforeEach(async () => {
-      ({ context, page, errors } = await newPage(browser, PHONE));
-      await page.goto(`${app.url}/`);
-      await page.locator('body[data-ready="true"]').waitFor();
-    });
-
-    screenshotOnFailure(() => page);
-
-    afterEach(async () => {
-      const pageErrors = errors;
-      await context?.close();
-      context = undefined;
-      page = undefined;
-      // A window.confirm would land here too (browser.ts reports every native dialog as an error).
-      expect(pageErrors, 'errors in the page').to.deep.equal([]);
-    });
-
-    const current = (): Page => {
-      if (!page) throw new Error('no page');
-      return page;
-    };
+    const app = useApp(gateway);
+    // A window.confirm lands in the page's errors too (browser.ts reports every native dialog as an error).
+    const slot = usePage(browser, { home: () => `${app().url}/` });
+    const current = (): Page => slot.current();
 
     async function signUp(): Promise<void> {
       const p = current();
@@ -98,7 +62,7 @@ for (const gateway of ['iamport', 'toss', 'portone'] as const) {
     }
 
     async function apiGet(path: string): Promise<any> {
-      const res = await current().request.get(`${app.url}${path}`);
+      const res = await current().request.get(`${app().url}${path}`);
       return res.json();
     }
 

@@ -3,7 +3,7 @@
 // (date, old and new price, the card, how to cancel, two answers of equal weight), declines it, and
 // is never charged the new price.
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sinon from 'sinon';
 import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../src/billing/billing.tokens';
@@ -13,37 +13,18 @@ import { MEMBERSHIP } from '../../src/membership/membership.tokens';
 import type { Notifier } from '../../src/shared/application/notifier.port';
 import type { Sms } from '../../src/shared/application/sms.port';
 import { SHARED } from '../../src/shared/shared.tokens';
-import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { startE2eApp, type RunningApp } from './e2e-app';
+import { screenshotPath } from '../support/browser';
+import { useApp, useBrowser, useSuitePage } from './page-harness';
 
 const DAY = 24 * 60 * 60 * 1000;
 const withTrial = (config: AppConfig): AppConfig => ({ ...config, plans: config.plans.map((p) => (p.id === 'monthly' ? { ...p, trialDays: 14 } : p)) });
 
 describe('a trial member declines a price rise in the browser (e2e, Iamport sandbox, test clock)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let app: RunningApp;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  let errors: string[] = [];
-
-  before(async function () {
-    this.timeout(30_000);
-    browser = await launchBrowser();
-    app = await startE2eApp('iamport', withTrial);
-    ({ context, page, errors } = await newPage(browser, PHONE));
-  });
-  after(async () => {
-    await context?.close();
-    await app?.close();
-    await browser?.close();
-  });
-  screenshotOnFailure(() => page);
-
-  const current = (): Page => {
-    if (!page) throw new Error('no page');
-    return page;
-  };
+  const browser = useBrowser();
+  const app = useApp('iamport', { adjust: withTrial });
+  const slot = useSuitePage(browser);
+  const current = (): Page => slot.current();
   /** A JSON call from the page, with its session cookie. */
   async function call(method: string, path: string, body?: unknown): Promise<{ status: number; data: any }> {
     return current().evaluate(async ([m, p, b]) => {
@@ -51,15 +32,15 @@ describe('a trial member declines a price rise in the browser (e2e, Iamport sand
       return { status: res.status, data: await res.json() };
     }, [method, path, body] as const);
   }
-  const runRenewals = () => app.container.get<RunRenewals>(BILLING.RunRenewals).execute();
+  const runRenewals = () => app().container.get<RunRenewals>(BILLING.RunRenewals).execute();
 
   it('gets the trial notice, sees the prompt for the higher price, declines it, and is not charged', async () => {
     const p = current();
-    const notices = sinon.spy(app.container.get<Notifier>(SHARED.Notifier), 'send');
-    const texts = sinon.spy(app.container.get<Sms>(SHARED.Sms), 'send');
-    app.clock.freezeAt(new Date('2027-01-10T01:00:00.000Z'));
+    const notices = sinon.spy(app().container.get<Notifier>(SHARED.Notifier), 'send');
+    const texts = sinon.spy(app().container.get<Sms>(SHARED.Sms), 'send');
+    app().clock.freezeAt(new Date('2027-01-10T01:00:00.000Z'));
 
-    await p.goto(`${app.url}/`);
+    await p.goto(`${app().url}/`);
     await p.locator('body[data-ready="true"]').waitFor();
     await p.fill('#signup-name', '김체험');
     await p.fill('#signup-email', `trial.${Date.now()}@example.com`);
@@ -92,8 +73,8 @@ describe('a trial member declines a price rise in the browser (e2e, Iamport sand
     expect(await p.locator('[data-test="consent"]').count()).to.equal(0);
 
     // The operator raises the price from the trial's end; a week before it the notice goes out and the new request opens.
-    await app.container.get<SchedulePriceChange>(MEMBERSHIP.SchedulePriceChange).execute('monthly', 12900, new Date(trialEnd.getTime() - DAY));
-    app.clock.freezeAt(new Date(trialEnd.getTime() - 7 * DAY));
+    await app().container.get<SchedulePriceChange>(MEMBERSHIP.SchedulePriceChange).execute('monthly', 12900, new Date(trialEnd.getTime() - DAY));
+    app().clock.freezeAt(new Date(trialEnd.getTime() - 7 * DAY));
     await runRenewals();
     expect(notices.getCalls().map((c) => c.args[0].kind)).to.include('trial_ending');
     expect(texts.getCalls().map((c) => c.args[0].kind)).to.include.members(['trial_ending', 'consent_request']);
@@ -118,42 +99,27 @@ describe('a trial member declines a price rise in the browser (e2e, Iamport sand
     await p.locator('#message:not([hidden])[data-outcome="consent_declined"]').waitFor();
     expect(await p.locator('#membership-next-charge').innerText()).to.contain('해지 예정');
 
-    app.clock.freezeAt(new Date(trialEnd.getTime() + 60_000));
+    app().clock.freezeAt(new Date(trialEnd.getTime() + 60_000));
     await runRenewals();
     await runRenewals();
     const payments = await call('GET', '/api/payments');
     expect(payments.data.payments, 'nothing charged').to.deep.equal([]);
     const me = await call('GET', '/api/me');
     expect(me.data.membership).to.include({ status: 'cancelled', auto_renew: false });
-    expect(errors, 'errors in the page').to.deep.equal([]);
+    expect(slot.errors, 'errors in the page').to.deep.equal([]);
   });
 });
 
 for (const gateway of ['toss', 'portone'] as const) {
   describe(`a free trial started from the page through ${gateway} (e2e)`, function () {
     this.timeout(60_000);
-    let browser: Browser;
-    let app: RunningApp;
-    let context: BrowserContext | undefined;
-    let page: Page | undefined;
-    let errors: string[] = [];
-
-    before(async function () {
-      this.timeout(30_000);
-      browser = await launchBrowser();
-      app = await startE2eApp(gateway, withTrial);
-      ({ context, page, errors } = await newPage(browser, PHONE));
-    });
-    after(async () => {
-      await context?.close();
-      await app?.close();
-      await browser?.close();
-    });
-    screenshotOnFailure(() => page);
+    const browser = useBrowser();
+    const app = useApp(gateway, { adjust: withTrial });
+    const slot = useSuitePage(browser);
 
     it('stores the card in the PG window without a charge and starts the trial', async () => {
-      const p = page as Page;
-      await p.goto(`${app.url}/`);
+      const p = slot.current();
+      await p.goto(`${app().url}/`);
       await p.locator('body[data-ready="true"]').waitFor();
       await p.fill('#signup-name', '김체험');
       await p.fill('#signup-email', `trial.${gateway}.${Date.now()}@example.com`);
@@ -173,7 +139,7 @@ for (const gateway of ['toss', 'portone'] as const) {
       expect(me.membership.trial_ends_at).to.be.a('string');
       const payments = await p.evaluate(async () => (await fetch('/api/payments')).json());
       expect(payments.payments, 'nothing charged').to.deep.equal([]);
-      expect(errors, 'errors in the page').to.deep.equal([]);
+      expect(slot.errors, 'errors in the page').to.deep.equal([]);
     });
   });
 }
