@@ -85,6 +85,7 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
     expect(await p.locator('#delete-refund-quote').innerText()).to.contain('₩9,900');
     expect(await p.locator('[data-test="delete-refund-now"]').isChecked()).to.equal(false);
     expect(await p.locator('[data-test="delete-refund-none"]').isChecked()).to.equal(false);
+    await p.locator('#delete-account-form').screenshot({ path: screenshotPath('account-deletion-form-375') });
 
     // A wrong password: the message, still logged in, nothing ended.
     await p.fill('#delete-password', 'not my password');
