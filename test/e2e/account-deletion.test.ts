@@ -38,8 +38,8 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
   });
   screenshotOnFailure(() => page);
   afterEach(async () => {
-    // The wrong password's 403 and the old password's refused login (401) are answers under test; anything else is an error.
-    const pageErrors = errors.filter((e) => !/^console: Failed to load resource: the server responded with a status of (401|403) /.test(e));
+    // The wrong password's 403, the old password's refused login (401) and the refused refund (502) are answers under test; anything else is an error.
+    const pageErrors = errors.filter((e) => !/^console: Failed to load resource: the server responded with a status of (401|403|502) /.test(e));
     await context?.close();
     context = undefined;
     page = undefined;
@@ -52,9 +52,8 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
   };
   const outcome = (word: string) => current().locator(`#message:not([hidden])[data-outcome="${word}"]`);
 
-  it('exports the member\'s data, refuses a wrong password, then deletes the account with a refund and logs out', async () => {
+  async function signUpAndBuyMonthly(email: string): Promise<void> {
     const p = current();
-    const email = `leaving.${Date.now()}@example.com`;
     await p.fill('#signup-name', '김탈퇴');
     await p.fill('#signup-email', email);
     await p.fill('#signup-password', PASSWORD);
@@ -66,6 +65,12 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
     await modal.locator('[data-card="success"]').click();
     await modal.locator('[data-action="pay"]').click();
     await outcome('paid').waitFor({ timeout: 8_000 });
+  }
+
+  it('exports the member\'s data, refuses a wrong password, then deletes the account with a refund and logs out', async () => {
+    const p = current();
+    const email = `leaving.${Date.now()}@example.com`;
+    await signUpAndBuyMonthly(email);
 
     // Download my data: a JSON file with the member and the payment.
     const [download] = await Promise.all([p.waitForEvent('download'), p.click('#export-button')]);
@@ -123,5 +128,30 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
     await p.click('#login-submit');
     await outcome('invalid_credentials').waitFor();
     expect(await p.locator('#app').getAttribute('data-state')).to.equal('logged-out');
+  });
+
+  it('keeps the account and the membership when the gateway refuses the refund (in English)', async () => {
+    const p = current();
+    await p.goto(`${app.url}/?lang=en`);
+    await p.locator('body[data-ready="true"]').waitFor();
+    const email = `refused.${Date.now()}@example.com`;
+    await signUpAndBuyMonthly(email);
+    // The PG forgets every payment: its refusal of the refund is a definite no.
+    app.iamport!.reset();
+
+    await p.click('#delete-account-button');
+    await p.locator('#delete-refund-quote[data-refundable]').waitFor();
+    await p.fill('#delete-password', PASSWORD);
+    await p.check('[data-test="delete-refund-now"]');
+    await p.click('#delete-account-next');
+    await p.click('#delete-account-confirm-yes');
+    await outcome('gateway_rejected').waitFor({ timeout: 15_000 });
+    const message = await p.locator('#message').innerText();
+    expect(message).to.contain('refused the refund');
+    expect(message).to.contain('not deleted');
+    expect(await p.locator('#app').getAttribute('data-state')).to.equal('logged-in');
+    const me = await (await p.request.get(`${app.url}/api/me`)).json();
+    expect(me.user.email).to.equal(email);
+    expect(me.membership).to.include({ status: 'active', ended_at: null });
   });
 });
