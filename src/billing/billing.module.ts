@@ -13,6 +13,7 @@ import type { PaymentSettlement } from '../payment/application/payment-settlemen
 import { PAYMENT } from '../payment/payment.tokens';
 import type { Clock } from '../shared/application/clock.port';
 import type { EventBus } from '../shared/application/event-bus.port';
+import type { DomainEvent } from '../shared/domain/domain-event';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { Logger } from '../shared/application/logger.port';
 import type { Notifier } from '../shared/application/notifier.port';
@@ -56,9 +57,12 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
       [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
-      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {
-        bus.subscribe(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
-      }
+      const handle = (event: DomainEvent) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event);
+      // A purchase's receipt is mailed by the outbox relay: the buyer's validation answers without
+      // waiting for the mail or paying its statements (issue 16). Notices of background work (renewals,
+      // late refund answers) are sent right after that work's commit, in the worker that did it.
+      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended]) bus.subscribe(type, 'SendMemberNotices', handle, { delivery: 'relay' });
+      for (const type of [MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) bus.subscribe(type, 'SendMemberNotices', handle);
       return bus;
     });
   });
