@@ -40,6 +40,29 @@ export function userRepositoryContract(open: () => Promise<PersistenceKit>): voi
       expect(await kit.users.findByIds([])).to.deep.equal([]);
     });
 
+    it('reads a user for update in a unit of work: a second unit doing the same for that user waits for the first to end', async () => {
+      const user = aUser();
+      await kit.users.add(user);
+      const order: string[] = [];
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => { held = resolve; });
+      const first = kit.uow.run(async () => {
+        expect(await kit.users.findByIdForUpdate(user.id)).to.deep.equal(user);
+        held();
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        order.push('first ends');
+      });
+      await holding;
+      // Memory and SQLite units of work run one at a time in the process; server engines wait on the row lock.
+      const second = kit.uow.run(async () => {
+        await kit.users.findByIdForUpdate(user.id);
+        order.push('second reads');
+      });
+      await Promise.all([first, second]);
+      expect(order).to.deep.equal(['first ends', 'second reads']);
+      expect(await kit.uow.run(() => kit.users.findByIdForUpdate('nope'))).to.equal(null);
+    });
+
     it('answers null for an unknown id or email', async () => {
       expect(await kit.users.findById('nope')).to.equal(null);
       expect(await kit.users.findByEmail('nobody@example.com')).to.equal(null);
