@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Joi from 'joi';
 import type { Merchant } from './billing/application/member-notices';
-import type { Plan } from './membership/domain/plan';
+import type { Plan } from './pricing/domain/plan';
 import type { RefundRule } from './membership/domain/refund-policy';
 import { ConfigError, firstProblem } from './config-error';
 import { DEFAULT_GATEWAY, GATEWAY_NAMES, activeGateway, type GatewayConfigs, type RegisteredGatewayName, readGatewayConfigs } from './payment/infrastructure/gateways.registry';

@@ -8,12 +8,12 @@ import { IDENTITY } from '../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
 import Router from '@koa/router';
 import { loadConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
-import { createHttpApp } from '../../src/shared/http/app';
+import { buildContainer } from '../../src/app/container';
+import { createHttpApp } from '../../src/app/http-app';
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
-import { startWorkers, workerIntervals } from '../../src/workers';
+import { startWorkers, workerIntervals } from '../../src/app/workers';
 import { listen } from '../support';
 import { exitWithParent, failed, report } from './child';
 

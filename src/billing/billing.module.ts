@@ -1,19 +1,11 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import type { UserRepository } from '../identity/application/user-repository.port';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
-import { MembershipEvents } from '../membership/domain/membership.events';
-import { MEMBERSHIP } from '../membership/membership.tokens';
-import type { PaymentChannel } from '../payment/application/payment-channel';
-import type { PaymentGateway } from '../payment/application/payment-gateway.port';
-import type { PaymentRepository } from '../payment/application/payment-repository.port';
-import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
-import { PAYMENT } from '../payment/payment.tokens';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
+import { MEMBERSHIP, MembershipEvents, type MembershipRepository } from '../membership/membership.api';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
+import { PAYMENT, type PaymentChannel, PaymentEvents, type PaymentGateway, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { EventBus } from '../shared/application/event-bus.port';
-import type { DomainEvent } from '../shared/domain/domain-event';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { Logger } from '../shared/application/logger.port';
 import type { Notifier } from '../shared/application/notifier.port';
@@ -24,8 +16,7 @@ import { SHARED } from '../shared/shared.tokens';
 import type { NotificationLog } from './application/notification-log.port';
 import { MemberNotices } from './application/member-notices';
 import { RunRenewals } from './application/run-renewals.use-case';
-import { PaymentEvents } from '../payment/domain/payment.events';
-import { SendMemberNotices } from './application/send-member-notices.handler';
+import { type MemberNoticeEvent, SendMemberNotices } from './application/send-member-notices.handler';
 import { BILLING } from './billing.tokens';
 import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
 import { KnexNotificationLog } from './infrastructure/knex-notification-log';
@@ -47,22 +38,22 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
           channel, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
           batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS, concurrency: config.renewalConcurrency,
         }),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, PRICING.PlanCatalog, PAYMENT.PaymentGateway,
         PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
         SHARED.BusinessCalendar, SHARED.Logger, PAYMENT.PaymentChannel],
     );
     bind(BILLING.SendMemberNotices).toResolvedValue(
       (users: UserRepository, payments: PaymentRepository, catalog: PlanCatalog, log: NotificationLog, notifier: Notifier, notices: MemberNotices, clock: Clock) =>
         new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock),
-      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
+      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
-      const handle = (event: DomainEvent) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event);
+      const handle = (event: MemberNoticeEvent) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event);
       // A purchase's receipt is mailed by the outbox relay: the buyer's validation answers without
       // waiting for the mail or paying its statements (issue 16). Notices of background work (renewals,
       // late refund answers) are sent right after that work's commit, in the worker that did it.
-      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended]) bus.subscribe(type, 'SendMemberNotices', handle, { delivery: 'relay' });
-      for (const type of [MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) bus.subscribe(type, 'SendMemberNotices', handle);
+      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended]) bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', handle, { delivery: 'relay' });
+      for (const type of [MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', handle);
       return bus;
     });
   });

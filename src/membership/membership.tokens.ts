@@ -1,6 +1,5 @@
 export const MEMBERSHIP = {
   MembershipRepository: Symbol.for('memberpay.membership.MembershipRepository'),
-  PlanCatalog: Symbol.for('memberpay.membership.PlanCatalog'),
   FulfilPaidPayment: Symbol.for('memberpay.membership.FulfilPaidPayment'),
   EndMembershipOnFullRefund: Symbol.for('memberpay.membership.EndMembershipOnFullRefund'),
   ReleaseBillingKey: Symbol.for('memberpay.membership.ReleaseBillingKey'),
@@ -8,4 +7,5 @@ export const MEMBERSHIP = {
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),
   SetAutoRenew: Symbol.for('memberpay.membership.SetAutoRenew'),
   RemoveCard: Symbol.for('memberpay.membership.RemoveCard'),
+  GetAccount: Symbol.for('memberpay.membership.GetAccount'),
 } as const;

@@ -3,7 +3,7 @@ import type { RunRenewals } from '../../src/billing/application/run-renewals.use
 import { BILLING } from '../../src/billing/billing.tokens';
 import { MemoryNotifier } from '../../src/shared/infrastructure/memory/memory-notifier';
 import { loadConfig, type AppConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { buildContainer } from '../../src/app/container';
 import type { UserRepository } from '../../src/identity/application/user-repository.port';
 import type { User } from '../../src/identity/domain/user.entity';
 import { IDENTITY } from '../../src/identity/identity.tokens';

@@ -1,12 +1,7 @@
-import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import { refundablePurchases } from '../../membership/application/refund-subject';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { RefundQuote, RefundRule } from '../../membership/domain/refund-policy';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { Payment } from '../../payment/domain/payment.entity';
-import { PaymentNotFoundError } from '../../payment/domain/payment.errors';
+import type { UserRepository } from '../../identity/identity.api';
+import { type Membership, type MembershipRepository, refundablePurchases, type RefundQuote, type RefundRule } from '../../membership/membership.api';
+import type { PlanCatalog } from '../../pricing/pricing.api';
+import { type Payment, PaymentNotFoundError, type PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { ConsoleReadModel, EventItem, ReceiptItem } from './console-read-model.port';

@@ -1,12 +1,6 @@
 import type { Router } from '@koa/router';
-import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
-import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
-import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
-import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
-import type { PaymentStatus, RefundStatus } from '../../payment/domain/payment.entity';
-import { presentAdminRefund, presentPayment } from '../../payment/http/payment.presenter';
+import type { RunRenewals } from '../../billing/billing.api';
+import { type HandleWebhookNotice, type PaymentRepository, type PaymentStatus, presentAdminRefund, presentPayment, type ReconcilePayments, type RefundPayment, type RefundStatus, type WebhookReceiptStore } from '../../payment/payment.api';
 import { DomainError } from '../../shared/domain/domain-error';
 import type { ControllableClock } from '../../shared/infrastructure/controllable-clock';
 import { answer, answerRefund } from '../../shared/http/respond';

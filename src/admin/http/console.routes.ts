@@ -1,14 +1,8 @@
 import type { Router } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
-import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
-import type { CancelMembership } from '../../membership/application/cancel-membership.use-case';
-import { presentMembership } from '../../membership/http/membership.presenter';
-import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
-import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
-import type { PaymentStatus } from '../../payment/domain/payment.entity';
-import { PaymentNotFoundError } from '../../payment/domain/payment.errors';
+import type { RunRenewals } from '../../billing/billing.api';
+import { type CancelMembership, presentMembership } from '../../membership/membership.api';
+import { type HandleWebhookNotice, type PaymentGateway, PaymentNotFoundError, type PaymentStatus, type ReconcilePayments, type RefundPayment } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { DomainError } from '../../shared/domain/domain-error';
 import { errorAnswer } from '../../shared/http/error-middleware';

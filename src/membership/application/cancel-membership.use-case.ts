@@ -1,6 +1,4 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';
-import type { Payment, RefundStatus } from '../../payment/domain/payment.entity';
+import type { Payment, PaymentRepository, PaymentSettlement, RefundStatus } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { KeyedLock } from '../../shared/application/keyed-lock';
@@ -11,7 +9,7 @@ import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError, RefundRejectedError } from '../domain/membership.errors';
 import type { RefundRule } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/pricing.api';
 import { refundablePurchases } from './refund-subject';
 
 export interface CancelMembershipInput {

@@ -1,4 +1,4 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { DEFAULT_LANGUAGE, type Language } from '../../shared/domain/language';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
@@ -6,7 +6,7 @@ import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError } from '../domain/membership.errors';
 import { explainRefundRule, type RefundQuote, type RefundRule } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/pricing.api';
 import { type RefundablePurchase, refundablePurchases } from './refund-subject';
 
 /** A quote with the rule it applied, named and explained. */

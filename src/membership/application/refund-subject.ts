@@ -1,10 +1,8 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { Payment } from '../../payment/domain/payment.entity';
+import type { Payment, PaymentRepository } from '../../payment/payment.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
-import { planMonths } from '../domain/plan';
+import { type PlanCatalog, planMonths } from '../../pricing/pricing.api';
 import { quoteRefund, type RefundQuote, type RefundRule } from '../domain/refund-policy';
-import type { PlanCatalog } from './plan-catalog.port';
 
 /** One purchase that paid for a stretch of the membership not yet over, with what the policy returns of it now. */
 export interface RefundablePurchase {
@@ -31,7 +29,9 @@ export async function refundablePurchases(
 ): Promise<RefundablePurchase[]> {
   const history = await payments.listByUser(membership.userId);
   const bought = history
-    .filter((p) => (p.status === 'paid' || p.status === 'cancelled') && p.isFulfilled && boughtPartOf(p, membership))
+    // A purchase an operator refunded in full gave its months back (Membership.takeBackPurchase); one the
+    // member's own cancel refunded still holds its stretch until that cancel ends the membership.
+    .filter((p) => (p.status === 'paid' || p.refundedInFullByMember) && p.isFulfilled && boughtPartOf(p, membership))
     .sort((a, b) => (b.paidAt as Date).getTime() - (a.paidAt as Date).getTime());
   const purchases: RefundablePurchase[] = [];
   let endMonths = membership.monthsPaid;

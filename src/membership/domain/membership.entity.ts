@@ -3,7 +3,7 @@ import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { InvalidTransitionError } from '../../shared/domain/domain-error';
 import { type BillingKeyReleasedPayload, MembershipEvents, type MembershipChangedPayload, type RenewalFailedPayload } from './membership.events';
 import { NoBillingKeyError } from './membership.errors';
-import { type Plan, planMonths } from './plan';
+import { type Plan, planMonths } from '../../pricing/pricing.api';
 
 export type MembershipStatus = 'active' | 'past_due' | 'cancelled' | 'expired';
 
@@ -223,6 +223,24 @@ export class Membership extends AggregateRoot {
     this.props.cancelAtPeriodEnd = true;
     this.props.autoRenew = false;
     this.props.nextChargeAt = null;
+    this.touch(now);
+  }
+
+  /**
+   * A purchase refunded in full by an operator (or at the gateway's console) gives its months back: the
+   * membership is shorter by them, and ends now when what is left of it is over already.
+   */
+  takeBackPurchase(months: number, calendar: BusinessCalendar, now: Date): void {
+    this.assertLive('take back a purchase');
+    const monthsLeft = this.props.monthsPaid - months;
+    const end = calendar.addMonths(this.props.anchorAt, Math.max(monthsLeft, 0));
+    if (monthsLeft <= 0 || end <= now) {
+      this.end('cancelled', 'payment refunded in full', now);
+      return;
+    }
+    this.props.monthsPaid = monthsLeft;
+    this.props.periodEnd = end;
+    this.scheduleNextCharge();
     this.touch(now);
   }
 

@@ -12,12 +12,6 @@ export class NoBillingKeyError extends DomainError {
   }
 }
 
-export class UnknownPlanError extends DomainError {
-  constructor(planId: string) {
-    super('invalid_input', 'unknown_plan', `no plan ${planId}`, [{ field: 'plan', message: `unknown plan ${planId}` }]);
-  }
-}
-
 /** The gateway refused the member's refund: nothing changed on the membership; the member may try again. */
 export class RefundRejectedError extends DomainError {
   constructor(gatewayMessage: string, details: unknown) {

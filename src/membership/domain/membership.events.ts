@@ -1,3 +1,5 @@
+import type { TypedEvent } from '../../shared/domain/domain-event';
+
 export const MembershipEvents = {
   Activated: 'MembershipActivated',
   Extended: 'MembershipExtended',
@@ -38,3 +40,9 @@ export interface RenewalFailedPayload {
   reason: string;
   finalAttempt: boolean;
 }
+
+export type MembershipChangedEvent = TypedEvent<typeof MembershipEvents.Activated | typeof MembershipEvents.Extended | typeof MembershipEvents.Renewed, MembershipChangedPayload>;
+export type BillingKeyReleasedEvent = TypedEvent<typeof MembershipEvents.Cancelled | typeof MembershipEvents.Expired | typeof MembershipEvents.CardRemoved, BillingKeyReleasedPayload>;
+export type RenewalFailedEvent = TypedEvent<typeof MembershipEvents.RenewalFailed, RenewalFailedPayload>;
+/** Every event a membership records. */
+export type MembershipEvent = MembershipChangedEvent | BillingKeyReleasedEvent | RenewalFailedEvent;

@@ -4,7 +4,9 @@ import { createRouter } from '../../shared/http/routing';
 import { answer, answerRefund } from '../../shared/http/respond';
 import { requireUserId } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
+import { presentUser } from '../../identity/identity.api';
 import type { CancelMembership } from '../application/cancel-membership.use-case';
+import type { GetAccount } from '../application/get-account.query';
 import type { GetRefundQuote } from '../application/get-refund-quote.use-case';
 import type { RemoveCard } from '../application/remove-card.use-case';
 import type { SetAutoRenew } from '../application/set-auto-renew.use-case';
@@ -12,6 +14,7 @@ import { presentMembership } from './membership.presenter';
 import { autoRenewSchema, cancelSchema } from './membership-account.schemas';
 
 export interface MembershipAccountRouteDeps {
+  getAccount: GetAccount;
   getRefundQuote: GetRefundQuote;
   cancelMembership: CancelMembership;
   setAutoRenew: SetAutoRenew;
@@ -21,6 +24,15 @@ export interface MembershipAccountRouteDeps {
 /** The member's own controls: refund quote, cancel (with or without refund), auto-renew, removing the stored card. */
 export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Router {
   const router = createRouter();
+
+  router.get('/api/me', async (ctx) => {
+    const account = await deps.getAccount.execute(requireUserId(ctx));
+    answer(ctx, {
+      user: presentUser(account.user),
+      payment_status: account.paymentStatus,
+      membership: account.membership ? presentMembership(account.membership) : null,
+    });
+  });
 
   router.get('/api/membership/refund-quote', async (ctx) => {
     const quote = await deps.getRefundQuote.execute(requireUserId(ctx), requestLanguage(ctx));

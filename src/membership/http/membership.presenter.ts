@@ -1,6 +1,4 @@
 import type { Membership } from '../domain/membership.entity';
-import type { Plan } from '../domain/plan';
-import type { Language } from '../../shared/domain/language';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -19,8 +17,4 @@ export function presentMembership(m: Membership) {
     // When access ended (cancelled now, at the period end, or expired); null while live.
     ended_at: iso(m.endedAt),
   };
-}
-
-export function presentPlan(plan: Plan, language: Language) {
-  return { id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount };
 }

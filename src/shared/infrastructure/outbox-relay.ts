@@ -15,7 +15,7 @@ export interface OutboxRelayOptions {
  * take others) and hands it to the event bus, which marks each delivered once its handlers succeed.
  * It is also the only delivery of events whose handlers run from the relay (receipts of purchases):
  * a pass takes batch after batch while they come back full, so those keep up with the buyers.
- * Run periodically by a PeriodicJob (src/workers.ts).
+ * Run periodically by a PeriodicJob (src/app/workers.ts).
  */
 export class OutboxRelay {
   private readonly minAgeMs: number;

@@ -1,18 +1,18 @@
-import type { RunRenewals } from './billing/application/run-renewals.use-case';
-import { BILLING } from './billing/billing.tokens';
-import type { AppConfig } from './config';
-import type { ReconcilePayments } from './payment/application/reconcile-payments.use-case';
-import { PAYMENT } from './payment/payment.tokens';
-import type { Clock } from './shared/application/clock.port';
-import type { EventBus, Outbox } from './shared/application/event-bus.port';
-import type { Logger } from './shared/application/logger.port';
-import type { IdempotencyStore } from './shared/application/idempotency-store.port';
-import type { RateLimiter } from './shared/application/rate-limiter.port';
-import type { SessionStore } from './shared/application/session-store.port';
-import { Housekeeping } from './shared/infrastructure/housekeeping';
-import { OutboxRelay } from './shared/infrastructure/outbox-relay';
-import { PeriodicJob } from './shared/infrastructure/periodic-job';
-import { SHARED } from './shared/shared.tokens';
+import type { RunRenewals } from '../billing/application/run-renewals.use-case';
+import { BILLING } from '../billing/billing.tokens';
+import type { AppConfig } from '../config';
+import type { ReconcilePayments } from '../payment/application/reconcile-payments.use-case';
+import { PAYMENT } from '../payment/payment.tokens';
+import type { Clock } from '../shared/application/clock.port';
+import type { EventBus, Outbox } from '../shared/application/event-bus.port';
+import type { Logger } from '../shared/application/logger.port';
+import type { IdempotencyStore } from '../shared/application/idempotency-store.port';
+import type { RateLimiter } from '../shared/application/rate-limiter.port';
+import type { SessionStore } from '../shared/application/session-store.port';
+import { Housekeeping } from '../shared/infrastructure/housekeeping';
+import { OutboxRelay } from '../shared/infrastructure/outbox-relay';
+import { PeriodicJob } from '../shared/infrastructure/periodic-job';
+import { SHARED } from '../shared/shared.tokens';
 
 interface Locator {
   get<T>(token: symbol): T;

@@ -3,13 +3,13 @@ import { createRouter } from '../../shared/http/routing';
 import { requestLanguage } from '../../shared/http/language';
 import { answer } from '../../shared/http/respond';
 import type { PlanCatalog } from '../application/plan-catalog.port';
-import { presentPlan } from './membership.presenter';
+import { presentPlan } from './plan.presenter';
 
-export interface MembershipRouteDeps {
+export interface PricingRouteDeps {
   catalog: PlanCatalog;
 }
 
-export function membershipRoutes(deps: MembershipRouteDeps): Router {
+export function pricingRoutes(deps: PricingRouteDeps): Router {
   const router = createRouter();
 
   router.get('/api/plans', (ctx) => {

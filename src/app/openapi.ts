@@ -1,31 +1,13 @@
 import type { Router } from '@koa/router';
-import { createRouter } from './routing';
+import { createRouter } from '../shared/http/routing';
 import type Joi from 'joi';
-import { CONSOLE_OPERATIONS } from '../../admin/http/console.openapi';
-import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
-import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
-import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
-import { checkoutSchema, failureSchema, validationSchema } from '../../payment/http/payment.schemas';
-import { GATEWAY_NAMES, webhookDocs } from '../../payment/infrastructure/gateways.registry';
-import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
-
-type Auth = 'none' | 'session' | 'admin' | 'console';
-
-/** One operation of the API: the document is built from this table; a test checks it against the mounted routers. */
-export interface ApiOperation {
-  method: 'get' | 'post' | 'delete';
-  /** Koa pattern (`/api/admin/payments/:merchant_uid/refund`). */
-  path: string;
-  summary: string;
-  auth: Auth;
-  body?: Joi.Schema;
-  /** Every field of the body is optional, so the body may be left out. */
-  bodyOptional?: boolean;
-  query?: Joi.Schema;
-  /** status -> response schema (a `$ref` name under components.schemas, or an inline schema). */
-  responses: Record<number, string | JsonSchema>;
-  tag: string;
-}
+import { CONSOLE_OPERATIONS } from '../admin/http/console.openapi';
+import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../admin/http/admin.schemas';
+import { logInSchema, signUpSchema } from '../identity/http/identity.schemas';
+import { autoRenewSchema, cancelSchema } from '../membership/http/membership-account.schemas';
+import { checkoutSchema, failureSchema, validationSchema } from '../payment/http/payment.schemas';
+import { GATEWAY_NAMES, webhookDocs } from '../payment/infrastructure/gateways.registry';
+import { type ApiOperation, type JsonSchema, joiToJsonSchema } from '../shared/http/openapi-from-joi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const ok = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
@@ -138,7 +120,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: {
       201: ok({
         gateway: { enum: GATEWAY_NAMES, description: 'PAYMENT_GATEWAY: the page loads this PG\'s browser SDK' }, merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str,
-        imp_code: { type: 'string', description: 'The V1 window\'s merchant code (PAYMENT_GATEWAY\'s own field)' },
+        imp_code: { ...nullable(str), description: 'The V1 window\'s merchant code; null for a PG without one' },
         client: { type: 'object', description: 'What the configured PG\'s browser SDK needs for this order (its keys are the PG\'s own)' },
         period_start: { ...time, description: 'Start of the period this order buys: now, or the live membership\'s current end (the page shows it and asks a member to confirm)' },
         period_end: { ...time, description: 'End (exclusive) of that period, by the business calendar; fulfilment records exactly this end when paid while a membership is live, and paid_at plus the plan otherwise' },
@@ -146,7 +128,7 @@ export const API_OPERATIONS: ApiOperation[] = [
         client_key: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field (window authorised by the server\'s confirm)' },
         order_name: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field (window authorised by the server\'s confirm)' },
         customer_key: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field, with auto_renew' },
-      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'client', 'period_start', 'period_end']),
+      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'client', 'period_start', 'period_end']),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error',
     },
   },
