@@ -33,7 +33,7 @@ export function adminModule(config: AppConfig, persistence: Persistence): Contai
     );
     bind(ADMIN.GetConsolePayment).toResolvedValue(
       (payments: PaymentRepository, memberships: MembershipRepository, users: UserRepository, catalog: PlanCatalog, readModel: ConsoleReadModel, calendar: BusinessCalendar, clock: Clock) =>
-        new GetConsolePayment(payments, memberships, users, catalog, readModel, config.refundRules, calendar, clock),
+        new GetConsolePayment(payments, memberships, users, catalog, readModel, config.refundPolicy, calendar, clock),
       [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, IDENTITY.UserRepository, PRICING.PlanCatalog, ADMIN.ConsoleReadModel, SHARED.BusinessCalendar, SHARED.Clock],
     );
   });

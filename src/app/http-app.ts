@@ -21,7 +21,15 @@ import type { MembershipRepository } from '../membership/application/membership-
 import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import type { SetAutoRenew } from '../membership/application/set-auto-renew.use-case';
 import type { RemoveCard } from '../membership/application/remove-card.use-case';
+import type { DeleteAccount } from '../membership/application/delete-account.use-case';
+import type { ExportAccount } from '../membership/application/export-account.query';
+import { refundTermsOf } from '../membership/domain/refund-policy';
 import { membershipAccountRoutes } from '../membership/http/membership-account.routes';
+import { consentRoutes } from '../membership/http/consent.routes';
+import type { AnswerConsent } from '../membership/application/answer-consent.use-case';
+import type { ConsentRequestRepository } from '../membership/application/consent-request-repository.port';
+import type { SchedulePriceChange } from '../membership/application/schedule-price-change.use-case';
+import type { StartTrial } from '../membership/application/start-trial.use-case';
 import { membershipAnswer } from '../membership/http/membership-answer';
 import { pricingRoutes } from '../pricing/http/pricing.routes';
 import { MEMBERSHIP } from '../membership/membership.tokens';
@@ -54,7 +62,7 @@ import { httpMetricsMiddleware, metricsRoutes } from './http-metrics';
 import { openApiRoutes } from './openapi';
 import { requestIdMiddleware } from '../shared/http/request-id';
 import { mountRouter } from '../shared/http/routing';
-import { sessionMiddleware } from '../shared/http/session';
+import { sessionMiddleware, signedInOnly } from '../shared/http/session';
 import { staticFiles } from '../shared/http/static-files';
 import { PRICING } from '../pricing/pricing.tokens';
 
@@ -142,7 +150,9 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
     gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
   }));
-  mountRouter(app, pricingRoutes({ catalog: container.get<PlanCatalog>(PRICING.PlanCatalog) }));
+  mountRouter(app, pricingRoutes({
+    catalog: container.get<PlanCatalog>(PRICING.PlanCatalog), refundTermsOf: (planId) => refundTermsOf(config.refundPolicy, planId),
+  }));
   mountRouter(app, identityRoutes({
     signUp: container.get<SignUp>(IDENTITY.SignUp),
     logIn: container.get<LogIn>(IDENTITY.LogIn),
@@ -155,7 +165,15 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
     setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
     removeCard: container.get<RemoveCard>(MEMBERSHIP.RemoveCard),
+    deleteAccount: container.get<DeleteAccount>(MEMBERSHIP.DeleteAccount),
+    exportAccount: container.get<ExportAccount>(MEMBERSHIP.ExportAccount),
   }), sessionGuards);
+  mountRouter(app, consentRoutes({
+    consents: container.get<ConsentRequestRepository>(MEMBERSHIP.ConsentRequestRepository),
+    answerConsent: container.get<AnswerConsent>(MEMBERSHIP.AnswerConsent),
+    startTrial: container.get<StartTrial>(MEMBERSHIP.StartTrial),
+    clock,
+  }), [...sessionGuards, signedInOnly]);
   mountRouter(app, paymentRoutes({
     startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
     confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
@@ -174,6 +192,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       clock: container.get<ControllableClock>(SHARED.Clock),
       reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
       renewals: container.get<RunRenewals>(BILLING.RunRenewals),
+      schedulePriceChange: container.get<SchedulePriceChange>(MEMBERSHIP.SchedulePriceChange),
       refund: container.get<RefundPayment>(PAYMENT.RefundPayment),
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       receipts: container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore),

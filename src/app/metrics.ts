@@ -12,7 +12,7 @@ export const METRICS = {
 export type GatewayOutcome = 'ok' | 'rejected' | 'unknown';
 
 /** The gateway port's calls that are timed; ping is readiness, not traffic, and is timed too. */
-const GATEWAY_OPERATIONS = ['prepare', 'settle', 'getPayment', 'findByMerchantUid', 'cancel', 'chargeBillingKey', 'deleteBillingKey', 'ping'] as const;
+const GATEWAY_OPERATIONS = ['prepare', 'settle', 'getPayment', 'findByMerchantUid', 'cancel', 'chargeBillingKey', 'deleteBillingKey', 'findBillingKey', 'ping'] as const;
 
 /** Counts answered by a scrape: payments by status and the outbox's oldest undelivered event. */
 export interface ScrapeSource {

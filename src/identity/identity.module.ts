@@ -5,6 +5,7 @@ import type { RateLimiter } from '../shared/application/rate-limiter.port';
 import type { SessionStore } from '../shared/application/session-store.port';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
+import { ConfirmPassword } from './application/confirm-password.use-case';
 import { LogIn } from './application/log-in.use-case';
 import { LogOut } from './application/log-out.use-case';
 import type { PasswordHasher } from './application/password-hasher.port';
@@ -34,5 +35,9 @@ export function identityModule(persistence: Persistence): ContainerModule {
       [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock],
     );
     bind(IDENTITY.LogOut).toResolvedValue((sessions: SessionStore) => new LogOut(sessions), [SHARED.SessionStore]);
+    bind(IDENTITY.ConfirmPassword).toResolvedValue(
+      (users: UserRepository, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock) => new ConfirmPassword(users, hasher, limiter, clock),
+      [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock],
+    );
   });
 }

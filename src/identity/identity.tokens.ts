@@ -4,4 +4,5 @@ export const IDENTITY = {
   SignUp: Symbol.for('memberpay.identity.SignUp'),
   LogIn: Symbol.for('memberpay.identity.LogIn'),
   LogOut: Symbol.for('memberpay.identity.LogOut'),
+  ConfirmPassword: Symbol.for('memberpay.identity.ConfirmPassword'),
 } as const;

@@ -6,14 +6,15 @@ export type { BoughtPeriod, BoughtPeriods } from './application/bought-periods.p
 export type { HandleWebhookNotice } from './application/handle-webhook-notice.use-case';
 export type { PaymentChannel } from './application/payment-channel';
 export type { PaymentFulfilment } from './application/payment-fulfilment.port';
+export { customerUidFor } from './application/start-checkout.use-case';
 export { GatewayRejectedError, GatewayUnavailableError } from './application/payment-gateway.port';
-export type { PaymentGateway } from './application/payment-gateway.port';
+export type { PaymentGateway, StoredCard } from './application/payment-gateway.port';
 export type { PaymentRepository } from './application/payment-repository.port';
 export type { PaymentSettlement } from './application/payment-settlement.service';
 export type { ReconcilePayments } from './application/reconcile-payments.use-case';
 export type { RefundPayment } from './application/refund-payment.use-case';
 export type { WebhookReceipt, WebhookReceiptStore } from './application/webhook-receipt-store.port';
-export type { GatewayPayment } from './domain/gateway-payment';
+export type { CardApproval, GatewayPayment } from './domain/gateway-payment';
 export { renewalMerchantUid } from './domain/merchant-uid';
 export { Payment } from './domain/payment.entity';
 export type { Cancellation, PaymentStatus, RefundStatus } from './domain/payment.entity';

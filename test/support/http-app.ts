@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
-import { loadConfig } from '../../src/config';
+import { type AppConfig, loadConfig } from '../../src/config';
+import { MemorySms } from '../../src/shared/infrastructure/memory/memory-sms';
 import { buildContainer } from '../../src/app/container';
 import { IDENTITY } from '../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
@@ -32,18 +33,22 @@ export interface HarnessParts {
   memberships: MembershipRepository;
   /** Every notice and e-mail the app sent. */
   notifier: MemoryNotifier;
+  /** Every text message the app sent. */
+  sms: MemorySms;
 }
 
-async function knexParts(database: TestDatabase, env: Record<string, string>): Promise<HarnessParts> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+async function knexParts(database: TestDatabase, env: Record<string, string>, adjust: (config: AppConfig) => AppConfig): Promise<HarnessParts> {
+  const config = adjust(loadConfig({ LOG_LEVEL: 'silent', ...env }));
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
   const notifier = new MemoryNotifier();
   container.rebind(SHARED.Notifier).toConstantValue(notifier);
+  const sms = new MemorySms();
+  container.rebind(SHARED.Sms).toConstantValue(sms);
   const clock = container.get<ControllableClock>(SHARED.Clock);
   clock.freezeAt(TEST_NOW);
   container.get(SHARED.EventBus); // activates the subscriptions
   return {
-    container, clock, notifier,
+    container, clock, notifier, sms,
     gateway: container.get<MemoryPaymentGateway>(PAYMENT.PaymentGateway),
     payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
     memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
@@ -53,6 +58,8 @@ async function knexParts(database: TestDatabase, env: Record<string, string>): P
 export interface HttpHarnessOptions {
   persistence?: HttpPersistence;
   env?: Record<string, string>;
+  /** Changes what the config files say (e.g. a plan with a free trial). */
+  adjust?: (config: AppConfig) => AppConfig;
   app?: HttpAppOptions;
 }
 
@@ -78,10 +85,10 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   // One proxy hop: the suites play several client addresses through X-Forwarded-For.
   const env = { TRUST_PROXY_HOPS: '1', ...options.env };
   if (persistence === 'memory') {
-    parts = memoryApp(env);
+    parts = memoryApp(env, options.adjust);
   } else {
     database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await createServerTestDatabase(persistence);
-    parts = await knexParts(database, env);
+    parts = await knexParts(database, env, options.adjust ?? ((config) => config));
   }
   parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
   const app = createHttpApp(parts.container, options.app);

@@ -1,5 +1,5 @@
 import type { UserRepository } from '../../identity/identity.api';
-import { type Membership, type MembershipRepository, refundablePurchases, type RefundQuote, type RefundRule } from '../../membership/membership.api';
+import { type Membership, type MembershipRepository, refundablePurchases, type RefundPolicy, type RefundQuote } from '../../membership/membership.api';
 import type { PlanCatalog } from '../../pricing/pricing.api';
 import { type Payment, PaymentNotFoundError, type PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
@@ -30,7 +30,7 @@ export class GetConsolePayment {
     private readonly users: UserRepository,
     private readonly catalog: PlanCatalog,
     private readonly readModel: ConsoleReadModel,
-    private readonly rules: RefundRule[],
+    private readonly policy: RefundPolicy,
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
   ) {}
@@ -47,7 +47,7 @@ export class GetConsolePayment {
     const refundable = payment.status === 'paid' ? Math.max(0, payment.refundable) : 0;
     let policyQuote: RefundQuote | null = null;
     if (membership && refundable > 0) {
-      const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.rules, this.calendar);
+      const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.policy, this.calendar);
       policyQuote = purchases.find((p) => p.payment.id === payment.id)?.quote ?? null;
     }
     return {

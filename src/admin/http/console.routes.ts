@@ -93,7 +93,8 @@ export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'con
       actor: credential === 'console' ? `console:${operator ?? 'unknown'}` : 'admin_token',
       clientIp: ctx.ip,
       action: `${ctx.method} ${String((ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path)}`,
-      target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('&') || null,
+      // PostgreSQL text takes no NUL: a path id spelled %00 is recorded with it replaced, not refused with a 500.
+      target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v).replaceAll('\0', '\uFFFD')}`).join('&') || null,
       request: body ? JSON.stringify(body).slice(0, 2000) : null,
       statusCode: status,
     });

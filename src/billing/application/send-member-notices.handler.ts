@@ -1,6 +1,6 @@
-import type { User, UserRepository } from '../../identity/identity.api';
+import { isDeletedUser, type User, type UserRepository } from '../../identity/identity.api';
 import type { PlanCatalog } from '../../pricing/pricing.api';
-import { type MembershipChangedEvent, MembershipEvents, type RenewalFailedEvent, type RenewalFailedPayload } from '../../membership/membership.api';
+import { type MembershipChangedEvent, MembershipEvents, type RefundPolicy, type RenewalFailedEvent, type RenewalFailedPayload, withdrawalWindowEnd } from '../../membership/membership.api';
 import { PaymentEvents, type PaymentRefundRejectedEvent, type PaymentRepository } from '../../payment/payment.api';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
@@ -40,6 +40,7 @@ export class SendMemberNotices {
     private readonly notifier: Notifier,
     private readonly notices: MemberNotices,
     private readonly clock: Clock,
+    private readonly refundPolicy: RefundPolicy,
   ) {}
 
   readonly handle = async (event: MemberNoticeEvent): Promise<void> => {
@@ -62,16 +63,20 @@ export class SendMemberNotices {
     const plan = this.catalog.find(changed.planId);
     // Nothing to state a receipt from (a payment or plan since removed): no receipt rather than a wrong one.
     if (!payment || !plan) return;
+    const paidAt = payment.paidAt ?? event.occurredAt;
     await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 }, (user) => this.notices.receipt(user.language, {
       buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
-      paidAt: payment.paidAt ?? event.occurredAt, payMethod: payment.toProps().payMethod,
+      paidAt, payMethod: payment.toProps().payMethod,
       periodStart: new Date(changed.paidFrom ?? changed.periodStart), periodEnd: new Date(changed.periodEnd),
+      gatewayPaymentId: payment.gatewayPaymentId, card: payment.card,
+      withdrawalEndsAt: withdrawalWindowEnd(this.refundPolicy, plan.id, paidAt),
     }));
   };
 
   private async send(userId: string, key: NotificationKey, render: (user: User) => RenderedNotice): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!user) return;
+    // A deleted account has no address left (what happens to its pending refund is on the operator's refunds list).
+    if (!user || isDeletedUser(user)) return;
     const now = this.clock.now();
     if (!(await this.log.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) {
       if (await this.log.isSent(key)) return;

@@ -68,16 +68,16 @@ export class FulfilPaidPayment implements PaymentFulfilment {
     if (payment.purpose.kind === 'renewal' && payment.purpose.membershipId) {
       const renewed = await this.memberships.findById(payment.purpose.membershipId);
       if (!renewed) return null;
-      if (renewed.isLive && renewed.periodNo < (payment.purpose.periodNo ?? Infinity)) renewed.renew(plan, payment.id, this.calendar, now);
+      if (renewed.isLive && renewed.periodNo < (payment.purpose.periodNo ?? Infinity)) renewed.renew(plan, payment.id, payment.amount, this.calendar, now);
       membership = renewed;
     } else {
       const live = await this.memberships.findLiveByUserId(payment.userId);
       if (live) {
-        live.extend(plan, payment.id, this.calendar, now);
+        live.extend(plan, payment.id, payment.amount, this.calendar, now);
         membership = live;
       } else {
         membership = Membership.activate({
-          id: this.ids.newId(), userId: payment.userId, plan, paymentId: payment.id,
+          id: this.ids.newId(), userId: payment.userId, plan, paymentId: payment.id, amount: payment.amount,
           start: payment.paidAt ?? now, billingKey: null, now,
         }, this.calendar);
       }

@@ -8,7 +8,17 @@ export const MembershipEvents = {
   Cancelled: 'MembershipCancelled',
   Expired: 'MembershipExpired',
   CardRemoved: 'MembershipCardRemoved',
+  TrialStarted: 'MembershipTrialStarted',
+  RenewalStoppedWithoutConsent: 'MembershipRenewalStoppedWithoutConsent',
 } as const;
+
+/** No consent to a higher price: the membership ends at `periodEnd` instead of renewing. */
+export interface ConsentMissingPayload {
+  membershipId: string;
+  userId: string;
+  planId: string;
+  periodEnd: string;
+}
 
 export interface MembershipChangedPayload {
   membershipId: string;

@@ -16,5 +16,7 @@ export function presentMembership(m: Membership) {
     next_charge_at: m.autoRenew ? iso(m.periodEnd) : null,
     // When access ended (cancelled now, at the period end, or expired); null while live.
     ended_at: iso(m.endedAt),
+    // A free trial's end (the first charge, with consent); null for a membership that began paid.
+    trial_ends_at: iso(m.trialEndsAt),
   };
 }

@@ -1,6 +1,6 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import { DomainError, InvalidTransitionError } from '../../shared/domain/domain-error';
-import { type GatewayPayment, wasCharged } from './gateway-payment';
+import { type CardApproval, type GatewayPayment, wasCharged } from './gateway-payment';
 import { PaymentEvents, type PaymentCancelledPayload, type PaymentPreparedPayload, type PaymentFailedPayload, type PaymentPaidPayload, type PaymentRefundRejectedPayload } from './payment.events';
 import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundInProgressError } from './payment.errors';
 
@@ -71,6 +71,8 @@ export interface PaymentProps {
    */
   recheckAt: Date | null;
   customerUid: string | null;
+  /** The card company's approval and the masked card, as the gateway stated them when it was paid (for the receipt); absent when it did not. */
+  card?: CardApproval;
   failure: { code: FailureCode; message: string } | null;
   preparedAt: Date | null;
   paidAt: Date | null;
@@ -152,6 +154,7 @@ export class Payment extends AggregateRoot {
   get gateway(): GatewayName { return this.props.gateway; }
   get pg(): string { return this.props.pg; }
   get customerUid(): string | null { return this.props.customerUid; }
+  get card(): CardApproval | null { return this.props.card ?? null; }
   get failure(): PaymentProps['failure'] { return this.props.failure; }
   get paidAt(): Date | null { return this.props.paidAt; }
   get cancelledAmount(): number { return this.props.cancelledAmount; }
@@ -189,7 +192,7 @@ export class Payment extends AggregateRoot {
   }
 
   toProps(): PaymentProps {
-    return { ...this.props, cancellations: this.props.cancellations.map((c) => ({ ...c })) };
+    return { ...this.props, ...(this.props.card ? { card: { ...this.props.card } } : {}), cancellations: this.props.cancellations.map((c) => ({ ...c })) };
   }
 
   markPrepared(now: Date): void {
@@ -340,6 +343,7 @@ export class Payment extends AggregateRoot {
     this.props.paidAt = gp.paidAt ?? now;
     this.props.failure = null;
     this.props.recheckAt = null;
+    if (gp.card) this.props.card = { ...gp.card };
     // The gateway knows the stored card (Toss issues its billing key only after the window). The card is
     // this order's only when it was stored under the customer key its checkout issued: the browser
     // chooses the key in the PG window, and another buyer's would give this membership their card.
