@@ -158,6 +158,9 @@ function renderPlans() {
       ]),
       refundTerms(plan),
       el('button', { type: 'button', className: 'order btn btn-primary', 'data-plan': plan.id, 'data-test': 'order', text: t('plans.order') }),
+      ...(plan.trial_days
+        ? [el('button', { type: 'button', className: 'trial btn', 'data-plan': plan.id, 'data-test': 'trial', text: t('plans.trial', { days: plan.trial_days }) })]
+        : []),
     ]);
   }));
 }
@@ -315,11 +318,12 @@ async function withBusyForm(form, work) {
 async function onSignup(event) {
   event.preventDefault();
   const form = event.currentTarget;
-  const { name, email, password } = formValues(form);
+  const { name, email, password, phone } = formValues(form);
   if (!name || !email || !password) return showMessage('error', t('signup.missing'), 'invalid_form');
   if (String(password).length < 8) return showMessage('error', t('signup.shortPassword'), 'invalid_form');
   await withBusyForm(form, async () => {
-    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password });
+    // Optional: left blank, no number is sent (the API checks a given one is a Korean mobile number).
+    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password, ...(phone ? { phone } : {}) });
     if (r.status === 201 || r.ok) {
       form.reset();
       showMessage('success', t('signup.done'), 'signed_up');
@@ -373,8 +377,12 @@ async function onLogout() {
 //                         for this PG), {failure: {error_code, error_msg, proof, buyerCancelled?}} (the window
 //                         refused; proof: the PG's record of it, if any), {unavailable: true} (its SDK did not
 //                         load), {away: true} (the PG navigates the page away), or {returned} (see readReturn);
+//   storeCard(offer, page) stores a card without a charge for the free-trial offer `offer` (POST /api/membership/trial's
+//                         answer; its `client` is the PG's); resolves like open, `proof` being the fields
+//                         POST /api/membership/trial/confirm takes for this PG ({} for Iamport);
 //   readReturn()          optional, for PGs that redirect back: on a load that is such a return, cleans the
-//                         address and answers {merchantUid, proof | failure}; null otherwise.
+//                         address and answers {merchantUid, proof | failure}, or {trialPlan, proof | failure}
+//                         after storeCard; null otherwise.
 
 /** The configured PG's browser script, once loaded (null: it did not load). */
 let gateway = null;
@@ -409,7 +417,7 @@ function loadScript(src, globalName, testId) {
 
 function setOrdering(busy) {
   state.busy = busy;
-  for (const b of document.querySelectorAll('.order')) b.disabled = busy;
+  for (const b of document.querySelectorAll('.order, .trial')) b.disabled = busy;
   $('app').dataset.busy = busy ? 'true' : 'false';
 }
 
@@ -456,6 +464,43 @@ async function checkout(plan, autoRenew) {
   return settle(order, await gateway.open(order, page));
 }
 
+async function onTrial(button) {
+  if (!state.me) {
+    showMessage('error', t('order.loginRequired'), 'login_required');
+    $('login-email').focus({ preventScroll: true });
+    return;
+  }
+  if (state.busy) return;
+  setOrdering(true);
+  try {
+    await startTrial(button.dataset.plan);
+  } finally {
+    setOrdering(false);
+  }
+}
+
+/** A free trial: the server's offer, the PG's window stores the card (storeCard), nothing is charged. */
+async function startTrial(plan) {
+  showMessage('pending', t('trial.preparing'), 'preparing');
+  const offer = await api('POST', '/api/membership/trial', { plan });
+  if (!offer.ok) return showMessage('error', errorText(offer, t('trial.startFailed')), 'trial_refused');
+  if (!gateway) await loadGateway();
+  if (!gateway || !gateway.storeCard) return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
+  const page = { loadScript, opening: () => showMessage('pending', t('trial.inWindow'), 'storing_card') };
+  return settleTrial(plan, await gateway.storeCard(offer.data, page));
+}
+
+/** What the card window answered for a trial: its proof goes to trial/confirm; the server asks the PG. */
+async function settleTrial(plan, outcome) {
+  if (!outcome || outcome.away) return undefined;
+  if (outcome.unavailable) return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
+  if (outcome.failure) return showMessage('error', t('trial.notStarted'), 'card_not_stored', outcome.failure.error_msg || '');
+  const r = await api('POST', '/api/membership/trial/confirm', { plan, ...(outcome.proof || {}) });
+  await refreshAccount();
+  if (r.status !== 201) return showMessage('error', errorText(r, t('trial.startFailed')), 'trial_refused');
+  return showMessage('success', t('trial.started', { date: formatKst(r.data.membership.trial_ends_at) }), 'trial_started');
+}
+
 /** What the PG's window answered (see "the configured PG's window"), settled with the server. */
 async function settle(order, outcome) {
   if (!outcome || outcome.away) return undefined;
@@ -468,8 +513,9 @@ async function settle(order, outcome) {
   return validate(order.merchant_uid, outcome.proof);
 }
 
-/** A PG's redirect back to the page (readReturn): the order it names, settled once the account is known. */
+/** A PG's redirect back to the page (readReturn): the order (or trial) it names, settled once the account is known. */
 async function settleReturn(ret) {
+  if (ret.trialPlan) return state.me ? settleTrial(ret.trialPlan, ret) : showMessage('error', t('order.returnLoginRequired'), 'login_required');
   if (!ret.merchantUid) return showMessage('error', t('order.returnNoOrder'), 'failed');
   if (!state.me) return showMessage('error', t('order.returnLoginRequired'), 'login_required');
   return settle({ merchant_uid: ret.merchantUid }, ret);
@@ -815,8 +861,10 @@ function bind() {
   $('login-form').addEventListener('submit', onLogin);
   $('logout').addEventListener('click', onLogout);
   $('plans').addEventListener('click', (event) => {
+    const trial = event.target.closest('.trial');
     const button = event.target.closest('.order');
-    if (button) onOrder(button);
+    if (trial) onTrial(trial);
+    else if (button) onOrder(button);
   });
   $('refund-quote-button').addEventListener('click', onRefundQuote);
   $('cancel-button').addEventListener('click', () => { $('cancel-confirm').hidden = false; });

@@ -53,7 +53,7 @@ export function userRepositoryContract(open: () => Promise<PersistenceKit>): voi
         order.push('first ends');
       });
       await holding;
-      // Memory and SQLite units of work run one at a time in the process; server engines wait on the row lock.
+      // Memory holds the user until the unit ends; SQLite has one writer at a time; server engines wait on the row lock.
       const second = kit.uow.run(async () => {
         await kit.users.findByIdForUpdate(user.id);
         order.push('second reads');
@@ -61,6 +61,16 @@ export function userRepositoryContract(open: () => Promise<PersistenceKit>): voi
       await Promise.all([first, second]);
       expect(order).to.deep.equal(['first ends', 'second reads']);
       expect(await kit.uow.run(() => kit.users.findByIdForUpdate('nope'))).to.equal(null);
+    });
+
+    it('round-trips a mobile number, and anonymise removes it with the email and name', async () => {
+      const user = aUser({ phone: '+821012345678' });
+      await kit.users.add(user);
+      expect(await kit.users.findById(user.id)).to.deep.equal(user);
+      await kit.users.anonymise(user.id);
+      const gone = await kit.users.findById(user.id);
+      expect(gone).to.include({ id: user.id, name: '', passwordHash: '' });
+      expect(gone).not.to.have.property('phone');
     });
 
     it('answers null for an unknown id or email', async () => {
