@@ -66,7 +66,7 @@ export function memoryAdapter(): PersistenceAdapter {
       const eventBus = new InProcessEventBus(outbox, silentLogger());
       return {
         context, outbox, eventBus,
-        users: new MemoryUserRepository(),
+        users: new MemoryUserRepository(context),
         payments: new MemoryPaymentRepository(context),
         memberships: new MemoryMembershipRepository(context),
         notifications: new MemoryNotificationLog(),
