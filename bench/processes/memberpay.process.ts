@@ -1,5 +1,5 @@
 // memberpay as `npm start` wires it (knex on BENCH_DATABASE_URL, the Iamport adapter over HTTP to
-// the sandbox at BENCH_SANDBOX_API), alone in its process. It signs up and logs in BENCH_USERS
+// the sandbox at BENCH_SANDBOX_API, and its workers: the outbox relay mails the receipts), alone in its process. It signs up and logs in BENCH_USERS
 // buyers and reports their cookies; logins are set-up, not measured, so password hashing is cheap.
 // GET /__bench/stats answers the SQL statements sent so far (each a round trip; BEGIN and COMMIT
 // included), the transactions begun, and the process's CPU time.
@@ -13,6 +13,7 @@ import { createHttpApp } from '../../src/app/http-app';
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
+import { startWorkers, workerIntervals } from '../../src/app/workers';
 import { listen } from '../support';
 import { exitWithParent, failed, report } from './child';
 
@@ -52,7 +53,8 @@ try {
   const app = createHttpApp(container, { staticDir: null, extraRouters: [bench] });
   listening.server.on('request', app.callback());
   const cookies = await loggedInUsers(listening.url, container.get<SignUp>(IDENTITY.SignUp), Number(process.env.BENCH_USERS ?? 1));
-  exitWithParent(async () => { await listening.close(); await database.destroy(); });
+  const workers = startWorkers(container, workerIntervals(config.workerIntervalsMs));
+  exitWithParent(async () => { await workers.stop(); await listening.close(); await database.destroy(); });
   report('READY', { url: listening.url, cookies });
 } catch (error) {
   failed(error);

@@ -59,9 +59,12 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
       [IDENTITY.UserRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
-      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {
-        bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
-      }
+      const handle = (event: MemberNoticeEvent) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event);
+      // A purchase's receipt is mailed by the outbox relay: the buyer's validation answers without
+      // waiting for the mail or paying its statements (issue 16). Notices of background work (renewals,
+      // late refund answers) are sent right after that work's commit, in the worker that did it.
+      for (const type of [MembershipEvents.Activated, MembershipEvents.Extended]) bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', handle, { delivery: 'relay' });
+      for (const type of [MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', handle);
       return bus;
     });
   });

@@ -31,7 +31,6 @@ import { ReconcilePayments } from './application/reconcile-payments.use-case';
 import { RefundPayment } from './application/refund-payment.use-case';
 import type { WebhookReceiptStore } from './application/webhook-receipt-store.port';
 import { PAYMENT } from './payment.tokens';
-import type { LeaseStore } from '../shared/application/lease-store.port';
 
 /** DESIGN §6 "Security rules": open (`await`) checkouts a user may have within PAYMENT_TTL_MIN. */
 const MAX_OPEN_ORDERS = 5;
@@ -66,12 +65,12 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     );
     bind(PAYMENT.StartCheckout).toResolvedValue(
       (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway,
-        uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings, leases: LeaseStore,
+        uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings,
         periods: BoughtPeriods) =>
-        new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin }, leases,
+        new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin },
           periods),
       [PRICING.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
-        SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings, SHARED.LeaseStore,
+        SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings,
         PAYMENT.BoughtPeriods],
     );
     bind(PAYMENT.ConfirmPayment).toResolvedValue(

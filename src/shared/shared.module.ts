@@ -11,7 +11,6 @@ import { LogSms } from './infrastructure/log-sms';
 import { SmtpNotifier } from './infrastructure/smtp-notifier';
 import { MemoryIdempotencyStore } from './infrastructure/memory/memory-idempotency.store';
 import { MemoryOutbox } from './infrastructure/memory/memory-outbox';
-import { MemoryLeaseStore } from './infrastructure/memory/memory-lease-store';
 import { MemoryRateLimiter } from './infrastructure/memory/memory-rate-limiter';
 import { MemorySessionStore } from './infrastructure/memory/memory-session.store';
 import { MemoryUnitOfWork } from './infrastructure/memory/memory-unit-of-work';
@@ -20,7 +19,6 @@ import { UlidIdGenerator } from './infrastructure/ulid-id-generator';
 import { KnexDatabase } from './infrastructure/knex/knex-database';
 import { KnexIdempotencyStore } from './infrastructure/knex/knex-idempotency.store';
 import { KnexOutbox } from './infrastructure/knex/knex-outbox';
-import { KnexLeaseStore } from './infrastructure/knex/knex-lease-store';
 import { KnexRateLimiter } from './infrastructure/knex/knex-rate-limiter';
 import { KnexSessionStore } from './infrastructure/knex/knex-session.store';
 import { KnexUnitOfWork } from './infrastructure/knex/knex-unit-of-work';
@@ -54,7 +52,6 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
       bind(SHARED.SessionStore).toConstantValue(new MemorySessionStore());
       bind(SHARED.RateLimiter).toConstantValue(new MemoryRateLimiter());
       bind(SHARED.IdempotencyStore).toConstantValue(new MemoryIdempotencyStore());
-      bind(SHARED.LeaseStore).toConstantValue(new MemoryLeaseStore());
       bind(SHARED.DatabaseHealth).toConstantValue({ ping: async () => undefined });
     } else {
       if (!database) throw new Error('knex persistence needs a database');
@@ -68,7 +65,6 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
       bind(SHARED.SessionStore).toConstantValue(new KnexSessionStore(database));
       bind(SHARED.RateLimiter).toConstantValue(new KnexRateLimiter(database));
       bind(SHARED.IdempotencyStore).toConstantValue(new KnexIdempotencyStore(database));
-      bind(SHARED.LeaseStore).toConstantValue(new KnexLeaseStore(database));
     }
   });
 }

@@ -15,7 +15,6 @@ export const SHARED = {
   SessionStore: Symbol.for('memberpay.SessionStore'),
   RateLimiter: Symbol.for('memberpay.RateLimiter'),
   IdempotencyStore: Symbol.for('memberpay.IdempotencyStore'),
-  LeaseStore: Symbol.for('memberpay.LeaseStore'),
   /** `{ ping(): Promise<void> }` for /readyz: SELECT 1 on knex, always fine in memory. */
   DatabaseHealth: Symbol.for('memberpay.DatabaseHealth'),
 } as const;

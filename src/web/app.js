@@ -630,11 +630,15 @@ function notAvailable(r) {
 }
 
 async function onRefundQuote() {
-  const out = $('refund-quote');
+  await showRefundQuote($('refund-quote'));
+}
+
+/** GET /api/membership/refund-quote into `out` (data-refundable: the amount, for tests); the answer is returned. */
+async function showRefundQuote(out) {
   out.hidden = false;
   out.textContent = t('refund.calculating');
-  const r = await api('GET', `/api/membership/refund-quote${langQuery()}`);
   delete out.dataset.refundable;
+  const r = await api('GET', `/api/membership/refund-quote${langQuery()}`);
   if (r.ok) {
     const q = r.data;
     out.dataset.refundable = String(q.refundable);
@@ -660,6 +664,7 @@ async function onRefundQuote() {
   } else {
     out.textContent = errorText(r, t('refund.quoteFailed'));
   }
+  return r;
 }
 
 async function cancelMembership(refund) {
@@ -726,6 +731,107 @@ async function onRemoveCard() {
   if (r.status === 409 && r.data && r.data.error && r.data.error.code === 'no_billing_key') out.textContent = t('card.none');
   else if (r.status === 409) out.textContent = t('card.noMembership');
   else out.textContent = errorText(r, t('card.removeFailed'));
+}
+
+// ---------- the member's data: export, account deletion ----------
+
+/** GET /api/me/export, saved as memberpay-export-YYYY-MM-DD.json (the date in Seoul). */
+async function onExport() {
+  const button = $('export-button');
+  const out = $('export-result');
+  button.disabled = true;
+  delete out.dataset.outcome;
+  const r = await api('GET', '/api/me/export');
+  button.disabled = false;
+  if (!r.ok || !r.data) {
+    out.textContent = errorText(r, t('export.failed'));
+    out.dataset.outcome = 'export_failed';
+    return;
+  }
+  const filename = `memberpay-export-${formatKst(new Date().toISOString()).slice(0, 10)}.json`;
+  const url = URL.createObjectURL(new Blob([JSON.stringify(r.data, null, 2)], { type: 'application/json' }));
+  const link = el('a', { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked a moment later: the download has started from the URL by then.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  out.textContent = t('export.done', { file: filename });
+  out.dataset.outcome = 'exported';
+}
+
+/** A membership that deleting the account ends now (and may refund). */
+function liveMembership() {
+  const m = state.me && state.me.membership;
+  return Boolean(m && ['active', 'past_due'].includes(m.status));
+}
+
+async function onDeleteAccountOpen() {
+  const form = $('delete-account-form');
+  form.reset();
+  form.hidden = false;
+  $('delete-account-confirm').hidden = true;
+  const live = liveMembership();
+  $('delete-refund').hidden = !live;
+  if (live) await showRefundQuote($('delete-refund-quote'));
+}
+
+function closeDeleteAccount() {
+  const form = $('delete-account-form');
+  form.reset();
+  form.hidden = true;
+  $('delete-account-confirm').hidden = true;
+}
+
+/** The choices as the form holds them: {password, refund} (refund null when none was picked). */
+function deletionChoices() {
+  const { password, refund } = formValues($('delete-account-form'));
+  return { password: password || '', refund: refund === undefined ? null : refund === 'true' };
+}
+
+/** First step: the password and (with a live membership) the refund choice are given; the confirmation says what happens. */
+function onDeleteAccountNext(event) {
+  event.preventDefault();
+  const { password, refund } = deletionChoices();
+  if (!password) return showMessage('error', t('deletion.passwordMissing'), 'invalid_form');
+  const live = liveMembership();
+  if (live && refund === null) return showMessage('error', t('deletion.refundMissing'), 'invalid_form');
+  const quoted = $('delete-refund-quote').dataset.refundable;
+  let summary = t('deletion.summary');
+  if (live) summary = `${summary} ${refund && quoted ? t('deletion.summaryRefund', { amount: formatWon(quoted) }) : t('deletion.summaryNoRefund')}`;
+  $('delete-account-summary').textContent = summary;
+  $('delete-account-confirm').hidden = false;
+}
+
+async function deleteAccount() {
+  const { password, refund } = deletionChoices();
+  const live = liveMembership();
+  const quoted = $('delete-refund-quote').dataset.refundable;
+  const yes = $('delete-account-confirm-yes');
+  yes.disabled = true;
+  showMessage('info', t('deletion.processing'), 'deleting');
+  // Without a live membership there is nothing to refund: the API's default is not asked for.
+  const r = await api('DELETE', '/api/me', { password, refund: live ? refund : false });
+  yes.disabled = false;
+  if (r.status === 204) {
+    closeDeleteAccount();
+    state.me = null;
+    renderSession();
+    renderMembership();
+    renderPayments([]);
+    const refunded = live && refund && Number(quoted) > 0 ? t('deletion.refunded', { amount: formatWon(quoted) }) : '';
+    return showMessage('success', `${t('deletion.done')}${refunded}`, 'account_deleted');
+  }
+  $('delete-account-confirm').hidden = true;
+  const code = r.data && r.data.error && r.data.error.code;
+  if (code === 'wrong_password') return showMessage('error', t('deletion.wrongPassword'), 'wrong_password');
+  if (r.status === 429) return showMessage('error', t('login.tooMany'), 'too_many_attempts');
+  if (code === 'gateway_rejected') return showMessage('error', t('deletion.refundRejected'), 'gateway_rejected', r.data.error.message);
+  if (r.status === 401) {
+    await refreshAccount();
+    return showMessage('error', t('deletion.loginRequired'), 'login_required');
+  }
+  showMessage('error', errorText(r, t('deletion.failed')), 'deletion_failed');
 }
 
 // ---------- test clock (sandbox only) ----------
@@ -873,6 +979,12 @@ function bind() {
   $('cancel-at-period-end').addEventListener('click', () => cancelMembership(false));
   $('membership-auto-renew').addEventListener('change', onAutoRenewToggle);
   $('remove-card').addEventListener('click', onRemoveCard);
+  $('export-button').addEventListener('click', onExport);
+  $('delete-account-button').addEventListener('click', onDeleteAccountOpen);
+  $('delete-account-form').addEventListener('submit', onDeleteAccountNext);
+  $('delete-account-abort').addEventListener('click', closeDeleteAccount);
+  $('delete-account-confirm-no').addEventListener('click', closeDeleteAccount);
+  $('delete-account-confirm-yes').addEventListener('click', deleteAccount);
   $('message').addEventListener('dblclick', clearMessage);
   $('admin-token').value = sessionStorage.getItem(ADMIN_TOKEN_KEY) || '';
   for (const b of document.querySelectorAll('[data-clock-step]')) b.addEventListener('click', () => onClockStep(b.dataset.clockStep));

@@ -177,6 +177,33 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       expect(await kit.payments.countOpenPurchases('nobody', minutes(1))).to.equal(0);
     });
 
+    it('inserts a new payment only while its user has fewer open purchases than the limit, counted as countOpenPurchases counts', async () => {
+      for (const p of [aPayment().forUser('u1').createdAt(minutes(10)).build(), aPayment().forUser('u1').paid().createdAt(minutes(11)).build()]) await kit.payments.save(p);
+      const second = aPayment().forUser('u1').createdAt(minutes(12)).build();
+      await kit.uow.run(async () => expect(await kit.payments.insertIfFewerOpen(second, 2, minutes(1))).to.equal(true));
+      const third = aPayment().forUser('u1').createdAt(minutes(13)).build();
+      await kit.uow.run(async () => expect(await kit.payments.insertIfFewerOpen(third, 2, minutes(1))).to.equal(false));
+      expect(await kit.payments.findById(third.id), 'refused: not written').to.equal(null);
+      expect((await kit.payments.findById(second.id))?.merchantUid).to.equal(second.merchantUid);
+      // Orders opened before the window do not count.
+      await kit.uow.run(async () => expect(await kit.payments.insertIfFewerOpen(third, 2, minutes(11))).to.equal(true));
+      expect(await kit.payments.countOpenPurchases('u1', minutes(1))).to.equal(3);
+    });
+
+    it('two units inserting for one buyer at once, each holding the buyer first, take turns: the second counts the first\'s order', async () => {
+      await kit.users.add({ id: 'u_turns', email: 'turns@example.com', name: 'Turns', passwordHash: 'x', language: 'ko', createdAt: minutes(0) });
+      const attempt = (payment: Payment) => kit.uow.run(async () => {
+        await kit.users.findByIdForUpdate('u_turns');
+        const inserted = await kit.payments.insertIfFewerOpen(payment, 1, minutes(1));
+        // Kept open a while: were nothing held, the other unit's insert would run now and not see this one's order.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return inserted;
+      });
+      const outcomes = await Promise.all([attempt(aPayment().forUser('u_turns').createdAt(minutes(5)).build()), attempt(aPayment().forUser('u_turns').createdAt(minutes(6)).build())]);
+      expect(outcomes.sort()).to.deep.equal([false, true]);
+      expect(await kit.payments.countOpenPurchases('u_turns', minutes(1))).to.equal(1);
+    });
+
     it('lists by status newest first, all statuses for null, up to the limit', async () => {
       const a = aPayment().createdAt(minutes(1)).build();
       const b = aPayment().paid().createdAt(minutes(2)).build();

@@ -1,5 +1,4 @@
 import type { PersistenceAdapter } from '../support/persistence-adapters';
-import { leaseStoreContract } from './lease-store.contract';
 import { membershipRepositoryContract } from './membership-repository.contract';
 import { notificationLogContract } from './notification-log.contract';
 import { paymentConfirmationContract } from './payment-confirmation.contract';
@@ -19,6 +18,5 @@ export function persistenceContracts(adapter: PersistenceAdapter, suite: (title:
     unitOfWorkContract(open);
     paymentConfirmationContract(open);
     notificationLogContract(open);
-    leaseStoreContract(open);
   });
 }

@@ -130,6 +130,34 @@ export function unitOfWorkContract(open: () => Promise<PersistenceKit>): void {
       expect(await relay.runOnce()).to.equal(0);
     });
 
+    it('leaves an event only relay handlers wait for to the relay: stored undelivered, not handled after the commit', async () => {
+      let handled = 0;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'mailer', async () => { handled += 1; }, { delivery: 'relay' });
+      await kit.uow.run(() => kit.payments.save(preparedPayment()));
+      expect(handled, 'not run after the commit').to.equal(0);
+      expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([false]);
+
+      const clock = new ControllableClock();
+      clock.freezeAt(NOW);
+      // Nothing else delivers it: the relay takes it however young.
+      const relay = new OutboxRelay(kit.outbox, kit.eventBus, clock, { minAgeMs: 5000 });
+      expect(await relay.runOnce()).to.equal(1);
+      expect(handled).to.equal(1);
+      expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([true]);
+      expect(await relay.runOnce()).to.equal(0);
+    });
+
+    it('a relay pass takes batch after batch while they come back full', async () => {
+      let handled = 0;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'mailer', async () => { handled += 1; }, { delivery: 'relay' });
+      for (let i = 0; i < 5; i += 1) await kit.uow.run(() => kit.payments.save(preparedPayment()));
+      const clock = new ControllableClock();
+      clock.freezeAt(new Date(NOW.getTime() + 60_000));
+      expect(await new OutboxRelay(kit.outbox, kit.eventBus, clock, { batchSize: 2 }).runOnce()).to.equal(5);
+      expect(handled).to.equal(5);
+      expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([true, true, true, true, true]);
+    });
+
     it('claims undelivered events once, oldest first: a second claim does not get them again', async () => {
       kit.eventBus.subscribe(PaymentEvents.Prepared, 'down', async () => {
         throw new Error('handler down');

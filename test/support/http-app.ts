@@ -12,7 +12,9 @@ import type { PaymentRepository } from '../../src/payment/application/payment-re
 import type { MemoryPaymentGateway } from '../../src/payment/infrastructure/memory/memory-payment.gateway';
 import { PAYMENT } from '../../src/payment/payment.tokens';
 import { createHttpApp, type HttpAppOptions } from '../../src/app/http-app';
+import type { EventBus, Outbox } from '../../src/shared/application/event-bus.port';
 import { MemoryNotifier } from '../../src/shared/infrastructure/memory/memory-notifier';
+import { OutboxRelay } from '../../src/shared/infrastructure/outbox-relay';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
@@ -68,6 +70,8 @@ export interface HttpHarness {
   parts: HarnessParts;
   container: Container;
   client(ip?: string): ApiClient;
+  /** One pass of the outbox relay, as the workers run it (without its minimum age): mails a purchase's receipt, for one. */
+  relay(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -97,6 +101,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
     parts,
     container: parts.container,
     client: (ip?: string) => new ApiClient(url, ip),
+    relay: () => new OutboxRelay(parts.container.get<Outbox>(SHARED.Outbox), parts.container.get<EventBus>(SHARED.EventBus), parts.clock, { minAgeMs: 0 }).runOnce(),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

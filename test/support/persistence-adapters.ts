@@ -11,10 +11,7 @@ import type { PaymentRepository } from '../../src/payment/application/payment-re
 import { KnexPaymentRepository } from '../../src/payment/infrastructure/knex-payment.repository';
 import { MemoryPaymentRepository } from '../../src/payment/infrastructure/memory/memory-payment.repository';
 import type { Outbox } from '../../src/shared/application/event-bus.port';
-import type { LeaseStore } from '../../src/shared/application/lease-store.port';
 import type { UnitOfWork } from '../../src/shared/application/unit-of-work.port';
-import { KnexLeaseStore } from '../../src/shared/infrastructure/knex/knex-lease-store';
-import { MemoryLeaseStore } from '../../src/shared/infrastructure/memory/memory-lease-store';
 import { InProcessEventBus } from '../../src/shared/infrastructure/in-process-event-bus';
 import { KnexOutbox } from '../../src/shared/infrastructure/knex/knex-outbox';
 import { readOptionalTime } from '../../src/shared/infrastructure/knex/knex-database';
@@ -39,7 +36,6 @@ export interface PersistenceKit {
   payments: PaymentRepository;
   memberships: MembershipRepository;
   notifications: NotificationLog;
-  leases: LeaseStore;
   outbox: Outbox;
   eventBus: InProcessEventBus;
   uow: UnitOfWork;
@@ -66,11 +62,10 @@ export function memoryAdapter(): PersistenceAdapter {
       const eventBus = new InProcessEventBus(outbox, silentLogger());
       return {
         context, outbox, eventBus,
-        users: new MemoryUserRepository(),
+        users: new MemoryUserRepository(context),
         payments: new MemoryPaymentRepository(context),
         memberships: new MemoryMembershipRepository(context),
         notifications: new MemoryNotificationLog(),
-        leases: new MemoryLeaseStore(),
         uow: new MemoryUnitOfWork(context, outbox, eventBus),
         async storedEvents() {
           return outbox.all().map(({ event, delivered }) => ({ id: event.id, type: event.type, aggregateId: event.aggregateId, delivered }));
@@ -104,7 +99,6 @@ function knexAdapter(name: string, create: () => Promise<TestDatabase>): Persist
         payments: new KnexPaymentRepository(database, context),
         memberships: new KnexMembershipRepository(database, context),
         notifications: new KnexNotificationLog(database),
-        leases: new KnexLeaseStore(database),
         uow: new KnexUnitOfWork(database, context, outbox, eventBus),
         async storedEvents() {
           const rows: Array<{ id: string; type: string; aggregate_id: string; delivered_at: unknown }> = await database.knex('domain_events').orderBy('seq');

@@ -13,6 +13,12 @@ export interface PaymentRepository {
   listByUser(userId: string): Promise<Payment[]>;
   /** How many purchases of a user created at or after `since` are still `await` (the open-orders limit). */
   countOpenPurchases(userId: string, since: Date): Promise<number>;
+  /**
+   * Inserts a new payment unless its user already has `max` open purchases (as countOpenPurchases
+   * counts them), in one statement: false when refused. Concurrent inserts for one user must take
+   * turns for the count to hold (checkout holds the buyer's row: UserRepository.findByIdForUpdate).
+   */
+  insertIfFewerOpen(payment: Payment, max: number, since: Date): Promise<boolean>;
   /** Newest first; all statuses when none is given. */
   listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]>;
   /**

@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
 import { KeyedLock } from '../../shared/application/keyed-lock';
-import type { LeaseStore } from '../../shared/application/lease-store.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
+import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import { DomainError } from '../../shared/domain/domain-error';
 import type { User, UserRepository } from '../../identity/identity.api';
@@ -67,15 +67,14 @@ export function customerUidFor(userId: string): string {
  * payment: `await` and prepared, `failed` when the prepare was refused, `await` (expiring) when
  * its outcome is unknown.
  */
-/** How long one buyer's checkout holds its lease: the gateway call is bounded well inside it (15 s). */
-const CHECKOUT_LEASE_MS = 30_000;
-const LEASE_RETRY_MS = 50;
-/** A request answers within 15 s: a buyer's other checkout (on another instance) is waited for that long at most. */
-const LEASE_WAIT_MS = 12_000;
-
 /**
- * One checkout per buyer at a time, so a burst cannot pass the open-orders count together: queued in
- * this process, and leased across instances (the count, the gateway call and the insert run under it).
+ * The open-orders limit holds across instances: the order is inserted only while the buyer has fewer
+ * than the limit open, counted in the insert itself, with the buyer's row held until the commit, so
+ * checkouts of one buyer on several instances take turns there and each counts the others' orders.
+ * A count before the gateway call answers 429 without calling it; in this process a buyer's
+ * checkouts queue, so a burst is refused there. (Two instances racing past that first count each
+ * prepare an order at the gateway; the second is then refused: a prepared merchant_uid nobody was
+ * given, harmless.)
  */
 export class StartCheckout {
   private readonly perBuyer = new KeyedLock();
@@ -90,40 +89,23 @@ export class StartCheckout {
     private readonly ids: IdGenerator,
     private readonly settings: CheckoutSettings,
     private readonly openOrders: OpenOrdersLimit,
-    private readonly leases: LeaseStore,
     private readonly periods: BoughtPeriods,
   ) {}
 
   async execute(input: StartCheckoutInput): Promise<CheckoutStarted> {
     const plan = this.catalog.find(input.planId);
     if (!plan) throw new UnknownPlanError(input.planId);
-    return this.perBuyer.run(input.userId, async () => {
-      const lease = `checkout:${input.userId}`;
-      const holder = this.ids.newId();
-      const giveUpAt = Date.now() + LEASE_WAIT_MS;
-      while (!(await this.leases.acquire(lease, holder, CHECKOUT_LEASE_MS))) {
-        if (Date.now() >= giveUpAt) throw new DomainError('conflict', 'checkout_in_progress', 'another checkout of yours is still running; try again shortly');
-        await new Promise((resolve) => setTimeout(resolve, LEASE_RETRY_MS));
-      }
-      try {
-        return await this.checkout(input, plan);
-      } finally {
-        await this.leases.release(lease, holder);
-      }
-    });
+    return this.perBuyer.run(input.userId, () => this.checkout(input, plan));
   }
 
   private async checkout(input: StartCheckoutInput, plan: Plan): Promise<CheckoutStarted> {
-    const buyer = await this.users.findById(input.userId);
-    if (!buyer) throw new DomainError('unauthenticated', 'unauthenticated', 'log in first');
     const since = new Date(this.clock.now().getTime() - this.openOrders.windowMinutes * 60_000);
-    if (await this.payments.countOpenPurchases(buyer.id, since) >= this.openOrders.max) {
-      throw new TooManyOpenOrdersError(this.openOrders.max, this.openOrders.windowMinutes);
-    }
-    const customerUid = input.autoRenew ? customerUidFor(buyer.id) : null;
+    const { max, windowMinutes } = this.openOrders;
+    if (await this.payments.countOpenPurchases(input.userId, since) >= max) throw new TooManyOpenOrdersError(max, windowMinutes);
+    const customerUid = input.autoRenew ? customerUidFor(input.userId) : null;
 
     const payment = Payment.create({
-      id: this.ids.newId(), merchantUid: this.ids.newMerchantUid(), userId: buyer.id,
+      id: this.ids.newId(), merchantUid: this.ids.newMerchantUid(), userId: input.userId,
       purpose: { kind: 'purchase', planId: plan.id }, amount: plan.amount, payMethod: input.payMethod,
       gateway: this.settings.gateway, pg: this.settings.pg, customerUid, now: this.clock.now(),
     });
@@ -139,7 +121,13 @@ export class StartCheckout {
       if (error instanceof GatewayRejectedError) payment.fail('prepare_rejected', error.message, this.clock.now());
       refusal = error;
     }
-    await this.uow.run(() => this.payments.save(payment));
+    // A deadlock between buyers' inserts (gap locks) is a lost race: the unit runs again.
+    const buyer = await retryOnConflict(() => this.uow.run(async () => {
+      const held = await this.users.findByIdForUpdate(input.userId);
+      if (!held) throw new DomainError('unauthenticated', 'unauthenticated', 'log in first');
+      if (!(await this.payments.insertIfFewerOpen(payment, max, since))) throw new TooManyOpenOrdersError(max, windowMinutes);
+      return held;
+    }));
     if (refusal) throw refusal;
     const period = await this.periods.periodBoughtBy(buyer.id, plan, payment.createdAt);
     return { payment, plan, buyer, settings: this.settings, customerUid, period };

@@ -48,6 +48,32 @@ export class KnexPaymentRepository implements PaymentRepository {
     return Number(row?.open ?? 0);
   }
 
+  async insertIfFewerOpen(payment: Payment, max: number, since: Date): Promise<boolean> {
+    if (payment.version !== 0 || payment.cancellations.length > 0) throw new Error('insertIfFewerOpen inserts a new payment without refunds');
+    if (!this.context.current()) this.context.track(payment);
+    const db = currentDb(this.database, this.context);
+    const row = paymentMapper.toRow(payment, payment.version + 1);
+    const columns = Object.keys(row);
+    const open = db('payments').count('*')
+      .where({ user_id: payment.userId, status: 'await', purpose_kind: 'purchase' }).andWhere('created_at', '>=', since);
+    // INSERT ... SELECT <the row> WHERE (<the count>) < max: the count and the insert are one statement.
+    const values = db.select(columns.map((column) => db.raw('? as ??', [(row as unknown as Record<string, Knex.Value>)[column], column])));
+    if (this.database.dialect === 'mysql') values.from(db.raw('dual'));
+    values.where(db.raw('(?) < ?', [open, max]));
+    const insert = db.into(db.raw(`?? (${columns.map(() => '??').join(', ')})`, ['payments', ...columns])).insert(values).toSQL();
+    let inserted: number;
+    try {
+      inserted = affectedRows(await db.raw(insert.sql, insert.bindings as Knex.RawBinding[]));
+    } catch (error) {
+      throw this.translate(error, payment);
+    }
+    if (inserted === 0) return false;
+    this.remember(row);
+    this.context.track(payment);
+    payment.markSaved();
+    return true;
+  }
+
   async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {
     return this.load((q) => {
       if (status !== null) q.where({ status });
@@ -142,6 +168,13 @@ export class KnexPaymentRepository implements PaymentRepository {
       return payment;
     });
   }
+}
+
+/** Rows a raw write changed, as each driver reports it (better-sqlite3, mysql2, pg). */
+function affectedRows(result: unknown): number {
+  if (Array.isArray(result)) return Number((result[0] as { affectedRows?: number })?.affectedRows ?? 0);
+  const r = result as { changes?: number; rowCount?: number };
+  return Number(r.changes ?? r.rowCount ?? 0);
 }
 
 function rowKey(id: string, version: number): string {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { EventBus, EventHandler, Outbox } from '../application/event-bus.port';
+import type { Delivery, EventBus, EventHandler, Outbox, SubscribeOptions } from '../application/event-bus.port';
 import type { Logger } from '../application/logger.port';
 import type { DomainEvent } from '../domain/domain-event';
 
@@ -11,18 +11,18 @@ export class InProcessEventBus implements EventBus {
   private readonly delivered = new AsyncLocalStorage<string[]>();
   private unmarked: string[] = [];
   private nextMarking: Promise<void> | null = null;
-  private readonly handlers = new Map<string, Array<{ name: string; handle: EventHandler }>>();
+  private readonly handlers = new Map<string, Array<{ name: string; handle: EventHandler; delivery: Delivery }>>();
 
   constructor(
     private readonly outbox: Outbox,
     private readonly logger: Logger,
   ) {}
 
-  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handle: EventHandler<E>): void {
+  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handle: EventHandler<E>, options: SubscribeOptions = {}): void {
     const list = this.handlers.get(eventType) ?? [];
     if (list.some((h) => h.name === name)) return;
     // Only events of `eventType` reach it, and each carries the payload its type names.
-    list.push({ name, handle: handle as EventHandler });
+    list.push({ name, handle: handle as EventHandler, delivery: options.delivery ?? 'after-commit' });
     this.handlers.set(eventType, list);
   }
 
@@ -32,6 +32,14 @@ export class InProcessEventBus implements EventBus {
 
   awaitsDelivery(event: DomainEvent): boolean {
     return (this.handlers.get(event.type) ?? []).some((h) => !event.handledBy?.includes(h.name));
+  }
+
+  relayOnlyTypes(): string[] {
+    return [...this.handlers].filter(([, list]) => list.every((h) => h.delivery === 'relay')).map(([type]) => type);
+  }
+
+  deliversAfterCommit(event: DomainEvent): boolean {
+    return (this.handlers.get(event.type) ?? []).some((h) => h.delivery === 'after-commit' && !event.handledBy?.includes(h.name));
   }
 
   async publish(events: DomainEvent[]): Promise<void> {

@@ -7,6 +7,8 @@ export interface TransactionScope<Handle = unknown> {
   handle: Handle;
   tracked: AggregateRoot[];
   undo: Array<() => void>;
+  /** Memory: holds to let go of when the unit ends, committed or not (a database's locks end with its transaction). */
+  ended?: Array<() => void>;
 }
 
 /**

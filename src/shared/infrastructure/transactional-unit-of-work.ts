@@ -28,7 +28,8 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
         return value;
       }),
     );
-    const awaited = entries.filter((entry) => !entry.delivered).map((entry) => entry.event);
+    // Events only relay handlers wait for stay in the outbox for the relay (ADR 0002).
+    const awaited = entries.filter((entry) => !entry.delivered && this.eventBus.deliversAfterCommit(entry.event)).map((entry) => entry.event);
     if (awaited.length > 0) await this.eventBus.publish(awaited);
     return result;
   }

@@ -130,8 +130,10 @@ describe('the production build: npm run build, npm ci --omit=dev, node dist/...'
     const validated = await call('POST', '/api/payment/validation', { imp_uid: window.body.rsp.imp_uid, merchant_uid: checkout.body.merchant_uid });
     expect(validated.status, validated.text).to.equal(200);
     expect((await call('GET', '/api/me')).body.membership).to.include({ plan: 'monthly', status: 'active' });
-    // pino-pretty from the production dependencies: readable request lines, and the receipt the log notifier stands in for.
+    // pino-pretty from the production dependencies: readable request lines, and the receipt the log notifier stands in for
+    // (mailed by the outbox relay's next pass, every 5 s).
     expect(served.output).to.match(/\] INFO: request\n {4}requestId: /);
+    for (const giveUpAt = Date.now() + 10_000; !served.output.includes('notice: receipt') && Date.now() < giveUpAt;) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(served.output).to.match(/notice: receipt\n {6}To: dist@example\.test\n {6}Subject: \[주식회사 멤버페이\] 멤버십 결제 영수증 \(월간 멤버십\)\n/);
 
     // A second buyer pays from the terminal with the CLI of the build, and is renewed with a progress line.

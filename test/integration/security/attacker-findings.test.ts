@@ -16,7 +16,7 @@ import type { ControllableClock } from '../../../src/shared/infrastructure/contr
 import { silentLogger } from '../../../src/shared/infrastructure/logger';
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { AppProcess, freePort } from '../../support/app-process';
-import { createMariaDbTestDatabase, SERVER_ENGINES, skipMariaDb, type TestDatabase } from '../../support/database';
+import { createServerTestDatabase, SERVER_ENGINES, type TestDatabase } from '../../support/database';
 import { ApiClient, type HttpHarness, startHttpHarness, uniqueEmail } from '../../support/http-app';
 import { TEST_NOW } from '../../support/memory-container';
 import { rawRequest } from '../../support/raw-http';
@@ -173,13 +173,13 @@ describe('attacker findings: a padded notice for an unknown order is stored with
 // LOW. The open-orders limit is a count, a gateway prepare and an insert, kept apart per buyer by a
 // lock inside one process only: two instances on one database (DESIGN §8, N stateless instances)
 // each count four open orders while the other's prepare is on its way, and each opens one more.
-(skipMariaDb ? describe.skip : describe)('attacker findings: two instances on one database let a buyer open more than 5 orders', function () {
+for (const { engine, label, skip } of SERVER_ENGINES) (skip ? describe.skip : describe)(`attacker findings: two instances on one database let a buyer open more than 5 orders (${label})`, function () {
   this.timeout(30_000);
   let database: TestDatabase;
   const servers: Server[] = [];
   const urls: string[] = [];
   before(async () => {
-    database = await createMariaDbTestDatabase();
+    database = await createServerTestDatabase(engine);
     const config = loadConfig({ LOG_LEVEL: 'silent', TRUST_PROXY_HOPS: '1', SESSION_SECRET: 'shared-session-secret-0123456789' });
     for (let i = 0; i < 2; i += 1) {
       const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
@@ -215,6 +215,18 @@ describe('attacker findings: a padded notice for an unknown order is stored with
     for (let i = 0; i < 4; i += 1) expect((await first.post('/api/payment/checkout', { plan: 'monthly' })).status).to.equal(201);
     const both = await Promise.all([first.post('/api/payment/checkout', { plan: 'monthly' }), second.post('/api/payment/checkout', { plan: 'monthly' })]);
     expect(both.map((r) => r.status).sort(), both.map((r) => r.text).join(' ')).to.deep.equal([201, 429]);
+    expect((await first.get('/api/payments')).body.payments).to.have.length(5);
+  });
+
+  it('eight checkouts on each instance at once, from a buyer with none open, open exactly 5 orders', async () => {
+    const first = new ApiClient(urls[0]);
+    const account = await first.signUp({ email: uniqueEmail('two-instances-burst') });
+    const second = new ApiClient(urls[1]);
+    expect((await second.post('/api/auth/login', { email: account.email, password: account.password })).status).to.equal(200);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => [first, second]).flat().map((c) => c.post('/api/payment/checkout', { plan: 'monthly' })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201), answers.map((r) => r.text).join(' ')).to.have.length(5);
+    expect(statuses.filter((s) => s === 429)).to.have.length(11);
     expect((await first.get('/api/payments')).body.payments).to.have.length(5);
   });
 });

@@ -29,6 +29,12 @@ export class MemoryPaymentRepository implements PaymentRepository {
     return this.store.filter((row) => row.userId === userId && row.status === 'await' && row.purpose.kind === 'purchase' && row.createdAt >= since).length;
   }
 
+  async insertIfFewerOpen(payment: Payment, max: number, since: Date): Promise<boolean> {
+    if (await this.countOpenPurchases(payment.userId, since) >= max) return false;
+    await this.save(payment);
+    return true;
+  }
+
   async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {
     return this.store.filter((row) => status === null || row.status === status).sort(newestFirst).slice(0, limit);
   }

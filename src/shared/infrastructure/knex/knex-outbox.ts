@@ -40,12 +40,12 @@ export class KnexOutbox implements Outbox {
   }
 
   /** Claims in a transaction of its own; on MySQL, MariaDB and PostgreSQL rows another relay holds are skipped, not waited for. */
-  async claimUndelivered(olderThan: Date, limit: number, now: Date): Promise<DomainEvent[]> {
+  async claimUndelivered(olderThan: Date, limit: number, now: Date, anyAgeTypes: string[] = []): Promise<DomainEvent[]> {
     return this.database.knex.transaction(async (trx) => {
       let query = trx('domain_events').select('*')
         .whereNull('delivered_at')
         .andWhere((w) => w.whereNull('claimed_until').orWhere('claimed_until', '<=', now))
-        .andWhere('occurred_at', '<=', olderThan)
+        .andWhere((w) => (anyAgeTypes.length === 0 ? w.where('occurred_at', '<=', olderThan) : w.where('occurred_at', '<=', olderThan).orWhereIn('type', anyAgeTypes)))
         .orderBy('seq')
         .limit(limit);
       if (this.database.locksRows) query = query.forUpdate().skipLocked();

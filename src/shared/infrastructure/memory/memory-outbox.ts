@@ -28,10 +28,10 @@ export class MemoryOutbox implements Outbox {
     for (const entry of this.entries) if (ids.has(entry.event.id) && !entry.deliveredAt) entry.deliveredAt = new Date();
   }
 
-  async claimUndelivered(olderThan: Date, limit: number, at: Date): Promise<DomainEvent[]> {
+  async claimUndelivered(olderThan: Date, limit: number, at: Date, anyAgeTypes: string[] = []): Promise<DomainEvent[]> {
     const now = at.getTime();
     const claimed = this.entries
-      .filter((e) => !e.deliveredAt && e.claimedUntil <= now && e.event.occurredAt <= olderThan)
+      .filter((e) => !e.deliveredAt && e.claimedUntil <= now && (e.event.occurredAt <= olderThan || anyAgeTypes.includes(e.event.type)))
       .slice(0, limit);
     for (const entry of claimed) entry.claimedUntil = now + CLAIM_MS;
     return claimed.map((e) => e.event);

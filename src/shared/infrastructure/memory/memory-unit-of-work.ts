@@ -14,6 +14,8 @@ export class MemoryUnitOfWork extends TransactionalUnitOfWork {
     } catch (error) {
       for (const undo of scope.undo.reverse()) undo();
       throw error;
+    } finally {
+      for (const release of scope.ended ?? []) release();
     }
   }
 }

@@ -5,7 +5,7 @@ import { checkoutAndPay, expectError, type HarnessFactory, startWithBuyer } from
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PAYMENT_KEYS = ['merchant_uid', 'imp_uid', 'plan', 'amount', 'status', 'failure_code', 'failure_message', 'cancelled_amount', 'paid_at', 'created_at', 'gateway', 'refunds'];
-const MEMBERSHIP_KEYS = ['id', 'plan', 'status', 'current_period_start', 'current_period_end', 'auto_renew', 'cancel_at_period_end', 'next_charge_at', 'ended_at'];
+const MEMBERSHIP_KEYS = ['id', 'plan', 'status', 'current_period_start', 'current_period_end', 'auto_renew', 'cancel_at_period_end', 'next_charge_at', 'ended_at', 'trial_ends_at'];
 
 export function paymentsSuite(start: HarnessFactory): void {
   describe('payments', () => {
@@ -135,10 +135,23 @@ export function paymentsSuite(start: HarnessFactory): void {
         expect(signup.status, signup.text).to.equal(201);
         const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, member);
         expect((await member.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
+        await h.relay();
         const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === email);
         expect(receipts).to.have.length(1);
         return { receipt: receipts[0], merchantUid };
       }
+
+      it('validation answers without waiting for the receipt: the outbox relay mails it, once however often it runs', async () => {
+        const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+        expect((await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
+        const me = (await buyer.get('/api/me')).body;
+        const receipts = () => h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === me.user.email);
+        expect(receipts(), 'not mailed in the request').to.have.length(0);
+        await h.relay();
+        await h.relay();
+        expect(receipts()).to.have.length(1);
+        expect(receipts()[0].text).to.contain(`주문번호: ${merchantUid}`);
+      });
 
       it('Korean by default: 상호, 결제일시 (KST), 금액 (₩), 결제수단 and 주문번호', async () => {
         const { receipt, merchantUid } = await receiptFor('/api/auth/signup', {});
@@ -156,6 +169,7 @@ export function paymentsSuite(start: HarnessFactory): void {
           const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
           expect((await buyer.post('/api/payment/validation', { imp_uid: gatewayPaymentId, merchant_uid: merchantUid })).status).to.equal(200);
         }
+        await h.relay();
         const me = (await buyer.get('/api/me')).body;
         const receipts = h.parts.notifier.sent.filter((n) => n.kind === 'receipt' && n.to === me.user.email).map((n) => n.text.match(/이용 기간: (.*)/)?.[1]);
         // TEST_NOW is 2026-11-25 18:00 in Seoul.

@@ -47,6 +47,7 @@ export function withdrawalWindowSuite(start: HarnessFactory): void {
 
     it('each charge\'s receipt (first and renewal) states its own withdrawal deadline, supply value and VAT, approval number and time, the masked card and the seller', async () => {
       const first = await buy('monthly', true);
+      await h.relay(); // a purchase's receipt is the outbox relay's
       h.parts.clock.freezeAt(new Date(first.periodEnd.getTime() + 60_000));
       expect(await h.container.get<RunRenewals>(BILLING.RunRenewals).execute()).to.include({ charged: 1 });
       const payments = ((await buyer.get('/api/payments')).body.payments as any[]).sort((a, b) => a.paid_at.localeCompare(b.paid_at));
