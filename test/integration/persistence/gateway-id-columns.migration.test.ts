@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { KNEX_ENGINES, type TestDatabase } from '../../support/database';
-import { MIGRATIONS_DIRECTORY } from '../../../src/shared/infrastructure/knex/knex-database';
+import { migrateDownTo } from '../../support/migrations';
 
-const migrations = { directory: MIGRATIONS_DIRECTORY, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
 const NAME = '20261206000000_gateway_ids_fit_their_values.ts';
 
 for (const { label: engine, skip, create } of KNEX_ENGINES) {
@@ -33,12 +32,7 @@ for (const { label: engine, skip, create } of KNEX_ENGINES) {
       await db.database.knex('webhook_receipts').delete();
       await db.database.knex('idempotency_keys').delete();
       // Later migrations stand on this one's columns (the PG-neutral rename): undo them first, newest first.
-      for (;;) {
-        const [completed] = await db.database.knex.migrate.list(migrations) as [Array<{ name: string }>, unknown];
-        const last = completed.at(-1)?.name;
-        await db.database.knex.migrate.down(migrations);
-        if (last === NAME) break;
-      }
+      await migrateDownTo(db.database.knex, NAME);
       await db.database.migrateLatest();
       const [{ applied }] = await db.database.knex('knex_migrations').where({ name: NAME }).count({ applied: '*' });
       expect(Number(applied)).to.equal(1);

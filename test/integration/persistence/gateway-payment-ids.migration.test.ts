@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { KNEX_ENGINES, type TestDatabase } from '../../support/database';
-import { MIGRATIONS_DIRECTORY } from '../../../src/shared/infrastructure/knex/knex-database';
+import { migrateDownTo } from '../../support/migrations';
 
-const migrations = { directory: MIGRATIONS_DIRECTORY, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
 const NAME = '20261220000000_gateway_payment_ids.ts';
 
 for (const { label: engine, skip, create } of KNEX_ENGINES) {
@@ -17,12 +16,7 @@ for (const { label: engine, skip, create } of KNEX_ENGINES) {
     it('renames imp_uid to gateway_payment_id keeping the values, goes down to imp_uid and up again (the contract suite checks the unique rule under its new name)', async () => {
       const knex = db.database.knex;
       await knex('webhook_receipts').insert({ id: 'r1', received_at: receivedAt(), body: '{}', gateway_payment_id: 'imp_kept', merchant_uid: 'mp_x', status: 'paid' });
-      for (;;) {
-        const [completed] = await knex.migrate.list(migrations) as [Array<{ name: string }>, unknown];
-        const last = completed.at(-1)?.name;
-        await knex.migrate.down(migrations);
-        if (last === NAME) break;
-      }
+      await migrateDownTo(knex, NAME);
       expect((await knex('webhook_receipts').where({ id: 'r1' }).first()).imp_uid).to.equal('imp_kept');
       await db.database.migrateLatest();
       const row = await knex('webhook_receipts').where({ id: 'r1' }).first();
