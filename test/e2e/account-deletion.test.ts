@@ -4,52 +4,23 @@
 // ends with the refund, the page returns to the logged-out state and the old password no longer logs in.
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MembershipRepository } from '../../src/membership/application/membership-repository.port';
 import { MEMBERSHIP } from '../../src/membership/membership.tokens';
 import type { PaymentRepository } from '../../src/payment/application/payment-repository.port';
 import { PAYMENT } from '../../src/payment/payment.tokens';
-import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { startE2eApp, type RunningApp } from './e2e-app';
+import { screenshotPath } from '../support/browser';
+import { useApp, useBrowser, usePage } from './page-harness';
 
 const PASSWORD = 'correct horse battery';
 
 describe('downloading my data and deleting my account in the browser (e2e)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let app: RunningApp;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  let errors: string[] = [];
-
-  before(async function () {
-    this.timeout(30_000);
-    browser = await launchBrowser();
-    app = await startE2eApp('iamport');
-  });
-  after(async () => {
-    await app?.close();
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    ({ context, page, errors } = await newPage(browser, PHONE));
-    await page.goto(`${app.url}/`);
-    await page.locator('body[data-ready="true"]').waitFor();
-  });
-  screenshotOnFailure(() => page);
-  afterEach(async () => {
-    // The wrong password's 403, the old password's refused login (401) and the refused refund (502) are answers under test; anything else is an error.
-    const pageErrors = errors.filter((e) => !/^console: Failed to load resource: the server responded with a status of (401|403|502) /.test(e));
-    await context?.close();
-    context = undefined;
-    page = undefined;
-    expect(pageErrors, 'errors in the page').to.deep.equal([]);
-  });
-
-  const current = (): Page => {
-    if (!page) throw new Error('no page');
-    return page;
-  };
+  const browser = useBrowser();
+  const app = useApp('iamport');
+  // The wrong password's 403, the old password's refused login (401) and the refused refund (502) are answers under test; anything else is an error.
+  const slot = usePage(browser, { home: () => `${app().url}/`, expected: /^console: Failed to load resource: the server responded with a status of (401|403|502) / });
+  const current = (): Page => slot.current();
   const outcome = (word: string) => current().locator(`#message:not([hidden])[data-outcome="${word}"]`);
 
   async function signUpAndBuyMonthly(email: string): Promise<void> {
@@ -101,7 +72,7 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
     await outcome('wrong_password').waitFor({ timeout: 10_000 });
     expect(await p.locator('#message').innerText()).to.contain('비밀번호가 맞지 않습니다');
     expect(await p.locator('#app').getAttribute('data-state')).to.equal('logged-in');
-    const me = await (await p.request.get(`${app.url}/api/me`)).json();
+    const me = await (await p.request.get(`${app().url}/api/me`)).json();
     expect(me.membership).to.include({ status: 'active', ended_at: null });
 
     // The right password with a refund: deleted, refunded, logged out.
@@ -112,12 +83,12 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
     expect(await p.locator('#message').innerText()).to.contain('₩9,900');
     expect(await p.locator('#app').getAttribute('data-state')).to.equal('logged-out');
     expect(await p.locator('#account-section').isVisible()).to.equal(false);
-    const membership = await app.container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository).findLatestByUserId(userId);
+    const membership = await app().container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository).findLatestByUserId(userId);
     expect(membership?.status).to.equal('cancelled');
     expect(membership?.endedAt).to.be.instanceOf(Date);
-    const [payment] = await app.container.get<PaymentRepository>(PAYMENT.PaymentRepository).listByUser(userId);
+    const [payment] = await app().container.get<PaymentRepository>(PAYMENT.PaymentRepository).listByUser(userId);
     expect(payment.cancelledAmount).to.equal(9900);
-    expect((await p.request.get(`${app.url}/api/me`)).status()).to.equal(401);
+    expect((await p.request.get(`${app().url}/api/me`)).status()).to.equal(401);
 
     await p.evaluate(() => window.scrollTo(0, 0));
     await p.screenshot({ path: screenshotPath('account-deleted-375'), fullPage: true });
@@ -132,12 +103,12 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
 
   it('keeps the account and the membership when the gateway refuses the refund (in English)', async () => {
     const p = current();
-    await p.goto(`${app.url}/?lang=en`);
+    await p.goto(`${app().url}/?lang=en`);
     await p.locator('body[data-ready="true"]').waitFor();
     const email = `refused.${Date.now()}@example.com`;
     await signUpAndBuyMonthly(email);
     // The PG forgets every payment: its refusal of the refund is a definite no.
-    app.iamport!.reset();
+    app().iamport!.reset();
 
     await p.click('#delete-account-button');
     await p.locator('#delete-refund-quote[data-refundable]').waitFor();
@@ -150,7 +121,7 @@ describe('downloading my data and deleting my account in the browser (e2e)', fun
     expect(message).to.contain('refused the refund');
     expect(message).to.contain('not deleted');
     expect(await p.locator('#app').getAttribute('data-state')).to.equal('logged-in');
-    const me = await (await p.request.get(`${app.url}/api/me`)).json();
+    const me = await (await p.request.get(`${app().url}/api/me`)).json();
     expect(me.user.email).to.equal(email);
     expect(me.membership).to.include({ status: 'active', ended_at: null });
   });
