@@ -225,7 +225,8 @@ export class Payment extends AggregateRoot {
     if (wasCharged(gp)) {
       if (gp.amount !== this.props.amount) {
         this.failWithMismatch(gp, now, refundId);
-        return 'failed';
+        // A payment a right charge already paid stays paid: the verdict is the payment's, not the answer's.
+        return this.verdict();
       }
       this.markPaid(gp, now);
       this.syncCancellations(gp, now);

@@ -164,6 +164,20 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect((await app.memberships.findLiveByUserId(user.id))?.periodNo).to.equal(2);
   });
 
+  it('a charge whose answer was lost and which was then refunded at the gateway is not charged again', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'lost then refunded');
+    app.gateway.scriptNext('chargeBillingKey', 'lost');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ skipped: 1 });
+    const [charge] = app.gateway.allPayments().filter((p) => p.merchantUid.startsWith('renewal-'));
+    // The operator refunds it in the gateway's console before our next run asks.
+    await app.gateway.cancel({ gatewayPaymentId: charge.gatewayPaymentId, merchantUid: charge.merchantUid, amount: charge.amount, checksum: charge.amount, reason: 'console' });
+    app.clock.freezeAt(kst('2027-02-28T10:10'));
+    expect(await app.renewals.execute()).to.include({ failed: 0 });
+    expect(renewalCharges(user.id)).to.have.length(1);
+    expect((await app.payments.findByMerchantUid(charge.merchantUid))?.status).to.equal('cancelled');
+  });
+
   it('a membership without auto-renew expires at its period end', async () => {
     app.clock.freezeAt(kst('2027-01-31T10:00'));
     const user = await app.newUser();

@@ -62,6 +62,16 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     expect(payment?.status).to.equal('paid');
   });
 
+  it('cancel with refund when the policy owes nothing (the last day of the period): no refund asked, the membership ends now', async () => {
+    const { merchantUid } = await buy();
+    app.clock.advance(29.5 * DAY);
+    const result = await cancel.execute({ userId, refund: true, reason: null });
+    expect(result.refund).to.deep.equal({ amount: 0, status: 'refunded' });
+    expect(result.membership.status).to.equal('cancelled');
+    expect(cancelCalls()).to.deep.equal([]);
+    expect((await app.payments.findByMerchantUid(merchantUid))?.cancellations).to.deep.equal([]);
+  });
+
   it('20 concurrent cancels with refund: one refund at the gateway', async () => {
     const { gatewayPaymentId } = await buy();
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => cancel.execute({ userId, refund: true, reason: null })));

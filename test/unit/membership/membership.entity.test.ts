@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Membership, periodBoughtBy } from '../../../src/membership/domain/membership.entity';
 import type { Plan } from '../../../src/membership/domain/plan';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
+import { aMembership } from '../../support/builders/membership.builder';
 
 const calendar = new BusinessCalendar('Asia/Seoul');
 const monthly: Plan = { id: 'monthly', names: { ko: '월간', en: 'Monthly' }, amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1 };
@@ -240,5 +241,65 @@ describe('Membership', () => {
       for (let i = 0; i < n; i++) m.renew(monthly, `p${i}`, calendar, m.periodEnd);
       return m.periodEnd.getTime() === calendar.addMonths(start, n + 1).getTime() && m.periodNo === n + 1;
     }), { numRuns: 200 });
+  });
+  describe('which membership a renewal run charges', () => {
+    const END = new Date('2026-12-25T09:00:00.123Z'); // the builder's period end
+    const after = (ms: number) => new Date(END.getTime() + ms);
+
+    it('due from the next charge time on, with a card, auto-renew on and the membership live', () => {
+      const renewing = aMembership().renewing().build();
+      expect(renewing.isRenewalDue(after(-1), after(-1))).to.equal(false);
+      expect(renewing.isRenewalDue(END, END)).to.equal(true);
+      expect(renewing.isRenewalDue(after(1), after(1))).to.equal(true);
+    });
+
+    it('not due without a card, with auto-renew off, without a charge scheduled, or once ended', () => {
+      expect(aMembership().renewing().with({ billingKey: null }).build().isRenewalDue(END, END), 'no card').to.equal(false);
+      expect(aMembership().renewing().with({ autoRenew: false }).build().isRenewalDue(END, END), 'auto-renew off').to.equal(false);
+      expect(aMembership().renewing().with({ nextChargeAt: null }).build().isRenewalDue(END, END), 'nothing scheduled').to.equal(false);
+      expect(aMembership().renewing().with({ status: 'cancelled' }).build().isRenewalDue(END, END), 'cancelled').to.equal(false);
+      expect(aMembership().renewing().with({ status: 'expired' }).build().isRenewalDue(END, END), 'expired').to.equal(false);
+      expect(aMembership().renewing().pastDue(END).build().isRenewalDue(END, END), 'past due').to.equal(true);
+    });
+
+    it('not due while another worker\'s lease runs, due again once it ran out', () => {
+      const leased = aMembership().renewing().with({ renewalLeaseUntil: after(60_000) }).build();
+      expect(leased.isRenewalDue(END, END)).to.equal(false);
+      expect(leased.isRenewalDue(END, after(60_000))).to.equal(true);
+      expect(leased.isRenewalDue(END, after(60_001))).to.equal(true);
+    });
+  });
+
+  describe('the end of a period', () => {
+    const END = new Date('2026-12-25T09:00:00.123Z');
+
+    it('a past-due member with a retry scheduled is not ended at the period end', () => {
+      const retrying = aMembership().pastDue(new Date(END.getTime() + 2 * 24 * 3600_000)).build();
+      expect(retrying.endIfOver(new Date(END.getTime() + 1))).to.equal(false);
+      expect(retrying.status).to.equal('past_due');
+    });
+
+    it('ends exactly at the period end, not a moment before', () => {
+      expect(aMembership().build().endIfOver(new Date(END.getTime() - 1))).to.equal(false);
+      const over = aMembership().build();
+      expect(over.endIfOver(END)).to.equal(true);
+      expect(over.status).to.equal('expired');
+      expect(over.endedAt?.toISOString()).to.equal(END.toISOString());
+      expect(aMembership().expired().build().endIfOver(END), 'already ended').to.equal(false);
+    });
+
+    it('an ended membership leaves auto-renew off and nothing scheduled, whichever way it ended', () => {
+      const now = activate('cu_u1');
+      now.cancel('now', 'moving', new Date('2026-02-01T00:00:00Z'));
+      const expired = activate('cu_u1');
+      expired.renewalFailed([], 'declined', calendar, new Date('2026-02-28T01:00:00Z'));
+      for (const [how, m] of [['cancelled now', now], ['expired', expired]] as const) {
+        expect(m.autoRenew, how).to.equal(false);
+        expect(m.nextChargeAt, how).to.equal(null);
+        expect(m.billingKey, how).to.equal(null);
+      }
+      expect(now.toProps().cancelledAt?.toISOString()).to.equal('2026-02-01T00:00:00.000Z');
+      expect(expired.toProps().cancelledAt).to.equal(null);
+    });
   });
 });

@@ -95,4 +95,25 @@ describe('refund policy (config/refund-policy.json)', () => {
       return full && zero;
     }), { numRuns: 500 });
   });
+  it('a period shorter than the withdrawal window: nothing back once it ended, though paid only days ago', () => {
+    const short: RefundSubject = { amount: 9900, alreadyRefunded: 0, paidAt: PAID, periodStart: PAID, periodEnd: new Date(PAID.getTime() + 3 * DAY) };
+    expect(quoteRefund(short, new Date(PAID.getTime() + 3 * DAY), rules, calendar)).to.include({ refundable: 0, rule: 'period_ended' });
+    expect(quoteRefund(short, new Date(PAID.getTime() + 3 * DAY - 1), rules, calendar)).to.include({ refundable: 9900, rule: 'withdrawal_period' });
+  });
+
+  it('the withdrawal window closes exactly withinDaysOfPayment days after payment', () => {
+    const monthly = subject(9900, 1);
+    expect(quoteRefund(monthly, new Date(PAID.getTime() + 7 * DAY - 1), rules, calendar).rule).to.equal('withdrawal_period');
+    expect(quoteRefund(monthly, new Date(PAID.getTime() + 7 * DAY), rules, calendar).rule).to.equal('pro_rata_less_fee');
+  });
+
+  it('a period too short to count a day is refunded by the next rule, never as NaN', () => {
+    const hours: RefundSubject = { amount: 9900, alreadyRefunded: 0, paidAt: PAID, periodStart: PAID, periodEnd: new Date(PAID.getTime() + 10 * 3600_000) };
+    const proRataFirst = rules.filter((r) => r.type !== 'full');
+    expect(quoteRefund(hours, new Date(PAID.getTime() + 3600_000), proRataFirst, calendar)).to.deep.equal({ refundable: 0, rule: 'period_ended', usedDays: 0, totalDays: 0 });
+  });
+
+  it('with no rule that applies, nothing is refundable', () => {
+    expect(quoteRefund(subject(9900, 1), PAID, [], calendar)).to.deep.equal({ refundable: 0, rule: 'none', usedDays: 0, totalDays: 30 });
+  });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Payment, classifyGatewayFailure } from '../../../src/payment/domain/payment.entity';
 import { aGatewayPayment } from '../../support/builders/gateway-payment.builder';
+import { aPayment } from '../../support/builders/payment.builder';
 
 const NOW = new Date('2026-11-25T09:00:00.000Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
@@ -231,5 +232,143 @@ describe('Payment', () => {
       const paidHere = payment.status === 'paid' || payment.status === 'cancelled';
       return paidHere === gatewayPaidCorrectly;
     }), { numRuns: 500 });
+  });
+  describe('fulfilment', () => {
+    it('marks a paid payment fulfilled once, and a refunded one too', () => {
+      const payment = paidPayment();
+      expect(payment.markFulfilled(NOW)).to.equal(true);
+      expect(payment.isFulfilled).to.equal(true);
+      expect(payment.markFulfilled(later(1))).to.equal(false);
+      expect(aPayment().paid().with({ status: 'cancelled', cancelledAmount: 9900 }).build().markFulfilled(NOW)).to.equal(true);
+    });
+
+    it('refuses to mark an unpaid or failed payment fulfilled', () => {
+      const waiting = newPayment();
+      expect(() => waiting.markFulfilled(NOW)).to.throw('cannot be fulfilled');
+      expect(waiting.isFulfilled).to.equal(false);
+      expect(() => aPayment().failed().build().markFulfilled(NOW)).to.throw('cannot be fulfilled');
+    });
+  });
+
+  describe('a refund the gateway settled only in part', () => {
+    it('stays pending while the gateway cancelled less than it asked, and books only what the gateway cancelled', () => {
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', amount: 3000, reason: 'partial', requestedBy: 'user', now: NOW });
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 1000 }), later(1));
+      expect(payment.cancelledAmount).to.equal(1000);
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['c1']);
+      expect(payment.refundable).to.equal(9900 - 1000 - 3000);
+    });
+
+    it('settles pending refunds in order while the cancelled money covers them, and leaves the next one pending', () => {
+      const payment = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' })
+        .withCancellation({ id: 'c1', amount: 1000, status: 'pending', settledAt: null })
+        .withCancellation({ id: 'c2', amount: 2000, status: 'pending', settledAt: null })
+        .build();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 2500 }), later(1));
+      expect(payment.cancellations.map((c) => [c.id, c.status])).to.deep.equal([['c1', 'refunded'], ['c2', 'pending']]);
+      expect(payment.cancelledAmount).to.equal(2500);
+    });
+
+    it('calls a cancel the member\'s only when the member\'s own refunds account for all the money cancelled', () => {
+      const byMember = (requestedBy: 'user' | 'admin', gatewayCancelled: number) => {
+        const payment = paidPayment();
+        payment.requestRefund({ id: 'c1', amount: 3000, reason: 'r', requestedBy, now: NOW });
+        payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: gatewayCancelled }), later(1));
+        return payment.pullEvents().map((e) => e.payload as { byMember: boolean; amount: number; fullyCancelled: boolean });
+      };
+      expect(byMember('user', 3000).map((p) => [p.byMember, p.amount, p.fullyCancelled])).to.deep.equal([[true, 3000, false]]);
+      expect(byMember('user', 4000).map((p) => [p.byMember, p.amount])).to.deep.equal([[false, 4000]]);
+      expect(byMember('admin', 3000).map((p) => p.byMember)).to.deep.equal([false]);
+      expect(byMember('user', 9900).map((p) => [p.byMember, p.fullyCancelled])).to.deep.equal([[false, true]]);
+    });
+
+    it('refuses a refund of 0 KRW or of a fraction of a won', () => {
+      const payment = paidPayment();
+      expect(() => payment.requestRefund({ id: 'c0', amount: 0, reason: 'x', requestedBy: 'admin', now: NOW })).to.throw('positive whole number');
+      expect(() => payment.requestRefund({ id: 'c0', amount: 0.5, reason: 'x', requestedBy: 'admin', now: NOW })).to.throw('positive whole number');
+      expect(payment.cancellations).to.deep.equal([]);
+    });
+  });
+
+  describe('a charge of the wrong amount, returned whole', () => {
+    const wrongCharge = (overrides = {}) => aGatewayPayment({ gatewayPaymentId: 'imp_wrong', amount: 5000, ...overrides });
+
+    it('owes back only what the gateway has not already cancelled of the wrong charge', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge({ status: 'cancelled', cancelledAmount: 2000 }), NOW, 'back1');
+      expect(payment.pendingCancellations.map((c) => [c.id, c.amount, c.checksum])).to.deep.equal([['back1', 3000, 3000]]);
+    });
+
+    it('queues no return when the wrong charge was already cancelled whole', () => {
+      const payment = newPayment();
+      expect(payment.applyGatewayTruth(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), NOW, 'back1')).to.equal('failed');
+      expect(payment.failure?.code).to.equal('amount_mismatch');
+      expect(payment.cancellations).to.deep.equal([]);
+    });
+
+    it('a replayed mismatch queues no second return and records no second failure', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.pullEvents();
+      expect(payment.applyGatewayTruth(wrongCharge(), later(1), 'back2')).to.equal('failed');
+      expect(payment.cancellations.map((c) => c.id)).to.deep.equal(['back1']);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('a wrong-amount charge seen after the right one leaves the paid payment paid and owes nothing from it', () => {
+      const payment = paidPayment();
+      expect(payment.applyGatewayTruth(wrongCharge(), later(1), 'back1')).to.equal('paid');
+      expect(payment.status).to.equal('paid');
+      expect(payment.failure).to.equal(null);
+      expect(payment.cancellations).to.deep.equal([]);
+    });
+
+    it('the return is done only once the gateway cancelled the whole wrong charge', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 4999 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['back1']);
+      expect(payment.cancelledAmount).to.equal(0);
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(2));
+      expect(payment.pendingCancellations).to.deep.equal([]);
+      expect(payment.cancellations[0]).to.include({ status: 'refunded' });
+      expect(payment.cancellations[0].settledAt?.toISOString()).to.equal(later(2).toISOString());
+      expect(payment.status).to.equal('failed');
+      expect(payment.cancelledAmount).to.equal(5000);
+    });
+
+    it('a returned wrong charge is not counted against the right charge that pays the order later', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(1));
+      expect(payment.cancelledAmount).to.equal(5000);
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_right' }), later(2), 'r2');
+      expect(payment.status).to.equal('paid');
+      expect(payment.cancelledAmount).to.equal(0);
+      expect(payment.refundable).to.equal(9900);
+    });
+
+    it('another order\'s cancellations settle nothing', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.settleRefunds(wrongCharge({ merchantUid: 'mp_other', status: 'cancelled', cancelledAmount: 5000 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['back1']);
+    });
+
+    it('after the order is paid by another charge, the returned wrong charge is not booked against the paid one', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_right' }), later(1), 'r2');
+      expect(payment.status).to.equal('paid');
+      expect(payment.cancelledAmount).to.equal(0);
+      payment.pullEvents();
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(2));
+      expect(payment.cancellations.map((c) => [c.id, c.status])).to.deep.equal([['back1', 'refunded']]);
+      expect(payment.status).to.equal('paid');
+      expect(payment.cancelledAmount).to.equal(0);
+      expect(payment.refundable).to.equal(9900);
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal([]);
+    });
   });
 });
