@@ -225,8 +225,7 @@ export class Payment extends AggregateRoot {
     if (wasCharged(gp)) {
       if (gp.amount !== this.props.amount) {
         this.failWithMismatch(gp, now, refundId);
-        // A payment a right charge already paid stays paid: the verdict is the payment's, not the answer's.
-        return this.verdict();
+        return this.verdict(); // a payment a right charge already paid stays paid
       }
       this.markPaid(gp, now);
       this.syncCancellations(gp, now);
