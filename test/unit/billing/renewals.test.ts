@@ -178,6 +178,44 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect((await app.payments.findByMerchantUid(charge.merchantUid))?.status).to.equal('cancelled');
   });
 
+  it('a run tells its progress: the memberships due when it starts, counted page by page, and one step per renewal', async () => {
+    // Pages of 10 (batch 1 × 10): 12 due memberships span two pages.
+    app = memoryApp({}, (config) => ({ ...config, renewalBatchSize: 1 }));
+    for (let n = 0; n < 12; n++) await memberSince(kst('2027-01-31T10:00'), `member ${n}`);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    const now = app.clock.now();
+    await app.memberships.claimDueForRenewal(now, now, new Date(now.getTime() + 5 * 60_000), 1); // held by another worker
+    const progress = { start: sinon.spy(), advance: sinon.spy() };
+    const run = await app.renewals.execute(undefined, progress);
+    expect(progress.start.args).to.deep.equal([[11]]);
+    expect(progress.advance.callCount).to.equal(11);
+    expect(run).to.include({ due: 12, charged: 11, skipped: 1 });
+  });
+
+  it('reminds only a live, renewing membership before its first attempt: not past due, not without auto-renew', async () => {
+    const renewing = await memberSince(kst('2027-01-31T10:00'), 'renewing');
+    const declining = await memberSince(kst('2027-01-31T10:00'), 'declining');
+    app.gateway.setCardDeclines(`cu_${declining.id}`, true);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    await app.renewals.execute(); // renewing is charged, declining goes past due
+    app.notifier.sent.length = 0;
+    app.clock.freezeAt(kst(`2027-03-${String(31 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+    expect(await app.renewals.execute()).to.include({ reminded: 1 });
+    const reminders = app.notifier.sent.filter((n) => n.kind === 'renewal_reminder');
+    expect(reminders.map((n) => n.to)).to.deep.equal([renewing.email]);
+    expect(reminders[0].text).to.include('9,900');
+  });
+
+  it('a reminder that could not be sent is released and sent by the next run', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'unlucky');
+    app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+    const send = sinon.stub(app.notifier, 'send').rejects(new Error('smtp down'));
+    expect(await app.renewals.execute()).to.include({ reminded: 0 });
+    send.restore();
+    expect(await app.renewals.execute()).to.include({ reminded: 1 });
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder').map((n) => n.to)).to.deep.equal([user.email]);
+  });
+
   it('a membership without auto-renew expires at its period end', async () => {
     app.clock.freezeAt(kst('2027-01-31T10:00'));
     const user = await app.newUser();
