@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
 import type { GetRefundQuote } from '../../../src/membership/application/get-refund-quote.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { RefundPayment } from '../../../src/payment/application/refund-payment.use-case';
+import { GatewayRejectedError } from '../../../src/payment/application/payment-gateway.port';
 import { PaymentSettlement } from '../../../src/payment/application/payment-settlement.service';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import type { Logger } from '../../../src/shared/application/logger.port';
@@ -208,6 +210,39 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect(result.refund).to.deep.equal({ amount: 15840, status: 'refunded' });
       expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(5940);
       expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
+    });
+    it('an extended membership with the gateway silent: the first refund sent once, the rest recorded unanswered for the reconciler', async () => {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      app.gateway.scriptNext('cancel', 'unknown');
+      const result = await cancel.execute({ userId, refund: true, reason: null });
+      expect(result.refund).to.deep.equal({ amount: 5940 + 9900, status: 'pending' });
+      expect(result.membership.status).to.equal('cancelled');
+      expect(cancelCalls().map((c) => (c.args as { merchantUid: string; reason: string })))
+        .to.deep.equal([{ gatewayPaymentId: first.gatewayPaymentId, merchantUid: first.merchantUid, amount: 5940, checksum: 9900, reason: 'cancelled with refund by the member' }]);
+      for (const { merchantUid } of [first, second]) {
+        expect((await refundsOf(merchantUid)).map((c) => [c.status, c.unansweredAt !== null, c.requestedBy]), merchantUid).to.deep.equal([['pending', true, 'user']]);
+      }
+      expect((await refundsOf(second.merchantUid))[0].amount).to.equal(9900);
+    });
+
+    it('an extended membership whose second refund is refused: 502 with each refund\'s outcome, the first kept refunded, the membership live', async () => {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
+      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      const error = await cancel.execute({ userId, refund: true, reason: 'moving' }).catch((e) => e);
+      expect(error.code).to.equal('gateway_rejected');
+      expect(error.details).to.deep.equal({
+        refunds: [
+          { merchant_uid: first.merchantUid, amount: 5940, status: 'refunded', gateway_message: null },
+          { merchant_uid: second.merchantUid, amount: 9900, status: 'rejected', gateway_message: '정산된 거래' },
+        ],
+        refunded_amount: 5940,
+      });
+      expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
     });
   });
 });
