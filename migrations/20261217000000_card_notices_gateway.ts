@@ -16,7 +16,7 @@ import type { Knex } from 'knex';
  * `toss`, every other row `iamport` (derived from the rows, not from configuration). Toss renewals
  * were recorded with Iamport's IMP_PG: their pg becomes `tosspayments`. The column stays nullable:
  * an instance still running the previous version writes NULL, and Payment.gateway reads such a
- * row by the same rule (gatewayOfUnrecorded).
+ * row by the same rule (until 20261224000000 filled such rows and the domain stopped guessing).
  */
 const TOSS_ROWS = "pg = 'tosspayments' OR customer_uid LIKE '%:%'";
 

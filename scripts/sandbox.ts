@@ -2,7 +2,7 @@
 // `npm run sandbox -- reset`: every sandbox forgets its state (the standalone ones and the app's).
 import { UsageError, oneOf, parseCommandArgs } from '../src/cli/args';
 import { ConfigError, loadConfig } from '../src/config';
-import { type SandboxPg, sandboxStateFileBesideDatabase, standaloneSandboxStateFile } from '../src/sandbox/shared/sandbox-journal';
+import { sandboxStateFileBesideDatabase, standaloneSandboxStateFile } from '../src/sandbox/shared/sandbox-journal';
 import { describeReset, resetSandboxes, type SandboxResetTarget } from '../src/sandbox/shared/sandbox-reset';
 
 const USAGE = `usage: npm run sandbox -- [serve] [--pg iamport|toss|portone]  (in a build: node dist/sandbox.js ...)
@@ -53,7 +53,7 @@ function resetTargets(): SandboxResetTarget[] {
     { name: 'toss sandbox (standalone)', url: `http://${host('TOSS_SANDBOX_HOST')}:${process.env.TOSS_SANDBOX_PORT ?? 3200}`, stateFile: standaloneSandboxStateFile('toss') },
   ];
   const config = loadConfig();
-  const inApp = (['iamport', 'toss'] as SandboxPg[]).map((pg): SandboxResetTarget => ({
+  const inApp = (['iamport', 'toss'] as const).map((pg): SandboxResetTarget => ({
     name: `${pg} sandbox in the app`, url: `${config.publicUrl}/sandbox/${pg}`, stateFile: sandboxStateFileBesideDatabase(config.databaseUrl, pg),
   }));
   return [...standalone, ...inApp];

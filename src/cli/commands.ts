@@ -17,7 +17,8 @@ import type { ReconcilePayments } from '../payment/application/reconcile-payment
 import type { WebhookReceipt, WebhookReceiptStore } from '../payment/application/webhook-receipt-store.port';
 import type { Payment } from '../payment/domain/payment.entity';
 import { PAYMENT } from '../payment/payment.tokens';
-import { type SandboxPg, sandboxStateFileBesideDatabase, standaloneSandboxStateFile } from '../sandbox/shared/sandbox-journal';
+import { activeGateway, sandboxCliFacts } from '../payment/infrastructure/gateways.registry';
+import { sandboxStateFileBesideDatabase, standaloneSandboxStateFile } from '../sandbox/shared/sandbox-journal';
 import { describeReset, resetSandboxes } from '../sandbox/shared/sandbox-reset';
 import type { Clock } from '../shared/application/clock.port';
 import type { ProgressReporter } from '../shared/application/progress.port';
@@ -242,10 +243,13 @@ function receiptLine(r: WebhookReceipt): string {
 
 // --- sandbox ------------------------------------------------------------------------
 
+/** What the PGs with a CLI sandbox client allow, for the help texts and refusals below. */
+const SANDBOX_CLI = sandboxCliFacts();
+
 /** The configured PG's sandbox; a live PG is refused before anything is sent. */
 function sandboxOf(config: AppConfig): SandboxClient {
   const client = sandboxClientFor(config);
-  if (!client) throw new UsageError('sandbox commands need the PG in sandbox mode (IAMPORT_MODE=sandbox, or TOSS_MODE=sandbox with PAYMENT_GATEWAY=toss)');
+  if (!client) throw new UsageError(`sandbox commands need the PG in sandbox mode (${SANDBOX_CLI.modeHints.join(', or ')})`);
   return client;
 }
 
@@ -337,14 +341,17 @@ const sandboxNotice: Command = {
   name: 'sandbox notice',
   synopsis: '<merchant_uid> [--status paid|failed|cancelled|ready]',
   summary: 'the sandbox sends an order\'s notice to the app again',
-  help: 'Prints what the app made of it. --status sends a notice that claims another status than the payment has (a stale or forged one; Iamport only): the app must verify it with the gateway and not believe it.',
+  help: `Prints what the app made of it. --status sends a notice that claims another status than the payment has (a stale or forged one; ${SANDBOX_CLI.noticeStatusLabels.join(', ')} only): the app must verify it with the gateway and not believe it.`,
   options: { status: { type: 'string' } },
   optionHelp: { status: 'the status the notice claims (default: the payment\'s own)' },
   positionals: { min: 1, max: 1 },
   check(args, config) {
     sandboxOf(config);
     oneOf('--status', args.values.status, ['ready', 'paid', 'failed', 'cancelled']);
-    if (args.values.status !== undefined && config.paymentGateway === 'toss') throw new UsageError('sandbox notice: --status is for the Iamport sandbox (a Toss event carries the payment itself)');
+    const noticeStatus = activeGateway(config).noticeStatus;
+    if (args.values.status !== undefined && noticeStatus !== true) {
+      throw new UsageError(`sandbox notice: --status is for the ${SANDBOX_CLI.noticeStatusLabels.join(' and ')} sandbox (${noticeStatus.refusal})`);
+    }
   },
   async run(ctx) {
     const client = sandboxOf(ctx.config);
@@ -364,6 +371,9 @@ const sandboxNotice: Command = {
   },
 };
 
+/** The PGs whose sandbox notices have fault knobs (`Iamport`). */
+const NOTICE_FAULTS_OF = SANDBOX_CLI.noticeFaultLabels.join(', ');
+
 const FAULT_FLAGS = {
   'latency-ms': { knob: 'latencyMs', read: count, help: 'delay every REST answer by N ms' },
   'error-rate': { knob: 'errorRate', read: share, help: 'share of REST calls answered HTTP 500 (0-1)' },
@@ -371,9 +381,9 @@ const FAULT_FLAGS = {
   'hang-ms': { knob: 'hangMs', read: count, help: 'how long a hung call hangs (ms)' },
   'fail-next': { knob: 'failNext', read: count, help: 'the next N REST calls answer 500' },
   'hang-next': { knob: 'hangNext', read: count, help: 'the next N REST calls hang' },
-  'notice-drop': { knob: 'drop', read: share, help: 'share of notices never sent (Iamport)' },
-  'notice-duplicate': { knob: 'duplicate', read: share, help: 'share of notices sent twice (Iamport)' },
-  'notice-delay-ms': { knob: 'delayMs', read: count, help: 'delay every notice by N ms (Iamport)' },
+  'notice-drop': { knob: 'drop', read: share, help: `share of notices never sent (${NOTICE_FAULTS_OF})` },
+  'notice-duplicate': { knob: 'duplicate', read: share, help: `share of notices sent twice (${NOTICE_FAULTS_OF})` },
+  'notice-delay-ms': { knob: 'delayMs', read: count, help: `delay every notice by N ms (${NOTICE_FAULTS_OF})` },
 } as const;
 const WEBHOOK_KNOBS = new Set(['drop', 'duplicate', 'delayMs', 'reorder']);
 
@@ -388,7 +398,7 @@ const sandboxFault: Command = {
   },
   optionHelp: {
     ...Object.fromEntries(Object.entries(FAULT_FLAGS).map(([flag, f]) => [flag, f.help])),
-    'notice-reorder': 'deliver notices out of order (Iamport)', clear: 'all knobs back to none first',
+    'notice-reorder': `deliver notices out of order (${NOTICE_FAULTS_OF})`, clear: 'all knobs back to none first',
   },
   check(args, config) {
     sandboxOf(config);
@@ -412,10 +422,11 @@ function faultPatch(args: ParsedArgs, config: AppConfig): Record<string, unknown
     (WEBHOOK_KNOBS.has(f.knob) ? webhook : rest)[f.knob] = value;
   }
   if (args.values['notice-reorder']) webhook.reorder = true;
-  if (config.paymentGateway === 'toss' && Object.keys(args.values).some((flag) => flag.startsWith('notice-'))) {
-    throw new UsageError('sandbox fault: the --notice-* knobs are the Iamport sandbox\'s');
+  const noticeFaults = activeGateway(config).noticeFaults;
+  if (!noticeFaults && Object.keys(args.values).some((flag) => flag.startsWith('notice-'))) {
+    throw new UsageError(`sandbox fault: the --notice-* knobs are the ${SANDBOX_CLI.noticeFaultLabels.join(' and ')} sandbox's`);
   }
-  return config.paymentGateway === 'toss' ? rest : { ...rest, ...(Object.keys(webhook).length ? { webhook } : {}) };
+  return noticeFaults ? { ...rest, ...(Object.keys(webhook).length ? { webhook } : {}) } : rest;
 }
 
 function flattenFaults(faults: Record<string, unknown>): Record<string, unknown> {
@@ -433,11 +444,9 @@ const sandboxReset: Command = {
   },
   async run(ctx) {
     const client = sandboxOf(ctx.config);
-    const pg = ctx.config.paymentGateway as SandboxPg;
-    const inApp = client.url === `${ctx.config.publicUrl}/sandbox/${pg}`;
     const [report] = await resetSandboxes([{
-      name: `${pg} sandbox ${inApp ? 'in the app' : 'standalone'}`, url: client.url,
-      stateFile: inApp ? sandboxStateFileBesideDatabase(ctx.config.databaseUrl, pg) : standaloneSandboxStateFile(pg),
+      name: `${client.name} sandbox ${client.inApp ? 'in the app' : 'standalone'}`, url: client.url,
+      stateFile: client.inApp ? sandboxStateFileBesideDatabase(ctx.config.databaseUrl, client.name) : standaloneSandboxStateFile(client.name),
     }]);
     return { title: describeReset(report), json: report };
   },

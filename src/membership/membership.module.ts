@@ -46,8 +46,9 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     // The settlement fulfils a payment in the transaction that records it paid.
     bind(PAYMENT.PaymentFulfilment).toResolvedValue((fulfil: FulfilPaidPayment) => fulfil, [MEMBERSHIP.FulfilPaidPayment]);
     bind(MEMBERSHIP.EndMembershipOnFullRefund).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, uow: UnitOfWork, clock: Clock) => new EndMembershipOnFullRefund(memberships, payments, uow, clock),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, SHARED.UnitOfWork, SHARED.Clock],
+      (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
+        new EndMembershipOnFullRefund(memberships, payments, catalog, uow, calendar, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
     );
     bind(MEMBERSHIP.ReleaseBillingKey).toResolvedValue(
       (gateway: PaymentGateway, memberships: MembershipRepository) => new ReleaseBillingKey(gateway, memberships),

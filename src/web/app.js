@@ -2,25 +2,16 @@
 // Talks only to the JSON API (DESIGN §6). The server decides every payment outcome;
 // the page reports what the PG window said and shows what the server answered.
 //
-// PGs (the checkout answer's `gateway` picks one):
-//   iamport  IMP.init(imp_code) + IMP.request_pay(params, callback); the callback's imp_uid is validated.
-//   portone  PortOne.requestPayment(client) (or requestIssueBillingKey with auto-renew); the paymentId is validated.
-//   toss     TossPayments(client_key).requestPayment('카드', {...}) (or requestBillingAuth with auto-renew);
-//            Toss redirects the whole page to successUrl / failUrl (`/?pg=toss&result=success|fail&...`),
-//            so the outcome is handled on the next load (handleTossReturn) with the order kept in sessionStorage.
+// The page names no PG: the configured PG's browser script (its folder's <pg>.browser.js, served as
+// /gateway.js) opens that PG's window; see "the configured PG's window" below for what it exports.
 //
 // DOM hooks for tests: #message[data-kind][data-outcome] (outcome words: paid, pending, card_declined,
 // user_cancelled, window_closed, failed, login_required, cancelled, ...), [data-test=payment-row][data-status],
 // #membership-status[data-status], #test-clock (+ #admin-token, [data-clock-step], #renewals-run,
 // #test-clock-result[data-charged] ...).
 
-import { currentLanguage, pickLanguage, setLanguage, t, translatePage } from './i18n.js';
+import { addTexts, currentLanguage, pickLanguage, setLanguage, t, translatePage } from './i18n.js';
 
-const SANDBOX_SDK = '/sandbox/iamport/sdk.js';
-const IAMPORT_SDK = 'https://cdn.iamport.kr/v1/iamport.js';
-const TOSS_SANDBOX_SDK = '/sandbox/toss/sdk.js';
-const TOSS_SDK = 'https://js.tosspayments.com/v1/payment';
-const TOSS_ORDER_KEY = 'memberpay.toss.order';
 const ADMIN_TOKEN_KEY = 'memberpay.admin-token';
 const CLOCK_KEY = 'memberpay.test-clock';
 const PENDING_POLLS = 5;
@@ -110,7 +101,7 @@ function applyLanguage() {
   setLanguage(pickLanguage(location.search, navigator.languages || [navigator.language]));
   document.documentElement.lang = currentLanguage();
   document.title = t('page.title');
-  translatePage(document);
+  translatePage(document, { provider: t('gateway.provider') });
 }
 
 function el(tag, attrs = {}, children = []) {
@@ -322,19 +313,33 @@ async function onLogout() {
   showMessage('info', t('logout.done'), 'logged_out');
 }
 
-// ---------- checkout ----------
+// ---------- the configured PG's window ----------
+//
+// /gateway.js is the configured PG's browser script (GET /gateway.js serves the file its PG module
+// names). It exports:
+//   TEXTS                 {ko: {...}, en: {...}}: its own words (at least `gateway.provider`), added to the dictionary;
+//   open(order, page)     opens its window for the checkout answer `order` (its `client` object is the PG's);
+//                         `page` is {loadScript(src, globalName, testId), opening()} (opening: the window is up).
+//                         Resolves with an outcome: {proof} (the fields POST /api/payment/validation takes
+//                         for this PG), {failure: {error_code, error_msg, proof, buyerCancelled?}} (the window
+//                         refused; proof: the PG's record of it, if any), {unavailable: true} (its SDK did not
+//                         load), {away: true} (the PG navigates the page away), or {returned} (see readReturn);
+//   readReturn()          optional, for PGs that redirect back: on a load that is such a return, cleans the
+//                         address and answers {merchantUid, proof | failure}; null otherwise.
+
+/** The configured PG's browser script, once loaded (null: it did not load). */
+let gateway = null;
+
+async function loadGateway() {
+  try {
+    gateway = await import('./gateway.js');
+  } catch {
+    gateway = null;
+  }
+  if (gateway && gateway.TEXTS) addTexts(gateway.TEXTS);
+}
 
 const sdkLoads = new Map();
-
-/** The sandbox SDK for sandbox merchant codes (same origin), Iamport's CDN script otherwise; loaded once, lazily. */
-function loadIamportSdk(impCode) {
-  return loadScript(String(impCode).startsWith('imp_sandbox') ? SANDBOX_SDK : IAMPORT_SDK, 'IMP', 'iamport-sdk');
-}
-
-/** The sandbox stand-in for sandbox client keys, Toss's v1 script otherwise. */
-function loadTossSdk(clientKey) {
-  return loadScript(String(clientKey).startsWith('test_ck_sandbox') ? TOSS_SANDBOX_SDK : TOSS_SDK, 'TossPayments', 'toss-sdk');
-}
 
 /** Adds a script once and answers the global it defines. */
 function loadScript(src, globalName, testId) {
@@ -396,34 +401,29 @@ async function checkout(plan, autoRenew) {
     await refreshAccount();
     return showMessage('info', t('confirm.notPaid'), 'purchase_not_confirmed');
   }
-  if (order.gateway === 'toss') return payWithToss(order, period);
-  if (order.gateway === 'portone') return payWithPortOne(order, period);
+  if (!gateway) await loadGateway();
+  if (!gateway) return settle(order, { unavailable: true });
+  const page = { loadScript, opening: () => showMessage('pending', t('order.inWindow'), 'paying', t('order.period', { period })) };
+  return settle(order, await gateway.open(order, page));
+}
 
-  let IMP;
-  try {
-    IMP = await loadIamportSdk(order.imp_code);
-  } catch {
+/** What the PG's window answered (see "the configured PG's window"), settled with the server. */
+async function settle(order, outcome) {
+  if (!outcome || outcome.away) return undefined;
+  if (outcome.returned) return settleReturn(outcome.returned);
+  if (outcome.unavailable) {
     await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: t('order.sdkFailed') });
     return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
   }
-  IMP.init(order.imp_code);
-  const params = {
-    pg: order.pg,
-    pay_method: order.pay_method,
-    merchant_uid: order.merchant_uid,
-    name: order.name,
-    amount: order.amount,
-    buyer_email: order.buyer_email,
-    buyer_name: order.buyer_name,
-  };
-  if (order.customer_uid) params.customer_uid = order.customer_uid;
-  showMessage('pending', t('order.inWindow'), 'paying', t('order.period', { period }));
-  const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
+  if (outcome.failure) return handleFailure(order, outcome.failure);
+  return validate(order.merchant_uid, outcome.proof);
+}
 
-  // The current SDK may omit `success`: judge by error_code / imp_uid; the server decides anyway.
-  const failed = Boolean(rsp.error_code) || !rsp.imp_uid || rsp.success === false || rsp.imp_success === false;
-  if (failed) return handleFailure(order, rsp);
-  return handleSuccess(order, rsp);
+/** A PG's redirect back to the page (readReturn): the order it names, settled once the account is known. */
+async function settleReturn(ret) {
+  if (!ret.merchantUid) return showMessage('error', t('order.returnNoOrder'), 'failed');
+  if (!state.me) return showMessage('error', t('order.returnLoginRequired'), 'login_required');
+  return settle({ merchant_uid: ret.merchantUid }, ret);
 }
 
 function isLiveMember() {
@@ -449,11 +449,7 @@ function confirmPurchase(plan, order, period) {
   });
 }
 
-function handleSuccess(order, rsp) {
-  return validate(order.merchant_uid, { imp_uid: rsp.imp_uid });
-}
-
-/** Posts the PG's proof (imp_uid, payment_key or auth_key + customer_key) and shows the server's verdict. */
+/** Posts the PG's proof (its own fields: the PG's script names them) and shows the server's verdict. */
 async function validate(merchantUid, proof) {
   showMessage('pending', t('order.validating'), 'validating');
   const r = await api('POST', '/api/payment/validation', { merchant_uid: merchantUid, ...proof });
@@ -491,137 +487,31 @@ async function awaitConfirmation(merchantUid) {
   showMessage('pending', t('order.pendingLate'), 'pending');
 }
 
-/** rsp: Iamport's callback fields, or for Toss {payment_key?, error_code, error_msg}, for PortOne V2 {payment_id?, error_code, error_msg}. */
-function reportFailure(order, rsp) {
-  const body = { merchant_uid: order.merchant_uid, error_code: rsp.error_code || 'unknown', error_msg: rsp.error_msg || '' };
-  if (rsp.imp_uid) body.imp_uid = rsp.imp_uid;
-  if (rsp.payment_key) body.payment_key = rsp.payment_key;
-  if (rsp.payment_id) body.payment_id = rsp.payment_id;
-  return api('POST', '/api/payment/failure', body);
+/** failure: {error_code, error_msg, proof?}: the window's refusal, with the PG's record of it (its own fields) if any. */
+function reportFailure(order, failure) {
+  return api('POST', '/api/payment/failure', {
+    merchant_uid: order.merchant_uid, error_code: failure.error_code || 'unknown', error_msg: failure.error_msg || '', ...(failure.proof || {}),
+  });
 }
 
-/** Toss's fail codes for a buyer who pressed cancel in its window (the × is USER_CANCEL: window closed). */
-const TOSS_BUYER_CANCEL = ['PAY_PROCESS_CANCELED'];
-
 /** What the client saw, for when the server could not classify (or could not be reached). */
-function classifyLocally(rsp) {
-  if (TOSS_BUYER_CANCEL.includes(rsp.error_code)) return 'user_cancelled';
-  if (!rsp.imp_uid && !rsp.payment_key && !rsp.payment_id) return 'window_closed';
-  if (/취소|cancel/i.test(rsp.error_msg || '')) return 'user_cancelled';
+function classifyLocally(failure) {
+  if (failure.buyerCancelled) return 'user_cancelled';
+  if (Object.keys(failure.proof || {}).length === 0) return 'window_closed';
+  if (/취소|cancel/i.test(failure.error_msg || '')) return 'user_cancelled';
   return 'card_declined';
 }
 
-async function handleFailure(order, rsp) {
-  const r = await reportFailure(order, rsp);
+async function handleFailure(order, failure) {
+  const r = await reportFailure(order, failure);
   await refreshAccount();
   if (r.ok && r.data && r.data.status === 'paid') {
     return showMessage('success', t('order.paid'), 'paid');
   }
   const payment = r.ok && r.data ? r.data.payment : null;
-  // Toss's cancel button leaves no record at Toss, so the server can only say "window closed"; the page knows better.
-  const code = TOSS_BUYER_CANCEL.includes(rsp.error_code) ? 'user_cancelled' : (payment && payment.failure_code) || classifyLocally(rsp);
-  showFailure(code, rsp.error_msg || (payment && payment.failure_message));
-}
-
-// ---------- PortOne V2 ----------
-
-/**
- * PortOne.requestPayment with the checkout answer's `client` (its sdk_url is the sandbox stand-in or
- * PortOne's CDN); with auto-renew, requestIssueBillingKey for the customer, and the server charges
- * the first period with that key. The promise always resolves: `code` present means nothing was paid.
- */
-async function payWithPortOne(order, period) {
-  const c = order.client || {};
-  let PortOne;
-  try {
-    PortOne = await loadScript(c.sdk_url, 'PortOne', 'portone-sdk');
-  } catch {
-    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: t('order.sdkFailed') });
-    return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
-  }
-  showMessage('pending', t('order.inWindow'), 'paying', t('order.period', { period }));
-  const customer = { fullName: order.buyer_name, email: order.buyer_email, ...(c.customer_id ? { id: c.customer_id } : {}) };
-  let result;
-  try {
-    result = c.customer_id
-      ? await PortOne.requestIssueBillingKey({ storeId: c.store_id, channelKey: c.channel_key, billingKeyMethod: c.pay_method, issueName: c.order_name, customer })
-      : await PortOne.requestPayment({
-        storeId: c.store_id, channelKey: c.channel_key, paymentId: c.payment_id, orderName: c.order_name,
-        totalAmount: c.total_amount, currency: c.currency, payMethod: c.pay_method, customer,
-      });
-  } catch (error) {
-    result = { code: 'SDK_ERROR', message: String((error && error.message) || error) };
-  }
-  if (!result || result.code !== undefined) {
-    return handleFailure(order, {
-      error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '',
-      ...(result && result.paymentId ? { payment_id: result.paymentId } : {}),
-    });
-  }
-  if (c.customer_id) return validate(order.merchant_uid, { payment_id: c.payment_id, billing_key: result.billingKey, customer_key: c.customer_id });
-  return validate(order.merchant_uid, { payment_id: result.paymentId });
-}
-
-// ---------- Toss Payments ----------
-
-/** Opens Toss's window. On success / fail Toss navigates the page away; only the × settles the promise here. */
-async function payWithToss(order, period) {
-  let TossPayments;
-  try {
-    TossPayments = await loadTossSdk(order.client_key);
-  } catch {
-    await reportFailure(order, { error_code: 'sdk_unavailable', error_msg: t('order.sdkFailed') });
-    return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
-  }
-  const billing = Boolean(order.customer_key);
-  // Back on the page in the language it was asked for.
-  const lang = askedLanguage();
-  const back = (result) => `${location.origin}${location.pathname}?pg=toss&result=${result}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
-  const urls = { successUrl: back('success'), failUrl: back('fail') };
-  // The billing redirect carries no orderId: keep the order for the next load (this tab only).
-  sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ merchant_uid: order.merchant_uid, customer_key: order.customer_key || null }));
-  const toss = TossPayments(order.client_key);
-  showMessage('pending', t('order.inWindow'), 'paying', t('order.period', { period }));
-  let answer;
-  try {
-    answer = billing
-      ? await toss.requestBillingAuth('카드', { customerKey: order.customer_key, ...urls })
-      : await toss.requestPayment('카드', {
-        amount: order.amount, orderId: order.merchant_uid, orderName: order.order_name,
-        customerName: order.buyer_name, customerEmail: order.buyer_email, ...urls,
-      });
-  } catch (error) {
-    // The × (USER_CANCEL) or a refusal before any redirect: no paymentKey exists.
-    sessionStorage.removeItem(TOSS_ORDER_KEY);
-    return handleFailure(order, { error_code: (error && error.code) || 'unknown', error_msg: (error && error.message) || '' });
-  }
-  // Only without a redirect (an SDK that resolves with the fields): handle the answer in place.
-  if (answer && typeof answer === 'object') return handleTossReturn({ result: 'success', ...answer });
-  return undefined;
-}
-
-/** The query Toss redirected back with, or null when this load is not a Toss return. */
-function readTossReturn() {
-  const q = new URLSearchParams(location.search);
-  if (q.get('pg') !== 'toss') return null;
-  const fields = Object.fromEntries(q.entries());
-  // A reload must not post the same result again (and keeps the language asked for).
-  const lang = askedLanguage();
-  history.replaceState(history.state, '', lang ? `${location.pathname}?lang=${encodeURIComponent(lang)}` : location.pathname);
-  return fields;
-}
-
-/** successUrl: paymentKey, orderId, amount | authKey, customerKey. failUrl: code, message, orderId?. */
-async function handleTossReturn(q) {
-  let kept = null;
-  try { kept = JSON.parse(sessionStorage.getItem(TOSS_ORDER_KEY) || 'null'); } catch { kept = null; }
-  sessionStorage.removeItem(TOSS_ORDER_KEY);
-  const merchantUid = q.orderId || (kept && kept.merchant_uid);
-  if (!merchantUid) return showMessage('error', t('order.tossNoOrder'), 'failed');
-  if (!state.me) return showMessage('error', t('order.tossLoginRequired'), 'login_required');
-  if (q.result === 'success' && q.paymentKey) return validate(merchantUid, { payment_key: q.paymentKey });
-  if (q.result === 'success' && q.authKey) return validate(merchantUid, { auth_key: q.authKey, customer_key: q.customerKey || (kept && kept.customer_key) });
-  return handleFailure({ merchant_uid: merchantUid }, { error_code: q.code || 'unknown', error_msg: q.message || '' });
+  // A PG whose cancel button leaves no record at the PG lets the server only say "window closed"; its script knows better.
+  const code = failure.buyerCancelled ? 'user_cancelled' : (payment && payment.failure_code) || classifyLocally(failure);
+  showFailure(code, failure.error_msg || (payment && payment.failure_message));
 }
 
 function showFailure(code, pgMessage) {
@@ -903,14 +793,16 @@ async function loadSession() {
 
 async function start() {
   applyLanguage();
-  const tossReturn = readTossReturn();
   bind();
-  await Promise.all([loadPlans(), loadSession()]);
+  await Promise.all([loadPlans(), loadSession(), loadGateway()]);
+  // The PG's own words (the footer names it), and a PG's redirect back to the page.
+  applyLanguage();
+  const returned = gateway && gateway.readReturn ? gateway.readReturn() : null;
   renderMembership();
   document.body.dataset.ready = 'true';
-  if (tossReturn) {
+  if (returned) {
     setOrdering(true);
-    try { await handleTossReturn(tossReturn); } finally { setOrdering(false); }
+    try { await settleReturn(returned); } finally { setOrdering(false); }
   }
 }
 

@@ -145,7 +145,9 @@ export const TEXTS = {
     'clock.adminOff': '관리자 API가 꺼져 있습니다 (ADMIN_TOKEN=... npm start 로 켤 수 있습니다).',
     'clock.clockOff': '테스트 시계가 꺼져 있습니다 (TEST_CLOCK=on).',
 
-    'footer': '결제는 아임포트(PortOne) 또는 토스페이먼츠를 통해 처리되며, 결제 결과는 서버가 결제사에 직접 확인합니다. 시간은 한국 표준시(KST) 기준입니다.',
+    'footer': '결제는 {provider}에서 처리되며, 결제 결과는 서버가 결제사에 직접 확인합니다. 시간은 한국 표준시(KST) 기준입니다.',
+    // The configured PG's script (/gateway.js) names itself; this stands in until it has loaded.
+    'gateway.provider': '결제사',
 
     'error.network': '서버에 연결하지 못했습니다. 네트워크를 확인하고 다시 시도해 주세요.',
     'error.http': '요청에 실패했습니다 (HTTP {status}).',
@@ -182,8 +184,8 @@ export const TEXTS = {
     'order.paid': '결제가 완료되었습니다. 멤버십이 활성화되었습니다.',
     'order.pending': '결제를 확인하고 있습니다. 잠시만 기다려 주세요.',
     'order.pendingLate': '결제 확인이 늦어지고 있습니다. 확인되면 결제 내역에 표시됩니다. 잠시 후 새로고침해 주세요.',
-    'order.tossNoOrder': '결제 정보를 찾지 못했습니다. 결제 내역을 확인해 주세요.',
-    'order.tossLoginRequired': '로그인이 필요합니다. 다시 로그인한 뒤 결제 내역을 확인해 주세요.',
+    'order.returnNoOrder': '결제 정보를 찾지 못했습니다. 결제 내역을 확인해 주세요.',
+    'order.returnLoginRequired': '로그인이 필요합니다. 다시 로그인한 뒤 결제 내역을 확인해 주세요.',
     'order.pgMessage': '결제사 메시지: {message}',
     'order.windowClosed': '결제창이 닫혀 결제가 진행되지 않았습니다. 요금은 청구되지 않았습니다.',
     'order.userCancelled': '결제를 취소하셨습니다. 요금은 청구되지 않았습니다.',
@@ -327,7 +329,8 @@ export const TEXTS = {
     'clock.adminOff': 'The admin API is off (turn it on with ADMIN_TOKEN=... npm start).',
     'clock.clockOff': 'The test clock is off (TEST_CLOCK=on).',
 
-    'footer': 'Payments are processed by Iamport (PortOne) or Toss Payments, and the server confirms each result directly with the payment provider. Times are in Korea Standard Time (KST).',
+    'footer': 'Payments are processed by {provider}, and the server confirms each result directly with the payment provider. Times are in Korea Standard Time (KST).',
+    'gateway.provider': 'the payment provider',
 
     'error.network': 'Could not reach the server. Check your network and try again.',
     'error.http': 'The request failed (HTTP {status}).',
@@ -364,8 +367,8 @@ export const TEXTS = {
     'order.paid': 'Payment complete. Your membership is active.',
     'order.pending': 'Confirming the payment. Please wait a moment.',
     'order.pendingLate': 'Confirming the payment is taking longer than usual. It will appear in your payment history once confirmed; please reload in a while.',
-    'order.tossNoOrder': 'Could not find the payment. Please check your payment history.',
-    'order.tossLoginRequired': 'Please log in again, then check your payment history.',
+    'order.returnNoOrder': 'Could not find the payment. Please check your payment history.',
+    'order.returnLoginRequired': 'Please log in again, then check your payment history.',
     'order.pgMessage': 'Payment provider says: {message}',
     'order.windowClosed': 'The payment window was closed, so no payment was made. You have not been charged.',
     'order.userCancelled': 'You cancelled the payment. You have not been charged.',
@@ -405,8 +408,13 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
-/** Fills the static page: `data-i18n` sets an element's text, `data-i18n-aria-label` its aria-label. */
-export function translatePage(root) {
-  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+/** Adds words of the configured PG's script (`{ko: {...}, en: {...}}`, same keys in both) to the dictionary. */
+export function addTexts(texts) {
+  for (const language of LANGUAGES) Object.assign(TEXTS[language], (texts && texts[language]) || {});
+}
+
+/** Fills the static page: `data-i18n` sets an element's text (`{name}` from vars), `data-i18n-aria-label` its aria-label. */
+export function translatePage(root, vars = {}) {
+  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n, vars);
   for (const node of root.querySelectorAll('[data-i18n-aria-label]')) node.setAttribute('aria-label', t(node.dataset.i18nAriaLabel));
 }

@@ -3,21 +3,27 @@ import type { PaymentCancelledPayload } from '../../payment/domain/payment.event
 import type { Clock } from '../../shared/application/clock.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
+import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { DomainEvent } from '../../shared/domain/domain-event';
+import { planMonths } from '../domain/plan';
 import type { MembershipRepository } from './membership-repository.port';
+import type { PlanCatalog } from './plan-catalog.port';
 import { boughtPartOf } from './refund-subject';
 
 /**
- * A payment refunded in full (by an operator, or at the gateway's console) ends the membership it
- * bought, as a cancel with refund does. The member's own cancel ends it itself, once every refund
- * it asked for has an answer, so its refunds are left to it. A payment of an earlier membership
+ * A payment refunded in full (by an operator, or at the gateway's console) takes back the months it
+ * bought: a membership extended by other purchases runs on for theirs, one bought by this payment
+ * alone ends now, as a cancel with refund does. The member's own cancel ends it itself, once every
+ * refund it asked for has an answer, so its refunds are left to it. A payment of an earlier membership
  * (refunded after it ended) leaves the member's current one, paid on its own, as it is.
  */
 export class EndMembershipOnFullRefund {
   constructor(
     private readonly memberships: MembershipRepository,
     private readonly payments: PaymentRepository,
+    private readonly catalog: PlanCatalog,
     private readonly uow: UnitOfWork,
+    private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
   ) {}
 
@@ -30,7 +36,10 @@ export class EndMembershipOnFullRefund {
         if (!live) return;
         const payment = await this.payments.findById(payload.paymentId);
         if (!payment || !boughtPartOf(payment, live)) return;
-        live.cancel('now', 'payment refunded in full', this.clock.now());
+        const plan = this.catalog.find(payment.purpose.planId);
+        // A plan since removed from the catalog: its months are unknown, so nothing is kept.
+        if (plan) live.takeBackPurchase(planMonths(plan), this.calendar, this.clock.now());
+        else live.cancel('now', 'payment refunded in full', this.clock.now());
         await this.memberships.save(live);
       }),
     );

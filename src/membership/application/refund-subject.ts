@@ -31,7 +31,9 @@ export async function refundablePurchases(
 ): Promise<RefundablePurchase[]> {
   const history = await payments.listByUser(membership.userId);
   const bought = history
-    .filter((p) => (p.status === 'paid' || p.status === 'cancelled') && p.isFulfilled && boughtPartOf(p, membership))
+    // A purchase an operator refunded in full gave its months back (Membership.takeBackPurchase); one the
+    // member's own cancel refunded still holds its stretch until that cancel ends the membership.
+    .filter((p) => (p.status === 'paid' || p.refundedInFullByMember) && p.isFulfilled && boughtPartOf(p, membership))
     .sort((a, b) => (b.paidAt as Date).getTime() - (a.paidAt as Date).getTime());
   const purchases: RefundablePurchase[] = [];
   let endMonths = membership.monthsPaid;

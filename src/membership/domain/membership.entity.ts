@@ -226,6 +226,24 @@ export class Membership extends AggregateRoot {
     this.touch(now);
   }
 
+  /**
+   * A purchase refunded in full by an operator (or at the gateway's console) gives its months back: the
+   * membership is shorter by them, and ends now when what is left of it is over already.
+   */
+  takeBackPurchase(months: number, calendar: BusinessCalendar, now: Date): void {
+    this.assertLive('take back a purchase');
+    const monthsLeft = this.props.monthsPaid - months;
+    const end = calendar.addMonths(this.props.anchorAt, Math.max(monthsLeft, 0));
+    if (monthsLeft <= 0 || end <= now) {
+      this.end('cancelled', 'payment refunded in full', now);
+      return;
+    }
+    this.props.monthsPaid = monthsLeft;
+    this.props.periodEnd = end;
+    this.scheduleNextCharge();
+    this.touch(now);
+  }
+
   /** Past the period's end with nothing to charge: a cancellation at period end takes effect, otherwise it expires. */
   endIfOver(now: Date): boolean {
     if (!this.isLive || now < this.props.periodEnd || this.props.nextChargeAt !== null) return false;

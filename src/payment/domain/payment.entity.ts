@@ -9,15 +9,6 @@ export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
 /** The PG a payment went through (PAYMENT_GATEWAY when it was made): a name in the registry of PGs, which the core does not enumerate. */
 export type GatewayName = string;
 
-/**
- * The gateway of a payment recorded before payments recorded theirs: only Iamport and Toss were
- * wired then, and a Toss payment shows it by its pg (`tosspayments`) or its Toss billing handle
- * (`<customerKey>:<billingKey>`; Iamport's customer_uids have no ':'). The migration that added
- * the column backfilled it by the same rule.
- */
-export function gatewayOfUnrecorded(pg: string, customerUid: string | null): GatewayName {
-  return pg === 'tosspayments' || (customerUid ?? '').includes(':') ? 'toss' : 'iamport';
-}
 export type FailureCode =
   | 'window_closed'
   | 'user_cancelled'
@@ -65,8 +56,8 @@ export interface PaymentProps {
   purpose: PaymentPurpose;
   amount: number;
   payMethod: string;
-  /** The gateway that charged it; null only for a row an older version wrote (see gatewayOfUnrecorded). */
-  gateway: GatewayName | null;
+  /** The gateway that charged it (rows written before it was recorded were filled by the migrations). */
+  gateway: GatewayName;
   /** The PG channel that charged it: IMP_PG (`html5_inicis`...) for Iamport, `tosspayments` for Toss. */
   pg: string;
   status: PaymentStatus;
@@ -158,13 +149,25 @@ export class Payment extends AggregateRoot {
   get reportedGatewayPaymentId(): string | null { return this.props.reportedGatewayPaymentId; }
   get recheckAt(): Date | null { return this.props.recheckAt; }
   get purpose(): PaymentPurpose { return this.props.purpose; }
-  get gateway(): GatewayName { return this.props.gateway ?? gatewayOfUnrecorded(this.props.pg, this.props.customerUid); }
+  get gateway(): GatewayName { return this.props.gateway; }
   get pg(): string { return this.props.pg; }
   get customerUid(): string | null { return this.props.customerUid; }
   get failure(): PaymentProps['failure'] { return this.props.failure; }
   get paidAt(): Date | null { return this.props.paidAt; }
   get cancelledAmount(): number { return this.props.cancelledAmount; }
   get isFulfilled(): boolean { return this.props.fulfilledAt !== null; }
+
+  /**
+   * Refunded in full by the member's own cancel with refund: the refund that completed it was theirs and
+   * every cancelled won is one of our refunds. An operator's refund, or money cancelled at the gateway's
+   * console, is not (the same line PaymentCancelled's `byMember` draws).
+   */
+  get refundedInFullByMember(): boolean {
+    if (this.props.status !== 'cancelled') return false;
+    const refunded = this.props.cancellations.filter((c) => c.kind === 'refund' && c.status === 'refunded');
+    const accounted = refunded.reduce((sum, c) => sum + c.amount, 0);
+    return accounted >= this.props.cancelledAmount && refunded.at(-1)?.requestedBy === 'user';
+  }
   get createdAt(): Date { return this.props.createdAt; }
 
   /** What can still be refunded, less refunds already asked for and not yet settled. */

@@ -65,6 +65,8 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
       period_start: period.start.toISOString(),
       period_end: period.end.toISOString(),
       ...(customerUid ? { customer_uid: customerUid } : {}),
+      // DESIGN §6 lists imp_code unconditionally: null unless the configured PG has such a code (its fields set it).
+      imp_code: null,
       // The configured PG's own fields (e.g. imp_code), and `client`: what its browser script reads.
       ...page.fields,
       client: page.client,

@@ -7,6 +7,7 @@ import type { Logger } from '../../shared/application/logger.port';
 import type { CheckoutParameters, CheckoutOrder } from '../application/start-checkout.use-case';
 import type { PaymentGateway } from '../application/payment-gateway.port';
 import type { WebhookNotice } from '../application/webhook-receipt-store.port';
+import type { SandboxClient } from '../../sandbox/shared/sandbox-client';
 
 export interface GatewayEnvContext {
   /** PUBLIC_URL without a trailing slash (or the local default). */
@@ -52,6 +53,18 @@ export interface RunningGatewaySandbox {
   close(): Promise<void>;
 }
 
+/** What the CLI's sandbox commands (`npm run cli -- sandbox ...`) may ask of this PG's sandbox. */
+export interface GatewaySandboxCli<C> {
+  /** How to put this PG in sandbox mode, for the CLI's refusal of a live PG. */
+  modeHint: string;
+  /** Its sandbox sends notices claiming another status (`sandbox notice --status`); else why not. */
+  noticeStatus: true | { refusal: string };
+  /** Its sandbox's notices have fault knobs (`sandbox fault --notice-*`). */
+  noticeFaults: boolean;
+  /** The client of its sandbox; null when the PG is live. */
+  client(config: C, context: { publicUrl: string }): SandboxClient | null;
+}
+
 export interface GatewayModule<C> {
   /** PAYMENT_GATEWAY's value and `gateway` of every payment it charges. */
   readonly name: string;
@@ -72,4 +85,12 @@ export interface GatewayModule<C> {
   startSandbox(config: C, context: SandboxContext): Promise<RunningGatewaySandbox | null>;
   /** Content-Security-Policy sources its browser SDK needs. */
   csp: { scriptSrc: string[]; connectSrc: string[] };
+  /**
+   * Its browser-side part: an ES module file (`<pg>.browser.js` in its folder) the page loads from
+   * our own origin when this PG is configured. It opens the PG's window and brings its own texts
+   * (see src/web/app.js, `gatewayPage`).
+   */
+  browserScript: string;
+  /** Its CLI sandbox client, when it has one. */
+  sandboxCli?: GatewaySandboxCli<C>;
 }

@@ -4,6 +4,7 @@
 import type { Logger } from '../../shared/application/logger.port';
 import type { CheckoutOrder, CheckoutParameters } from '../application/start-checkout.use-case';
 import type { PaymentGateway } from '../application/payment-gateway.port';
+import type { SandboxClient } from '../../sandbox/shared/sandbox-client';
 import type { GatewayModule, GatewayWebhook, RunningGatewaySandbox, SandboxContext, WebhookReading, WebhookRequest } from './gateway-module';
 import { iamportModule } from './iamport/iamport.module';
 import { portoneModule } from './portone/portone.module';
@@ -44,6 +45,14 @@ export interface ActiveGateway {
   createGateway(options: { timeoutMs: number; logger: Logger }): PaymentGateway;
   checkoutParameters(order: CheckoutOrder): CheckoutParameters;
   startSandbox(context: SandboxContext): Promise<RunningGatewaySandbox | null>;
+  /** The file of its browser-side script, which the page loads as `/gateway.js`. */
+  browserScript: string;
+  /** The CLI's client of its sandbox; null when it is live or has no CLI client. */
+  sandboxClient(context: { publicUrl: string }): SandboxClient | null;
+  /** Its sandbox sends notices claiming another status (`sandbox notice --status`); else why not. */
+  noticeStatus: true | { refusal: string };
+  /** Its sandbox's notices have fault knobs (`sandbox fault --notice-*`). */
+  noticeFaults: boolean;
 }
 
 export function activeGateway(settings: GatewaySettings): ActiveGateway {
@@ -59,6 +68,20 @@ export function activeGateway(settings: GatewaySettings): ActiveGateway {
     createGateway: (options) => module.createGateway(config, options),
     checkoutParameters: (order) => module.checkoutParameters(config, order),
     startSandbox: (context) => module.startSandbox(config, context),
+    browserScript: module.browserScript,
+    sandboxClient: (context) => module.sandboxCli?.client(config, context) ?? null,
+    noticeStatus: module.sandboxCli?.noticeStatus ?? { refusal: `${module.label} has no CLI sandbox client` },
+    noticeFaults: module.sandboxCli?.noticeFaults ?? false,
+  };
+}
+
+/** What the CLI's sandbox commands say of the PGs that have a CLI sandbox client (their help and refusals). */
+export function sandboxCliFacts(): { modeHints: string[]; noticeStatusLabels: string[]; noticeFaultLabels: string[] } {
+  const withCli = GATEWAY_NAMES.map(moduleOf).filter((m) => m.sandboxCli);
+  return {
+    modeHints: withCli.map((m) => m.sandboxCli!.modeHint),
+    noticeStatusLabels: withCli.filter((m) => m.sandboxCli!.noticeStatus === true).map((m) => m.label),
+    noticeFaultLabels: withCli.filter((m) => m.sandboxCli!.noticeFaults).map((m) => m.label),
   };
 }
 

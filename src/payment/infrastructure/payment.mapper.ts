@@ -11,7 +11,7 @@ export interface PaymentRow {
   period_no: number | null;
   amount: number;
   pay_method: string;
-  /** NULL: written by a version before gateways were recorded. */
+  /** NULL only in a row a version before 20261217000000 wrote; 20261224000000 filled those. */
   gateway: string | null;
   pg: string;
   status: string;
@@ -50,6 +50,12 @@ export interface CancellationRow {
 }
 
 /** Row <-> aggregate for payments. Times go out as Dates (the driver stores them) and come back through readTime. */
+/** A payment's gateway is data, never guessed: a row without one was written by a version whose rows the migrations fill. */
+function gatewayOf(row: PaymentRow): GatewayName {
+  if (row.gateway === null) throw new Error(`payment ${row.id} records no gateway: run the migrations (20261224000000 fills rows older versions wrote)`);
+  return row.gateway;
+}
+
 export const paymentMapper = {
   /** The payments row as it is after a successful save (version already the stored one). */
   toRow(payment: Payment, storedVersion: number): PaymentRow {
@@ -115,7 +121,7 @@ export const paymentMapper = {
       purpose,
       amount: Number(row.amount),
       payMethod: row.pay_method,
-      gateway: row.gateway as GatewayName | null,
+      gateway: gatewayOf(row),
       pg: row.pg,
       status: row.status as PaymentStatus,
       gatewayPaymentId: row.gateway_payment_id,

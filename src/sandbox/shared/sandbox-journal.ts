@@ -59,20 +59,19 @@ export class SandboxJournal {
   }
 }
 
-export type SandboxPg = 'iamport' | 'toss';
-
 /**
  * Where the sandbox inside the app keeps its state: beside the app's database
- * (`sqlite:./data/memberpay.sqlite` -> `./data/memberpay.iamport-sandbox.jsonl`), so a fresh
- * database comes with a fresh sandbox; for a MySQL database, `./data/<database>.<pg>-sandbox.jsonl`.
- * null for `sqlite::memory:`, which a restart forgets anyway.
+ * (`sqlite:./data/memberpay.sqlite` -> `./data/memberpay.<sandbox>-sandbox.jsonl`), so a fresh
+ * database comes with a fresh sandbox; for a MySQL database, `./data/<database>.<sandbox>-sandbox.jsonl`.
+ * null for `sqlite::memory:`, which a restart forgets anyway. `sandbox` is the PG sandbox's own name
+ * (its folder under src/sandbox/ passes it).
  */
-export function sandboxStateFileBesideDatabase(databaseUrl: string, pg: SandboxPg, cwd = process.cwd()): string | null {
+export function sandboxStateFileBesideDatabase(databaseUrl: string, sandbox: string, cwd = process.cwd()): string | null {
   if (databaseUrl.startsWith('sqlite:')) {
     const location = databaseUrl.slice('sqlite:'.length);
     if (location === ':memory:' || location === '') return null;
     const file = path.resolve(cwd, location);
-    return path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.${pg}-sandbox.jsonl`);
+    return path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.${sandbox}-sandbox.jsonl`);
   }
   let database = 'memberpay';
   try {
@@ -80,12 +79,12 @@ export function sandboxStateFileBesideDatabase(databaseUrl: string, pg: SandboxP
   } catch {
     // not a URL: the default name will do
   }
-  return path.resolve(cwd, 'data', `${database.replace(/[^\w.-]/g, '_')}.${pg}-sandbox.jsonl`);
+  return path.resolve(cwd, 'data', `${database.replace(/[^\w.-]/g, '_')}.${sandbox}-sandbox.jsonl`);
 }
 
 /** Where a standalone sandbox (`npm run sandbox`) keeps its state unless SANDBOX_STATE_FILE says otherwise. */
-export function standaloneSandboxStateFile(pg: SandboxPg, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | null {
+export function standaloneSandboxStateFile(sandbox: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | null {
   const configured = env.SANDBOX_STATE_FILE;
   if (configured === 'none') return null;
-  return path.resolve(cwd, configured || path.join('data', `${pg}-sandbox.jsonl`));
+  return path.resolve(cwd, configured || path.join('data', `${sandbox}-sandbox.jsonl`));
 }

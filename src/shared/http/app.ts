@@ -34,7 +34,7 @@ import type { ReportPaymentFailure } from '../../payment/application/report-paym
 import type { StartCheckout } from '../../payment/application/start-checkout.use-case';
 import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
 import { paymentRoutes, paymentWebhookRoutes } from '../../payment/http/payment.routes';
-import { gatewayCspSources, type WebhookReader } from '../../payment/infrastructure/gateways.registry';
+import { activeGateway, gatewayCspSources, type WebhookReader } from '../../payment/infrastructure/gateways.registry';
 import { PAYMENT } from '../../payment/payment.tokens';
 import type { Clock } from '../application/clock.port';
 import type { IdempotencyStore } from '../application/idempotency-store.port';
@@ -185,6 +185,8 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   const staticDir = options.staticDir === undefined ? DEFAULT_WEB_DIR : options.staticDir;
   // The console's page (src/web/admin) exists only where the console does.
   const hidden = config.adminToken ? ['/api/'] : ['/api/', '/admin'];
-  if (staticDir && existsSync(staticDir)) app.use(staticFiles(path.resolve(staticDir), { skipPrefixes: hidden }));
+  // The page loads the configured PG's browser script as /gateway.js (from our origin: the CSP stays 'self').
+  const files = { '/gateway.js': activeGateway(config).browserScript };
+  if (staticDir && existsSync(staticDir)) app.use(staticFiles(path.resolve(staticDir), { skipPrefixes: hidden, files }));
   return app;
 }

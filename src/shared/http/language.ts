@@ -2,15 +2,22 @@ import type { Context } from 'koa';
 import { DEFAULT_LANGUAGE, isLanguage, type Language } from '../domain/language';
 
 /**
- * The language a request asks for: `?lang=ko|en` first, else the best-ranked Korean or English entry of
+ * The language a request asks for: `?lang=` first (`ko`, `en`, any case or region: `EN`, `en-US`), else the best-ranked Korean or English entry of
  * `Accept-Language` (`en-US;q=0.8` counts as English), else Korean.
  */
 export function requestLanguage(ctx: Context): Language {
-  const asked = ctx.query.lang;
-  if (isLanguage(asked)) return asked;
+  const asked = askedLanguage(ctx.query.lang);
+  if (asked) return asked;
   // The answer depends on the header: a shared cache must not hand one language's answer to the other.
   ctx.vary('Accept-Language');
   return preferredLanguage(ctx.get('accept-language'));
+}
+
+/** `?lang=`'s language, read as a language tag (`EN`, `en-US` are English); null when it names none we speak. */
+export function askedLanguage(value: unknown): Language | null {
+  if (typeof value !== 'string') return null;
+  const primary = value.trim().toLowerCase().split(/[-_]/)[0];
+  return isLanguage(primary) ? primary : null;
 }
 
 export function preferredLanguage(acceptLanguage: string): Language {

@@ -138,7 +138,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     responses: {
       201: ok({
         gateway: { enum: GATEWAY_NAMES, description: 'PAYMENT_GATEWAY: the page loads this PG\'s browser SDK' }, merchant_uid: str, amount: int, name: str, buyer_name: str, buyer_email: str, pg: str, pay_method: str,
-        imp_code: { type: 'string', description: 'The V1 window\'s merchant code (PAYMENT_GATEWAY\'s own field)' },
+        imp_code: { ...nullable(str), description: 'The V1 window\'s merchant code; null for a PG without one' },
         client: { type: 'object', description: 'What the configured PG\'s browser SDK needs for this order (its keys are the PG\'s own)' },
         period_start: { ...time, description: 'Start of the period this order buys: now, or the live membership\'s current end (the page shows it and asks a member to confirm)' },
         period_end: { ...time, description: 'End (exclusive) of that period, by the business calendar; fulfilment records exactly this end when paid while a membership is live, and paid_at plus the plan otherwise' },
@@ -146,7 +146,7 @@ export const API_OPERATIONS: ApiOperation[] = [
         client_key: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field (window authorised by the server\'s confirm)' },
         order_name: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field (window authorised by the server\'s confirm)' },
         customer_key: { type: 'string', description: 'PAYMENT_GATEWAY\'s own field, with auto_renew' },
-      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'client', 'period_start', 'period_end']),
+      }, ['gateway', 'merchant_uid', 'amount', 'name', 'buyer_name', 'buyer_email', 'pg', 'pay_method', 'imp_code', 'client', 'period_start', 'period_end']),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error',
     },
   },

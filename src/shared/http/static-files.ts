@@ -22,12 +22,14 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * Serves files under `root` for GET and HEAD (a directory answers its index.html). Paths are
+ * Serves files under `root` (and the single `files`, by path) for GET and HEAD (a directory answers its index.html). Paths are
  * resolved and must stay inside `root`: `..`, encoded or not, and NUL bytes fall through to 404.
  * Dot-files and unknown file types are not served.
  */
-export function staticFiles(root: string, options: { index?: string; skipPrefixes?: string[] } = {}): Middleware {
+export function staticFiles(root: string, options: { index?: string; skipPrefixes?: string[]; files?: Record<string, string> } = {}): Middleware {
   const base = path.resolve(root);
+  // Single files served from elsewhere under a path of the page's (the configured PG's browser script).
+  const mapped = new Map(Object.entries(options.files ?? {}));
   const index = options.index ?? 'index.html';
   const skip = options.skipPrefixes ?? ['/api/'];
   return async (ctx, next) => {
@@ -42,8 +44,8 @@ export function staticFiles(root: string, options: { index?: string; skipPrefixe
     const normalized = path.posix.normalize(`/${relative}`);
     // A hidden prefix stays hidden under any spelling of it (`/%61dmin`, `/x/../admin`).
     if (skip.some((p) => normalized.startsWith(p))) return next();
-    let file = path.resolve(base, `.${normalized}`);
-    if (file !== base && !file.startsWith(base + path.sep)) return next();
+    let file = mapped.get(normalized) ?? path.resolve(base, `.${normalized}`);
+    if (!mapped.has(normalized) && file !== base && !file.startsWith(base + path.sep)) return next();
     let info = await stat(file).catch(() => null);
     if (info?.isDirectory()) {
       file = path.join(file, index);

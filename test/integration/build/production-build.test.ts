@@ -115,6 +115,7 @@ describe('the production build: npm run build, npm ci --omit=dev, node dist/...'
     expect(page.text).to.include('<title>memberpay');
     expect((await call('GET', '/app.js')).text, 'the page script, copied into dist/').to.include("from './i18n.js'");
     expect((await call('GET', '/i18n.js')).text, 'the page dictionary, copied into dist/').to.include('구매하기');
+    expect((await call('GET', '/gateway.js')).text, 'the configured PG\'s browser script, copied into dist/').to.include("'IMP', 'iamport-sdk'");
     expect((await call('GET', '/sandbox/iamport/sdk.js')).status).to.equal(200);
 
     expect((await call('POST', '/api/auth/signup', { email: 'dist@example.test', password: 'correct horse', name: 'Kim' })).status).to.equal(201);

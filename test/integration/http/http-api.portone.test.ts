@@ -58,7 +58,7 @@ describe('HTTP API over real HTTP with PortOne V2 (SQLite, PortOneGateway agains
   describe('POST /api/payment/checkout', () => {
     it('answers gateway portone and a `client` for PortOne.requestPayment, the amount pre-registered at PortOne', async () => {
       const order = await checkout();
-      expect(order).to.include({ works: true, gateway: 'portone', amount: 9900, name: '월간 멤버십', buyer_name: 'Kim Buyer', pay_method: 'card' });
+      expect(order).to.include({ works: true, gateway: 'portone', amount: 9900, name: '월간 멤버십', buyer_name: 'Kim Buyer', pay_method: 'card', imp_code: null });
       expect(order.client).to.deep.equal({
         sdk_url: '/sandbox/portone/sdk.js', store_id: PORTONE_SANDBOX_DEFAULTS.storeId, channel_key: PORTONE_SANDBOX_DEFAULTS.channelKey,
         payment_id: order.merchant_uid, order_name: '월간 멤버십', total_amount: 9900, currency: 'KRW', pay_method: 'CARD',

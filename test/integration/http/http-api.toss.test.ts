@@ -50,6 +50,8 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       const res = await buyer.post('/api/payment/checkout', { plan: 'monthly', amount: 1 });
       expect(res.status).to.equal(201);
       expect(res.body).to.include({ works: true, gateway: 'toss', client_key: 'test_ck_sandbox', order_name: '월간 멤버십', amount: 9900, buyer_name: 'Kim Buyer' });
+      // DESIGN §6 lists imp_code in every checkout answer: Toss has none.
+      expect(res.body).to.have.property('imp_code', null);
       expect(res.body).not.to.have.any.keys('customer_key', 'customer_uid');
       // Toss has no prepare: nothing exists at Toss until the window authenticates a card.
       expect(tossPaymentOf(res.body.merchant_uid)).to.deep.equal([]);

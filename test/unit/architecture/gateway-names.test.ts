@@ -12,20 +12,6 @@ const NAME = new RegExp(PG_NAMES.join('|'), 'i');
 const REGISTRY = 'src/payment/infrastructure/gateways.registry.ts';
 const OWN_FOLDER = new RegExp(`^src/(payment/infrastructure|sandbox)/(${PG_NAMES.join('|')})/`);
 
-/**
- * Files that still name a PG outside its folder: a shrinking allow-list, each entry to be moved
- * behind the registry (issue 17). A file that no longer names a PG must leave this list (the test
- * says so), and no file may join it.
- */
-const NOT_YET_NEUTRAL: Record<string, string> = {
-  'src/web/app.js': 'the page opens each PG window itself; to move into per-PG browser scripts the registry serves',
-  'src/web/i18n.js': 'the page\'s texts name the PGs (the footer, Toss\'s return messages); they go with the per-PG browser scripts',
-  'src/cli/commands.ts': 'sandbox CLI flags per PG (--status, --notice-*)',
-  'src/cli/sandbox-client.ts': 'a CLI client per PG sandbox; to become a member of the PG module',
-  'src/sandbox/shared/sandbox-journal.ts': 'state file names per PG sandbox',
-  'src/payment/domain/payment.entity.ts': 'gatewayOfUnrecorded: payments stored before `gateway` was recorded (data, not wiring)',
-};
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -78,15 +64,8 @@ describe('PG names stay in their folders and the registry (DESIGN §6)', () => {
     expect(NAME.test(withoutComments('// only a comment names Toss'))).to.equal(false);
   });
 
-  it('finds no PG name in src/ outside src/payment/infrastructure/<pg>/, src/sandbox/<pg>/, the registry and the allow-list', () => {
-    const found = offenders();
-    const unexpected = [...found].filter(([file]) => !(file in NOT_YET_NEUTRAL)).map(([file, lines]) => `${file}: ${lines.join(' | ')}`);
-    expect(unexpected, 'a PG named outside its folder: reach it through gateways.registry.ts').to.deep.equal([]);
-  });
-
-  it('keeps the allow-list shrinking: every file on it still names a PG', () => {
-    const found = offenders();
-    const stale = Object.keys(NOT_YET_NEUTRAL).filter((file) => !found.has(file));
-    expect(stale, 'no longer names a PG: remove it from NOT_YET_NEUTRAL').to.deep.equal([]);
+  it('finds no PG name in src/ outside src/payment/infrastructure/<pg>/, src/sandbox/<pg>/ and the registry', () => {
+    const found = [...offenders()].map(([file, lines]) => `${file}: ${lines.join(' | ')}`);
+    expect(found, 'a PG named outside its folder: reach it through gateways.registry.ts').to.deep.equal([]);
   });
 });

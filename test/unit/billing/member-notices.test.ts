@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { formatWon, MemberNotices, vatIncluded, type Merchant, type ReceiptFacts } from '../../../src/billing/application/member-notices';
 import { loadConfig } from '../../../src/config';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
-import { preferredLanguage } from '../../../src/shared/http/language';
+import { askedLanguage, preferredLanguage } from '../../../src/shared/http/language';
 
 const merchant: Merchant = {
   name: { ko: '주식회사 멤버페이', en: 'Memberpay Co., Ltd.' }, businessRegistrationNumber: '123-45-67890',
@@ -103,5 +103,11 @@ describe('the language a request asks for (Accept-Language)', () => {
     expect(preferredLanguage('ko;q=0.3,en;q=0.6')).to.equal('en');
     expect(preferredLanguage('en;q=0,ja')).to.equal('ko');
     expect(preferredLanguage('de, *;q=0.5')).to.equal('ko');
+  });
+
+  it('?lang= is read as a language tag: any case, with or without a region', () => {
+    for (const value of ['en', 'EN', 'En', 'en-US', 'en_GB', ' en ']) expect(askedLanguage(value), value).to.equal('en');
+    for (const value of ['ko', 'KO', 'ko-KR']) expect(askedLanguage(value), value).to.equal('ko');
+    for (const value of ['fr', '', 'english', undefined, ['en', 'ko']]) expect(askedLanguage(value), String(value)).to.equal(null);
   });
 });

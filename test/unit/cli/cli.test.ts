@@ -96,7 +96,16 @@ describe('memberpay cli: the command line, before any work', () => {
   it('refuses sandbox commands when the PG is live, before any call', async () => {
     const live = { IAMPORT_MODE: 'live', IMP_KEY: 'k', IMP_SECRET: 's', IMP_CODE: 'imp12345678', PUBLIC_URL: 'https://shop.example', SESSION_SECRET: 'a-session-secret-0123456789' };
     refusedBeforeWork(await cli(['sandbox', 'reset'], live), /sandbox commands need the PG in sandbox mode/);
-    refusedBeforeWork(await cli(['sandbox', 'pay', 'mp_1'], live), /sandbox commands need the PG in sandbox mode/);
+    refusedBeforeWork(await cli(['sandbox', 'pay', 'mp_1'], live), /sandbox commands need the PG in sandbox mode \(IAMPORT_MODE=sandbox, or TOSS_MODE=sandbox with PAYMENT_GATEWAY=toss\)/);
+  });
+
+  it('refuses the Iamport sandbox\'s notice flags with the Toss sandbox, and says whose they are in the help', async () => {
+    const toss = { PAYMENT_GATEWAY: 'toss', TOSS_MODE: 'sandbox' };
+    refusedBeforeWork(await cli(['sandbox', 'notice', 'mp_1', '--status', 'paid'], toss), /--status is for the Iamport sandbox \(a Toss event carries the payment itself\)/);
+    refusedBeforeWork(await cli(['sandbox', 'fault', '--notice-drop', '0.5'], toss), /the --notice-\* knobs are the Iamport sandbox's/);
+    const help = await cli(['sandbox', 'fault', '--help']);
+    expect(help.stdout).to.contain('share of notices never sent (Iamport)').and.to.contain('deliver notices out of order (Iamport)');
+    expect((await cli(['sandbox', 'notice', '--help'])).stdout).to.contain('a stale or forged one; Iamport only');
   });
 
   it('answers a bad configuration with one line naming the variable, exit 1', async () => {

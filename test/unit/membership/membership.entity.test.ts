@@ -41,6 +41,56 @@ describe('Membership', () => {
     expect(calendar.localDate(m.periodEnd)).to.equal('2027-03-31');
   });
 
+  describe('a purchase refunded in full by an operator (takeBackPurchase)', () => {
+    const FEB_10 = new Date('2026-02-10T00:00:00Z');
+
+    it('shortens an extended membership by the months of that purchase; renewals move with the end', () => {
+      const m = activate('cu_u1');
+      m.extend(annual, 'p2', calendar, FEB_10);
+      m.pullEvents();
+      m.takeBackPurchase(12, calendar, FEB_10);
+      expect(m.status).to.equal('active');
+      expect(m.monthsPaid).to.equal(1);
+      expect(m.periodEnd.toISOString()).to.equal('2026-02-28T01:00:00.000Z');
+      expect(m.nextChargeAt?.toISOString(), 'the next charge is at the new end').to.equal('2026-02-28T01:00:00.000Z');
+      expect(m.billingKey).to.equal('cu_u1');
+      expect(m.pullEvents(), 'nothing to release: the card stays').to.deep.equal([]);
+    });
+
+    it('keeps the next charge off when auto-renew is off', () => {
+      const m = activate();
+      m.extend(monthly, 'p2', calendar, FEB_10);
+      m.takeBackPurchase(1, calendar, FEB_10);
+      expect(m.nextChargeAt).to.equal(null);
+      expect(calendar.localDate(m.periodEnd)).to.equal('2026-02-28');
+    });
+
+    it('ends the membership now when what is left was used up already', () => {
+      const m = activate('cu_u1');
+      m.extend(monthly, 'p2', calendar, FEB_10);
+      m.pullEvents();
+      const MARCH_5 = new Date('2026-03-05T00:00:00Z'); // the first month is over: the second is the one under way
+      m.takeBackPurchase(1, calendar, MARCH_5);
+      expect(m.status).to.equal('cancelled');
+      expect(m.endedAt?.toISOString()).to.equal(MARCH_5.toISOString());
+      expect(m.billingKey).to.equal(null);
+      expect(m.pullEvents().map((e) => [e.type, e.payload.reason, e.payload.billingKey])).to.deep.equal([['MembershipCancelled', 'payment refunded in full', 'cu_u1']]);
+    });
+
+    it('ends the membership when its only purchase is taken back', () => {
+      const m = activate();
+      m.takeBackPurchase(1, calendar, FEB_10);
+      expect(m.status).to.equal('cancelled');
+      expect(m.monthsPaid, 'the months stay as they were: the membership is over').to.equal(1);
+    });
+
+    it('is refused on a membership that has ended', () => {
+      const m = activate();
+      m.cancel('now', 'x', FEB_10);
+      expect(() => m.takeBackPurchase(1, calendar, FEB_10)).to.throw(/cancelled/);
+    });
+  });
+
   describe('the period a purchase buys (what checkout announces)', () => {
     const iso = (p: { start: Date; end: Date }) => ({ start: p.start.toISOString(), end: p.end.toISOString() });
 

@@ -151,6 +151,34 @@ describe('Payment', () => {
       expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentCancelled', 'PaymentCancelled']);
     });
 
+    it('knows whether the member\'s own cancel refunded it in full, or an operator or the gateway console did', () => {
+      const byMember = paidPayment();
+      byMember.requestRefund({ id: 'c1', reason: 'cancel', requestedBy: 'user', now: NOW });
+      expect(byMember.refundedInFullByMember, 'pending is not refunded').to.equal(false);
+      byMember.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1));
+      expect(byMember.refundedInFullByMember).to.equal(true);
+
+      const afterGoodwill = paidPayment();
+      afterGoodwill.requestRefund({ id: 'c1', amount: 1000, reason: 'goodwill', requestedBy: 'admin', now: NOW });
+      afterGoodwill.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 1000 }), later(1));
+      afterGoodwill.requestRefund({ id: 'c2', reason: 'cancel', requestedBy: 'user', now: later(2) });
+      afterGoodwill.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(3));
+      expect(afterGoodwill.refundedInFullByMember, 'the member\'s cancel completed it').to.equal(true);
+
+      const byOperator = paidPayment();
+      byOperator.requestRefund({ id: 'c1', reason: 'goodwill', requestedBy: 'admin', now: NOW });
+      byOperator.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1));
+      expect(byOperator.refundedInFullByMember).to.equal(false);
+
+      const atTheConsole = paidPayment();
+      atTheConsole.requestRefund({ id: 'c1', amount: 1000, reason: 'part', requestedBy: 'user', now: NOW });
+      atTheConsole.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1));
+      expect(atTheConsole.status).to.equal('cancelled');
+      expect(atTheConsole.refundedInFullByMember, '8,900 cancelled that none of our refunds asked for').to.equal(false);
+
+      expect(paidPayment().refundedInFullByMember, 'paid').to.equal(false);
+    });
+
     it('refuses a refund above what remains', () => {
       const payment = paidPayment();
       expect(() => payment.requestRefund({ id: 'c1', amount: 9901, reason: 'x', requestedBy: 'admin', now: NOW })).to.throw('exceeds');

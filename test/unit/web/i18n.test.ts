@@ -1,6 +1,6 @@
 // The member page's dictionary (src/web/i18n.js), loaded in node as the browser loads it: both
 // languages say everything, and every text the page shows comes from it.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
@@ -11,9 +11,14 @@ interface I18nModule {
   setLanguage(language: string): void;
   currentLanguage(): string;
   t(key: string, vars?: Record<string, string | number>): string;
+  addTexts(texts: Record<'ko' | 'en', Record<string, string>>): void;
 }
 
 const WEB = path.resolve(import.meta.dirname, '..', '..', '..', 'src', 'web');
+const GATEWAYS = path.resolve(import.meta.dirname, '..', '..', '..', 'src', 'payment', 'infrastructure');
+/** Each PG's browser script (src/payment/infrastructure/<pg>/<pg>.browser.js), served to the page as /gateway.js. */
+const BROWSER_SCRIPTS = readdirSync(GATEWAYS, { withFileTypes: true }).filter((entry) => entry.isDirectory())
+  .flatMap((dir) => readdirSync(path.join(GATEWAYS, dir.name)).filter((file) => file.endsWith('.browser.js')).map((file) => path.join(GATEWAYS, dir.name, file)));
 const HANGUL = /[\uAC00-\uD7A3]/;
 
 describe('member page dictionary (src/web/i18n.js)', () => {
@@ -57,14 +62,30 @@ describe('member page dictionary (src/web/i18n.js)', () => {
     for (const field of ['due', 'charged', 'failed', 'skipped', 'reminded', 'ended']) expect(i18n.TEXTS.ko).to.have.property(`clock.run.${field}`);
   });
 
-  it('leaves no Korean text outside the dictionary: none in index.html, none in app.js but the PG SDK arguments', () => {
+  it('leaves no Korean text outside the dictionary: none in index.html, none in app.js and the PG scripts but the PG SDK arguments', () => {
     expect(readFileSync(path.join(WEB, 'index.html'), 'utf8')).not.to.match(HANGUL);
-    const code = readFileSync(path.join(WEB, 'app.js'), 'utf8')
-      .replace(/^\s*\/\/.*$/gm, '')
-      .replace(/\/\*\*[\s\S]*?\*\//g, '')
-      .replaceAll("'카드'", "'card'") // Toss's requestPayment / requestBillingAuth method name, not shown to the buyer
-      .replace('/취소|cancel/i', '/cancel/i'); // reads the PG's own error message
-    expect(code).not.to.match(HANGUL);
+    for (const file of [path.join(WEB, 'app.js'), ...BROWSER_SCRIPTS]) {
+      const code = readFileSync(file, 'utf8')
+        .replace(/^export const TEXTS = \{[\s\S]*?\n\};$/m, '') // a PG script's own words
+        .replace(/^\s*\/\/.*$/gm, '')
+        .replace(/\/\*\*[\s\S]*?\*\//g, '')
+        .replaceAll("'카드'", "'card'") // Toss's requestPayment / requestBillingAuth method name, not shown to the buyer
+        .replace('/취소|cancel/i', '/cancel/i'); // reads the PG's own error message
+      expect(code, file).not.to.match(HANGUL);
+    }
+  });
+
+  it('has a browser script for each PG, bringing its name in both languages; every key a script asks for is known', async () => {
+    expect(BROWSER_SCRIPTS.map((file) => path.basename(file)).sort()).to.deep.equal(['iamport.browser.js', 'portone.browser.js', 'toss.browser.js']);
+    for (const file of BROWSER_SCRIPTS) {
+      const script = await import(pathToFileURL(file).href) as { TEXTS: Record<'ko' | 'en', Record<string, string>>; open: unknown };
+      expect(script.open, file).to.be.a('function');
+      const { ko, en } = script.TEXTS;
+      expect(Object.keys(en).sort(), file).to.deep.equal(Object.keys(ko).sort());
+      expect(ko, file).to.have.property('gateway.provider').that.matches(HANGUL);
+      for (const text of Object.values(en)) expect(text, file).not.to.match(HANGUL);
+      for (const [, key] of readFileSync(file, 'utf8').matchAll(/\bt\('([\w.]+)'/g)) expect({ ...i18n.TEXTS.ko, ...ko }, `${file} ${key}`).to.have.property(key);
+    }
   });
 
   it('picks the language as the API does: ?lang=ko|en first, else the browser\'s first Korean or English language, else Korean', () => {
@@ -91,5 +112,18 @@ describe('member page dictionary (src/web/i18n.js)', () => {
     i18n.setLanguage('xx');
     expect(i18n.currentLanguage()).to.equal('ko');
     expect(i18n.t('payments.refund', { amount: '₩9,900' })).to.equal('환불 ₩9,900');
+  });
+
+  it('names the configured PG in the footer once its script added its words, in both languages', () => {
+    const before = { ko: { 'gateway.provider': i18n.TEXTS.ko['gateway.provider'] }, en: { 'gateway.provider': i18n.TEXTS.en['gateway.provider'] } };
+    expect(i18n.t('footer', { provider: i18n.t('gateway.provider') })).to.contain('결제사에서 처리되며');
+    i18n.addTexts({ ko: { 'gateway.provider': '테스트PG' }, en: { 'gateway.provider': 'Test PG' } });
+    try {
+      expect(i18n.t('footer', { provider: i18n.t('gateway.provider') })).to.contain('테스트PG에서 처리되며');
+      i18n.setLanguage('en');
+      expect(i18n.t('footer', { provider: i18n.t('gateway.provider') })).to.contain('processed by Test PG,');
+    } finally {
+      i18n.addTexts(before);
+    }
   });
 });

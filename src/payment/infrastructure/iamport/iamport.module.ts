@@ -1,5 +1,6 @@
 // Iamport (PortOne V1) as one PG module: its environment, adapter, page parameters, notice route,
 // sandbox and CSP sources.
+import { fileURLToPath } from 'node:url';
 import Joi from 'joi';
 import { readEnv, requireEnv } from '../../../config-error';
 import { createIamportSandbox } from '../../../sandbox/iamport/iamport-sandbox';
@@ -7,6 +8,7 @@ import { sandboxStateFileBesideDatabase } from '../../../sandbox/shared/sandbox-
 import { validate } from '../../../shared/http/validate';
 import type { GatewayModule } from '../gateway-module';
 import { IamportGateway } from './iamport.gateway';
+import { IamportSandboxClient } from './iamport-sandbox.client';
 import { iamportWebhookSchema } from './iamport-webhook';
 
 export interface IamportConfig {
@@ -77,4 +79,13 @@ export const iamportModule: GatewayModule<IamportConfig> = {
   },
   // Iamport's SDK and PG windows (frames/popups on https are allowed for every PG).
   csp: { scriptSrc: ['https://cdn.iamport.kr', 'https://*.iamport.kr'], connectSrc: ['https://*.iamport.kr'] },
+  browserScript: fileURLToPath(new URL('./iamport.browser.js', import.meta.url)),
+  sandboxCli: {
+    modeHint: 'IAMPORT_MODE=sandbox',
+    noticeStatus: true,
+    noticeFaults: true,
+    client: (config, { publicUrl }) => (config.mode === 'sandbox'
+      ? new IamportSandboxClient(config.apiUrl, config.apiUrl === `${publicUrl}${SANDBOX_PREFIX}`, config.impCode, config.pg)
+      : null),
+  },
 };

@@ -1,6 +1,7 @@
 // PortOne V2 as one PG module: its environment (DESIGN §6), adapter, page parameters, signed notice
 // route, sandbox (its REST API on PORTONE_SANDBOX_PORT, the browser stand-in on the app's port) and
 // CSP sources.
+import { fileURLToPath } from 'node:url';
 import Joi from 'joi';
 import { ConfigError, readEnv, requireEnv } from '../../../config-error';
 import { PORTONE_SANDBOX_DEFAULTS, createPortOneBrowserRouter } from '../../../sandbox/portone/portone-sandbox';
@@ -111,4 +112,5 @@ export const portoneModule: GatewayModule<PortOneConfig> = {
     return { routers: [createPortOneBrowserRouter(running.sandbox, { prefix: BROWSER_PREFIX })], prefixes: [BROWSER_PREFIX], close: () => running.close() };
   },
   csp: { scriptSrc: ['https://cdn.portone.io'], connectSrc: ['https://*.portone.io'] },
+  browserScript: fileURLToPath(new URL('./portone.browser.js', import.meta.url)),
 };

@@ -1,5 +1,6 @@
 // Toss Payments as one PG module: its environment, adapter, page parameters, notice route, sandbox
 // and CSP sources.
+import { fileURLToPath } from 'node:url';
 import Joi from 'joi';
 import { ConfigError, readEnv, requireEnv } from '../../../config-error';
 import { sandboxStateFileBesideDatabase } from '../../../sandbox/shared/sandbox-journal';
@@ -7,6 +8,7 @@ import { createTossSandbox } from '../../../sandbox/toss/toss-sandbox';
 import { validate } from '../../../shared/http/validate';
 import type { GatewayModule } from '../gateway-module';
 import { TossGateway } from './toss.gateway';
+import { TossSandboxClient } from './toss-sandbox.client';
 import { tossWebhookSchema } from './toss-webhook';
 
 export interface TossConfig {
@@ -79,4 +81,13 @@ export const tossModule: GatewayModule<TossConfig> = {
     return { routers: [sandbox.router], prefixes: [SANDBOX_PREFIX], close: async () => sandbox.close() };
   },
   csp: { scriptSrc: ['https://js.tosspayments.com'], connectSrc: [] },
+  browserScript: fileURLToPath(new URL('./toss.browser.js', import.meta.url)),
+  sandboxCli: {
+    modeHint: 'TOSS_MODE=sandbox with PAYMENT_GATEWAY=toss',
+    noticeStatus: { refusal: 'a Toss event carries the payment itself' },
+    noticeFaults: false,
+    client: (config, { publicUrl }) => (config.mode === 'sandbox'
+      ? new TossSandboxClient(config.apiUrl, config.apiUrl === `${publicUrl}${SANDBOX_PREFIX}`, config.clientKey, `${publicUrl}/`)
+      : null),
+  },
 };

@@ -157,6 +157,11 @@ export function edgeSuite(start: HarnessFactory): void {
       expect(index.headers.get('content-type')).to.equal('text/html; charset=utf-8');
       const script = await h.client().get('/app.js');
       expect(script.headers.get('content-type')).to.equal('text/javascript; charset=utf-8');
+      // The configured PG's browser script, from its own folder, under the page's origin.
+      const gateway = await h.client().get('/gateway.js');
+      expect(gateway.status).to.equal(200);
+      expect(gateway.headers.get('content-type')).to.equal('text/javascript; charset=utf-8');
+      expect(gateway.text).to.include('export async function open(order, page)');
       for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/web-page.ts', '/.git/config', '/app.js%00.html']) {
         const res: ApiResponse = await h.client().get(path);
         expect(res.status, path).to.equal(404);

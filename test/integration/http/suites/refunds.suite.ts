@@ -130,6 +130,44 @@ export function refundOutcomesSuite(start: HarnessFactory): void {
       expect(done.body.payment.cancelled_amount).to.equal(3000);
     });
 
+    it('an operator refunding one purchase of an extended membership takes back only its months; the other purchase stays paid for', async () => {
+      const annual = await checkoutAndPay(h, buyer, 'paid', { plan: 'annual' });
+      expect((await buyer.post('/api/payment/validation', { imp_uid: annual.gatewayPaymentId, merchant_uid: annual.merchantUid })).status).to.equal(200);
+      const afterAnnual = (await buyer.get('/api/me')).body.membership;
+      const monthly = await buyMonthly();
+      const extended = (await buyer.get('/api/me')).body.membership;
+      expect(extended.current_period_end > afterAnnual.current_period_end).to.equal(true);
+
+      const refunded = await h.client().post(`/api/admin/payments/${monthly.merchantUid}/refund`, { reason: 'goodwill' }, ADMIN);
+      expect(refunded.status, refunded.text).to.equal(200);
+      expect(refunded.body.payment).to.include({ status: 'cancelled', cancelled_amount: 9900 });
+      const me = (await buyer.get('/api/me')).body;
+      expect(me.payment_status, 'the year bought first is still paid for').to.equal('on');
+      expect(me.membership).to.include({ status: 'active', ended_at: null, current_period_end: afterAnnual.current_period_end });
+
+      // The year refunded too: nothing paid for is left, so access ends now.
+      const second = await h.client().post(`/api/admin/payments/${annual.merchantUid}/refund`, { reason: 'goodwill' }, ADMIN);
+      expect(second.status, second.text).to.equal(200);
+      const ended = (await buyer.get('/api/me')).body;
+      expect(ended.payment_status).to.equal('off');
+      expect(ended.membership.status).to.equal('cancelled');
+    });
+
+    it('an operator refunding the first purchase of an extended membership keeps the later one: the membership runs for its months', async () => {
+      const monthly = await buyMonthly();
+      const afterMonthly = (await buyer.get('/api/me')).body.membership;
+      const second = await buyMonthly();
+      expect(second.merchantUid).to.not.equal(monthly.merchantUid);
+
+      const refunded = await h.client().post(`/api/admin/payments/${monthly.merchantUid}/refund`, { reason: 'goodwill' }, ADMIN);
+      expect(refunded.status, refunded.text).to.equal(200);
+      const me = (await buyer.get('/api/me')).body;
+      expect(me.payment_status).to.equal('on');
+      expect(me.membership).to.include({ status: 'active', current_period_end: afterMonthly.current_period_end });
+      const quote = (await buyer.get('/api/membership/refund-quote')).body;
+      expect(quote.purchases.map((p: any) => p.merchant_uid), 'only the purchase still paid for is refundable').to.deep.equal([second.merchantUid]);
+    });
+
     it('the refund quote names the rule that applies and why, in Korean', async () => {
       await buyMonthly();
       const quote = await buyer.get('/api/membership/refund-quote');
