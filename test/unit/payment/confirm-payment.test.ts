@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 /** ConfirmPayment (after the PG window) on in-memory adapters: what it asks the gateway, and what it answers. */
@@ -86,5 +87,47 @@ describe('confirming a payment after the PG window (in-memory adapters)', () => 
     const declined = await checkout();
     const declinedId = app.gateway.buyerPays({ merchantUid: declined.merchantUid, amount: declined.amount, action: 'declined' });
     expect((await confirm(declined.merchantUid, declinedId)).verdict).to.equal('failed');
+  });
+  it('a failed order is still checked against the customer key its checkout issued', async () => {
+    const payment = await checkout(true);
+    await app.settlement.change(payment.merchantUid, (p) => p.fail('window_closed', 'closed', app.clock.now()));
+    expect((await app.payments.findByMerchantUid(payment.merchantUid))?.status).to.equal('failed');
+    expect(await confirm(payment.merchantUid, 'auth_1', 'cu_someone_else').catch((e) => e.message))
+      .to.equal('the card was authorised for another customer key than this order issued');
+    expect(settleCalls()).to.deep.equal([]);
+  });
+
+  it('a failed order confirmed while the gateway is silent keeps the reported transaction for the reconciler', async () => {
+    const payment = await checkout();
+    await app.settlement.change(payment.merchantUid, (p) => p.fail('window_closed', 'closed', app.clock.now()));
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    app.gateway.scriptNext('settle', 'unknown');
+    const answer = await confirm(payment.merchantUid, transactionId);
+    expect(answer.verdict).to.equal('pending');
+    expect(answer.payment.reportedGatewayPaymentId).to.equal(transactionId);
+  });
+
+  it('an error that is not the gateway\'s answer propagates instead of answering pending', async () => {
+    const payment = await checkout();
+    sinon.stub(app.gateway, 'settle').rejects(new TypeError('a bug'));
+    expect(await confirm(payment.merchantUid, 'imp_x').catch((e) => e.message)).to.equal('a bug');
+  });
+
+  it('a payment refunded at the gateway before we confirmed it answers paid (it was paid), recorded as cancelled', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    await app.gateway.cancel({ gatewayPaymentId: transactionId, merchantUid: payment.merchantUid, amount: payment.amount, checksum: payment.amount, reason: 'console' });
+    const answer = await confirm(payment.merchantUid, transactionId);
+    expect(answer.verdict).to.equal('paid');
+    expect(answer.payment.status).to.equal('cancelled');
+  });
+
+  it('a payment the gateway still holds open is not paid: payment_not_paid with the gateway\'s status', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    sinon.stub(app.gateway, 'settle').resolves({ ...app.gateway.peek(transactionId)!, status: 'ready', paidAt: null });
+    const error = await confirm(payment.merchantUid, transactionId).catch((e) => e);
+    expect([error.code, error.message, error.details]).to.deep.equal(['payment_not_paid', `the gateway holds payment ${transactionId} as ready, not paid`, { gateway_status: 'ready' }]);
+    expect((await app.payments.findByMerchantUid(payment.merchantUid))?.status).to.equal('await');
   });
 });
