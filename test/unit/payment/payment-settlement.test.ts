@@ -102,4 +102,62 @@ describe('payment settlement (in-memory adapters)', () => {
     const replay = await app.settlement.settle(payment.merchantUid, app.gateway.peek(gatewayPaymentId)!);
     expect(replay.bought).to.equal(null);
   });
+  it('given the payment its caller just read, the first attempt does not read it again', async () => {
+    const { merchantUid } = await paid();
+    const current = (await app.payments.findByMerchantUid(merchantUid))!;
+    const reads = sinon.spy(app.payments, 'findByMerchantUid');
+    await app.settlement.change(current, (p) => p.noteRefundsUnanswered(['none'], app.clock.now()));
+    expect(reads.callCount).to.equal(0);
+  });
+
+  describe('what it logs and how it treats the gateway\'s other answers', () => {
+    let warnings: Array<{ fields: unknown; message: string }>;
+    let settlement: PaymentSettlement;
+
+    beforeEach(() => {
+      warnings = [];
+      const logger = { ...silentLogger(), warn: (fields: unknown, message: string) => { warnings.push({ fields, message }); } } as unknown as Logger;
+      settlement = new PaymentSettlement(app.payments, app.gateway, app.uow, app.clock, new UlidIdGenerator(), logger);
+    });
+
+    it('a refund whose answer is unknown is logged with its order and id', async () => {
+      const { merchantUid } = await paid();
+      const requested = await askRefund(merchantUid);
+      app.gateway.scriptNext('cancel', 'unknown');
+      await settlement.sendPendingRefunds(requested);
+      expect(warnings).to.deep.equal([{ fields: { merchantUid, refund: 'rf_1' }, message: 'refund outcome unknown; the reconciler will settle it' }]);
+    });
+
+    it('a refusal whose balance read fails with an error that is not the gateway\'s answer propagates', async () => {
+      const { merchantUid } = await paid();
+      const requested = await askRefund(merchantUid);
+      app.gateway.scriptNext('cancel', 'rejected', 'no');
+      sinon.stub(app.gateway, 'getPayment').rejects(new TypeError('a bug'));
+      expect(await settlement.sendPendingRefunds(requested).catch((e) => e.message)).to.equal('a bug');
+    });
+
+    it('a refusal for a payment the gateway no longer knows is rejected', async () => {
+      const { merchantUid } = await paid();
+      const requested = await askRefund(merchantUid);
+      app.gateway.scriptNext('cancel', 'rejected', '취소할 결제건이 존재하지 않습니다.');
+      sinon.stub(app.gateway, 'getPayment').resolves(null);
+      const settled = await settlement.sendPendingRefunds(requested);
+      expect(settled.cancellations.map((c) => c.status)).to.deep.equal(['rejected']);
+    });
+
+    it('logs a refusal only for the refund refused now, not an earlier one, nor one the balance shows done', async () => {
+      const { merchantUid } = await paid();
+      const first = await settlement.change(merchantUid, (p) => { p.requestRefund({ id: 'rf_1', amount: 1000, reason: 'test', requestedBy: 'admin', now: app.clock.now() }); });
+      app.gateway.scriptNext('cancel', 'rejected', 'no');
+      await settlement.sendPendingRefunds(first);
+      expect(warnings.map((w) => w.message)).to.deep.equal(['refund refused by the gateway']);
+      const second = await settlement.change(merchantUid, (p) => { p.requestRefund({ id: 'rf_2', amount: 2000, reason: 'test', requestedBy: 'admin', now: app.clock.now() }); });
+      app.gateway.scriptNext('cancel', 'lost');
+      const unanswered = await settlement.sendPendingRefunds(second);
+      app.gateway.scriptNext('cancel', 'rejected', 'already cancelled');
+      const settled = await settlement.sendPendingRefunds(unanswered);
+      expect(settled.cancellations.map((c) => [c.id, c.status])).to.deep.equal([['rf_1', 'rejected'], ['rf_2', 'refunded']]);
+      expect(warnings.map((w) => w.message)).to.deep.equal(['refund refused by the gateway', 'refund outcome unknown; the reconciler will settle it']);
+    });
+  });
 });
