@@ -4,7 +4,7 @@ import type { CancelMembership } from '../../../src/membership/application/cance
 import type { GetRefundQuote } from '../../../src/membership/application/get-refund-quote.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { RefundPayment } from '../../../src/payment/application/refund-payment.use-case';
-import { GatewayRejectedError } from '../../../src/payment/application/payment-gateway.port';
+import { GatewayRejectedError, GatewayUnavailableError } from '../../../src/payment/application/payment-gateway.port';
 import { PaymentSettlement } from '../../../src/payment/application/payment-settlement.service';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import type { Logger } from '../../../src/shared/application/logger.port';
@@ -243,6 +243,57 @@ describe('refunds and cancellation (in-memory adapters)', () => {
         refunded_amount: 5940,
       });
       expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
+    });
+    it('a refusal stops the cancel: the purchases after the refused one are not asked', async () => {
+      await buy();
+      app.clock.advance(10 * DAY);
+      await buy();
+      await buy();
+      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
+      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
+      expect(cancelAtGateway.callCount).to.equal(2);
+    });
+
+    describe('another instance ends the membership while the refunds are asked', () => {
+      /** The gateway's answer arrives after another instance's cancel ended the membership. */
+      function endedElsewhereDuringCancel(then: 'answers' | 'is silent') {
+        const cancelAtGateway = sinon.stub(app.gateway, 'cancel');
+        cancelAtGateway.callsFake(async (request) => {
+          const answer = await cancelAtGateway.wrappedMethod.call(app.gateway, request);
+          await app.uow.run(async () => {
+            const live = await app.memberships.findLiveByUserId(userId);
+            live?.cancel('now', 'elsewhere', app.clock.now());
+            if (live) await app.memberships.save(live);
+          });
+          if (then === 'is silent') throw new GatewayUnavailableError('timeout');
+          return answer;
+        });
+      }
+
+      it('that ended membership is the answer, and the refund counts', async () => {
+        await buy();
+        endedElsewhereDuringCancel('answers');
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        expect(result.membership.status).to.equal('cancelled');
+        expect(result.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
+      });
+
+      it('with the gateway silent, nothing more is recorded and the refund is pending', async () => {
+        await buy();
+        app.clock.advance(10 * DAY);
+        const second = await buy();
+        endedElsewhereDuringCancel('is silent');
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        expect(result.refund).to.deep.equal({ amount: 5940, status: 'pending' });
+        expect(await refundsOf(second.merchantUid)).to.deep.equal([]);
+      });
+    });
+
+    it('a cancel without refund needs a live membership: an ended one is not the answer', async () => {
+      await buy();
+      await cancel.execute({ userId, refund: true, reason: null });
+      expect(await cancel.execute({ userId, refund: false, reason: null }).catch((e) => e.code)).to.equal('no_active_membership');
     });
   });
 });
