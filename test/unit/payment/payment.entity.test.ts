@@ -399,4 +399,181 @@ describe('Payment', () => {
       expect(payment.pullEvents().map((e) => e.type)).to.deep.equal([]);
     });
   });
+  describe('what it remembers for the reconciler', () => {
+    it('a reported gateway payment id is noted once, with a recheck; a paid or refunded payment ignores it', () => {
+      const payment = newPayment();
+      payment.noteReportedGatewayPaymentId('imp_1', later(1));
+      expect([payment.reportedGatewayPaymentId, payment.recheckAt?.toISOString()]).to.deep.equal(['imp_1', later(1).toISOString()]);
+      payment.noteReportedGatewayPaymentId('imp_1', later(2));
+      expect(payment.recheckAt?.toISOString(), 'the same id again changes nothing').to.equal(later(1).toISOString());
+      expect(payment.toProps().updatedAt.toISOString()).to.equal(later(1).toISOString());
+      payment.recheckLater(null, later(3));
+      payment.noteReportedGatewayPaymentId('imp_1', later(4));
+      expect(payment.recheckAt?.toISOString(), 'asked about again once rechecks had stopped').to.equal(later(4).toISOString());
+      for (const settled of [paidPayment(), aPayment().paid().with({ status: 'cancelled', cancelledAmount: 9900 }).build()]) {
+        settled.noteReportedGatewayPaymentId('imp_2', later(5));
+        expect([settled.reportedGatewayPaymentId, settled.recheckAt], settled.status).to.deep.equal([null, null]);
+      }
+    });
+
+    it('a paid or refunded payment is never rechecked; the same recheck time again changes nothing', () => {
+      for (const settled of [paidPayment(), aPayment().paid().with({ status: 'cancelled', cancelledAmount: 9900, recheckAt: NOW }).build()]) {
+        settled.recheckLater(later(60_000), later(1));
+        expect(settled.recheckAt, settled.status).to.equal(null);
+      }
+      const payment = newPayment();
+      payment.recheckLater(later(60_000), later(1));
+      payment.recheckLater(later(60_000), later(2));
+      expect(payment.recheckAt?.toISOString()).to.equal(later(60_000).toISOString());
+      expect(payment.toProps().updatedAt.toISOString()).to.equal(later(1).toISOString());
+    });
+
+    it('a failure keeps the first gateway payment id it learnt, and a refused prepare is not rechecked', () => {
+      const fromGateway = newPayment();
+      fromGateway.fail('card_declined', 'declined', NOW, 'imp_first');
+      expect([fromGateway.gatewayPaymentId, fromGateway.recheckAt?.toISOString()]).to.deep.equal(['imp_first', NOW.toISOString()]);
+      const known = aPayment().with({ gatewayPaymentId: 'imp_known' }).build();
+      known.fail('card_declined', 'declined', NOW, 'imp_other');
+      expect(known.gatewayPaymentId).to.equal('imp_known');
+      const refused = newPayment();
+      refused.fail('prepare_rejected', 'no', NOW);
+      expect([refused.gatewayPaymentId, refused.recheckAt]).to.deep.equal([null, null]);
+    });
+
+    it('records PaymentFailed with the order, the buyer, the purpose and the reason', () => {
+      const payment = newPayment();
+      payment.fail('window_closed', 'closed', NOW);
+      expect(payment.pullEvents().map((e) => e.payload)).to.deep.equal([{
+        paymentId: 'p1', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'purchase', planId: 'monthly' }, code: 'window_closed', message: 'closed',
+      }]);
+      const mismatched = newPayment();
+      mismatched.applyGatewayTruth(aGatewayPayment({ amount: 100 }), NOW, 'r');
+      expect(mismatched.pullEvents().map((e) => [e.type, (e.payload as { code: string }).code, (e.payload as { userId: string }).userId])).to.deep.equal([['PaymentFailed', 'amount_mismatch', 'u1']]);
+    });
+
+    it('a gateway failure without a reason is recorded as the gateway reporting one', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'failed', paidAt: null, failReason: null }), NOW, 'r');
+      expect(payment.failure).to.deep.equal({ code: 'gateway_failed', message: 'the gateway reports a failure' });
+    });
+
+    it('lost refund answers are noted once, only for the refunds named and still pending', () => {
+      const payment = aPayment().paid()
+        .withCancellation({ id: 'done', status: 'refunded' })
+        .withCancellation({ id: 'a', status: 'pending', settledAt: null })
+        .withCancellation({ id: 'b', kind: 'mismatch_return', status: 'pending', settledAt: null })
+        .build();
+      payment.noteRefundsUnanswered(['a', 'done'], later(1));
+      payment.noteRefundsUnanswered(['a'], later(2));
+      expect(payment.cancellations.map((c) => [c.id, c.unansweredAt?.toISOString() ?? null])).to.deep.equal([
+        ['done', null], ['a', later(1).toISOString()], ['b', null],
+      ]);
+    });
+  });
+
+  describe('what it records of the gateway\'s charge', () => {
+    it('names its gateway and PG channel', () => {
+      expect([newPayment().gateway, newPayment().pg]).to.deep.equal(['iamport', 'html5_inicis']);
+    });
+
+    it('paid at the gateway\'s time, or now when the gateway gives none', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(aGatewayPayment({ paidAt: null }), later(5), 'r');
+      expect(payment.paidAt?.toISOString()).to.equal(later(5).toISOString());
+    });
+
+    it('adopts the stored card only when it was stored under the customer key its checkout issued', () => {
+      const card = (customerUid: string | null, gp: { customerUid: string | null; customerKey: string | null }) => {
+        const payment = Payment.create({
+          id: 'p', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'purchase', planId: 'monthly' }, amount: 9900, payMethod: 'card',
+          gateway: 'toss', pg: 'tosspayments', customerUid, now: NOW,
+        });
+        payment.applyGatewayTruth(aGatewayPayment(gp), NOW, 'r');
+        return payment.customerUid;
+      };
+      expect(card('ck_mine', { customerUid: 'ck_mine:bk_1', customerKey: 'ck_mine' }), 'its own key').to.equal('ck_mine:bk_1');
+      expect(card('ck_mine', { customerUid: 'ck_other:bk_2', customerKey: 'ck_other' }), 'another buyer\'s key').to.equal('ck_mine');
+      expect(card(null, { customerUid: 'ck_x:bk_3', customerKey: null }), 'no card asked').to.equal(null);
+      expect(card('ck_mine', { customerUid: null, customerKey: 'ck_mine' }), 'no card stored').to.equal('ck_mine');
+    });
+
+    it('refuses another order\'s payment as payment_not_paid, a rule violation', () => {
+      const error = (() => { try { newPayment().applyGatewayTruth(aGatewayPayment({ merchantUid: 'mp_other' }), NOW, 'r'); } catch (e) { return e as { kind: string; code: string }; } })();
+      expect([error?.kind, error?.code]).to.deep.equal(['rule_violation', 'payment_not_paid']);
+    });
+
+    it('classifies English reasons whatever their case', () => {
+      expect(classifyGatewayFailure('User CANCELLED the payment')).to.equal('user_cancelled');
+      expect(classifyGatewayFailure('Card DECLINED')).to.equal('card_declined');
+    });
+
+    it('a fully refunded payment stays refunded: a replayed paid answer or a wrong-amount one records nothing', () => {
+      const payment = paidPayment();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1));
+      payment.pullEvents();
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(2), 'r');
+      payment.applyGatewayTruth(aGatewayPayment({ amount: 100 }), later(3), 'r2');
+      expect([payment.status, payment.cancelledAmount, payment.failure]).to.deep.equal(['cancelled', 9900, null]);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('refuses a refund of a paid payment with nothing left, as nothing to refund', () => {
+      const payment = aPayment().paid().with({ cancelledAmount: 9900 }).build();
+      expect(() => payment.requestRefund({ id: 'c', reason: 'x', requestedBy: 'user', now: NOW })).to.throw('nothing left');
+    });
+
+    it('refuses to mark an unpaid payment fulfilled naming the transition', () => {
+      expect(() => newPayment().markFulfilled(NOW)).to.throw('payment in status await cannot be fulfilled');
+    });
+  });
+
+  describe('PaymentCancelled', () => {
+    it('carries the amount cancelled this time, the total, and the gateway\'s last reason', () => {
+      const again = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order', cancelledAmount: 1000 }).build();
+      again.settleRefunds(aGatewayPayment({
+        status: 'cancelled', cancelledAmount: 4000,
+        cancellations: [{ amount: 1000, reason: 'first', cancelledAt: NOW, receiptId: null }, { amount: 3000, reason: 'second', cancelledAt: NOW, receiptId: null }],
+      }), later(1));
+      const [event] = again.pullEvents();
+      expect(event.payload).to.deep.include({ amount: 3000, cancelledAmount: 4000, fullyCancelled: false, reason: 'second', byMember: false });
+      const noReason = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' }).build();
+      noReason.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 500 }), later(1));
+      expect((noReason.pullEvents()[0].payload as { reason: string }).reason).to.equal('refund');
+    });
+
+    it('a pending wrong-amount return is not taken for a refund of the paid charge', () => {
+      const payment = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' })
+        .withCancellation({ id: 'back', kind: 'mismatch_return', gatewayPaymentId: 'imp_wrong', amount: 1000, status: 'pending', settledAt: null })
+        .build();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 1000 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['back']);
+    });
+
+    it('refunds settled on a partly cancelled payment count only the money cancelled since', () => {
+      const payment = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order', cancelledAmount: 1000 })
+        .withCancellation({ id: 'c', amount: 2000, status: 'pending', settledAt: null })
+        .build();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 2500 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['c']);
+    });
+  });
+
+  describe('refunded in full by the member', () => {
+    it('only a refunded payment whose refunds account for all the money, the last one the member\'s', () => {
+      const paid = aPayment().paid(NOW, 'imp_000000000001');
+      expect(paid.build().refundedInFullByMember, 'still paid').to.equal(false);
+      const byMember = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 9900, requestedBy: 'user' }).with({ status: 'cancelled' }).build();
+      expect(byMember.refundedInFullByMember).to.equal(true);
+      const byOperator = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 9900, requestedBy: 'admin' }).with({ status: 'cancelled' }).build();
+      expect(byOperator.refundedInFullByMember, 'an operator\'s refund').to.equal(false);
+      const atConsole = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 3000, requestedBy: 'user' }).with({ status: 'cancelled', cancelledAmount: 9900 }).build();
+      expect(atConsole.refundedInFullByMember, 'money cancelled at the console').to.equal(false);
+      const withRejected = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 3000, requestedBy: 'user', status: 'rejected' }).with({ status: 'cancelled', cancelledAmount: 3000 }).build();
+      expect(withRejected.refundedInFullByMember, 'a rejected refund moved no money').to.equal(false);
+      const withReturn = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 9900, requestedBy: 'user', kind: 'mismatch_return' }).with({ status: 'cancelled' }).build();
+      expect(withReturn.refundedInFullByMember, 'a wrong-amount return is no refund').to.equal(false);
+      const noRefund = aPayment().paid(NOW, 'imp_000000000001').with({ status: 'cancelled', cancelledAmount: 9900 }).build();
+      expect(noRefund.refundedInFullByMember, 'none of our refunds').to.equal(false);
+    });
+  });
 });
