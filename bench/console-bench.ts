@@ -8,7 +8,7 @@ import type { ConsoleDashboard } from '../src/admin/application/console-dashboar
 import type { GetConsolePayment } from '../src/admin/application/console-payment.query';
 import type { ConsoleReadModel } from '../src/admin/application/console-read-model.port';
 import { loadConfig } from '../src/config';
-import { buildContainer } from '../src/container';
+import { buildContainer } from '../src/app/container';
 import type { ControllableClock } from '../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../src/shared/infrastructure/logger';
 import { SHARED } from '../src/shared/shared.tokens';

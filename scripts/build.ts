@@ -16,7 +16,7 @@ const SCRIPTS = ['scripts/cli.ts', 'scripts/migrate.ts', 'scripts/sandbox.ts'];
 
 /** The commands of the build: `node dist/<name>.js`. */
 const ENTRY_POINTS: Record<string, string> = {
-  'main.js': './src/main.js',
+  'main.js': './src/app/main.js',
   'cli.js': './scripts/cli.js',
   'migrate.js': './scripts/migrate.js',
   'sandbox.js': './scripts/sandbox.js',

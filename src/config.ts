@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Joi from 'joi';
 import type { Merchant } from './billing/application/member-notices';
-import type { Plan } from './membership/domain/plan';
-import type { RefundRule } from './membership/domain/refund-policy';
+import type { Plan } from './pricing/domain/plan';
+import type { RefundPolicy, RefundRule } from './membership/domain/refund-policy';
 import { ConfigError, firstProblem } from './config-error';
 import { DEFAULT_GATEWAY, GATEWAY_NAMES, activeGateway, type GatewayConfigs, type RegisteredGatewayName, readGatewayConfigs } from './payment/infrastructure/gateways.registry';
 
@@ -43,10 +43,15 @@ export interface AppConfig extends GatewayConfigs {
   plans: Plan[];
   /** config/merchant.json: the seller a receipt names. */
   merchant: Merchant;
-  refundRules: RefundRule[];
+  /** config/refund-policy.json: the rules, and each plan's fee after the withdrawal window. */
+  refundPolicy: RefundPolicy;
   dunningRetryAfterDays: number[];
   renewalBatchSize: number;
   renewalConcurrency: number;
+  /** A consent request opens this many days before a higher charge (CONSENT_WINDOW_DAYS; the law allows 30 at most). */
+  consentWindowDays: number;
+  /** The notice before a trial turns paid goes out this many days before (TRIAL_NOTICE_DAYS; the card rules ask 7 or more). */
+  trialNoticeDays: number;
   /** WORKER_INTERVALS overrides of the workers' periods (ms); unset ones keep their defaults. */
   workerIntervalsMs: Partial<Record<WorkerName, number>>;
 }
@@ -67,6 +72,8 @@ const envSchema = Joi.object({
   SESSION_SECRET: Joi.string().min(16),
   BUSINESS_TZ: Joi.string().default('Asia/Seoul'),
   REMINDER_DAYS: Joi.number().integer().min(0).max(60).default(3),
+  CONSENT_WINDOW_DAYS: Joi.number().integer().min(2).max(30).default(30),
+  TRIAL_NOTICE_DAYS: Joi.number().integer().min(7).max(30).default(7),
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   MAIL_FROM: Joi.string().email().default('memberpay@localhost.localdomain'),
   ADMIN_TOKEN: Joi.string().min(16),
@@ -89,6 +96,7 @@ const planSchema = Joi.object({
     currency: Joi.string().valid('KRW').required(),
     interval: Joi.string().valid('month', 'year').required(),
     interval_count: Joi.number().integer().min(1).max(36).required(),
+    trial_days: Joi.number().integer().min(0).max(90),
   })).required(),
 });
 
@@ -110,6 +118,8 @@ const refundPolicySchema = Joi.object({
     within_days_of_payment: Joi.number().integer().min(0).max(365).when('type', { is: 'full', then: Joi.required(), otherwise: Joi.forbidden() }),
     fee_percent: Joi.number().integer().min(0).max(100).when('type', { is: 'pro_rata_unused_days', then: Joi.required(), otherwise: Joi.forbidden() }),
   })).required(),
+  // Each plan's fee after the withdrawal window, disclosed on the plan (GET /api/plans) before purchase.
+  fee_percent_by_plan: Joi.object().pattern(/^[a-z0-9_-]+$/, Joi.number().integer().min(0).max(100)).default({}),
 });
 
 const billingSchema = Joi.object({
@@ -147,12 +157,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   const testMode = activeGateway({ ...gateways, paymentGateway }).isSandbox;
   const plans = readJson(configDir, 'plans.json', planSchema).plans.map((p: any): Plan => ({
     id: p.id, names: { ko: p.name.ko, en: p.name.en }, amount: p.amount, currency: p.currency, interval: p.interval, intervalCount: p.interval_count,
+    ...(p.trial_days ? { trialDays: p.trial_days } : {}),
   }));
-  const refundRules = readJson(configDir, 'refund-policy.json', refundPolicySchema).rules.map((r: any): RefundRule => {
+  const policyFile = readJson(configDir, 'refund-policy.json', refundPolicySchema);
+  const refundRules = policyFile.rules.map((r: any): RefundRule => {
     if (r.type === 'full') return { id: r.id, type: 'full', withinDaysOfPayment: r.within_days_of_payment };
     if (r.type === 'pro_rata_unused_days') return { id: r.id, type: 'pro_rata_unused_days', feePercent: r.fee_percent };
     return { id: r.id, type: 'none' };
   });
+  const unknownPlan = Object.keys(policyFile.fee_percent_by_plan).find((id) => !plans.some((p: Plan) => p.id === id));
+  if (unknownPlan) throw new ConfigError(`config error: config/refund-policy.json fee_percent_by_plan.${unknownPlan} names no plan of config/plans.json`);
+  const refundPolicy: RefundPolicy = { rules: refundRules, feePercentByPlan: policyFile.fee_percent_by_plan };
   const billing = readJson(configDir, 'billing.json', billingSchema);
   const m = readJson(configDir, 'merchant.json', merchantSchema);
   const merchant: Merchant = {
@@ -185,10 +200,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     pgSandbox: testMode,
     plans,
     merchant,
-    refundRules,
+    refundPolicy,
     dunningRetryAfterDays: billing.dunning.retry_after_days,
     renewalBatchSize: billing.renewal?.batch_size ?? 100,
     renewalConcurrency: billing.renewal?.concurrency ?? 8,
+    consentWindowDays: e.CONSENT_WINDOW_DAYS,
+    trialNoticeDays: e.TRIAL_NOTICE_DAYS,
     workerIntervalsMs: Object.fromEntries((e.WORKER_INTERVALS ?? '').split(',').filter(Boolean).map((pair: string) => {
       const [name, ms] = pair.split('=');
       return [name, Number(ms)];

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../src/billing/billing.tokens';
 import { loadConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { buildContainer } from '../../src/app/container';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
 import { silentLogger } from '../../src/shared/infrastructure/logger';

@@ -1,12 +1,9 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import type { UserRepository } from '../identity/application/user-repository.port';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import { MEMBERSHIP } from '../membership/membership.tokens';
-import type { PaymentRepository } from '../payment/application/payment-repository.port';
-import { PAYMENT } from '../payment/payment.tokens';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
+import { MEMBERSHIP, type MembershipRepository } from '../membership/membership.api';
+import { PAYMENT, type PaymentRepository } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
@@ -36,8 +33,8 @@ export function adminModule(config: AppConfig, persistence: Persistence): Contai
     );
     bind(ADMIN.GetConsolePayment).toResolvedValue(
       (payments: PaymentRepository, memberships: MembershipRepository, users: UserRepository, catalog: PlanCatalog, readModel: ConsoleReadModel, calendar: BusinessCalendar, clock: Clock) =>
-        new GetConsolePayment(payments, memberships, users, catalog, readModel, config.refundRules, calendar, clock),
-      [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, ADMIN.ConsoleReadModel, SHARED.BusinessCalendar, SHARED.Clock],
+        new GetConsolePayment(payments, memberships, users, catalog, readModel, config.refundPolicy, calendar, clock),
+      [PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, IDENTITY.UserRepository, PRICING.PlanCatalog, ADMIN.ConsoleReadModel, SHARED.BusinessCalendar, SHARED.Clock],
     );
   });
 }

@@ -1,16 +1,9 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import type { UserRepository } from '../identity/application/user-repository.port';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
-import { MembershipEvents } from '../membership/domain/membership.events';
-import { MEMBERSHIP } from '../membership/membership.tokens';
-import type { PaymentChannel } from '../payment/application/payment-channel';
-import type { PaymentGateway } from '../payment/application/payment-gateway.port';
-import type { PaymentRepository } from '../payment/application/payment-repository.port';
-import type { PaymentSettlement } from '../payment/application/payment-settlement.service';
-import { PAYMENT } from '../payment/payment.tokens';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
+import { type ConsentRequestRepository, MEMBERSHIP, MembershipEvents, type MembershipRepository, type PlanPrices } from '../membership/membership.api';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
+import { PAYMENT, type PaymentChannel, PaymentEvents, type PaymentGateway, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { EventBus } from '../shared/application/event-bus.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
@@ -23,8 +16,9 @@ import { SHARED } from '../shared/shared.tokens';
 import type { NotificationLog } from './application/notification-log.port';
 import { MemberNotices } from './application/member-notices';
 import { RunRenewals } from './application/run-renewals.use-case';
-import { PaymentEvents } from '../payment/domain/payment.events';
-import { SendMemberNotices } from './application/send-member-notices.handler';
+import { SeekConsents } from './application/seek-consents.use-case';
+import type { Sms } from '../shared/application/sms.port';
+import { type MemberNoticeEvent, SendMemberNotices } from './application/send-member-notices.handler';
 import { BILLING } from './billing.tokens';
 import { MemoryNotificationLog } from './infrastructure/memory/memory-notification-log';
 import { KnexNotificationLog } from './infrastructure/knex-notification-log';
@@ -38,26 +32,35 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
     if (persistence === 'memory') bind(BILLING.NotificationLog).toConstantValue(new MemoryNotificationLog());
     else bind(BILLING.NotificationLog).toResolvedValue((database: KnexDatabase) => new KnexNotificationLog(database), [SHARED.Database]);
     bind(BILLING.MemberNotices).toResolvedValue((calendar: BusinessCalendar) => new MemberNotices(config.merchant, calendar), [SHARED.BusinessCalendar]);
+    bind(BILLING.SeekConsents).toResolvedValue(
+      (memberships: MembershipRepository, consents: ConsentRequestRepository, catalog: PlanCatalog, prices: PlanPrices, users: UserRepository,
+        log: NotificationLog, notifier: Notifier, sms: Sms, notices: MemberNotices, uow: UnitOfWork, clock: Clock, ids: IdGenerator, logger: Logger) =>
+        new SeekConsents(memberships, consents, catalog, prices, users, log, notifier, sms, notices, uow, clock, ids, logger, {
+          consentWindowDays: config.consentWindowDays, trialNoticeDays: config.trialNoticeDays, batchSize: config.renewalBatchSize,
+        }),
+      [MEMBERSHIP.MembershipRepository, MEMBERSHIP.ConsentRequestRepository, PRICING.PlanCatalog, MEMBERSHIP.PlanPrices, IDENTITY.UserRepository,
+        BILLING.NotificationLog, SHARED.Notifier, SHARED.Sms, BILLING.MemberNotices, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, SHARED.Logger],
+    );
     bind(BILLING.RunRenewals).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, gateway: PaymentGateway,
-        settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, notices: MemberNotices, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
-        calendar: BusinessCalendar, logger: Logger, channel: PaymentChannel) =>
-        new RunRenewals(memberships, payments, users, catalog, gateway, settlement, log, notifier, notices, uow, clock, ids, calendar, logger, {
+      (memberships: MembershipRepository, payments: PaymentRepository, users: UserRepository, catalog: PlanCatalog, prices: PlanPrices, consents: SeekConsents,
+        gateway: PaymentGateway, settlement: PaymentSettlement, log: NotificationLog, notifier: Notifier, notices: MemberNotices, uow: UnitOfWork, clock: Clock,
+        ids: IdGenerator, calendar: BusinessCalendar, logger: Logger, channel: PaymentChannel) =>
+        new RunRenewals(memberships, payments, users, catalog, prices, consents, gateway, settlement, log, notifier, notices, uow, clock, ids, calendar, logger, {
           channel, reminderDays: config.reminderDays, dunningRetryAfterDays: config.dunningRetryAfterDays,
           batchSize: config.renewalBatchSize, leaseMs: RENEWAL_LEASE_MS, concurrency: config.renewalConcurrency,
         }),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, MEMBERSHIP.PlanCatalog, PAYMENT.PaymentGateway,
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, IDENTITY.UserRepository, PRICING.PlanCatalog, MEMBERSHIP.PlanPrices, BILLING.SeekConsents, PAYMENT.PaymentGateway,
         PAYMENT.PaymentSettlement, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator,
         SHARED.BusinessCalendar, SHARED.Logger, PAYMENT.PaymentChannel],
     );
     bind(BILLING.SendMemberNotices).toResolvedValue(
       (users: UserRepository, payments: PaymentRepository, catalog: PlanCatalog, log: NotificationLog, notifier: Notifier, notices: MemberNotices, clock: Clock) =>
-        new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock),
-      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
+        new SendMemberNotices(users, payments, catalog, log, notifier, notices, clock, config.refundPolicy),
+      [IDENTITY.UserRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, BILLING.NotificationLog, SHARED.Notifier, BILLING.MemberNotices, SHARED.Clock],
     );
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       for (const type of [MembershipEvents.Activated, MembershipEvents.Extended, MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) {
-        bus.subscribe(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
+        bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', (event) => context.get<SendMemberNotices>(BILLING.SendMemberNotices).handle(event));
       }
       return bus;
     });

@@ -3,7 +3,7 @@
 // 1 the command could not do its work (one line on stderr), 2 the command line is wrong (one line
 // on stderr, before any database connection, charge or sandbox call).
 import { type AppConfig, ConfigError, loadConfig } from '../config';
-import { buildContainer } from '../container';
+import { buildContainer } from '../app/container';
 import type { EventBus } from '../shared/application/event-bus.port';
 import { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { createLogger } from '../shared/infrastructure/logger';

@@ -4,11 +4,11 @@
 import type { RunRenewals } from '../billing/application/run-renewals.use-case';
 import { BILLING } from '../billing/billing.tokens';
 import type { AppConfig } from '../config';
-import type { buildContainer } from '../container';
+import type { buildContainer } from '../app/container';
 import type { UserRepository } from '../identity/application/user-repository.port';
 import { IDENTITY } from '../identity/identity.tokens';
 import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
+import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
 import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { ConfirmPayment } from '../payment/application/confirm-payment.use-case';
 import type { HandleWebhookNotice } from '../payment/application/handle-webhook-notice.use-case';
@@ -28,6 +28,7 @@ import { SHARED } from '../shared/shared.tokens';
 import { count, isoTime, oneOf, type OptionSpecs, type ParsedArgs, share, UsageError } from './args';
 import { type OpenOrder, type SandboxClient, SandboxRequestError, sandboxClientFor, TEST_CARD_NAMES, type TestCard } from './sandbox-client';
 import type { Row } from './table';
+import { PRICING } from '../pricing/pricing.tokens';
 
 /** What a command prints: a table (or sections of tables), and the same facts as JSON for `--json`. */
 export interface Output {
@@ -37,7 +38,7 @@ export interface Output {
   json: unknown;
 }
 
-/** The product's wiring (src/container.ts). */
+/** The product's wiring (src/app/container.ts). */
 export type AppContainer = ReturnType<typeof buildContainer>;
 
 export interface CommandContext {
@@ -295,7 +296,7 @@ async function payOpenOrder(ctx: CommandContext, client: SandboxClient, merchant
   if (!order) throw new CommandError(merchantUid ? `no payment with merchant_uid ${merchantUid}` : 'no open order: press 구매하기 on the page first (or give a merchant_uid)');
   if (order.status !== 'await') throw new CommandError(`order ${order.merchantUid} is ${order.status}, not open`);
   const buyer = await container.get<UserRepository>(IDENTITY.UserRepository).findById(order.userId);
-  const plan = container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog).find(order.purpose.planId);
+  const plan = container.get<PlanCatalog>(PRICING.PlanCatalog).find(order.purpose.planId);
   const open: OpenOrder = {
     merchantUid: order.merchantUid, amount: order.amount, name: plan?.names.ko ?? order.purpose.planId, payMethod: order.toProps().payMethod,
     customerUid: order.customerUid, buyerName: buyer?.name ?? null, buyerEmail: buyer?.email ?? null,

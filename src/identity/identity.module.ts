@@ -1,13 +1,11 @@
 import { ContainerModule } from 'inversify';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import { MEMBERSHIP } from '../membership/membership.tokens';
 import type { Clock } from '../shared/application/clock.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { RateLimiter } from '../shared/application/rate-limiter.port';
 import type { SessionStore } from '../shared/application/session-store.port';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
-import { GetAccount } from './application/get-account.query';
+import { ConfirmPassword } from './application/confirm-password.use-case';
 import { LogIn } from './application/log-in.use-case';
 import { LogOut } from './application/log-out.use-case';
 import type { PasswordHasher } from './application/password-hasher.port';
@@ -37,9 +35,9 @@ export function identityModule(persistence: Persistence): ContainerModule {
       [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock],
     );
     bind(IDENTITY.LogOut).toResolvedValue((sessions: SessionStore) => new LogOut(sessions), [SHARED.SessionStore]);
-    bind(IDENTITY.GetAccount).toResolvedValue(
-      (users: UserRepository, memberships: MembershipRepository, clock: Clock) => new GetAccount(users, memberships, clock),
-      [IDENTITY.UserRepository, MEMBERSHIP.MembershipRepository, SHARED.Clock],
+    bind(IDENTITY.ConfirmPassword).toResolvedValue(
+      (users: UserRepository, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock) => new ConfirmPassword(users, hasher, limiter, clock),
+      [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock],
     );
   });
 }

@@ -4,5 +4,5 @@ export const IDENTITY = {
   SignUp: Symbol.for('memberpay.identity.SignUp'),
   LogIn: Symbol.for('memberpay.identity.LogIn'),
   LogOut: Symbol.for('memberpay.identity.LogOut'),
-  GetAccount: Symbol.for('memberpay.identity.GetAccount'),
+  ConfirmPassword: Symbol.for('memberpay.identity.ConfirmPassword'),
 } as const;

@@ -1,6 +1,5 @@
 export const MEMBERSHIP = {
   MembershipRepository: Symbol.for('memberpay.membership.MembershipRepository'),
-  PlanCatalog: Symbol.for('memberpay.membership.PlanCatalog'),
   FulfilPaidPayment: Symbol.for('memberpay.membership.FulfilPaidPayment'),
   EndMembershipOnFullRefund: Symbol.for('memberpay.membership.EndMembershipOnFullRefund'),
   ReleaseBillingKey: Symbol.for('memberpay.membership.ReleaseBillingKey'),
@@ -8,4 +7,14 @@ export const MEMBERSHIP = {
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),
   SetAutoRenew: Symbol.for('memberpay.membership.SetAutoRenew'),
   RemoveCard: Symbol.for('memberpay.membership.RemoveCard'),
+  ConsentRequestRepository: Symbol.for('memberpay.membership.ConsentRequestRepository'),
+  PriceChangeRepository: Symbol.for('memberpay.membership.PriceChangeRepository'),
+  PlanPrices: Symbol.for('memberpay.membership.PlanPrices'),
+  AnswerConsent: Symbol.for('memberpay.membership.AnswerConsent'),
+  SchedulePriceChange: Symbol.for('memberpay.membership.SchedulePriceChange'),
+  StartTrial: Symbol.for('memberpay.membership.StartTrial'),
+  GetAccount: Symbol.for('memberpay.membership.GetAccount'),
+  DeleteAccount: Symbol.for('memberpay.membership.DeleteAccount'),
+  ExportAccount: Symbol.for('memberpay.membership.ExportAccount'),
+  RetainedRecordStore: Symbol.for('memberpay.membership.RetainedRecordStore'),
 } as const;

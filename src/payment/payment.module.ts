@@ -1,15 +1,11 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import type { UserRepository } from '../identity/application/user-repository.port';
-import { IDENTITY } from '../identity/identity.tokens';
-import type { MembershipRepository } from '../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../membership/application/plan-catalog.port';
-import { MEMBERSHIP } from '../membership/membership.tokens';
+import { IDENTITY, type UserRepository } from '../identity/identity.api';
+import { type PlanCatalog, PRICING } from '../pricing/pricing.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { Logger } from '../shared/application/logger.port';
 import type { UnitOfWork } from '../shared/application/unit-of-work.port';
-import type { BusinessCalendar } from '../shared/domain/business-calendar';
 import type { TransactionContext } from '../shared/infrastructure/transaction-context';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
@@ -17,6 +13,7 @@ import { ConfirmPayment } from './application/confirm-payment.use-case';
 import type { PaymentChannel } from './application/payment-channel';
 import type { PaymentGateway } from './application/payment-gateway.port';
 import type { PaymentRepository } from './application/payment-repository.port';
+import type { BoughtPeriods } from './application/bought-periods.port';
 import type { PaymentFulfilment } from './application/payment-fulfilment.port';
 import { PaymentSettlement } from './application/payment-settlement.service';
 import { ReportPaymentFailure } from './application/report-payment-failure.use-case';
@@ -70,12 +67,12 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     bind(PAYMENT.StartCheckout).toResolvedValue(
       (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway,
         uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings, leases: LeaseStore,
-        memberships: MembershipRepository, calendar: BusinessCalendar) =>
+        periods: BoughtPeriods) =>
         new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin }, leases,
-          memberships, calendar),
-      [MEMBERSHIP.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
+          periods),
+      [PRICING.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
         SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings, SHARED.LeaseStore,
-        MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
+        PAYMENT.BoughtPeriods],
     );
     bind(PAYMENT.ConfirmPayment).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock) => new ConfirmPayment(payments, pg, settlement, clock),

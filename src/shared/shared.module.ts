@@ -6,6 +6,7 @@ import { BusinessCalendar } from './domain/business-calendar';
 import { ControllableClock } from './infrastructure/controllable-clock';
 import { InProcessEventBus } from './infrastructure/in-process-event-bus';
 import { LogNotifier } from './infrastructure/log-notifier';
+import { LogSms } from './infrastructure/log-sms';
 import { SmtpNotifier } from './infrastructure/smtp-notifier';
 import { MemoryIdempotencyStore } from './infrastructure/memory/memory-idempotency.store';
 import { MemoryOutbox } from './infrastructure/memory/memory-outbox';
@@ -36,6 +37,7 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
     bind(SHARED.TransactionTracker).toConstantValue(new TransactionContext());
     if (config.smtpUrl) bind(SHARED.Notifier).toConstantValue(new SmtpNotifier(config.smtpUrl, config.mailFrom));
     else bind(SHARED.Notifier).toResolvedValue((log: Logger) => new LogNotifier(log), [SHARED.Logger]);
+    bind(SHARED.Sms).toResolvedValue((log: Logger) => new LogSms(log), [SHARED.Logger]);
     bind(SHARED.EventBus).toResolvedValue((outbox: Outbox, log: Logger) => new InProcessEventBus(outbox, log), [SHARED.Outbox, SHARED.Logger]);
     if (persistence === 'memory') {
       bind(SHARED.Outbox).toResolvedValue((context: TransactionContext) => new MemoryOutbox(context), [SHARED.TransactionTracker]);

@@ -7,6 +7,7 @@ export const SHARED = {
   EventBus: Symbol.for('memberpay.EventBus'),
   Outbox: Symbol.for('memberpay.Outbox'),
   Notifier: Symbol.for('memberpay.Notifier'),
+  Sms: Symbol.for('memberpay.Sms'),
   BusinessCalendar: Symbol.for('memberpay.BusinessCalendar'),
   Logger: Symbol.for('memberpay.Logger'),
   /** The KnexDatabase (knex persistence only). */

@@ -156,9 +156,18 @@ function renderPlans() {
         el('span', { className: 'amount', 'data-test': 'plan-amount', text: formatWon(plan.amount) }),
         el('span', { className: 'per', text: ` / ${per}` }),
       ]),
+      refundTerms(plan),
       el('button', { type: 'button', className: 'order btn btn-primary', 'data-plan': plan.id, 'data-test': 'order', text: t('plans.order') }),
     ]);
   }));
+}
+
+/** The plan's refund terms, shown before purchase as the API discloses them (nothing when a build does not). */
+function refundTerms(plan) {
+  const terms = plan.refund_policy;
+  if (!terms || terms.withdrawal_days === null || terms.withdrawal_days === undefined) return null;
+  const key = terms.fee_percent ? 'plans.refundTerms' : 'plans.refundTermsNoFee';
+  return el('p', { className: 'refund-terms muted', 'data-test': 'plan-refund-terms', text: t(key, { days: terms.withdrawal_days, fee: terms.fee_percent }) });
 }
 
 function renderSession() {
@@ -189,6 +198,7 @@ function renderMembership() {
   if (m.cancel_at_period_end) next = t('account.cancelsAt', { time: formatKst(m.current_period_end) });
   // Past due: the charge due at the period end failed; the server retries on its dunning schedule.
   if (m.status === 'past_due' && m.auto_renew) next = t('account.pastDueRetry', { time: formatKst(m.current_period_end) });
+  if (m.trial_ends_at && m.auto_renew && m.current_period_end === m.trial_ends_at) next = `${t('account.trialEndsAt', { time: formatKst(m.trial_ends_at) })} · ${next}`;
   $('membership-next-charge').textContent = next;
   $('membership-auto-renew').checked = Boolean(m.auto_renew);
 }
@@ -245,10 +255,49 @@ async function showAccount(me) {
     if (me.status !== 401) showMessage('error', errorText(me, t('error.accountLoad')), 'me_failed');
     return [];
   }
-  const list = await api('GET', '/api/payments');
+  const [list, consents] = await Promise.all([api('GET', '/api/payments'), api('GET', '/api/membership/consents')]);
   const payments = list.ok ? list.data.payments || [] : [];
   renderPayments(payments);
+  renderConsents(consents.ok ? consents.data.consents || [] : []);
   return payments;
+}
+
+/**
+ * A pending request before a higher charge: the date, old and new price, the card, the deadline and
+ * what not agreeing does, with two answers of equal weight (same element, same style; neither preselected).
+ */
+function renderConsents(consents) {
+  const box = $('consents');
+  const open = consents.filter((c) => c.answerable);
+  box.hidden = open.length === 0;
+  box.replaceChildren(...open.map((c) => el('div', { 'data-test': 'consent', 'data-consent-id': c.id, className: 'confirm' }, [
+    el('h3', { text: t('consent.title') }),
+    el('p', { 'data-test': 'consent-change', text: t('consent.change', { time: formatKst(c.effective_at), old: formatWon(c.old_amount), new: formatWon(c.new_amount) }) }),
+    el('p', { className: 'small', text: t('consent.card') }),
+    el('p', { className: 'small', 'data-test': 'consent-deadline', text: t('consent.deadline', { time: formatKst(c.deadline) }) }),
+    el('p', { className: 'small', text: t('consent.cancel') }),
+    el('div', { className: 'row consent-answers' }, [
+      consentButton(c, true),
+      consentButton(c, false),
+    ]),
+  ])));
+}
+
+function consentButton(consent, accept) {
+  const button = el('button', { type: 'button', className: 'btn', 'data-test': accept ? 'consent-accept' : 'consent-decline', text: t(accept ? 'consent.accept' : 'consent.decline') });
+  button.addEventListener('click', () => answerConsent(consent, accept));
+  return button;
+}
+
+async function answerConsent(consent, accept) {
+  const r = await api('POST', `/api/membership/consents/${encodeURIComponent(consent.id)}`, { accept });
+  if (!r.ok) {
+    showMessage('error', errorText(r, t('consent.failed')), 'consent_failed');
+    return;
+  }
+  // The account first, so the message appears with the answered request gone and the membership as it now is.
+  await refreshAccount();
+  showMessage('success', t(accept ? 'consent.accepted' : 'consent.declined'), accept ? 'consent_accepted' : 'consent_declined');
 }
 
 // ---------- auth ----------
@@ -545,6 +594,7 @@ async function onRefundQuote() {
     out.dataset.refundable = String(q.refundable);
     out.dataset.rule = q.rule;
     const lines = [t('refund.quoteTotal', { amount: formatWon(q.refundable) })];
+    if (q.withdrawal_ends_at && new Date(q.withdrawal_ends_at) > new Date()) lines.push(t('refund.withdrawalEnds', { end: formatKst(q.withdrawal_ends_at) }));
     const purchases = q.purchases || [];
     if (purchases.length > 1) {
       for (const p of purchases) {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import type { RetainedRecordStore } from '../../src/membership/application/retained-record-store.port';
+import type { RetainedRecord } from '../../src/membership/domain/retention';
 import type { IdempotencyStore } from '../../src/shared/application/idempotency-store.port';
 import type { RateLimiter } from '../../src/shared/application/rate-limiter.port';
 import type { SessionStore } from '../../src/shared/application/session-store.port';
@@ -9,6 +11,7 @@ export interface HousekeepingKit {
   sessions: SessionStore;
   idempotency: IdempotencyStore;
   rateLimiter: RateLimiter;
+  retainedRecords: RetainedRecordStore;
   close(): Promise<void>;
 }
 
@@ -54,13 +57,28 @@ export function housekeepingContract(name: string, open: () => Promise<Housekeep
       expect(await kit.rateLimiter.count('signup:1.2.3.4', 48 * HOUR, NOW)).to.equal(0);
     });
 
-    it('runs all three in one pass', async () => {
+    const retained = (id: string, purgeAfter: Date): RetainedRecord => ({
+      id, retentionClass: 'advertising', subjectId: 'u1', kind: 'payment', recordRef: `ref-${id}`,
+      payload: { amount: 9900, member: { name: '김회원' } }, retainedAt: at(-48), purgeAfter,
+    });
+
+    it('keeps retained records as written until their purge time, then deletes exactly those', async () => {
+      await kit.retainedRecords.add([retained('r1', at(-1)), retained('r2', NOW), retained('r3', at(1))]);
+      expect(await kit.retainedRecords.listBySubject('u1')).to.deep.equal([retained('r1', at(-1)), retained('r2', NOW), retained('r3', at(1))]);
+      expect(await kit.retainedRecords.purgeExpired(NOW)).to.equal(2);
+      expect((await kit.retainedRecords.listBySubject('u1')).map((r) => r.id)).to.deep.equal(['r3']);
+      expect(await kit.retainedRecords.listBySubject('someone else')).to.deep.equal([]);
+    });
+
+    it('runs all four in one pass', async () => {
       const clock = new ControllableClock();
       clock.freezeAt(NOW);
       await kit.sessions.set('gone', { data: {}, userId: null, expiresAt: new Date(Date.now() - HOUR) });
-      const result = await new Housekeeping(kit.sessions, kit.idempotency, kit.rateLimiter, clock).run();
+      await kit.retainedRecords.add([retained('r1', at(-1))]);
+      const result = await new Housekeeping(kit.sessions, kit.idempotency, kit.rateLimiter, kit.retainedRecords, clock).run();
       expect(result.sessions).to.equal(1);
-      expect(result).to.have.all.keys('sessions', 'idempotencyKeys', 'rateLimitCounters');
+      expect(result.retainedRecords, 'by the business clock').to.equal(1);
+      expect(result).to.have.all.keys('sessions', 'idempotencyKeys', 'rateLimitCounters', 'retainedRecords');
     });
   });
 }

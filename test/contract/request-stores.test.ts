@@ -1,4 +1,7 @@
-// The stores every request touches (sessions, idempotency keys, rate-limit counters): their contracts on every adapter.
+// The stores every request touches (sessions, idempotency keys, rate-limit counters) and the retained records housekeeping purges: their contracts on every adapter.
+import { KnexRetainedRecordStore } from '../../src/membership/infrastructure/knex-retained-record.store';
+import { MemoryRetainedRecordStore } from '../../src/membership/infrastructure/memory/memory-retained-record.store';
+import { TransactionContext } from '../../src/shared/infrastructure/transaction-context';
 import { KnexIdempotencyStore } from '../../src/shared/infrastructure/knex/knex-idempotency.store';
 import { KnexRateLimiter } from '../../src/shared/infrastructure/knex/knex-rate-limiter';
 import { KnexSessionStore } from '../../src/shared/infrastructure/knex/knex-session.store';
@@ -10,7 +13,7 @@ import { housekeepingContract } from './housekeeping.contract';
 import { idempotencyStoreContract } from './idempotency-store.contract';
 
 const memoryKit = async () => ({
-  sessions: new MemorySessionStore(), idempotency: new MemoryIdempotencyStore(), rateLimiter: new MemoryRateLimiter(), close: async () => undefined,
+  sessions: new MemorySessionStore(), idempotency: new MemoryIdempotencyStore(), rateLimiter: new MemoryRateLimiter(), retainedRecords: new MemoryRetainedRecordStore(), close: async () => undefined,
 });
 housekeepingContract('memory', memoryKit);
 idempotencyStoreContract('memory', memoryKit);
@@ -21,6 +24,7 @@ function knexKit(create: () => Promise<TestDatabase>) {
     const { database } = test;
     return {
       sessions: new KnexSessionStore(database), idempotency: new KnexIdempotencyStore(database), rateLimiter: new KnexRateLimiter(database),
+      retainedRecords: new KnexRetainedRecordStore(database, new TransactionContext()),
       close: () => test.drop(),
     };
   };

@@ -27,7 +27,7 @@ export function unitOfWorkContract(open: () => Promise<PersistenceKit>): void {
     };
 
     it('writes the recorded events to the outbox with the aggregate, then publishes them', async () => {
-      const published: DomainEvent[] = [];
+      const published: DomainEvent<unknown>[] = [];
       kit.eventBus.subscribe(PaymentEvents.Prepared, 'test', async (event) => {
         published.push(event);
       });

@@ -9,13 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Container } from 'inversify';
-import { loadConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { type AppConfig, loadConfig } from '../../src/config';
+import { buildContainer } from '../../src/app/container';
 import { createIamportSandbox, type IamportSandbox } from '../../src/sandbox/iamport/iamport-sandbox';
 import { createPortOneBrowserRouter } from '../../src/sandbox/portone/portone-sandbox';
 import { startPortOneSandboxServer, type PortOneSandboxServer } from '../../src/sandbox/portone/portone-sandbox-server';
 import { createTossSandbox, type TossSandbox } from '../../src/sandbox/toss/toss-sandbox';
-import { createHttpApp } from '../../src/shared/http/app';
+import { createHttpApp } from '../../src/app/http-app';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
@@ -41,7 +41,8 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<RunningApp> {
+/** `adjust` changes what the config files say (e.g. a plan with a free trial). */
+export async function startE2eApp(gateway: E2eGateway = 'iamport', adjust: (config: AppConfig) => AppConfig = (config) => config): Promise<RunningApp> {
   // Bind first: the config (PUBLIC_URL, the gateway's URL, the webhook target) needs the port.
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -55,7 +56,7 @@ export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<Runn
   const portone = gateway === 'portone'
     ? await startPortOneSandboxServer({ port: 0, webhookUrl: `${url}/api/payment/webhook/portone`, now: () => clockOfApp?.now() ?? new Date() })
     : null;
-  const config = loadConfig({
+  const config = adjust(loadConfig({
     DATABASE_URL: `sqlite:${path.join(dir, 'e2e.sqlite')}`,
     PUBLIC_URL: url,
     PAYMENT_GATEWAY: gateway,
@@ -68,7 +69,7 @@ export async function startE2eApp(gateway: E2eGateway = 'iamport'): Promise<Runn
     TEST_CLOCK: 'on',
     GATEWAY_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'silent',
-  });
+  }));
   const database = KnexDatabase.fromUrl(config.databaseUrl);
   await database.migrateLatest();
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database }) as Container;

@@ -29,7 +29,7 @@ export interface ProcessCommand {
   ready: string;
 }
 
-const NPM_START: ProcessCommand = { command: process.execPath, args: ['--import', 'tsx', 'src/main.ts'], cwd: ROOT, ready: 'listening on' };
+const NPM_START: ProcessCommand = { command: process.execPath, args: ['--import', 'tsx', 'src/app/main.ts'], cwd: ROOT, ready: 'listening on' };
 
 /** `npm start`'s entry point (or another server) as a real child process, for crash and restart tests. */
 export class AppProcess {

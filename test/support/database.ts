@@ -19,7 +19,7 @@ export interface TestDatabase {
 /** Children before parents, so foreign keys never object. */
 const TABLES = [
   'payment_cancellations', 'payments', 'memberships', 'domain_events', 'sessions', 'users',
-  'idempotency_keys', 'webhook_receipts', 'notifications', 'rate_limit_counters', 'leases', 'console_audit',
+  'idempotency_keys', 'webhook_receipts', 'notifications', 'rate_limit_counters', 'leases', 'console_audit', 'retained_records',
 ];
 
 /** MariaDB/MySQL server for tests (no database part); `SKIP_MARIADB=1` skips those suites on purpose. */

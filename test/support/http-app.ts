@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
-import { loadConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { type AppConfig, loadConfig } from '../../src/config';
+import { MemorySms } from '../../src/shared/infrastructure/memory/memory-sms';
+import { buildContainer } from '../../src/app/container';
 import { IDENTITY } from '../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
 import type { MembershipRepository } from '../../src/membership/application/membership-repository.port';
@@ -10,7 +11,7 @@ import { MEMBERSHIP } from '../../src/membership/membership.tokens';
 import type { PaymentRepository } from '../../src/payment/application/payment-repository.port';
 import type { MemoryPaymentGateway } from '../../src/payment/infrastructure/memory/memory-payment.gateway';
 import { PAYMENT } from '../../src/payment/payment.tokens';
-import { createHttpApp, type HttpAppOptions } from '../../src/shared/http/app';
+import { createHttpApp, type HttpAppOptions } from '../../src/app/http-app';
 import { MemoryNotifier } from '../../src/shared/infrastructure/memory/memory-notifier';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
@@ -30,18 +31,22 @@ export interface HarnessParts {
   memberships: MembershipRepository;
   /** Every notice and e-mail the app sent. */
   notifier: MemoryNotifier;
+  /** Every text message the app sent. */
+  sms: MemorySms;
 }
 
-async function knexParts(database: TestDatabase, env: Record<string, string>): Promise<HarnessParts> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+async function knexParts(database: TestDatabase, env: Record<string, string>, adjust: (config: AppConfig) => AppConfig): Promise<HarnessParts> {
+  const config = adjust(loadConfig({ LOG_LEVEL: 'silent', ...env }));
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
   const notifier = new MemoryNotifier();
   container.rebind(SHARED.Notifier).toConstantValue(notifier);
+  const sms = new MemorySms();
+  container.rebind(SHARED.Sms).toConstantValue(sms);
   const clock = container.get<ControllableClock>(SHARED.Clock);
   clock.freezeAt(TEST_NOW);
   container.get(SHARED.EventBus); // activates the subscriptions
   return {
-    container, clock, notifier,
+    container, clock, notifier, sms,
     gateway: container.get<MemoryPaymentGateway>(PAYMENT.PaymentGateway),
     payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
     memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
@@ -51,6 +56,8 @@ async function knexParts(database: TestDatabase, env: Record<string, string>): P
 export interface HttpHarnessOptions {
   persistence?: HttpPersistence;
   env?: Record<string, string>;
+  /** Changes what the config files say (e.g. a plan with a free trial). */
+  adjust?: (config: AppConfig) => AppConfig;
   app?: HttpAppOptions;
 }
 
@@ -74,10 +81,10 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   // One proxy hop: the suites play several client addresses through X-Forwarded-For.
   const env = { TRUST_PROXY_HOPS: '1', ...options.env };
   if (persistence === 'memory') {
-    parts = memoryApp(env);
+    parts = memoryApp(env, options.adjust);
   } else {
     database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await createServerTestDatabase(persistence);
-    parts = await knexParts(database, env);
+    parts = await knexParts(database, env, options.adjust ?? ((config) => config));
   }
   parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
   const app = createHttpApp(parts.container, options.app);

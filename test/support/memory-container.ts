@@ -2,8 +2,13 @@ import type { Container } from 'inversify';
 import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../src/billing/billing.tokens';
 import { MemoryNotifier } from '../../src/shared/infrastructure/memory/memory-notifier';
+import { MemorySms } from '../../src/shared/infrastructure/memory/memory-sms';
+import type { AnswerConsent } from '../../src/membership/application/answer-consent.use-case';
+import type { ConsentRequestRepository } from '../../src/membership/application/consent-request-repository.port';
+import type { SchedulePriceChange } from '../../src/membership/application/schedule-price-change.use-case';
+import type { StartTrial } from '../../src/membership/application/start-trial.use-case';
 import { loadConfig, type AppConfig } from '../../src/config';
-import { buildContainer } from '../../src/container';
+import { buildContainer } from '../../src/app/container';
 import type { UserRepository } from '../../src/identity/application/user-repository.port';
 import type { User } from '../../src/identity/domain/user.entity';
 import { IDENTITY } from '../../src/identity/identity.tokens';
@@ -36,6 +41,8 @@ export function memoryApp(overrides: Record<string, string> = {}, adjust: (confi
   const container: Container = buildContainer(config, { logger: silentLogger(), persistence: 'memory', gateway: 'memory' });
   const notifier = new MemoryNotifier();
   container.rebind(SHARED.Notifier).toConstantValue(notifier);
+  const sms = new MemorySms();
+  container.rebind(SHARED.Sms).toConstantValue(sms);
   const clock = container.get<ControllableClock>(SHARED.Clock);
   clock.freezeAt(TEST_NOW);
   container.get<EventBus>(SHARED.EventBus); // activates the subscriptions
@@ -61,6 +68,11 @@ export function memoryApp(overrides: Record<string, string> = {}, adjust: (confi
     reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
     renewals: container.get<RunRenewals>(BILLING.RunRenewals),
     notifier,
+    sms,
+    consents: container.get<ConsentRequestRepository>(MEMBERSHIP.ConsentRequestRepository),
+    answerConsent: container.get<AnswerConsent>(MEMBERSHIP.AnswerConsent),
+    schedulePrice: container.get<SchedulePriceChange>(MEMBERSHIP.SchedulePriceChange),
+    startTrial: container.get<StartTrial>(MEMBERSHIP.StartTrial),
     async newUser(name = 'Kim Buyer'): Promise<User> {
       userCount += 1;
       const user: User = { id: `user${userCount}`, email: `buyer${userCount}@example.com`, name, passwordHash: 'not-used', language: 'ko', createdAt: clock.now() };

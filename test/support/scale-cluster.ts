@@ -1,5 +1,5 @@
 // Several memberpay instances on one database, as DESIGN §8 runs them: each is `npm start`'s entry
-// point (src/main.ts under tsx) in a process of its own with its workers, all on one MariaDB or
+// point (src/app/main.ts under tsx) in a process of its own with its workers, all on one MariaDB or
 // PostgreSQL database, one Iamport sandbox and one SMTP sink (together in a process of their own),
 // notices from the sandbox to the first instance. A client spreads its requests over the instances
 // in turn.

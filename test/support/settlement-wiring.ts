@@ -1,5 +1,5 @@
 import { FulfilPaidPayment } from '../../src/membership/application/fulfil-paid-payment.handler';
-import { ConfigPlanCatalog } from '../../src/membership/infrastructure/config-plan-catalog';
+import { ConfigPlanCatalog } from '../../src/pricing/infrastructure/config-plan-catalog';
 import { ConfirmPayment } from '../../src/payment/application/confirm-payment.use-case';
 import { PaymentSettlement } from '../../src/payment/application/payment-settlement.service';
 import { PaymentEvents } from '../../src/payment/domain/payment.events';

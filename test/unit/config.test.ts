@@ -65,6 +65,17 @@ describe('configuration', () => {
     expect(problem({}, dir)).to.match(/^config error: config\/refund-policy.json cannot be read as JSON/);
   });
 
+  it('reads each plan\'s fee after the withdrawal window, and refuses a fee for a plan that does not exist or above 100%', () => {
+    expect(loadConfig({}).refundPolicy.feePercentByPlan).to.deep.equal({ monthly: 0, annual: 10 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    const rules = [{ id: 'withdrawal_period', type: 'full', within_days_of_payment: 7 }, { id: 'pro_rata_less_fee', type: 'pro_rata_unused_days', fee_percent: 10 }];
+    writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules, fee_percent_by_plan: { weekly: 5 } }));
+    expect(problem({}, dir)).to.equal('config error: config/refund-policy.json fee_percent_by_plan.weekly names no plan of config/plans.json');
+    writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules, fee_percent_by_plan: { monthly: 101 } }));
+    expect(problem({}, dir)).to.equal('config error: config/refund-policy.json fee_percent_by_plan.monthly must be less than or equal to 100');
+  });
+
   it('refuses a plan priced in anything but whole KRW', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
     cpSync(CONFIG_DIR, dir, { recursive: true });

@@ -1,12 +1,7 @@
-import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import { refundablePurchases } from '../../membership/application/refund-subject';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { RefundQuote, RefundRule } from '../../membership/domain/refund-policy';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { Payment } from '../../payment/domain/payment.entity';
-import { PaymentNotFoundError } from '../../payment/domain/payment.errors';
+import type { UserRepository } from '../../identity/identity.api';
+import { type Membership, type MembershipRepository, refundablePurchases, type RefundPolicy, type RefundQuote } from '../../membership/membership.api';
+import type { PlanCatalog } from '../../pricing/pricing.api';
+import { type Payment, PaymentNotFoundError, type PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { ConsoleReadModel, EventItem, ReceiptItem } from './console-read-model.port';
@@ -35,7 +30,7 @@ export class GetConsolePayment {
     private readonly users: UserRepository,
     private readonly catalog: PlanCatalog,
     private readonly readModel: ConsoleReadModel,
-    private readonly rules: RefundRule[],
+    private readonly policy: RefundPolicy,
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
   ) {}
@@ -52,7 +47,7 @@ export class GetConsolePayment {
     const refundable = payment.status === 'paid' ? Math.max(0, payment.refundable) : 0;
     let policyQuote: RefundQuote | null = null;
     if (membership && refundable > 0) {
-      const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.rules, this.calendar);
+      const purchases = await refundablePurchases(this.payments, this.catalog, membership, this.clock.now(), this.policy, this.calendar);
       policyQuote = purchases.find((p) => p.payment.id === payment.id)?.quote ?? null;
     }
     return {

@@ -1,5 +1,4 @@
-import type { WebhookReceipt } from '../../payment/application/webhook-receipt-store.port';
-import type { PaymentStatus } from '../../payment/domain/payment.entity';
+import type { PaymentStatus, WebhookReceipt } from '../../payment/payment.api';
 
 /**
  * What the operator console reads that no repository answers: sums and counts over time ranges,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { TooManyAttemptsError } from '../../identity/application/identity.errors';
+import { TooManyAttemptsError } from '../../identity/identity.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { SessionStore } from '../../shared/application/session-store.port';

@@ -1,24 +1,20 @@
 import type { Router } from '@koa/router';
-import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
-import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
-import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
-import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
-import type { PaymentStatus, RefundStatus } from '../../payment/domain/payment.entity';
-import { presentAdminRefund, presentPayment } from '../../payment/http/payment.presenter';
+import type { RunRenewals } from '../../billing/billing.api';
+import { type HandleWebhookNotice, type PaymentRepository, type PaymentStatus, presentAdminRefund, presentPayment, type ReconcilePayments, type RefundPayment, type RefundStatus, type WebhookReceiptStore } from '../../payment/payment.api';
 import { DomainError } from '../../shared/domain/domain-error';
 import type { ControllableClock } from '../../shared/infrastructure/controllable-clock';
 import { answer, answerRefund } from '../../shared/http/respond';
 import { createRouter } from '../../shared/http/routing';
 import { validate } from '../../shared/http/validate';
-import { clockSchema, merchantUidSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from './admin.schemas';
+import type { SchedulePriceChange } from '../../membership/membership.api';
+import { clockSchema, merchantUidSchema, paymentsQuerySchema, planIdSchema, priceChangeSchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from './admin.schemas';
 
 export interface AdminRouteDeps {
   testClock: boolean;
   clock: ControllableClock;
   reconcile: ReconcilePayments;
   renewals: RunRenewals;
+  schedulePriceChange: SchedulePriceChange;
   refund: RefundPayment;
   payments: PaymentRepository;
   receipts: WebhookReceiptStore;
@@ -49,6 +45,14 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     if (body.as_of && !deps.testClock) throw new TestClockDisabledError();
     const run = await deps.renewals.execute(body.as_of ?? deps.clock.now());
     answer(ctx, { due: run.due, charged: run.charged, failed: run.failed, skipped: run.skipped, reminded: run.reminded, ended: run.ended });
+  });
+
+  /** A plan's new price from `effective_at`; members whose next charge it raises are asked for consent first. */
+  router.post('/plans/:plan/price', async (ctx) => {
+    const planId = validate(planIdSchema, ctx.params.plan);
+    const body = validate(priceChangeSchema, ctx.request.body);
+    const change = await deps.schedulePriceChange.execute(planId, body.amount, body.effective_at);
+    answer(ctx, { id: change.id, plan: change.planId, amount: change.amount, effective_at: change.effectiveAt.toISOString(), created_at: change.createdAt.toISOString() }, 201);
   });
 
   router.get('/clock', async (ctx) => {

@@ -1,15 +1,9 @@
 import type Koa from 'koa';
 import type { Middleware } from 'koa';
-import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
-import { BILLING } from '../../billing/billing.tokens';
+import { BILLING, type RunRenewals } from '../../billing/billing.api';
 import type { AppConfig } from '../../config';
-import type { CancelMembership } from '../../membership/application/cancel-membership.use-case';
-import { MEMBERSHIP } from '../../membership/membership.tokens';
-import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
-import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
-import { PAYMENT } from '../../payment/payment.tokens';
+import { type CancelMembership, MEMBERSHIP } from '../../membership/membership.api';
+import { type HandleWebhookNotice, PAYMENT, type PaymentGateway, type ReconcilePayments, type RefundPayment } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { SessionStore } from '../../shared/application/session-store.port';

@@ -1,4 +1,4 @@
-import type { ApiOperation } from '../../shared/http/openapi';
+import type { ApiOperation } from '../../shared/http/openapi-from-joi';
 import {
   consoleAuditQuerySchema, consoleCancelSchema, consoleLogInSchema, consoleMemberQuerySchema, consolePaymentsQuerySchema, consoleReceiptsQuerySchema,
   consoleRefundSchema, consoleReplaySchema,

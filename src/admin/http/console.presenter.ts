@@ -1,5 +1,4 @@
-import type { Payment } from '../../payment/domain/payment.entity';
-import { presentPayment } from '../../payment/http/payment.presenter';
+import { type Payment, presentPayment } from '../../payment/payment.api';
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

@@ -1,14 +1,8 @@
 import type { Router } from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
-import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
-import type { CancelMembership } from '../../membership/application/cancel-membership.use-case';
-import { presentMembership } from '../../membership/http/membership.presenter';
-import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
-import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
-import type { PaymentStatus } from '../../payment/domain/payment.entity';
-import { PaymentNotFoundError } from '../../payment/domain/payment.errors';
+import type { RunRenewals } from '../../billing/billing.api';
+import { type CancelMembership, presentMembership } from '../../membership/membership.api';
+import { type HandleWebhookNotice, type PaymentGateway, PaymentNotFoundError, type PaymentStatus, type ReconcilePayments, type RefundPayment } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { DomainError } from '../../shared/domain/domain-error';
 import { errorAnswer } from '../../shared/http/error-middleware';
@@ -99,7 +93,8 @@ export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'con
       actor: credential === 'console' ? `console:${operator ?? 'unknown'}` : 'admin_token',
       clientIp: ctx.ip,
       action: `${ctx.method} ${String((ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path)}`,
-      target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v)}`).join('&') || null,
+      // PostgreSQL text takes no NUL: a path id spelled %00 is recorded with it replaced, not refused with a 500.
+      target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v).replaceAll('\0', '\uFFFD')}`).join('&') || null,
       request: body ? JSON.stringify(body).slice(0, 2000) : null,
       statusCode: status,
     });

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { freeText } from '../../shared/http/free-text';
 
 const cursor = Joi.string().max(200).pattern(/^[A-Za-z0-9_-]+$/);
 const limit = Joi.number().integer().min(1).max(200).default(50);
@@ -34,12 +35,12 @@ export const consoleMemberQuerySchema = Joi.object({ q: Joi.string().trim().min(
 
 export const consoleRefundSchema = Joi.object({
   amount: Joi.number().integer().min(1).max(1_000_000_000).allow(null),
-  reason: Joi.string().trim().min(1).max(200).required(),
+  reason: freeText().trim().min(1).max(200).required(),
 });
 
 export const consoleCancelSchema = Joi.object({
   refund: Joi.boolean().default(true),
-  reason: Joi.string().trim().min(1).max(200).allow(null),
+  reason: freeText().trim().min(1).max(200).allow(null),
 });
 
 export const consoleReplaySchema = Joi.object({

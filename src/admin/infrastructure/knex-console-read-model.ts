@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { WebhookReceipt } from '../../payment/application/webhook-receipt-store.port';
-import type { Cancellation, PaymentStatus } from '../../payment/domain/payment.entity';
+import type { Cancellation, PaymentStatus, WebhookReceipt } from '../../payment/payment.api';
 import { type KnexDatabase, readJson, readOptionalTime, readTime } from '../../shared/infrastructure/knex/knex-database';
 import {
   type AuditEntry, type ConsoleAuditLog, type ConsoleReadModel, type EventItem, maskBillingKey, type MemberRecord, type OpenProblems, type Page,

@@ -1,3 +1,4 @@
+import type { CardApproval } from '../../payment/payment.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Language, Localized } from '../../shared/domain/language';
 
@@ -28,6 +29,12 @@ export interface ReceiptFacts {
   payMethod: string;
   periodStart: Date;
   periodEnd: Date;
+  /** The PG's id of the transaction. */
+  gatewayPaymentId?: string | null;
+  /** The card company's approval and the masked card, when the gateway states them. */
+  card?: CardApproval | null;
+  /** The end of this charge's own withdrawal window (a full refund before it). */
+  withdrawalEndsAt?: Date | null;
 }
 
 export interface RenewalFailedFacts {
@@ -48,14 +55,41 @@ export interface RenewalReminderFacts {
   amount: number;
 }
 
+/** What a consent request states (전자상거래법 art. 13(6)): the change date, old and new price, the card, how to cancel and what cancelling does. */
+export interface ConsentRequestFacts {
+  planName: Localized;
+  changeAt: Date;
+  answerBy: Date;
+  oldAmount: number;
+  newAmount: number;
+  /** The stored card as the member knows it (masked), or null when we hold only the gateway's handle. */
+  card: string | null;
+}
+
+export interface ConsentMissingFacts {
+  planName: Localized;
+  periodEnd: Date;
+  newAmount: number;
+}
+
+export interface TrialEndingFacts {
+  planName: Localized;
+  trialEndsAt: Date;
+  amount: number;
+}
+
 /** `9900` -> `₩9,900` in either language (the won sign and thousands separators are what both read). */
 export function formatWon(amount: number): string {
   return `₩${amount.toLocaleString('ko-KR')}`;
 }
 
-/** VAT inside a VAT-inclusive KRW amount (10 %): the amount less its supply value (amount x 10/11, rounded; integer arithmetic). */
+/** VAT inside a VAT-inclusive KRW amount (10 %): round(amount / 11); the supply value is the rest, so the two add up to the amount. */
 export function vatIncluded(amount: number): number {
-  return amount - Math.round((amount * 10) / 11);
+  return Math.round(amount / 11);
+}
+
+export function supplyValue(amount: number): number {
+  return amount - vatIncluded(amount);
 }
 
 const PAY_METHODS: Record<string, Localized> = {
@@ -82,6 +116,8 @@ export class MemberNotices {
     const period = `${this.calendar.localDate(r.periodStart)} ~ ${this.calendar.localDate(r.periodEnd)}`;
     const amount = formatWon(r.amount);
     const vat = formatWon(vatIncluded(r.amount));
+    const supply = formatWon(supplyValue(r.amount));
+    const withdrawalEnds = r.withdrawalEndsAt ? `${this.calendar.localDateTime(r.withdrawalEndsAt)} (KST)` : null;
     if (language === 'en') {
       return {
         subject: `[${m.name.en}] Your membership receipt (${r.planName.en})`,
@@ -99,8 +135,14 @@ export class MemberNotices {
           `Paid at: ${paidAt}`,
           `Payment method: ${payMethodName(r.payMethod, 'en')}`,
           `Amount: ${amount} (VAT ${vat} included)`,
+          `Supply value: ${supply}`,
+          `VAT: ${vat}`,
+          ...(r.card?.approvalNumber ? [`Approval no.: ${r.card.approvalNumber}`, `Approved at: ${paidAt}`] : []),
+          ...(r.card?.maskedNumber ? [`Card: ${r.card.maskedNumber}`] : []),
+          ...(r.gatewayPaymentId ? [`PG transaction no.: ${r.gatewayPaymentId}`] : []),
           `Membership period: ${period}`,
           '',
+          ...(withdrawalEnds ? [`Withdrawal: cancel by ${withdrawalEnds} for a full refund of this payment, whatever you have used.`] : []),
           'You can cancel the membership or ask for a refund at any time under "My membership" on our site.',
         ].join('\n'),
       };
@@ -121,8 +163,14 @@ export class MemberNotices {
         `결제일시: ${paidAt}`,
         `결제수단: ${payMethodName(r.payMethod, 'ko')}`,
         `금액: ${amount} (부가세 ${vat} 포함)`,
+        `공급가액: ${supply}`,
+        `부가세: ${vat}`,
+        ...(r.card?.approvalNumber ? [`승인번호: ${r.card.approvalNumber}`, `승인일시: ${paidAt}`] : []),
+        ...(r.card?.maskedNumber ? [`카드번호: ${r.card.maskedNumber}`] : []),
+        ...(r.gatewayPaymentId ? [`PG 거래번호: ${r.gatewayPaymentId}`] : []),
         `이용 기간: ${period}`,
         '',
+        ...(withdrawalEnds ? [`청약철회: ${withdrawalEnds}까지 해지하면 이용 여부와 관계없이 이 결제 금액 전액을 환불합니다.`] : []),
         '멤버십 해지와 환불은 사이트의 \'내 멤버십\'에서 언제든 신청할 수 있습니다.',
       ].join('\n'),
     };
@@ -175,6 +223,63 @@ export class MemberNotices {
     return {
       subject: `[${name}] 멤버십 자동 결제 예정 안내`,
       text: `${r.planName.ko}이(가) ${on}에 ${formatWon(r.amount)}(으)로 자동 결제됩니다. 그 전에 '내 멤버십'에서 자동 갱신을 끌 수 있습니다.`,
+    };
+  }
+
+  /** The separate request for consent before a higher charge: the answer is given on the page, never by silence. */
+  consentRequest(language: Language, f: ConsentRequestFacts): RenderedNotice {
+    const name = this.merchant.name[language];
+    const on = this.calendar.localDate(f.changeAt);
+    const by = this.calendar.localDate(f.answerBy);
+    if (language === 'en') {
+      return {
+        subject: `[${name}] Your consent is needed before your membership costs more`,
+        text: [
+          `From ${on}, your ${f.planName.en} would renew at ${formatWon(f.newAmount)} instead of ${formatWon(f.oldAmount)}, charged to ${f.card ?? 'your stored card'}.`,
+          `We charge the new price only if you agree under "My membership" by ${by}. If you decline or do not answer, nothing more is charged:`,
+          'auto-renew ends and your membership ends at the end of the current period. You can also cancel there at any time.',
+        ].join('\n'),
+      };
+    }
+    return {
+      subject: `[${name}] 멤버십 요금 인상 동의 요청`,
+      text: [
+        `${on}부터 ${f.planName.ko} 자동 결제 금액이 ${formatWon(f.oldAmount)}에서 ${formatWon(f.newAmount)}(으)로 바뀝니다. 결제수단: ${f.card ?? '등록된 카드'}.`,
+        `${by}까지 '내 멤버십'에서 동의하신 경우에만 새 금액을 결제합니다. 동의하지 않거나 응답하지 않으시면 더 높은 금액은 결제되지 않으며,`,
+        '자동 갱신이 꺼지고 현재 이용 기간이 끝나면 멤버십이 종료됩니다. \'내 멤버십\'에서 언제든 해지할 수 있습니다.',
+      ].join('\n'),
+    };
+  }
+
+  /** No consent to the higher price: the membership will not renew. */
+  consentMissing(language: Language, f: ConsentMissingFacts): RenderedNotice {
+    const name = this.merchant.name[language];
+    const end = this.calendar.localDate(f.periodEnd);
+    if (language === 'en') {
+      return {
+        subject: `[${name}] Your membership will not renew`,
+        text: `You did not agree to the new price of ${formatWon(f.newAmount)} for your ${f.planName.en}, so we will not charge it. Auto-renew is off and your membership ends on ${end}. You can buy it again at any time.`,
+      };
+    }
+    return {
+      subject: `[${name}] 멤버십이 자동 갱신되지 않습니다`,
+      text: `${f.planName.ko}의 새 금액 ${formatWon(f.newAmount)}에 동의하지 않으셔서 결제하지 않습니다. 자동 갱신이 꺼졌으며 멤버십은 ${end}에 종료됩니다. 언제든 다시 구매하실 수 있습니다.`,
+    };
+  }
+
+  /** At least TRIAL_NOTICE_DAYS before a free trial turns paid (card-merchant rules). */
+  trialEnding(language: Language, f: TrialEndingFacts): RenderedNotice {
+    const name = this.merchant.name[language];
+    const on = this.calendar.localDate(f.trialEndsAt);
+    if (language === 'en') {
+      return {
+        subject: `[${name}] Your free trial ends on ${on}`,
+        text: `Your free trial of ${f.planName.en} ends on ${on}. The paid membership costs ${formatWon(f.amount)} and is charged only with your consent under "My membership"; you can cancel there at any time.`,
+      };
+    }
+    return {
+      subject: `[${name}] 무료 체험이 ${on}에 끝납니다`,
+      text: `${f.planName.ko} 무료 체험이 ${on}에 끝납니다. 유료 멤버십은 ${formatWon(f.amount)}이며 '내 멤버십'에서 동의하신 경우에만 결제됩니다. 언제든 해지할 수 있습니다.`,
     };
   }
 }

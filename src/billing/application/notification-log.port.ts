@@ -1,4 +1,4 @@
-export type NotificationKind = 'renewal_reminder' | 'renewal_failed' | 'receipt' | 'refund_rejected';
+export type NotificationKind = 'renewal_reminder' | 'renewal_failed' | 'receipt' | 'refund_rejected' | 'trial_ending';
 
 export interface NotificationKey {
   /** The membership the notice is about; for a refund_rejected notice, the refund's id (one notice per refund). */

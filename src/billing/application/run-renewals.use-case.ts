@@ -1,22 +1,14 @@
-import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { User } from '../../identity/domain/user.entity';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { PaymentChannel } from '../../payment/application/payment-channel';
-import { UnknownPlanError } from '../../membership/domain/membership.errors';
-import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from '../../payment/application/payment-gateway.port';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';
-import type { GatewayPayment } from '../../payment/domain/gateway-payment';
-import { renewalMerchantUid } from '../../payment/domain/merchant-uid';
-import { Payment } from '../../payment/domain/payment.entity';
+import type { User, UserRepository } from '../../identity/identity.api';
+import type { Membership, MembershipRepository, PlanPrices, Pricing } from '../../membership/membership.api';
+import { type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
+import { type GatewayPayment, GatewayRejectedError, GatewayUnavailableError, Payment, type PaymentChannel, type PaymentGateway, type PaymentRepository, type PaymentSettlement, renewalMerchantUid } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { Logger } from '../../shared/application/logger.port';
 import type { Notifier } from '../../shared/application/notifier.port';
 import { DEFAULT_LANGUAGE } from '../../shared/domain/language';
 import type { MemberNotices } from './member-notices';
+import type { SeekConsents } from './seek-consents.use-case';
 import type { ProgressReporter } from '../../shared/application/progress.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
@@ -79,6 +71,8 @@ export class RunRenewals {
     private readonly payments: PaymentRepository,
     private readonly users: UserRepository,
     private readonly catalog: PlanCatalog,
+    private readonly prices: PlanPrices,
+    private readonly consents: SeekConsents,
     private readonly gateway: PaymentGateway,
     private readonly settlement: PaymentSettlement,
     private readonly notifications: NotificationLog,
@@ -95,7 +89,10 @@ export class RunRenewals {
   /** `progress` (the CLI's line) hears of every membership renewed, out of those due when the run starts. */
   async execute(asOf: Date = this.clock.now(), progress?: ProgressReporter): Promise<RenewalRun> {
     const run: RenewalRun = { due: 0, charged: 0, failed: 0, skipped: 0, reminded: 0, ended: 0 };
-    run.reminded = await this.sendReminders(asOf);
+    // Consents first: a request lapsing now stops its renewal before the charges below.
+    await this.consents.execute(asOf);
+    const price = await this.prices.snapshot(this.catalog.list());
+    run.reminded = await this.sendReminders(asOf, price);
     if (progress) progress.start(await this.countDue(asOf));
     // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
     const claimed = new Set<string>();
@@ -114,7 +111,7 @@ export class RunRenewals {
       const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
       // Several charges at once: each waits mostly on the gateway and on commits.
       const outcomes = await inParallel(leased, this.settings.concurrency, async (membership) => {
-        const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null);
+        const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null, price);
         progress?.advance();
         return outcome;
       });
@@ -128,14 +125,17 @@ export class RunRenewals {
     return run;
   }
 
-  private async renew(leased: Membership, buyer: User | null): Promise<'charged' | 'failed' | 'skipped'> {
+  private async renew(leased: Membership, buyer: User | null, price: Pricing): Promise<'charged' | 'failed' | 'skipped'> {
     const plan = this.catalog.find(leased.planId);
     const merchantUid = renewalMerchantUid(leased.id, leased.nextPeriodNo);
     if (!plan || !leased.billingKey) return 'skipped';
+    // The period's price where it starts (retries of a past-due period charge the same).
+    const amount = price(plan, leased.periodEnd);
+    if (!leased.mayCharge(amount, plan)) return this.withhold(leased.id, amount);
 
     // The period's payment is created first; its merchant_uid already existing means an earlier run made it.
     let payment = Payment.create({
-      id: this.ids.newId(), merchantUid, userId: leased.userId, amount: plan.amount, payMethod: 'card',
+      id: this.ids.newId(), merchantUid, userId: leased.userId, amount, payMethod: 'card',
       gateway: this.settings.channel.gateway, pg: this.settings.channel.pg,
       purpose: { kind: 'renewal', planId: plan.id, membershipId: leased.id, periodNo: leased.nextPeriodNo },
       customerUid: leased.billingKey, now: this.clock.now(),
@@ -149,6 +149,8 @@ export class RunRenewals {
       if (!existing) return 'skipped';
       payment = existing;
       earlierAttempt = true;
+      // An earlier attempt priced before a consent was withdrawn or a price changed: the ceiling still holds.
+      if (existing.status !== 'paid' && !leased.mayCharge(existing.amount, plan)) return this.withhold(leased.id, existing.amount);
     }
 
     try {
@@ -157,7 +159,7 @@ export class RunRenewals {
       let truth: GatewayPayment | null = payment.status === 'paid' || !earlierAttempt ? null : await this.gateway.findByMerchantUid(merchantUid);
       if (payment.status !== 'paid' && !(truth && (truth.status === 'paid' || truth.status === 'cancelled'))) {
         truth = await this.gateway.chargeBillingKey({
-          customerUid: leased.billingKey, merchantUid, amount: plan.amount, name: `${plan.names.ko} 갱신`,
+          customerUid: leased.billingKey, merchantUid, amount: payment.amount, name: `${plan.names.ko} 갱신`,
           buyerName: buyer?.name, buyerEmail: buyer?.email,
         });
       }
@@ -178,6 +180,17 @@ export class RunRenewals {
       await this.recordFailure(leased.id, merchantUid, error.message);
       return 'failed';
     }
+  }
+
+  /**
+   * The rule, enforced where the money moves: a renewal never charges more than the member last
+   * paid or consented to. The membership ends at its period end instead (SeekConsents normally
+   * got there first and told the member; this is the guard if it could not).
+   */
+  private async withhold(membershipId: string, amount: number): Promise<'skipped'> {
+    await this.consents.stopWithoutConsent(membershipId, amount);
+    this.logger.info({ membershipId, amount }, 'renewal not charged: the amount is above what the member consented to');
+    return 'skipped';
   }
 
   private async recordFailure(membershipId: string, merchantUid: string, reason: string): Promise<void> {
@@ -214,7 +227,7 @@ export class RunRenewals {
    * row is the guard. Pages through every membership inside the horizon, so a large window is
    * reminded on time, and claims only the keys not yet taken.
    */
-  private async sendReminders(asOf: Date): Promise<number> {
+  private async sendReminders(asOf: Date, price: Pricing): Promise<number> {
     const horizon = new Date(asOf.getTime() + this.settings.reminderDays * DAY_MS);
     const pageSize = this.settings.batchSize * 10;
     let sent = 0;
@@ -226,21 +239,24 @@ export class RunRenewals {
       // The recipients of a page in one read, as renewals read their buyers.
       const users = new Map((await this.users.findByIds(due.map((m) => m.userId))).map((user) => [user.id, user]));
       for (const membership of due) {
-        if (await this.remind(membership, users.get(membership.userId) ?? null)) sent += 1;
+        if (await this.remind(membership, users.get(membership.userId) ?? null, price)) sent += 1;
       }
       if (page.length < pageSize) return sent;
       after = page[page.length - 1];
     }
   }
 
-  private async remind(membership: Membership, user: User | null): Promise<boolean> {
+  private async remind(membership: Membership, user: User | null, price: Pricing): Promise<boolean> {
     const key = reminderKey(membership);
+    const plan = this.catalog.find(membership.planId);
+    const amount = plan ? price(plan, membership.periodEnd) : 0;
+    // A charge still waiting for consent is announced by its consent request, not as a renewal that will happen.
+    if (plan && !membership.mayCharge(amount, plan)) return false;
     const now = this.clock.now();
     if (!(await this.notifications.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) return false;
-    const plan = this.catalog.find(membership.planId);
     try {
       if (!plan) throw new UnknownPlanError(membership.planId);
-      const rendered = this.notices.renewalReminder(user?.language ?? DEFAULT_LANGUAGE, { planName: plan.names, chargeAt: membership.nextChargeAt as Date, amount: plan.amount });
+      const rendered = this.notices.renewalReminder(user?.language ?? DEFAULT_LANGUAGE, { planName: plan.names, chargeAt: membership.nextChargeAt as Date, amount });
       await this.notifier.send({ kind: 'renewal_reminder', to: user?.email ?? '', ...rendered });
     } catch (error) {
       await this.notifications.release(key);

@@ -1,13 +1,10 @@
-import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { User } from '../../identity/domain/user.entity';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import type { MembershipChangedPayload, RenewalFailedPayload } from '../../membership/domain/membership.events';
-import { PaymentEvents, type PaymentRefundRejectedPayload } from '../../payment/domain/payment.events';
-import { MembershipEvents } from '../../membership/domain/membership.events';
+import { isDeletedUser, type User, type UserRepository } from '../../identity/identity.api';
+import type { PlanCatalog } from '../../pricing/pricing.api';
+import { type MembershipChangedEvent, MembershipEvents, type RefundPolicy, type RenewalFailedEvent, type RenewalFailedPayload, withdrawalWindowEnd } from '../../membership/membership.api';
+import { PaymentEvents, type PaymentRefundRejectedEvent, type PaymentRepository } from '../../payment/payment.api';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
-import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
+import type { TypedEvent } from '../../shared/domain/domain-event';
 import type { MemberNotices, RenderedNotice } from './member-notices';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
 
@@ -17,6 +14,9 @@ import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './no
  * so a redelivered old event is not sent twice.
  */
 type RecordedRenewalFailure = Omit<RenewalFailedPayload, 'periodNo'> & { periodNo?: number };
+
+/** The events that send a member a notice. */
+export type MemberNoticeEvent = MembershipChangedEvent | TypedEvent<RenewalFailedEvent['type'], RecordedRenewalFailure> | PaymentRefundRejectedEvent;
 
 function renewalFailedKey(failed: RecordedRenewalFailure): NotificationKey {
   if (failed.periodNo === undefined) {
@@ -40,11 +40,12 @@ export class SendMemberNotices {
     private readonly notifier: Notifier,
     private readonly notices: MemberNotices,
     private readonly clock: Clock,
+    private readonly refundPolicy: RefundPolicy,
   ) {}
 
-  readonly handle = async (event: DomainEvent): Promise<void> => {
+  readonly handle = async (event: MemberNoticeEvent): Promise<void> => {
     if (event.type === PaymentEvents.RefundRejected) {
-      const refused = event.payload as unknown as PaymentRefundRejectedPayload;
+      const refused = event.payload;
       // A refusal answered at once is shown by the page (502); only one the member heard as pending needs a notice.
       if (refused.requestedBy !== 'user' || !refused.answeredLate) return;
       await this.send(refused.userId, { membershipId: refused.refundId, periodNo: 0, kind: 'refund_rejected', attempt: 0 },
@@ -52,26 +53,30 @@ export class SendMemberNotices {
       return;
     }
     if (event.type === MembershipEvents.RenewalFailed) {
-      const failed = event.payload as unknown as RecordedRenewalFailure;
+      const failed = event.payload;
       await this.send(failed.userId, renewalFailedKey(failed),
         (user) => this.notices.renewalFailed(user.language, failed));
       return;
     }
-    const changed = event.payload as unknown as MembershipChangedPayload;
+    const changed = event.payload;
     const payment = changed.paymentId ? await this.payments.findById(changed.paymentId) : null;
     const plan = this.catalog.find(changed.planId);
     // Nothing to state a receipt from (a payment or plan since removed): no receipt rather than a wrong one.
     if (!payment || !plan) return;
+    const paidAt = payment.paidAt ?? event.occurredAt;
     await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 }, (user) => this.notices.receipt(user.language, {
       buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
-      paidAt: payment.paidAt ?? event.occurredAt, payMethod: payment.toProps().payMethod,
+      paidAt, payMethod: payment.toProps().payMethod,
       periodStart: new Date(changed.paidFrom ?? changed.periodStart), periodEnd: new Date(changed.periodEnd),
+      gatewayPaymentId: payment.gatewayPaymentId, card: payment.card,
+      withdrawalEndsAt: withdrawalWindowEnd(this.refundPolicy, plan.id, paidAt),
     }));
   };
 
   private async send(userId: string, key: NotificationKey, render: (user: User) => RenderedNotice): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!user) return;
+    // A deleted account has no address left (what happens to its pending refund is on the operator's refunds list).
+    if (!user || isDeletedUser(user)) return;
     const now = this.clock.now();
     if (!(await this.log.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) {
       if (await this.log.isSent(key)) return;

@@ -23,3 +23,10 @@ export class PasswordTooShortError extends DomainError {
     super('invalid_input', 'invalid_request', `the password needs at least ${min} characters`, [{ field: 'password', message: `must be at least ${min} characters` }]);
   }
 }
+
+/** A write that asks for the password again (account deletion) got a wrong one: the session stays, nothing changes. */
+export class WrongPasswordError extends DomainError {
+  constructor() {
+    super('forbidden', 'wrong_password', 'the password is wrong');
+  }
+}

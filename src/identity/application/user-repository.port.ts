@@ -7,4 +7,6 @@ export interface UserRepository {
   findByEmail(email: string): Promise<User | null>;
   /** Refuses a second user with the same email (EmailTakenError). */
   add(user: User): Promise<void>;
+  /** Account deletion: the row stays (payments and memberships name its id) with no email, name or password left in it. */
+  anonymise(id: string): Promise<void>;
 }

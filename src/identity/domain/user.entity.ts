@@ -10,3 +10,15 @@ export interface User {
   language: Language;
   createdAt: Date;
 }
+
+const DELETED_DOMAIN = '@deleted.invalid';
+
+/** What a deleted account's row keeps: its id; an email no one can own (unique per id, a reserved domain) and no password that verifies. */
+export function anonymisedUser(user: User): User {
+  return { ...user, email: `deleted-${user.id.toLowerCase()}${DELETED_DOMAIN}`, name: '', passwordHash: '' };
+}
+
+/** The account was deleted: there is no one to write to any more. */
+export function isDeletedUser(user: User): boolean {
+  return user.email.endsWith(DELETED_DOMAIN);
+}

@@ -1,11 +1,9 @@
 import type { Router } from '@koa/router';
 import { createRouter } from '../../shared/http/routing';
-import { presentMembership } from '../../membership/http/membership.presenter';
 import { requestLanguage } from '../../shared/http/language';
 import { answer, noContent } from '../../shared/http/respond';
-import { currentStoredSessionId, currentUserId, endUserSession, requireUserId, startUserSession } from '../../shared/http/session';
+import { currentStoredSessionId, currentUserId, endUserSession, startUserSession } from '../../shared/http/session';
 import { validate } from '../../shared/http/validate';
-import type { GetAccount } from '../application/get-account.query';
 import type { LogIn } from '../application/log-in.use-case';
 import type { LogOut } from '../application/log-out.use-case';
 import type { SignUp } from '../application/sign-up.use-case';
@@ -16,7 +14,6 @@ export interface IdentityRouteDeps {
   signUp: SignUp;
   logIn: LogIn;
   logOut: LogOut;
-  getAccount: GetAccount;
   /** No real money moves here (the PG is a sandbox): the page offers its test clock. */
   sandbox: boolean;
 }
@@ -47,15 +44,6 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
   // What the page asks on every load: answering 200 logged out too keeps a visitor's console free of a 401.
   router.get('/api/session', (ctx) => {
     answer(ctx, { signed_in: currentUserId(ctx) !== null, sandbox: deps.sandbox });
-  });
-
-  router.get('/api/me', async (ctx) => {
-    const account = await deps.getAccount.execute(requireUserId(ctx));
-    answer(ctx, {
-      user: presentUser(account.user),
-      payment_status: account.paymentStatus,
-      membership: account.membership ? presentMembership(account.membership) : null,
-    });
   });
 
   return router;

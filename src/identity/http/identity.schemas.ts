@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { freeText } from '../../shared/http/free-text';
 import { MIN_PASSWORD_LENGTH } from '../application/account-limits';
 
 const email = Joi.string().trim().lowercase().email({ tlds: { allow: false } }).max(254);
@@ -12,7 +13,7 @@ export interface SignUpBody {
 export const signUpSchema = Joi.object<SignUpBody>({
   email: email.required(),
   password: Joi.string().min(MIN_PASSWORD_LENGTH).max(200).required(),
-  name: Joi.string().trim().min(1).max(100).required(),
+  name: freeText().trim().min(1).max(100).required(),
 }).required();
 
 export interface LogInBody {

@@ -4,3 +4,8 @@ import type { User } from '../domain/user.entity';
 export function presentUser(user: User) {
   return { id: user.id, email: user.email, name: user.name };
 }
+
+/** Everything the user row holds about them, for their data export (still never the password hash). */
+export function presentExportedUser(user: User) {
+  return { ...presentUser(user), language: user.language, created_at: user.createdAt.toISOString() };
+}

@@ -5,7 +5,7 @@ import { currentDb } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
 import type { UserRepository } from '../application/user-repository.port';
 import { EmailTakenError } from '../domain/identity.errors';
-import type { User } from '../domain/user.entity';
+import { anonymisedUser, type User } from '../domain/user.entity';
 
 interface UserRow {
   id: string;
@@ -49,6 +49,13 @@ export class KnexUserRepository implements UserRepository {
       if (violatedUniqueRule(error, UNIQUE_RULES)) throw new EmailTakenError();
       throw error;
     }
+  }
+
+  async anonymise(id: string): Promise<void> {
+    const user = await this.findById(id);
+    if (!user) return;
+    const gone = anonymisedUser(user);
+    await currentDb(this.database, this.context)('users').where({ id }).update({ email: gone.email, name: gone.name, password_hash: gone.passwordHash });
   }
 }
 

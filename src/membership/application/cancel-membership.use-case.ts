@@ -1,6 +1,4 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentSettlement } from '../../payment/application/payment-settlement.service';
-import type { Payment, RefundStatus } from '../../payment/domain/payment.entity';
+import type { Payment, PaymentRepository, PaymentSettlement, RefundStatus } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { KeyedLock } from '../../shared/application/keyed-lock';
@@ -9,15 +7,17 @@ import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
 import { NoActiveMembershipError, RefundRejectedError } from '../domain/membership.errors';
-import type { RefundRule } from '../domain/refund-policy';
+import type { RefundPolicy } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
+import type { PlanCatalog } from '../../pricing/pricing.api';
 import { refundablePurchases } from './refund-subject';
 
 export interface CancelMembershipInput {
   userId: string;
   refund: boolean;
   reason: string | null;
+  /** Without a refund, end now rather than at the period end (the member is deleting their account). */
+  endNow?: boolean;
 }
 
 export interface CancelMembershipResult {
@@ -57,7 +57,7 @@ export class CancelMembership {
     private readonly settlement: PaymentSettlement,
     private readonly uow: UnitOfWork,
     private readonly catalog: PlanCatalog,
-    private readonly rules: RefundRule[],
+    private readonly policy: RefundPolicy,
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -68,7 +68,9 @@ export class CancelMembership {
   }
 
   private async cancelAtPeriodEnd(input: CancelMembershipInput): Promise<CancelMembershipResult> {
-    const membership = await this.endLive(input.userId, (live) => live.cancel('at_period_end', input.reason ?? 'cancelled at period end by the member', this.clock.now()));
+    const membership = input.endNow
+      ? await this.endLive(input.userId, (live) => live.cancel('now', input.reason ?? 'cancelled now without refund by the member', this.clock.now()))
+      : await this.endLive(input.userId, (live) => live.cancel('at_period_end', input.reason ?? 'cancelled at period end by the member', this.clock.now()));
     return { membership, refund: null };
   }
 
@@ -114,7 +116,7 @@ export class CancelMembership {
           return null;
         }
         const now = this.clock.now();
-        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.rules, this.calendar);
+        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.policy, this.calendar);
         const next = purchases.find((p) => p.quote.refundable > 0 && !asked.includes(p.payment.merchantUid));
         if (!next) return null;
         const refund = next.payment.requestRefund({ id: this.ids.newId(), amount: next.quote.refundable, reason, requestedBy: 'user', now });
@@ -131,7 +133,7 @@ export class CancelMembership {
         const live = await this.memberships.findLiveByUserId(userId);
         if (!live) return [];
         const now = this.clock.now();
-        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.rules, this.calendar);
+        const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.policy, this.calendar);
         const later: RefundOutcome[] = [];
         for (const { payment, quote } of purchases) {
           if (quote.refundable <= 0 || asked.includes(payment.merchantUid)) continue;

@@ -1,13 +1,10 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentCancelledPayload } from '../../payment/domain/payment.events';
+import type { PaymentCancelledEvent, PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
-import type { DomainEvent } from '../../shared/domain/domain-event';
-import { planMonths } from '../domain/plan';
+import { type PlanCatalog, planMonths } from '../../pricing/pricing.api';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
 import { boughtPartOf } from './refund-subject';
 
 /**
@@ -27,8 +24,8 @@ export class EndMembershipOnFullRefund {
     private readonly clock: Clock,
   ) {}
 
-  readonly handle = async (event: DomainEvent): Promise<void> => {
-    const payload = event.payload as unknown as PaymentCancelledPayload;
+  readonly handle = async (event: PaymentCancelledEvent): Promise<void> => {
+    const payload = event.payload;
     if (!payload.fullyCancelled || payload.byMember) return;
     await retryOnConflict(() =>
       this.uow.run(async () => {

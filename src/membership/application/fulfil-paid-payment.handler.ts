@@ -3,18 +3,12 @@ import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
-import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { PaymentFulfilment } from '../../payment/application/payment-fulfilment.port';
-import type { Payment } from '../../payment/domain/payment.entity';
-import { PaymentEvents, type PaymentPaidPayload } from '../../payment/domain/payment.events';
+import { type Payment, PaymentEvents, type PaymentFulfilment, type PaymentPaidEvent, type PaymentRepository } from '../../payment/payment.api';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
-import type { Plan } from '../domain/plan';
+import { type Plan, type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
 import { Membership } from '../domain/membership.entity';
-import { UnknownPlanError } from '../domain/membership.errors';
 import type { MembershipRepository } from './membership-repository.port';
-import type { PlanCatalog } from './plan-catalog.port';
 
 /**
  * PaymentPaid -> the membership: activated on a first purchase, extended from the current end when
@@ -33,8 +27,8 @@ export class FulfilPaidPayment implements PaymentFulfilment {
   ) {}
 
   /** The relay's way (and a payment the settlement could not fulfil): its own unit of work, reloading the payment. */
-  readonly handle = async (event: DomainEvent): Promise<void> => {
-    const { paymentId } = event.payload as unknown as PaymentPaidPayload;
+  readonly handle = async (event: PaymentPaidEvent): Promise<void> => {
+    const { paymentId } = event.payload;
     await retryOnConflict(() => this.uow.run(async () => {
       const payment = await this.payments.findById(paymentId);
       if (!payment || !needsFulfilment(payment)) return;
@@ -74,16 +68,16 @@ export class FulfilPaidPayment implements PaymentFulfilment {
     if (payment.purpose.kind === 'renewal' && payment.purpose.membershipId) {
       const renewed = await this.memberships.findById(payment.purpose.membershipId);
       if (!renewed) return null;
-      if (renewed.isLive && renewed.periodNo < (payment.purpose.periodNo ?? Infinity)) renewed.renew(plan, payment.id, this.calendar, now);
+      if (renewed.isLive && renewed.periodNo < (payment.purpose.periodNo ?? Infinity)) renewed.renew(plan, payment.id, payment.amount, this.calendar, now);
       membership = renewed;
     } else {
       const live = await this.memberships.findLiveByUserId(payment.userId);
       if (live) {
-        live.extend(plan, payment.id, this.calendar, now);
+        live.extend(plan, payment.id, payment.amount, this.calendar, now);
         membership = live;
       } else {
         membership = Membership.activate({
-          id: this.ids.newId(), userId: payment.userId, plan, paymentId: payment.id,
+          id: this.ids.newId(), userId: payment.userId, plan, paymentId: payment.id, amount: payment.amount,
           start: payment.paidAt ?? now, billingKey: null, now,
         }, this.calendar);
       }

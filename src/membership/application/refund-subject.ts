@@ -1,10 +1,8 @@
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { Payment } from '../../payment/domain/payment.entity';
+import type { Payment, PaymentRepository } from '../../payment/payment.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
-import { planMonths } from '../domain/plan';
-import { quoteRefund, type RefundQuote, type RefundRule } from '../domain/refund-policy';
-import type { PlanCatalog } from './plan-catalog.port';
+import { type PlanCatalog, planMonths } from '../../pricing/pricing.api';
+import { quoteRefund, type RefundPolicy, type RefundQuote, type RefundRule, rulesForPlan, withdrawalWindowEnd } from '../domain/refund-policy';
 
 /** One purchase that paid for a stretch of the membership not yet over, with what the policy returns of it now. */
 export interface RefundablePurchase {
@@ -12,6 +10,10 @@ export interface RefundablePurchase {
   periodStart: Date;
   periodEnd: Date;
   quote: RefundQuote;
+  /** The rules as they applied to this purchase's plan (its own fee). */
+  rules: RefundRule[];
+  /** The end of this charge's own full-refund window; null when the policy has none. */
+  withdrawalEndsAt: Date | null;
 }
 
 /** Whether `payment` paid for a stretch of `membership`: paid since it began, and not a renewal of another one. */
@@ -27,7 +29,7 @@ export function boughtPartOf(payment: Payment, membership: Membership): boolean 
  * own payment time, so each has its own withdrawal window (DESIGN §6, the 7-day rule).
  */
 export async function refundablePurchases(
-  payments: PaymentRepository, catalog: PlanCatalog, membership: Membership, now: Date, rules: RefundRule[], calendar: BusinessCalendar,
+  payments: PaymentRepository, catalog: PlanCatalog, membership: Membership, now: Date, policy: RefundPolicy, calendar: BusinessCalendar,
 ): Promise<RefundablePurchase[]> {
   const history = await payments.listByUser(membership.userId);
   const bought = history
@@ -46,10 +48,11 @@ export async function refundablePurchases(
     const periodEnd = calendar.addMonths(membership.anchorAt, endMonths);
     endMonths = startMonths;
     if (periodEnd <= now) break; // this stretch is over, and every earlier one too
+    const rules = rulesForPlan(policy, plan.id);
     const quote = quoteRefund({
       amount: payment.amount, alreadyRefunded: payment.cancelledAmount, paidAt: payment.paidAt as Date, periodStart, periodEnd,
     }, now, rules, calendar);
-    purchases.push({ payment, periodStart, periodEnd, quote });
+    purchases.push({ payment, periodStart, periodEnd, quote, rules, withdrawalEndsAt: withdrawalWindowEnd(policy, plan.id, payment.paidAt as Date) });
   }
   return purchases.reverse();
 }

@@ -1,7 +1,5 @@
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import { GatewayRejectedError } from '../../payment/application/payment-gateway.port';
-import type { DomainEvent } from '../../shared/domain/domain-event';
-import type { BillingKeyReleasedPayload } from '../domain/membership.events';
+import { GatewayRejectedError, type PaymentGateway } from '../../payment/payment.api';
+import type { BillingKeyReleasedEvent } from '../domain/membership.events';
 import type { MembershipRepository } from './membership-repository.port';
 
 /**
@@ -15,8 +13,8 @@ export class ReleaseBillingKey {
     private readonly memberships: MembershipRepository,
   ) {}
 
-  readonly handle = async (event: DomainEvent): Promise<void> => {
-    const { billingKey, userId } = event.payload as unknown as BillingKeyReleasedPayload;
+  readonly handle = async (event: BillingKeyReleasedEvent): Promise<void> => {
+    const { billingKey, userId } = event.payload;
     if (!billingKey) return;
     // The customer_uid is stable per user: a membership bought since may hold the same key again.
     if ((await this.memberships.findLiveByUserId(userId))?.billingKey === billingKey) return;

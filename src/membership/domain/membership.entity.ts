@@ -1,9 +1,9 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { InvalidTransitionError } from '../../shared/domain/domain-error';
-import { type BillingKeyReleasedPayload, MembershipEvents, type MembershipChangedPayload, type RenewalFailedPayload } from './membership.events';
-import { NoBillingKeyError } from './membership.errors';
-import { type Plan, planMonths } from './plan';
+import { type BillingKeyReleasedPayload, type ConsentMissingPayload, MembershipEvents, type MembershipChangedPayload, type RenewalFailedPayload } from './membership.events';
+import { NoBillingKeyError, NoTrialError } from './membership.errors';
+import { type Plan, planMonths } from '../../pricing/pricing.api';
 
 export type MembershipStatus = 'active' | 'past_due' | 'cancelled' | 'expired';
 
@@ -34,6 +34,14 @@ export interface MembershipProps {
    * again) skips it; a crashed attempt is recovered once it has passed. Never cleared: it expires.
    */
   renewalLeaseUntil: Date | null;
+  /**
+   * The most a renewal may charge: what the member last paid, or the higher price they last
+   * consented to (전자상거래법 art. 13(6)). Null on memberships from before consents were recorded:
+   * every charge then was the plan's configured price, so that is their ceiling.
+   */
+  consentedAmount: number | null;
+  /** When a free trial ends (the first charge is the renewal then); null for a membership that began paid. */
+  trialEndsAt: Date | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -44,9 +52,21 @@ export interface Activation {
   userId: string;
   plan: Plan;
   paymentId: string;
+  /** What the member paid for it: the ceiling of later renewals until they consent to more. */
+  amount: number;
   /** The payment's paid_at: the first period starts there. */
   start: Date;
   billingKey: string | null;
+  now: Date;
+}
+
+export interface TrialStart {
+  id: string;
+  userId: string;
+  plan: Plan;
+  /** The card stored without a charge: the trial's end charges it. */
+  billingKey: string;
+  start: Date;
   now: Date;
 }
 
@@ -96,12 +116,34 @@ export class Membership extends AggregateRoot {
       cancelledAt: null,
       endedAt: null,
       renewalLeaseUntil: null,
+      consentedAmount: input.amount,
+      trialEndsAt: null,
       version: 0,
       createdAt: input.now,
       updatedAt: input.now,
     });
     membership.scheduleNextCharge();
     membership.record<MembershipChangedPayload>(MembershipEvents.Activated, input.now, membership.changed(input.paymentId));
+    return membership;
+  }
+
+  /**
+   * A free trial: period 0 runs `trialDays` from `start` with nothing paid, and the renewal at its
+   * end is the first charge. The member consented to nothing above 0, so that charge needs a consent.
+   * Paid periods count from the trial's end (the anchor).
+   */
+  static startTrial(input: TrialStart, calendar: BusinessCalendar): Membership {
+    const days = input.plan.trialDays ?? 0;
+    if (days <= 0) throw new NoTrialError(input.plan.id);
+    const end = calendar.addDays(input.start, days);
+    const membership = new Membership({
+      id: input.id, userId: input.userId, planId: input.plan.id, status: 'active',
+      anchorAt: end, monthsPaid: 0, periodNo: 0, periodStart: input.start, periodEnd: end,
+      autoRenew: true, billingKey: input.billingKey, nextChargeAt: end, renewalAttempts: 0,
+      cancelAtPeriodEnd: false, cancelledAt: null, endedAt: null, renewalLeaseUntil: null,
+      consentedAmount: 0, trialEndsAt: end, version: 0, createdAt: input.now, updatedAt: input.now,
+    });
+    membership.record<MembershipChangedPayload>(MembershipEvents.TrialStarted, input.now, membership.changed(''));
     return membership;
   }
 
@@ -128,6 +170,42 @@ export class Membership extends AggregateRoot {
   get anchorAt(): Date { return this.props.anchorAt; }
   /** Calendar months paid for since the anchor. */
   get monthsPaid(): number { return this.props.monthsPaid; }
+  get trialEndsAt(): Date | null { return this.props.trialEndsAt; }
+  /** In its free trial: nothing paid yet. */
+  get inTrial(): boolean { return this.props.trialEndsAt !== null && this.props.periodNo === 0; }
+
+  /** The most a renewal of `plan` may charge without a new consent. */
+  chargeCeiling(plan: Plan): number {
+    return this.props.consentedAmount ?? plan.amount;
+  }
+
+  /** The rule: a renewal never charges more than the member last paid or consented to. */
+  mayCharge(amount: number, plan: Plan): boolean {
+    return amount <= this.chargeCeiling(plan);
+  }
+
+  /** The member accepted paying `amount` from the next renewal on. */
+  consentTo(amount: number, now: Date): void {
+    this.assertLive('take a consent');
+    this.props.consentedAmount = amount;
+    this.touch(now);
+  }
+
+  /**
+   * The higher price was refused or never consented to: no renewal, the membership ends at the
+   * period's end (the card is released then, as with any cancellation at period end).
+   */
+  stopRenewalWithoutConsent(now: Date): void {
+    this.assertLive('stop renewing');
+    if (!this.props.autoRenew && this.props.cancelAtPeriodEnd) return;
+    this.props.cancelAtPeriodEnd = true;
+    this.props.autoRenew = false;
+    this.props.nextChargeAt = null;
+    this.touch(now);
+    this.record<ConsentMissingPayload>(MembershipEvents.RenewalStoppedWithoutConsent, now, {
+      membershipId: this.id, userId: this.userId, planId: this.planId, periodEnd: this.props.periodEnd.toISOString(),
+    });
+  }
 
   /** Due for a renewal charge at `asOf`, and not held by another worker. */
   isRenewalDue(asOf: Date, now: Date): boolean {
@@ -173,11 +251,12 @@ export class Membership extends AggregateRoot {
   }
 
   /** Bought again while live: the new period runs on from the current end. */
-  extend(plan: Plan, paymentId: string, calendar: BusinessCalendar, now: Date): void {
+  extend(plan: Plan, paymentId: string, amount: number, calendar: BusinessCalendar, now: Date): void {
     this.assertLive('extend');
     const paidFrom = this.props.periodEnd;
     this.addPaidPeriod(plan, calendar);
     this.props.planId = plan.id;
+    this.props.consentedAmount = amount;
     this.props.cancelAtPeriodEnd = false;
     this.scheduleNextCharge();
     this.touch(now);
@@ -185,10 +264,12 @@ export class Membership extends AggregateRoot {
   }
 
   /** A renewal charge succeeded: the next period starts where the last one ended. */
-  renew(plan: Plan, paymentId: string, calendar: BusinessCalendar, now: Date): void {
+  renew(plan: Plan, paymentId: string, amount: number, calendar: BusinessCalendar, now: Date): void {
     this.assertLive('renew');
     this.props.periodStart = this.props.periodEnd;
     this.addPaidPeriod(plan, calendar);
+    // A lower price charged lowers the ceiling: a later rise back is "higher than the last charge" again.
+    this.props.consentedAmount = amount;
     this.scheduleNextCharge();
     this.touch(now);
     this.record<MembershipChangedPayload>(MembershipEvents.Renewed, now, this.changed(paymentId));

@@ -1,3 +1,5 @@
+import type { TypedEvent } from '../../shared/domain/domain-event';
+
 export const MembershipEvents = {
   Activated: 'MembershipActivated',
   Extended: 'MembershipExtended',
@@ -6,7 +8,17 @@ export const MembershipEvents = {
   Cancelled: 'MembershipCancelled',
   Expired: 'MembershipExpired',
   CardRemoved: 'MembershipCardRemoved',
+  TrialStarted: 'MembershipTrialStarted',
+  RenewalStoppedWithoutConsent: 'MembershipRenewalStoppedWithoutConsent',
 } as const;
+
+/** No consent to a higher price: the membership ends at `periodEnd` instead of renewing. */
+export interface ConsentMissingPayload {
+  membershipId: string;
+  userId: string;
+  planId: string;
+  periodEnd: string;
+}
 
 export interface MembershipChangedPayload {
   membershipId: string;
@@ -38,3 +50,9 @@ export interface RenewalFailedPayload {
   reason: string;
   finalAttempt: boolean;
 }
+
+export type MembershipChangedEvent = TypedEvent<typeof MembershipEvents.Activated | typeof MembershipEvents.Extended | typeof MembershipEvents.Renewed, MembershipChangedPayload>;
+export type BillingKeyReleasedEvent = TypedEvent<typeof MembershipEvents.Cancelled | typeof MembershipEvents.Expired | typeof MembershipEvents.CardRemoved, BillingKeyReleasedPayload>;
+export type RenewalFailedEvent = TypedEvent<typeof MembershipEvents.RenewalFailed, RenewalFailedPayload>;
+/** Every event a membership records. */
+export type MembershipEvent = MembershipChangedEvent | BillingKeyReleasedEvent | RenewalFailedEvent;

@@ -1,11 +1,50 @@
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { DEFAULT_LANGUAGE, type Language } from '../../shared/domain/language';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** One rule of config/refund-policy.json; the first rule that applies decides. */
 export type RefundRule =
   | { id: string; type: 'full'; withinDaysOfPayment: number }
   | { id: string; type: 'pro_rata_unused_days'; feePercent: number }
   | { id: string; type: 'none' };
+
+/**
+ * config/refund-policy.json: the rules in order, and the fee after the withdrawal window per plan
+ * (disclosed on the plan before purchase). A plan not listed takes the `pro_rata_unused_days` rule's own fee.
+ */
+export interface RefundPolicy {
+  rules: RefundRule[];
+  feePercentByPlan: Record<string, number>;
+}
+
+/** The rules as they apply to one plan: its own fee in every pro-rata rule. */
+export function rulesForPlan(policy: RefundPolicy, planId: string): RefundRule[] {
+  const fee = policy.feePercentByPlan[planId];
+  if (fee === undefined) return policy.rules;
+  return policy.rules.map((rule) => (rule.type === 'pro_rata_unused_days' ? { ...rule, feePercent: fee } : rule));
+}
+
+/** What a buyer is told before paying for a plan: the full-refund window of each charge, and the fee after it. */
+export interface PlanRefundTerms {
+  /** Days after each charge (first or renewal) in which it is refunded in full; null when the policy has no such window. */
+  withdrawalDays: number | null;
+  /** Percent of the unused part kept once the window has passed; null when nothing is refunded then. */
+  feePercent: number | null;
+}
+
+export function refundTermsOf(policy: RefundPolicy, planId: string): PlanRefundTerms {
+  const rules = rulesForPlan(policy, planId);
+  const full = rules.find((r) => r.type === 'full');
+  const proRata = rules.find((r) => r.type === 'pro_rata_unused_days');
+  return { withdrawalDays: full?.withinDaysOfPayment ?? null, feePercent: proRata?.feePercent ?? null };
+}
+
+/** The end of a charge's own withdrawal window (each paid charge, first or renewal, opens one); null without a window. */
+export function withdrawalWindowEnd(policy: RefundPolicy, planId: string, paidAt: Date): Date | null {
+  const days = refundTermsOf(policy, planId).withdrawalDays;
+  return days === null ? null : new Date(paidAt.getTime() + days * DAY_MS);
+}
 
 export interface RefundSubject {
   /** What the buyer paid for the period (integer KRW). */
@@ -23,8 +62,6 @@ export interface RefundQuote {
   usedDays: number;
   totalDays: number;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The usage-based refund policy, a pure function: full inside the withdrawal window after payment,
@@ -76,6 +113,11 @@ export function explainRefundRule(quote: RefundQuote, rules: RefundRule[], langu
   }
   if (rule?.type === 'pro_rata_unused_days') {
     const unused = quote.totalDays - quote.usedDays;
+    if (rule.feePercent === 0) {
+      return english
+        ? { name: 'Refund for unused days', reason: `The withdrawal period has passed: the amount for the ${unused} remaining days is refunded, without a fee.` }
+        : { name: '이용일수 비례 환불', reason: `청약철회 기간이 지나 남은 ${unused}일분 금액을 위약금 없이 환불합니다.` };
+    }
     return english
       ? {
         name: 'Refund for unused days',

@@ -1,6 +1,4 @@
 import type { Membership } from '../domain/membership.entity';
-import type { Plan } from '../domain/plan';
-import type { Language } from '../../shared/domain/language';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -18,9 +16,7 @@ export function presentMembership(m: Membership) {
     next_charge_at: m.autoRenew ? iso(m.periodEnd) : null,
     // When access ended (cancelled now, at the period end, or expired); null while live.
     ended_at: iso(m.endedAt),
+    // A free trial's end (the first charge, with consent); null for a membership that began paid.
+    trial_ends_at: iso(m.trialEndsAt),
   };
-}
-
-export function presentPlan(plan: Plan, language: Language) {
-  return { id: plan.id, name: plan.names[language], amount: plan.amount, currency: plan.currency, interval: plan.interval, interval_count: plan.intervalCount };
 }

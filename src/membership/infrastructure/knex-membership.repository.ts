@@ -5,7 +5,7 @@ import { isDuplicatePrimaryKey, type UniqueRule, violatedUniqueRule } from '../.
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
 import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
-import type { MembershipRepository } from '../application/membership-repository.port';
+import type { MembershipRepository, PlanPriceBound } from '../application/membership-repository.port';
 import type { Membership } from '../domain/membership.entity';
 import { membershipMapper, type MembershipRow } from './membership.mapper';
 
@@ -36,6 +36,10 @@ export class KnexMembershipRepository implements MembershipRepository {
 
   async findLatestByUserId(userId: string): Promise<Membership | null> {
     return (await this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(1)))[0] ?? null;
+  }
+
+  async listByUserId(userId: string): Promise<Membership[]> {
+    return this.load((q) => q.where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id', order: 'asc' }]));
   }
 
   async listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]> {
@@ -77,6 +81,28 @@ export class KnexMembershipRepository implements MembershipRepository {
     return this.load((q) =>
       q.whereIn('status', LIVE).whereNull('next_charge_at').andWhere('period_end', '<=', asOf)
         .orderBy([{ column: 'period_end', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit));
+  }
+
+  async listMayNeedConsent(horizon: Date, prices: PlanPriceBound[], limit: number, after?: Membership): Promise<Membership[]> {
+    return this.load((q) => {
+      q.whereIn('status', LIVE).andWhere('auto_renew', true).whereNotNull('next_charge_at').andWhere('next_charge_at', '<=', horizon);
+      q.andWhere((may) => {
+        may.where((trial) => trial.where('period_no', 0).whereNotNull('trial_ends_at'));
+        for (const bound of prices) {
+          may.orWhere((plan) => plan.where('plan_id', bound.planId).andWhere((below) => {
+            below.where('consented_amount', '<', bound.highest);
+            if (bound.configured < bound.highest) below.orWhereNull('consented_amount');
+          }));
+        }
+      });
+      const from = after?.nextChargeAt;
+      if (after && from) q.andWhere((w) => w.where('next_charge_at', '>', from).orWhere((same) => same.where('next_charge_at', from).andWhere('id', '>', after.id)));
+      return q.orderBy([{ column: 'next_charge_at', order: 'asc' }, { column: 'id', order: 'asc' }]).limit(limit);
+    });
+  }
+
+  async hasHadTrial(userId: string, planId: string): Promise<boolean> {
+    return (await currentDb(this.database, this.context)('memberships').where({ user_id: userId, plan_id: planId }).whereNotNull('trial_ends_at').first('id')) !== undefined;
   }
 
   async save(membership: Membership): Promise<void> {

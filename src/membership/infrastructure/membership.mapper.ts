@@ -19,6 +19,8 @@ export interface MembershipRow {
   cancelled_at: unknown;
   ended_at: unknown;
   renewal_lease_until: unknown;
+  consented_amount: number | null;
+  trial_ends_at: unknown;
   version: number;
   created_at: unknown;
   updated_at: unknown;
@@ -46,6 +48,8 @@ export const membershipMapper = {
       cancelled_at: m.cancelledAt,
       ended_at: m.endedAt,
       renewal_lease_until: m.renewalLeaseUntil,
+      consented_amount: m.consentedAmount,
+      trial_ends_at: m.trialEndsAt,
       version: storedVersion,
       created_at: m.createdAt,
       updated_at: m.updatedAt,
@@ -71,6 +75,8 @@ export const membershipMapper = {
       cancelledAt: readOptionalTime(row.cancelled_at),
       endedAt: readOptionalTime(row.ended_at),
       renewalLeaseUntil: readOptionalTime(row.renewal_lease_until),
+      consentedAmount: row.consented_amount === null || row.consented_amount === undefined ? null : Number(row.consented_amount),
+      trialEndsAt: readOptionalTime(row.trial_ends_at),
       version: Number(row.version),
       createdAt: readTime(row.created_at),
       updatedAt: readTime(row.updated_at),

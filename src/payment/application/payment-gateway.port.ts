@@ -15,6 +15,13 @@ export interface CancelRequest {
   reason: string;
 }
 
+/** A stored card as the gateway describes it. */
+export interface StoredCard {
+  customerUid: string;
+  /** Masked as the PG gives it (`536181******1234`), or null. */
+  cardNumber: string | null;
+}
+
 export interface BillingCharge {
   customerUid: string;
   merchantUid: string;
@@ -55,6 +62,8 @@ export interface PaymentGateway {
   /** Charges a stored card. A decline is an answer (status failed), not a rejection. */
   chargeBillingKey(charge: BillingCharge): Promise<GatewayPayment>;
   deleteBillingKey(customerUid: string): Promise<void>;
+  /** The card stored under `customerUid`, or null when the gateway holds none (a trial stores it without a charge). */
+  findBillingKey(customerUid: string): Promise<StoredCard | null>;
   /** Whether the gateway can be reached with our credentials (readiness). */
   ping(): Promise<void>;
 }

@@ -3,18 +3,13 @@ import { KeyedLock } from '../../shared/application/keyed-lock';
 import type { LeaseStore } from '../../shared/application/lease-store.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
-import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { DomainError } from '../../shared/domain/domain-error';
-import type { UserRepository } from '../../identity/application/user-repository.port';
-import type { User } from '../../identity/domain/user.entity';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import { type Period, periodBoughtBy } from '../../membership/domain/membership.entity';
-import { UnknownPlanError } from '../../membership/domain/membership.errors';
-import type { Plan } from '../../membership/domain/plan';
+import type { User, UserRepository } from '../../identity/identity.api';
+import { type Plan, type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
 import { Payment } from '../domain/payment.entity';
 import { TooManyOpenOrdersError } from '../domain/payment.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
+import type { BoughtPeriod, BoughtPeriods } from './bought-periods.port';
 import type { PaymentChannel } from './payment-channel';
 import type { PaymentRepository } from './payment-repository.port';
 
@@ -58,7 +53,7 @@ export interface CheckoutStarted {
   settings: CheckoutSettings;
   customerUid: string | null;
   /** The period this order buys, if it is paid now: the page shows it (and asks a member to confirm it). */
-  period: Period;
+  period: BoughtPeriod;
 }
 
 /** The stable billing-key id of a buyer: Iamport stores the card under it with the first payment. */
@@ -96,8 +91,7 @@ export class StartCheckout {
     private readonly settings: CheckoutSettings,
     private readonly openOrders: OpenOrdersLimit,
     private readonly leases: LeaseStore,
-    private readonly memberships: MembershipRepository,
-    private readonly calendar: BusinessCalendar,
+    private readonly periods: BoughtPeriods,
   ) {}
 
   async execute(input: StartCheckoutInput): Promise<CheckoutStarted> {
@@ -147,8 +141,7 @@ export class StartCheckout {
     }
     await this.uow.run(() => this.payments.save(payment));
     if (refusal) throw refusal;
-    const live = await this.memberships.findLiveByUserId(buyer.id);
-    const period = periodBoughtBy(live, plan, payment.createdAt, this.calendar);
+    const period = await this.periods.periodBoughtBy(buyer.id, plan, payment.createdAt);
     return { payment, plan, buyer, settings: this.settings, customerUid, period };
   }
 }

@@ -1,7 +1,7 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import { DomainError, InvalidTransitionError } from '../../shared/domain/domain-error';
-import { type GatewayPayment, wasCharged } from './gateway-payment';
-import { PaymentEvents, type PaymentCancelledPayload, type PaymentFailedPayload, type PaymentPaidPayload, type PaymentRefundRejectedPayload } from './payment.events';
+import { type CardApproval, type GatewayPayment, wasCharged } from './gateway-payment';
+import { PaymentEvents, type PaymentCancelledPayload, type PaymentPreparedPayload, type PaymentFailedPayload, type PaymentPaidPayload, type PaymentRefundRejectedPayload } from './payment.events';
 import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundInProgressError } from './payment.errors';
 
 export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
@@ -71,6 +71,8 @@ export interface PaymentProps {
    */
   recheckAt: Date | null;
   customerUid: string | null;
+  /** The card company's approval and the masked card, as the gateway stated them when it was paid (for the receipt); absent when it did not. */
+  card?: CardApproval;
   failure: { code: FailureCode; message: string } | null;
   preparedAt: Date | null;
   paidAt: Date | null;
@@ -152,6 +154,7 @@ export class Payment extends AggregateRoot {
   get gateway(): GatewayName { return this.props.gateway; }
   get pg(): string { return this.props.pg; }
   get customerUid(): string | null { return this.props.customerUid; }
+  get card(): CardApproval | null { return this.props.card ?? null; }
   get failure(): PaymentProps['failure'] { return this.props.failure; }
   get paidAt(): Date | null { return this.props.paidAt; }
   get cancelledAmount(): number { return this.props.cancelledAmount; }
@@ -189,14 +192,14 @@ export class Payment extends AggregateRoot {
   }
 
   toProps(): PaymentProps {
-    return { ...this.props, cancellations: this.props.cancellations.map((c) => ({ ...c })) };
+    return { ...this.props, ...(this.props.card ? { card: { ...this.props.card } } : {}), cancellations: this.props.cancellations.map((c) => ({ ...c })) };
   }
 
   markPrepared(now: Date): void {
     if (this.props.preparedAt) return;
     this.props.preparedAt = now;
     this.touch(now);
-    this.record(PaymentEvents.Prepared, now, { paymentId: this.id, merchantUid: this.merchantUid, amount: this.amount });
+    this.record<PaymentPreparedPayload>(PaymentEvents.Prepared, now, { paymentId: this.id, merchantUid: this.merchantUid, amount: this.amount });
   }
 
   /** Remembers the gateway's id a client reported, so the reconciler asks about it even while the gateway is silent. */
@@ -340,6 +343,7 @@ export class Payment extends AggregateRoot {
     this.props.paidAt = gp.paidAt ?? now;
     this.props.failure = null;
     this.props.recheckAt = null;
+    if (gp.card) this.props.card = { ...gp.card };
     // The gateway knows the stored card (Toss issues its billing key only after the window). The card is
     // this order's only when it was stored under the customer key its checkout issued: the browser
     // chooses the key in the PG window, and another buyer's would give this membership their card.

@@ -1,3 +1,4 @@
+import type { TypedEvent } from '../../shared/domain/domain-event';
 import type { FailureCode, PaymentPurpose, Requester } from './payment.entity';
 
 export const PaymentEvents = {
@@ -7,6 +8,12 @@ export const PaymentEvents = {
   Cancelled: 'PaymentCancelled',
   RefundRejected: 'PaymentRefundRejected',
 } as const;
+
+export interface PaymentPreparedPayload {
+  paymentId: string;
+  merchantUid: string;
+  amount: number;
+}
 
 export interface PaymentPaidPayload {
   paymentId: string;
@@ -51,3 +58,11 @@ export interface PaymentRefundRejectedPayload {
   /** The first answer was lost: whoever asked was told the refund was pending, and must now hear it was refused. */
   answeredLate: boolean;
 }
+
+export type PaymentPreparedEvent = TypedEvent<typeof PaymentEvents.Prepared, PaymentPreparedPayload>;
+export type PaymentPaidEvent = TypedEvent<typeof PaymentEvents.Paid, PaymentPaidPayload>;
+export type PaymentFailedEvent = TypedEvent<typeof PaymentEvents.Failed, PaymentFailedPayload>;
+export type PaymentCancelledEvent = TypedEvent<typeof PaymentEvents.Cancelled, PaymentCancelledPayload>;
+export type PaymentRefundRejectedEvent = TypedEvent<typeof PaymentEvents.RefundRejected, PaymentRefundRejectedPayload>;
+/** Every event a payment records. */
+export type PaymentEvent = PaymentPreparedEvent | PaymentPaidEvent | PaymentFailedEvent | PaymentCancelledEvent | PaymentRefundRejectedEvent;

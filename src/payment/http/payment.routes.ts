@@ -1,9 +1,5 @@
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import { Membership } from '../../membership/domain/membership.entity';
-import { currentMembership } from '../../membership/http/current-membership';
-import { presentMembership } from '../../membership/http/membership.presenter';
 import { DomainError } from '../../shared/domain/domain-error';
 import { errorBody } from '../../shared/http/error-middleware';
 import { answer } from '../../shared/http/respond';
@@ -26,7 +22,12 @@ export interface PaymentRouteDeps {
   confirmPayment: ConfirmPayment;
   reportFailure: ReportPaymentFailure;
   payments: PaymentRepository;
-  memberships: MembershipRepository;
+  /**
+   * The buyer's membership as the validation answer shows it: `bought` (what the payment just
+   * activated or extended) when it is still current, else the buyer's current one. The membership
+   * module supplies it; payment knows no memberships.
+   */
+  membershipAnswer(userId: string, bought: unknown): Promise<Record<string, unknown> | null>;
 }
 
 const text = (value: string | number | null | undefined) => (value === null || value === undefined || value === '' ? null : String(value));
@@ -93,10 +94,9 @@ export function paymentRoutes(deps: PaymentRouteDeps): Router {
       const code = payment.failure?.code === 'amount_mismatch' ? 'amount_mismatch' : 'payment_not_paid';
       return answerFailed(ctx, code, payment.failure?.message ?? 'the gateway does not hold this payment as paid', payment);
     }
-    // The membership this payment just activated or extended, unless a refund may have ended it since.
-    const fresh = bought instanceof Membership && bought.isLive && payment.status === 'paid' && payment.cancelledAmount === 0;
-    const membership = fresh ? bought : await currentMembership(deps.memberships, userId);
-    answer(ctx, { status: 'paid', payment: presentPayment(payment), membership: membership ? presentMembership(membership) : null });
+    // What this payment just bought, unless a refund may have ended it since.
+    const untouched = payment.status === 'paid' && payment.cancelledAmount === 0;
+    answer(ctx, { status: 'paid', payment: presentPayment(payment), membership: await deps.membershipAnswer(userId, untouched ? bought : null) });
   });
 
   router.post('/api/payment/failure', async (ctx) => {

@@ -1,8 +1,9 @@
 import Joi from 'joi';
+import { freeNumber, freeText } from '../../shared/http/free-text';
 
 /** Ids as Iamport sends them: at most 100 characters, visible ASCII. */
 const id = Joi.string().trim().max(100).pattern(/^[\x21-\x7e]+$/);
-const optionalText = (max: number) => Joi.alternatives(Joi.string().max(max).allow(''), Joi.number()).allow(null);
+const optionalText = (max: number) => Joi.alternatives(freeText().max(max).allow(''), freeNumber()).allow(null);
 
 export interface CheckoutBody {
   plan: string;

@@ -19,6 +19,8 @@ export interface PaymentRow {
   reported_gateway_payment_id: string | null;
   recheck_at: unknown;
   customer_uid: string | null;
+  card_approval_number: string | null;
+  card_masked: string | null;
   failure_code: string | null;
   failure_message: string | null;
   prepared_at: unknown;
@@ -77,6 +79,8 @@ export const paymentMapper = {
       reported_gateway_payment_id: p.reportedGatewayPaymentId,
       recheck_at: p.recheckAt,
       customer_uid: p.customerUid,
+      card_approval_number: p.card?.approvalNumber ?? null,
+      card_masked: p.card?.maskedNumber ?? null,
       failure_code: p.failure?.code ?? null,
       failure_message: p.failure?.message ?? null,
       prepared_at: p.preparedAt,
@@ -128,6 +132,7 @@ export const paymentMapper = {
       reportedGatewayPaymentId: row.reported_gateway_payment_id,
       recheckAt: readOptionalTime(row.recheck_at),
       customerUid: row.customer_uid,
+      ...(row.card_approval_number === null && row.card_masked === null ? {} : { card: { approvalNumber: row.card_approval_number, maskedNumber: row.card_masked } }),
       failure: row.failure_code === null ? null : { code: row.failure_code as FailureCode, message: row.failure_message ?? '' },
       preparedAt: readOptionalTime(row.prepared_at),
       paidAt: readOptionalTime(row.paid_at),

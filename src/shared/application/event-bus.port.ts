@@ -1,10 +1,11 @@
 import type { DomainEvent } from '../domain/domain-event';
 
 /** A handler must be idempotent: the outbox delivers at least once. */
-export type EventHandler = (event: DomainEvent) => Promise<void>;
+export type EventHandler<E extends DomainEvent<unknown> = DomainEvent<unknown>> = (event: E) => Promise<void>;
 
 export interface EventBus {
-  subscribe(eventType: string, name: string, handler: EventHandler): void;
+  /** `E` is the typed event of `eventType` (its context's events file): the bus hands each handler the events of the types it names. */
+  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handler: EventHandler<E>): void;
   /** Whether any handler takes this type: an event nobody handles is stored already delivered. */
   handles(eventType: string): boolean;
   /** Whether a handler still has to run for this event after the commit (one that did not apply it in the transaction). */

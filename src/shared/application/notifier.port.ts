@@ -1,4 +1,4 @@
-export type NoticeKind = 'renewal_reminder' | 'receipt' | 'renewal_failed' | 'membership_ended' | 'refund_rejected';
+export type NoticeKind = 'renewal_reminder' | 'receipt' | 'renewal_failed' | 'membership_ended' | 'refund_rejected' | 'consent_request' | 'consent_missing' | 'trial_ending';
 
 export interface Notice {
   kind: NoticeKind;

@@ -14,6 +14,12 @@ export interface DomainEvent<Payload = Record<string, unknown>> {
   handledBy?: string[];
 }
 
+/**
+ * One kind of event with its payload, named by its type: each context's events file declares its
+ * own, and handlers take them, so a payload is read as the type its event names, never cast.
+ */
+export type TypedEvent<Type extends string, Payload> = DomainEvent<Payload> & { readonly type: Type };
+
 export function newDomainEvent<Payload>(type: string, aggregateId: string, occurredAt: Date, payload: Payload): DomainEvent<Payload> {
   return { id: randomUUID(), type, aggregateId, occurredAt, payload };
 }

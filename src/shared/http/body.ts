@@ -28,7 +28,10 @@ function depthOf(value: unknown): number {
  * renamed on the way in. Which routes accept which type is each route's own guard (`jsonBodyOnly`).
  */
 export function parseBodies(limit: string): Middleware {
-  const parse = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: limit, formLimit: limit, encoding: 'utf-8' });
+  // DELETE too: `DELETE /api/me` carries the password in its body.
+  const parse = bodyParser({
+    enableTypes: ['json', 'form'], jsonLimit: limit, formLimit: limit, encoding: 'utf-8', parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  });
   return async (ctx, next) => {
     const encoding = ctx.get('Content-Encoding').trim().toLowerCase();
     if (!ACCEPTED_ENCODINGS.has(encoding)) throw new UnsupportedMediaTypeError('send the body uncompressed, or as gzip or deflate');

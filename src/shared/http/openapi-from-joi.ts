@@ -3,6 +3,24 @@ import type Joi from 'joi';
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses it); loose on purpose: it is written out, never validated against here. */
 export type JsonSchema = Record<string, unknown>;
 
+export type Auth = 'none' | 'session' | 'admin' | 'console';
+
+/** One operation of the API: the document is built from this table; a test checks it against the mounted routers. */
+export interface ApiOperation {
+  method: 'get' | 'post' | 'delete';
+  /** Koa pattern (`/api/admin/payments/:merchant_uid/refund`). */
+  path: string;
+  summary: string;
+  auth: Auth;
+  body?: Joi.Schema;
+  /** Every field of the body is optional, so the body may be left out. */
+  bodyOptional?: boolean;
+  query?: Joi.Schema;
+  /** status -> response schema (a `$ref` name under components.schemas, or an inline schema). */
+  responses: Record<number, string | JsonSchema>;
+  tag: string;
+}
+
 interface Description {
   type: string;
   flags?: { presence?: string; default?: unknown; only?: boolean; format?: string; description?: string };

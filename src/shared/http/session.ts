@@ -74,6 +74,15 @@ export function requireUserId(ctx: Context): string {
   return userId;
 }
 
+/**
+ * A guard for routers whose paths carry ids: logged out, every method answers 401 before the
+ * router could answer 405 and tell a stranger which methods a path has.
+ */
+export const signedInOnly: Middleware = async (ctx, next) => {
+  requireUserId(ctx);
+  await next();
+};
+
 /** Logs the user in under a fresh session id (no session fixation). */
 export async function startUserSession(ctx: Context, userId: string): Promise<void> {
   const session = sessionOf(ctx);

@@ -18,10 +18,11 @@ export class InProcessEventBus implements EventBus {
     private readonly logger: Logger,
   ) {}
 
-  subscribe(eventType: string, name: string, handle: EventHandler): void {
+  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handle: EventHandler<E>): void {
     const list = this.handlers.get(eventType) ?? [];
     if (list.some((h) => h.name === name)) return;
-    list.push({ name, handle });
+    // Only events of `eventType` reach it, and each carries the payload its type names.
+    list.push({ name, handle: handle as EventHandler });
     this.handlers.set(eventType, list);
   }
 

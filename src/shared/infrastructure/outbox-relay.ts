@@ -11,7 +11,7 @@ export interface OutboxRelayOptions {
  * Delivers what the in-process publish after commit did not: events whose handler failed, or
  * whose process died between commit and publish. Claims a batch (so relays on other instances
  * take others) and hands it to the event bus, which marks each delivered once its handlers succeed.
- * Run periodically by a PeriodicJob (src/workers.ts).
+ * Run periodically by a PeriodicJob (src/app/workers.ts).
  */
 export class OutboxRelay {
   private readonly minAgeMs: number;

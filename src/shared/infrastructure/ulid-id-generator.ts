@@ -1,13 +1,13 @@
 import type { IdGenerator } from '../application/id-generator.port';
 import { ulid } from '../domain/ulid';
-import { newMerchantUid } from '../../payment/domain/merchant-uid';
 
 export class UlidIdGenerator implements IdGenerator {
   newId(): string {
     return ulid().toLowerCase();
   }
 
+  /** `mp_` + a ULID: time-ordered like the seed's time-based id, but collision-free. */
   newMerchantUid(): string {
-    return newMerchantUid();
+    return `mp_${ulid()}`;
   }
 }

@@ -1,18 +1,23 @@
 import { startHttpHarness } from '../../support/http-app';
+import { accountDeletionSuite } from './suites/account-deletion.suite';
 import { accountsSuite } from './suites/accounts.suite';
 import { consoleSuite } from './suites/console.suite';
+import { consentsSuite } from './suites/consents.suite';
 import { edgeSuite } from './suites/edge.suite';
 import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
+import { withdrawalWindowSuite } from './suites/withdrawal-window.suite';
 import { refundOutcomesSuite } from './suites/refunds.suite';
 
 const sqlite: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'sqlite' });
 
 describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   accountsSuite(sqlite);
+  accountDeletionSuite(sqlite);
+  withdrawalWindowSuite(sqlite);
   paymentsSuite(sqlite);
   storedCardSuite(sqlite);
   refundOutcomesSuite(sqlite);
@@ -20,4 +25,5 @@ describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   edgeSuite(sqlite);
   mountedRoutersSuite(sqlite);
   consoleSuite(sqlite);
+  consentsSuite(sqlite);
 });

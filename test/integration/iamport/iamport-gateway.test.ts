@@ -317,6 +317,7 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       expect(await gateway.getPayment('imp_1')).to.deep.equal({
         gatewayPaymentId: 'imp_1', merchantUid: 'order-1', amount: 9900, status: 'cancelled', cancelledAmount: 3000, failReason: null,
         paidAt: new Date(1795597200 * 1000), customerUid: 'cust-1', customerKey: 'cust-1',
+        card: { approvalNumber: '30012345', maskedNumber: '424242******4242' },
         cancellations: [{ amount: 3000, reason: '부분환불', cancelledAt: new Date(1795600000 * 1000), receiptId: 'https://iniweb.inicis.com/receipt/c1' }],
       });
       expect(await gateway.getPayment('imp_2')).to.include({ status: 'failed', paidAt: null, failReason: '[F2001] 카드사 승인 거절', customerUid: null });
@@ -372,6 +373,15 @@ describe('IamportGateway against an Iamport-shaped server', function () {
       await gateway.deleteBillingKey('cust-404');
       await gateway.deleteBillingKey('cust-200');
       expect(await rejection(gateway.deleteBillingKey('cust-busy'))).to.be.instanceOf(GatewayRejectedError);
+    });
+
+    it('finds a stored card by customer_uid (a trial\'s key issued without a charge), and none for an unknown one', async () => {
+      fake.on('GET', '/subscribe/customers/cust-1', ok({ customer_uid: 'cust-1', pg_provider: 'html5_inicis', card_name: '신한카드', card_number: '424242******4242' }));
+      fake.on('GET', '/subscribe/customers/cust-404', envelope(404, 1, '요청하신 customer_uid(cust-404)로 등록된 정보를 찾을 수 없습니다.'));
+      fake.on('GET', '/subscribe/customers/cust-200', envelope(200, 1, '요청하신 customer_uid(cust-200)로 등록된 정보를 찾을 수 없습니다.'));
+      expect(await gateway.findBillingKey('cust-1')).to.deep.equal({ customerUid: 'cust-1', cardNumber: '424242******4242' });
+      expect(await gateway.findBillingKey('cust-404')).to.equal(null);
+      expect(await gateway.findBillingKey('cust-200')).to.equal(null);
     });
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from '../../../src/payment/application/payment-gateway.port';
 import { createIamportSandbox } from '../../../src/sandbox/iamport/iamport-sandbox';
-import { AppMetrics, meteredGateway } from '../../../src/shared/infrastructure/metrics';
+import { AppMetrics, meteredGateway } from '../../../src/app/metrics';
 import { startHttpHarness, type HttpHarness, type HttpPersistence } from '../../support/http-app';
 
 /** The value of one sample line, e.g. `memberpay_payments{status="paid"}`. */

@@ -1,7 +1,7 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { expect } from 'chai';
-import { createHttpApp } from '../../../src/shared/http/app';
-import { API_OPERATIONS, openApiPath } from '../../../src/shared/http/openapi';
+import { createHttpApp } from '../../../src/app/http-app';
+import { API_OPERATIONS, openApiPath } from '../../../src/app/openapi';
 import { mountedRoutes } from '../../../src/shared/http/routing';
 import { startHttpHarness, type HttpHarness } from '../../support/http-app';
 import { memoryApp } from '../../support/memory-container';

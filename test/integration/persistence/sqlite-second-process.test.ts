@@ -3,7 +3,7 @@
 // answered at once, no busy wait): that is a conflict to retry, like a deadlock on MySQL.
 import { expect } from 'chai';
 import { loadConfig } from '../../../src/config';
-import { buildContainer } from '../../../src/container';
+import { buildContainer } from '../../../src/app/container';
 import type { PaymentRepository } from '../../../src/payment/application/payment-repository.port';
 import { Payment } from '../../../src/payment/domain/payment.entity';
 import { PAYMENT } from '../../../src/payment/payment.tokens';

@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import type { RunRenewals } from '../../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../../src/billing/billing.tokens';
 import { loadConfig } from '../../../src/config';
-import { buildContainer } from '../../../src/container';
+import { buildContainer } from '../../../src/app/container';
 import type { UserRepository } from '../../../src/identity/application/user-repository.port';
 import { IDENTITY } from '../../../src/identity/identity.tokens';
 import type { MembershipRepository } from '../../../src/membership/application/membership-repository.port';

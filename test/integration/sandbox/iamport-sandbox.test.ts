@@ -265,6 +265,18 @@ describe('Iamport sandbox over HTTP', function () {
       expect(dup.body.code).to.equal(1);
     });
 
+    it('issues a billing key from a window with amount 0 (a trial) without taking money, and charges it later', async () => {
+      const issued = await pay({ merchant_uid: 'trial-1', amount: 0, customer_uid: 'cu-trial', buyer_name: '홍길동' });
+      expect(issued).to.include({ success: true, customer_uid: 'cu-trial', paid_amount: 0 });
+      const key = await api('GET', '/subscribe/customers/cu-trial');
+      expect(key.body.response).to.include({ customer_uid: 'cu-trial', card_number: '424242******4242' });
+      const record = await api('GET', `/payments/${issued.imp_uid}`);
+      expect(record.body.response).to.include({ amount: 0, cancel_amount: 0, customer_uid: 'cu-trial', customer_uid_usage: 'issue' });
+
+      const charge = await api('POST', '/subscribe/payments/again', { customer_uid: 'cu-trial', merchant_uid: 'renewal-trial-1', amount: 9900, name: '갱신' });
+      expect(charge.body.response).to.include({ status: 'paid', amount: 9900, customer_uid_usage: 'payment' });
+    });
+
     it('declines a key set to decline with code 0 and status failed, and charges the same merchant_uid later', async () => {
       await pay({ merchant_uid: 'sub-2', amount: 9900, customer_uid: 'cu-2' });
       const set = await call<any>('POST', '/__sandbox/customers/cu-2/card', { body: { card: 'limit' } });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createHttpApp } from '../../../src/shared/http/app';
+import { createHttpApp } from '../../../src/app/http-app';
 import { mountedRoutes } from '../../../src/shared/http/routing';
 import type { ApiClient, HttpHarness } from '../../support/http-app';
 import { startHttpHarness } from '../../support/http-app';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { createHttpApp } from '../../../src/shared/http/app';
-import { API_OPERATIONS, type ApiOperation } from '../../../src/shared/http/openapi';
+import { createHttpApp } from '../../../src/app/http-app';
+import { API_OPERATIONS } from '../../../src/app/openapi';
+import type { ApiOperation } from '../../../src/shared/http/openapi-from-joi';
 import { type MountedRoute, mountedRoutes } from '../../../src/shared/http/routing';
 import type { HttpHarness } from '../../support/http-app';
 import { memoryApp } from '../../support/memory-container';

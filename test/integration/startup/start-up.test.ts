@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
 /** Runs `npm start`'s entry point as a child process until `until` matches its output or it exits. */
 function run(env: Record<string, string>, until: RegExp, timeoutMs = 15_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env } });
+    const child = spawn(TSX, ['src/app/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no match within ${timeoutMs} ms: ${stdout}${stderr}`)); }, timeoutMs);

@@ -141,11 +141,12 @@ describe('TossGateway against a Toss-shaped server', function () {
   });
 
   describe('lookups', () => {
-    it('maps a DONE payment to paid with its ISO approval time', async () => {
+    it('maps a DONE payment to paid with its ISO approval time, and the card approval (card number masked to 6 + 4)', async () => {
       toss.on('GET', `/v1/payments/${PK}`, ok(tossPayment()));
       expect(await gateway.getPayment(PK)).to.deep.equal({
         gatewayPaymentId: PK, merchantUid: 'order-1', amount: 9900, status: 'paid', cancelledAmount: 0, cancellations: [],
         failReason: null, paidAt: new Date('2026-11-25T09:00:10.000Z'), customerUid: null, customerKey: null,
+        card: { approvalNumber: '00000000', maskedNumber: '424242******424*' },
       });
     });
 

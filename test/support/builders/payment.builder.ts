@@ -64,6 +64,7 @@ export class PaymentBuilder {
       reportedGatewayPaymentId: `imp_${unique()}`, recheckAt: new Date('2026-11-25T09:31:02.346Z'), customerUid: `cu_${unique()}`, payMethod: 'trans', gateway: 'portone', pg: 'html5_inicis.INIpayTest',
       failure: { code: 'gateway_failed', message: 'an earlier attempt failed: 잔액부족' },
       preparedAt: new Date('2026-11-25T09:00:00.999Z'), fulfilledAt: new Date('2026-11-25T09:01:03.001Z'),
+      card: { approvalNumber: '30012345', maskedNumber: '536148******1234' },
       updatedAt: new Date('2026-11-26T01:02:04.789Z'),
     })
       .withCancellation({ status: 'refunded', amount: 1000 })

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { formatWon, MemberNotices, vatIncluded, type Merchant, type ReceiptFacts } from '../../../src/billing/application/member-notices';
+import fc from 'fast-check';
+import { formatWon, MemberNotices, supplyValue, vatIncluded, type Merchant, type ReceiptFacts } from '../../../src/billing/application/member-notices';
 import { loadConfig } from '../../../src/config';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 import { askedLanguage, preferredLanguage } from '../../../src/shared/http/language';
@@ -39,6 +40,34 @@ describe('member notices (Korean first, English available)', () => {
     ]);
     expect(text).to.contain('해지');
     expect(text).not.to.match(/receipt|Thank you|KRW/);
+  });
+
+  it('a receipt shows supply value + VAT = amount, the approval number and time, the masked card, and the withdrawal deadline (Korean first)', () => {
+    const full: ReceiptFacts = {
+      ...receipt, amount: 9900, gatewayPaymentId: 'imp_123456789012', card: { approvalNumber: '30001234', maskedNumber: '536148******1234' },
+      withdrawalEndsAt: new Date('2027-02-07T14:30:00.000Z'),
+    };
+    expect(notices.receipt('ko', full).text.split('\n')).to.include.members([
+      '금액: ₩9,900 (부가세 ₩900 포함)',
+      '공급가액: ₩9,000',
+      '부가세: ₩900',
+      '승인번호: 30001234',
+      '승인일시: 2027-01-31 23:30 (KST)',
+      '카드번호: 536148******1234',
+      'PG 거래번호: imp_123456789012',
+      '청약철회: 2027-02-07 23:30 (KST)까지 해지하면 이용 여부와 관계없이 이 결제 금액 전액을 환불합니다.',
+    ]);
+    expect(notices.receipt('en', full).text.split('\n')).to.include.members([
+      'Supply value: ₩9,000', 'VAT: ₩900', 'Approval no.: 30001234', 'Approved at: 2027-01-31 23:30 (KST)', 'Card: 536148******1234',
+      'Withdrawal: cancel by 2027-02-07 23:30 (KST) for a full refund of this payment, whatever you have used.',
+    ]);
+  });
+
+  it('property: supply value + VAT = amount in integer KRW, VAT = round(amount / 11)', () => {
+    fc.assert(fc.property(fc.integer({ min: 100, max: 100_000_000 }), (amount) => {
+      const vat = vatIncluded(amount);
+      return Number.isInteger(vat) && supplyValue(amount) + vat === amount && vat === Math.round(amount / 11);
+    }));
   });
 
   it('an English receipt carries the same facts in English', () => {

@@ -4,7 +4,7 @@ import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from '../.
 import { NoticeHeldError, type SendMemberNotices } from '../../../src/billing/application/send-member-notices.handler';
 import { BILLING } from '../../../src/billing/billing.tokens';
 import { MembershipEvents } from '../../../src/membership/domain/membership.events';
-import type { DomainEvent } from '../../../src/shared/domain/domain-event';
+import type { MemberNoticeEvent } from '../../../src/billing/application/send-member-notices.handler';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 const kst = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Seoul' }).toJSDate();
@@ -50,7 +50,7 @@ describe('notices survive a process that died between taking and sending them (i
     const user = await app.newUser('receipt');
     // An order for the receipt to state (the event below is delivered by hand, as the relay would).
     const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
-    const activated: DomainEvent = {
+    const activated: MemberNoticeEvent = {
       id: 'ev_1', type: MembershipEvents.Activated, aggregateId: 'ms_1', occurredAt: app.clock.now(),
       payload: { membershipId: 'ms_1', userId: user.id, planId: 'monthly', periodNo: 1, paymentId: payment.id, periodStart: app.clock.now().toISOString(), periodEnd: app.clock.now().toISOString() },
     };
@@ -74,7 +74,7 @@ describe('renewal-failure notice keys (in-memory adapters)', () => {
     const log = app.container.get<NotificationLog>(BILLING.NotificationLog);
     const notices = app.container.get<SendMemberNotices>(BILLING.SendMemberNotices);
     const user = await app.newUser('declined');
-    const failed = (id: string, payload: Record<string, unknown>): DomainEvent => ({
+    const failed = (id: string, payload: { periodNo?: number; attempt: number }): MemberNoticeEvent => ({
       id, type: MembershipEvents.RenewalFailed, aggregateId: 'ms_1', occurredAt: app.clock.now(),
       payload: { membershipId: 'ms_1', userId: user.id, reason: 'declined', finalAttempt: false, ...payload },
     });

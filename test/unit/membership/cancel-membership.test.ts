@@ -29,8 +29,8 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     refund = app.container.get(PAYMENT.RefundPayment);
   });
 
-  async function buy(autoRenew = false) {
-    const { payment } = await app.startCheckout.execute({ userId, planId: 'monthly', payMethod: 'card', autoRenew });
+  async function buy(autoRenew = false, planId = 'monthly') {
+    const { payment } = await app.startCheckout.execute({ userId, planId, payMethod: 'card', autoRenew });
     const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
     await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
     return { merchantUid: payment.merchantUid, gatewayPaymentId };
@@ -38,13 +38,38 @@ describe('refunds and cancellation (in-memory adapters)', () => {
 
   const cancelCalls = () => app.gateway.calls.filter((c) => c.operation === 'cancel');
 
-  it('quotes a full refund inside 7 days and pro rata after', async () => {
+  it('quotes a full refund inside 7 days and pro rata after: the monthly plan without a fee (config/refund-policy.json)', async () => {
     await buy();
     expect(await quote.execute(userId)).to.deep.include({ refundable: 9900, rule: 'withdrawal_period', usedDays: 0, totalDays: 30, ruleName: '청약철회 기간 (결제 후 7일 이내)' });
     app.clock.advance(15 * DAY);
     const later = await quote.execute(userId);
-    expect(later).to.deep.include({ refundable: 4455, rule: 'pro_rata_less_fee', usedDays: 15, totalDays: 30, ruleName: '이용일수 비례 환불' });
-    expect(later.ruleReason).to.equal('청약철회 기간이 지나 남은 15일분 금액에서 위약금 10%를 뺀 금액을 환불합니다.');
+    expect(later).to.deep.include({ refundable: 4950, rule: 'pro_rata_less_fee', usedDays: 15, totalDays: 30, ruleName: '이용일수 비례 환불' });
+    expect(later.ruleReason).to.equal('청약철회 기간이 지나 남은 15일분 금액을 위약금 없이 환불합니다.');
+  });
+
+  it('quotes the annual plan pro rata less its own 10% fee after the window', async () => {
+    await buy(false, 'annual');
+    app.clock.advance(100 * DAY);
+    const later = await quote.execute(userId);
+    expect(later).to.deep.include({ refundable: 64689, rule: 'pro_rata_less_fee', usedDays: 100, totalDays: 365 });
+    expect(later.ruleReason).to.equal('청약철회 기간이 지나 남은 265일분 금액에서 위약금 10%를 뺀 금액을 환불합니다.');
+  });
+
+  it('a renewal charge opens its own 7-day withdrawal window: refunded in full within 7 days of that charge, pro rata after', async () => {
+    await buy(true);
+    const firstEnd = (await app.memberships.findLatestByUserId(userId))?.periodEnd as Date;
+    app.clock.freezeAt(new Date(firstEnd.getTime() + 60_000));
+    expect(await app.renewals.execute()).to.include({ charged: 1 });
+    const renewal = (await app.payments.listByUser(userId)).find((p) => p.merchantUid.startsWith('renewal-'));
+    expect(renewal?.paidAt).to.be.instanceOf(Date);
+
+    app.clock.advance(6 * DAY);
+    const inside = await quote.execute(userId);
+    expect(inside).to.deep.include({ refundable: 9900, rule: 'withdrawal_period', usedDays: 7 }); // a begun day counts as used; the window counts from the charge
+    expect(inside.purchases.map((p) => p.merchantUid)).to.deep.equal([renewal?.merchantUid]);
+
+    app.clock.advance(1 * DAY + 1000);
+    expect(await quote.execute(userId)).to.deep.include({ rule: 'pro_rata_less_fee', usedDays: 8 });
   });
 
   it('refuses a quote or a cancel without a live membership', async () => {
@@ -56,11 +81,11 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     const { merchantUid, gatewayPaymentId } = await buy();
     app.clock.advance(10 * DAY);
     const result = await cancel.execute({ userId, refund: true, reason: 'moving abroad' });
-    expect(result.refund).to.deep.equal({ amount: 5940, status: 'refunded' });
+    expect(result.refund).to.deep.equal({ amount: 6600, status: 'refunded' });
     expect(result.membership.status).to.equal('cancelled');
-    expect(cancelCalls().map((c) => c.args)).to.deep.equal([{ gatewayPaymentId, merchantUid, amount: 5940, checksum: 9900, reason: 'moving abroad' }]);
+    expect(cancelCalls().map((c) => c.args)).to.deep.equal([{ gatewayPaymentId, merchantUid, amount: 6600, checksum: 9900, reason: 'moving abroad' }]);
     const payment = await app.payments.findByMerchantUid(merchantUid);
-    expect(payment?.cancelledAmount).to.equal(5940);
+    expect(payment?.cancelledAmount).to.equal(6600);
     expect(payment?.status).to.equal('paid');
   });
 
@@ -199,16 +224,16 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       app.clock.advance(10 * DAY);
       const second = await buy();
       const quoted = await quote.execute(userId);
-      // The first month: day 10 of 30, past its window (pro rata less 10%); the second month: unused, inside its window.
+      // The first month: day 10 of 30, past its window (pro rata, no fee on the monthly plan); the second month: unused, inside its window.
       expect(quoted.purchases.map((p) => ({ merchantUid: p.merchantUid, refundable: p.refundable, rule: p.rule })))
         .to.deep.equal([
-          { merchantUid: first.merchantUid, refundable: 5940, rule: 'pro_rata_less_fee' },
+          { merchantUid: first.merchantUid, refundable: 6600, rule: 'pro_rata_less_fee' },
           { merchantUid: second.merchantUid, refundable: 9900, rule: 'withdrawal_period' },
         ]);
-      expect(quoted.refundable).to.equal(15840);
+      expect(quoted.refundable).to.equal(16500);
       const result = await cancel.execute({ userId, refund: true, reason: null });
-      expect(result.refund).to.deep.equal({ amount: 15840, status: 'refunded' });
-      expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(5940);
+      expect(result.refund).to.deep.equal({ amount: 16500, status: 'refunded' });
+      expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(6600);
       expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
     });
     it('an extended membership with the gateway silent: the first refund sent once, the rest recorded unanswered for the reconciler', async () => {

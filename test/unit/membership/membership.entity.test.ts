@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Membership, periodBoughtBy } from '../../../src/membership/domain/membership.entity';
-import type { Plan } from '../../../src/membership/domain/plan';
+import type { Plan } from '../../../src/pricing/domain/plan';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 import { aMembership } from '../../support/builders/membership.builder';
 
@@ -11,7 +11,7 @@ const annual: Plan = { id: 'annual', names: { ko: '연간', en: 'Annual' }, amou
 const START = new Date('2026-01-31T01:00:00.000Z'); // 10:00 on Jan 31 in Seoul
 
 function activate(billingKey: string | null = null, plan = monthly): Membership {
-  const m = Membership.activate({ id: 'm1', userId: 'u1', plan, paymentId: 'p1', start: START, billingKey, now: START }, calendar);
+  const m = Membership.activate({ id: 'm1', userId: 'u1', plan, paymentId: 'p1', amount: plan.amount, start: START, billingKey, now: START }, calendar);
   return m;
 }
 
@@ -34,10 +34,10 @@ describe('Membership', () => {
 
   it('extends from the current end when bought while active, keeping the anchor day', () => {
     const m = activate();
-    m.extend(monthly, 'p2', calendar, new Date('2026-02-10T00:00:00Z'));
+    m.extend(monthly, 'p2', monthly.amount, calendar, new Date('2026-02-10T00:00:00Z'));
     expect(calendar.localDate(m.periodEnd)).to.equal('2026-03-31');
     expect(m.periodStart.toISOString()).to.equal(START.toISOString());
-    m.extend(annual, 'p3', calendar, new Date('2026-02-11T00:00:00Z'));
+    m.extend(annual, 'p3', annual.amount, calendar, new Date('2026-02-11T00:00:00Z'));
     expect(calendar.localDate(m.periodEnd)).to.equal('2027-03-31');
   });
 
@@ -46,7 +46,7 @@ describe('Membership', () => {
 
     it('shortens an extended membership by the months of that purchase; renewals move with the end', () => {
       const m = activate('cu_u1');
-      m.extend(annual, 'p2', calendar, FEB_10);
+      m.extend(annual, 'p2', annual.amount, calendar, FEB_10);
       m.pullEvents();
       m.takeBackPurchase(12, calendar, FEB_10);
       expect(m.status).to.equal('active');
@@ -59,7 +59,7 @@ describe('Membership', () => {
 
     it('keeps the next charge off when auto-renew is off', () => {
       const m = activate();
-      m.extend(monthly, 'p2', calendar, FEB_10);
+      m.extend(monthly, 'p2', monthly.amount, calendar, FEB_10);
       m.takeBackPurchase(1, calendar, FEB_10);
       expect(m.nextChargeAt).to.equal(null);
       expect(calendar.localDate(m.periodEnd)).to.equal('2026-02-28');
@@ -67,7 +67,7 @@ describe('Membership', () => {
 
     it('ends the membership now when what is left was used up already', () => {
       const m = activate('cu_u1');
-      m.extend(monthly, 'p2', calendar, FEB_10);
+      m.extend(monthly, 'p2', monthly.amount, calendar, FEB_10);
       m.pullEvents();
       const MARCH_5 = new Date('2026-03-05T00:00:00Z'); // the first month is over: the second is the one under way
       m.takeBackPurchase(1, calendar, MARCH_5);
@@ -101,7 +101,7 @@ describe('Membership', () => {
       const lateNight = new Date('2026-01-31T14:30:00.000Z');
       expect(calendar.localDate(periodBoughtBy(null, monthly, lateNight, calendar).end)).to.equal('2026-02-28');
       // What activation then records from the same instant.
-      const m = Membership.activate({ id: 'm1', userId: 'u1', plan: monthly, paymentId: 'p1', start: lateNight, billingKey: null, now: lateNight }, calendar);
+      const m = Membership.activate({ id: 'm1', userId: 'u1', plan: monthly, paymentId: 'p1', amount: monthly.amount, start: lateNight, billingKey: null, now: lateNight }, calendar);
       expect(m.periodEnd.toISOString()).to.equal(periodBoughtBy(null, monthly, lateNight, calendar).end.toISOString());
     });
 
@@ -111,14 +111,14 @@ describe('Membership', () => {
       // From Feb 28 (the clamped end) to Mar 31: the anchor day, not Feb 28 + 1 month.
       expect(iso(second)).to.deep.equal({ start: '2026-02-28T01:00:00.000Z', end: '2026-03-31T01:00:00.000Z' });
       m.pullEvents();
-      m.extend(monthly, 'p2', calendar, new Date('2026-02-10T00:00:00Z'));
+      m.extend(monthly, 'p2', monthly.amount, calendar, new Date('2026-02-10T00:00:00Z'));
       expect(m.periodEnd.toISOString()).to.equal(second.end.toISOString());
       // What the receipt states as the period paid: the one checkout announced.
       expect(m.pullEvents()[0].payload).to.include({ paidFrom: second.start.toISOString(), periodEnd: second.end.toISOString() });
 
       const third = periodBoughtBy(m, annual, new Date('2026-02-11T00:00:00Z'), calendar);
       expect(iso(third)).to.deep.equal({ start: '2026-03-31T01:00:00.000Z', end: '2027-03-31T01:00:00.000Z' });
-      m.extend(annual, 'p3', calendar, new Date('2026-02-11T00:00:00Z'));
+      m.extend(annual, 'p3', annual.amount, calendar, new Date('2026-02-11T00:00:00Z'));
       expect(m.periodEnd.toISOString()).to.equal(third.end.toISOString());
       expect(m.planId).to.equal('annual');
     });
@@ -135,11 +135,11 @@ describe('Membership', () => {
         fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }),
         fc.array(fc.constantFrom(monthly, annual), { minLength: 1, maxLength: 6 }),
         (start, plans) => {
-          const m = Membership.activate({ id: 'm1', userId: 'u1', plan: plans[0], paymentId: 'p1', start, billingKey: null, now: start }, calendar);
+          const m = Membership.activate({ id: 'm1', userId: 'u1', plan: plans[0], paymentId: 'p1', amount: plans[0].amount, start, billingKey: null, now: start }, calendar);
           for (const plan of plans.slice(1)) {
             const announced = periodBoughtBy(m, plan, start, calendar);
             expect(announced.start.toISOString()).to.equal(m.periodEnd.toISOString());
-            m.extend(plan, 'p', calendar, start);
+            m.extend(plan, 'p', plan.amount, calendar, start);
             expect(m.periodEnd.toISOString()).to.equal(announced.end.toISOString());
           }
         },
@@ -149,7 +149,7 @@ describe('Membership', () => {
 
   it('renews: the next period starts at the last end and ends on the anchor day', () => {
     const m = activate('cu_u1');
-    m.renew(monthly, 'p2', calendar, m.periodEnd);
+    m.renew(monthly, 'p2', monthly.amount, calendar, m.periodEnd);
     expect(m.periodNo).to.equal(2);
     expect(calendar.localDate(m.periodStart)).to.equal('2026-02-28');
     expect(calendar.localDate(m.periodEnd)).to.equal('2026-03-31');
@@ -180,7 +180,7 @@ describe('Membership', () => {
   it('recovers from past due when a retry succeeds', () => {
     const m = activate('cu_u1');
     m.renewalFailed([1, 3, 5], 'declined', calendar, m.periodEnd);
-    m.renew(monthly, 'p2', calendar, calendar.addDays(m.periodEnd, 1));
+    m.renew(monthly, 'p2', monthly.amount, calendar, calendar.addDays(m.periodEnd, 1));
     expect(m.status).to.equal('active');
     expect(m.renewalAttempts).to.equal(0);
     expect(calendar.localDate(m.periodEnd)).to.equal('2026-03-31');
@@ -216,7 +216,7 @@ describe('Membership', () => {
   it('refuses to act on an ended membership', () => {
     const m = activate();
     m.cancel('now', 'x', START);
-    expect(() => m.extend(monthly, 'p2', calendar, START)).to.throw('cannot extend');
+    expect(() => m.extend(monthly, 'p2', monthly.amount, calendar, START)).to.throw('cannot extend');
     expect(() => m.cancel('now', 'x', START)).to.throw('cannot cancel');
   });
 
@@ -268,7 +268,7 @@ describe('Membership', () => {
 
   it('records the period and attempt of a declined renewal', () => {
     const m = activate('cu_u1');
-    m.renew(monthly, 'p2', calendar, m.periodEnd);
+    m.renew(monthly, 'p2', monthly.amount, calendar, m.periodEnd);
     m.pullEvents();
     m.renewalFailed([1, 3], 'declined', calendar, m.periodEnd);
     m.renewalFailed([1, 3], 'declined', calendar, m.periodEnd);
@@ -287,8 +287,8 @@ describe('Membership', () => {
 
   it('property: renewing n times lands period n on the anchor day (clamped), never drifting', () => {
     fc.assert(fc.property(fc.date({ min: new Date('2024-01-01Z'), max: new Date('2030-01-01Z'), noInvalidDate: true }), fc.integer({ min: 1, max: 36 }), (start, n) => {
-      const m = Membership.activate({ id: 'm', userId: 'u', plan: monthly, paymentId: 'p', start, billingKey: 'k', now: start }, calendar);
-      for (let i = 0; i < n; i++) m.renew(monthly, `p${i}`, calendar, m.periodEnd);
+      const m = Membership.activate({ id: 'm', userId: 'u', plan: monthly, paymentId: 'p', amount: monthly.amount, start, billingKey: 'k', now: start }, calendar);
+      for (let i = 0; i < n; i++) m.renew(monthly, `p${i}`, monthly.amount, calendar, m.periodEnd);
       return m.periodEnd.getTime() === calendar.addMonths(start, n + 1).getTime() && m.periodNo === n + 1;
     }), { numRuns: 200 });
   });

@@ -5,7 +5,7 @@ import { explainRefundRule, quoteRefund, type RefundSubject } from '../../../src
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 
 const calendar = new BusinessCalendar('Asia/Seoul');
-const rules = loadConfig({}).refundRules;
+const rules = loadConfig({}).refundPolicy.rules;
 const DAY = 24 * 60 * 60 * 1000;
 const PAID = new Date('2026-11-25T09:00:00.000Z');
 

@@ -1,6 +1,6 @@
 import type { UserRepository } from '../../application/user-repository.port';
 import { EmailTakenError } from '../../domain/identity.errors';
-import type { User } from '../../domain/user.entity';
+import { anonymisedUser, type User } from '../../domain/user.entity';
 
 export class MemoryUserRepository implements UserRepository {
   private readonly users = new Map<string, User>();
@@ -26,5 +26,10 @@ export class MemoryUserRepository implements UserRepository {
   async add(user: User): Promise<void> {
     if (await this.findByEmail(user.email)) throw new EmailTakenError();
     this.users.set(user.id, { ...user, email: user.email.toLowerCase() });
+  }
+
+  async anonymise(id: string): Promise<void> {
+    const user = this.users.get(id);
+    if (user) this.users.set(id, anonymisedUser(user));
   }
 }

@@ -2,7 +2,7 @@ import { ConcurrencyConflictError } from '../../../shared/domain/domain-error';
 import { ConflictError } from '../../../shared/domain/conflict-error';
 import type { TransactionContext } from '../../../shared/infrastructure/transaction-context';
 import { MemoryAggregateStore } from '../../../shared/infrastructure/memory/memory-aggregate-store';
-import type { MembershipRepository } from '../../application/membership-repository.port';
+import type { MembershipRepository, PlanPriceBound } from '../../application/membership-repository.port';
 import { Membership, type MembershipProps } from '../../domain/membership.entity';
 
 const isLive = (row: MembershipProps) => row.status === 'active' || row.status === 'past_due';
@@ -24,6 +24,10 @@ export class MemoryMembershipRepository implements MembershipRepository {
 
   async findLatestByUserId(userId: string): Promise<Membership | null> {
     return this.store.filter((row) => row.userId === userId).at(-1) ?? null;
+  }
+
+  async listByUserId(userId: string): Promise<Membership[]> {
+    return this.store.filter((row) => row.userId === userId);
   }
 
   async listDueForRenewal(asOf: Date, limit: number, after?: Membership): Promise<Membership[]> {
@@ -57,6 +61,21 @@ export class MemoryMembershipRepository implements MembershipRepository {
 
   async listOver(asOf: Date, limit: number): Promise<Membership[]> {
     return this.store.filter((row) => isLive(row) && row.nextChargeAt === null && row.periodEnd <= asOf).slice(0, limit);
+  }
+
+  async listMayNeedConsent(horizon: Date, prices: PlanPriceBound[], limit: number, after?: Membership): Promise<Membership[]> {
+    const bounds = new Map(prices.map((b) => [b.planId, b]));
+    return (await this.listDueForRenewal(horizon, Number.MAX_SAFE_INTEGER, after)).filter((m) => {
+      if (!m.autoRenew) return false;
+      if (m.periodNo === 0 && m.trialEndsAt !== null) return true;
+      const bound = bounds.get(m.planId);
+      const ceiling = m.toProps().consentedAmount;
+      return bound !== undefined && (ceiling === null ? bound.configured < bound.highest : ceiling < bound.highest);
+    }).slice(0, limit);
+  }
+
+  async hasHadTrial(userId: string, planId: string): Promise<boolean> {
+    return this.store.filter((row) => row.userId === userId && row.planId === planId && row.trialEndsAt !== null).length > 0;
   }
 
   async save(membership: Membership): Promise<void> {

@@ -1,7 +1,7 @@
 // Iamport's Payment object -> the domain's GatewayPayment. An answer we cannot read is an
 // unknown outcome (GatewayUnavailableError), never a guess.
 import { GatewayUnavailableError } from '../../application/payment-gateway.port';
-import type { GatewayCancellation, GatewayPayment, GatewayPaymentStatus } from '../../domain/gateway-payment';
+import { cardApprovalOf, type GatewayCancellation, type GatewayPayment, type GatewayPaymentStatus } from '../../domain/gateway-payment';
 import type { IamportCancelHistoryEntry, IamportPayment } from './iamport.types';
 
 const STATUSES: readonly GatewayPaymentStatus[] = ['ready', 'paid', 'failed', 'cancelled'];
@@ -25,6 +25,7 @@ export function toGatewayPayment(raw: unknown): GatewayPayment {
     paidAt: fromUnixSeconds(raw.paid_at),
     customerUid: text(raw.customer_uid),
     customerKey: text(raw.customer_uid),
+    ...cardApprovalOf(text(raw.apply_num), text(raw.card_number)),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../../../shared/application/logger.port';
 import { type GatewayPayment, wasCharged } from '../../domain/gateway-payment';
 import {
   type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
-  type PaymentGateway, type PrepareRequest,
+  type PaymentGateway, type PrepareRequest, type StoredCard,
 } from '../../application/payment-gateway.port';
 import { GatewayHttp, parseJson, type GatewayRequest } from '../gateway-http';
 import { IamportTokenCache } from './iamport-token';
@@ -104,6 +104,15 @@ export class IamportGateway implements PaymentGateway {
     if (answer.status === 404) return;
     if (answer.envelope.code !== 0 && CUSTOMER_NOT_FOUND.test(answer.envelope.message ?? '')) return;
     this.accept(answer);
+  }
+
+  /** `GET /subscribe/customers/{customer_uid}`: a 404, or the "not found" message, is no key. */
+  async findBillingKey(customerUid: string): Promise<StoredCard | null> {
+    const answer = await this.call<{ customer_uid: string; card_number?: string | null }>({ method: 'GET', path: `/subscribe/customers/${encodeURIComponent(customerUid)}` });
+    if (answer.status === 404) return null;
+    if (answer.envelope.code !== 0 && CUSTOMER_NOT_FOUND.test(answer.envelope.message ?? '')) return null;
+    const customer = this.accept(answer);
+    return { customerUid: customer.customer_uid, cardNumber: customer.card_number ?? null };
   }
 
   /** Holds or obtains a token: Iamport is reachable and takes our credentials. */

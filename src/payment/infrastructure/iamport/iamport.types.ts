@@ -40,6 +40,9 @@ export interface IamportPayment {
   cancel_reason?: string | null;
   cancel_history?: IamportCancelHistoryEntry[] | null;
   customer_uid?: string | null;
+  /** Card payments: the card company's approval number, and the card number as Iamport masks it. */
+  apply_num?: string | null;
+  card_number?: string | null;
 }
 
 /** `GET /payments/findAll/{merchant_uid}` pages its answer. */

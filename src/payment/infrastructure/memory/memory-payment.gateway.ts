@@ -1,7 +1,7 @@
-import type { GatewayPayment } from '../../domain/gateway-payment';
+import type { CardApproval, GatewayPayment } from '../../domain/gateway-payment';
 import {
   type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
-  type PaymentGateway, type PrepareRequest,
+  type PaymentGateway, type PrepareRequest, type StoredCard,
 } from '../../application/payment-gateway.port';
 
 /** unknown: times out before acting; lost: acts, then the answer is lost; rejected: a definite no. */
@@ -45,6 +45,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
       gatewayPaymentId, merchantUid: input.merchantUid, amount: input.amount, status: paid ? 'paid' : 'failed',
       cancelledAmount: 0, cancellations: [], paidAt: paid ? this.now() : null, customerUid: input.customerUid ?? null, customerKey: input.customerUid ?? null,
       failReason: paid ? null : action === 'declined' ? '카드사 거절: 한도초과' : '사용자가 결제를 취소하였습니다',
+      ...(paid ? { card: this.cardApproval() } : {}),
     });
     if (paid && input.customerUid) this.billingKeys.set(input.customerUid, { declines: false });
     return gatewayPaymentId;
@@ -118,6 +119,7 @@ export class MemoryPaymentGateway implements PaymentGateway {
       gatewayPaymentId, merchantUid: charge.merchantUid, amount: charge.amount, status: key.declines ? 'failed' : 'paid',
       cancelledAmount: 0, cancellations: [], paidAt: key.declines ? null : this.now(), customerUid: charge.customerUid, customerKey: charge.customerUid,
       failReason: key.declines ? '카드사 거절: 잔액부족' : null,
+      ...(key.declines ? {} : { card: this.cardApproval() }),
     };
     this.payments.set(gatewayPaymentId, payment);
     return this.answer(this.copy(payment) as GatewayPayment, lost);
@@ -128,6 +130,15 @@ export class MemoryPaymentGateway implements PaymentGateway {
     const lost = this.enter('deleteBillingKey', customerUid);
     this.billingKeys.delete(customerUid);
     this.answer(undefined, lost);
+  }
+
+  async findBillingKey(customerUid: string): Promise<StoredCard | null> {
+    return this.billingKeys.has(customerUid) ? { customerUid, cardNumber: '536181******1234' } : null;
+  }
+
+  /** The buyer stores a card in the PG window without paying (a trial's billing-key issuance). */
+  buyerStoresCard(customerUid: string): void {
+    this.billingKeys.set(customerUid, { declines: false });
   }
 
   async ping(): Promise<void> {
@@ -148,6 +159,11 @@ export class MemoryPaymentGateway implements PaymentGateway {
   private answer<T>(value: T, lost: boolean): T {
     if (lost) throw new GatewayUnavailableError();
     return value;
+  }
+
+  /** A card company's approval as the PGs answer it: an 8-digit number, the card masked. */
+  private cardApproval(): CardApproval {
+    return { approvalNumber: String(30_000_000 + this.sequence), maskedNumber: '536148******1234' };
   }
 
   private copy(payment: GatewayPayment | null): GatewayPayment | null {

@@ -1,7 +1,7 @@
 // PortOne V2's Payment object -> the domain's GatewayPayment. An answer we cannot read is an
 // unknown outcome (GatewayUnavailableError), never a guess.
 import { GatewayUnavailableError } from '../../application/payment-gateway.port';
-import type { GatewayCancellation, GatewayPayment, GatewayPaymentStatus } from '../../domain/gateway-payment';
+import { cardApprovalOf, type GatewayCancellation, type GatewayPayment, type GatewayPaymentStatus } from '../../domain/gateway-payment';
 import type { PortOneCancellation, PortOnePayment, PortOnePaymentStatus } from './portone.types';
 
 /**
@@ -50,6 +50,7 @@ export function toGatewayPayment(raw: unknown): GatewayPayment {
     customerUid: text(raw.billingKey),
     // The card is ours to adopt only under the customer id checkout issued (the window passes it as customer.id).
     customerKey: text(raw.billingKey) === null ? null : text(raw.customer?.id),
+    ...cardApprovalOf(text(raw.method?.approvalNumber), text(raw.method?.card?.number)),
   };
 }
 

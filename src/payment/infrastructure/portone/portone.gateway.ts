@@ -11,7 +11,7 @@ import type { Logger } from '../../../shared/application/logger.port';
 import { type GatewayPayment, wasCharged } from '../../domain/gateway-payment';
 import {
   type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
-  type PaymentGateway, type PrepareRequest,
+  type PaymentGateway, type PrepareRequest, type StoredCard,
 } from '../../application/payment-gateway.port';
 import { GatewayHttp, parseJson, type GatewayRequest } from '../gateway-http';
 import { fromRfc3339, toGatewayPayment } from './portone-payment.mapper';
@@ -164,6 +164,11 @@ export class PortOneGateway implements PaymentGateway {
   }
 
   /** A key PortOne does not know, never issued, or already deleted is gone: nothing left to do. */
+  /** Not built yet for PortOne V2: trials run on Iamport only (issue 21); the member is told, nothing is stored. */
+  async findBillingKey(_customerUid: string): Promise<StoredCard | null> {
+    throw new GatewayRejectedError('free trials are not available with this payment gateway yet');
+  }
+
   async deleteBillingKey(billingKey: string): Promise<void> {
     const answer = await this.send({
       method: 'DELETE', path: billingKeyPath(billingKey), logPath: '/billing-keys/{billingKey}',

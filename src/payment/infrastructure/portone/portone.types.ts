@@ -82,6 +82,8 @@ export interface PortOnePayment {
   /** FAILED. */
   failedAt?: string;
   failure?: PortOneFailure;
+  /** Card payments: the approval number and the card as V2 masks it. */
+  method?: { type?: string; approvalNumber?: string; card?: { number?: string } };
 }
 
 /** `GET /billing-keys/{billingKey}`: a union on `status`; a deleted key still reads back. */

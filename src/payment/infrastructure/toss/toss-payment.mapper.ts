@@ -2,7 +2,7 @@
 // unknown outcome (GatewayUnavailableError), never a guess.
 import { parseBillingHandle } from './toss-billing-handle';
 import { GatewayUnavailableError } from '../../application/payment-gateway.port';
-import type { GatewayCancellation, GatewayPayment, GatewayPaymentStatus } from '../../domain/gateway-payment';
+import { cardApprovalOf, type GatewayCancellation, type GatewayPayment, type GatewayPaymentStatus } from '../../domain/gateway-payment';
 import type { TossCancel, TossPayment, TossPaymentStatus } from './toss.types';
 
 /**
@@ -53,6 +53,7 @@ export function toGatewayPayment(raw: unknown, customerUid: string | null = null
     paidAt: status === 'paid' || status === 'cancelled' ? fromIso(raw.approvedAt) : null,
     customerUid,
     customerKey: customerUid === null ? null : parseBillingHandle(customerUid)?.customerKey ?? null,
+    ...cardApprovalOf(text(raw.card?.approveNo), text(raw.card?.number)),
   };
 }
 

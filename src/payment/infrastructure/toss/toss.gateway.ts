@@ -11,7 +11,7 @@ import type { Logger } from '../../../shared/application/logger.port';
 import type { GatewayPayment } from '../../domain/gateway-payment';
 import {
   type BillingCharge, type BrowserResult, type CancelRequest, GatewayRejectedError, GatewayUnavailableError,
-  type PaymentGateway, type PrepareRequest,
+  type PaymentGateway, type PrepareRequest, type StoredCard,
 } from '../../application/payment-gateway.port';
 import { GatewayHttp, parseJson, type GatewayRequest } from '../gateway-http';
 import { toGatewayPayment } from './toss-payment.mapper';
@@ -145,6 +145,11 @@ export class TossGateway implements PaymentGateway {
    * (a wrong URL, a proxy) is no proof of that and stays unknown. A customerUid that is not a Toss
    * handle was never a Toss billing key: nothing to delete.
    */
+  /** Not built yet for Toss: trials run on Iamport only (issue 21); the member is told, nothing is stored. */
+  async findBillingKey(_customerUid: string): Promise<StoredCard | null> {
+    throw new GatewayRejectedError('free trials are not available with this payment gateway yet');
+  }
+
   async deleteBillingKey(customerUid: string): Promise<void> {
     const handle = parseBillingHandle(customerUid);
     if (!handle) {

@@ -33,6 +33,8 @@ export interface TossPayment {
   failure: TossError | null;
   type?: 'NORMAL' | 'BILLING' | 'BRANDPAY';
   method?: string | null;
+  /** Card payments: the approval number and the card number as Toss masks it. */
+  card?: { approveNo?: string | null; number?: string | null } | null;
 }
 
 /** `POST /v1/billing/authorizations/issue` answers this. */

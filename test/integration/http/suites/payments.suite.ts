@@ -22,13 +22,13 @@ export function paymentsSuite(start: HarnessFactory): void {
     });
 
     describe('GET /api/plans', () => {
-      it('lists the catalog without a login, plan names in Korean', async () => {
+      it('lists the catalog without a login, plan names in Korean, each with its refund terms (config/refund-policy.json)', async () => {
         const res = await h.client().get('/api/plans');
         expect(res.status).to.equal(200);
         expect(res.body.works).to.equal(true);
         expect(res.body.plans).to.deep.equal([
-          { id: 'monthly', name: '월간 멤버십', amount: 9900, currency: 'KRW', interval: 'month', interval_count: 1 },
-          { id: 'annual', name: '연간 멤버십', amount: 99000, currency: 'KRW', interval: 'year', interval_count: 1 },
+          { id: 'monthly', name: '월간 멤버십', amount: 9900, currency: 'KRW', interval: 'month', interval_count: 1, refund_policy: { withdrawal_days: 7, fee_percent: 0 } },
+          { id: 'annual', name: '연간 멤버십', amount: 99000, currency: 'KRW', interval: 'year', interval_count: 1, refund_policy: { withdrawal_days: 7, fee_percent: 10 } },
         ]);
       });
 

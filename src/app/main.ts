@@ -1,14 +1,14 @@
 import http from 'node:http';
-import { type AppConfig, ConfigError, loadConfig } from './config';
+import { type AppConfig, ConfigError, loadConfig } from '../config';
 import { buildContainer } from './container';
-import { activeGateway } from './payment/infrastructure/gateways.registry';
-import { createHttpApp } from './shared/http/app';
-import { Drain } from './shared/http/drain';
-import type { ControllableClock } from './shared/infrastructure/controllable-clock';
-import { armFaultPoints } from './shared/infrastructure/fault-points';
-import { KnexDatabase } from './shared/infrastructure/knex/knex-database';
-import { createLogger } from './shared/infrastructure/logger';
-import { SHARED } from './shared/shared.tokens';
+import { activeGateway } from '../payment/infrastructure/gateways.registry';
+import { createHttpApp } from './http-app';
+import { Drain } from '../shared/http/drain';
+import type { ControllableClock } from '../shared/infrastructure/controllable-clock';
+import { armFaultPoints } from '../shared/infrastructure/fault-points';
+import { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
+import { createLogger } from '../shared/infrastructure/logger';
+import { SHARED } from '../shared/shared.tokens';
 import { startWorkers, workerIntervals } from './workers';
 
 /** A request that waits on the gateway answers within 15 s (DESIGN §6); a stop waits a little longer. */

@@ -1,31 +1,14 @@
 import type { Router } from '@koa/router';
-import { createRouter } from './routing';
+import { createRouter } from '../shared/http/routing';
 import type Joi from 'joi';
-import { CONSOLE_OPERATIONS } from '../../admin/http/console.openapi';
-import { clockSchema, paymentsQuerySchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../../admin/http/admin.schemas';
-import { logInSchema, signUpSchema } from '../../identity/http/identity.schemas';
-import { autoRenewSchema, cancelSchema } from '../../membership/http/membership-account.schemas';
-import { checkoutSchema, failureSchema, validationSchema } from '../../payment/http/payment.schemas';
-import { GATEWAY_NAMES, webhookDocs } from '../../payment/infrastructure/gateways.registry';
-import { type JsonSchema, joiToJsonSchema } from './openapi-from-joi';
-
-type Auth = 'none' | 'session' | 'admin' | 'console';
-
-/** One operation of the API: the document is built from this table; a test checks it against the mounted routers. */
-export interface ApiOperation {
-  method: 'get' | 'post' | 'delete';
-  /** Koa pattern (`/api/admin/payments/:merchant_uid/refund`). */
-  path: string;
-  summary: string;
-  auth: Auth;
-  body?: Joi.Schema;
-  /** Every field of the body is optional, so the body may be left out. */
-  bodyOptional?: boolean;
-  query?: Joi.Schema;
-  /** status -> response schema (a `$ref` name under components.schemas, or an inline schema). */
-  responses: Record<number, string | JsonSchema>;
-  tag: string;
-}
+import { CONSOLE_OPERATIONS } from '../admin/http/console.openapi';
+import { clockSchema, paymentsQuerySchema, priceChangeSchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../admin/http/admin.schemas';
+import { logInSchema, signUpSchema } from '../identity/http/identity.schemas';
+import { autoRenewSchema, cancelSchema, deleteAccountSchema } from '../membership/http/membership-account.schemas';
+import { consentAnswerSchema, trialSchema } from '../membership/http/consent.schemas';
+import { checkoutSchema, failureSchema, validationSchema } from '../payment/http/payment.schemas';
+import { GATEWAY_NAMES, webhookDocs } from '../payment/infrastructure/gateways.registry';
+import { type ApiOperation, type JsonSchema, joiToJsonSchema } from '../shared/http/openapi-from-joi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const ok = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
@@ -47,7 +30,13 @@ const SCHEMAS: Record<string, JsonSchema> = {
   User: { type: 'object', properties: { id: str, email: { type: 'string', format: 'email' }, name: str, created_at: time } },
   Plan: {
     type: 'object',
-    properties: { id: str, name: str, amount: int, currency: { const: 'KRW' }, interval: { enum: ['month', 'year'] }, interval_count: int },
+    properties: {
+      id: str, name: str, amount: int, currency: { const: 'KRW' }, interval: { enum: ['month', 'year'] }, interval_count: int,
+      refund_policy: {
+        type: 'object', description: 'Disclosed before purchase (config/refund-policy.json): each charge is refunded in full within withdrawal_days of it; after that, the unused part less fee_percent',
+        properties: { withdrawal_days: nullable(int), fee_percent: nullable(int) },
+      },
+    },
   },
   Payment: {
     type: 'object',
@@ -75,7 +64,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     properties: {
       refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int,
-      merchant_uid: str, amount: int, period_start: time, period_end: time,
+      merchant_uid: str, amount: int, paid_at: time, withdrawal_ends_at: nullable(time), period_start: time, period_end: time,
     },
   },
   Membership: {
@@ -84,6 +73,18 @@ const SCHEMAS: Record<string, JsonSchema> = {
       id: str, plan: str, status: { enum: ['active', 'past_due', 'cancelled', 'expired'] }, current_period_start: time,
       current_period_end: time, auto_renew: { type: 'boolean' }, cancel_at_period_end: { type: 'boolean' }, next_charge_at: nullable(time),
       ended_at: nullable(time),
+      trial_ends_at: { ...nullable(time), description: 'A free trial\'s end (its first charge, with consent); null for a membership that began paid' },
+    },
+  },
+  Consent: {
+    type: 'object',
+    properties: {
+      id: str, membership_id: str, plan: str, status: { enum: ['pending', 'accepted', 'declined', 'expired'] },
+      answerable: { type: 'boolean', description: 'Pending and before its deadline' },
+      old_amount: { ...int, description: 'What the member last paid or consented to (KRW)' }, new_amount: { ...int, description: 'The higher price asked for (KRW)' },
+      effective_at: { ...time, description: 'When the higher price would first be charged' }, deadline: { ...time, description: 'Answers are taken until then (the day before)' },
+      opened_at: time, answered_at: nullable(time), method: nullable({ const: 'web' }),
+      wording_version: { type: 'string', description: 'The wording shown (pending) or answered (accepted, declined)' },
     },
   },
   Health: { type: 'object', properties: { works: { type: 'boolean' }, db: { enum: ['ok', 'down', 'unchecked'] }, gateway: { enum: ['ok', 'down', 'unchecked'] } } },
@@ -112,11 +113,23 @@ export const API_OPERATIONS: ApiOperation[] = [
     tag: 'accounts', method: 'get', path: '/api/me', summary: 'The account, its payment status and live membership', auth: 'session',
     responses: { 200: ok({ user: ref('User'), payment_status: { enum: ['on', 'off'] }, membership: nullable(ref('Membership')) }), 401: 'Error' },
   },
+  {
+    tag: 'accounts', method: 'delete', path: '/api/me',
+    summary: 'Delete the account (password again): a live membership ends now with the chosen refund, the billing key is deleted at the gateway, personal data leaves the live tables, required records go to retention storage; 403 wrong_password',
+    auth: 'session', body: deleteAccountSchema, responses: { 204: 'none', 400: 'Error', 401: 'Error', 403: 'Error', 429: 'Error', 502: 'Error', 503: 'Error' },
+  },
+  {
+    tag: 'accounts', method: 'get', path: '/api/me/export', summary: 'The member\'s data as JSON: the account, every membership and payment', auth: 'session',
+    responses: { 200: ok({ user: ref('User'), memberships: { type: 'array', items: ref('Membership') }, payments: { type: 'array', items: ref('Payment') } }), 401: 'Error' },
+  },
 
   { tag: 'plans', method: 'get', path: '/api/plans', summary: 'The plan catalog; names in Korean, in English with ?lang=en or an English Accept-Language', auth: 'none', responses: { 200: ok({ plans: { type: 'array', items: ref('Plan') } }) } },
 
   { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now; rule_name and rule_reason in Korean, in English with ?lang=en or an English Accept-Language', auth: 'session', responses: {
-      200: ok({ refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, purchases: { type: 'array', items: ref('RefundQuote') } }),
+      200: ok({
+        refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, withdrawal_ends_at: nullable(time),
+        purchases: { type: 'array', items: ref('RefundQuote') },
+      }),
       401: 'Error', 409: 'Error',
     } },
   {
@@ -131,6 +144,26 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     tag: 'membership', method: 'delete', path: '/api/membership/card', summary: 'Remove the stored card: auto-renew off, the billing key deleted at the gateway (409 no_billing_key when none is stored)', auth: 'session',
     responses: { 200: ok({ membership: ref('Membership') }), 401: 'Error', 409: 'Error' },
+  },
+
+  {
+    tag: 'membership', method: 'get', path: '/api/membership/consents', summary: 'The member\'s consent requests before higher charges, newest first', auth: 'session',
+    responses: { 200: ok({ consents: { type: 'array', items: ref('Consent') } }), 401: 'Error' },
+  },
+  {
+    tag: 'membership', method: 'post', path: '/api/membership/consents/:id', summary: 'Accept or decline a higher charge; a decline ends auto-renew at the period end', auth: 'session', body: consentAnswerSchema,
+    responses: { 200: ok({ consent: ref('Consent'), membership: ref('Membership') }), 400: 'Error', 401: 'Error', 404: 'Error', 409: 'Error' },
+  },
+  {
+    tag: 'membership', method: 'post', path: '/api/membership/trial', summary: 'Offer a plan\'s free trial: what the PG window needs to store the card without a charge', auth: 'session', body: trialSchema,
+    responses: {
+      200: ok({ plan: str, trial_days: int, trial_ends_at: time, customer_uid: str, amount: { const: 0 }, name: str }),
+      400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error',
+    },
+  },
+  {
+    tag: 'membership', method: 'post', path: '/api/membership/trial/confirm', summary: 'Start the trial once the gateway holds the card (409 card_not_stored before)', auth: 'session', body: trialSchema,
+    responses: { 201: ok({ membership: ref('Membership') }), 400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error' },
   },
 
   {
@@ -168,6 +201,10 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     tag: 'admin', method: 'post', path: '/api/admin/renewals/run', summary: 'Run renewals now (as_of needs TEST_CLOCK=on)', auth: 'admin', body: renewalsRunSchema,
     responses: { 200: ok({ due: int, charged: int, failed: int, skipped: int, reminded: int, ended: int }), 400: 'Error', 401: 'Error', 404: 'Error' },
+  },
+  {
+    tag: 'admin', method: 'post', path: '/api/admin/plans/:plan/price', summary: 'Schedule a plan\'s new price; members whose next charge it raises are asked for consent first', auth: 'admin', body: priceChangeSchema,
+    responses: { 201: ok({ id: str, plan: str, amount: int, effective_at: time, created_at: time }), 400: 'Error', 401: 'Error', 404: 'Error' },
   },
   { tag: 'admin', method: 'get', path: '/api/admin/clock', summary: 'The virtual time the workers read', auth: 'admin', responses: { 200: ok({ now: time, test_clock: { type: 'boolean' } }), 401: 'Error', 404: 'Error' } },
   { tag: 'admin', method: 'post', path: '/api/admin/clock', summary: 'Move the test clock (TEST_CLOCK=on)', auth: 'admin', body: clockSchema, responses: { 200: ok({ now: time }), 400: 'Error', 401: 'Error', 404: 'Error' } },

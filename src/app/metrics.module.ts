@@ -1,11 +1,11 @@
 import { ContainerModule } from 'inversify';
-import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
-import { BILLING } from '../../billing/billing.tokens';
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import { PAYMENT } from '../../payment/payment.tokens';
-import type { Clock } from '../application/clock.port';
-import { SHARED } from '../shared.tokens';
-import type { KnexDatabase } from './knex/knex-database';
+import type { RunRenewals } from '../billing/application/run-renewals.use-case';
+import { BILLING } from '../billing/billing.tokens';
+import type { PaymentGateway } from '../payment/application/payment-gateway.port';
+import { PAYMENT } from '../payment/payment.tokens';
+import type { Clock } from '../shared/application/clock.port';
+import { SHARED } from '../shared/shared.tokens';
+import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
 import { AppMetrics, KnexScrapeSource, METRICS, meteredGateway } from './metrics';
 
 /**

@@ -1,7 +1,7 @@
 import type { Router } from '@koa/router';
-import { createRouter } from './routing';
+import { createRouter } from '../shared/http/routing';
 import type { Middleware } from 'koa';
-import type { AppMetrics } from '../infrastructure/metrics';
+import type { AppMetrics } from './metrics';
 
 /**
  * Times every request into the duration histogram, labelled by the route's pattern

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { adminModule } from './admin/admin.module';
-import { billingModule } from './billing/billing.module';
-import type { AppConfig } from './config';
-import { identityModule } from './identity/identity.module';
-import { membershipModule } from './membership/membership.module';
-import { type GatewayChoice, paymentModule } from './payment/payment.module';
-import type { Logger } from './shared/application/logger.port';
-import { type Persistence, sharedModule } from './shared/shared.module';
-import type { KnexDatabase } from './shared/infrastructure/knex/knex-database';
-import { metricsModule } from './shared/infrastructure/metrics.module';
+import { adminModule } from '../admin/admin.module';
+import { billingModule } from '../billing/billing.module';
+import type { AppConfig } from '../config';
+import { identityModule } from '../identity/identity.module';
+import { membershipModule } from '../membership/membership.module';
+import { type GatewayChoice, paymentModule } from '../payment/payment.module';
+import { pricingModule } from '../pricing/pricing.module';
+import type { Logger } from '../shared/application/logger.port';
+import { type Persistence, sharedModule } from '../shared/shared.module';
+import type { KnexDatabase } from '../shared/infrastructure/knex/knex-database';
+import { metricsModule } from './metrics.module';
 
 export interface ContainerOptions {
   logger: Logger;
@@ -27,6 +28,7 @@ export function buildContainer(config: AppConfig, options: ContainerOptions): Co
   container.load(
     sharedModule(config, options.logger, options.persistence, options.database ?? null),
     identityModule(options.persistence),
+    pricingModule(config),
     membershipModule(config, options.persistence),
     paymentModule(config, options.persistence, options.gateway),
     billingModule(config, options.persistence),

@@ -3,18 +3,20 @@ import { createRouter } from '../../shared/http/routing';
 import { requestLanguage } from '../../shared/http/language';
 import { answer } from '../../shared/http/respond';
 import type { PlanCatalog } from '../application/plan-catalog.port';
-import { presentPlan } from './membership.presenter';
+import { type PlanRefundTermsView, presentPlan } from './plan.presenter';
 
-export interface MembershipRouteDeps {
+export interface PricingRouteDeps {
   catalog: PlanCatalog;
+  /** Each plan's refund terms (the refund policy is membership's; the app hands them in). */
+  refundTermsOf: (planId: string) => PlanRefundTermsView;
 }
 
-export function membershipRoutes(deps: MembershipRouteDeps): Router {
+export function pricingRoutes(deps: PricingRouteDeps): Router {
   const router = createRouter();
 
   router.get('/api/plans', (ctx) => {
     const language = requestLanguage(ctx);
-    answer(ctx, { plans: deps.catalog.list().map((plan) => presentPlan(plan, language)) });
+    answer(ctx, { plans: deps.catalog.list().map((plan) => presentPlan(plan, language, deps.refundTermsOf(plan.id))) });
   });
 
   return router;

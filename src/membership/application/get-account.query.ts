@@ -1,9 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { Membership } from '../../membership/domain/membership.entity';
-import type { User } from '../domain/user.entity';
-import { UnauthenticatedError } from './identity.errors';
-import type { UserRepository } from './user-repository.port';
+import type { MembershipRepository } from './membership-repository.port';
+import type { Membership } from '../domain/membership.entity';
+import { UnauthenticatedError, type User, type UserRepository } from '../../identity/identity.api';
 
 export interface Account {
   user: User;

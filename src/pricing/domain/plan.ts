@@ -11,6 +11,8 @@ export interface Plan {
   currency: 'KRW';
   interval: PlanInterval;
   intervalCount: number;
+  /** Free days before the first charge (config/plans.json `trial_days`); absent or 0: no trial. */
+  trialDays?: number;
 }
 
 /** A plan's period length in calendar months (a year is twelve). */

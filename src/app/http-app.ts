@@ -4,57 +4,67 @@ import { fileURLToPath } from 'node:url';
 import type { Router } from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
-import { adminRoutes } from '../../admin/http/admin.routes';
-import { adminApiAudit, mountConsole } from '../../admin/http/console.mount';
-import type { RunRenewals } from '../../billing/application/run-renewals.use-case';
-import { BILLING } from '../../billing/billing.tokens';
-import type { AppConfig } from '../../config';
-import type { GetAccount } from '../../identity/application/get-account.query';
-import type { LogIn } from '../../identity/application/log-in.use-case';
-import type { LogOut } from '../../identity/application/log-out.use-case';
-import type { SignUp } from '../../identity/application/sign-up.use-case';
-import { identityRoutes } from '../../identity/http/identity.routes';
-import { IDENTITY } from '../../identity/identity.tokens';
-import type { CancelMembership } from '../../membership/application/cancel-membership.use-case';
-import type { GetRefundQuote } from '../../membership/application/get-refund-quote.use-case';
-import type { MembershipRepository } from '../../membership/application/membership-repository.port';
-import type { PlanCatalog } from '../../membership/application/plan-catalog.port';
-import type { SetAutoRenew } from '../../membership/application/set-auto-renew.use-case';
-import type { RemoveCard } from '../../membership/application/remove-card.use-case';
-import { membershipAccountRoutes } from '../../membership/http/membership-account.routes';
-import { membershipRoutes } from '../../membership/http/membership.routes';
-import { MEMBERSHIP } from '../../membership/membership.tokens';
-import type { ConfirmPayment } from '../../payment/application/confirm-payment.use-case';
-import type { HandleWebhookNotice } from '../../payment/application/handle-webhook-notice.use-case';
-import type { PaymentGateway } from '../../payment/application/payment-gateway.port';
-import type { PaymentRepository } from '../../payment/application/payment-repository.port';
-import type { ReconcilePayments } from '../../payment/application/reconcile-payments.use-case';
-import type { RefundPayment } from '../../payment/application/refund-payment.use-case';
-import type { ReportPaymentFailure } from '../../payment/application/report-payment-failure.use-case';
-import type { StartCheckout } from '../../payment/application/start-checkout.use-case';
-import type { WebhookReceiptStore } from '../../payment/application/webhook-receipt-store.port';
-import { paymentRoutes, paymentWebhookRoutes } from '../../payment/http/payment.routes';
-import { activeGateway, gatewayCspSources, type WebhookReader } from '../../payment/infrastructure/gateways.registry';
-import { PAYMENT } from '../../payment/payment.tokens';
-import type { Clock } from '../application/clock.port';
-import type { IdempotencyStore } from '../application/idempotency-store.port';
-import type { Logger } from '../application/logger.port';
-import type { SessionStore } from '../application/session-store.port';
-import type { ControllableClock } from '../infrastructure/controllable-clock';
-import { AppMetrics, METRICS } from '../infrastructure/metrics';
-import { SHARED } from '../shared.tokens';
-import { parseBodies } from './body';
-import type { Drain } from './drain';
-import { errorMiddleware } from './error-middleware';
-import { allowedSenders, bearerToken, jsonBodyOnly, jsonOrFormBody, pageOrigins, sameOriginOnly } from './guards';
-import { type HealthProbe, healthRoutes } from './health';
-import { idempotencyMiddleware } from './idempotency';
-import { httpMetricsMiddleware, metricsRoutes } from './metrics';
+import { adminRoutes } from '../admin/http/admin.routes';
+import { adminApiAudit, mountConsole } from '../admin/http/console.mount';
+import type { RunRenewals } from '../billing/application/run-renewals.use-case';
+import { BILLING } from '../billing/billing.tokens';
+import type { AppConfig } from '../config';
+import type { GetAccount } from '../membership/application/get-account.query';
+import type { LogIn } from '../identity/application/log-in.use-case';
+import type { LogOut } from '../identity/application/log-out.use-case';
+import type { SignUp } from '../identity/application/sign-up.use-case';
+import { identityRoutes } from '../identity/http/identity.routes';
+import { IDENTITY } from '../identity/identity.tokens';
+import type { CancelMembership } from '../membership/application/cancel-membership.use-case';
+import type { GetRefundQuote } from '../membership/application/get-refund-quote.use-case';
+import type { MembershipRepository } from '../membership/application/membership-repository.port';
+import type { PlanCatalog } from '../pricing/application/plan-catalog.port';
+import type { SetAutoRenew } from '../membership/application/set-auto-renew.use-case';
+import type { RemoveCard } from '../membership/application/remove-card.use-case';
+import type { DeleteAccount } from '../membership/application/delete-account.use-case';
+import type { ExportAccount } from '../membership/application/export-account.query';
+import { refundTermsOf } from '../membership/domain/refund-policy';
+import { membershipAccountRoutes } from '../membership/http/membership-account.routes';
+import { consentRoutes } from '../membership/http/consent.routes';
+import type { AnswerConsent } from '../membership/application/answer-consent.use-case';
+import type { ConsentRequestRepository } from '../membership/application/consent-request-repository.port';
+import type { SchedulePriceChange } from '../membership/application/schedule-price-change.use-case';
+import type { StartTrial } from '../membership/application/start-trial.use-case';
+import { membershipAnswer } from '../membership/http/membership-answer';
+import { pricingRoutes } from '../pricing/http/pricing.routes';
+import { MEMBERSHIP } from '../membership/membership.tokens';
+import type { ConfirmPayment } from '../payment/application/confirm-payment.use-case';
+import type { HandleWebhookNotice } from '../payment/application/handle-webhook-notice.use-case';
+import type { PaymentGateway } from '../payment/application/payment-gateway.port';
+import type { PaymentRepository } from '../payment/application/payment-repository.port';
+import type { ReconcilePayments } from '../payment/application/reconcile-payments.use-case';
+import type { RefundPayment } from '../payment/application/refund-payment.use-case';
+import type { ReportPaymentFailure } from '../payment/application/report-payment-failure.use-case';
+import type { StartCheckout } from '../payment/application/start-checkout.use-case';
+import type { WebhookReceiptStore } from '../payment/application/webhook-receipt-store.port';
+import { paymentRoutes, paymentWebhookRoutes } from '../payment/http/payment.routes';
+import { activeGateway, gatewayCspSources, type WebhookReader } from '../payment/infrastructure/gateways.registry';
+import { PAYMENT } from '../payment/payment.tokens';
+import type { Clock } from '../shared/application/clock.port';
+import type { IdempotencyStore } from '../shared/application/idempotency-store.port';
+import type { Logger } from '../shared/application/logger.port';
+import type { SessionStore } from '../shared/application/session-store.port';
+import type { ControllableClock } from '../shared/infrastructure/controllable-clock';
+import { AppMetrics, METRICS } from './metrics';
+import { SHARED } from '../shared/shared.tokens';
+import { parseBodies } from '../shared/http/body';
+import type { Drain } from '../shared/http/drain';
+import { errorMiddleware } from '../shared/http/error-middleware';
+import { allowedSenders, bearerToken, jsonBodyOnly, jsonOrFormBody, pageOrigins, sameOriginOnly } from '../shared/http/guards';
+import { type HealthProbe, healthRoutes } from '../shared/http/health';
+import { idempotencyMiddleware } from '../shared/http/idempotency';
+import { httpMetricsMiddleware, metricsRoutes } from './http-metrics';
 import { openApiRoutes } from './openapi';
-import { requestIdMiddleware } from './request-id';
-import { mountRouter } from './routing';
-import { sessionMiddleware } from './session';
-import { staticFiles } from './static-files';
+import { requestIdMiddleware } from '../shared/http/request-id';
+import { mountRouter } from '../shared/http/routing';
+import { sessionMiddleware, signedInOnly } from '../shared/http/session';
+import { staticFiles } from '../shared/http/static-files';
+import { PRICING } from '../pricing/pricing.tokens';
 
 /** What the app needs of the container (Inversify's Container fits; nothing here imports Inversify). */
 export interface ServiceLocator {
@@ -75,7 +85,7 @@ export interface HttpAppOptions {
 
 const SYSTEM_TIME: Clock = { now: () => new Date() };
 
-export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web', import.meta.url));
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
 
 /** Allows the page's own scripts and each registered PG's SDK and windows (frames/popups on https). */
 const CONTENT_SECURITY_POLICY = {
@@ -140,26 +150,36 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     database: container.isBound(SHARED.DatabaseHealth) ? container.get<HealthProbe>(SHARED.DatabaseHealth) : null,
     gateway: container.get<PaymentGateway>(PAYMENT.PaymentGateway),
   }));
-  mountRouter(app, membershipRoutes({ catalog: container.get<PlanCatalog>(MEMBERSHIP.PlanCatalog) }));
+  mountRouter(app, pricingRoutes({
+    catalog: container.get<PlanCatalog>(PRICING.PlanCatalog), refundTermsOf: (planId) => refundTermsOf(config.refundPolicy, planId),
+  }));
   mountRouter(app, identityRoutes({
     signUp: container.get<SignUp>(IDENTITY.SignUp),
     logIn: container.get<LogIn>(IDENTITY.LogIn),
     logOut: container.get<LogOut>(IDENTITY.LogOut),
-    getAccount: container.get<GetAccount>(IDENTITY.GetAccount),
     sandbox: config.pgSandbox,
   }), sessionGuards);
   mountRouter(app, membershipAccountRoutes({
+    getAccount: container.get<GetAccount>(MEMBERSHIP.GetAccount),
     getRefundQuote: container.get<GetRefundQuote>(MEMBERSHIP.GetRefundQuote),
     cancelMembership: container.get<CancelMembership>(MEMBERSHIP.CancelMembership),
     setAutoRenew: container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew),
     removeCard: container.get<RemoveCard>(MEMBERSHIP.RemoveCard),
+    deleteAccount: container.get<DeleteAccount>(MEMBERSHIP.DeleteAccount),
+    exportAccount: container.get<ExportAccount>(MEMBERSHIP.ExportAccount),
   }), sessionGuards);
+  mountRouter(app, consentRoutes({
+    consents: container.get<ConsentRequestRepository>(MEMBERSHIP.ConsentRequestRepository),
+    answerConsent: container.get<AnswerConsent>(MEMBERSHIP.AnswerConsent),
+    startTrial: container.get<StartTrial>(MEMBERSHIP.StartTrial),
+    clock,
+  }), [...sessionGuards, signedInOnly]);
   mountRouter(app, paymentRoutes({
     startCheckout: container.get<StartCheckout>(PAYMENT.StartCheckout),
     confirmPayment: container.get<ConfirmPayment>(PAYMENT.ConfirmPayment),
     reportFailure: container.get<ReportPaymentFailure>(PAYMENT.ReportPaymentFailure),
     payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
-    memberships: container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository),
+    membershipAnswer: membershipAnswer(container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository)),
   }), sessionGuards);
   mountRouter(app, paymentWebhookRoutes({
     webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice), readers: container.get<WebhookReader[]>(PAYMENT.WebhookReaders),
@@ -172,6 +192,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       clock: container.get<ControllableClock>(SHARED.Clock),
       reconcile: container.get<ReconcilePayments>(PAYMENT.ReconcilePayments),
       renewals: container.get<RunRenewals>(BILLING.RunRenewals),
+      schedulePriceChange: container.get<SchedulePriceChange>(MEMBERSHIP.SchedulePriceChange),
       refund: container.get<RefundPayment>(PAYMENT.RefundPayment),
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       receipts: container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore),

@@ -1,8 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RenewalRun } from '../../billing/application/run-renewals.use-case';
-import { GatewayRejectedError, type PaymentGateway } from '../../payment/application/payment-gateway.port';
-import type { Clock } from '../application/clock.port';
-import { type KnexDatabase, readOptionalTime } from './knex/knex-database';
+import type { RenewalRun } from '../billing/application/run-renewals.use-case';
+import { GatewayRejectedError, type PaymentGateway } from '../payment/application/payment-gateway.port';
+import type { Clock } from '../shared/application/clock.port';
+import { type KnexDatabase, readOptionalTime } from '../shared/infrastructure/knex/knex-database';
 
 export const METRICS = {
   /** The process's AppMetrics: its own prom-client Registry (never the global one), so several containers never clash. */
@@ -12,7 +12,7 @@ export const METRICS = {
 export type GatewayOutcome = 'ok' | 'rejected' | 'unknown';
 
 /** The gateway port's calls that are timed; ping is readiness, not traffic, and is timed too. */
-const GATEWAY_OPERATIONS = ['prepare', 'settle', 'getPayment', 'findByMerchantUid', 'cancel', 'chargeBillingKey', 'deleteBillingKey', 'ping'] as const;
+const GATEWAY_OPERATIONS = ['prepare', 'settle', 'getPayment', 'findByMerchantUid', 'cancel', 'chargeBillingKey', 'deleteBillingKey', 'findBillingKey', 'ping'] as const;
 
 /** Counts answered by a scrape: payments by status and the outbox's oldest undelivered event. */
 export interface ScrapeSource {

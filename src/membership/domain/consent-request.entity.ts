@@ -1,0 +1,92 @@
+import { AggregateRoot } from '../../shared/domain/aggregate-root';
+import { ConsentClosedError } from './membership.errors';
+
+export type ConsentStatus = 'pending' | 'accepted' | 'declined' | 'expired';
+/** How the answer came: the member's page (the only channel so far). */
+export type ConsentMethod = 'web';
+
+/**
+ * The wording the member is shown and answers (e-mail, SMS, the page). Raise it whenever that text
+ * changes: each answer records the version it answered.
+ */
+export const CONSENT_WORDING_VERSION = '2026-12-22.1';
+
+export interface ConsentRequestProps {
+  id: string;
+  membershipId: string;
+  userId: string;
+  planId: string;
+  /** The period the higher charge would pay for. */
+  periodNo: number;
+  /** What the member last paid or consented to, and the price asked for. Integer KRW. */
+  oldAmount: number;
+  newAmount: number;
+  /** When the higher charge would be made (the period's start). */
+  changeAt: Date;
+  /** Answers are taken until then (the day before the change); after it the request expires. */
+  answerBy: Date;
+  openedAt: Date;
+  status: ConsentStatus;
+  answeredAt: Date | null;
+  method: ConsentMethod | null;
+  wordingVersion: string | null;
+  version: number;
+}
+
+/**
+ * A separate, explicit request to charge more than the last amount (전자상거래법 art. 13(6)): one per
+ * (membership, period, new amount). Only an explicit "accept" before `answerBy` allows the charge;
+ * a decline, or silence until then, ends auto-renew at the period end.
+ */
+export class ConsentRequest extends AggregateRoot {
+  private constructor(private props: ConsentRequestProps) {
+    super();
+  }
+
+  static open(input: Omit<ConsentRequestProps, 'status' | 'answeredAt' | 'method' | 'wordingVersion' | 'version'>): ConsentRequest {
+    return new ConsentRequest({ ...input, status: 'pending', answeredAt: null, method: null, wordingVersion: null, version: 0 });
+  }
+
+  static restore(props: ConsentRequestProps): ConsentRequest {
+    return new ConsentRequest({ ...props });
+  }
+
+  get id(): string { return this.props.id; }
+  get membershipId(): string { return this.props.membershipId; }
+  get userId(): string { return this.props.userId; }
+  get status(): ConsentStatus { return this.props.status; }
+  get newAmount(): number { return this.props.newAmount; }
+  get oldAmount(): number { return this.props.oldAmount; }
+  get changeAt(): Date { return this.props.changeAt; }
+  get answerBy(): Date { return this.props.answerBy; }
+  get periodNo(): number { return this.props.periodNo; }
+  get version(): number { return this.props.version; }
+
+  isOpen(now: Date): boolean {
+    return this.props.status === 'pending' && now < this.props.answerBy;
+  }
+
+  /** Records the member's answer with when, how and which wording; only while open. */
+  answer(accept: boolean, method: ConsentMethod, wordingVersion: string, now: Date): void {
+    if (!this.isOpen(now)) throw new ConsentClosedError(this.id, this.props.status === 'pending' ? 'past its deadline' : this.props.status);
+    this.props.status = accept ? 'accepted' : 'declined';
+    this.props.answeredAt = now;
+    this.props.method = method;
+    this.props.wordingVersion = wordingVersion;
+  }
+
+  /** No answer by the deadline: counts as no consent. */
+  expire(now: Date): void {
+    if (this.props.status !== 'pending' || now < this.props.answerBy) return;
+    this.props.status = 'expired';
+    this.props.answeredAt = null;
+  }
+
+  toProps(): ConsentRequestProps {
+    return { ...this.props };
+  }
+
+  markSaved(): void {
+    this.props.version += 1;
+  }
+}

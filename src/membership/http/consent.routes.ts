@@ -1,0 +1,57 @@
+import type { Router } from '@koa/router';
+import type { Clock } from '../../shared/application/clock.port';
+import { answer } from '../../shared/http/respond';
+import { createRouter } from '../../shared/http/routing';
+import { requireUserId } from '../../shared/http/session';
+import { validate } from '../../shared/http/validate';
+import type { AnswerConsent } from '../application/answer-consent.use-case';
+import type { ConsentRequestRepository } from '../application/consent-request-repository.port';
+import type { StartTrial } from '../application/start-trial.use-case';
+import { presentConsent } from './consent.presenter';
+import { consentAnswerSchema, consentIdSchema, trialSchema } from './consent.schemas';
+import { presentMembership } from './membership.presenter';
+
+export interface ConsentRouteDeps {
+  consents: ConsentRequestRepository;
+  answerConsent: AnswerConsent;
+  startTrial: StartTrial;
+  clock: Clock;
+}
+
+/** The member's consents to higher charges, and free trials (the card stored without a charge). */
+export function consentRoutes(deps: ConsentRouteDeps): Router {
+  const router = createRouter();
+
+  router.get('/api/membership/consents', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const now = deps.clock.now();
+    answer(ctx, { consents: (await deps.consents.listByUser(userId)).map((r) => presentConsent(r, now)) });
+  });
+
+  router.post('/api/membership/consents/:id', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const id = validate(consentIdSchema, ctx.params.id);
+    const body = validate(consentAnswerSchema, ctx.request.body);
+    const { request, membership } = await deps.answerConsent.execute(userId, id, body.accept);
+    answer(ctx, { consent: presentConsent(request, deps.clock.now()), membership: presentMembership(membership) });
+  });
+
+  router.post('/api/membership/trial', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const body = validate(trialSchema, ctx.request.body);
+    const offer = await deps.startTrial.offer(userId, body.plan);
+    answer(ctx, {
+      plan: offer.plan.id, trial_days: offer.plan.trialDays, trial_ends_at: offer.trialEndsAt.toISOString(),
+      // The PG window stores the card under this key without a charge (Iamport: request_pay with customer_uid and amount 0).
+      customer_uid: offer.customerUid, amount: 0, name: offer.plan.names.ko,
+    });
+  });
+
+  router.post('/api/membership/trial/confirm', async (ctx) => {
+    const userId = requireUserId(ctx);
+    const body = validate(trialSchema, ctx.request.body);
+    answer(ctx, { membership: presentMembership(await deps.startTrial.confirm(userId, body.plan)) }, 201);
+  });
+
+  return router;
+}

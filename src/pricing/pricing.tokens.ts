@@ -1,0 +1,3 @@
+export const PRICING = {
+  PlanCatalog: Symbol.for('memberpay.pricing.PlanCatalog'),
+} as const;

@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import { ConsentRequest } from '../../../src/membership/domain/consent-request.entity';
+import { Membership } from '../../../src/membership/domain/membership.entity';
+import { MembershipEvents } from '../../../src/membership/domain/membership.events';
+import type { Plan } from '../../../src/pricing/domain/plan';
+import { priceAt } from '../../../src/membership/domain/plan-price';
+import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
+import { aMembership } from '../../support/builders/membership.builder';
+
+const calendar = new BusinessCalendar('Asia/Seoul');
+const monthly: Plan = { id: 'monthly', names: { ko: '월간', en: 'Monthly' }, amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1, trialDays: 14 };
+const START = new Date('2027-01-10T01:00:00.000Z'); // 10:00 in Seoul
+const DAY = 24 * 60 * 60 * 1000;
+
+function paidMember(): Membership {
+  return Membership.activate({ id: 'm1', userId: 'u1', plan: monthly, paymentId: 'p1', amount: 9900, start: START, billingKey: 'cu_u1', now: START }, calendar);
+}
+
+function openRequest(changeAt = new Date('2027-02-10T01:00:00Z')): ConsentRequest {
+  return ConsentRequest.open({
+    id: 'c1', membershipId: 'm1', userId: 'u1', planId: 'monthly', periodNo: 2, oldAmount: 9900, newAmount: 12900,
+    changeAt, answerBy: new Date(changeAt.getTime() - DAY), openedAt: START,
+  });
+}
+
+describe('consent before a higher charge (membership rules)', () => {
+  it('a renewal may charge up to what the member last paid, and no more', () => {
+    const m = paidMember();
+    expect(m.mayCharge(9900, monthly)).to.equal(true);
+    expect(m.mayCharge(8000, monthly)).to.equal(true);
+    expect(m.mayCharge(9901, monthly)).to.equal(false);
+  });
+
+  it('a consent raises the ceiling to the price consented to, and only to it', () => {
+    const m = paidMember();
+    m.consentTo(12900, START);
+    expect(m.mayCharge(12900, monthly)).to.equal(true);
+    expect(m.mayCharge(13000, monthly)).to.equal(false);
+  });
+
+  it('a renewal charged at a lower price lowers the ceiling: a rise back needs consent again', () => {
+    const m = paidMember();
+    m.renew(monthly, 'p2', 7900, calendar, m.periodEnd);
+    expect(m.chargeCeiling(monthly)).to.equal(7900);
+    expect(m.mayCharge(9900, monthly)).to.equal(false);
+  });
+
+  it('buying again at a price is consent to that price', () => {
+    const m = paidMember();
+    m.extend(monthly, 'p2', 11000, calendar, START);
+    expect(m.chargeCeiling(monthly)).to.equal(11000);
+  });
+
+  it('a membership from before consents were recorded may charge the configured price it always paid', () => {
+    const m = aMembership().renewing().build();
+    expect(m.chargeCeiling(monthly)).to.equal(9900);
+    expect(m.mayCharge(9901, monthly)).to.equal(false);
+  });
+
+  it('stopping for want of consent ends auto-renew at the period end and records it for the member', () => {
+    const m = paidMember();
+    m.pullEvents();
+    m.stopRenewalWithoutConsent(START);
+    expect(m.toProps()).to.include({ autoRenew: false, cancelAtPeriodEnd: true, nextChargeAt: null, status: 'active' });
+    expect(m.grantsAccess(new Date(m.periodEnd.getTime() - 1))).to.equal(true);
+    expect(m.pullEvents().map((e) => e.type)).to.deep.equal([MembershipEvents.RenewalStoppedWithoutConsent]);
+    expect(m.endIfOver(m.periodEnd)).to.equal(true);
+    expect(m.status).to.equal('cancelled');
+  });
+});
+
+describe('free trials (membership rules)', () => {
+  it('a trial stores the card, charges nothing, and its end is the first renewal', () => {
+    const m = Membership.startTrial({ id: 'm1', userId: 'u1', plan: monthly, billingKey: 'cu_u1', start: START, now: START }, calendar);
+    expect(m.inTrial).to.equal(true);
+    expect(m.periodNo).to.equal(0);
+    expect(m.nextPeriodNo).to.equal(1);
+    expect(m.trialEndsAt?.toISOString()).to.equal('2027-01-24T01:00:00.000Z');
+    expect(m.nextChargeAt?.toISOString()).to.equal('2027-01-24T01:00:00.000Z');
+    expect(m.isRenewalDue(m.periodEnd, m.periodEnd)).to.equal(true);
+  });
+
+  it('nothing above zero is consented during a trial: its first charge needs the member\'s consent', () => {
+    const m = Membership.startTrial({ id: 'm1', userId: 'u1', plan: monthly, billingKey: 'cu_u1', start: START, now: START }, calendar);
+    expect(m.mayCharge(9900, monthly)).to.equal(false);
+    m.consentTo(9900, START);
+    m.renew(monthly, 'p1', 9900, calendar, m.periodEnd);
+    expect(m.inTrial).to.equal(false);
+    // Paid months count from the trial's end.
+    expect(m.periodStart.toISOString()).to.equal('2027-01-24T01:00:00.000Z');
+    expect(m.periodEnd.toISOString()).to.equal('2027-02-24T01:00:00.000Z');
+  });
+
+  it('refuses a trial of a plan without trial_days', () => {
+    const plan = { ...monthly, trialDays: undefined };
+    expect(() => Membership.startTrial({ id: 'm1', userId: 'u1', plan, billingKey: 'cu_u1', start: START, now: START }, calendar)).to.throw('has no free trial');
+  });
+});
+
+describe('consent requests', () => {
+  it('takes one explicit answer and records when, how, and which wording', () => {
+    const request = openRequest();
+    const at = new Date('2027-01-20T00:00:00Z');
+    request.answer(true, 'web', 'v1', at);
+    expect(request.toProps()).to.include({ status: 'accepted', method: 'web', wordingVersion: 'v1', oldAmount: 9900, newAmount: 12900 });
+    expect(request.toProps().answeredAt?.toISOString()).to.equal(at.toISOString());
+    expect(() => request.answer(false, 'web', 'v1', at)).to.throw('takes no answer');
+  });
+
+  it('refuses an answer from the day before the change on', () => {
+    const request = openRequest();
+    expect(() => request.answer(true, 'web', 'v1', request.answerBy)).to.throw('past its deadline');
+    expect(request.status).to.equal('pending');
+  });
+
+  it('expires at its deadline, not before: silence is no consent', () => {
+    const request = openRequest();
+    request.expire(new Date(request.answerBy.getTime() - 1));
+    expect(request.status).to.equal('pending');
+    request.expire(request.answerBy);
+    expect(request.status).to.equal('expired');
+  });
+});
+
+describe('scheduled plan prices', () => {
+  const change = (amount: number, effective: string, created = '2027-01-01T00:00:00Z') =>
+    ({ id: `${amount}`, planId: 'monthly', amount, effectiveAt: new Date(effective), createdAt: new Date(created) });
+
+  it('a period costs the latest change in effect at its start, else the configured price', () => {
+    const changes = [change(12900, '2027-03-01T00:00:00Z'), change(10900, '2027-02-01T00:00:00Z')];
+    expect(priceAt(monthly, changes, new Date('2027-01-31T23:59:59Z'))).to.equal(9900);
+    expect(priceAt(monthly, changes, new Date('2027-02-01T00:00:00Z'))).to.equal(10900);
+    expect(priceAt(monthly, changes, new Date('2027-03-05T00:00:00Z'))).to.equal(12900);
+    expect(priceAt({ ...monthly, id: 'annual' }, changes, new Date('2027-03-05T00:00:00Z'))).to.equal(9900);
+  });
+
+  it('of two changes effective at once, the one scheduled last wins', () => {
+    const changes = [change(12900, '2027-02-01T00:00:00Z', '2027-01-02T00:00:00Z'), change(11900, '2027-02-01T00:00:00Z', '2027-01-01T00:00:00Z')];
+    expect(priceAt(monthly, changes, new Date('2027-02-02T00:00:00Z'))).to.equal(12900);
+  });
+});
