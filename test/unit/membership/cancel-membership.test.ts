@@ -242,10 +242,10 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       const second = await buy();
       app.gateway.scriptNext('cancel', 'unknown');
       const result = await cancel.execute({ userId, refund: true, reason: null });
-      expect(result.refund).to.deep.equal({ amount: 5940 + 9900, status: 'pending' });
+      expect(result.refund).to.deep.equal({ amount: 6600 + 9900, status: 'pending' });
       expect(result.membership.status).to.equal('cancelled');
       expect(cancelCalls().map((c) => (c.args as { merchantUid: string; reason: string })))
-        .to.deep.equal([{ gatewayPaymentId: first.gatewayPaymentId, merchantUid: first.merchantUid, amount: 5940, checksum: 9900, reason: 'cancelled with refund by the member' }]);
+        .to.deep.equal([{ gatewayPaymentId: first.gatewayPaymentId, merchantUid: first.merchantUid, amount: 6600, checksum: 9900, reason: 'cancelled with refund by the member' }]);
       for (const { merchantUid } of [first, second]) {
         expect((await refundsOf(merchantUid)).map((c) => [c.status, c.unansweredAt !== null, c.requestedBy]), merchantUid).to.deep.equal([['pending', true, 'user']]);
       }
@@ -262,10 +262,10 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect(error.code).to.equal('gateway_rejected');
       expect(error.details).to.deep.equal({
         refunds: [
-          { merchant_uid: first.merchantUid, amount: 5940, status: 'refunded', gateway_message: null },
+          { merchant_uid: first.merchantUid, amount: 6600, status: 'refunded', gateway_message: null },
           { merchant_uid: second.merchantUid, amount: 9900, status: 'rejected', gateway_message: '정산된 거래' },
         ],
-        refunded_amount: 5940,
+        refunded_amount: 6600,
       });
       expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
     });
@@ -310,7 +310,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
         const second = await buy();
         endedElsewhereDuringCancel('is silent');
         const result = await cancel.execute({ userId, refund: true, reason: null });
-        expect(result.refund).to.deep.equal({ amount: 5940, status: 'pending' });
+        expect(result.refund).to.deep.equal({ amount: 6600, status: 'pending' });
         expect(await refundsOf(second.merchantUid)).to.deep.equal([]);
       });
     });

@@ -387,7 +387,7 @@ describe('Membership', () => {
     it('buying again while a cancel at the period end is pending withdraws that cancel', () => {
       const m = activate('cu_u1');
       m.cancel('at_period_end', 'r', new Date('2026-02-01T00:00:00Z'));
-      m.extend(monthly, 'p2', calendar, new Date('2026-02-02T00:00:00Z'));
+      m.extend(monthly, 'p2', monthly.amount, calendar, new Date('2026-02-02T00:00:00Z'));
       expect(m.cancelAtPeriodEnd).to.equal(false);
     });
 
