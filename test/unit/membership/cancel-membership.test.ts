@@ -99,6 +99,15 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     expect((await app.payments.findByMerchantUid(merchantUid))?.cancellations).to.deep.equal([]);
   });
 
+  it('cancel now without refund (the member deleting their account): ended at once, nothing asked of the gateway, the reason recorded', async () => {
+    await buy(true);
+    const result = await cancel.execute({ userId, refund: false, reason: null, endNow: true });
+    expect([result.membership.status, result.refund]).to.deep.equal(['cancelled', null]);
+    expect(cancelCalls()).to.deep.equal([]);
+    const reasons = () => app.eventsOfType('MembershipCancelled').map((e) => (e.event.payload as { reason: string }).reason);
+    expect(reasons()).to.deep.equal(['cancelled now without refund by the member']);
+  });
+
   it('20 concurrent cancels with refund: one refund at the gateway', async () => {
     const { gatewayPaymentId } = await buy();
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => cancel.execute({ userId, refund: true, reason: null })));
