@@ -4,7 +4,7 @@ import Joi from 'joi';
 import type { Merchant } from './billing/application/member-notices';
 import type { Plan } from './pricing/domain/plan';
 import type { RefundPolicy, RefundRule } from './membership/domain/refund-policy';
-import { ConfigError, firstProblem } from './config-error';
+import { ConfigError, firstProblem, requireEnv } from './config-error';
 import { DEFAULT_GATEWAY, GATEWAY_NAMES, activeGateway, type GatewayConfigs, type RegisteredGatewayName, readGatewayConfigs } from './payment/infrastructure/gateways.registry';
 
 export { ConfigError } from './config-error';
@@ -26,6 +26,8 @@ export interface AppConfig extends GatewayConfigs {
   reminderDays: number;
   smtpUrl: string | null;
   mailFrom: string;
+  /** The HTTP SMS provider (SMS_URL, SMS_API_KEY); null: texts are logged, not sent. */
+  sms: { url: string; apiKey: string | null } | null;
   adminToken: string | null;
   /** Addresses allowed to post PG notices; empty = any (the notice is only a hint, re-fetched anyway). */
   webhookAllowIps: string[];
@@ -76,6 +78,9 @@ const envSchema = Joi.object({
   TRIAL_NOTICE_DAYS: Joi.number().integer().min(7).max(30).default(7),
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   MAIL_FROM: Joi.string().email().default('memberpay@localhost.localdomain'),
+  SMS_URL: Joi.string().uri({ scheme: ['http', 'https'] })
+    .messages({ 'string.uri': 'must be an http:// or https:// URL such as https://sms.example/send', 'string.uriCustomScheme': 'must be an http:// or https:// URL such as https://sms.example/send' }),
+  SMS_API_KEY: Joi.string().min(8),
   ADMIN_TOKEN: Joi.string().min(16),
   WEBHOOK_ALLOW_IPS: Joi.string().pattern(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/).messages({ 'string.pattern.base': 'must be a comma-separated list of IP addresses' }),
   TEST_CLOCK: onOff,
@@ -151,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
   } catch {
     throw new ConfigError(`config error: BUSINESS_TZ ${e.BUSINESS_TZ} is not a known IANA time zone`);
   }
+  if (e.SMS_API_KEY) requireEnv(e, ['SMS_URL'], 'SMS_API_KEY is set');
   const port: number = e.PORT;
   const publicUrl: string = (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, '');
   const gateways = readGatewayConfigs(env, publicUrl, paymentGateway);
@@ -188,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     reminderDays: e.REMINDER_DAYS,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
+    sms: e.SMS_URL ? { url: e.SMS_URL, apiKey: e.SMS_API_KEY ?? null } : null,
     adminToken: e.ADMIN_TOKEN ?? null,
     webhookAllowIps: e.WEBHOOK_ALLOW_IPS ? e.WEBHOOK_ALLOW_IPS.split(',') : [],
     testClock: e.TEST_CLOCK === undefined ? testMode : truthy(e.TEST_CLOCK),

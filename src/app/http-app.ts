@@ -25,7 +25,7 @@ import type { DeleteAccount } from '../membership/application/delete-account.use
 import type { ExportAccount } from '../membership/application/export-account.query';
 import { refundTermsOf } from '../membership/domain/refund-policy';
 import { membershipAccountRoutes } from '../membership/http/membership-account.routes';
-import { consentRoutes } from '../membership/http/consent.routes';
+import { consentRoutes, type TrialWindow } from '../membership/http/consent.routes';
 import type { AnswerConsent } from '../membership/application/answer-consent.use-case';
 import type { ConsentRequestRepository } from '../membership/application/consent-request-repository.port';
 import type { SchedulePriceChange } from '../membership/application/schedule-price-change.use-case';
@@ -40,7 +40,7 @@ import type { PaymentRepository } from '../payment/application/payment-repositor
 import type { ReconcilePayments } from '../payment/application/reconcile-payments.use-case';
 import type { RefundPayment } from '../payment/application/refund-payment.use-case';
 import type { ReportPaymentFailure } from '../payment/application/report-payment-failure.use-case';
-import type { StartCheckout } from '../payment/application/start-checkout.use-case';
+import type { CheckoutSettings, StartCheckout } from '../payment/application/start-checkout.use-case';
 import type { WebhookReceiptStore } from '../payment/application/webhook-receipt-store.port';
 import { paymentRoutes, paymentWebhookRoutes } from '../payment/http/payment.routes';
 import { activeGateway, gatewayCspSources, type WebhookReader } from '../payment/infrastructure/gateways.registry';
@@ -172,6 +172,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
     consents: container.get<ConsentRequestRepository>(MEMBERSHIP.ConsentRequestRepository),
     answerConsent: container.get<AnswerConsent>(MEMBERSHIP.AnswerConsent),
     startTrial: container.get<StartTrial>(MEMBERSHIP.StartTrial),
+    trialWindow: trialWindowOf(container.get<CheckoutSettings>(PAYMENT.CheckoutSettings)),
     clock,
   }), [...sessionGuards, signedInOnly]);
   mountRouter(app, paymentRoutes({
@@ -210,4 +211,16 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
   const files = { '/gateway.js': activeGateway(config).browserScript };
   if (staticDir && existsSync(staticDir)) app.use(staticFiles(path.resolve(staticDir), { skipPrefixes: hidden, files }));
   return app;
+}
+
+/**
+ * The configured PG's window parameters for storing a trial's card: checkout's, for no order (amount
+ * 0). The payment id is a stand-in no charge ever uses: requestIssueBillingKey and requestBillingAuth take none.
+ */
+function trialWindowOf(settings: CheckoutSettings): TrialWindow {
+  return ({ customerUid, name, planId }) => ({
+    gateway: settings.gateway,
+    pg: settings.pg,
+    client: settings.parametersFor({ merchantUid: `trial-${planId}-${customerUid}`, amount: 0, orderName: name, customerUid }).client,
+  });
 }

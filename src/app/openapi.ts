@@ -5,7 +5,7 @@ import { CONSOLE_OPERATIONS } from '../admin/http/console.openapi';
 import { clockSchema, paymentsQuerySchema, priceChangeSchema, refundSchema, refundsQuerySchema, renewalsRunSchema, replaySchema } from '../admin/http/admin.schemas';
 import { logInSchema, signUpSchema } from '../identity/http/identity.schemas';
 import { autoRenewSchema, cancelSchema, deleteAccountSchema } from '../membership/http/membership-account.schemas';
-import { consentAnswerSchema, trialSchema } from '../membership/http/consent.schemas';
+import { consentAnswerSchema, trialConfirmSchema, trialSchema } from '../membership/http/consent.schemas';
 import { checkoutSchema, failureSchema, validationSchema } from '../payment/http/payment.schemas';
 import { GATEWAY_NAMES, webhookDocs } from '../payment/infrastructure/gateways.registry';
 import { type ApiOperation, type JsonSchema, joiToJsonSchema } from '../shared/http/openapi-from-joi';
@@ -27,7 +27,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
       error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str, details: {} } },
     },
   },
-  User: { type: 'object', properties: { id: str, email: { type: 'string', format: 'email' }, name: str, created_at: time } },
+  User: { type: 'object', properties: { id: str, email: { type: 'string', format: 'email' }, name: str, phone: nullable({ type: 'string', pattern: '^\\+821[016789][0-9]{7,8}$' }), created_at: time } },
   Plan: {
     type: 'object',
     properties: {
@@ -157,12 +157,15 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     tag: 'membership', method: 'post', path: '/api/membership/trial', summary: 'Offer a plan\'s free trial: what the PG window needs to store the card without a charge', auth: 'session', body: trialSchema,
     responses: {
-      200: ok({ plan: str, trial_days: int, trial_ends_at: time, customer_uid: str, amount: { const: 0 }, name: str }),
+      200: ok({
+        plan: str, trial_days: int, trial_ends_at: time, customer_uid: str, amount: { const: 0 }, name: str, gateway: str, pg: str,
+        client: { type: 'object', description: 'What the configured PG\'s browser SDK needs to store the card (its keys are the PG\'s own)' },
+      }),
       400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error',
     },
   },
   {
-    tag: 'membership', method: 'post', path: '/api/membership/trial/confirm', summary: 'Start the trial once the gateway holds the card (409 card_not_stored before)', auth: 'session', body: trialSchema,
+    tag: 'membership', method: 'post', path: '/api/membership/trial/confirm', summary: 'Start the trial once the gateway holds the card (409 card_not_stored before), with the PG window\'s proof in the PG\'s own field (auth_key, billing_key) where it needs one', auth: 'session', body: trialConfirmSchema,
     responses: { 201: ok({ membership: ref('Membership') }), 400: 'Error', 401: 'Error', 409: 'Error', 422: 'Error', 502: 'Error', 503: 'Error' },
   },
 

@@ -6,6 +6,7 @@ import { BusinessCalendar } from './domain/business-calendar';
 import { ControllableClock } from './infrastructure/controllable-clock';
 import { InProcessEventBus } from './infrastructure/in-process-event-bus';
 import { LogNotifier } from './infrastructure/log-notifier';
+import { HttpSms } from './infrastructure/http-sms';
 import { LogSms } from './infrastructure/log-sms';
 import { SmtpNotifier } from './infrastructure/smtp-notifier';
 import { MemoryIdempotencyStore } from './infrastructure/memory/memory-idempotency.store';
@@ -27,6 +28,9 @@ import { SHARED } from './shared.tokens';
 
 export type Persistence = 'memory' | 'knex';
 
+/** Far inside the hold a notice's key has while it is sent (NOTICE_HOLD_MS), like the SMTP notifier's bounds. */
+const SMS_TIMEOUT_MS = 10_000;
+
 export function sharedModule(config: AppConfig, logger: Logger, persistence: Persistence, database: KnexDatabase | null): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(SHARED.Config).toConstantValue(config);
@@ -37,7 +41,9 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
     bind(SHARED.TransactionTracker).toConstantValue(new TransactionContext());
     if (config.smtpUrl) bind(SHARED.Notifier).toConstantValue(new SmtpNotifier(config.smtpUrl, config.mailFrom));
     else bind(SHARED.Notifier).toResolvedValue((log: Logger) => new LogNotifier(log), [SHARED.Logger]);
-    bind(SHARED.Sms).toResolvedValue((log: Logger) => new LogSms(log), [SHARED.Logger]);
+    const sms = config.sms;
+    if (sms) bind(SHARED.Sms).toResolvedValue((log: Logger) => new HttpSms({ url: sms.url, apiKey: sms.apiKey, timeoutMs: SMS_TIMEOUT_MS }, log), [SHARED.Logger]);
+    else bind(SHARED.Sms).toResolvedValue((log: Logger) => new LogSms(log), [SHARED.Logger]);
     bind(SHARED.EventBus).toResolvedValue((outbox: Outbox, log: Logger) => new InProcessEventBus(outbox, log), [SHARED.Outbox, SHARED.Logger]);
     if (persistence === 'memory') {
       bind(SHARED.Outbox).toResolvedValue((context: TransactionContext) => new MemoryOutbox(context), [SHARED.TransactionTracker]);

@@ -158,6 +158,9 @@ function renderPlans() {
       ]),
       refundTerms(plan),
       el('button', { type: 'button', className: 'order btn btn-primary', 'data-plan': plan.id, 'data-test': 'order', text: t('plans.order') }),
+      ...(plan.trial_days
+        ? [el('button', { type: 'button', className: 'trial btn', 'data-plan': plan.id, 'data-test': 'trial', text: t('plans.trial', { days: plan.trial_days }) })]
+        : []),
     ]);
   }));
 }
@@ -315,11 +318,12 @@ async function withBusyForm(form, work) {
 async function onSignup(event) {
   event.preventDefault();
   const form = event.currentTarget;
-  const { name, email, password } = formValues(form);
+  const { name, email, password, phone } = formValues(form);
   if (!name || !email || !password) return showMessage('error', t('signup.missing'), 'invalid_form');
   if (String(password).length < 8) return showMessage('error', t('signup.shortPassword'), 'invalid_form');
   await withBusyForm(form, async () => {
-    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password });
+    // Optional: left blank, no number is sent (the API checks a given one is a Korean mobile number).
+    const r = await api('POST', `/api/auth/signup${langQuery()}`, { name, email, password, ...(phone ? { phone } : {}) });
     if (r.status === 201 || r.ok) {
       form.reset();
       showMessage('success', t('signup.done'), 'signed_up');
@@ -373,8 +377,12 @@ async function onLogout() {
 //                         for this PG), {failure: {error_code, error_msg, proof, buyerCancelled?}} (the window
 //                         refused; proof: the PG's record of it, if any), {unavailable: true} (its SDK did not
 //                         load), {away: true} (the PG navigates the page away), or {returned} (see readReturn);
+//   storeCard(offer, page) stores a card without a charge for the free-trial offer `offer` (POST /api/membership/trial's
+//                         answer; its `client` is the PG's); resolves like open, `proof` being the fields
+//                         POST /api/membership/trial/confirm takes for this PG ({} for Iamport);
 //   readReturn()          optional, for PGs that redirect back: on a load that is such a return, cleans the
-//                         address and answers {merchantUid, proof | failure}; null otherwise.
+//                         address and answers {merchantUid, proof | failure}, or {trialPlan, proof | failure}
+//                         after storeCard; null otherwise.
 
 /** The configured PG's browser script, once loaded (null: it did not load). */
 let gateway = null;
@@ -409,7 +417,7 @@ function loadScript(src, globalName, testId) {
 
 function setOrdering(busy) {
   state.busy = busy;
-  for (const b of document.querySelectorAll('.order')) b.disabled = busy;
+  for (const b of document.querySelectorAll('.order, .trial')) b.disabled = busy;
   $('app').dataset.busy = busy ? 'true' : 'false';
 }
 
@@ -456,6 +464,43 @@ async function checkout(plan, autoRenew) {
   return settle(order, await gateway.open(order, page));
 }
 
+async function onTrial(button) {
+  if (!state.me) {
+    showMessage('error', t('order.loginRequired'), 'login_required');
+    $('login-email').focus({ preventScroll: true });
+    return;
+  }
+  if (state.busy) return;
+  setOrdering(true);
+  try {
+    await startTrial(button.dataset.plan);
+  } finally {
+    setOrdering(false);
+  }
+}
+
+/** A free trial: the server's offer, the PG's window stores the card (storeCard), nothing is charged. */
+async function startTrial(plan) {
+  showMessage('pending', t('trial.preparing'), 'preparing');
+  const offer = await api('POST', '/api/membership/trial', { plan });
+  if (!offer.ok) return showMessage('error', errorText(offer, t('trial.startFailed')), 'trial_refused');
+  if (!gateway) await loadGateway();
+  if (!gateway || !gateway.storeCard) return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
+  const page = { loadScript, opening: () => showMessage('pending', t('trial.inWindow'), 'storing_card') };
+  return settleTrial(plan, await gateway.storeCard(offer.data, page));
+}
+
+/** What the card window answered for a trial: its proof goes to trial/confirm; the server asks the PG. */
+async function settleTrial(plan, outcome) {
+  if (!outcome || outcome.away) return undefined;
+  if (outcome.unavailable) return showMessage('error', t('order.sdkUnavailable'), 'sdk_unavailable');
+  if (outcome.failure) return showMessage('error', t('trial.notStarted'), 'card_not_stored', outcome.failure.error_msg || '');
+  const r = await api('POST', '/api/membership/trial/confirm', { plan, ...(outcome.proof || {}) });
+  await refreshAccount();
+  if (r.status !== 201) return showMessage('error', errorText(r, t('trial.startFailed')), 'trial_refused');
+  return showMessage('success', t('trial.started', { date: formatKst(r.data.membership.trial_ends_at) }), 'trial_started');
+}
+
 /** What the PG's window answered (see "the configured PG's window"), settled with the server. */
 async function settle(order, outcome) {
   if (!outcome || outcome.away) return undefined;
@@ -468,8 +513,9 @@ async function settle(order, outcome) {
   return validate(order.merchant_uid, outcome.proof);
 }
 
-/** A PG's redirect back to the page (readReturn): the order it names, settled once the account is known. */
+/** A PG's redirect back to the page (readReturn): the order (or trial) it names, settled once the account is known. */
 async function settleReturn(ret) {
+  if (ret.trialPlan) return state.me ? settleTrial(ret.trialPlan, ret) : showMessage('error', t('order.returnLoginRequired'), 'login_required');
   if (!ret.merchantUid) return showMessage('error', t('order.returnNoOrder'), 'failed');
   if (!state.me) return showMessage('error', t('order.returnLoginRequired'), 'login_required');
   return settle({ merchant_uid: ret.merchantUid }, ret);
@@ -584,11 +630,15 @@ function notAvailable(r) {
 }
 
 async function onRefundQuote() {
-  const out = $('refund-quote');
+  await showRefundQuote($('refund-quote'));
+}
+
+/** GET /api/membership/refund-quote into `out` (data-refundable: the amount, for tests); the answer is returned. */
+async function showRefundQuote(out) {
   out.hidden = false;
   out.textContent = t('refund.calculating');
-  const r = await api('GET', `/api/membership/refund-quote${langQuery()}`);
   delete out.dataset.refundable;
+  const r = await api('GET', `/api/membership/refund-quote${langQuery()}`);
   if (r.ok) {
     const q = r.data;
     out.dataset.refundable = String(q.refundable);
@@ -614,6 +664,7 @@ async function onRefundQuote() {
   } else {
     out.textContent = errorText(r, t('refund.quoteFailed'));
   }
+  return r;
 }
 
 async function cancelMembership(refund) {
@@ -680,6 +731,107 @@ async function onRemoveCard() {
   if (r.status === 409 && r.data && r.data.error && r.data.error.code === 'no_billing_key') out.textContent = t('card.none');
   else if (r.status === 409) out.textContent = t('card.noMembership');
   else out.textContent = errorText(r, t('card.removeFailed'));
+}
+
+// ---------- the member's data: export, account deletion ----------
+
+/** GET /api/me/export, saved as memberpay-export-YYYY-MM-DD.json (the date in Seoul). */
+async function onExport() {
+  const button = $('export-button');
+  const out = $('export-result');
+  button.disabled = true;
+  delete out.dataset.outcome;
+  const r = await api('GET', '/api/me/export');
+  button.disabled = false;
+  if (!r.ok || !r.data) {
+    out.textContent = errorText(r, t('export.failed'));
+    out.dataset.outcome = 'export_failed';
+    return;
+  }
+  const filename = `memberpay-export-${formatKst(new Date().toISOString()).slice(0, 10)}.json`;
+  const url = URL.createObjectURL(new Blob([JSON.stringify(r.data, null, 2)], { type: 'application/json' }));
+  const link = el('a', { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked a moment later: the download has started from the URL by then.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  out.textContent = t('export.done', { file: filename });
+  out.dataset.outcome = 'exported';
+}
+
+/** A membership that deleting the account ends now (and may refund). */
+function liveMembership() {
+  const m = state.me && state.me.membership;
+  return Boolean(m && ['active', 'past_due'].includes(m.status));
+}
+
+async function onDeleteAccountOpen() {
+  const form = $('delete-account-form');
+  form.reset();
+  form.hidden = false;
+  $('delete-account-confirm').hidden = true;
+  const live = liveMembership();
+  $('delete-refund').hidden = !live;
+  if (live) await showRefundQuote($('delete-refund-quote'));
+}
+
+function closeDeleteAccount() {
+  const form = $('delete-account-form');
+  form.reset();
+  form.hidden = true;
+  $('delete-account-confirm').hidden = true;
+}
+
+/** The choices as the form holds them: {password, refund} (refund null when none was picked). */
+function deletionChoices() {
+  const { password, refund } = formValues($('delete-account-form'));
+  return { password: password || '', refund: refund === undefined ? null : refund === 'true' };
+}
+
+/** First step: the password and (with a live membership) the refund choice are given; the confirmation says what happens. */
+function onDeleteAccountNext(event) {
+  event.preventDefault();
+  const { password, refund } = deletionChoices();
+  if (!password) return showMessage('error', t('deletion.passwordMissing'), 'invalid_form');
+  const live = liveMembership();
+  if (live && refund === null) return showMessage('error', t('deletion.refundMissing'), 'invalid_form');
+  const quoted = $('delete-refund-quote').dataset.refundable;
+  let summary = t('deletion.summary');
+  if (live) summary = `${summary} ${refund && quoted ? t('deletion.summaryRefund', { amount: formatWon(quoted) }) : t('deletion.summaryNoRefund')}`;
+  $('delete-account-summary').textContent = summary;
+  $('delete-account-confirm').hidden = false;
+}
+
+async function deleteAccount() {
+  const { password, refund } = deletionChoices();
+  const live = liveMembership();
+  const quoted = $('delete-refund-quote').dataset.refundable;
+  const yes = $('delete-account-confirm-yes');
+  yes.disabled = true;
+  showMessage('info', t('deletion.processing'), 'deleting');
+  // Without a live membership there is nothing to refund: the API's default is not asked for.
+  const r = await api('DELETE', '/api/me', { password, refund: live ? refund : false });
+  yes.disabled = false;
+  if (r.status === 204) {
+    closeDeleteAccount();
+    state.me = null;
+    renderSession();
+    renderMembership();
+    renderPayments([]);
+    const refunded = live && refund && Number(quoted) > 0 ? t('deletion.refunded', { amount: formatWon(quoted) }) : '';
+    return showMessage('success', `${t('deletion.done')}${refunded}`, 'account_deleted');
+  }
+  $('delete-account-confirm').hidden = true;
+  const code = r.data && r.data.error && r.data.error.code;
+  if (code === 'wrong_password') return showMessage('error', t('deletion.wrongPassword'), 'wrong_password');
+  if (r.status === 429) return showMessage('error', t('login.tooMany'), 'too_many_attempts');
+  if (code === 'gateway_rejected') return showMessage('error', t('deletion.refundRejected'), 'gateway_rejected', r.data.error.message);
+  if (r.status === 401) {
+    await refreshAccount();
+    return showMessage('error', t('deletion.loginRequired'), 'login_required');
+  }
+  showMessage('error', errorText(r, t('deletion.failed')), 'deletion_failed');
 }
 
 // ---------- test clock (sandbox only) ----------
@@ -815,8 +967,10 @@ function bind() {
   $('login-form').addEventListener('submit', onLogin);
   $('logout').addEventListener('click', onLogout);
   $('plans').addEventListener('click', (event) => {
+    const trial = event.target.closest('.trial');
     const button = event.target.closest('.order');
-    if (button) onOrder(button);
+    if (trial) onTrial(trial);
+    else if (button) onOrder(button);
   });
   $('refund-quote-button').addEventListener('click', onRefundQuote);
   $('cancel-button').addEventListener('click', () => { $('cancel-confirm').hidden = false; });
@@ -825,6 +979,12 @@ function bind() {
   $('cancel-at-period-end').addEventListener('click', () => cancelMembership(false));
   $('membership-auto-renew').addEventListener('change', onAutoRenewToggle);
   $('remove-card').addEventListener('click', onRemoveCard);
+  $('export-button').addEventListener('click', onExport);
+  $('delete-account-button').addEventListener('click', onDeleteAccountOpen);
+  $('delete-account-form').addEventListener('submit', onDeleteAccountNext);
+  $('delete-account-abort').addEventListener('click', closeDeleteAccount);
+  $('delete-account-confirm-no').addEventListener('click', closeDeleteAccount);
+  $('delete-account-confirm-yes').addEventListener('click', deleteAccount);
   $('message').addEventListener('dblclick', clearMessage);
   $('admin-token').value = sessionStorage.getItem(ADMIN_TOKEN_KEY) || '';
   for (const b of document.querySelectorAll('[data-clock-step]')) b.addEventListener('click', () => onClockStep(b.dataset.clockStep));

@@ -239,6 +239,16 @@ describe('PortOneGateway over HTTP to the PortOne V2 sandbox: what V2 does inste
         expect(await gateway.getPayment(merchantUid)).to.equal(null);
       });
 
+      it('findBillingKey (a trial): the key of this customer is the stored card, charging nothing; none without it or for an unknown key', async () => {
+        const billingKey = await issueAlone('member-7');
+        expect(await gateway.findBillingKey('member-7', billingKey)).to.deep.equal({ customerUid: billingKey, cardNumber: null });
+        expect(await gateway.findBillingKey('member-7')).to.equal(null);
+        expect(await gateway.findBillingKey('member-7', 'billing-key-unknown')).to.equal(null);
+        expect(await rejection(gateway.findBillingKey('member-8', billingKey)))
+          .to.be.instanceOf(GatewayRejectedError).and.to.include({ gatewayCode: PORTONE_ADAPTER_CODE.billingKeyOfAnotherCustomer });
+        expect([...running.sandbox.store.payments.values()].filter((r) => r.payment.billingKey === billingKey)).to.deep.equal([]);
+      });
+
       it('refuses a deleted or unknown key', async () => {
         const billingKey = await issueAlone('member-7');
         await gateway.deleteBillingKey(billingKey);

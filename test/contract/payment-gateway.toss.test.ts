@@ -164,6 +164,20 @@ describe('TossGateway over HTTP to the Toss sandbox: what Toss does instead', fu
       expect(await gateway.issueBillingKey({ authKey: auth.result.query.authKey, customerKey }).catch((e: unknown) => e)).to.be.instanceOf(GatewayRejectedError);
     });
 
+    it('findBillingKey (a trial): the authKey becomes the handle without a charge, once; none without an authKey', async () => {
+      const customerKey = uid('customer');
+      const auth = await fetch(`${running.url}/__sandbox/billing-auth`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientKey: keys.clientKey, params: { customerKey, successUrl: '/billing/ok', failUrl: '/billing/fail' }, card: 'success' }),
+      }).then((r) => r.json()) as { result: { query: { authKey: string } } };
+      expect(await gateway.findBillingKey(customerKey)).to.equal(null);
+      const card = await gateway.findBillingKey(customerKey, auth.result.query.authKey);
+      expect(card?.customerUid).to.match(new RegExp(`^${customerKey}:`));
+      expect(running.sandbox.store.billingKeysOf(customerKey)).to.deep.equal([card?.customerUid.slice(customerKey.length + 1)]);
+      expect([...running.sandbox.store.payments.values()]).to.deep.equal([]);
+      expect(await gateway.findBillingKey(customerKey, auth.result.query.authKey).catch((e: unknown) => e)).to.be.instanceOf(GatewayRejectedError);
+    });
+
     it('answers a declined charge with status failed and a reason, without throwing', async () => {
       const handle = await issuedHandle();
       await driver.setCardDeclines(handle.slice(0, handle.indexOf(':')), true);

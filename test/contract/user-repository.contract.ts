@@ -40,6 +40,16 @@ export function userRepositoryContract(open: () => Promise<PersistenceKit>): voi
       expect(await kit.users.findByIds([])).to.deep.equal([]);
     });
 
+    it('round-trips a mobile number, and anonymise removes it with the email and name', async () => {
+      const user = aUser({ phone: '+821012345678' });
+      await kit.users.add(user);
+      expect(await kit.users.findById(user.id)).to.deep.equal(user);
+      await kit.users.anonymise(user.id);
+      const gone = await kit.users.findById(user.id);
+      expect(gone).to.include({ id: user.id, name: '', passwordHash: '' });
+      expect(gone).not.to.have.property('phone');
+    });
+
     it('answers null for an unknown id or email', async () => {
       expect(await kit.users.findById('nope')).to.equal(null);
       expect(await kit.users.findByEmail('nobody@example.com')).to.equal(null);

@@ -14,7 +14,7 @@ import type { Notifier } from '../../src/shared/application/notifier.port';
 import type { Sms } from '../../src/shared/application/sms.port';
 import { SHARED } from '../../src/shared/shared.tokens';
 import { launchBrowser, newPage, PHONE, screenshotOnFailure, screenshotPath } from '../support/browser';
-import { SANDBOX_PREFIX, startE2eApp, type RunningApp } from './e2e-app';
+import { startE2eApp, type RunningApp } from './e2e-app';
 
 const DAY = 24 * 60 * 60 * 1000;
 const withTrial = (config: AppConfig): AppConfig => ({ ...config, plans: config.plans.map((p) => (p.id === 'monthly' ? { ...p, trialDays: 14 } : p)) });
@@ -67,15 +67,19 @@ describe('a trial member declines a price rise in the browser (e2e, Iamport sand
     await p.click('#signup-submit');
     await p.locator('#app[data-state="logged-in"]').waitFor();
 
-    // The trial: the PG stores the card with amount 0 (the sandbox's window, as IMP.request_pay with customer_uid does), nothing is charged.
-    const offer = await call('POST', '/api/membership/trial', { plan: 'monthly' });
-    expect(offer.status, JSON.stringify(offer.data)).to.equal(200);
-    const stored = await p.request.post(`${app.url}${SANDBOX_PREFIX}/__sandbox/pay`, {
-      data: { imp_code: app.iamport!.options.impCode, params: { pg: 'html5_inicis', pay_method: 'card', merchant_uid: `trial-${Date.now()}`, amount: 0, name: offer.data.name, customer_uid: offer.data.customer_uid }, card: 'success', action: 'pay' },
-    });
-    expect((await stored.json()).rsp).to.include({ success: true, paid_amount: 0 });
-    const started = await call('POST', '/api/membership/trial/confirm', { plan: 'monthly' });
-    expect(started.status, JSON.stringify(started.data)).to.equal(201);
+    // The trial from the page: its button opens Iamport's window (IMP.request_pay with customer_uid and amount 0), the
+    // card is stored, the page confirms, and nothing is charged.
+    const trialButton = p.locator('.trial[data-plan="monthly"]');
+    expect(await trialButton.innerText()).to.contain('14일 무료 체험');
+    await trialButton.click();
+    const modal = p.locator('[data-test="imp-modal"]');
+    await modal.waitFor();
+    await modal.locator('[data-card="success"]').click();
+    await modal.locator('[data-action="pay"]').click();
+    await p.locator('#message:not([hidden])[data-outcome="trial_started"]').waitFor();
+    const started = await call('GET', '/api/me');
+    expect(started.data.membership).to.include({ status: 'active', auto_renew: true });
+    expect((await call('GET', '/api/payments')).data.payments, 'no payment for the stored card').to.deep.equal([]);
     const trialEnd = new Date(started.data.membership.trial_ends_at);
 
     // The trial's end is its first charge: the member is asked, and agrees to the plan's price.
@@ -124,3 +128,52 @@ describe('a trial member declines a price rise in the browser (e2e, Iamport sand
     expect(errors, 'errors in the page').to.deep.equal([]);
   });
 });
+
+for (const gateway of ['toss', 'portone'] as const) {
+  describe(`a free trial started from the page through ${gateway} (e2e)`, function () {
+    this.timeout(60_000);
+    let browser: Browser;
+    let app: RunningApp;
+    let context: BrowserContext | undefined;
+    let page: Page | undefined;
+    let errors: string[] = [];
+
+    before(async function () {
+      this.timeout(30_000);
+      browser = await launchBrowser();
+      app = await startE2eApp(gateway, withTrial);
+      ({ context, page, errors } = await newPage(browser, PHONE));
+    });
+    after(async () => {
+      await context?.close();
+      await app?.close();
+      await browser?.close();
+    });
+    screenshotOnFailure(() => page);
+
+    it('stores the card in the PG window without a charge and starts the trial', async () => {
+      const p = page as Page;
+      await p.goto(`${app.url}/`);
+      await p.locator('body[data-ready="true"]').waitFor();
+      await p.fill('#signup-name', '김체험');
+      await p.fill('#signup-email', `trial.${gateway}.${Date.now()}@example.com`);
+      await p.fill('#signup-password', 'correct horse battery');
+      await p.click('#signup-submit');
+      await p.locator('#app[data-state="logged-in"]').waitFor();
+
+      await p.click('.trial[data-plan="monthly"]');
+      const modal = p.locator(`[data-test="${gateway}-modal"]`);
+      await modal.waitFor();
+      await modal.locator('[data-card="success"]').click();
+      await modal.locator('[data-action="pay"]').click();
+      // Toss redirects the page back; its return carries the authKey the page confirms with.
+      await p.locator('#message:not([hidden])[data-outcome="trial_started"]').waitFor();
+      const me = await p.evaluate(async () => (await fetch('/api/me')).json());
+      expect(me.membership).to.include({ status: 'active', auto_renew: true });
+      expect(me.membership.trial_ends_at).to.be.a('string');
+      const payments = await p.evaluate(async () => (await fetch('/api/payments')).json());
+      expect(payments.payments, 'nothing charged').to.deep.equal([]);
+      expect(errors, 'errors in the page').to.deep.equal([]);
+    });
+  });
+}

@@ -31,7 +31,7 @@ export interface HarnessParts {
   memberships: MembershipRepository;
   /** Every notice and e-mail the app sent. */
   notifier: MemoryNotifier;
-  /** Every text message the app sent. */
+  /** Every text message the app sent (unless SMS_URL names a provider: then the app posts them there). */
   sms: MemorySms;
 }
 
@@ -41,7 +41,8 @@ async function knexParts(database: TestDatabase, env: Record<string, string>, ad
   const notifier = new MemoryNotifier();
   container.rebind(SHARED.Notifier).toConstantValue(notifier);
   const sms = new MemorySms();
-  container.rebind(SHARED.Sms).toConstantValue(sms);
+  // With SMS_URL the configured HTTP adapter stays (its test reads the provider sandbox; `sms` then stays empty).
+  if (!config.sms) container.rebind(SHARED.Sms).toConstantValue(sms);
   const clock = container.get<ControllableClock>(SHARED.Clock);
   clock.freezeAt(TEST_NOW);
   container.get(SHARED.EventBus); // activates the subscriptions
@@ -181,8 +182,8 @@ export class ApiClient {
   }
 
   /** Signs up (and so logs in) a new account; answers its email and password. */
-  async signUp(input: { email?: string; password?: string; name?: string } = {}) {
-    const account = { email: input.email ?? uniqueEmail(), password: input.password ?? 'correct horse', name: input.name ?? 'Kim Buyer' };
+  async signUp(input: { email?: string; password?: string; name?: string; phone?: string } = {}) {
+    const account = { email: input.email ?? uniqueEmail(), password: input.password ?? 'correct horse', name: input.name ?? 'Kim Buyer', ...(input.phone ? { phone: input.phone } : {}) };
     const res = await this.post('/api/auth/signup', account);
     if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
     return { ...account, id: res.body.user.id as string, response: res };

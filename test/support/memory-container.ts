@@ -73,9 +73,9 @@ export function memoryApp(overrides: Record<string, string> = {}, adjust: (confi
     answerConsent: container.get<AnswerConsent>(MEMBERSHIP.AnswerConsent),
     schedulePrice: container.get<SchedulePriceChange>(MEMBERSHIP.SchedulePriceChange),
     startTrial: container.get<StartTrial>(MEMBERSHIP.StartTrial),
-    async newUser(name = 'Kim Buyer'): Promise<User> {
+    async newUser(name = 'Kim Buyer', phone?: string): Promise<User> {
       userCount += 1;
-      const user: User = { id: `user${userCount}`, email: `buyer${userCount}@example.com`, name, passwordHash: 'not-used', language: 'ko', createdAt: clock.now() };
+      const user: User = { id: `user${userCount}`, email: `buyer${userCount}@example.com`, name, passwordHash: 'not-used', language: 'ko', ...(phone ? { phone } : {}), createdAt: clock.now() };
       await users.add(user);
       return user;
     },

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
-import { loadConfig } from '../../src/config';
+import { type AppConfig, loadConfig } from '../../src/config';
 import { buildContainer } from '../../src/app/container';
 import { IDENTITY } from '../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
@@ -38,7 +38,8 @@ export interface PortOneHttpApp {
   close(): Promise<void>;
 }
 
-export async function startPortOneHttpApp(env: Record<string, string> = {}): Promise<PortOneHttpApp> {
+/** `adjust` changes the loaded config before the app is built (a plan with trial_days). */
+export async function startPortOneHttpApp(env: Record<string, string> = {}, adjust: (config: AppConfig) => AppConfig = (c) => c): Promise<PortOneHttpApp> {
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -48,11 +49,11 @@ export async function startPortOneHttpApp(env: Record<string, string> = {}): Pro
   const database = await createSqliteTestDatabase();
   let clock: ControllableClock | null = null;
   const portone = await startPortOneSandboxServer({ port: 0, webhookUrl: `${url}/api/payment/webhook/portone`, now: () => clock?.now() ?? new Date() });
-  const config = loadConfig({
+  const config = adjust(loadConfig({
     PUBLIC_URL: url, PAYMENT_GATEWAY: 'portone', PORTONE_MODE: 'sandbox', PORTONE_API_URL: portone.url,
     ADMIN_TOKEN: PORTONE_ADMIN_TOKEN, TEST_CLOCK: 'on', GATEWAY_TIMEOUT_MS: '2000', LOG_LEVEL: 'silent',
     SESSION_SECRET: 'portone-http-session-secret-0123456789', ...env,
-  });
+  }));
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database: database.database });
   container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
   clock = container.get<ControllableClock>(SHARED.Clock);

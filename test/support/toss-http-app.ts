@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
-import { loadConfig } from '../../src/config';
+import { type AppConfig, loadConfig } from '../../src/config';
 import { buildContainer } from '../../src/app/container';
 import { IDENTITY } from '../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../src/identity/infrastructure/scrypt-password-hasher';
@@ -48,7 +48,8 @@ export interface TossHttpApp {
   close(): Promise<void>;
 }
 
-export async function startTossHttpApp(env: Record<string, string> = {}): Promise<TossHttpApp> {
+/** `adjust` changes the loaded config before the app is built (a plan with trial_days). */
+export async function startTossHttpApp(env: Record<string, string> = {}, adjust: (config: AppConfig) => AppConfig = (c) => c): Promise<TossHttpApp> {
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -56,11 +57,11 @@ export async function startTossHttpApp(env: Record<string, string> = {}): Promis
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const database = await createSqliteTestDatabase();
-  const config = loadConfig({
+  const config = adjust(loadConfig({
     PUBLIC_URL: url, PAYMENT_GATEWAY: 'toss', TOSS_MODE: 'sandbox', TOSS_API_URL: `${url}/sandbox/toss`,
     ADMIN_TOKEN: TOSS_ADMIN_TOKEN, TEST_CLOCK: 'on', GATEWAY_TIMEOUT_MS: '2000', LOG_LEVEL: 'silent',
     SESSION_SECRET: 'toss-http-session-secret-0123456789', ...env,
-  });
+  }));
   const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'configured', database: database.database });
   container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
   const clock = container.get<ControllableClock>(SHARED.Clock);

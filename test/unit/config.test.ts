@@ -56,6 +56,17 @@ describe('configuration', () => {
     for (const message of [problem({ PORT: 'eighty' }), problem({ IAMPORT_MODE: 'live' })]) expect(message).not.to.include('\n');
   });
 
+  it('sends SMS through the provider at SMS_URL (with SMS_API_KEY) or, unset, logs them; a bad value is one line', () => {
+    expect(loadConfig({}, CONFIG_DIR).sms).to.equal(null);
+    expect(loadConfig({ SMS_URL: 'https://sms.example/send', SMS_API_KEY: 'key-0123456789' }, CONFIG_DIR).sms).to.deep.equal({ url: 'https://sms.example/send', apiKey: 'key-0123456789' });
+    expect(loadConfig({ SMS_URL: 'http://127.0.0.1:3999/send' }, CONFIG_DIR).sms).to.deep.equal({ url: 'http://127.0.0.1:3999/send', apiKey: null });
+    for (const bad of ['sms.example/send', 'ftp://sms.example/send', 'not a url']) {
+      expect(problem({ SMS_URL: bad }), bad).to.equal('config error: SMS_URL must be an http:// or https:// URL such as https://sms.example/send');
+    }
+    expect(problem({ SMS_API_KEY: 'key-0123456789' })).to.equal('config error: SMS_URL is required when SMS_API_KEY is set');
+    expect(problem({ SMS_URL: 'https://sms.example/send', SMS_API_KEY: 'short' })).to.match(/^config error: SMS_API_KEY length must be at least 8/);
+  });
+
   it('refuses an invalid refund policy file with a clear line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
     cpSync(CONFIG_DIR, dir, { recursive: true });

@@ -165,7 +165,7 @@ export class SeekConsents {
       const language = user?.language ?? DEFAULT_LANGUAGE;
       const rendered = this.notices.trialEnding(language, { planName: plan.names, trialEndsAt: membership.periodEnd, amount });
       await this.notifier.send({ kind: 'trial_ending', to: user?.email ?? '', ...rendered });
-      await this.sms.send({ kind: 'trial_ending', userId: membership.userId, to: null, text: rendered.text });
+      await this.text(user, membership.userId, 'trial_ending', rendered.text);
     } catch (error) {
       await this.notifications.release(key);
       this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'trial notice not sent; will retry');
@@ -180,9 +180,21 @@ export class SeekConsents {
     const rendered = render(user?.language ?? DEFAULT_LANGUAGE);
     try {
       await this.notifier.send({ kind, to: user?.email ?? '', ...rendered });
-      await this.sms.send({ kind, userId, to: null, text: rendered.text });
     } catch (error) {
       this.logger.warn({ userId, kind, err: (error as Error).message }, 'consent notice not sent');
+    }
+    await this.text(user, userId, kind, rendered.text);
+  }
+
+  /**
+   * The SMS to the member's mobile number. A failure is logged, never retried: the e-mail went (a
+   * retry would send it again) and the request stays on the member's page.
+   */
+  private async text(user: User | null, userId: string, kind: NoticeKind, text: string): Promise<void> {
+    try {
+      await this.sms.send({ kind, userId, to: user?.phone ?? null, text });
+    } catch (error) {
+      this.logger.warn({ userId, kind, err: (error as Error).message }, 'sms notice not sent');
     }
   }
 }

@@ -12,6 +12,8 @@ export interface SignUpInput {
   email: string;
   password: string;
   name: string;
+  /** E.164, already normalised by the edge; absent or null when none was given. */
+  phone?: string | null;
   ip: string;
   language: Language;
 }
@@ -34,7 +36,7 @@ export class SignUp {
     }
     const user: User = {
       id: this.ids.newId(), email: normaliseEmail(input.email), name: input.name.trim(),
-      passwordHash: await this.hasher.hash(input.password), language: input.language, createdAt: now,
+      passwordHash: await this.hasher.hash(input.password), language: input.language, ...(input.phone ? { phone: input.phone } : {}), createdAt: now,
     };
     await this.users.add(user);
     await this.limiter.hit(signupKey(input.ip), now);

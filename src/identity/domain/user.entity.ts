@@ -8,14 +8,17 @@ export interface User {
   passwordHash: string;
   /** The language of their notices and e-mails: the page's (`?lang=` or Accept-Language) at signup. */
   language: Language;
+  /** Their mobile number in E.164 (+8210...), for SMS notices; absent when they gave none. */
+  phone?: string;
   createdAt: Date;
 }
 
 const DELETED_DOMAIN = '@deleted.invalid';
 
-/** What a deleted account's row keeps: its id; an email no one can own (unique per id, a reserved domain) and no password that verifies. */
+/** What a deleted account's row keeps: its id; an email no one can own (unique per id, a reserved domain), no password that verifies, no phone. */
 export function anonymisedUser(user: User): User {
-  return { ...user, email: `deleted-${user.id.toLowerCase()}${DELETED_DOMAIN}`, name: '', passwordHash: '' };
+  const { phone: _removed, ...kept } = user;
+  return { ...kept, email: `deleted-${user.id.toLowerCase()}${DELETED_DOMAIN}`, name: '', passwordHash: '' };
 }
 
 /** The account was deleted: there is no one to write to any more. */

@@ -2,7 +2,7 @@ import type { User } from '../domain/user.entity';
 
 /** A user as the API shows it (never the password hash). */
 export function presentUser(user: User) {
-  return { id: user.id, email: user.email, name: user.name };
+  return { id: user.id, email: user.email, name: user.name, phone: user.phone ?? null };
 }
 
 /** Everything the user row holds about them, for their data export (still never the password hash). */

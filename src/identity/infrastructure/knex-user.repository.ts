@@ -13,6 +13,7 @@ interface UserRow {
   name: string;
   password_hash: string;
   language: string;
+  phone: string | null;
   created_at: unknown;
 }
 
@@ -42,7 +43,7 @@ export class KnexUserRepository implements UserRepository {
   }
 
   async add(user: User): Promise<void> {
-    const row: UserRow = { id: user.id, email: user.email.toLowerCase(), name: user.name, password_hash: user.passwordHash, language: user.language, created_at: user.createdAt };
+    const row: UserRow = { id: user.id, email: user.email.toLowerCase(), name: user.name, password_hash: user.passwordHash, language: user.language, phone: user.phone ?? null, created_at: user.createdAt };
     try {
       await currentDb(this.database, this.context)('users').insert(row);
     } catch (error) {
@@ -55,13 +56,13 @@ export class KnexUserRepository implements UserRepository {
     const user = await this.findById(id);
     if (!user) return;
     const gone = anonymisedUser(user);
-    await currentDb(this.database, this.context)('users').where({ id }).update({ email: gone.email, name: gone.name, password_hash: gone.passwordHash });
+    await currentDb(this.database, this.context)('users').where({ id }).update({ email: gone.email, name: gone.name, password_hash: gone.passwordHash, phone: null });
   }
 }
 
 function toUser(row: UserRow): User {
   return {
     id: row.id, email: row.email, name: row.name, passwordHash: row.password_hash,
-    language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE, createdAt: readTime(row.created_at),
+    language: isLanguage(row.language) ? row.language : DEFAULT_LANGUAGE, ...(row.phone ? { phone: row.phone } : {}), createdAt: readTime(row.created_at),
   };
 }

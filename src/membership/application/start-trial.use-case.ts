@@ -45,13 +45,17 @@ export class StartTrial {
     return { plan, customerUid: customerUidFor(userId), trialEndsAt: this.calendar.addDays(this.clock.now(), plan.trialDays ?? 0) };
   }
 
-  /** After the PG window: the gateway, not the browser, says whether the card is stored. */
-  async confirm(userId: string, planId: string): Promise<Membership> {
+  /**
+   * After the PG window: the gateway, not the browser, says whether the card is stored. `proof` is
+   * what that window answered, for the PGs that need it to find the card (see PaymentGateway.findBillingKey).
+   */
+  async confirm(userId: string, planId: string, proof?: string): Promise<Membership> {
     const plan = await this.eligiblePlan(userId, planId);
-    const customerUid = customerUidFor(userId);
-    if (!(await this.gateway.findBillingKey(customerUid))) throw new CardNotStoredError();
+    const card = await this.gateway.findBillingKey(customerUidFor(userId), proof);
+    if (!card) throw new CardNotStoredError();
     const now = this.clock.now();
-    const membership = Membership.startTrial({ id: this.ids.newId(), userId, plan, billingKey: customerUid, start: now, now }, this.calendar);
+    // The gateway's handle, not our customer uid: renewals charge with it (a Toss handle, a V2 key).
+    const membership = Membership.startTrial({ id: this.ids.newId(), userId, plan, billingKey: card.customerUid, start: now, now }, this.calendar);
     try {
       await this.uow.run(() => this.memberships.save(membership));
     } catch (error) {

@@ -17,6 +17,7 @@ export interface CancelRequest {
 
 /** A stored card as the gateway describes it. */
 export interface StoredCard {
+  /** The handle chargeBillingKey and deleteBillingKey take (Iamport's customer_uid, a Toss handle, a PortOne V2 billing key). */
   customerUid: string;
   /** Masked as the PG gives it (`536181******1234`), or null. */
   cardNumber: string | null;
@@ -62,8 +63,13 @@ export interface PaymentGateway {
   /** Charges a stored card. A decline is an answer (status failed), not a rejection. */
   chargeBillingKey(charge: BillingCharge): Promise<GatewayPayment>;
   deleteBillingKey(customerUid: string): Promise<void>;
-  /** The card stored under `customerUid`, or null when the gateway holds none (a trial stores it without a charge). */
-  findBillingKey(customerUid: string): Promise<StoredCard | null>;
+  /**
+   * The card stored for `customerUid` without a charge (a trial), or null when the gateway holds none.
+   * `proof` is what the PG's window answered when it stored the card, for the PGs whose key cannot be
+   * found by customer alone (Toss's authKey, exchanged here for the key; PortOne V2's billingKey,
+   * checked here to be issued for this customer); Iamport needs none.
+   */
+  findBillingKey(customerUid: string, proof?: string): Promise<StoredCard | null>;
   /** Whether the gateway can be reached with our credentials (readiness). */
   ping(): Promise<void>;
 }

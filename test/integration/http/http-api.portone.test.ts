@@ -9,6 +9,7 @@ import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import type { WebhookReceiptStore } from '../../../src/payment/application/webhook-receipt-store.port';
 import { PORTONE_SANDBOX_DEFAULTS } from '../../../src/sandbox/portone/portone-sandbox';
+import type { AppConfig } from '../../../src/config';
 import type { ApiClient } from '../../support/http-app';
 import { startPortOneHttpApp, type PortOneHttpApp } from '../../support/portone-http-app';
 import { expectError } from './suites/harness';
@@ -144,6 +145,74 @@ describe('HTTP API over real HTTP with PortOne V2 (SQLite, PortOneGateway agains
       const [payment] = (await buyer.get('/api/payments')).body.payments;
       expect(payment.status).to.not.equal('paid');
       expect(app.portone.sandbox.store.payments.get(order.merchant_uid), 'nothing charged at PortOne').to.equal(undefined);
+    });
+  });
+
+  describe('free trials: requestIssueBillingKey stores the card, POST /api/membership/trial/confirm {billing_key} checks it (issue 21)', () => {
+    const withTrial = (config: AppConfig): AppConfig => ({ ...config, plans: config.plans.map((p) => (p.id === 'monthly' ? { ...p, trialDays: 14 } : p)) });
+    const charges = () => [...app.portone.sandbox.store.payments.values()].map((r) => r.payment).filter((p) => p.status === 'PAID');
+    const memberships = () => app.container.get<MembershipRepository>(MEMBERSHIP.MembershipRepository);
+
+    beforeEach(async () => {
+      await app.close();
+      app = await startPortOneHttpApp({}, withTrial);
+      app.portone.sandbox.setFaults({ webhook: { drop: 1 } });
+      // Frozen so the offer's trial_ends_at is the trial's own.
+      app.clock.freezeAt(app.clock.now());
+      buyer = app.client();
+      await buyer.signUp({ name: 'Kim Buyer' });
+    });
+
+    async function offerTrial() {
+      const offer = await buyer.post('/api/membership/trial', { plan: 'monthly' });
+      expect(offer.status, offer.text).to.equal(200);
+      expect(offer.body).to.include({ gateway: 'portone', amount: 0, trial_days: 14 });
+      expect(offer.body.client).to.include({ customer_id: offer.body.customer_uid, store_id: PORTONE_SANDBOX_DEFAULTS.storeId });
+      return offer.body;
+    }
+
+    it('stores the card without a charge, and the renewal at the trial\'s end charges the plan price once with the consent', async () => {
+      const offer = await offerTrial();
+      expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly' }), 409, 'card_not_stored');
+      expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', billing_key: 'billing-key-nobody-knows' }), 409, 'card_not_stored');
+      const foreign = await app.issueBillingKey({ ...offer.client, customer_id: 'cu_someone_else' });
+      const refused = await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', billing_key: foreign.billingKey });
+      expectError(refused, 502, 'gateway_rejected');
+      expect(refused.body.error.details).to.deep.equal({ gateway_code: 'BILLING_KEY_OF_ANOTHER_CUSTOMER' });
+
+      const window = await app.issueBillingKey(offer.client);
+      expect(window.code, JSON.stringify(window)).to.equal(undefined);
+      const started = await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', billing_key: window.billingKey });
+      expect(started.status, started.text).to.equal(201);
+      expect(started.body.membership).to.include({ status: 'active', auto_renew: true, trial_ends_at: offer.trial_ends_at });
+      expect(charges(), 'nothing charged at PortOne').to.deep.equal([]);
+      const userId = (await buyer.get('/api/me')).body.user.id as string;
+      expect((await memberships().findLatestByUserId(userId))?.billingKey, 'the V2 billing key').to.equal(window.billingKey);
+
+      await app.admin('/api/admin/renewals/run', {});
+      const [consent] = (await buyer.get('/api/membership/consents')).body.consents;
+      expect(consent).to.include({ old_amount: 0, new_amount: 9900, effective_at: offer.trial_ends_at });
+      expect((await buyer.post(`/api/membership/consents/${consent.id}`, { accept: true })).status).to.equal(200);
+
+      await app.admin('/api/admin/clock', { now: new Date(new Date(offer.trial_ends_at).getTime() + 60_000).toISOString() });
+      const run = await app.admin('/api/admin/renewals/run', {});
+      expect(run.status, run.text).to.equal(200);
+      expect(run.body).to.include({ charged: 1, failed: 0 });
+      expect((await app.admin('/api/admin/renewals/run', {})).body.charged).to.equal(0);
+      const charged = charges();
+      expect(charged).to.have.length(1);
+      expect(charged[0]).to.include({ billingKey: window.billingKey });
+      expect(charged[0].amount.paid).to.equal(9900);
+      expect(charged[0].id).to.match(/^renewal-/);
+      expect((await memberships().findLatestByUserId(userId))?.status).to.equal('active');
+    });
+
+    it('one trial per member per plan: a second trial of the plan is 409 (membership_exists while it runs)', async () => {
+      const offer = await offerTrial();
+      const window = await app.issueBillingKey(offer.client);
+      expect((await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', billing_key: window.billingKey })).status).to.equal(201);
+      expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', billing_key: window.billingKey }), 409, 'membership_exists');
+      expectError(await buyer.post('/api/membership/trial', { plan: 'monthly' }), 409, 'membership_exists');
     });
   });
 

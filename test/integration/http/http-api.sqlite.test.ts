@@ -8,6 +8,7 @@ import type { HarnessFactory } from './suites/harness';
 import { idempotencySuite } from './suites/idempotency.suite';
 import { mountedRoutersSuite } from './suites/mounted.suite';
 import { paymentsSuite } from './suites/payments.suite';
+import { smsSuite } from './suites/sms.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
 import { withdrawalWindowSuite } from './suites/withdrawal-window.suite';
 import { refundOutcomesSuite } from './suites/refunds.suite';
@@ -26,4 +27,6 @@ describe('HTTP API over real HTTP (SQLite persistence, memory gateway)', () => {
   mountedRoutersSuite(sqlite);
   consoleSuite(sqlite);
   consentsSuite(sqlite);
+  // One engine is enough: what it checks is the adapter's wiring, not persistence.
+  smsSuite(sqlite);
 });

@@ -3,6 +3,7 @@
 // payment_key / billing auth_key validations, confirm with the server's amount, cancels, the
 // PAYMENT_STATUS_CHANGED route) and what it must not (DESIGN §6's codes).
 import { expect } from 'chai';
+import type { AppConfig } from '../../../src/config';
 import type { ApiClient } from '../../support/http-app';
 import { startTossHttpApp, TOSS_ADMIN_TOKEN, type TossHttpApp } from '../../support/toss-http-app';
 import { expectError } from './suites/harness';
@@ -274,6 +275,78 @@ describe('HTTP API over real HTTP with Toss Payments (SQLite, TossGateway agains
       expect(res.status, res.text).to.equal(200);
       expect(res.body.membership.status).to.equal('cancelled');
       expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([]);
+    });
+  });
+
+  describe('free trials: requestBillingAuth stores the card, POST /api/membership/trial/confirm {auth_key} issues the key (issue 21)', () => {
+    const withTrial = (config: AppConfig): AppConfig => ({ ...config, plans: config.plans.map((p) => (p.id === 'monthly' ? { ...p, trialDays: 14 } : p)) });
+    const billingCharges = () => [...app.toss.store.payments.values()].map((r) => r.payment);
+
+    beforeEach(async () => {
+      await app.close();
+      app = await startTossHttpApp({}, withTrial);
+      // Frozen so the offer's trial_ends_at is the trial's own.
+      app.clock.freezeAt(app.clock.now());
+      buyer = app.client();
+      await buyer.signUp({ name: 'Kim Buyer' });
+    });
+
+    /** The offer, Toss's window for its customer_key, and the confirm with the redirect's authKey. */
+    async function startTrial() {
+      const offer = await buyer.post('/api/membership/trial', { plan: 'monthly' });
+      expect(offer.status, offer.text).to.equal(200);
+      expect(offer.body).to.include({ gateway: 'toss', amount: 0, trial_days: 14 });
+      expect(offer.body.client).to.include({ client_key: 'test_ck_sandbox', customer_key: offer.body.customer_uid });
+      const window = await app.billingAuth(offer.body.client.customer_key);
+      expect(window.type).to.equal('success');
+      const started = await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', auth_key: window.query.authKey });
+      expect(started.status, started.text).to.equal(201);
+      const userId = (await buyer.get('/api/me')).body.user.id as string;
+      return { offer: offer.body, membership: started.body.membership, authKey: window.query.authKey, userId };
+    }
+
+    it('stores the card without a charge, and the renewal at the trial\'s end charges the plan price once with the consent', async () => {
+      expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly' }), 409, 'card_not_stored');
+      expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', auth_key: 'bln_forged' }), 502, 'gateway_rejected');
+      expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', auth_key: 'a', billing_key: 'b' }), 400, 'invalid_request');
+
+      const { offer, membership, authKey, userId } = await startTrial();
+      expect(membership).to.include({ status: 'active', auto_renew: true, trial_ends_at: offer.trial_ends_at });
+      expect(billingCharges(), 'nothing charged at Toss').to.deep.equal([]);
+      const [customerKey, billingKey] = String((await app.memberships.findLatestByUserId(userId))?.billingKey).split(':');
+      expect(customerKey).to.equal(offer.customer_uid);
+      expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([billingKey]);
+      // Eligibility is checked before Toss is asked: a resend issues no second key.
+      expectError(await buyer.post('/api/membership/trial/confirm', { plan: 'monthly', auth_key: authKey }), 409, 'membership_exists');
+      expect(app.toss.store.billingKeysOf(customerKey)).to.deep.equal([billingKey]);
+
+      expect((await app.admin('/api/admin/renewals/run', {})).body.charged).to.equal(0);
+      const [consent] = (await buyer.get('/api/membership/consents')).body.consents;
+      expect(consent).to.include({ old_amount: 0, new_amount: 9900, effective_at: offer.trial_ends_at });
+      expect((await buyer.post(`/api/membership/consents/${consent.id}`, { accept: true })).status).to.equal(200);
+
+      await app.admin('/api/admin/clock', { now: new Date(new Date(offer.trial_ends_at).getTime() + 60_000).toISOString() });
+      const run = await app.admin('/api/admin/renewals/run', {});
+      expect(run.status, run.text).to.equal(200);
+      expect(run.body).to.include({ charged: 1, failed: 0 });
+      expect((await app.admin('/api/admin/renewals/run', {})).body.charged).to.equal(0);
+      const charged = billingCharges();
+      expect(charged).to.have.length(1);
+      expect(charged[0]).to.include({ status: 'DONE', totalAmount: 9900, type: 'BILLING' });
+      expect((await app.memberships.findLatestByUserId(userId))?.status).to.equal('active');
+    });
+
+    it('one trial per member per plan: declined, the trial ends uncharged, and a second offer is 409 trial_used', async () => {
+      const { offer, userId } = await startTrial();
+      await app.admin('/api/admin/renewals/run', {});
+      const [consent] = (await buyer.get('/api/membership/consents')).body.consents;
+      expect((await buyer.post(`/api/membership/consents/${consent.id}`, { accept: false })).status).to.equal(200);
+      await app.admin('/api/admin/clock', { now: new Date(new Date(offer.trial_ends_at).getTime() + 60_000).toISOString() });
+      await app.admin('/api/admin/renewals/run', {});
+      expect(billingCharges()).to.deep.equal([]);
+      expect((await app.memberships.findLatestByUserId(userId))?.isLive).to.equal(false);
+      const again = await relogin((await app.database.database.knex('users').where({ id: userId }).first('email')).email);
+      expectError(await again.post('/api/membership/trial', { plan: 'monthly' }), 409, 'trial_used');
     });
   });
 

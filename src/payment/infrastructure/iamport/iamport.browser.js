@@ -41,3 +41,30 @@ export async function open(order, page) {
   if (failed) return { failure: { error_code: rsp.error_code, error_msg: rsp.error_msg, proof: rsp.imp_uid ? { imp_uid: rsp.imp_uid } : {} } };
   return { proof: { imp_uid: rsp.imp_uid } };
 }
+
+/**
+ * A trial: IMP.request_pay with the offer's customer_uid and amount 0 stores the card without a
+ * charge, under a merchant_uid of its own. The server asks Iamport for the card: no proof to bring.
+ */
+export async function storeCard(offer, page) {
+  const impCode = offer.client.imp_code;
+  let IMP;
+  try {
+    IMP = await page.loadScript(sdkUrl(impCode), 'IMP', 'iamport-sdk');
+  } catch {
+    return { unavailable: true };
+  }
+  IMP.init(impCode);
+  const params = {
+    pg: offer.pg,
+    pay_method: 'card',
+    merchant_uid: `trial_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`,
+    name: offer.name,
+    amount: 0,
+    customer_uid: offer.customer_uid,
+  };
+  page.opening();
+  const rsp = await new Promise((resolve) => IMP.request_pay(params, resolve)) || {};
+  if (rsp.error_code || rsp.success === false || rsp.imp_success === false) return { failure: { error_code: rsp.error_code, error_msg: rsp.error_msg, proof: {} } };
+  return { proof: {} };
+}

@@ -43,3 +43,27 @@ export async function open(order, page) {
   if (c.customer_id) return { proof: { payment_id: c.payment_id, billing_key: result.billingKey, customer_key: c.customer_id } };
   return { proof: { payment_id: result.paymentId } };
 }
+
+/** A trial: requestIssueBillingKey for the offer's customer; the server checks the key it answers (billing_key). */
+export async function storeCard(offer, page) {
+  const c = offer.client || {};
+  let PortOne;
+  try {
+    PortOne = await page.loadScript(c.sdk_url, 'PortOne', 'portone-sdk');
+  } catch {
+    return { unavailable: true };
+  }
+  page.opening();
+  let result;
+  try {
+    result = await PortOne.requestIssueBillingKey({
+      storeId: c.store_id, channelKey: c.channel_key, billingKeyMethod: c.pay_method, issueName: c.order_name, customer: { id: c.customer_id },
+    });
+  } catch (error) {
+    result = { code: 'SDK_ERROR', message: String((error && error.message) || error) };
+  }
+  if (!result || result.code !== undefined || !result.billingKey) {
+    return { failure: { error_code: (result && result.code) || 'unknown', error_msg: (result && (result.pgMessage || result.message)) || '', proof: {} } };
+  }
+  return { proof: { billing_key: result.billingKey } };
+}

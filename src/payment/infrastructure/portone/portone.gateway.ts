@@ -163,12 +163,17 @@ export class PortOneGateway implements PaymentGateway {
     };
   }
 
-  /** A key PortOne does not know, never issued, or already deleted is gone: nothing left to do. */
-  /** Not built yet for PortOne V2: trials run on Iamport only (issue 21); the member is told, nothing is stored. */
-  async findBillingKey(_customerUid: string): Promise<StoredCard | null> {
-    throw new GatewayRejectedError('free trials are not available with this payment gateway yet');
+  /**
+   * requestIssueBillingKey's key (the proof), checked to be issued and of this customer. Without it
+   * there is nothing to look up: V2 finds keys by key, and the customer id alone does not name one.
+   */
+  async findBillingKey(customerId: string, billingKey?: string): Promise<StoredCard | null> {
+    if (!billingKey) return null;
+    const info = await this.issuedKeyOf(billingKey, customerId);
+    return info ? { customerUid: billingKey, cardNumber: null } : null;
   }
 
+  /** A key PortOne does not know, never issued, or already deleted is gone: nothing left to do. */
   async deleteBillingKey(billingKey: string): Promise<void> {
     const answer = await this.send({
       method: 'DELETE', path: billingKeyPath(billingKey), logPath: '/billing-keys/{billingKey}',
@@ -195,15 +200,29 @@ export class PortOneGateway implements PaymentGateway {
       (payment.customerUid === result.transactionId ? { ...payment, customerKey: customerId } : payment);
     const charged = await this.getPayment(result.merchantUid);
     if (charged && wasCharged(charged)) return adoptable(charged);
-    const answer = await this.send({ method: 'GET', path: billingKeyPath(result.transactionId), logPath: '/billing-keys/{billingKey}', searchParams: this.store() });
-    if (!answer.ok) throw rejected(answer.error);
+    if (!(await this.issuedKeyOf(result.transactionId, customerId))) {
+      throw new GatewayRejectedError('portone does not know this billing key', TYPE.billingKeyNotFound);
+    }
+    return adoptable(await this.chargeBillingKey({ customerUid: result.transactionId, merchantUid: result.merchantUid, amount: result.amount, name: 'membership' }));
+  }
+
+  /**
+   * `GET /billing-keys/{billingKey}`: the key when it is issued for `customerId`; null when PortOne does
+   * not know it. A deleted key, or one of another customer, is refused: the browser brought the wrong one.
+   */
+  private async issuedKeyOf(billingKey: string, customerId: string): Promise<PortOneBillingKeyInfo | null> {
+    const answer = await this.send({ method: 'GET', path: billingKeyPath(billingKey), logPath: '/billing-keys/{billingKey}', searchParams: this.store() });
+    if (!answer.ok) {
+      if (answer.error.type === TYPE.billingKeyNotFound) return null;
+      throw rejected(answer.error);
+    }
     const info = answer.body as Partial<PortOneBillingKeyInfo> | null;
     if (!info || typeof info.status !== 'string') throw new GatewayUnavailableError('portone answered a billing key we could not read; the outcome is unknown');
     if (info.status !== 'ISSUED') throw new GatewayRejectedError(`the billing key is ${info.status.toLowerCase()}`, TYPE.billingKeyAlreadyDeleted);
     if (info.customer?.id !== customerId) {
       throw new GatewayRejectedError('the billing key was issued for another customer', PORTONE_ADAPTER_CODE.billingKeyOfAnotherCustomer);
     }
-    return adoptable(await this.chargeBillingKey({ customerUid: result.transactionId, merchantUid: result.merchantUid, amount: result.amount, name: 'membership' }));
+    return info as PortOneBillingKeyInfo;
   }
 
   /** The lookup that explains an unknown or refused charge; when PortOne cannot answer it either, null. */

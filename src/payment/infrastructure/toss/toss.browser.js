@@ -65,6 +65,33 @@ export async function open(order, page) {
   return { away: true };
 }
 
+/**
+ * A trial: requestBillingAuth for the offer's customer_key. Toss redirects back with an authKey,
+ * which readReturn answers as the trial's proof (auth_key); the server exchanges it for the key.
+ */
+export async function storeCard(offer, page) {
+  const c = offer.client || {};
+  let TossPayments;
+  try {
+    TossPayments = await page.loadScript(sdkUrl(c.client_key), 'TossPayments', 'toss-sdk');
+  } catch {
+    return { unavailable: true };
+  }
+  const lang = askedLanguage();
+  const back = (result) => `${location.origin}${location.pathname}?pg=toss&result=${result}${lang ? `&lang=${encodeURIComponent(lang)}` : ''}`;
+  sessionStorage.setItem(TOSS_ORDER_KEY, JSON.stringify({ trial_plan: offer.plan, customer_key: c.customer_key }));
+  page.opening();
+  let answer;
+  try {
+    answer = await TossPayments(c.client_key).requestBillingAuth('카드', { customerKey: c.customer_key, successUrl: back('success'), failUrl: back('fail') });
+  } catch (error) {
+    sessionStorage.removeItem(TOSS_ORDER_KEY);
+    return { failure: failure(error && error.code, error && error.message) };
+  }
+  if (answer && typeof answer === 'object') return settleReturn({ result: 'success', ...answer });
+  return { away: true };
+}
+
 /** The query Toss redirected back with, as an outcome, or null when this load is not a Toss return. */
 export function readReturn() {
   const q = new URLSearchParams(location.search);
@@ -81,6 +108,11 @@ function settleReturn(q) {
   let kept = null;
   try { kept = JSON.parse(sessionStorage.getItem(TOSS_ORDER_KEY) || 'null'); } catch { kept = null; }
   sessionStorage.removeItem(TOSS_ORDER_KEY);
+  // A trial's card (storeCard): its authKey is the proof trial/confirm takes.
+  if (kept && kept.trial_plan) {
+    if (q.result === 'success' && q.authKey) return { trialPlan: kept.trial_plan, proof: { auth_key: q.authKey } };
+    return { trialPlan: kept.trial_plan, failure: failure(q.code, q.message) };
+  }
   const merchantUid = q.orderId || (kept && kept.merchant_uid) || null;
   if (q.result === 'success' && q.paymentKey) return { merchantUid, proof: { payment_key: q.paymentKey } };
   if (q.result === 'success' && q.authKey) return { merchantUid, proof: { auth_key: q.authKey, customer_key: q.customerKey || (kept && kept.customer_key) } };

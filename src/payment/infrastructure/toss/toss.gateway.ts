@@ -140,16 +140,21 @@ export class TossGateway implements PaymentGateway {
   }
 
   /**
+   * Toss has no lookup of a customer's billing keys: the card stored by requestBillingAuth is proved by
+   * the redirect's authKey, which is exchanged here for the key (single use: Toss refuses it a second
+   * time). Without an authKey there is nothing to find.
+   */
+  async findBillingKey(customerKey: string, authKey?: string): Promise<StoredCard | null> {
+    if (!authKey) return null;
+    return { customerUid: await this.issueBillingKey({ authKey, customerKey }), cardNumber: null };
+  }
+
+  /**
    * Deletes the billing key of a handle (`DELETE /v1/billing/{billingKey}`, docs/toss-payments.md §5):
    * any 2xx is done, whatever its body. Toss's NOT_FOUND_BILLING means it is already gone; a bare 404
    * (a wrong URL, a proxy) is no proof of that and stays unknown. A customerUid that is not a Toss
    * handle was never a Toss billing key: nothing to delete.
    */
-  /** Not built yet for Toss: trials run on Iamport only (issue 21); the member is told, nothing is stored. */
-  async findBillingKey(_customerUid: string): Promise<StoredCard | null> {
-    throw new GatewayRejectedError('free trials are not available with this payment gateway yet');
-  }
-
   async deleteBillingKey(customerUid: string): Promise<void> {
     const handle = parseBillingHandle(customerUid);
     if (!handle) {

@@ -151,6 +151,20 @@ export function accountDeletionSuite(start: HarnessFactory): void {
       expectError(await h.client().get('/api/me/export'), 401, 'unauthenticated');
     });
 
+    it('a member\'s mobile number is in their export and gone from the user row when they delete the account', async () => {
+      const member = h.client();
+      const withPhone = await member.signUp({ name: '박회원', phone: '010-2345-6789' });
+      const exported = await member.get('/api/me/export');
+      expect(exported.status, exported.text).to.equal(200);
+      expect(exported.body.user).to.include({ id: withPhone.id, phone: '+821023456789' });
+
+      expect((await member.request('DELETE', '/api/me', { json: { password: withPhone.password, refund: false } })).status).to.equal(204);
+      const row = await h.container.get<UserRepository>(IDENTITY.UserRepository).findById(withPhone.id);
+      expect(row?.id).to.equal(withPhone.id);
+      expect(row).not.to.have.property('phone');
+      expect(JSON.stringify(row)).not.to.include('23456789');
+    });
+
     it('refuses a card number in any free-text field (400 invalid_request) and stores nothing of it; other digit runs pass', async () => {
       const signUp = await h.client().post('/api/auth/signup', { email: 'pan@example.com', password: 'correct horse', name: 'Kim 4111-1111-1111-1111' });
       expectError(signUp, 400, 'invalid_request');

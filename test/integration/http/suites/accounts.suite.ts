@@ -14,8 +14,8 @@ export function accountsSuite(start: HarnessFactory): void {
       const res = await client.post('/api/auth/signup', { email: '  Kim@Example.COM ', password: 'correct horse', name: 'Kim' });
       expect(res.status).to.equal(201);
       expect(res.body).to.deep.include({ works: true });
-      expect(res.body.user).to.include({ email: 'kim@example.com', name: 'Kim' });
-      expect(res.body.user).to.have.all.keys('id', 'email', 'name');
+      expect(res.body.user).to.include({ email: 'kim@example.com', name: 'Kim', phone: null });
+      expect(res.body.user).to.have.all.keys('id', 'email', 'name', 'phone');
       const me = await client.get('/api/me');
       expect(me.status).to.equal(200);
       expect(me.body).to.deep.equal({ works: true, user: res.body.user, payment_status: 'off', membership: null });
@@ -43,6 +43,29 @@ export function accountsSuite(start: HarnessFactory): void {
       for (const detail of res.body.error.details) expect(detail).to.have.all.keys('field', 'message');
     });
 
+    it('takes an optional Korean mobile number at signup, written any usual way, and keeps it in E.164 (shown at /api/me)', async () => {
+      for (const [typed, stored] of [['010-1234-5678', '+821012345678'], ['01012345678', '+821012345678'], [' 010 9876 5432 ', '+821098765432'], ['+82 10-1234-5678', '+821012345678'], ['011-123-4567', '+82111234567']]) {
+        const client = h.client();
+        const res = await client.post('/api/auth/signup', { email: uniqueEmail(), password: 'correct horse', name: 'Kim', phone: typed });
+        expect(res.status, `${typed}: ${res.text}`).to.equal(201);
+        expect(res.body.user.phone, typed).to.equal(stored);
+        expect((await client.get('/api/me')).body.user.phone, typed).to.equal(stored);
+      }
+      const blank = await h.client().post('/api/auth/signup', { email: uniqueEmail(), password: 'correct horse', name: 'Kim', phone: '' });
+      expect(blank.status, blank.text).to.equal(201);
+      expect(blank.body.user.phone, 'a field left blank is no number').to.equal(null);
+    });
+
+    it('refuses anything but a Korean mobile number as phone (400 invalid_request on the phone field), and creates no account', async () => {
+      for (const phone of ['02-123-4567', '010-123-4567', '1234', '+1 415 555 0100', '010-1234-5678-9', 'zero one zero', 1012345678, '010'.repeat(11)]) {
+        const email = uniqueEmail();
+        const res = await h.client().post('/api/auth/signup', { email, password: 'correct horse', name: 'Kim', phone });
+        expectError(res, 400, 'invalid_request');
+        expect([...new Set(res.body.error.details.map((d: { field: string }) => d.field))], String(phone)).to.deep.equal(['phone']);
+        expectError(await h.client().post('/api/auth/login', { email, password: 'correct horse' }), 401, 'invalid_credentials');
+      }
+    });
+
     it('logs in with the right password (any email case) and refuses a wrong one with 401 invalid_credentials', async () => {
       const account = await h.client().signUp();
       const client = h.client();
@@ -50,7 +73,7 @@ export function accountsSuite(start: HarnessFactory): void {
       expectError(await client.post('/api/auth/login', { email: 'nobody@example.com', password: 'whatever1' }), 401, 'invalid_credentials');
       const ok = await client.post('/api/auth/login', { email: account.email.toUpperCase(), password: account.password });
       expect(ok.status).to.equal(200);
-      expect(ok.body).to.deep.equal({ works: true, user: { id: account.id, email: account.email, name: account.name } });
+      expect(ok.body).to.deep.equal({ works: true, user: { id: account.id, email: account.email, name: account.name, phone: null } });
       expect((await client.get('/api/me')).status).to.equal(200);
     });
 

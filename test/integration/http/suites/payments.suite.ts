@@ -5,7 +5,7 @@ import { checkoutAndPay, expectError, type HarnessFactory } from './harness';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const PAYMENT_KEYS = ['merchant_uid', 'imp_uid', 'plan', 'amount', 'status', 'failure_code', 'failure_message', 'cancelled_amount', 'paid_at', 'created_at', 'gateway', 'refunds'];
-const MEMBERSHIP_KEYS = ['id', 'plan', 'status', 'current_period_start', 'current_period_end', 'auto_renew', 'cancel_at_period_end', 'next_charge_at', 'ended_at'];
+const MEMBERSHIP_KEYS = ['id', 'plan', 'status', 'current_period_start', 'current_period_end', 'auto_renew', 'cancel_at_period_end', 'next_charge_at', 'ended_at', 'trial_ends_at'];
 
 export function paymentsSuite(start: HarnessFactory): void {
   describe('payments', () => {
