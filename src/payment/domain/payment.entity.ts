@@ -231,7 +231,7 @@ export class Payment extends AggregateRoot {
     if (wasCharged(gp)) {
       if (gp.amount !== this.props.amount) {
         this.failWithMismatch(gp, now, refundId);
-        return 'failed';
+        return this.verdict(); // a payment a right charge already paid stays paid
       }
       this.markPaid(gp, now);
       this.syncCancellations(gp, now);

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import sinon from 'sinon';
 import type { NotificationLog } from '../../../src/billing/application/notification-log.port';
 import { BILLING } from '../../../src/billing/billing.tokens';
+import { ConflictError } from '../../../src/shared/domain/conflict-error';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 const HOUR = 60 * 60 * 1000;
@@ -159,6 +160,127 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect(await app.renewals.execute()).to.include({ charged: 1 });
     expect(renewalCharges(user.id)).to.have.length(1);
     expect((await app.memberships.findLiveByUserId(user.id))?.periodNo).to.equal(2);
+  });
+
+  it('a charge whose answer was lost and which was then refunded at the gateway is not charged again', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'lost then refunded');
+    app.gateway.scriptNext('chargeBillingKey', 'lost');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ skipped: 1 });
+    const [charge] = app.gateway.allPayments().filter((p) => p.merchantUid.startsWith('renewal-'));
+    // The operator refunds it in the gateway's console before our next run asks.
+    await app.gateway.cancel({ gatewayPaymentId: charge.gatewayPaymentId, merchantUid: charge.merchantUid, amount: charge.amount, checksum: charge.amount, reason: 'console' });
+    app.clock.freezeAt(kst('2027-02-28T10:10'));
+    expect(await app.renewals.execute()).to.include({ failed: 0 });
+    expect(renewalCharges(user.id)).to.have.length(1);
+    expect((await app.payments.findByMerchantUid(charge.merchantUid))?.status).to.equal('cancelled');
+  });
+
+  it('a run tells its progress: the memberships due when it starts, counted page by page, and one step per renewal', async () => {
+    // Pages of 10 (batch 1 × 10): 12 due memberships span two pages.
+    app = memoryApp({}, (config) => ({ ...config, renewalBatchSize: 1 }));
+    for (let n = 0; n < 12; n++) await memberSince(kst('2027-01-31T10:00'), `member ${n}`);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    const now = app.clock.now();
+    await app.memberships.claimDueForRenewal(now, now, new Date(now.getTime() + 5 * 60_000), 1); // held by another worker
+    const progress = { start: sinon.spy(), advance: sinon.spy() };
+    const run = await app.renewals.execute(undefined, progress);
+    expect(progress.start.args).to.deep.equal([[11]]);
+    expect(progress.advance.callCount).to.equal(11);
+    expect(run).to.include({ due: 12, charged: 11, skipped: 1 });
+  });
+
+  it('reminds only a live, renewing membership before its first attempt: not past due, not without auto-renew', async () => {
+    const renewing = await memberSince(kst('2027-01-31T10:00'), 'renewing');
+    const declining = await memberSince(kst('2027-01-31T10:00'), 'declining');
+    app.gateway.setCardDeclines(`cu_${declining.id}`, true);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    await app.renewals.execute(); // renewing is charged, declining goes past due
+    app.notifier.sent.length = 0;
+    app.clock.freezeAt(kst(`2027-03-${String(31 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+    expect(await app.renewals.execute()).to.include({ reminded: 1 });
+    const reminders = app.notifier.sent.filter((n) => n.kind === 'renewal_reminder');
+    expect(reminders.map((n) => n.to)).to.deep.equal([renewing.email]);
+    expect(reminders[0].text).to.include('9,900');
+  });
+
+  it('a reminder that could not be sent is released and sent by the next run', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'unlucky');
+    app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+    const send = sinon.stub(app.notifier, 'send').rejects(new Error('smtp down'));
+    expect(await app.renewals.execute()).to.include({ reminded: 0 });
+    send.restore();
+    expect(await app.renewals.execute()).to.include({ reminded: 1 });
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder').map((n) => n.to)).to.deep.equal([user.email]);
+  });
+
+  it('a first attempt charges without asking the gateway first, with the plan\'s name and the buyer, and records the renewal payment', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'Lee Renewing');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 1 });
+    expect(app.gateway.calls.filter((c) => c.operation === 'findByMerchantUid')).to.deep.equal([]);
+    const [charge] = renewalCharges(user.id).map((c) => c.args as { name: string; buyerName: string; buyerEmail: string; merchantUid: string });
+    expect(charge).to.deep.include({ name: '월간 멤버십 갱신', buyerName: 'Lee Renewing', buyerEmail: user.email });
+    const membership = await app.memberships.findLiveByUserId(user.id);
+    const payment = (await app.payments.findByMerchantUid(charge.merchantUid))!;
+    expect(payment.toProps()).to.deep.include({ payMethod: 'card', status: 'paid', customerUid: `cu_${user.id}` });
+    expect(payment.purpose).to.deep.equal({ kind: 'renewal', planId: 'monthly', membershipId: membership!.id, periodNo: 2 });
+  });
+
+  it('a charge the gateway refuses outright: the period\'s payment failed with its message, the member past due', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'refused');
+    app.gateway.scriptNext('chargeBillingKey', 'rejected', '카드 정지');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ failed: 1, skipped: 0 });
+    const membership = await app.memberships.findLiveByUserId(user.id);
+    expect(membership?.status).to.equal('past_due');
+    const payment = await app.payments.findByMerchantUid(`renewal-${membership!.id}-2`);
+    expect([payment?.status, payment?.failure]).to.deep.equal(['failed', { code: 'gateway_failed', message: '카드 정지' }]);
+    expect(app.eventsOfType('RenewalFailed').map((e) => (e.event.payload as { reason: string }).reason)).to.deep.equal(['카드 정지']);
+  });
+
+  it('a declined charge records the card company\'s reason with the failed renewal', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'declined');
+    app.gateway.setCardDeclines(`cu_${user.id}`, true);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    await app.renewals.execute();
+    expect(app.eventsOfType('RenewalFailed').map((e) => (e.event.payload as { reason: string }).reason)).to.deep.equal(['카드사 거절: 잔액부족']);
+  });
+
+  it('a renewal payment that cannot be saved for another reason than a conflict stops the run', async () => {
+    await memberSince(kst('2027-01-31T10:00'), 'unsaved');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    sinon.stub(app.payments, 'save').rejects(new Error('disk full'));
+    expect(await app.renewals.execute().catch((e) => e.message)).to.equal('disk full');
+  });
+
+  it('a renewal payment refused as a conflict that is then not found is skipped, not charged', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'conflict');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    sinon.stub(app.payments, 'save').rejects(new ConflictError('payment', 'elsewhere'));
+    expect(await app.renewals.execute()).to.include({ skipped: 1, charged: 0 });
+    expect(renewalCharges(user.id)).to.deep.equal([]);
+  });
+
+  it('two runs at once remind a membership once, and count it once', async () => {
+    await memberSince(kst('2027-01-31T10:00'), 'reminded once');
+    app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+    const [a, b] = await Promise.all([app.renewals.execute(), app.renewals.execute()]);
+    expect(a.reminded + b.reminded).to.equal(1);
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder')).to.have.length(1);
+  });
+
+  it('ends every finished period in a run, past a batch of them', async () => {
+    app = memoryApp({}, (config) => ({ ...config, renewalBatchSize: 1 }));
+    app.clock.freezeAt(kst('2027-01-31T10:00'));
+    for (let n = 0; n < 3; n++) {
+      const user = await app.newUser();
+      const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
+      const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+      await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    }
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ ended: 3 });
   });
 
   it('a membership without auto-renew expires at its period end', async () => {

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
 import type { GetRefundQuote } from '../../../src/membership/application/get-refund-quote.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { RefundPayment } from '../../../src/payment/application/refund-payment.use-case';
+import { GatewayRejectedError, GatewayUnavailableError } from '../../../src/payment/application/payment-gateway.port';
 import { PaymentSettlement } from '../../../src/payment/application/payment-settlement.service';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import type { Logger } from '../../../src/shared/application/logger.port';
@@ -85,6 +87,25 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     const payment = await app.payments.findByMerchantUid(merchantUid);
     expect(payment?.cancelledAmount).to.equal(6600);
     expect(payment?.status).to.equal('paid');
+  });
+
+  it('cancel with refund when the policy owes nothing (the last day of the period): no refund asked, the membership ends now', async () => {
+    const { merchantUid } = await buy();
+    app.clock.advance(29.5 * DAY);
+    const result = await cancel.execute({ userId, refund: true, reason: null });
+    expect(result.refund).to.deep.equal({ amount: 0, status: 'refunded' });
+    expect(result.membership.status).to.equal('cancelled');
+    expect(cancelCalls()).to.deep.equal([]);
+    expect((await app.payments.findByMerchantUid(merchantUid))?.cancellations).to.deep.equal([]);
+  });
+
+  it('cancel now without refund (the member deleting their account): ended at once, nothing asked of the gateway, the reason recorded', async () => {
+    await buy(true);
+    const result = await cancel.execute({ userId, refund: false, reason: null, endNow: true });
+    expect([result.membership.status, result.refund]).to.deep.equal(['cancelled', null]);
+    expect(cancelCalls()).to.deep.equal([]);
+    const reasons = () => app.eventsOfType('MembershipCancelled').map((e) => (e.event.payload as { reason: string }).reason);
+    expect(reasons()).to.deep.equal(['cancelled now without refund by the member']);
   });
 
   it('20 concurrent cancels with refund: one refund at the gateway', async () => {
@@ -223,6 +244,90 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect(result.refund).to.deep.equal({ amount: 16500, status: 'refunded' });
       expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(6600);
       expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
+    });
+    it('an extended membership with the gateway silent: the first refund sent once, the rest recorded unanswered for the reconciler', async () => {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      app.gateway.scriptNext('cancel', 'unknown');
+      const result = await cancel.execute({ userId, refund: true, reason: null });
+      expect(result.refund).to.deep.equal({ amount: 6600 + 9900, status: 'pending' });
+      expect(result.membership.status).to.equal('cancelled');
+      expect(cancelCalls().map((c) => (c.args as { merchantUid: string; reason: string })))
+        .to.deep.equal([{ gatewayPaymentId: first.gatewayPaymentId, merchantUid: first.merchantUid, amount: 6600, checksum: 9900, reason: 'cancelled with refund by the member' }]);
+      for (const { merchantUid } of [first, second]) {
+        expect((await refundsOf(merchantUid)).map((c) => [c.status, c.unansweredAt !== null, c.requestedBy]), merchantUid).to.deep.equal([['pending', true, 'user']]);
+      }
+      expect((await refundsOf(second.merchantUid))[0].amount).to.equal(9900);
+    });
+
+    it('an extended membership whose second refund is refused: 502 with each refund\'s outcome, the first kept refunded, the membership live', async () => {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
+      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      const error = await cancel.execute({ userId, refund: true, reason: 'moving' }).catch((e) => e);
+      expect(error.code).to.equal('gateway_rejected');
+      expect(error.details).to.deep.equal({
+        refunds: [
+          { merchant_uid: first.merchantUid, amount: 6600, status: 'refunded', gateway_message: null },
+          { merchant_uid: second.merchantUid, amount: 9900, status: 'rejected', gateway_message: '정산된 거래' },
+        ],
+        refunded_amount: 6600,
+      });
+      expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
+    });
+    it('a refusal stops the cancel: the purchases after the refused one are not asked', async () => {
+      await buy();
+      app.clock.advance(10 * DAY);
+      await buy();
+      await buy();
+      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
+      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
+      expect(cancelAtGateway.callCount).to.equal(2);
+    });
+
+    describe('another instance ends the membership while the refunds are asked', () => {
+      /** The gateway's answer arrives after another instance's cancel ended the membership. */
+      function endedElsewhereDuringCancel(then: 'answers' | 'is silent') {
+        const cancelAtGateway = sinon.stub(app.gateway, 'cancel');
+        cancelAtGateway.callsFake(async (request) => {
+          const answer = await cancelAtGateway.wrappedMethod.call(app.gateway, request);
+          await app.uow.run(async () => {
+            const live = await app.memberships.findLiveByUserId(userId);
+            live?.cancel('now', 'elsewhere', app.clock.now());
+            if (live) await app.memberships.save(live);
+          });
+          if (then === 'is silent') throw new GatewayUnavailableError('timeout');
+          return answer;
+        });
+      }
+
+      it('that ended membership is the answer, and the refund counts', async () => {
+        await buy();
+        endedElsewhereDuringCancel('answers');
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        expect(result.membership.status).to.equal('cancelled');
+        expect(result.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
+      });
+
+      it('with the gateway silent, nothing more is recorded and the refund is pending', async () => {
+        await buy();
+        app.clock.advance(10 * DAY);
+        const second = await buy();
+        endedElsewhereDuringCancel('is silent');
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        expect(result.refund).to.deep.equal({ amount: 6600, status: 'pending' });
+        expect(await refundsOf(second.merchantUid)).to.deep.equal([]);
+      });
+    });
+
+    it('a cancel without refund needs a live membership: an ended one is not the answer', async () => {
+      await buy();
+      await cancel.execute({ userId, refund: true, reason: null });
+      expect(await cancel.execute({ userId, refund: false, reason: null }).catch((e) => e.code)).to.equal('no_active_membership');
     });
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Membership, periodBoughtBy } from '../../../src/membership/domain/membership.entity';
 import type { Plan } from '../../../src/pricing/domain/plan';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
+import { aMembership } from '../../support/builders/membership.builder';
 
 const calendar = new BusinessCalendar('Asia/Seoul');
 const monthly: Plan = { id: 'monthly', names: { ko: '월간', en: 'Monthly' }, amount: 9900, currency: 'KRW', interval: 'month', intervalCount: 1 };
@@ -290,5 +291,137 @@ describe('Membership', () => {
       for (let i = 0; i < n; i++) m.renew(monthly, `p${i}`, monthly.amount, calendar, m.periodEnd);
       return m.periodEnd.getTime() === calendar.addMonths(start, n + 1).getTime() && m.periodNo === n + 1;
     }), { numRuns: 200 });
+  });
+  describe('which membership a renewal run charges', () => {
+    const END = new Date('2026-12-25T09:00:00.123Z'); // the builder's period end
+    const after = (ms: number) => new Date(END.getTime() + ms);
+
+    it('due from the next charge time on, with a card, auto-renew on and the membership live', () => {
+      const renewing = aMembership().renewing().build();
+      expect(renewing.isRenewalDue(after(-1), after(-1))).to.equal(false);
+      expect(renewing.isRenewalDue(END, END)).to.equal(true);
+      expect(renewing.isRenewalDue(after(1), after(1))).to.equal(true);
+    });
+
+    it('not due without a card, with auto-renew off, without a charge scheduled, or once ended', () => {
+      expect(aMembership().renewing().with({ billingKey: null }).build().isRenewalDue(END, END), 'no card').to.equal(false);
+      expect(aMembership().renewing().with({ autoRenew: false }).build().isRenewalDue(END, END), 'auto-renew off').to.equal(false);
+      expect(aMembership().renewing().with({ nextChargeAt: null }).build().isRenewalDue(END, END), 'nothing scheduled').to.equal(false);
+      expect(aMembership().renewing().with({ status: 'cancelled' }).build().isRenewalDue(END, END), 'cancelled').to.equal(false);
+      expect(aMembership().renewing().with({ status: 'expired' }).build().isRenewalDue(END, END), 'expired').to.equal(false);
+      expect(aMembership().renewing().pastDue(END).build().isRenewalDue(END, END), 'past due').to.equal(true);
+    });
+
+    it('not due while another worker\'s lease runs, due again once it ran out', () => {
+      const leased = aMembership().renewing().with({ renewalLeaseUntil: after(60_000) }).build();
+      expect(leased.isRenewalDue(END, END)).to.equal(false);
+      expect(leased.isRenewalDue(END, after(60_000))).to.equal(true);
+      expect(leased.isRenewalDue(END, after(60_001))).to.equal(true);
+    });
+  });
+
+  describe('the end of a period', () => {
+    const END = new Date('2026-12-25T09:00:00.123Z');
+
+    it('a past-due member with a retry scheduled is not ended at the period end', () => {
+      const retrying = aMembership().pastDue(new Date(END.getTime() + 2 * 24 * 3600_000)).build();
+      expect(retrying.endIfOver(new Date(END.getTime() + 1))).to.equal(false);
+      expect(retrying.status).to.equal('past_due');
+    });
+
+    it('ends exactly at the period end, not a moment before', () => {
+      expect(aMembership().build().endIfOver(new Date(END.getTime() - 1))).to.equal(false);
+      const over = aMembership().build();
+      expect(over.endIfOver(END)).to.equal(true);
+      expect(over.status).to.equal('expired');
+      expect(over.endedAt?.toISOString()).to.equal(END.toISOString());
+      expect(aMembership().expired().build().endIfOver(END), 'already ended').to.equal(false);
+    });
+
+    it('an ended membership leaves auto-renew off and nothing scheduled, whichever way it ended', () => {
+      const now = activate('cu_u1');
+      now.cancel('now', 'moving', new Date('2026-02-01T00:00:00Z'));
+      const expired = activate('cu_u1');
+      expired.renewalFailed([], 'declined', calendar, new Date('2026-02-28T01:00:00Z'));
+      for (const [how, m] of [['cancelled now', now], ['expired', expired]] as const) {
+        expect(m.autoRenew, how).to.equal(false);
+        expect(m.nextChargeAt, how).to.equal(null);
+        expect(m.billingKey, how).to.equal(null);
+      }
+      expect(now.toProps().cancelledAt?.toISOString()).to.equal('2026-02-01T00:00:00.000Z');
+      expect(expired.toProps().cancelledAt).to.equal(null);
+    });
+  });
+  describe('access, auto-renew and the card', () => {
+    const END = new Date('2026-12-25T09:00:00.123Z');
+    const at = (ms: number) => new Date(END.getTime() + ms);
+
+    it('grants access inside the period, and after it only while a renewal charge is scheduled', () => {
+      expect(aMembership().build().grantsAccess(at(-1))).to.equal(true);
+      expect(aMembership().build().grantsAccess(END)).to.equal(false);
+      expect(aMembership().renewing().build().grantsAccess(at(1000))).to.equal(true);
+      expect(aMembership().renewing().pastDue(at(1000)).build().grantsAccess(at(5000))).to.equal(true);
+      expect(aMembership().cancelled().build().grantsAccess(at(-1000))).to.equal(false);
+    });
+
+    it('attaching the card it already renews with changes nothing; another card replaces it', () => {
+      const m = aMembership().renewing('cu_old').build();
+      m.attachBillingKey('cu_old', at(1));
+      expect(m.toProps().updatedAt.toISOString()).to.equal('2026-11-25T09:00:00.123Z');
+      m.attachBillingKey('cu_new', at(2));
+      expect([m.billingKey, m.autoRenew, m.nextChargeAt?.toISOString()]).to.deep.equal(['cu_new', true, END.toISOString()]);
+      const off = aMembership().with({ billingKey: 'cu_kept', autoRenew: false, cancelAtPeriodEnd: true }).build();
+      off.attachBillingKey('cu_kept', at(3));
+      expect([off.autoRenew, off.cancelAtPeriodEnd, off.nextChargeAt?.toISOString()]).to.deep.equal([true, false, END.toISOString()]);
+    });
+
+    it('a cancel at the period end turns auto-renew off; asking again, or turning auto-renew off again, changes nothing', () => {
+      const m = aMembership().renewing().build();
+      m.cancel('at_period_end', 'r', at(-1000));
+      expect([m.cancelAtPeriodEnd, m.autoRenew, m.nextChargeAt]).to.deep.equal([true, false, null]);
+      m.cancel('at_period_end', 'r', at(-500));
+      m.setAutoRenew(false, at(-400));
+      expect(m.toProps().updatedAt.toISOString()).to.equal(at(-1000).toISOString());
+    });
+
+    it('buying again while a cancel at the period end is pending withdraws that cancel', () => {
+      const m = activate('cu_u1');
+      m.cancel('at_period_end', 'r', new Date('2026-02-01T00:00:00Z'));
+      m.extend(monthly, 'p2', monthly.amount, calendar, new Date('2026-02-02T00:00:00Z'));
+      expect(m.cancelAtPeriodEnd).to.equal(false);
+    });
+
+    it('names the refused action of an ended membership', () => {
+      const ended = () => aMembership().expired().build();
+      expect(() => ended().leaseRenewal(END, END)).to.throw('membership in status expired cannot be renewed');
+      expect(() => ended().renewalFailed([1], 'x', calendar, END)).to.throw('membership in status expired cannot record a failed renewal');
+      expect(() => ended().takeBackPurchase(1, calendar, END)).to.throw('membership in status expired cannot take back a purchase');
+      expect(() => ended().setAutoRenew(true, END)).to.throw('membership in status expired cannot change auto-renew');
+      expect(() => ended().removeCard(END)).to.throw('membership in status expired cannot remove the card');
+    });
+
+    it('says why the card is released: the renewals failed, the period ended, the member removed it', () => {
+      const failed = activate('cu_u1');
+      failed.renewalFailed([], 'declined', calendar, new Date('2026-02-28T01:00:00Z'));
+      const over = aMembership().build();
+      over.endIfOver(END);
+      const removed = aMembership().renewing('cu_x').build();
+      removed.removeCard(at(-1));
+      const reasons = [failed, over, removed].map((m) => m.pullEvents().map((e) => (e.payload as { reason?: string }).reason).filter(Boolean).at(-1));
+      expect(reasons).to.deep.equal(['renewal_failed', 'period_ended', 'card_removed']);
+    });
+
+    it('a declined renewal says whether it was the last attempt', () => {
+      const m = activate('cu_u1');
+      m.renewalFailed([1], 'declined', calendar, new Date('2026-02-28T01:00:00Z'));
+      m.renewalFailed([1], 'declined', calendar, new Date('2026-03-01T01:00:00Z'));
+      expect(m.pullEvents().filter((e) => e.type === 'RenewalFailed').map((e) => (e.payload as { finalAttempt: boolean }).finalAttempt)).to.deep.equal([false, true]);
+    });
+
+    it('a purchase taken back that leaves the membership ending exactly now ends it now', () => {
+      const m = aMembership().with({ monthsPaid: 2, periodEnd: new Date('2027-01-25T09:00:00.123Z') }).build();
+      m.takeBackPurchase(1, calendar, END);
+      expect(m.status).to.equal('cancelled');
+    });
   });
 });

@@ -95,4 +95,36 @@ describe('refund policy (config/refund-policy.json)', () => {
       return full && zero;
     }), { numRuns: 500 });
   });
+  it('a period shorter than the withdrawal window: nothing back once it ended, though paid only days ago', () => {
+    const short: RefundSubject = { amount: 9900, alreadyRefunded: 0, paidAt: PAID, periodStart: PAID, periodEnd: new Date(PAID.getTime() + 3 * DAY) };
+    expect(quoteRefund(short, new Date(PAID.getTime() + 3 * DAY), rules, calendar)).to.include({ refundable: 0, rule: 'period_ended' });
+    expect(quoteRefund(short, new Date(PAID.getTime() + 3 * DAY - 1), rules, calendar)).to.include({ refundable: 9900, rule: 'withdrawal_period' });
+  });
+
+  it('the withdrawal window closes exactly withinDaysOfPayment days after payment', () => {
+    const monthly = subject(9900, 1);
+    expect(quoteRefund(monthly, new Date(PAID.getTime() + 7 * DAY - 1), rules, calendar).rule).to.equal('withdrawal_period');
+    expect(quoteRefund(monthly, new Date(PAID.getTime() + 7 * DAY), rules, calendar).rule).to.equal('pro_rata_less_fee');
+  });
+
+  it('a period too short to count a day is refunded by the next rule, never as NaN', () => {
+    const hours: RefundSubject = { amount: 9900, alreadyRefunded: 0, paidAt: PAID, periodStart: PAID, periodEnd: new Date(PAID.getTime() + 10 * 3600_000) };
+    const proRataFirst = rules.filter((r) => r.type !== 'full');
+    expect(quoteRefund(hours, new Date(PAID.getTime() + 3600_000), proRataFirst, calendar)).to.deep.equal({ refundable: 0, rule: 'period_ended', usedDays: 0, totalDays: 0 });
+  });
+
+  it('with no rule that applies, nothing is refundable', () => {
+    expect(quoteRefund(subject(9900, 1), PAID, [], calendar)).to.deep.equal({ refundable: 0, rule: 'none', usedDays: 0, totalDays: 30 });
+  });
+  it('names each rule to the member in Korean, word for word, and says when nothing is refundable', () => {
+    const monthly = subject(9900, 1);
+    expect([0, 15, 40].map((day) => explainRefundRule(onDay(monthly, day), rules)).concat(explainRefundRule({ refundable: 0, rule: 'none', usedDays: 0, totalDays: 0 }, rules))).to.deep.equal([
+      { name: '청약철회 기간 (결제 후 7일 이내)', reason: '결제 후 7일 이내의 해지는 청약철회로 보아 이용일수와 관계없이 결제 금액 전액을 환불합니다.' },
+      { name: '이용일수 비례 환불', reason: '청약철회 기간이 지나 남은 15일분 금액에서 위약금 10%를 뺀 금액을 환불합니다.' },
+      { name: '환불 불가', reason: '이용 기간이 끝나 환불할 금액이 없습니다.' },
+      { name: '환불 대상 없음', reason: '이 멤버십에 환불할 결제가 없습니다.' },
+    ]);
+    expect(explainRefundRule(onDay(monthly, 40), rules, 'en')).to.deep.equal({ name: 'No refund', reason: 'The period has ended, so there is nothing to refund.' });
+    expect(explainRefundRule({ refundable: 0, rule: 'none', usedDays: 0, totalDays: 0 }, rules, 'en').name).to.equal('Nothing to refund');
+  });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Payment, classifyGatewayFailure } from '../../../src/payment/domain/payment.entity';
 import { aGatewayPayment } from '../../support/builders/gateway-payment.builder';
+import { aPayment } from '../../support/builders/payment.builder';
 
 const NOW = new Date('2026-11-25T09:00:00.000Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms);
@@ -259,5 +260,320 @@ describe('Payment', () => {
       const paidHere = payment.status === 'paid' || payment.status === 'cancelled';
       return paidHere === gatewayPaidCorrectly;
     }), { numRuns: 500 });
+  });
+  describe('fulfilment', () => {
+    it('marks a paid payment fulfilled once, and a refunded one too', () => {
+      const payment = paidPayment();
+      expect(payment.markFulfilled(NOW)).to.equal(true);
+      expect(payment.isFulfilled).to.equal(true);
+      expect(payment.markFulfilled(later(1))).to.equal(false);
+      expect(aPayment().paid().with({ status: 'cancelled', cancelledAmount: 9900 }).build().markFulfilled(NOW)).to.equal(true);
+    });
+
+    it('refuses to mark an unpaid or failed payment fulfilled', () => {
+      const waiting = newPayment();
+      expect(() => waiting.markFulfilled(NOW)).to.throw('cannot be fulfilled');
+      expect(waiting.isFulfilled).to.equal(false);
+      expect(() => aPayment().failed().build().markFulfilled(NOW)).to.throw('cannot be fulfilled');
+    });
+  });
+
+  describe('a refund the gateway settled only in part', () => {
+    it('stays pending while the gateway cancelled less than it asked, and books only what the gateway cancelled', () => {
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', amount: 3000, reason: 'partial', requestedBy: 'user', now: NOW });
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 1000 }), later(1));
+      expect(payment.cancelledAmount).to.equal(1000);
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['c1']);
+      expect(payment.refundable).to.equal(9900 - 1000 - 3000);
+    });
+
+    it('settles pending refunds in order while the cancelled money covers them, and leaves the next one pending', () => {
+      const payment = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' })
+        .withCancellation({ id: 'c1', amount: 1000, status: 'pending', settledAt: null })
+        .withCancellation({ id: 'c2', amount: 2000, status: 'pending', settledAt: null })
+        .build();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 2500 }), later(1));
+      expect(payment.cancellations.map((c) => [c.id, c.status])).to.deep.equal([['c1', 'refunded'], ['c2', 'pending']]);
+      expect(payment.cancelledAmount).to.equal(2500);
+    });
+
+    it('calls a cancel the member\'s only when the member\'s own refunds account for all the money cancelled', () => {
+      const byMember = (requestedBy: 'user' | 'admin', gatewayCancelled: number) => {
+        const payment = paidPayment();
+        payment.requestRefund({ id: 'c1', amount: 3000, reason: 'r', requestedBy, now: NOW });
+        payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: gatewayCancelled }), later(1));
+        return payment.pullEvents().map((e) => e.payload as { byMember: boolean; amount: number; fullyCancelled: boolean });
+      };
+      expect(byMember('user', 3000).map((p) => [p.byMember, p.amount, p.fullyCancelled])).to.deep.equal([[true, 3000, false]]);
+      expect(byMember('user', 4000).map((p) => [p.byMember, p.amount])).to.deep.equal([[false, 4000]]);
+      expect(byMember('admin', 3000).map((p) => p.byMember)).to.deep.equal([false]);
+      expect(byMember('user', 9900).map((p) => [p.byMember, p.fullyCancelled])).to.deep.equal([[false, true]]);
+    });
+
+    it('refuses a refund of 0 KRW or of a fraction of a won', () => {
+      const payment = paidPayment();
+      expect(() => payment.requestRefund({ id: 'c0', amount: 0, reason: 'x', requestedBy: 'admin', now: NOW })).to.throw('positive whole number');
+      expect(() => payment.requestRefund({ id: 'c0', amount: 0.5, reason: 'x', requestedBy: 'admin', now: NOW })).to.throw('positive whole number');
+      expect(payment.cancellations).to.deep.equal([]);
+    });
+  });
+
+  describe('a charge of the wrong amount, returned whole', () => {
+    const wrongCharge = (overrides = {}) => aGatewayPayment({ gatewayPaymentId: 'imp_wrong', amount: 5000, ...overrides });
+
+    it('owes back only what the gateway has not already cancelled of the wrong charge', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge({ status: 'cancelled', cancelledAmount: 2000 }), NOW, 'back1');
+      expect(payment.pendingCancellations.map((c) => [c.id, c.amount, c.checksum])).to.deep.equal([['back1', 3000, 3000]]);
+    });
+
+    it('queues no return when the wrong charge was already cancelled whole', () => {
+      const payment = newPayment();
+      expect(payment.applyGatewayTruth(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), NOW, 'back1')).to.equal('failed');
+      expect(payment.failure?.code).to.equal('amount_mismatch');
+      expect(payment.cancellations).to.deep.equal([]);
+    });
+
+    it('a replayed mismatch queues no second return and records no second failure', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.pullEvents();
+      expect(payment.applyGatewayTruth(wrongCharge(), later(1), 'back2')).to.equal('failed');
+      expect(payment.cancellations.map((c) => c.id)).to.deep.equal(['back1']);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('a wrong-amount charge seen after the right one leaves the paid payment paid and owes nothing from it', () => {
+      const payment = paidPayment();
+      expect(payment.applyGatewayTruth(wrongCharge(), later(1), 'back1')).to.equal('paid');
+      expect(payment.status).to.equal('paid');
+      expect(payment.failure).to.equal(null);
+      expect(payment.cancellations).to.deep.equal([]);
+    });
+
+    it('the return is done only once the gateway cancelled the whole wrong charge', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 4999 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['back1']);
+      expect(payment.cancelledAmount).to.equal(0);
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(2));
+      expect(payment.pendingCancellations).to.deep.equal([]);
+      expect(payment.cancellations[0]).to.include({ status: 'refunded' });
+      expect(payment.cancellations[0].settledAt?.toISOString()).to.equal(later(2).toISOString());
+      expect(payment.status).to.equal('failed');
+      expect(payment.cancelledAmount).to.equal(5000);
+    });
+
+    it('a returned wrong charge is not counted against the right charge that pays the order later', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(1));
+      expect(payment.cancelledAmount).to.equal(5000);
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_right' }), later(2), 'r2');
+      expect(payment.status).to.equal('paid');
+      expect(payment.cancelledAmount).to.equal(0);
+      expect(payment.refundable).to.equal(9900);
+    });
+
+    it('another order\'s cancellations settle nothing', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.settleRefunds(wrongCharge({ merchantUid: 'mp_other', status: 'cancelled', cancelledAmount: 5000 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['back1']);
+    });
+
+    it('after the order is paid by another charge, the returned wrong charge is not booked against the paid one', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_right' }), later(1), 'r2');
+      expect(payment.status).to.equal('paid');
+      expect(payment.cancelledAmount).to.equal(0);
+      payment.pullEvents();
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(2));
+      expect(payment.cancellations.map((c) => [c.id, c.status])).to.deep.equal([['back1', 'refunded']]);
+      expect(payment.status).to.equal('paid');
+      expect(payment.cancelledAmount).to.equal(0);
+      expect(payment.refundable).to.equal(9900);
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal([]);
+    });
+  });
+  describe('what it remembers for the reconciler', () => {
+    it('a reported gateway payment id is noted once, with a recheck; a paid or refunded payment ignores it', () => {
+      const payment = newPayment();
+      payment.noteReportedGatewayPaymentId('imp_1', later(1));
+      expect([payment.reportedGatewayPaymentId, payment.recheckAt?.toISOString()]).to.deep.equal(['imp_1', later(1).toISOString()]);
+      payment.noteReportedGatewayPaymentId('imp_1', later(2));
+      expect(payment.recheckAt?.toISOString(), 'the same id again changes nothing').to.equal(later(1).toISOString());
+      expect(payment.toProps().updatedAt.toISOString()).to.equal(later(1).toISOString());
+      payment.recheckLater(null, later(3));
+      payment.noteReportedGatewayPaymentId('imp_1', later(4));
+      expect(payment.recheckAt?.toISOString(), 'asked about again once rechecks had stopped').to.equal(later(4).toISOString());
+      for (const settled of [paidPayment(), aPayment().paid().with({ status: 'cancelled', cancelledAmount: 9900 }).build()]) {
+        settled.noteReportedGatewayPaymentId('imp_2', later(5));
+        expect([settled.reportedGatewayPaymentId, settled.recheckAt], settled.status).to.deep.equal([null, null]);
+      }
+    });
+
+    it('a paid or refunded payment is never rechecked; the same recheck time again changes nothing', () => {
+      for (const settled of [paidPayment(), aPayment().paid().with({ status: 'cancelled', cancelledAmount: 9900, recheckAt: NOW }).build()]) {
+        settled.recheckLater(later(60_000), later(1));
+        expect(settled.recheckAt, settled.status).to.equal(null);
+      }
+      const payment = newPayment();
+      payment.recheckLater(later(60_000), later(1));
+      payment.recheckLater(later(60_000), later(2));
+      expect(payment.recheckAt?.toISOString()).to.equal(later(60_000).toISOString());
+      expect(payment.toProps().updatedAt.toISOString()).to.equal(later(1).toISOString());
+    });
+
+    it('a failure keeps the first gateway payment id it learnt, and a refused prepare is not rechecked', () => {
+      const fromGateway = newPayment();
+      fromGateway.fail('card_declined', 'declined', NOW, 'imp_first');
+      expect([fromGateway.gatewayPaymentId, fromGateway.recheckAt?.toISOString()]).to.deep.equal(['imp_first', NOW.toISOString()]);
+      const known = aPayment().with({ gatewayPaymentId: 'imp_known' }).build();
+      known.fail('card_declined', 'declined', NOW, 'imp_other');
+      expect(known.gatewayPaymentId).to.equal('imp_known');
+      const refused = newPayment();
+      refused.fail('prepare_rejected', 'no', NOW);
+      expect([refused.gatewayPaymentId, refused.recheckAt]).to.deep.equal([null, null]);
+    });
+
+    it('records PaymentFailed with the order, the buyer, the purpose and the reason', () => {
+      const payment = newPayment();
+      payment.fail('window_closed', 'closed', NOW);
+      expect(payment.pullEvents().map((e) => e.payload)).to.deep.equal([{
+        paymentId: 'p1', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'purchase', planId: 'monthly' }, code: 'window_closed', message: 'closed',
+      }]);
+      const mismatched = newPayment();
+      mismatched.applyGatewayTruth(aGatewayPayment({ amount: 100 }), NOW, 'r');
+      expect(mismatched.pullEvents().map((e) => [e.type, (e.payload as { code: string }).code, (e.payload as { userId: string }).userId])).to.deep.equal([['PaymentFailed', 'amount_mismatch', 'u1']]);
+    });
+
+    it('a gateway failure without a reason is recorded as the gateway reporting one', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'failed', paidAt: null, failReason: null }), NOW, 'r');
+      expect(payment.failure).to.deep.equal({ code: 'gateway_failed', message: 'the gateway reports a failure' });
+    });
+
+    it('lost refund answers are noted once, only for the refunds named and still pending', () => {
+      const payment = aPayment().paid()
+        .withCancellation({ id: 'done', status: 'refunded' })
+        .withCancellation({ id: 'a', status: 'pending', settledAt: null })
+        .withCancellation({ id: 'b', kind: 'mismatch_return', status: 'pending', settledAt: null })
+        .build();
+      payment.noteRefundsUnanswered(['a', 'done'], later(1));
+      payment.noteRefundsUnanswered(['a'], later(2));
+      expect(payment.cancellations.map((c) => [c.id, c.unansweredAt?.toISOString() ?? null])).to.deep.equal([
+        ['done', null], ['a', later(1).toISOString()], ['b', null],
+      ]);
+    });
+  });
+
+  describe('what it records of the gateway\'s charge', () => {
+    it('names its gateway and PG channel', () => {
+      expect([newPayment().gateway, newPayment().pg]).to.deep.equal(['iamport', 'html5_inicis']);
+    });
+
+    it('paid at the gateway\'s time, or now when the gateway gives none', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(aGatewayPayment({ paidAt: null }), later(5), 'r');
+      expect(payment.paidAt?.toISOString()).to.equal(later(5).toISOString());
+    });
+
+    it('adopts the stored card only when it was stored under the customer key its checkout issued', () => {
+      const card = (customerUid: string | null, gp: { customerUid: string | null; customerKey: string | null }) => {
+        const payment = Payment.create({
+          id: 'p', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'purchase', planId: 'monthly' }, amount: 9900, payMethod: 'card',
+          gateway: 'toss', pg: 'tosspayments', customerUid, now: NOW,
+        });
+        payment.applyGatewayTruth(aGatewayPayment(gp), NOW, 'r');
+        return payment.customerUid;
+      };
+      expect(card('ck_mine', { customerUid: 'ck_mine:bk_1', customerKey: 'ck_mine' }), 'its own key').to.equal('ck_mine:bk_1');
+      expect(card('ck_mine', { customerUid: 'ck_other:bk_2', customerKey: 'ck_other' }), 'another buyer\'s key').to.equal('ck_mine');
+      expect(card(null, { customerUid: 'ck_x:bk_3', customerKey: null }), 'no card asked').to.equal(null);
+      expect(card('ck_mine', { customerUid: null, customerKey: 'ck_mine' }), 'no card stored').to.equal('ck_mine');
+    });
+
+    it('refuses another order\'s payment as payment_not_paid, a rule violation', () => {
+      const error = (() => { try { newPayment().applyGatewayTruth(aGatewayPayment({ merchantUid: 'mp_other' }), NOW, 'r'); } catch (e) { return e as { kind: string; code: string }; } })();
+      expect([error?.kind, error?.code]).to.deep.equal(['rule_violation', 'payment_not_paid']);
+    });
+
+    it('classifies English reasons whatever their case', () => {
+      expect(classifyGatewayFailure('User CANCELLED the payment')).to.equal('user_cancelled');
+      expect(classifyGatewayFailure('Card DECLINED')).to.equal('card_declined');
+    });
+
+    it('a fully refunded payment stays refunded: a replayed paid answer or a wrong-amount one records nothing', () => {
+      const payment = paidPayment();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1));
+      payment.pullEvents();
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(2), 'r');
+      payment.applyGatewayTruth(aGatewayPayment({ amount: 100 }), later(3), 'r2');
+      expect([payment.status, payment.cancelledAmount, payment.failure]).to.deep.equal(['cancelled', 9900, null]);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('refuses a refund of a paid payment with nothing left, as nothing to refund', () => {
+      const payment = aPayment().paid().with({ cancelledAmount: 9900 }).build();
+      expect(() => payment.requestRefund({ id: 'c', reason: 'x', requestedBy: 'user', now: NOW })).to.throw('nothing left');
+    });
+
+    it('refuses to mark an unpaid payment fulfilled naming the transition', () => {
+      expect(() => newPayment().markFulfilled(NOW)).to.throw('payment in status await cannot be fulfilled');
+    });
+  });
+
+  describe('PaymentCancelled', () => {
+    it('carries the amount cancelled this time, the total, and the gateway\'s last reason', () => {
+      const again = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order', cancelledAmount: 1000 }).build();
+      again.settleRefunds(aGatewayPayment({
+        status: 'cancelled', cancelledAmount: 4000,
+        cancellations: [{ amount: 1000, reason: 'first', cancelledAt: NOW, receiptId: null }, { amount: 3000, reason: 'second', cancelledAt: NOW, receiptId: null }],
+      }), later(1));
+      const [event] = again.pullEvents();
+      expect(event.payload).to.deep.include({ amount: 3000, cancelledAmount: 4000, fullyCancelled: false, reason: 'second', byMember: false });
+      const noReason = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' }).build();
+      noReason.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 500 }), later(1));
+      expect((noReason.pullEvents()[0].payload as { reason: string }).reason).to.equal('refund');
+    });
+
+    it('a pending wrong-amount return is not taken for a refund of the paid charge', () => {
+      const payment = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' })
+        .withCancellation({ id: 'back', kind: 'mismatch_return', gatewayPaymentId: 'imp_wrong', amount: 1000, status: 'pending', settledAt: null })
+        .build();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 1000 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['back']);
+    });
+
+    it('refunds settled on a partly cancelled payment count only the money cancelled since', () => {
+      const payment = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order', cancelledAmount: 1000 })
+        .withCancellation({ id: 'c', amount: 2000, status: 'pending', settledAt: null })
+        .build();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 2500 }), later(1));
+      expect(payment.pendingCancellations.map((c) => c.id)).to.deep.equal(['c']);
+    });
+  });
+
+  describe('refunded in full by the member', () => {
+    it('only a refunded payment whose refunds account for all the money, the last one the member\'s', () => {
+      const paid = aPayment().paid(NOW, 'imp_000000000001');
+      expect(paid.build().refundedInFullByMember, 'still paid').to.equal(false);
+      const byMember = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 9900, requestedBy: 'user' }).with({ status: 'cancelled' }).build();
+      expect(byMember.refundedInFullByMember).to.equal(true);
+      const byOperator = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 9900, requestedBy: 'admin' }).with({ status: 'cancelled' }).build();
+      expect(byOperator.refundedInFullByMember, 'an operator\'s refund').to.equal(false);
+      const atConsole = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 3000, requestedBy: 'user' }).with({ status: 'cancelled', cancelledAmount: 9900 }).build();
+      expect(atConsole.refundedInFullByMember, 'money cancelled at the console').to.equal(false);
+      const withRejected = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 3000, requestedBy: 'user', status: 'rejected' }).with({ status: 'cancelled', cancelledAmount: 3000 }).build();
+      expect(withRejected.refundedInFullByMember, 'a rejected refund moved no money').to.equal(false);
+      const withReturn = aPayment().paid(NOW, 'imp_000000000001').withCancellation({ amount: 9900, requestedBy: 'user', kind: 'mismatch_return' }).with({ status: 'cancelled' }).build();
+      expect(withReturn.refundedInFullByMember, 'a wrong-amount return is no refund').to.equal(false);
+      const noRefund = aPayment().paid(NOW, 'imp_000000000001').with({ status: 'cancelled', cancelledAmount: 9900 }).build();
+      expect(noRefund.refundedInFullByMember, 'none of our refunds').to.equal(false);
+    });
   });
 });

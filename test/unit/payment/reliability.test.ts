@@ -29,6 +29,16 @@ describe('payment reliability (in-memory adapters)', () => {
     expect((await app.memberships.findLiveByUserId(userId))?.periodNo).to.equal(1);
   });
 
+  it('another member confirming my order is told it does not exist, and the gateway is not asked', async () => {
+    const { merchantUid, gatewayPaymentId } = await paidAtGateway();
+    const stranger = await app.newUser('Stranger');
+    const answer = await app.confirmPayment.execute({ userId: stranger.id, merchantUid, transactionId: gatewayPaymentId }).catch((e) => e.code);
+    expect(answer).to.equal('payment_not_found');
+    expect(gatewayCalls('settle')).to.deep.equal([]);
+    expect((await app.payments.findByMerchantUid(merchantUid))?.status).to.equal('await');
+    expect((await app.confirmPayment.execute({ userId: null, merchantUid, transactionId: gatewayPaymentId })).verdict, 'a trusted internal caller').to.equal('paid');
+  });
+
   it('the same webhook five times: one effect; the duplicates are not even re-fetched', async () => {
     const { merchantUid, gatewayPaymentId } = await paidAtGateway();
     const outcomes = [];

@@ -73,4 +73,11 @@ describe('BusinessCalendar (Asia/Seoul)', () => {
   it('refuses an unknown time zone', () => {
     expect(() => new BusinessCalendar('Mars/Olympus')).to.throw('unknown time zone');
   });
+  it('adds days on the business zone\'s wall clock, whatever zone the process runs in (a zone with DST shows it)', () => {
+    // Seoul has no DST, so only a zone with one tells a day in the zone from 24 hours.
+    const newYork = new BusinessCalendar('America/New_York');
+    const beforeSpringForward = new Date('2027-03-13T17:00:00.000Z'); // 12:00 in New York, EST
+    expect(newYork.addDays(beforeSpringForward, 1).toISOString()).to.equal('2027-03-14T16:00:00.000Z'); // 12:00 EDT
+    expect(newYork.localDateTime(newYork.addDays(beforeSpringForward, 1))).to.equal('2027-03-14 12:00');
+  });
 });
