@@ -261,6 +261,17 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect((await refundsOf(second.merchantUid))[0].amount).to.equal(9900);
     });
 
+    it('an extended membership with the gateway silent on the last day of its first month: the spent month is not recorded for later, only the unused one is pending', async () => {
+      const first = await buy();
+      app.clock.advance(29.5 * DAY);
+      const second = await buy();
+      app.gateway.scriptNext('cancel', 'unknown');
+      const result = await cancel.execute({ userId, refund: true, reason: null });
+      expect(result.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      expect(await refundsOf(first.merchantUid)).to.deep.equal([]);
+      expect((await refundsOf(second.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['pending', 9900]]);
+    });
+
     it('an extended membership whose second refund is refused: 502 with each refund\'s outcome, the first kept refunded, the membership live', async () => {
       const first = await buy();
       app.clock.advance(10 * DAY);
