@@ -67,6 +67,37 @@ describe('consent before a higher charge (membership rules)', () => {
     expect(m.endIfOver(m.periodEnd)).to.equal(true);
     expect(m.status).to.equal('cancelled');
   });
+
+  it('the stop tells the member which membership ends and when', () => {
+    const m = paidMember();
+    m.pullEvents();
+    m.stopRenewalWithoutConsent(START);
+    expect(m.pullEvents().map((e) => e.payload)).to.deep.equal([{ membershipId: 'm1', userId: 'u1', planId: 'monthly', periodEnd: m.periodEnd.toISOString() }]);
+  });
+
+  it('stopping again changes nothing and tells the member once', () => {
+    const m = paidMember();
+    m.stopRenewalWithoutConsent(START);
+    m.pullEvents();
+    m.stopRenewalWithoutConsent(new Date(START.getTime() + DAY));
+    expect(m.pullEvents()).to.deep.equal([]);
+    expect(m.toProps().updatedAt.toISOString()).to.equal(START.toISOString());
+  });
+
+  it('auto-renew already off without a cancel at the period end: the stop still schedules the end and tells the member', () => {
+    const m = paidMember();
+    m.setAutoRenew(false, START);
+    m.pullEvents();
+    m.stopRenewalWithoutConsent(START);
+    expect(m.cancelAtPeriodEnd).to.equal(true);
+    expect(m.pullEvents().map((e) => e.type)).to.deep.equal([MembershipEvents.RenewalStoppedWithoutConsent]);
+  });
+
+  it('names the refused action of an ended membership: taking a consent, stopping renewals', () => {
+    const ended = () => aMembership().expired().build();
+    expect(() => ended().consentTo(12900, START)).to.throw('membership in status expired cannot take a consent');
+    expect(() => ended().stopRenewalWithoutConsent(START)).to.throw('membership in status expired cannot stop renewing');
+  });
 });
 
 describe('free trials (membership rules)', () => {
@@ -78,6 +109,12 @@ describe('free trials (membership rules)', () => {
     expect(m.trialEndsAt?.toISOString()).to.equal('2027-01-24T01:00:00.000Z');
     expect(m.nextChargeAt?.toISOString()).to.equal('2027-01-24T01:00:00.000Z');
     expect(m.isRenewalDue(m.periodEnd, m.periodEnd)).to.equal(true);
+  });
+
+  it('a trial starts without a cancel pending, and its start names no payment', () => {
+    const m = Membership.startTrial({ id: 'm1', userId: 'u1', plan: monthly, billingKey: 'cu_u1', start: START, now: START }, calendar);
+    expect(m.cancelAtPeriodEnd).to.equal(false);
+    expect(m.pullEvents().map((e) => [e.type, (e.payload as { paymentId: string }).paymentId])).to.deep.equal([[MembershipEvents.TrialStarted, '']]);
   });
 
   it('nothing above zero is consented during a trial: its first charge needs the member\'s consent', () => {

@@ -394,6 +394,7 @@ describe('Membership', () => {
     it('names the refused action of an ended membership', () => {
       const ended = () => aMembership().expired().build();
       expect(() => ended().leaseRenewal(END, END)).to.throw('membership in status expired cannot be renewed');
+      expect(() => ended().renew(monthly, 'p2', 9900, calendar, END)).to.throw('membership in status expired cannot renew');
       expect(() => ended().renewalFailed([1], 'x', calendar, END)).to.throw('membership in status expired cannot record a failed renewal');
       expect(() => ended().takeBackPurchase(1, calendar, END)).to.throw('membership in status expired cannot take back a purchase');
       expect(() => ended().setAutoRenew(true, END)).to.throw('membership in status expired cannot change auto-renew');
