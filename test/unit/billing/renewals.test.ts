@@ -2,8 +2,13 @@ import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import sinon from 'sinon';
 import type { NotificationLog } from '../../../src/billing/application/notification-log.port';
+import type { SeekConsents } from '../../../src/billing/application/seek-consents.use-case';
 import { BILLING } from '../../../src/billing/billing.tokens';
+import type { Logger } from '../../../src/shared/application/logger.port';
+import { Payment, type PaymentChannel } from '../../../src/payment/payment.api';
+import { PAYMENT } from '../../../src/payment/payment.tokens';
 import { ConflictError } from '../../../src/shared/domain/conflict-error';
+import { SHARED } from '../../../src/shared/shared.tokens';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 const HOUR = 60 * 60 * 1000;
@@ -292,5 +297,80 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     app.clock.freezeAt(kst('2027-02-28T10:00'));
     expect(await app.renewals.execute()).to.include({ ended: 1, charged: 0 });
     expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('expired');
+  });
+
+  describe('what a run tells the operator', () => {
+    /** The log lines at `level` with that message: the fields each was logged with. */
+    function logged(level: 'info' | 'warn') {
+      const spy = sinon.spy(app.container.get<Logger>(SHARED.Logger), level);
+      return (message: string) => spy.args.filter(([, m]) => m === message).map(([fields]) => fields);
+    }
+
+    it('a charge whose answer was lost is logged at warn with the membership and the merchant_uid', async () => {
+      const user = await memberSince(kst('2027-01-31T10:00'), 'lost');
+      const warned = logged('warn');
+      app.gateway.scriptNext('chargeBillingKey', 'lost');
+      app.clock.freezeAt(kst('2027-02-28T10:00'));
+      await app.renewals.execute();
+      const membership = (await app.memberships.findLiveByUserId(user.id))!;
+      expect(warned('renewal charge outcome unknown; will ask the gateway before any retry'))
+        .to.deep.equal([{ membershipId: membership.id, merchantUid: `renewal-${membership.id}-2` }]);
+    });
+
+    it('a declined charge is logged with the membership and the merchant_uid', async () => {
+      const user = await memberSince(kst('2027-01-31T10:00'), 'declined');
+      const told = logged('info');
+      app.gateway.setCardDeclines(`cu_${user.id}`, true);
+      app.clock.freezeAt(kst('2027-02-28T10:00'));
+      await app.renewals.execute();
+      const membership = (await app.memberships.findLiveByUserId(user.id))!;
+      expect(told('renewal declined; dunning schedule applies')).to.deep.equal([{ membershipId: membership.id, merchantUid: `renewal-${membership.id}-2` }]);
+    });
+
+    it('a charge withheld for want of consent is logged with the membership and the amount', async () => {
+      const user = await memberSince(kst('2027-01-10T10:00'), 'withheld');
+      await app.schedulePrice.execute('monthly', 12900, kst('2027-02-01T00:00'));
+      sinon.stub(app.container.get<SeekConsents>(BILLING.SeekConsents), 'execute').resolves({ opened: 0, stopped: 0, trialNotices: 0 });
+      const told = logged('info');
+      app.clock.freezeAt(kst('2027-02-10T10:00'));
+      expect(await app.renewals.execute()).to.include({ skipped: 1, charged: 0 });
+      const membership = (await app.memberships.findLatestByUserId(user.id))!;
+      expect(told('renewal not charged: the amount is above what the member consented to')).to.deep.equal([{ membershipId: membership.id, amount: 12900 }]);
+    });
+
+    it('a reminder that could not be sent is logged at warn with the error', async () => {
+      const user = await memberSince(kst('2027-01-31T10:00'), 'unlucky');
+      const warned = logged('warn');
+      app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+      sinon.stub(app.notifier, 'send').rejects(new Error('smtp down'));
+      await app.renewals.execute();
+      const membership = (await app.memberships.findLiveByUserId(user.id))!;
+      expect(warned('reminder not sent; will retry')).to.deep.equal([{ membershipId: membership.id, err: 'smtp down' }]);
+    });
+  });
+
+  it('claims that keep coming back empty while unleased work remains are tried 21 times, then the run ends', async function () {
+    this.timeout(10_000);
+    await memberSince(kst('2027-01-31T10:00'), 'locked elsewhere');
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    const claim = sinon.stub(app.memberships, 'claimDueForRenewal').resolves([]);
+    expect(await app.renewals.execute()).to.include({ charged: 0 });
+    expect(claim.callCount).to.equal(21);
+  });
+
+  it('a period\'s payment an earlier run priced above what the member consented to is not charged: the renewal stops at the period end', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'priced above');
+    const membership = (await app.memberships.findLiveByUserId(user.id))!;
+    const channel = app.container.get<PaymentChannel>(PAYMENT.PaymentChannel);
+    // An earlier run created the period's payment at a price the member no longer agrees to, then stopped.
+    const earlier = Payment.create({
+      id: 'pay_earlier', merchantUid: `renewal-${membership.id}-2`, userId: user.id, amount: 12900, payMethod: 'card', gateway: channel.gateway, pg: channel.pg,
+      purpose: { kind: 'renewal', planId: 'monthly', membershipId: membership.id, periodNo: 2 }, customerUid: `cu_${user.id}`, now: app.clock.now(),
+    });
+    await app.uow.run(() => app.payments.save(earlier));
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 0, skipped: 1 });
+    expect(renewalCharges(user.id)).to.deep.equal([]);
+    expect((await app.memberships.findLatestByUserId(user.id))?.toProps()).to.include({ autoRenew: false, cancelAtPeriodEnd: true });
   });
 });
