@@ -7,6 +7,8 @@ import { BILLING } from '../../../src/billing/billing.tokens';
 import type { Logger } from '../../../src/shared/application/logger.port';
 import { Payment, type PaymentChannel } from '../../../src/payment/payment.api';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
+import type { PlanCatalog } from '../../../src/pricing/pricing.api';
+import { PRICING } from '../../../src/pricing/pricing.tokens';
 import { ConflictError } from '../../../src/shared/domain/conflict-error';
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
@@ -372,5 +374,38 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect(await app.renewals.execute()).to.include({ charged: 0, skipped: 1 });
     expect(renewalCharges(user.id)).to.deep.equal([]);
     expect((await app.memberships.findLatestByUserId(user.id))?.toProps()).to.include({ autoRenew: false, cancelAtPeriodEnd: true });
+  });
+
+  it('a membership whose plan is no longer in the catalog is neither charged nor reminded', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'plan withdrawn');
+    sinon.stub(app.container.get<PlanCatalog>(PRICING.PlanCatalog), 'find').returns(undefined);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 0, skipped: 1, reminded: 0 });
+    expect(renewalCharges(user.id)).to.deep.equal([]);
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder')).to.deep.equal([]);
+  });
+
+  it('a reminder is written in the member\'s language', async () => {
+    app.clock.freezeAt(kst('2027-01-31T10:00'));
+    const user = { id: 'user_en', email: 'reader@example.com', name: 'Reader', passwordHash: 'not-used', language: 'en' as const, createdAt: app.clock.now() };
+    await app.users.add(user);
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+    expect(await app.renewals.execute()).to.include({ reminded: 1 });
+    const [reminder] = app.notifier.sent.filter((n) => n.kind === 'renewal_reminder');
+    expect(reminder.to).to.equal('reader@example.com');
+    expect(reminder.subject).to.include('Your membership renews soon');
+  });
+
+  it('a decline the gateway gives no reason for is recorded as "the card was declined"', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'no reason');
+    app.gateway.setCardDeclines(`cu_${user.id}`, true);
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => ({ ...(await charge.wrappedMethod.call(app.gateway, request)), failReason: null }));
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ failed: 1 });
+    expect(app.eventsOfType('RenewalFailed').map((e) => (e.event.payload as { reason: string }).reason)).to.deep.equal(['the card was declined']);
   });
 });
