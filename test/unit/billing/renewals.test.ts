@@ -4,6 +4,8 @@ import sinon from 'sinon';
 import type { NotificationLog } from '../../../src/billing/application/notification-log.port';
 import type { SeekConsents } from '../../../src/billing/application/seek-consents.use-case';
 import { BILLING } from '../../../src/billing/billing.tokens';
+import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
+import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { Logger } from '../../../src/shared/application/logger.port';
 import { Payment, type PaymentChannel } from '../../../src/payment/payment.api';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
@@ -407,5 +409,19 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     app.clock.freezeAt(kst('2027-02-28T10:00'));
     expect(await app.renewals.execute()).to.include({ failed: 1 });
     expect(app.eventsOfType('RenewalFailed').map((e) => (e.event.payload as { reason: string }).reason)).to.deep.equal(['the card was declined']);
+  });
+
+  it('a member who cancels while their declined charge is in flight stays cancelled, not past due', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'leaving');
+    app.gateway.setCardDeclines(`cu_${user.id}`, true);
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => {
+      await app.container.get<CancelMembership>(MEMBERSHIP.CancelMembership).execute({ userId: user.id, refund: false, reason: null, endNow: true });
+      return charge.wrappedMethod.call(app.gateway, request);
+    });
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ failed: 1 });
+    expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('cancelled');
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
   });
 });
