@@ -380,7 +380,7 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
 
   it('a membership whose plan is no longer in the catalog is neither charged nor reminded', async () => {
     const user = await memberSince(kst('2027-01-31T10:00'), 'plan withdrawn');
-    sinon.stub(app.container.get<PlanCatalog>(PRICING.PlanCatalog), 'find').returns(undefined);
+    sinon.stub(app.container.get<PlanCatalog>(PRICING.PlanCatalog), 'find').returns(null);
     app.clock.freezeAt(kst('2027-02-28T10:00'));
     expect(await app.renewals.execute()).to.include({ charged: 0, skipped: 1, reminded: 0 });
     expect(renewalCharges(user.id)).to.deep.equal([]);
