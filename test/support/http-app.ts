@@ -18,7 +18,7 @@ import { OutboxRelay } from '../../src/shared/infrastructure/outbox-relay';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
-import { createServerTestDatabase, createSqliteTestDatabase, type TestDatabase } from './database';
+import { createSqliteTestDatabase, takeServerTestDatabase, type TestDatabase } from './database';
 import { memoryApp, TEST_NOW } from './memory-container';
 
 /** Which adapters the app runs on: in-memory, or Knex on SQLite, MariaDB or PostgreSQL (the gateway is the in-memory one in every case). */
@@ -88,7 +88,7 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   if (persistence === 'memory') {
     parts = memoryApp(env, options.adjust);
   } else {
-    database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await createServerTestDatabase(persistence);
+    database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await takeServerTestDatabase(persistence);
     parts = await knexParts(database, env, options.adjust ?? ((config) => config));
   }
   parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));

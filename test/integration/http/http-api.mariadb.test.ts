@@ -12,6 +12,7 @@ import { paymentsSuite } from './suites/payments.suite';
 import { storedCardSuite } from './suites/stored-card.suite';
 import { withdrawalWindowSuite } from './suites/withdrawal-window.suite';
 import { refundOutcomesSuite } from './suites/refunds.suite';
+import { smsSuite } from './suites/sms.suite';
 
 const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, persistence: 'mariadb' });
 
@@ -28,4 +29,5 @@ const mariadb: HarnessFactory = (options) => startHttpHarness({ ...options, pers
   mountedRoutersSuite(mariadb);
   consoleSuite(mariadb);
   consentsSuite(mariadb);
+  smsSuite(mariadb);
 });
