@@ -61,6 +61,17 @@ describe('README.md and docs/ (links a clone can follow)', () => {
     expect(offenders, 'references to ../shared, which a clone does not have').to.deep.equal([]);
   });
 
+  it('names no place outside the repository: no web address but the gateways\' own API and script hosts the product calls', () => {
+    const productHosts = new Set(['api.iamport.kr', 'cdn.iamport.kr', 'api.tosspayments.com', 'js.tosspayments.com', 'api.portone.io', 'cdn.portone.io', 'localhost', '127.0.0.1']);
+    const offenders = DOCUMENTS.flatMap((file) =>
+      readFileSync(file, 'utf8').split('\n').flatMap((line, i) =>
+        [...line.matchAll(/https?:\/\/([^/\s:`)>"'\]]+)/g)]
+          .filter((m) => !productHosts.has(m[1]) && !/(^|\.)example\.(com|org)$/.test(m[1]) && m[1] !== '…')
+          .map((m) => `${toRepo(file)}:${i + 1}: ${m[0]}`)));
+    expect(offenders, 'web addresses outside the repository').to.deep.equal([]);
+    expect(/DESIGN(\.md)? ?§/.test(DOCUMENTS.map((file) => readFileSync(file, 'utf8')).join('\n')), 'a pointer to the team\'s design notes').to.equal(false);
+  });
+
   it('links only to files that exist in the repository', () => {
     const broken = DOCUMENTS.flatMap((file) =>
       linkTargets(readFileSync(file, 'utf8')).flatMap((target) => {
