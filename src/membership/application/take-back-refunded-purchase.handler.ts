@@ -14,7 +14,7 @@ import { boughtPartOf } from './refund-subject';
  * refund it asked for has an answer, so its refunds are left to it. A payment of an earlier membership
  * (refunded after it ended) leaves the member's current one, paid on its own, as it is.
  */
-export class EndMembershipOnFullRefund {
+export class TakeBackRefundedPurchase {
   constructor(
     private readonly memberships: MembershipRepository,
     private readonly payments: PaymentRepository,
