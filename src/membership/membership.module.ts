@@ -105,9 +105,9 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       [MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
     );
     bind(MEMBERSHIP.TakeBackRefundedPurchase).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
-        new TakeBackRefundedPurchase(memberships, payments, catalog, uow, calendar, clock),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
+      (memberships: MembershipRepository, payments: PaymentRepository, consents: ConsentRequestRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
+        new TakeBackRefundedPurchase(memberships, payments, consents, catalog, uow, calendar, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.ConsentRequestRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
     );
     bind(MEMBERSHIP.ReleaseBillingKey).toResolvedValue(
       (gateway: PaymentGateway, memberships: MembershipRepository) => new ReleaseBillingKey(gateway, memberships),
