@@ -11,7 +11,7 @@ import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
 import { FULFIL_PAID_PAYMENT, FulfilPaidPayment } from './application/fulfil-paid-payment.handler';
 import { CancelMembership } from './application/cancel-membership.use-case';
-import { EndMembershipOnFullRefund } from './application/end-membership-on-full-refund.handler';
+import { TakeBackRefundedPurchase } from './application/take-back-refunded-purchase.handler';
 import { GetAccount } from './application/get-account.query';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
 import { type ConfirmPassword, IDENTITY, type UserRepository } from '../identity/identity.api';
@@ -104,10 +104,10 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       (memberships: MembershipRepository, calendar: BusinessCalendar) => new MembershipBoughtPeriods(memberships, calendar),
       [MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
     );
-    bind(MEMBERSHIP.EndMembershipOnFullRefund).toResolvedValue(
-      (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
-        new EndMembershipOnFullRefund(memberships, payments, catalog, uow, calendar, clock),
-      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
+    bind(MEMBERSHIP.TakeBackRefundedPurchase).toResolvedValue(
+      (memberships: MembershipRepository, payments: PaymentRepository, consents: ConsentRequestRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
+        new TakeBackRefundedPurchase(memberships, payments, consents, catalog, uow, calendar, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.ConsentRequestRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
     );
     bind(MEMBERSHIP.ReleaseBillingKey).toResolvedValue(
       (gateway: PaymentGateway, memberships: MembershipRepository) => new ReleaseBillingKey(gateway, memberships),
@@ -134,7 +134,7 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     // Handlers are resolved when an event arrives, so the bus and the use cases they need do not depend on each other at start-up.
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       bus.subscribe<PaymentPaidEvent>(PaymentEvents.Paid, FULFIL_PAID_PAYMENT, (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
-      bus.subscribe<PaymentCancelledEvent>(PaymentEvents.Cancelled, 'EndMembershipOnFullRefund', (event) => context.get<EndMembershipOnFullRefund>(MEMBERSHIP.EndMembershipOnFullRefund).handle(event));
+      bus.subscribe<PaymentCancelledEvent>(PaymentEvents.Cancelled, 'TakeBackRefundedPurchase', (event) => context.get<TakeBackRefundedPurchase>(MEMBERSHIP.TakeBackRefundedPurchase).handle(event));
       for (const released of [MembershipEvents.Cancelled, MembershipEvents.Expired, MembershipEvents.CardRemoved]) {
         bus.subscribe<BillingKeyReleasedEvent>(released, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
       }

@@ -1,7 +1,7 @@
 export const MEMBERSHIP = {
   MembershipRepository: Symbol.for('memberpay.membership.MembershipRepository'),
   FulfilPaidPayment: Symbol.for('memberpay.membership.FulfilPaidPayment'),
-  EndMembershipOnFullRefund: Symbol.for('memberpay.membership.EndMembershipOnFullRefund'),
+  TakeBackRefundedPurchase: Symbol.for('memberpay.membership.TakeBackRefundedPurchase'),
   ReleaseBillingKey: Symbol.for('memberpay.membership.ReleaseBillingKey'),
   GetRefundQuote: Symbol.for('memberpay.membership.GetRefundQuote'),
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),

@@ -4,23 +4,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
+import { KnexDatabase, migrationConfig } from '../../src/shared/infrastructure/knex/knex-database';
 
 /** A migrated database of its own for a test run, emptied between tests and thrown away after. */
 export interface TestDatabase {
   database: KnexDatabase;
   /** Its DATABASE_URL, for processes of their own. */
   url: string;
-  /** Deletes every row (children first), keeping the schema. */
+  /** Deletes every row of every table the migrations made, keeping the schema and the migration bookkeeping. */
   empty(): Promise<void>;
   drop(): Promise<void>;
 }
-
-/** Children before parents, so foreign keys never object. */
-const TABLES = [
-  'payment_cancellations', 'payments', 'memberships', 'domain_events', 'sessions', 'users',
-  'idempotency_keys', 'webhook_receipts', 'notifications', 'rate_limit_counters', 'leases', 'console_audit', 'retained_records',
-];
 
 /** MariaDB/MySQL server for tests (no database part); `SKIP_MARIADB=1` skips those suites on purpose. */
 export const MARIADB_SERVER_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -55,12 +49,6 @@ function uniqueDatabaseName(): string {
   return `memberpay_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
-function emptier(database: KnexDatabase) {
-  return async () => {
-    for (const table of TABLES) await database.knex(table).delete();
-  };
-}
-
 export async function createSqliteTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const folder = mkdtempSync(path.join(tmpdir(), 'memberpay-test-'));
   const url = `sqlite:${path.join(folder, 'test.sqlite')}`;
@@ -69,7 +57,7 @@ export async function createSqliteTestDatabase(options: TestDatabaseOptions = {}
   return {
     database,
     url,
-    empty: emptier(database),
+    empty: () => emptyEveryTable(database),
     async drop() {
       await database.destroy();
       rmSync(folder, { recursive: true, force: true });
@@ -145,7 +133,7 @@ async function openCreated(serverUrl: string, name: string, poolMax: number, opt
   return {
     database,
     url: url.toString(),
-    empty: emptier(database),
+    empty: () => emptyEveryTable(database),
     async drop() {
       await database.destroy();
       await dropDatabase();
@@ -176,7 +164,7 @@ export async function takeServerTestDatabase(engine: ServerEngine): Promise<Test
 
 async function takeServerTestDatabaseFrom(engine: ServerEngine, held: { url: string; drop(): Promise<void> }): Promise<TestDatabase> {
   const database = KnexDatabase.fromUrl(held.url, { poolMax: 20 });
-  const empty = emptyEveryTable(engine, database);
+  const empty = () => emptyEveryTable(database);
   await empty();
   return {
     database,
@@ -190,23 +178,52 @@ async function takeServerTestDatabaseFrom(engine: ServerEngine, held: { url: str
   };
 }
 
-/** Deletes every row of every table but Knex's own, whatever tables later migrations add. */
-function emptyEveryTable(engine: ServerEngine, database: KnexDatabase) {
-  return async () => {
-    const knex = database.knex;
-    if (engine === 'postgres') {
-      const rows = (await knex.raw(`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'knex\\_%'`)).rows as Array<{ tablename: string }>;
-      if (rows.length > 0) await knex.raw(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} CASCADE`);
-      return;
-    }
-    const [rows] = await knex.raw(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name NOT LIKE 'knex\\_%'`) as [Array<{ name: string }>];
-    await knex.transaction(async (trx) => {
-      // One connection: foreign keys off while it empties the tables in any order.
-      await trx.raw('SET FOREIGN_KEY_CHECKS = 0');
-      for (const { name } of rows) await trx(name).delete();
-      await trx.raw('SET FOREIGN_KEY_CHECKS = 1');
-    });
-  };
+/** Knex's migration bookkeeping: emptying it would make the next migrateLatest rebuild a schema that is there. */
+function migrationBookkeepingTables(): string[] {
+  const { tableName = 'knex_migrations' } = migrationConfig();
+  return [tableName, `${tableName}_lock`];
+}
+
+/**
+ * The tables the migrations made, read from the engine's catalog so a table a later migration adds
+ * is never missed; without the migration bookkeeping and the engine's own (sqlite_sequence).
+ */
+export async function applicationTables(database: KnexDatabase): Promise<string[]> {
+  const { knex } = database;
+  const bookkeeping = migrationBookkeepingTables();
+  const notBookkeeping = bookkeeping.map(() => '?').join(', ');
+  let names: string[];
+  if (database.dialect === 'sqlite') {
+    const rows: Array<{ name: string }> = await knex.raw(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN (${notBookkeeping})`, bookkeeping);
+    names = rows.map((row) => row.name);
+  } else {
+    // information_schema on both servers; the schema is the connection's database (MariaDB) or search path (PostgreSQL).
+    const schema = database.dialect === 'mysql' ? 'DATABASE()' : 'current_schema()';
+    const result = await knex.raw(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${schema} AND table_type = 'BASE TABLE' AND table_name NOT IN (${notBookkeeping})`, bookkeeping);
+    const rows: Array<{ name: string }> = database.dialect === 'mysql' ? result[0] : result.rows;
+    names = rows.map((row) => row.name);
+  }
+  return names.sort();
+}
+
+/** Deletes every row of every application table, in any order: foreign keys are put off while it does. */
+export async function emptyEveryTable(database: KnexDatabase): Promise<void> {
+  const tables = await applicationTables(database);
+  if (tables.length === 0) return;
+  const { knex } = database;
+  if (database.dialect === 'postgres') {
+    await knex.raw(`TRUNCATE ${tables.map(() => '??').join(', ')} CASCADE`, tables);
+    return;
+  }
+  await knex.transaction(async (trx) => {
+    // One connection; SQLite checks deferred foreign keys at commit, when every table is empty.
+    if (database.dialect === 'sqlite') await trx.raw('PRAGMA defer_foreign_keys = ON');
+    else await trx.raw('SET FOREIGN_KEY_CHECKS = 0');
+    for (const table of tables) await trx(table).delete();
+    if (database.dialect === 'mysql') await trx.raw('SET FOREIGN_KEY_CHECKS = 1');
+  });
 }
 
 // The idle databases go when the run ends (a root-level hook of whichever mocha run loaded this file).

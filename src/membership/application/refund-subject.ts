@@ -16,9 +16,12 @@ export interface RefundablePurchase {
   withdrawalEndsAt: Date | null;
 }
 
-/** Whether `payment` paid for a stretch of `membership`: paid since it began, and not a renewal of another one. */
+/**
+ * Whether `payment` paid for a stretch of `membership`: paid since it began (a purchase during its free
+ * trial included), and not a renewal of another one.
+ */
 export function boughtPartOf(payment: Payment, membership: Membership): boolean {
-  return payment.paidAt !== null && payment.paidAt >= membership.anchorAt
+  return payment.paidAt !== null && payment.paidAt >= membership.startedAt
     && (payment.purpose.membershipId === undefined || payment.purpose.membershipId === membership.id);
 }
 

@@ -171,6 +171,8 @@ export class Membership extends AggregateRoot {
   /** Calendar months paid for since the anchor. */
   get monthsPaid(): number { return this.props.monthsPaid; }
   get trialEndsAt(): Date | null { return this.props.trialEndsAt; }
+  /** When it began: its free trial's start (a trial is recorded as it starts), else its first paid period's. */
+  get startedAt(): Date { return this.props.trialEndsAt !== null ? this.props.createdAt : this.props.anchorAt; }
   /** In its free trial: nothing paid yet. */
   get inTrial(): boolean { return this.props.trialEndsAt !== null && this.props.periodNo === 0; }
 
@@ -309,11 +311,17 @@ export class Membership extends AggregateRoot {
 
   /**
    * A purchase refunded in full by an operator (or at the gateway's console) gives its months back: the
-   * membership is shorter by them, and ends now when what is left of it is over already.
+   * membership is shorter by them, and ends now when what is left of it is over already. With no paid
+   * month left, a free trial whose end is still ahead is a trial again (its days were never paid);
+   * otherwise the days left were the refunded purchase's, so it ends now.
    */
   takeBackPurchase(months: number, calendar: BusinessCalendar, now: Date): void {
     this.assertLive('take back a purchase');
     const monthsLeft = this.props.monthsPaid - months;
+    if (monthsLeft <= 0 && this.props.trialEndsAt !== null && now < this.props.trialEndsAt) {
+      this.backToTrial(this.props.trialEndsAt, now);
+      return;
+    }
     const end = calendar.addMonths(this.props.anchorAt, Math.max(monthsLeft, 0));
     if (monthsLeft <= 0 || end <= now) {
       this.end('cancelled', 'payment refunded in full', now);
@@ -321,6 +329,20 @@ export class Membership extends AggregateRoot {
     }
     this.props.monthsPaid = monthsLeft;
     this.props.periodEnd = end;
+    this.scheduleNextCharge();
+    this.touch(now);
+  }
+
+  /**
+   * Back to period 0 of a trial ending at `trialEndsAt`, auto-renew and a cancel at its end as the member
+   * left them. Its end is the first charge again, and the ceiling goes back to 0: only the member's
+   * consent to that charge (given before, re-applied with consentTo, or asked for) lets it be made.
+   */
+  private backToTrial(trialEndsAt: Date, now: Date): void {
+    this.props.monthsPaid = 0;
+    this.props.periodNo = 0;
+    this.props.periodEnd = trialEndsAt;
+    this.props.consentedAmount = 0;
     this.scheduleNextCharge();
     this.touch(now);
   }

@@ -160,13 +160,18 @@ export class Payment extends AggregateRoot {
   get cancelledAmount(): number { return this.props.cancelledAmount; }
   get isFulfilled(): boolean { return this.props.fulfilledAt !== null; }
 
-  /**
-   * Refunded in full by the member's own cancel with refund: the refund that completed it was theirs and
-   * every cancelled won is one of our refunds. An operator's refund, or money cancelled at the gateway's
-   * console, is not (the same line PaymentCancelled's `byMember` draws).
-   */
+  /** Refunded in full by the member's own cancel with refund (see cancelledByMember). */
   get refundedInFullByMember(): boolean {
-    if (this.props.status !== 'cancelled') return false;
+    return this.props.status === 'cancelled' && this.cancelledByMember;
+  }
+
+  /**
+   * The money cancelled so far is the member's own cancel: every cancelled won is one of our refunds and
+   * the last of them was theirs. An operator's refund, or money cancelled at the gateway's console, is not.
+   * The one rule for refundedInFullByMember and PaymentCancelled's `byMember`: the purchases a member's
+   * cancel refunds (refundablePurchases) are the ones the full-refund handler leaves alone, so both must agree.
+   */
+  private get cancelledByMember(): boolean {
     const refunded = this.props.cancellations.filter((c) => c.kind === 'refund' && c.status === 'refunded');
     const accounted = refunded.reduce((sum, c) => sum + c.amount, 0);
     return accounted >= this.props.cancelledAmount && refunded.at(-1)?.requestedBy === 'user';
@@ -385,17 +390,13 @@ export class Payment extends AggregateRoot {
     const gatewayCancelled = Math.min(gp.cancelledAmount, this.props.amount);
     if (gatewayCancelled <= this.props.cancelledAmount) return;
     let newlyCancelled = gatewayCancelled - this.props.cancelledAmount;
-    let byMember = true;
     for (const c of this.props.cancellations) {
       if (c.status === 'pending' && c.kind === 'refund' && c.amount <= newlyCancelled) {
         c.status = 'refunded';
         c.settledAt = now;
         newlyCancelled -= c.amount;
-        byMember &&= c.requestedBy === 'user';
       }
     }
-    // Money cancelled at the gateway that none of our refunds asked for (its console, a lost request) is not the member's cancel.
-    if (newlyCancelled > 0) byMember = false;
     const before = this.props.cancelledAmount;
     this.props.cancelledAmount = gatewayCancelled;
     if (this.props.status === 'paid' && gatewayCancelled >= this.props.amount) this.props.status = 'cancelled';
@@ -403,7 +404,7 @@ export class Payment extends AggregateRoot {
     this.record<PaymentCancelledPayload>(PaymentEvents.Cancelled, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, amount: gatewayCancelled - before,
       cancelledAmount: gatewayCancelled, fullyCancelled: gatewayCancelled >= this.props.amount,
-      reason: gp.cancellations.at(-1)?.reason ?? 'refund', byMember,
+      reason: gp.cancellations.at(-1)?.reason ?? 'refund', byMember: this.cancelledByMember,
     });
   }
 

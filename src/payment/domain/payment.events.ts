@@ -42,7 +42,7 @@ export interface PaymentCancelledPayload {
   cancelledAmount: number;
   fullyCancelled: boolean;
   reason: string;
-  /** Every refund this settles was asked for by the member's own cancel, which ends the membership itself. */
+  /** The money cancelled so far is the member's own cancel, which ends the membership itself (the rule of Payment.refundedInFullByMember). */
   byMember: boolean;
 }
 

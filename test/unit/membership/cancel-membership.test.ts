@@ -108,6 +108,21 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     expect(reasons()).to.deep.equal(['cancelled now without refund by the member']);
   });
 
+  it('a purchase paid during a free trial is the member\'s to refund: quoted in full inside its 7 days, and refunded by a cancel with refund', async () => {
+    app = memoryApp({}, (config) => ({ ...config, plans: config.plans.map((p) => (p.id === 'monthly' ? { ...p, trialDays: 14 } : p)) }));
+    userId = (await app.newUser()).id;
+    cancel = app.container.get(MEMBERSHIP.CancelMembership);
+    quote = app.container.get(MEMBERSHIP.GetRefundQuote);
+    app.gateway.buyerStoresCard((await app.startTrial.offer(userId, 'monthly')).customerUid);
+    await app.startTrial.confirm(userId, 'monthly');
+    app.clock.advance(2 * DAY);
+    const { merchantUid } = await buy();
+    const quoted = await quote.execute(userId);
+    expect(quoted.purchases.map((p) => [p.merchantUid, p.refundable])).to.deep.equal([[merchantUid, 9900]]);
+    const result = await cancel.execute({ userId, refund: true, reason: null });
+    expect(result.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
+  });
+
   it('20 concurrent cancels with refund: one refund at the gateway', async () => {
     const { gatewayPaymentId } = await buy();
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => cancel.execute({ userId, refund: true, reason: null })));

@@ -77,11 +77,91 @@ describe('Membership', () => {
       expect(m.pullEvents().map((e) => [e.type, e.payload.reason, e.payload.billingKey])).to.deep.equal([['MembershipCancelled', 'payment refunded in full', 'cu_u1']]);
     });
 
-    it('ends the membership when its only purchase is taken back', () => {
-      const m = activate();
+    it('ends the membership now when its only paid purchase is taken back, though its period has days left: they were that purchase\'s', () => {
+      const m = activate('cu_u1');
+      m.pullEvents();
       m.takeBackPurchase(1, calendar, FEB_10);
       expect(m.status).to.equal('cancelled');
+      expect(m.endedAt?.toISOString(), 'not at the period end (Feb 28)').to.equal(FEB_10.toISOString());
+      expect([m.autoRenew, m.nextChargeAt, m.billingKey]).to.deep.equal([false, null, null]);
+      expect(m.pullEvents().map((e) => [e.type, e.payload.reason, e.payload.billingKey])).to.deep.equal([['MembershipCancelled', 'payment refunded in full', 'cu_u1']]);
       expect(m.monthsPaid, 'the months stay as they were: the membership is over').to.equal(1);
+    });
+
+    describe('of a member on a free trial who paid for an extension', () => {
+      const withTrial: Plan = { ...monthly, trialDays: 14 };
+      const TRIAL_END = new Date('2026-02-14T01:00:00.000Z'); // 14 days after START
+      const FEB_2 = new Date('2026-02-02T00:00:00Z');
+      function extendedTrial(): Membership {
+        const m = Membership.startTrial({ id: 'm1', userId: 'u1', plan: withTrial, billingKey: 'cu_u1', start: START, now: START }, calendar);
+        m.extend(withTrial, 'p1', 9900, calendar, FEB_2);
+        m.pullEvents();
+        return m;
+      }
+
+      it('began at the trial\'s start, so a purchase during the trial is one of its own (a paid membership began at its first paid period)', () => {
+        const trial = extendedTrial();
+        expect([trial.startedAt.toISOString(), trial.anchorAt.toISOString()]).to.deep.equal([START.toISOString(), TRIAL_END.toISOString()]);
+        expect(activate().startedAt.toISOString()).to.equal(START.toISOString());
+      });
+
+      it('is a trial again when the extension is refunded in full before the trial ends: the free days run to their end, never paid', () => {
+        const m = extendedTrial();
+        expect(m.periodEnd.toISOString(), 'the extension ran a month past the trial').to.equal('2026-03-14T01:00:00.000Z');
+        m.takeBackPurchase(1, calendar, FEB_10);
+        expect(m.status).to.equal('active');
+        expect(m.inTrial).to.equal(true);
+        expect([m.periodNo, m.monthsPaid]).to.deep.equal([0, 0]);
+        expect(m.periodStart.toISOString(), 'the trial\'s own start').to.equal(START.toISOString());
+        expect(m.periodEnd.toISOString()).to.equal(TRIAL_END.toISOString());
+        expect(m.grantsAccess(FEB_10)).to.equal(true);
+        expect(m.pullEvents(), 'nothing ends, the card stays').to.deep.equal([]);
+        expect(m.billingKey).to.equal('cu_u1');
+      });
+
+      it('charges first at the trial\'s end again, and only with a consent: the ceiling goes back to 0 from the refunded payment\'s 9,900', () => {
+        const m = extendedTrial();
+        expect(m.mayCharge(9900, withTrial)).to.equal(true);
+        m.takeBackPurchase(1, calendar, FEB_10);
+        expect([m.autoRenew, m.nextChargeAt?.toISOString(), m.nextPeriodNo]).to.deep.equal([true, TRIAL_END.toISOString(), 1]);
+        expect(m.mayCharge(9900, withTrial), 'the refund took back what was paid; a trial turning paid needs consent').to.equal(false);
+        m.consentTo(9900, FEB_10);
+        expect(m.mayCharge(9900, withTrial)).to.equal(true);
+      });
+
+      it('keeps a cancel at the period end: the trial runs to its end and then ends, nothing charged', () => {
+        const m = extendedTrial();
+        m.cancel('at_period_end', 'no longer wanted', FEB_2);
+        m.takeBackPurchase(1, calendar, FEB_10);
+        expect([m.status, m.cancelAtPeriodEnd, m.autoRenew, m.nextChargeAt]).to.deep.equal(['active', true, false, null]);
+        expect(m.endIfOver(new Date(TRIAL_END.getTime() - 1))).to.equal(false);
+        expect(m.endIfOver(TRIAL_END)).to.equal(true);
+        expect(m.status).to.equal('cancelled');
+      });
+
+      it('keeps auto-renew off when the member turned it off: the trial ends at its end without a charge', () => {
+        const m = extendedTrial();
+        m.setAutoRenew(false, FEB_2);
+        m.takeBackPurchase(1, calendar, FEB_10);
+        expect([m.autoRenew, m.nextChargeAt, m.periodEnd.toISOString()]).to.deep.equal([false, null, TRIAL_END.toISOString()]);
+      });
+
+      it('ends now when the extension is refunded in full after the trial is over: the days left were the extension\'s', () => {
+        const m = extendedTrial();
+        const MARCH_1 = new Date('2026-03-01T00:00:00Z');
+        m.takeBackPurchase(1, calendar, MARCH_1);
+        expect(m.status).to.equal('cancelled');
+        expect(m.endedAt?.toISOString()).to.equal(MARCH_1.toISOString());
+      });
+
+      it('keeps the trial\'s end on the other purchase when only one of two extensions is refunded', () => {
+        const m = extendedTrial();
+        m.extend(withTrial, 'p2', 9900, calendar, FEB_2);
+        m.takeBackPurchase(1, calendar, FEB_10);
+        expect([m.status, m.monthsPaid, m.inTrial]).to.deep.equal(['active', 1, false]);
+        expect(m.periodEnd.toISOString()).to.equal('2026-03-14T01:00:00.000Z');
+        expect(m.mayCharge(9900, withTrial), 'still paid for').to.equal(true);
+      });
     });
 
     it('is refused on a membership that has ended', () => {
