@@ -50,7 +50,13 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 const post = (url: string, body: unknown, cookie?: string) =>
   json<Record<string, any>>(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
 
-/** Samples whether any session of the database waits on a lock, every 20 ms, until stopped. */
+/**
+ * Samples whether any session of the database waits on a lock, every 20 ms, until stopped. A failed
+ * sample ends the sampling and comes out of stop(), never as an unhandled rejection: that killed the
+ * driver once (a buy loop failed, the finally block destroyed the pool, the next sample met
+ * knex's "Unable to acquire a connection" and the first error was never printed). Stop it before
+ * the database goes.
+ */
 function lockSampler(engine: Engine, database: Awaited<ReturnType<typeof createBenchDatabase>>['database']): { stop(): Promise<number | null> } {
   if (engine === 'sqlite') return { stop: async () => null };
   const sql = engine === 'postgres'
@@ -59,6 +65,7 @@ function lockSampler(engine: Engine, database: Awaited<ReturnType<typeof createB
   let samples = 0;
   let waiting = 0;
   let running = true;
+  let failure: unknown = null;
   const loop = (async () => {
     while (running) {
       const result = await database.knex.raw(sql);
@@ -67,13 +74,21 @@ function lockSampler(engine: Engine, database: Awaited<ReturnType<typeof createB
       if (Number(rows[0].n) > 0) waiting += 1;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-  })();
-  return { async stop() { running = false; await loop; return samples === 0 ? 0 : round(waiting / samples, 3); } };
+  })().catch((error: unknown) => { failure = error; });
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      if (failure !== null) throw new Error(`lock sampling failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+      return samples === 0 ? 0 : round(waiting / samples, 3);
+    },
+  };
 }
 
 export async function buyLoopCapacity(engine: Engine, loops: number, concurrency: number): Promise<CapacityRow> {
   const db = await createBenchDatabase(engine, 10);
   const processes: BenchProcess<unknown>[] = [];
+  let locks: ReturnType<typeof lockSampler> | null = null;
   try {
     const sandbox = await startBenchProcess<{ url: string; api: string }>('sandbox', {});
     processes.push(sandbox);
@@ -87,13 +102,20 @@ export async function buyLoopCapacity(engine: Engine, loops: number, concurrency
       if (validation.status !== 'paid') throw new Error(`validation answered ${JSON.stringify(validation)}`);
     };
     // Each buyer buys again and again: a live membership is extended, as a second purchase does.
+    // The first failure stops every buyer, and is the error this run reports.
     const run = async (count: number, latencies: number[] | null) => {
       let next = 0;
+      let failed = false;
       await Promise.all(cookies.map(async (cookie) => {
-        while (next < count) {
+        while (next < count && !failed) {
           next += 1;
           const started = performance.now();
-          await buy(cookie);
+          try {
+            await buy(cookie);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
           latencies?.push(performance.now() - started);
         }
       }));
@@ -102,7 +124,7 @@ export async function buyLoopCapacity(engine: Engine, loops: number, concurrency
     await run(Math.min(100, loops), null);
     const dbCpu = databaseCpu(engine, db.database);
     const [statsBefore, callsBefore, dbBefore] = await Promise.all([json<Stats>(`${url}/__bench/stats`), json<{ calls: number }>(`${sandbox.ready.url}/__bench/calls`), dbCpu.sample()]);
-    const locks = lockSampler(engine, db.database);
+    locks = lockSampler(engine, db.database);
     progress(`capacity (${engine}): ${loops} buy loops, ${concurrency} at a time…`);
     const latencies: number[] = [];
     const started = performance.now();
@@ -137,6 +159,8 @@ export async function buyLoopCapacity(engine: Engine, loops: number, concurrency
       statementsByRequest: { checkout: round(split.checkout, 1), validation: round(split.validation, 1) },
     };
   } finally {
+    // Stopped (again) before the pool it samples on is destroyed; a run that failed reports its own error.
+    await locks?.stop().catch(() => null);
     for (const child of processes.reverse()) await child.stop();
     await db.drop();
   }

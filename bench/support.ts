@@ -3,18 +3,17 @@
 // gateway do not share memberpay's thread), autocannon runs, and the results table.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { KnexDatabase } from '../src/shared/infrastructure/knex/knex-database';
 import { createServerTestDatabase, type ServerEngine } from '../test/support/database';
+import { prepareRuntime, processArguments } from './runtime';
+
+export { listen, type Listening, SANDBOX_PREFIX } from './processes/child';
 
 export type Engine = 'sqlite' | ServerEngine;
-export const SANDBOX_PREFIX = '/sandbox/iamport';
 
 export interface BenchDatabase {
   url: string;
@@ -73,26 +72,6 @@ function mariadbPid(): number | null {
   return null;
 }
 
-export interface Listening {
-  url: string;
-  server: Server;
-  close(): Promise<void>;
-}
-
-export async function listen(handler?: Parameters<typeof createServer>[1]): Promise<Listening> {
-  const server = handler ? createServer(handler) : createServer();
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url, server,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 export interface BenchProcess<T> {
   ready: T;
   /** CPU time the process has used so far, user + system (Linux /proc; null elsewhere). */
@@ -105,18 +84,29 @@ export interface BenchProcess<T> {
 }
 
 /**
- * Starts `bench/processes/<name>.process.ts` under tsx and waits for its READY line. Closing its
- * stdin stops it; its stderr goes to ours.
+ * Starts `bench/processes/<name>.process.ts` on BENCH_RUNTIME (bench/runtime.ts: tsx, or its build
+ * under dist/) and waits for its READY line. Closing its stdin stops it. Its stderr comes out here
+ * with every line prefixed `[<name> <pid>]`, and an exit nobody asked for is announced with its
+ * code, so a crash always says which process it was.
  */
 export async function startBenchProcess<T>(name: string, env: Record<string, string>): Promise<BenchProcess<T>> {
-  const script = fileURLToPath(new URL(`./processes/${name}.process.ts`, import.meta.url));
+  await prepareRuntime();
   // BENCH_PROFILE=memberpay writes that process's CPU profile to /tmp/memberpay-profile.
   const profile = process.env.BENCH_PROFILE === name ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpdir(), `${name}-profile`)}`] : [];
   const extra = name === 'renewal-worker' ? ['--expose-gc', ...(process.env.BENCH_WORKER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [])] : [];
-  const child = spawn(process.execPath, [...profile, ...extra, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, ...extra, ...processArguments(name)], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const label = `[${name} ${child.pid}]`;
+  // `\r\x1b[K` first: the line replaces a progress line on a terminal rather than joining it.
+  createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`\r\x1b[K${label} ${line}\n`));
+  // A child that died makes writes to its stdin fail (EPIPE); the exit below is what reports it.
+  child.stdin.on('error', () => {});
+  let stopping = false;
   const unread: string[] = [];
   const waiting: Array<(line: string) => void> = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`\r\x1b[K${label} exited by itself (${signal ?? `code ${code}`}) while the bench still used it\n`);
+    resolve(code);
+  }));
   createInterface({ input: child.stdout }).on('line', (line) => {
     const reader = waiting.shift();
     if (reader) reader(line);
@@ -127,7 +117,7 @@ export async function startBenchProcess<T>(name: string, env: Record<string, str
     const line = unread.shift();
     if (line !== undefined) take(line);
     else waiting.push(take);
-    void exited.then((code) => reject(new Error(`${name} exited with ${code} before ${kind}`)));
+    void exited.then((code) => reject(new Error(`${label} exited with ${code} before ${kind}`)));
   });
   const ready = (await nextLine('READY')) as T;
   return {
@@ -136,6 +126,7 @@ export async function startBenchProcess<T>(name: string, env: Record<string, str
     send: (line) => { child.stdin.write(`${line}\n`); },
     result: <R>() => nextLine('RESULT') as Promise<R>,
     async stop() {
+      stopping = true;
       child.stdin.end();
       await exited;
     },
@@ -236,11 +227,4 @@ export function progressDone(): void {
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** Samples process RSS every 100 ms; answers the peak in MB. */
-export function rssSampler(): { stop(): number } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
-  return { stop: () => { clearInterval(timer); peak = Math.max(peak, process.memoryUsage().rss); return Math.round(peak / 1024 / 1024); } };
 }

@@ -33,7 +33,7 @@ function filesUnder(directory: string): string[] {
  * ESM loader does not. Each relative import stays an import of the neighbouring built file, with
  * the `.js` it needs: the sources keep their imports as they are.
  */
-const relativeImportsAsBuiltFiles: Plugin = {
+export const relativeImportsAsBuiltFiles: Plugin = {
   name: 'relative-imports-as-built-files',
   setup(builder) {
     builder.onResolve({ filter: /^\.\.?(\/|$)/ }, (args) => {

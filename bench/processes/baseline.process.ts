@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
-import { listen } from '../support';
-import { exitWithParent, failed, report } from './child';
+import { exitWithParent, failed, listen, report } from './child';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -14,8 +14,7 @@ import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
 import { startWorkers, workerIntervals } from '../../src/app/workers';
-import { listen } from '../support';
-import { exitWithParent, failed, report } from './child';
+import { cpuMs, exitWithParent, failed, listen, report } from './child';
 
 async function loggedInUsers(url: string, signUp: SignUp, count: number): Promise<string[]> {
   const cookies: string[] = [];
@@ -47,8 +46,7 @@ try {
   });
   const bench = new Router({ prefix: '/__bench' });
   bench.get('/stats', (ctx) => {
-    const cpu = process.cpuUsage();
-    ctx.body = { ...stats, cpuMs: (cpu.user + cpu.system) / 1000 };
+    ctx.body = { ...stats, cpuMs: cpuMs() };
   });
   const app = createHttpApp(container, { staticDir: null, extraRouters: [bench] });
   listening.server.on('request', app.callback());

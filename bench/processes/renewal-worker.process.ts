@@ -1,7 +1,8 @@
 // One renewal worker, as one memberpay instance runs it: a RunRenewals pass over every due
 // membership of BENCH_DATABASE_URL, charging through the Iamport adapter at BENCH_SANDBOX_API.
 // Waits for a line on stdin to start, so that both workers begin together; reports its counts,
-// its SQL statements, its CPU time during the run, its own peak RSS and its live heap before and after the run.
+// its SQL statements, its CPU time during the run, its own peak RSS (sampled during the run, and the
+// kernel's high-water mark over its whole life) and its live heap before and after the run.
 import { createInterface } from 'node:readline';
 import type { RunRenewals } from '../../src/billing/application/run-renewals.use-case';
 import { BILLING } from '../../src/billing/billing.tokens';
@@ -11,8 +12,7 @@ import type { ControllableClock } from '../../src/shared/infrastructure/controll
 import { KnexDatabase } from '../../src/shared/infrastructure/knex/knex-database';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
-import { rssSampler } from '../support';
-import { exitWithParent, failed, report } from './child';
+import { exitWithParent, failed, lifetimePeakRssMb, report, rssSampler } from './child';
 
 /** What the heap holds after a full collection (the parent starts workers with --expose-gc). */
 function liveHeapMb(): number {
@@ -47,7 +47,8 @@ try {
   const run = await renewals.execute(asOf);
   const cpu = process.cpuUsage(cpuBefore);
   const peakRssMb = rss.stop();
-  report('RESULT', { ...run, statements, transactions, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, heapBeforeMb, heapAfterMb: liveHeapMb() });
+  const heapAfterMb = liveHeapMb();
+  report('RESULT', { ...run, statements, transactions, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb, lifetimePeakRssMb: lifetimePeakRssMb(), heapBeforeMb, heapAfterMb });
   // Connections stay open until the parent closes stdin, so it can read the database's CPU on them first.
   lines.close();
   exitWithParent(() => database.destroy());

@@ -5,8 +5,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { createIamportSandbox } from '../../src/sandbox/iamport/iamport-sandbox';
-import { listen, SANDBOX_PREFIX } from '../support';
-import { exitWithParent, failed, report } from './child';
+import { exitWithParent, failed, listen, report, SANDBOX_PREFIX } from './child';
 
 try {
   const frozen = process.env.BENCH_SANDBOX_NOW ? new Date(process.env.BENCH_SANDBOX_NOW) : null;
