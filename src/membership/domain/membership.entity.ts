@@ -70,6 +70,17 @@ export interface TrialStart {
   now: Date;
 }
 
+/** The renewal charge a membership makes next: what a consent request is measured against. */
+export interface NextCharge {
+  /** The period it pays for, and when it is made (the current period's end). */
+  periodNo: number;
+  at: Date;
+  planId: string;
+  /** The plan's price for a period starting then, and the most the member consented to. Integer KRW. */
+  amount: number;
+  ceiling: number;
+}
+
 /** A paid period: from `start` (inclusive) to `end` (exclusive). */
 export interface Period {
   start: Date;
@@ -184,6 +195,11 @@ export class Membership extends AggregateRoot {
   /** The rule: a renewal never charges more than the member last paid or consented to. */
   mayCharge(amount: number, plan: Plan): boolean {
     return amount <= this.chargeCeiling(plan);
+  }
+
+  /** The next renewal charge of `plan` (the membership's own) at `amount`, its price where the period starts. */
+  nextCharge(plan: Plan, amount: number): NextCharge {
+    return { periodNo: this.nextPeriodNo, at: this.props.periodEnd, planId: this.props.planId, amount, ceiling: this.chargeCeiling(plan) };
   }
 
   /** The member accepted paying `amount` from the next renewal on. */

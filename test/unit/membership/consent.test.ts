@@ -201,7 +201,7 @@ describe('a consent request measured against the charge a membership makes next'
   it('closed as moot: records why, takes no answer, never counts as a consent or a refusal, and is not expired later', () => {
     const request = openRequest();
     const at = new Date('2027-01-20T00:00:00Z');
-    request.closeAsMoot('not_next_charge', at);
+    request.closeAsMoot('not_next_charge');
     expect(request.toProps()).to.include({ status: 'moot', mootReason: 'not_next_charge', answeredAt: null, method: null });
     expect(request.isOpen(at)).to.equal(false);
     expect(() => request.answer(false, 'web', 'v1', at)).to.throw('takes no answer');
@@ -212,17 +212,17 @@ describe('a consent request measured against the charge a membership makes next'
   it('only a pending request is closed as moot: an answer or an expiry stands', () => {
     const accepted = openRequest();
     accepted.answer(true, 'web', 'v1', START);
-    accepted.closeAsMoot('within_consent', START);
+    accepted.closeAsMoot('within_consent');
     expect(accepted.toProps()).to.include({ status: 'accepted', mootReason: null });
     const expired = openRequest();
     expired.expire(expired.answerBy);
-    expired.closeAsMoot('not_next_charge', expired.answerBy);
+    expired.closeAsMoot('not_next_charge');
     expect(expired.toProps()).to.include({ status: 'expired', mootReason: null });
   });
 
   it('a moot request asked again (its charge due again) is pending with the new deadline; any other is left as it is', () => {
     const request = openRequest();
-    request.closeAsMoot('not_next_charge', START);
+    request.closeAsMoot('not_next_charge');
     const changeAt = new Date('2027-02-12T01:00:00Z');
     const again = { oldAmount: 0, changeAt, answerBy: new Date(changeAt.getTime() - DAY), openedAt: new Date('2027-01-21T00:00:00Z') };
     request.reopen(again);
