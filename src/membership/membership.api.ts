@@ -8,6 +8,7 @@ export type { MembershipRepository, PlanPriceBound } from './application/members
 export type { ConsentRequestRepository } from './application/consent-request-repository.port';
 export type { PlanPrices, Pricing } from './application/plan-prices';
 export { ConsentRequest } from './domain/consent-request.entity';
+export { mootReasonOf } from './application/consent-mootness';
 export { refundablePurchases } from './application/refund-subject';
 export type { Membership } from './domain/membership.entity';
 export { MembershipEvents } from './domain/membership.events';

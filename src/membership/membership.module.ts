@@ -65,8 +65,9 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     }
     bind(MEMBERSHIP.PlanPrices).toResolvedValue((changes: PriceChangeRepository) => new PlanPrices(changes), [MEMBERSHIP.PriceChangeRepository]);
     bind(MEMBERSHIP.AnswerConsent).toResolvedValue(
-      (consents: ConsentRequestRepository, memberships: MembershipRepository, uow: UnitOfWork, clock: Clock) => new AnswerConsent(consents, memberships, uow, clock),
-      [MEMBERSHIP.ConsentRequestRepository, MEMBERSHIP.MembershipRepository, SHARED.UnitOfWork, SHARED.Clock],
+      (consents: ConsentRequestRepository, memberships: MembershipRepository, catalog: PlanCatalog, prices: PlanPrices, uow: UnitOfWork, clock: Clock) =>
+        new AnswerConsent(consents, memberships, catalog, prices, uow, clock),
+      [MEMBERSHIP.ConsentRequestRepository, MEMBERSHIP.MembershipRepository, PRICING.PlanCatalog, MEMBERSHIP.PlanPrices, SHARED.UnitOfWork, SHARED.Clock],
     );
     bind(MEMBERSHIP.SchedulePriceChange).toResolvedValue(
       (catalog: PlanCatalog, changes: PriceChangeRepository, clock: Clock, ids: IdGenerator) => new SchedulePriceChange(catalog, changes, clock, ids),

@@ -300,6 +300,11 @@ async function answerConsent(consent, accept) {
   }
   // The account first, so the message appears with the answered request gone and the membership as it now is.
   await refreshAccount();
+  // A request that no longer applied (its period already paid for, the price changed) took no answer and changed nothing.
+  if (r.data.consent && r.data.consent.status === 'moot') {
+    showMessage('success', t('consent.moot'), 'consent_moot');
+    return;
+  }
   showMessage('success', t(accept ? 'consent.accepted' : 'consent.declined'), accept ? 'consent_accepted' : 'consent_declined');
 }
 

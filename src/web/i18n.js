@@ -66,6 +66,7 @@ export const TEXTS = {
     'consent.accepted': '동의가 기록되었습니다.',
     'consent.declined': '동의하지 않음이 기록되었습니다. 현재 이용 기간이 끝나면 멤버십이 종료됩니다.',
     'consent.failed': '응답을 기록하지 못했습니다.',
+    'consent.moot': '이 요청은 더 이상 해당되지 않아 닫았습니다(해당 기간이 이미 결제되었거나 요금이 바뀌었습니다). 멤버십과 자동 갱신은 그대로입니다.',
     'account.pastDueRetry': '{time} 결제 실패 · 자동으로 다시 시도합니다',
 
     'membershipStatus.active': '이용 중',
@@ -298,6 +299,7 @@ export const TEXTS = {
     'consent.accepted': 'Your consent is recorded.',
     'consent.declined': 'Your answer is recorded. Your membership ends with the current period.',
     'consent.failed': 'Your answer could not be recorded.',
+    'consent.moot': 'This request no longer applied (that period is already paid for, or the price changed), so it is closed. Your membership and auto-renew are unchanged.',
     'account.pastDueRetry': 'Payment on {time} failed · retrying automatically',
 
     'membershipStatus.active': 'Active',

@@ -33,6 +33,15 @@ export function membershipRepositoryContract(open: () => Promise<PersistenceKit>
       expect((await kit.memberships.findById(membership.id))?.toProps()).to.deep.equal({ ...expected, version: 1 });
     });
 
+    it('knows a member\'s trial of a plan by the trial\'s plan, whatever plan an extension moved the membership to', async () => {
+      const trial = aMembership().forUser('u_trial').with({ planId: 'annual', trialEndsAt: day(14), trialPlanId: 'monthly', consentedAmount: 99000 }).build();
+      await kit.memberships.save(trial);
+      expect((await kit.memberships.findById(trial.id))?.toProps()).to.include({ trialPlanId: 'monthly', planId: 'annual' });
+      expect(await kit.memberships.hasHadTrial('u_trial', 'monthly')).to.equal(true);
+      expect(await kit.memberships.hasHadTrial('u_trial', 'annual')).to.equal(false);
+      expect(await kit.memberships.hasHadTrial('someone_else', 'monthly')).to.equal(false);
+    });
+
     it('answers null for an unknown id and for a user without memberships', async () => {
       expect(await kit.memberships.findById('nope')).to.equal(null);
       expect(await kit.memberships.findLiveByUserId('nobody')).to.equal(null);

@@ -1,5 +1,5 @@
 import type { User, UserRepository } from '../../identity/identity.api';
-import { ConsentRequest, type ConsentRequestRepository, type Membership, type MembershipRepository, type PlanPrices } from '../../membership/membership.api';
+import { ConsentRequest, type ConsentRequestRepository, type Membership, type MembershipRepository, mootReasonOf, type PlanPrices, type Pricing } from '../../membership/membership.api';
 import type { Plan, PlanCatalog } from '../../pricing/pricing.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
@@ -9,6 +9,7 @@ import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { Sms } from '../../shared/application/sms.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import { ConflictError } from '../../shared/domain/conflict-error';
+import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import { DEFAULT_LANGUAGE } from '../../shared/domain/language';
 import type { MemberNotices, RenderedNotice } from './member-notices';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
@@ -63,9 +64,9 @@ export class SeekConsents {
 
   async execute(asOf: Date): Promise<ConsentRun> {
     const run: ConsentRun = { opened: 0, stopped: 0, trialNotices: 0 };
-    run.stopped += await this.expireUnanswered(asOf);
     const plans = this.catalog.list();
     const price = await this.prices.snapshot(plans);
+    run.stopped += await this.expireUnanswered(asOf, price);
     const horizon = new Date(asOf.getTime() + Math.max(this.settings.consentWindowDays, this.settings.trialNoticeDays) * DAY_MS);
     // A past-due period is priced at its (past) start: the bound looks back as far as dunning can reach.
     const since = new Date(asOf.getTime() - DUNNING_REACH_DAYS * DAY_MS);
@@ -95,24 +96,30 @@ export class SeekConsents {
     if (changeAt.getTime() - asOf.getTime() > this.settings.consentWindowDays * DAY_MS) return 'none';
     if (membership.mayCharge(amount, plan)) return 'none';
     const existing = await this.consents.findFor(membership.id, membership.nextPeriodNo, amount);
-    if (existing) {
-      // A decline stops the renewal when it is given; an acceptance raised the ceiling: nothing to do either way.
-      return 'none';
-    }
+    // A decline stops the renewal when it is given; an acceptance raised the ceiling; a pending request waits for
+    // its answer: nothing to do. Only a request closed as moot is asked again, its charge being due once more.
+    if (existing && existing.status !== 'moot') return 'none';
     const answerBy = new Date(changeAt.getTime() - ANSWER_LEAD_MS);
     const user = (await this.users.findById(membership.userId)) ?? null;
     if (asOf >= answerBy) {
       // Scheduled too late to ask in time: the higher amount is never charged.
       return (await this.stopWithoutConsent(membership.id, amount, user)) ? 'stopped' : 'none';
     }
-    const request = ConsentRequest.open({
-      id: this.ids.newId(), membershipId: membership.id, userId: membership.userId, planId: plan.id, periodNo: membership.nextPeriodNo,
-      oldAmount: membership.chargeCeiling(plan), newAmount: amount, changeAt, answerBy, openedAt: this.clock.now(),
-    });
+    const asked = { oldAmount: membership.chargeCeiling(plan), changeAt, answerBy, openedAt: this.clock.now() };
+    let request: ConsentRequest;
+    if (existing) {
+      existing.reopen(asked);
+      request = existing;
+    } else {
+      request = ConsentRequest.open({
+        id: this.ids.newId(), membershipId: membership.id, userId: membership.userId, planId: plan.id, periodNo: membership.nextPeriodNo, newAmount: amount, ...asked,
+      });
+    }
     try {
       await this.uow.run(() => this.consents.save(request));
     } catch (error) {
-      if (error instanceof ConflictError) return 'none'; // another worker opened it first
+      // Another worker opened it (or asked again) first.
+      if (error instanceof ConflictError || error instanceof ConcurrencyConflictError) return 'none';
       throw error;
     }
     await this.tell(user, membership.userId, 'consent_request', (language) => this.notices.consentRequest(language, {
@@ -121,19 +128,37 @@ export class SeekConsents {
     return 'opened';
   }
 
-  /** Pending requests past their deadline: silence is no consent. */
-  private async expireUnanswered(asOf: Date): Promise<number> {
+  /**
+   * Pending requests past their deadline: silence is no consent, and the renewal stops with the request's
+   * expiry (one unit of work, so a purchase in between cannot be stopped). A request that no longer asks
+   * about the next charge (its period paid for, the rise withdrawn or already consented to) is closed as
+   * moot instead: it stops nothing and tells the member nothing.
+   */
+  private async expireUnanswered(asOf: Date, price: Pricing): Promise<number> {
     let stopped = 0;
-    for (const request of await this.consents.listExpiring(asOf, this.settings.batchSize * 10)) {
-      await retryOnConflict(() => this.uow.run(async () => {
-        const fresh = await this.consents.findById(request.id);
-        if (!fresh || fresh.status !== 'pending') return;
-        fresh.expire(asOf);
-        await this.consents.save(fresh);
-      }));
-      if (await this.stopWithoutConsent(request.membershipId, request.newAmount)) stopped += 1;
+    for (const pending of await this.consents.listExpiring(asOf, this.settings.batchSize * 10)) {
+      const membership = await retryOnConflict(() => this.uow.run(() => this.closeUnanswered(pending.id, asOf, price)));
+      if (!membership) continue;
+      stopped += 1;
+      await this.tellConsentMissing(membership, pending.newAmount);
     }
     return stopped;
+  }
+
+  /** One request past its deadline: moot, or expired with its renewal stopped; answers the membership stopped, if any. */
+  private async closeUnanswered(requestId: string, asOf: Date, price: Pricing): Promise<Membership | null> {
+    const request = await this.consents.findById(requestId);
+    if (!request || request.status !== 'pending') return null;
+    const membership = await this.memberships.findById(request.membershipId);
+    const live = membership && membership.isLive ? membership : null;
+    const moot = live ? mootReasonOf(request, live, this.catalog, price) : null;
+    if (moot) request.closeAsMoot(moot);
+    else request.expire(asOf);
+    await this.consents.save(request);
+    if (moot || !live || !live.autoRenew) return null;
+    live.stopRenewalWithoutConsent(this.clock.now());
+    await this.memberships.save(live);
+    return live;
   }
 
   /** Ends auto-renew for want of consent and tells the member (e-mail and SMS); false if it was already stopped. */
@@ -148,12 +173,16 @@ export class SeekConsents {
     }));
     const membership = stopped as Membership | null;
     if (!membership) return false;
-    const user = knownUser === undefined ? await this.users.findById(membership.userId) : knownUser;
-    const plan = this.catalog.find(membership.planId);
-    if (plan) {
-      await this.tell(user, membership.userId, 'consent_missing', (language) => this.notices.consentMissing(language, { planName: plan.names, periodEnd: membership.periodEnd, newAmount }));
-    }
+    await this.tellConsentMissing(membership, newAmount, knownUser);
     return true;
+  }
+
+  /** The "no consent, so your membership ends at the period end" notice (e-mail and SMS). */
+  private async tellConsentMissing(membership: Membership, newAmount: number, knownUser?: User | null): Promise<void> {
+    const plan = this.catalog.find(membership.planId);
+    if (!plan) return;
+    const user = knownUser === undefined ? await this.users.findById(membership.userId) : knownUser;
+    await this.tell(user, membership.userId, 'consent_missing', (language) => this.notices.consentMissing(language, { planName: plan.names, periodEnd: membership.periodEnd, newAmount }));
   }
 
   private async sendTrialNotice(membership: Membership, plan: Plan, amount: number): Promise<boolean> {

@@ -1,7 +1,15 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
+import type { NextCharge } from './membership.entity';
 import { ConsentClosedError } from './membership.errors';
 
-export type ConsentStatus = 'pending' | 'accepted' | 'declined' | 'expired';
+/** `moot`: closed unanswered because it no longer asks about the charge the membership makes next (see `mootReason`). */
+export type ConsentStatus = 'pending' | 'accepted' | 'declined' | 'expired' | 'moot';
+/**
+ * Why a request was closed as moot: its period, date or plan is no longer the next charge (a purchase paid
+ * for it, or changed the plan); the member already paid or consented to as much; the price due is no
+ * longer the one asked about (the rise withdrawn or replaced).
+ */
+export type MootReason = 'not_next_charge' | 'within_consent' | 'price_changed';
 /** How the answer came: the member's page (the only channel so far). */
 export type ConsentMethod = 'web';
 
@@ -30,7 +38,17 @@ export interface ConsentRequestProps {
   answeredAt: Date | null;
   method: ConsentMethod | null;
   wordingVersion: string | null;
+  /** Set when closed as moot; null otherwise. */
+  mootReason: MootReason | null;
   version: number;
+}
+
+/** What asking again for a moot request's charge states: the ceiling, date and deadline as they are now. */
+export interface AskAgain {
+  oldAmount: number;
+  changeAt: Date;
+  answerBy: Date;
+  openedAt: Date;
 }
 
 /**
@@ -43,8 +61,8 @@ export class ConsentRequest extends AggregateRoot {
     super();
   }
 
-  static open(input: Omit<ConsentRequestProps, 'status' | 'answeredAt' | 'method' | 'wordingVersion' | 'version'>): ConsentRequest {
-    return new ConsentRequest({ ...input, status: 'pending', answeredAt: null, method: null, wordingVersion: null, version: 0 });
+  static open(input: Omit<ConsentRequestProps, 'status' | 'answeredAt' | 'method' | 'wordingVersion' | 'mootReason' | 'version'>): ConsentRequest {
+    return new ConsentRequest({ ...input, status: 'pending', answeredAt: null, method: null, wordingVersion: null, mootReason: null, version: 0 });
   }
 
   static restore(props: ConsentRequestProps): ConsentRequest {
@@ -80,6 +98,35 @@ export class ConsentRequest extends AggregateRoot {
     if (this.props.status !== 'pending' || now < this.props.answerBy) return;
     this.props.status = 'expired';
     this.props.answeredAt = null;
+  }
+
+  /**
+   * Why this request no longer asks about `next`, the charge its membership makes next, or null while it
+   * does. A moot request is neither a consent nor a refusal: whatever it said, it is not about the charge
+   * that will be made (which the ceiling alone governs, and a request of its own if it needs one).
+   */
+  mootReason(next: NextCharge): MootReason | null {
+    const r = this.props;
+    if (r.periodNo !== next.periodNo || r.changeAt.getTime() !== next.at.getTime() || r.planId !== next.planId) return 'not_next_charge';
+    if (r.newAmount <= next.ceiling) return 'within_consent';
+    if (r.newAmount !== next.amount) return 'price_changed';
+    return null;
+  }
+
+  /** Closed unanswered as moot, with the reason: only a pending request (an answer or an expiry stands). */
+  closeAsMoot(reason: MootReason): void {
+    if (this.props.status !== 'pending') return;
+    this.props.status = 'moot';
+    this.props.mootReason = reason;
+  }
+
+  /**
+   * The charge a moot request asked about is due again (a purchase refunded, the rise back): the same
+   * request, pending again with what holds now. Any other status is left as it is.
+   */
+  reopen(again: AskAgain): void {
+    if (this.props.status !== 'moot') return;
+    Object.assign(this.props, again, { status: 'pending', mootReason: null, answeredAt: null, method: null, wordingVersion: null });
   }
 
   toProps(): ConsentRequestProps {

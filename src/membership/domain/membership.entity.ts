@@ -42,6 +42,12 @@ export interface MembershipProps {
   consentedAmount: number | null;
   /** When a free trial ends (the first charge is the renewal then); null for a membership that began paid. */
   trialEndsAt: Date | null;
+  /**
+   * The plan of the free trial it began with, kept when an extension on another plan changes `planId`:
+   * the member's one trial of that plan, and the plan it is a trial of again should that extension be
+   * taken back. Null for a membership that began paid.
+   */
+  trialPlanId: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -68,6 +74,26 @@ export interface TrialStart {
   billingKey: string;
   start: Date;
   now: Date;
+}
+
+/** The renewal charge a membership makes next: what a consent request is measured against. */
+export interface NextCharge {
+  /** The period it pays for, and when it is made (the current period's end). */
+  periodNo: number;
+  at: Date;
+  planId: string;
+  /** The plan's price for a period starting then, and the most the member consented to. Integer KRW. */
+  amount: number;
+  ceiling: number;
+}
+
+/**
+ * The latest purchase still paid for once another is taken back: renewals go on with its plan, and what it
+ * paid is the ceiling again (the taken-back payment's amount is no consent).
+ */
+export interface PurchaseLeft {
+  plan: Plan;
+  amount: number;
 }
 
 /** A paid period: from `start` (inclusive) to `end` (exclusive). */
@@ -118,6 +144,7 @@ export class Membership extends AggregateRoot {
       renewalLeaseUntil: null,
       consentedAmount: input.amount,
       trialEndsAt: null,
+      trialPlanId: null,
       version: 0,
       createdAt: input.now,
       updatedAt: input.now,
@@ -141,7 +168,7 @@ export class Membership extends AggregateRoot {
       anchorAt: end, monthsPaid: 0, periodNo: 0, periodStart: input.start, periodEnd: end,
       autoRenew: true, billingKey: input.billingKey, nextChargeAt: end, renewalAttempts: 0,
       cancelAtPeriodEnd: false, cancelledAt: null, endedAt: null, renewalLeaseUntil: null,
-      consentedAmount: 0, trialEndsAt: end, version: 0, createdAt: input.now, updatedAt: input.now,
+      consentedAmount: 0, trialEndsAt: end, trialPlanId: input.plan.id, version: 0, createdAt: input.now, updatedAt: input.now,
     });
     membership.record<MembershipChangedPayload>(MembershipEvents.TrialStarted, input.now, membership.changed(''));
     return membership;
@@ -171,6 +198,7 @@ export class Membership extends AggregateRoot {
   /** Calendar months paid for since the anchor. */
   get monthsPaid(): number { return this.props.monthsPaid; }
   get trialEndsAt(): Date | null { return this.props.trialEndsAt; }
+  get trialPlanId(): string | null { return this.props.trialPlanId; }
   /** When it began: its free trial's start (a trial is recorded as it starts), else its first paid period's. */
   get startedAt(): Date { return this.props.trialEndsAt !== null ? this.props.createdAt : this.props.anchorAt; }
   /** In its free trial: nothing paid yet. */
@@ -184,6 +212,11 @@ export class Membership extends AggregateRoot {
   /** The rule: a renewal never charges more than the member last paid or consented to. */
   mayCharge(amount: number, plan: Plan): boolean {
     return amount <= this.chargeCeiling(plan);
+  }
+
+  /** The next renewal charge of `plan` (the membership's own) at `amount`, its price where the period starts. */
+  nextCharge(plan: Plan, amount: number): NextCharge {
+    return { periodNo: this.nextPeriodNo, at: this.props.periodEnd, planId: this.props.planId, amount, ceiling: this.chargeCeiling(plan) };
   }
 
   /** The member accepted paying `amount` from the next renewal on. */
@@ -311,11 +344,13 @@ export class Membership extends AggregateRoot {
 
   /**
    * A purchase refunded in full by an operator (or at the gateway's console) gives its months back: the
-   * membership is shorter by them, and ends now when what is left of it is over already. With no paid
-   * month left, a free trial whose end is still ahead is a trial again (its days were never paid);
-   * otherwise the days left were the refunded purchase's, so it ends now.
+   * membership is shorter by them, and ends now when what is left of it is over already. What is left
+   * renews on the plan of `left`, the latest purchase still paid for, at most at what it paid (an
+   * extension on another plan no longer sets either); unknown (null), plan and ceiling stay. With no paid
+   * month left, a free trial whose end is still ahead is a trial of its own plan again (its days were
+   * never paid); otherwise the days left were the refunded purchase's, so it ends now.
    */
-  takeBackPurchase(months: number, calendar: BusinessCalendar, now: Date): void {
+  takeBackPurchase(months: number, left: PurchaseLeft | null, calendar: BusinessCalendar, now: Date): void {
     this.assertLive('take back a purchase');
     const monthsLeft = this.props.monthsPaid - months;
     if (monthsLeft <= 0 && this.props.trialEndsAt !== null && now < this.props.trialEndsAt) {
@@ -329,16 +364,21 @@ export class Membership extends AggregateRoot {
     }
     this.props.monthsPaid = monthsLeft;
     this.props.periodEnd = end;
+    if (left) {
+      this.props.planId = left.plan.id;
+      this.props.consentedAmount = left.amount;
+    }
     this.scheduleNextCharge();
     this.touch(now);
   }
 
   /**
-   * Back to period 0 of a trial ending at `trialEndsAt`, auto-renew and a cancel at its end as the member
-   * left them. Its end is the first charge again, and the ceiling goes back to 0: only the member's
-   * consent to that charge (given before, re-applied with consentTo, or asked for) lets it be made.
+   * Back to period 0 of a trial ending at `trialEndsAt`, on the trial's plan, auto-renew and a cancel at its
+   * end as the member left them. Its end is the first charge again, and the ceiling goes back to 0: only
+   * the member's consent to that charge (given before, re-applied with consentTo, or asked for) lets it be made.
    */
   private backToTrial(trialEndsAt: Date, now: Date): void {
+    this.props.planId = this.props.trialPlanId ?? this.props.planId;
     this.props.monthsPaid = 0;
     this.props.periodNo = 0;
     this.props.periodEnd = trialEndsAt;

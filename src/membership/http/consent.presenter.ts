@@ -11,6 +11,8 @@ export function presentConsent(request: ConsentRequest, now: Date) {
     membership_id: r.membershipId,
     plan: r.planId,
     status: r.status,
+    // Why a request closed unanswered no longer applied (status moot); null otherwise.
+    moot_reason: r.mootReason,
     // Pending requests past their deadline are answered as expired even before the worker records it.
     answerable: request.isOpen(now),
     old_amount: r.oldAmount,

@@ -6,14 +6,14 @@ import { type KnexDatabase, readOptionalTime, readTime } from '../../shared/infr
 import { currentDb } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
 import type { ConsentRequestRepository } from '../application/consent-request-repository.port';
-import { type ConsentMethod, ConsentRequest, type ConsentStatus } from '../domain/consent-request.entity';
+import { type ConsentMethod, ConsentRequest, type ConsentStatus, type MootReason } from '../domain/consent-request.entity';
 
 const UNIQUE_RULES: UniqueRule[] = [{ name: 'consent_requests_once_per_price', sqliteColumns: 'consent_requests.membership_id, consent_requests.period_no, consent_requests.new_amount' }];
 
 interface ConsentRequestRow {
   id: string; membership_id: string; user_id: string; plan_id: string; period_no: number; old_amount: number; new_amount: number;
   change_at: unknown; answer_by: unknown; opened_at: unknown; status: string; answered_at: unknown; method: string | null;
-  wording_version: string | null; version: number;
+  wording_version: string | null; moot_reason: string | null; version: number;
 }
 
 function toRow(request: ConsentRequest, version: number): ConsentRequestRow {
@@ -21,7 +21,7 @@ function toRow(request: ConsentRequest, version: number): ConsentRequestRow {
   return {
     id: r.id, membership_id: r.membershipId, user_id: r.userId, plan_id: r.planId, period_no: r.periodNo, old_amount: r.oldAmount, new_amount: r.newAmount,
     change_at: r.changeAt, answer_by: r.answerBy, opened_at: r.openedAt, status: r.status, answered_at: r.answeredAt, method: r.method,
-    wording_version: r.wordingVersion, version,
+    wording_version: r.wordingVersion, moot_reason: r.mootReason, version,
   };
 }
 
@@ -30,7 +30,8 @@ function toAggregate(row: ConsentRequestRow): ConsentRequest {
     id: row.id, membershipId: row.membership_id, userId: row.user_id, planId: row.plan_id, periodNo: Number(row.period_no),
     oldAmount: Number(row.old_amount), newAmount: Number(row.new_amount), changeAt: readTime(row.change_at), answerBy: readTime(row.answer_by),
     openedAt: readTime(row.opened_at), status: row.status as ConsentStatus, answeredAt: readOptionalTime(row.answered_at),
-    method: row.method as ConsentMethod | null, wordingVersion: row.wording_version, version: Number(row.version),
+    method: row.method as ConsentMethod | null, wordingVersion: row.wording_version, mootReason: (row.moot_reason ?? null) as MootReason | null,
+    version: Number(row.version),
   });
 }
 

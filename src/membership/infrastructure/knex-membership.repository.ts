@@ -102,7 +102,7 @@ export class KnexMembershipRepository implements MembershipRepository {
   }
 
   async hasHadTrial(userId: string, planId: string): Promise<boolean> {
-    return (await currentDb(this.database, this.context)('memberships').where({ user_id: userId, plan_id: planId }).whereNotNull('trial_ends_at').first('id')) !== undefined;
+    return (await currentDb(this.database, this.context)('memberships').where({ user_id: userId, trial_plan_id: planId }).first('id')) !== undefined;
   }
 
   async save(membership: Membership): Promise<void> {

@@ -21,6 +21,7 @@ export interface MembershipRow {
   renewal_lease_until: unknown;
   consented_amount: number | null;
   trial_ends_at: unknown;
+  trial_plan_id: string | null;
   version: number;
   created_at: unknown;
   updated_at: unknown;
@@ -50,6 +51,7 @@ export const membershipMapper = {
       renewal_lease_until: m.renewalLeaseUntil,
       consented_amount: m.consentedAmount,
       trial_ends_at: m.trialEndsAt,
+      trial_plan_id: m.trialPlanId,
       version: storedVersion,
       created_at: m.createdAt,
       updated_at: m.updatedAt,
@@ -77,6 +79,7 @@ export const membershipMapper = {
       renewalLeaseUntil: readOptionalTime(row.renewal_lease_until),
       consentedAmount: row.consented_amount === null || row.consented_amount === undefined ? null : Number(row.consented_amount),
       trialEndsAt: readOptionalTime(row.trial_ends_at),
+      trialPlanId: row.trial_plan_id ?? null,
       version: Number(row.version),
       createdAt: readTime(row.created_at),
       updatedAt: readTime(row.updated_at),

@@ -15,7 +15,7 @@ export class MembershipBuilder {
     this.props = {
       id: `ms_${unique()}`, userId: 'user_1', planId: 'monthly', status: 'active', anchorAt: start, monthsPaid: 1, periodNo: 1,
       periodStart: start, periodEnd: new Date('2026-12-25T09:00:00.123Z'), autoRenew: false, billingKey: null,
-      nextChargeAt: null, renewalAttempts: 0, cancelAtPeriodEnd: false, cancelledAt: null, endedAt: null, renewalLeaseUntil: null, consentedAmount: null, trialEndsAt: null, version: 0,
+      nextChargeAt: null, renewalAttempts: 0, cancelAtPeriodEnd: false, cancelledAt: null, endedAt: null, renewalLeaseUntil: null, consentedAmount: null, trialEndsAt: null, trialPlanId: null, version: 0,
       createdAt: start, updatedAt: start,
     };
   }

@@ -8,6 +8,8 @@ import type { SeekConsents } from '../../../src/billing/application/seek-consent
 import { BILLING } from '../../../src/billing/billing.tokens';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 import { rejection } from '../../support/rejection';
+import type { RefundPayment } from '../../../src/payment/application/refund-payment.use-case';
+import { PAYMENT } from '../../../src/payment/payment.tokens';
 
 const kst = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Seoul' }).toJSDate();
 const DAY = 24 * 60 * 60 * 1000;
@@ -211,6 +213,175 @@ describe('free trials (in-memory adapters, virtual clock)', () => {
     const { user: member } = await trialFrom(kst('2027-01-10T10:00'));
     await expectRejection(app.startTrial.offer(member.id, 'monthly'), 'membership_exists');
   });
+});
+
+describe('a pending consent request that no longer asks about the next charge (in-memory adapters, virtual clock)', () => {
+  let app: MemoryApp;
+
+  beforeEach(() => {
+    app = memoryApp({}, withTrial);
+  });
+
+  // One member per test: every renewal charge is theirs.
+  const charges = () => app.gateway.calls.filter((c) => c.operation === 'chargeBillingKey').map((c) => (c.args as { amount: number }).amount);
+  const told = (kind: string) => app.notifier.sent.filter((n) => n.kind === kind);
+  const texted = (kind: string) => app.sms.sent.filter((s) => s.kind === kind);
+
+  async function buy(userId: string, planId: 'monthly' | 'annual') {
+    const { payment } = await app.startCheckout.execute({ userId, planId, payMethod: 'card', autoRenew: true });
+    const id = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+    await app.confirmPayment.execute({ userId, merchantUid: payment.merchantUid, transactionId: id });
+    return payment;
+  }
+
+  /** A trial with the request for the charge at its end opened, then a monthly extension bought during it. */
+  async function trialExtendedWhilePending() {
+    app.clock.freezeAt(kst('2027-01-10T10:00'));
+    const user = await app.newUser();
+    app.gateway.buyerStoresCard((await app.startTrial.offer(user.id, 'monthly')).customerUid);
+    const trial = await app.startTrial.confirm(user.id, 'monthly');
+    await app.renewals.execute();
+    const [request] = await app.consents.listByUser(user.id);
+    expect(request.toProps()).to.include({ status: 'pending', periodNo: 1, oldAmount: 0, newAmount: 9900 });
+    app.clock.advance(2 * DAY);
+    await buy(user.id, 'monthly');
+    const paid = await app.memberships.findLiveByUserId(user.id);
+    expect(paid?.toProps()).to.include({ periodNo: 1, consentedAmount: 9900, autoRenew: true });
+    return { user, trial, request, paid: paid as NonNullable<typeof paid> };
+  }
+
+  it('a trial extended by a paid purchase: the request for the trial\'s end lapses as moot, auto-renew stays on and no "ends" notice goes out', async () => {
+    const { user, trial, request, paid } = await trialExtendedWhilePending();
+
+    app.clock.freezeAt(request.answerBy);
+    const run = await app.renewals.execute();
+    expect((await app.consents.findById(request.id))?.toProps()).to.include({ status: 'moot', mootReason: 'not_next_charge' });
+    const live = await app.memberships.findLiveByUserId(user.id);
+    expect(live?.toProps()).to.include({ autoRenew: true, cancelAtPeriodEnd: false });
+    expect(live?.nextChargeAt?.toISOString()).to.equal(paid.periodEnd.toISOString());
+    expect(told('consent_missing'), 'no "your membership ends" e-mail').to.deep.equal([]);
+    expect(texted('consent_missing'), 'nor the text').to.deep.equal([]);
+    expect(app.eventsOfType('MembershipRenewalStoppedWithoutConsent')).to.deep.equal([]);
+    expect(run.due).to.equal(0);
+
+    // The trial's end is no charge (it is paid for); the paid period's end renews at what the member paid.
+    app.clock.freezeAt(trial.periodEnd);
+    await app.renewals.execute();
+    expect(charges()).to.deep.equal([]);
+    app.clock.freezeAt(paid.periodEnd);
+    await app.renewals.execute();
+    expect(charges()).to.deep.equal([9900]);
+    expect((await app.consents.listByUser(user.id)).map((r) => r.status)).to.deep.equal(['moot']);
+  });
+
+  it('a trial extended by a paid purchase: declining the stale request closes it as moot and leaves the paid membership renewing', async () => {
+    const { user, request } = await trialExtendedWhilePending();
+    const { request: answered, membership } = await app.answerConsent.execute(user.id, request.id, false);
+    expect(answered.toProps()).to.include({ status: 'moot', mootReason: 'not_next_charge', answeredAt: null });
+    expect(membership.toProps()).to.include({ autoRenew: true, cancelAtPeriodEnd: false });
+    expect(answered.isOpen(app.clock.now())).to.equal(false);
+  });
+
+  it('a stale request closed as moot is asked again when its charge is due again (the extension refunded by an operator: a trial again)', async () => {
+    const { user, trial, request } = await trialExtendedWhilePending();
+    await app.answerConsent.execute(user.id, request.id, true);
+    expect((await app.consents.findById(request.id))?.status).to.equal('moot');
+    const [extension] = (await app.payments.listByUser(user.id)).filter((p) => p.purpose.kind === 'purchase');
+    await app.container.get<RefundPayment>(PAYMENT.RefundPayment).execute({ merchantUid: extension.merchantUid, amount: null, reason: 'goodwill' });
+    expect((await app.memberships.findLiveByUserId(user.id))?.inTrial).to.equal(true);
+    const before = told('consent_request').length;
+
+    await app.renewals.execute();
+    const reopened = await app.consents.findById(request.id);
+    expect(reopened?.toProps()).to.include({ status: 'pending', mootReason: null, oldAmount: 0, newAmount: 9900 });
+    expect(reopened?.isOpen(app.clock.now())).to.equal(true);
+    expect(told('consent_request'), 'the member is asked again').to.have.length(before + 1);
+    await app.answerConsent.execute(user.id, request.id, true);
+    app.clock.freezeAt(trial.periodEnd);
+    await app.renewals.execute();
+    expect(charges()).to.deep.equal([9900]);
+  });
+
+  it('a price rise withdrawn before its deadline: the request lapses as moot and the renewal charges the price in force', async () => {
+    const user = await autoRenewing(kst('2027-01-10T10:00'));
+    await app.schedulePrice.execute('monthly', 12900, kst('2027-02-01T00:00'));
+    await runAt(kst('2027-01-11T10:00'));
+    const [request] = await app.consents.listByUser(user.id);
+    // The operator takes the rise back: a later change to the old price at the same moment wins.
+    await app.schedulePrice.execute('monthly', 9900, kst('2027-02-01T00:00'));
+
+    await runAt(request.answerBy);
+    expect((await app.consents.findById(request.id))?.toProps()).to.include({ status: 'moot', mootReason: 'price_changed' });
+    expect((await app.memberships.findLiveByUserId(user.id))?.toProps()).to.include({ autoRenew: true, cancelAtPeriodEnd: false });
+    expect(told('consent_missing')).to.deep.equal([]);
+    await runAt(kst('2027-02-10T10:00'));
+    expect(charges()).to.deep.equal([9900]);
+  });
+
+  it('a rise raised again: the member accepts the newer request, and the older one lapses as moot without stopping the renewal', async () => {
+    const user = await autoRenewing(kst('2027-01-10T10:00'));
+    await app.schedulePrice.execute('monthly', 12900, kst('2027-02-01T00:00'));
+    await runAt(kst('2027-01-11T10:00'));
+    await app.schedulePrice.execute('monthly', 13900, kst('2027-02-01T00:00'));
+    await runAt(kst('2027-01-12T10:00'));
+    const [newer, older] = await app.consents.listByUser(user.id);
+    expect([newer.newAmount, older.newAmount]).to.deep.equal([13900, 12900]);
+    await app.answerConsent.execute(user.id, newer.id, true);
+
+    await runAt(older.answerBy);
+    expect((await app.consents.findById(older.id))?.toProps()).to.include({ status: 'moot', mootReason: 'within_consent' });
+    expect((await app.memberships.findLiveByUserId(user.id))?.autoRenew).to.equal(true);
+    expect(told('consent_missing')).to.deep.equal([]);
+    await runAt(kst('2027-02-10T10:00'));
+    expect(charges()).to.deep.equal([13900]);
+  });
+
+  it('a member on a price-rise request who buys the annual plan: the monthly request lapses as moot, and the renewal is the annual plan\'s at what was paid', async () => {
+    const user = await autoRenewing(kst('2027-01-10T10:00'));
+    await app.schedulePrice.execute('monthly', 12900, kst('2027-02-01T00:00'));
+    await runAt(kst('2027-01-11T10:00'));
+    const [request] = await app.consents.listByUser(user.id);
+    await buy(user.id, 'annual');
+    const extended = await app.memberships.findLiveByUserId(user.id);
+    expect(extended?.toProps()).to.include({ planId: 'annual', consentedAmount: 99000, periodNo: 2 });
+
+    await runAt(request.answerBy);
+    expect((await app.consents.findById(request.id))?.toProps()).to.include({ status: 'moot', mootReason: 'not_next_charge' });
+    expect((await app.memberships.findLiveByUserId(user.id))?.autoRenew).to.equal(true);
+    expect(told('consent_missing')).to.deep.equal([]);
+    await runAt(extended?.periodEnd as Date);
+    expect(charges()).to.deep.equal([99000]);
+    expect(await app.consents.listByUser(user.id)).to.have.length(1);
+  });
+
+  it('silence on a request that still asks about the next charge still stops the renewal (the rule the moot case must not weaken)', async () => {
+    const { user, trial } = await (async () => {
+      app.clock.freezeAt(kst('2027-01-10T10:00'));
+      const u = await app.newUser();
+      app.gateway.buyerStoresCard((await app.startTrial.offer(u.id, 'monthly')).customerUid);
+      return { user: u, trial: await app.startTrial.confirm(u.id, 'monthly') };
+    })();
+    await app.renewals.execute();
+    const [request] = await app.consents.listByUser(user.id);
+    app.clock.freezeAt(request.answerBy);
+    await app.renewals.execute();
+    expect((await app.consents.findById(request.id))?.toProps()).to.include({ status: 'expired', mootReason: null });
+    expect((await app.memberships.findLiveByUserId(user.id))?.toProps()).to.include({ autoRenew: false, cancelAtPeriodEnd: true });
+    expect(told('consent_missing')).to.have.length(1);
+    app.clock.freezeAt(trial.periodEnd);
+    await app.renewals.execute();
+    expect(charges()).to.deep.equal([]);
+  });
+
+  async function autoRenewing(start: Date) {
+    app.clock.freezeAt(start);
+    return app.autoRenewingMember();
+  }
+
+  async function runAt(at: Date) {
+    app.clock.freezeAt(at);
+    return app.renewals.execute();
+  }
 });
 
 describe('property: no charge ever exceeds the last consented amount', () => {

@@ -159,6 +159,83 @@ describe('consent requests', () => {
   });
 });
 
+describe('a consent request measured against the charge a membership makes next', () => {
+  /** The request for period 2 at 12900 (the rise at the paid member's period end), and the charge due then. */
+  const dueThen = (m: Membership, amount = 12900) => m.nextCharge(monthly, amount);
+
+  it('asks about the next charge while it is that charge (period, date, plan and price) and above what the member consented to', () => {
+    const m = paidMember();
+    const request = openRequest(m.periodEnd);
+    expect(dueThen(m)).to.deep.equal({ periodNo: 2, planId: 'monthly', at: m.periodEnd, amount: 12900, ceiling: 9900 });
+    expect(request.mootReason(dueThen(m))).to.equal(null);
+  });
+
+  it('is moot once its period is paid for: a purchase moved the next charge to a later period', () => {
+    const m = paidMember();
+    const request = openRequest(m.periodEnd);
+    m.extend(monthly, 'p2', 9900, calendar, START);
+    expect(request.mootReason(dueThen(m))).to.equal('not_next_charge');
+  });
+
+  it('is moot for a membership now on another plan, or charged on another date', () => {
+    const m = paidMember();
+    const request = openRequest(m.periodEnd);
+    expect(request.mootReason({ ...dueThen(m), planId: 'annual' })).to.equal('not_next_charge');
+    expect(request.mootReason({ ...dueThen(m), at: new Date(m.periodEnd.getTime() - DAY) })).to.equal('not_next_charge');
+  });
+
+  it('is moot when the member already paid or consented to as much', () => {
+    const m = paidMember();
+    const request = openRequest(m.periodEnd);
+    m.consentTo(12900, START);
+    expect(request.mootReason(dueThen(m))).to.equal('within_consent');
+  });
+
+  it('is moot when the price due is no longer the one it asks about (the rise withdrawn, or replaced by another)', () => {
+    const m = paidMember();
+    const request = openRequest(m.periodEnd);
+    expect(request.mootReason(dueThen(m, 9900))).to.equal('price_changed');
+    expect(request.mootReason(dueThen(m, 13900))).to.equal('price_changed');
+  });
+
+  it('closed as moot: records why, takes no answer, never counts as a consent or a refusal, and is not expired later', () => {
+    const request = openRequest();
+    const at = new Date('2027-01-20T00:00:00Z');
+    request.closeAsMoot('not_next_charge');
+    expect(request.toProps()).to.include({ status: 'moot', mootReason: 'not_next_charge', answeredAt: null, method: null });
+    expect(request.isOpen(at)).to.equal(false);
+    expect(() => request.answer(false, 'web', 'v1', at)).to.throw('takes no answer');
+    request.expire(request.answerBy);
+    expect(request.status).to.equal('moot');
+  });
+
+  it('only a pending request is closed as moot: an answer or an expiry stands', () => {
+    const accepted = openRequest();
+    accepted.answer(true, 'web', 'v1', START);
+    accepted.closeAsMoot('within_consent');
+    expect(accepted.toProps()).to.include({ status: 'accepted', mootReason: null });
+    const expired = openRequest();
+    expired.expire(expired.answerBy);
+    expired.closeAsMoot('not_next_charge');
+    expect(expired.toProps()).to.include({ status: 'expired', mootReason: null });
+  });
+
+  it('a moot request asked again (its charge due again) is pending with the new deadline; any other is left as it is', () => {
+    const request = openRequest();
+    request.closeAsMoot('not_next_charge');
+    const changeAt = new Date('2027-02-12T01:00:00Z');
+    const again = { oldAmount: 0, changeAt, answerBy: new Date(changeAt.getTime() - DAY), openedAt: new Date('2027-01-21T00:00:00Z') };
+    request.reopen(again);
+    expect(request.toProps()).to.include({ status: 'pending', mootReason: null, oldAmount: 0, newAmount: 12900 });
+    expect(request.toProps().answerBy.toISOString()).to.equal(again.answerBy.toISOString());
+    expect(request.isOpen(again.openedAt)).to.equal(true);
+    const declined = openRequest();
+    declined.answer(false, 'web', 'v1', START);
+    declined.reopen(again);
+    expect(declined.status).to.equal('declined');
+  });
+});
+
 describe('scheduled plan prices', () => {
   const change = (amount: number, effective: string, created = '2027-01-01T00:00:00Z') =>
     ({ id: `${amount}`, planId: 'monthly', amount, effectiveAt: new Date(effective), createdAt: new Date(created) });

@@ -48,7 +48,7 @@ describe('Membership', () => {
       const m = activate('cu_u1');
       m.extend(annual, 'p2', annual.amount, calendar, FEB_10);
       m.pullEvents();
-      m.takeBackPurchase(12, calendar, FEB_10);
+      m.takeBackPurchase(12, { plan: monthly, amount: 9900 }, calendar, FEB_10);
       expect(m.status).to.equal('active');
       expect(m.monthsPaid).to.equal(1);
       expect(m.periodEnd.toISOString()).to.equal('2026-02-28T01:00:00.000Z');
@@ -57,10 +57,20 @@ describe('Membership', () => {
       expect(m.pullEvents(), 'nothing to release: the card stays').to.deep.equal([]);
     });
 
+    it('an extension on another plan taken back: renewals go back to the plan and the amount of the purchase left, not the refunded one\'s', () => {
+      const m = activate('cu_u1');
+      m.extend(annual, 'p2', annual.amount, calendar, FEB_10);
+      expect([m.planId, m.chargeCeiling(annual)]).to.deep.equal(['annual', 99000]);
+      m.takeBackPurchase(12, { plan: monthly, amount: 9900 }, calendar, FEB_10);
+      expect(m.planId).to.equal('monthly');
+      expect(m.chargeCeiling(monthly), 'what the refunded payment paid is no consent').to.equal(9900);
+      expect(m.mayCharge(99000, annual)).to.equal(false);
+    });
+
     it('keeps the next charge off when auto-renew is off', () => {
       const m = activate();
       m.extend(monthly, 'p2', monthly.amount, calendar, FEB_10);
-      m.takeBackPurchase(1, calendar, FEB_10);
+      m.takeBackPurchase(1, { plan: monthly, amount: 9900 }, calendar, FEB_10);
       expect(m.nextChargeAt).to.equal(null);
       expect(calendar.localDate(m.periodEnd)).to.equal('2026-02-28');
     });
@@ -70,7 +80,7 @@ describe('Membership', () => {
       m.extend(monthly, 'p2', monthly.amount, calendar, FEB_10);
       m.pullEvents();
       const MARCH_5 = new Date('2026-03-05T00:00:00Z'); // the first month is over: the second is the one under way
-      m.takeBackPurchase(1, calendar, MARCH_5);
+      m.takeBackPurchase(1, { plan: monthly, amount: 9900 }, calendar, MARCH_5);
       expect(m.status).to.equal('cancelled');
       expect(m.endedAt?.toISOString()).to.equal(MARCH_5.toISOString());
       expect(m.billingKey).to.equal(null);
@@ -80,7 +90,7 @@ describe('Membership', () => {
     it('ends the membership now when its only paid purchase is taken back, though its period has days left: they were that purchase\'s', () => {
       const m = activate('cu_u1');
       m.pullEvents();
-      m.takeBackPurchase(1, calendar, FEB_10);
+      m.takeBackPurchase(1, null, calendar, FEB_10);
       expect(m.status).to.equal('cancelled');
       expect(m.endedAt?.toISOString(), 'not at the period end (Feb 28)').to.equal(FEB_10.toISOString());
       expect([m.autoRenew, m.nextChargeAt, m.billingKey]).to.deep.equal([false, null, null]);
@@ -108,7 +118,7 @@ describe('Membership', () => {
       it('is a trial again when the extension is refunded in full before the trial ends: the free days run to their end, never paid', () => {
         const m = extendedTrial();
         expect(m.periodEnd.toISOString(), 'the extension ran a month past the trial').to.equal('2026-03-14T01:00:00.000Z');
-        m.takeBackPurchase(1, calendar, FEB_10);
+        m.takeBackPurchase(1, null, calendar, FEB_10);
         expect(m.status).to.equal('active');
         expect(m.inTrial).to.equal(true);
         expect([m.periodNo, m.monthsPaid]).to.deep.equal([0, 0]);
@@ -119,10 +129,19 @@ describe('Membership', () => {
         expect(m.billingKey).to.equal('cu_u1');
       });
 
+      it('is the trial of its own plan again when an extension on another plan is refunded; the trial\'s plan is kept through the extension', () => {
+        const m = Membership.startTrial({ id: 'm1', userId: 'u1', plan: withTrial, billingKey: 'cu_u1', start: START, now: START }, calendar);
+        m.extend(annual, 'p1', 99000, calendar, FEB_2);
+        expect([m.planId, m.trialPlanId]).to.deep.equal(['annual', 'monthly']);
+        m.takeBackPurchase(12, null, calendar, FEB_10);
+        expect([m.inTrial, m.planId, m.chargeCeiling(withTrial)]).to.deep.equal([true, 'monthly', 0]);
+        expect(m.nextCharge(withTrial, 9900)).to.include({ planId: 'monthly', periodNo: 1 });
+      });
+
       it('charges first at the trial\'s end again, and only with a consent: the ceiling goes back to 0 from the refunded payment\'s 9,900', () => {
         const m = extendedTrial();
         expect(m.mayCharge(9900, withTrial)).to.equal(true);
-        m.takeBackPurchase(1, calendar, FEB_10);
+        m.takeBackPurchase(1, null, calendar, FEB_10);
         expect([m.autoRenew, m.nextChargeAt?.toISOString(), m.nextPeriodNo]).to.deep.equal([true, TRIAL_END.toISOString(), 1]);
         expect(m.mayCharge(9900, withTrial), 'the refund took back what was paid; a trial turning paid needs consent').to.equal(false);
         m.consentTo(9900, FEB_10);
@@ -132,7 +151,7 @@ describe('Membership', () => {
       it('keeps a cancel at the period end: the trial runs to its end and then ends, nothing charged', () => {
         const m = extendedTrial();
         m.cancel('at_period_end', 'no longer wanted', FEB_2);
-        m.takeBackPurchase(1, calendar, FEB_10);
+        m.takeBackPurchase(1, null, calendar, FEB_10);
         expect([m.status, m.cancelAtPeriodEnd, m.autoRenew, m.nextChargeAt]).to.deep.equal(['active', true, false, null]);
         expect(m.endIfOver(new Date(TRIAL_END.getTime() - 1))).to.equal(false);
         expect(m.endIfOver(TRIAL_END)).to.equal(true);
@@ -142,14 +161,14 @@ describe('Membership', () => {
       it('keeps auto-renew off when the member turned it off: the trial ends at its end without a charge', () => {
         const m = extendedTrial();
         m.setAutoRenew(false, FEB_2);
-        m.takeBackPurchase(1, calendar, FEB_10);
+        m.takeBackPurchase(1, null, calendar, FEB_10);
         expect([m.autoRenew, m.nextChargeAt, m.periodEnd.toISOString()]).to.deep.equal([false, null, TRIAL_END.toISOString()]);
       });
 
       it('ends now when the extension is refunded in full after the trial is over: the days left were the extension\'s', () => {
         const m = extendedTrial();
         const MARCH_1 = new Date('2026-03-01T00:00:00Z');
-        m.takeBackPurchase(1, calendar, MARCH_1);
+        m.takeBackPurchase(1, null, calendar, MARCH_1);
         expect(m.status).to.equal('cancelled');
         expect(m.endedAt?.toISOString()).to.equal(MARCH_1.toISOString());
       });
@@ -157,7 +176,7 @@ describe('Membership', () => {
       it('keeps the trial\'s end on the other purchase when only one of two extensions is refunded', () => {
         const m = extendedTrial();
         m.extend(withTrial, 'p2', 9900, calendar, FEB_2);
-        m.takeBackPurchase(1, calendar, FEB_10);
+        m.takeBackPurchase(1, null, calendar, FEB_10);
         expect([m.status, m.monthsPaid, m.inTrial]).to.deep.equal(['active', 1, false]);
         expect(m.periodEnd.toISOString()).to.equal('2026-03-14T01:00:00.000Z');
         expect(m.mayCharge(9900, withTrial), 'still paid for').to.equal(true);
@@ -167,7 +186,7 @@ describe('Membership', () => {
     it('is refused on a membership that has ended', () => {
       const m = activate();
       m.cancel('now', 'x', FEB_10);
-      expect(() => m.takeBackPurchase(1, calendar, FEB_10)).to.throw(/cancelled/);
+      expect(() => m.takeBackPurchase(1, null, calendar, FEB_10)).to.throw(/cancelled/);
     });
   });
 
@@ -476,7 +495,7 @@ describe('Membership', () => {
       expect(() => ended().leaseRenewal(END, END)).to.throw('membership in status expired cannot be renewed');
       expect(() => ended().renew(monthly, 'p2', 9900, calendar, END)).to.throw('membership in status expired cannot renew');
       expect(() => ended().renewalFailed([1], 'x', calendar, END)).to.throw('membership in status expired cannot record a failed renewal');
-      expect(() => ended().takeBackPurchase(1, calendar, END)).to.throw('membership in status expired cannot take back a purchase');
+      expect(() => ended().takeBackPurchase(1, null, calendar, END)).to.throw('membership in status expired cannot take back a purchase');
       expect(() => ended().setAutoRenew(true, END)).to.throw('membership in status expired cannot change auto-renew');
       expect(() => ended().removeCard(END)).to.throw('membership in status expired cannot remove the card');
     });
@@ -501,7 +520,7 @@ describe('Membership', () => {
 
     it('a purchase taken back that leaves the membership ending exactly now ends it now', () => {
       const m = aMembership().with({ monthsPaid: 2, periodEnd: new Date('2027-01-25T09:00:00.123Z') }).build();
-      m.takeBackPurchase(1, calendar, END);
+      m.takeBackPurchase(1, null, calendar, END);
       expect(m.status).to.equal('cancelled');
     });
   });

@@ -75,7 +75,7 @@ export class MemoryMembershipRepository implements MembershipRepository {
   }
 
   async hasHadTrial(userId: string, planId: string): Promise<boolean> {
-    return this.store.filter((row) => row.userId === userId && row.planId === planId && row.trialEndsAt !== null).length > 0;
+    return this.store.filter((row) => row.userId === userId && row.trialPlanId === planId).length > 0;
   }
 
   async save(membership: Membership): Promise<void> {

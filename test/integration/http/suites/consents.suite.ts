@@ -139,5 +139,32 @@ export function consentsSuite(start: HarnessFactory): void {
       expectError(await buyer.post('/api/membership/trial', { plan: 'monthly' }), 409, 'trial_used');
       expectError(await buyer.post('/api/membership/trial', { plan: 'annual' }), 422, 'no_trial');
     });
+
+    it('a trial extended by a paid purchase: the request for the trial\'s end lapses as moot at its deadline, auto-renew stays on, and no "ends" notice goes out', async () => {
+      const offer = await buyer.post('/api/membership/trial', { plan: 'monthly' });
+      h.parts.gateway.buyerStoresCard(offer.body.customer_uid);
+      expect((await buyer.post('/api/membership/trial/confirm', { plan: 'monthly' })).status).to.equal(201);
+      await runRenewals();
+      const [pending] = (await buyer.get('/api/membership/consents')).body.consents;
+      expect(pending).to.include({ status: 'pending', answerable: true, new_amount: 9900, moot_reason: null });
+
+      h.parts.clock.freezeAt(new Date(h.parts.clock.now().getTime() + 2 * DAY));
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'paid', { plan: 'monthly', auto_renew: true });
+      const paid = await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId });
+      expect(paid.status, paid.text).to.equal(200);
+      const paidEnd = paid.body.membership.current_period_end as string;
+
+      h.parts.clock.freezeAt(new Date(pending.deadline));
+      await runRenewals();
+      const [lapsed] = (await buyer.get('/api/membership/consents')).body.consents;
+      expect(lapsed).to.include({ id: pending.id, status: 'moot', moot_reason: 'not_next_charge', answerable: false });
+      expect((await buyer.get('/api/me')).body.membership).to.include({ auto_renew: true, cancel_at_period_end: false, next_charge_at: paidEnd });
+      expect(h.parts.notifier.sent.filter((n) => n.kind === 'consent_missing')).to.deep.equal([]);
+      expect(h.parts.sms.sent.filter((s) => s.kind === 'consent_missing')).to.deep.equal([]);
+
+      h.parts.clock.freezeAt(new Date(new Date(paidEnd).getTime() + 60_000));
+      await runRenewals();
+      expect(charges()).to.deep.equal([9900]);
+    });
   });
 }
