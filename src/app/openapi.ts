@@ -79,10 +79,10 @@ const SCHEMAS: Record<string, JsonSchema> = {
   Consent: {
     type: 'object',
     properties: {
-      id: str, membership_id: str, plan: str, status: { enum: ['pending', 'accepted', 'declined', 'expired', 'moot'] },
+      id: str, membership_id: str, plan: str, status: { enum: ['pending', 'accepted', 'declined', 'expired'] },
       moot_reason: {
         ...nullable({ enum: ['not_next_charge', 'within_consent', 'price_changed'] }),
-        description: 'Why a request closed unanswered no longer applied (status moot): its period paid for or plan changed, already consented to, or the price withdrawn; it stopped nothing',
+        description: 'Set when the request closed because it no longer applied (status expired): its period paid for or plan changed, already consented to, or the price withdrawn; it stopped nothing. Null otherwise',
       },
       answerable: { type: 'boolean', description: 'Pending and before its deadline' },
       old_amount: { ...int, description: 'What the member last paid or consented to (KRW)' }, new_amount: { ...int, description: 'The higher price asked for (KRW)' },

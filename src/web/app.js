@@ -301,7 +301,7 @@ async function answerConsent(consent, accept) {
   // The account first, so the message appears with the answered request gone and the membership as it now is.
   await refreshAccount();
   // A request that no longer applied (its period already paid for, the price changed) took no answer and changed nothing.
-  if (r.data.consent && r.data.consent.status === 'moot') {
+  if (r.data.consent && r.data.consent.moot_reason) {
     showMessage('success', t('consent.moot'), 'consent_moot');
     return;
   }

@@ -10,8 +10,9 @@ export function presentConsent(request: ConsentRequest, now: Date) {
     id: r.id,
     membership_id: r.membershipId,
     plan: r.planId,
-    status: r.status,
-    // Why a request closed unanswered no longer applied (status moot); null otherwise.
+    // The contract's statuses are pending|accepted|declined|expired: a request closed because it no longer
+    // applied is no longer answerable, so `expired`, and `moot_reason` says it stopped nothing.
+    status: r.status === 'moot' ? 'expired' : r.status,
     moot_reason: r.mootReason,
     // Pending requests past their deadline are answered as expired even before the worker records it.
     answerable: request.isOpen(now),

@@ -157,7 +157,7 @@ export function consentsSuite(start: HarnessFactory): void {
       h.parts.clock.freezeAt(new Date(pending.deadline));
       await runRenewals();
       const [lapsed] = (await buyer.get('/api/membership/consents')).body.consents;
-      expect(lapsed).to.include({ id: pending.id, status: 'moot', moot_reason: 'not_next_charge', answerable: false });
+      expect(lapsed).to.include({ id: pending.id, status: 'expired', moot_reason: 'not_next_charge', answerable: false });
       expect((await buyer.get('/api/me')).body.membership).to.include({ auto_renew: true, cancel_at_period_end: false, next_charge_at: paidEnd });
       expect(h.parts.notifier.sent.filter((n) => n.kind === 'consent_missing')).to.deep.equal([]);
       expect(h.parts.sms.sent.filter((s) => s.kind === 'consent_missing')).to.deep.equal([]);
