@@ -65,11 +65,9 @@ export class PaymentSettlement {
       const payment = known ? Payment.restore(known.toProps()) : await this.payments.findByMerchantUid(merchantUid);
       known = null;
       if (!payment) throw new PaymentNotFoundError(merchantUid);
-      const versionBefore = payment.version;
-      const snapshot = JSON.stringify(payment.toProps());
       act(payment);
       if (!payment.hasPendingEvents()) {
-        if (JSON.stringify(payment.toProps()) !== snapshot || payment.version !== versionBefore) await this.payments.save(payment);
+        if (payment.hasUnsavedChanges) await this.payments.save(payment);
         return { payment, bought: null };
       }
       return this.uow.run(async () => {

@@ -103,7 +103,8 @@ export function classifyGatewayFailure(reason: string | null): FailureCode {
 }
 
 export class Payment extends AggregateRoot {
-  private constructor(private props: PaymentProps) {
+  /** `unsaved`: a change not yet written. Every change goes through touch(), which sets it; markSaved() clears it. */
+  private constructor(private props: PaymentProps, private unsaved: boolean) {
     super();
   }
 
@@ -134,11 +135,16 @@ export class Payment extends AggregateRoot {
       version: 0,
       createdAt: input.now,
       updatedAt: input.now,
-    });
+    }, true);
   }
 
   static restore(props: PaymentProps): Payment {
-    return new Payment({ ...props, cancellations: props.cancellations.map((c) => ({ ...c })) });
+    return new Payment({ ...props, cancellations: props.cancellations.map((c) => ({ ...c })) }, false);
+  }
+
+  /** Whether something changed since the payment was created, read or last saved: a save has something to write. */
+  get hasUnsavedChanges(): boolean {
+    return this.unsaved;
   }
 
   get id(): string { return this.props.id; }
@@ -411,9 +417,11 @@ export class Payment extends AggregateRoot {
   /** Called by the repository once a save succeeded, so a second save in the same unit of work is not stale. */
   markSaved(): void {
     this.props.version += 1;
+    this.unsaved = false;
   }
 
   private touch(now: Date): void {
     this.props.updatedAt = now;
+    this.unsaved = true;
   }
 }

@@ -24,6 +24,9 @@ export class KnexPaymentRepository implements PaymentRepository {
    */
   private readonly knownRows = new Map<string, PaymentRow>();
 
+  /** insertIfFewerOpen's statement, for the column list it was built for. */
+  private insertIfFewerOpenBuilt: { key: string; sql: string } | null = null;
+
   constructor(
     private readonly database: KnexDatabase,
     private readonly context: TransactionContext,
@@ -53,17 +56,13 @@ export class KnexPaymentRepository implements PaymentRepository {
     if (!this.context.current()) this.context.track(payment);
     const db = currentDb(this.database, this.context);
     const row = paymentMapper.toRow(payment, payment.version + 1);
+    const values = row as unknown as Record<string, Knex.Value>;
     const columns = Object.keys(row);
-    const open = db('payments').count('*')
-      .where({ user_id: payment.userId, status: 'await', purpose_kind: 'purchase' }).andWhere('created_at', '>=', since);
-    // INSERT ... SELECT <the row> WHERE (<the count>) < max: the count and the insert are one statement.
-    const values = db.select(columns.map((column) => db.raw('? as ??', [(row as unknown as Record<string, Knex.Value>)[column], column])));
-    if (this.database.dialect === 'mysql') values.from(db.raw('dual'));
-    values.where(db.raw('(?) < ?', [open, max]));
-    const insert = db.into(db.raw(`?? (${columns.map(() => '??').join(', ')})`, ['payments', ...columns])).insert(values).toSQL();
+    // In the order the statement binds them: the row's values, the count's filters, the bound.
+    const bindings = [...columns.map((column) => values[column]), payment.userId, 'await', 'purchase', since, max];
     let inserted: number;
     try {
-      inserted = affectedRows(await db.raw(insert.sql, insert.bindings as Knex.RawBinding[]));
+      inserted = affectedRows(await db.raw(this.insertIfFewerOpenSql(db, columns, bindings), bindings));
     } catch (error) {
       throw this.translate(error, payment);
     }
@@ -72,6 +71,27 @@ export class KnexPaymentRepository implements PaymentRepository {
     this.context.track(payment);
     payment.markSaved();
     return true;
+  }
+
+  /**
+   * INSERT ... SELECT <the row> WHERE (<the count>) < max: the count and the insert are one statement.
+   * Knex takes far longer to build it than SQLite to run it (issue 16), and only its values change,
+   * so it is built once; that first time, Knex's own bindings must be the ones given, in its order.
+   */
+  private insertIfFewerOpenSql(db: Knex, columns: string[], bindings: Knex.Value[]): string {
+    const key = columns.join(',');
+    if (this.insertIfFewerOpenBuilt?.key === key) return this.insertIfFewerOpenBuilt.sql;
+    const [userId, status, purposeKind, since, max] = bindings.slice(columns.length);
+    const open = db('payments').count('*').where({ user_id: userId, status, purpose_kind: purposeKind }).andWhere('created_at', '>=', since as Date);
+    const values = db.select(columns.map((column, i) => db.raw('? as ??', [bindings[i], column])));
+    if (this.database.dialect === 'mysql') values.from(db.raw('dual'));
+    values.where(db.raw('(?) < ?', [open, max]));
+    const built = db.into(db.raw(`?? (${columns.map(() => '??').join(', ')})`, ['payments', ...columns])).insert(values).toSQL();
+    if (built.bindings.length !== bindings.length || built.bindings.some((b, i) => !sameValue(b, bindings[i]))) {
+      throw new Error('insertIfFewerOpen: the bindings given are not the ones Knex built the statement with');
+    }
+    this.insertIfFewerOpenBuilt = { key, sql: built.sql };
+    return built.sql;
   }
 
   async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {

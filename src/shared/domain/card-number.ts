@@ -32,7 +32,23 @@ export function passesLuhn(digits: string): boolean {
  * gateway sent (an already masked number stays as it was).
  */
 export function maskCardNumber(number: string): string {
-  const digitPositions = [...number].flatMap((c, i) => (/\d|\*/.test(c) ? [i] : []));
-  const keep = new Set([...digitPositions.slice(0, 6), ...digitPositions.slice(-4)]);
-  return [...number].map((c, i) => (/\d/.test(c) && !keep.has(i) ? '*' : c)).join('');
+  // One pass to count the digits and stars, one to mask (this runs once per payment verified).
+  let places = 0;
+  for (const c of number) if (isDigit(c) || c === '*') places += 1;
+  let place = 0;
+  let masked = '';
+  for (const c of number) {
+    if (!isDigit(c) && c !== '*') {
+      masked += c;
+      continue;
+    }
+    const shown = place < 6 || place >= places - 4;
+    place += 1;
+    masked += isDigit(c) && !shown ? '*' : c;
+  }
+  return masked;
+}
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
 }

@@ -576,4 +576,62 @@ describe('Payment', () => {
       expect(noRefund.refundedInFullByMember, 'none of our refunds').to.equal(false);
     });
   });
+
+  describe('unsaved changes (what a save has to write)', () => {
+    const truths = [
+      aGatewayPayment(), aGatewayPayment({ amount: 5000, gatewayPaymentId: 'imp_wrong' }), aGatewayPayment({ status: 'failed', failReason: '카드 한도 초과' }),
+      aGatewayPayment({ status: 'ready', paidAt: null }), aGatewayPayment({ status: 'cancelled', cancelledAmount: 3000 }),
+      aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), aGatewayPayment({ gatewayPaymentId: 'imp_wrong', amount: 5000, status: 'cancelled', cancelledAmount: 5000 }),
+    ];
+    const step = fc.oneof(
+      fc.record({ truth: fc.constantFrom(...truths), at: fc.nat(5) }).map(({ truth, at }) => (p: Payment) => { p.applyGatewayTruth(truth, later(at), `r${at}`); }),
+      fc.record({ truth: fc.constantFrom(...truths), at: fc.nat(5) }).map(({ truth, at }) => (p: Payment) => p.settleRefunds(truth, later(at))),
+      fc.constantFrom('imp_000000000001', 'imp_other').map((id) => (p: Payment) => p.noteReportedGatewayPaymentId(id, NOW)),
+      fc.option(fc.nat(3)).map((at) => (p: Payment) => p.recheckLater(at === null ? null : later(at), NOW)),
+      fc.nat(3).map((at) => (p: Payment) => p.markPrepared(later(at))),
+      fc.constant((p: Payment) => p.fail('window_closed', 'closed', NOW)),
+      fc.constant((p: Payment) => { p.markFulfilled(NOW); }),
+      fc.integer({ min: 1, max: 4000 }).map((amount) => (p: Payment) => { p.requestRefund({ id: `c${amount}`, amount, reason: 'r', requestedBy: 'user', now: NOW }); }),
+      fc.constant((p: Payment) => p.noteRefundsUnanswered(p.pendingCancellations.map((c) => c.id), NOW)),
+      fc.constant((p: Payment) => p.rejectPendingRefunds('no', NOW)),
+    );
+
+    it('property: a payment read back has none; after any step it has some exactly when its state changed', () => {
+      const withPendingRefund = () => {
+        const payment = paidPayment();
+        payment.requestRefund({ id: 'c0', amount: 2000, reason: 'r', requestedBy: 'user', now: NOW });
+        return payment;
+      };
+      const wronglyCharged = () => {
+        const payment = newPayment();
+        payment.applyGatewayTruth(truths[1], NOW, 'back');
+        return payment;
+      };
+      const start = fc.constantFrom(newPayment, paidPayment, withPendingRefund, wronglyCharged);
+      fc.assert(fc.property(start, fc.array(step, { maxLength: 12 }), (initial, steps) => {
+        let props = initial().toProps();
+        for (const act of steps) {
+          const payment = Payment.restore(props);
+          expect(payment.hasUnsavedChanges).to.equal(false);
+          const before = JSON.stringify(payment.toProps());
+          try {
+            act(payment);
+          } catch {
+            // a refused step (an invalid transition) changes nothing
+          }
+          expect(payment.hasUnsavedChanges).to.equal(JSON.stringify(payment.toProps()) !== before);
+          props = payment.toProps();
+        }
+      }), { numRuns: 300 });
+    });
+
+    it('a new payment has some, and saving clears them', () => {
+      const payment = newPayment();
+      expect(payment.hasUnsavedChanges).to.equal(true);
+      payment.markSaved();
+      expect(payment.hasUnsavedChanges).to.equal(false);
+      payment.markPrepared(NOW);
+      expect(payment.hasUnsavedChanges).to.equal(true);
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 const seoul = new BusinessCalendar('Asia/Seoul');
 const kst = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Seoul' }).toJSDate();
 const localDate = (d: Date) => seoul.localDate(d);
+const DAY_MS = 24 * 60 * 60 * 1000;
 const anyInstant = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true });
 
 describe('BusinessCalendar (Asia/Seoul)', () => {
@@ -79,5 +80,63 @@ describe('BusinessCalendar (Asia/Seoul)', () => {
     const beforeSpringForward = new Date('2027-03-13T17:00:00.000Z'); // 12:00 in New York, EST
     expect(newYork.addDays(beforeSpringForward, 1).toISOString()).to.equal('2027-03-14T16:00:00.000Z'); // 12:00 EDT
     expect(newYork.localDateTime(newYork.addDays(beforeSpringForward, 1))).to.equal('2027-03-14 12:00');
+  });
+});
+
+describe('BusinessCalendar agrees with luxon exactly (its own arithmetic on remembered zone offsets, issue 16)', () => {
+  // Zones with DST (whole and half hours), a zone whose DST ended decades ago, and one south of the equator.
+  const zones = ['Asia/Seoul', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Pacific/Chatham', 'UTC'];
+  const wideInstant = fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true });
+  // Instants within a day of a DST change in New York, where a wall-clock time can be missing or doubled.
+  const nearTransition = fc.constantFrom('2027-03-14T07:00:00Z', '2027-11-07T06:00:00Z', '1987-04-05T07:00:00Z', '2030-03-10T07:00:00Z')
+    .chain((at) => fc.integer({ min: -DAY_MS, max: DAY_MS }).map((ms) => new Date(Date.parse(at) + ms)));
+  const anyMoment = fc.oneof(wideInstant, nearTransition);
+
+  for (const zone of zones) {
+    it(`property: addMonths, addDays, localDate and localDateTime in ${zone} are luxon's`, () => {
+      const calendar = new BusinessCalendar(zone);
+      fc.assert(fc.property(anyMoment, fc.integer({ min: -24, max: 240 }), fc.integer({ min: -400, max: 400 }), (at, months, days) => {
+        const inZone = DateTime.fromJSDate(at, { zone });
+        expect(calendar.addMonths(at, months).getTime(), `${at.toISOString()} + ${months} months`).to.equal(inZone.plus({ months }).toMillis());
+        expect(calendar.addDays(at, days).getTime(), `${at.toISOString()} + ${days} days`).to.equal(inZone.plus({ days }).toMillis());
+        expect(calendar.localDate(at)).to.equal(inZone.toISODate());
+        expect(calendar.localDateTime(at)).to.equal(inZone.toFormat('yyyy-MM-dd HH:mm'));
+      }), { numRuns: 300 });
+    });
+  }
+
+  it('resolves a wall-clock time in a DST gap or overlap as luxon does (New York, spring forward and fall back)', () => {
+    const newYork = new BusinessCalendar('America/New_York');
+    const cases: Array<[string, number, number]> = [
+      ['2027-03-13T07:30:00Z', 1, 0], // 02:30 the day before spring forward: 02:30 does not exist next day
+      ['2027-02-14T07:30:00Z', 0, 1], // 02:30 a month before it
+      ['2027-11-06T05:30:00Z', 1, 0], // 01:30 EDT the day before fall back: 01:30 happens twice next day
+      ['2027-11-06T06:30:00Z', 1, 0],
+      ['2027-10-07T05:30:00Z', 0, 1],
+    ];
+    for (const [iso, days, months] of cases) {
+      const at = new Date(iso);
+      const inZone = DateTime.fromJSDate(at, { zone: 'America/New_York' });
+      expect(newYork.addDays(at, days).getTime(), `${iso} + ${days} days`).to.equal(inZone.plus({ days }).toMillis());
+      expect(newYork.addMonths(at, months).getTime(), `${iso} + ${months} months`).to.equal(inZone.plus({ months }).toMillis());
+    }
+  });
+
+  it('gives each instant of an hour with a transition inside it its own offset (Lord Howe moves by half an hour at 15:30 UTC)', () => {
+    const lordHowe = new BusinessCalendar('Australia/Lord_Howe');
+    for (const iso of ['2027-10-02T15:00:00Z', '2027-10-02T15:10:00Z', '2027-10-02T15:50:00Z', '2027-10-02T15:29:59.999Z', '2027-10-02T15:30:00Z']) {
+      const at = new Date(iso);
+      expect(lordHowe.localDateTime(at), iso).to.equal(DateTime.fromJSDate(at, { zone: 'Australia/Lord_Howe' }).toFormat('yyyy-MM-dd HH:mm'));
+    }
+    expect(lordHowe.localDateTime(new Date('2027-10-02T15:50:00Z'))).to.equal('2027-10-03 02:50');
+  });
+
+  it('gives dates outside the years 1000..9999 and fractions of a month to luxon, with luxon\'s answer', () => {
+    const far = new Date('+010000-06-15T00:00:00Z');
+    expect(seoul.localDate(far)).to.equal(DateTime.fromJSDate(far, { zone: 'Asia/Seoul' }).toISODate());
+    const old = new Date('0999-12-31T20:00:00Z');
+    expect(seoul.localDateTime(old)).to.equal(DateTime.fromJSDate(old, { zone: 'Asia/Seoul' }).toFormat('yyyy-MM-dd HH:mm'));
+    const at = new Date('2026-01-31T01:00:00Z');
+    expect(seoul.addMonths(at, 1.5).getTime()).to.equal(DateTime.fromJSDate(at, { zone: 'Asia/Seoul' }).plus({ months: 1.5 }).toMillis());
   });
 });

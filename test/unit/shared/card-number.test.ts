@@ -38,4 +38,14 @@ describe('masking a card number for a receipt', () => {
     // Toss shows 8 leading digits: masked down to 6 here.
     expect(maskCardNumber('43301234****123*')).to.equal('433012******123*');
   });
+
+  it('property: masks exactly the digits outside the first 6 and last 4 digit-or-star positions, in any text', () => {
+    const reference = (number: string) => {
+      const places = [...number].flatMap((c, i) => (/\d|\*/.test(c) ? [i] : []));
+      const shown = new Set([...places.slice(0, 6), ...places.slice(-4)]);
+      return [...number].map((c, i) => (/\d/.test(c) && !shown.has(i) ? '*' : c)).join('');
+    };
+    const cardLike = fc.array(fc.constantFrom('0', '5', '9', '*', '-', ' ', 'x', '٣', '😀'), { maxLength: 24 }).map((cs) => cs.join(''));
+    fc.assert(fc.property(fc.oneof(cardLike, fc.string()), (number) => maskCardNumber(number) === reference(number)));
+  });
 });
