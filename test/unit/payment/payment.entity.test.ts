@@ -43,6 +43,20 @@ describe('Payment', () => {
       expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentPrepared']);
       expect(payment.pullEvents()).to.deep.equal([]);
     });
+
+    it('records PaymentPrepared with the order and its amount', () => {
+      const payment = newPayment();
+      payment.markPrepared(NOW);
+      expect(payment.pullEvents().map((e) => e.payload)).to.deep.equal([{ paymentId: 'p1', merchantUid: 'mp_order', amount: 9900 }]);
+    });
+
+    it('remembers when it was created, and moves its version on by one at each save', () => {
+      const payment = newPayment();
+      expect([payment.createdAt.toISOString(), payment.version]).to.deep.equal([NOW.toISOString(), 0]);
+      payment.markSaved();
+      payment.markSaved();
+      expect(payment.version).to.equal(2);
+    });
   });
 
   describe('the gateway\'s truth', () => {
@@ -74,13 +88,25 @@ describe('Payment', () => {
       expect(payment.status).to.equal('failed');
       expect(payment.failure?.code).to.equal('amount_mismatch');
       expect(payment.pendingCancellations).to.have.length(1);
-      expect(payment.pendingCancellations[0]).to.include({ id: 'refund1', kind: 'mismatch_return', gatewayPaymentId: 'imp_000000000001', amount: 100, checksum: 100, requestedBy: 'system' });
+      expect(payment.pendingCancellations[0]).to.include({ id: 'refund1', kind: 'mismatch_return', gatewayPaymentId: 'imp_000000000001', amount: 100, checksum: 100, reason: 'amount_mismatch', requestedBy: 'system' });
     });
 
     it('await -> failed with the gateway\'s reason classified', () => {
       const payment = newPayment();
       expect(payment.applyGatewayTruth(aGatewayPayment({ status: 'failed', paidAt: null, failReason: '사용자가 결제를 취소하였습니다' }), NOW, 'r')).to.equal('failed');
       expect(payment.failure?.code).to.equal('user_cancelled');
+    });
+
+    it('records PaymentPaid with the buyer, the purpose, the stored card and the gateway\'s paid time', () => {
+      const payment = Payment.create({
+        id: 'p1', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'renewal', planId: 'monthly', membershipId: 'm1', periodNo: 2 },
+        amount: 9900, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', customerUid: 'cu_1', now: NOW,
+      });
+      payment.applyGatewayTruth(aGatewayPayment({ paidAt: later(-5000) }), NOW, 'r');
+      expect(payment.pullEvents().map((e) => e.payload)).to.deep.equal([{
+        paymentId: 'p1', merchantUid: 'mp_order', userId: 'u1', amount: 9900,
+        purpose: { kind: 'renewal', planId: 'monthly', membershipId: 'm1', periodNo: 2 }, customerUid: 'cu_1', paidAt: later(-5000).toISOString(),
+      }]);
     });
 
     it('failed -> paid only from the gateway\'s own answer', () => {
@@ -120,8 +146,8 @@ describe('Payment', () => {
       expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentFailed']);
     });
 
-    it('refuses to fail a paid payment', () => {
-      expect(() => paidPayment().fail('window_closed', 'x', NOW)).to.throw('cannot fail');
+    it('refuses to fail a paid payment, naming the transition', () => {
+      expect(() => paidPayment().fail('window_closed', 'x', NOW)).to.throw('payment in status paid cannot fail');
     });
 
     it('classifies gateway reasons', () => {
@@ -196,6 +222,22 @@ describe('Payment', () => {
       payment.requestRefund({ id: 'c1', reason: 'all', requestedBy: 'user', now: NOW });
       payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), NOW);
       expect(() => payment.requestRefund({ id: 'c2', reason: 'again', requestedBy: 'user', now: NOW })).to.throw('nothing left');
+    });
+
+    it('a refusal rejects only the refund still pending and records PaymentRefundRejected with who asked, how much and whether its answer came late', () => {
+      const payment = aPayment().paid(NOW, 'imp_000000000001').with({ id: 'p1', merchantUid: 'mp_order', userId: 'u1' })
+        .withCancellation({ id: 'done', amount: 1000, status: 'refunded' })
+        .withCancellation({ id: 'late', amount: 500, requestedBy: 'admin', status: 'pending', settledAt: null, unansweredAt: NOW })
+        .build();
+      payment.rejectPendingRefunds('checksum mismatch', later(1));
+      expect(payment.cancellations.map((c) => [c.id, c.status])).to.deep.equal([['done', 'refunded'], ['late', 'rejected']]);
+      expect(payment.pullEvents().map((e) => [e.type, e.payload])).to.deep.equal([['PaymentRefundRejected', {
+        paymentId: 'p1', merchantUid: 'mp_order', userId: 'u1', refundId: 'late', amount: 500, requestedBy: 'admin', message: 'checksum mismatch', answeredLate: true,
+      }]]);
+      const answeredAtOnce = paidPayment();
+      answeredAtOnce.requestRefund({ id: 'c1', amount: 500, reason: 'x', requestedBy: 'user', now: NOW });
+      answeredAtOnce.rejectPendingRefunds('no', later(1));
+      expect(answeredAtOnce.pullEvents().map((e) => (e.payload as { answeredLate: boolean }).answeredLate)).to.deep.equal([false]);
     });
 
     it('a rejected refund leaves the balance untouched', () => {
@@ -366,6 +408,16 @@ describe('Payment', () => {
       expect(payment.cancelledAmount).to.equal(5000);
     });
 
+    it('the gateway\'s account of a wrong charge already returned, seen again, changes nothing', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(1));
+      const settled = JSON.stringify(payment.toProps());
+      payment.settleRefunds(wrongCharge({ status: 'cancelled', cancelledAmount: 5000 }), later(2));
+      expect(JSON.stringify(payment.toProps())).to.equal(settled);
+      expect(payment.cancellations[0].settledAt?.toISOString()).to.equal(later(1).toISOString());
+    });
+
     it('a returned wrong charge is not counted against the right charge that pays the order later', () => {
       const payment = newPayment();
       payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
@@ -375,6 +427,15 @@ describe('Payment', () => {
       expect(payment.status).to.equal('paid');
       expect(payment.cancelledAmount).to.equal(0);
       expect(payment.refundable).to.equal(9900);
+    });
+
+    it('the right charge cancelled in full does not settle the pending return of the wrong one', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(wrongCharge(), NOW, 'back1');
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_right' }), later(1), 'r2');
+      payment.settleRefunds(aGatewayPayment({ gatewayPaymentId: 'imp_right', status: 'cancelled', cancelledAmount: 9900 }), later(2));
+      expect(payment.status).to.equal('cancelled');
+      expect(payment.pendingCancellations.map((c) => [c.id, c.gatewayPaymentId])).to.deep.equal([['back1', 'imp_wrong']]);
     });
 
     it('another order\'s cancellations settle nothing', () => {
@@ -410,6 +471,8 @@ describe('Payment', () => {
       payment.recheckLater(null, later(3));
       payment.noteReportedGatewayPaymentId('imp_1', later(4));
       expect(payment.recheckAt?.toISOString(), 'asked about again once rechecks had stopped').to.equal(later(4).toISOString());
+      payment.noteReportedGatewayPaymentId('imp_2', later(5));
+      expect([payment.reportedGatewayPaymentId, payment.recheckAt?.toISOString()], 'another id replaces it').to.deep.equal(['imp_2', later(5).toISOString()]);
       for (const settled of [paidPayment(), aPayment().paid().with({ status: 'cancelled', cancelledAmount: 9900 }).build()]) {
         settled.noteReportedGatewayPaymentId('imp_2', later(5));
         expect([settled.reportedGatewayPaymentId, settled.recheckAt], settled.status).to.deep.equal([null, null]);
@@ -522,6 +585,18 @@ describe('Payment', () => {
       expect(() => payment.requestRefund({ id: 'c', reason: 'x', requestedBy: 'user', now: NOW })).to.throw('nothing left');
     });
 
+    it('keeps the card approval the gateway stated when it was paid, and hands out copies of it', () => {
+      const approval = { approvalNumber: '30012345', maskedNumber: '536148******1234' };
+      const payment = newPayment();
+      payment.applyGatewayTruth(aGatewayPayment({ card: { ...approval } }), NOW, 'r');
+      expect(payment.card).to.deep.equal(approval);
+      const props = payment.toProps();
+      expect(props.card).to.deep.equal(approval);
+      if (props.card) props.card.approvalNumber = 'changed';
+      expect(payment.card).to.deep.equal(approval);
+      expect(paidPayment().card, 'the gateway stated none').to.equal(null);
+    });
+
     it('refuses to mark an unpaid payment fulfilled naming the transition', () => {
       expect(() => newPayment().markFulfilled(NOW)).to.throw('payment in status await cannot be fulfilled');
     });
@@ -539,6 +614,29 @@ describe('Payment', () => {
       const noReason = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' }).build();
       noReason.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 500 }), later(1));
       expect((noReason.pullEvents()[0].payload as { reason: string }).reason).to.equal('refund');
+    });
+
+    it('carries the reason of the gateway\'s latest cancellation, however many it lists', () => {
+      const reasonAfter = (reasons: string[]) => {
+        const payment = aPayment().paid(NOW, 'imp_000000000001').with({ merchantUid: 'mp_order' }).build();
+        payment.settleRefunds(aGatewayPayment({
+          status: 'cancelled', cancelledAmount: 100 * reasons.length,
+          cancellations: reasons.map((reason) => ({ amount: 100, reason, cancelledAt: NOW, receiptId: null })),
+        }), later(1));
+        return (payment.pullEvents()[0].payload as { reason: string }).reason;
+      };
+      expect(reasonAfter(['only'])).to.equal('only');
+      expect(reasonAfter(['first', 'second', 'third'])).to.equal('third');
+    });
+
+    it('a member\'s refund of the whole payment, once the gateway cancelled it, is recorded as the member\'s full cancel', () => {
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', reason: 'cancel', requestedBy: 'user', now: NOW });
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1));
+      expect(payment.pullEvents().map((e) => e.payload)).to.deep.equal([{
+        paymentId: 'p1', merchantUid: 'mp_order', userId: 'u1', amount: 9900, cancelledAmount: 9900, fullyCancelled: true, reason: 'refund', byMember: true,
+      }]);
+      expect(payment.cancellations.map((c) => [c.id, c.status, c.settledAt?.toISOString()])).to.deep.equal([['c1', 'refunded', later(1).toISOString()]]);
     });
 
     it('a pending wrong-amount return is not taken for a refund of the paid charge', () => {
@@ -574,6 +672,14 @@ describe('Payment', () => {
       expect(withReturn.refundedInFullByMember, 'a wrong-amount return is no refund').to.equal(false);
       const noRefund = aPayment().paid(NOW, 'imp_000000000001').with({ status: 'cancelled', cancelledAmount: 9900 }).build();
       expect(noRefund.refundedInFullByMember, 'none of our refunds').to.equal(false);
+    });
+
+    it('a member\'s partial refund of a payment still paid is not a refund in full', () => {
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', amount: 3000, reason: 'part', requestedBy: 'user', now: NOW });
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 3000 }), later(1));
+      expect([payment.status, payment.cancelledAmount]).to.deep.equal(['paid', 3000]);
+      expect(payment.refundedInFullByMember).to.equal(false);
     });
   });
 
