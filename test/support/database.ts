@@ -18,7 +18,7 @@ export interface TestDatabase {
 
 /** Children before parents, so foreign keys never object. */
 const TABLES = [
-  'payment_cancellations', 'payments', 'memberships', 'domain_events', 'sessions', 'users',
+  'payment_cancellations', 'payments', 'checkout_turns', 'memberships', 'domain_events', 'sessions', 'users',
   'idempotency_keys', 'webhook_receipts', 'notifications', 'rate_limit_counters', 'leases', 'console_audit', 'retained_records',
 ];
 

@@ -2,11 +2,13 @@ import type { Knex } from 'knex';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import { isDuplicatePrimaryKey, isTransientLockError, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import { liveUserRow } from '../../identity/identity.api';
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
 import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
 import type { PaymentRepository, RefundRecord } from '../application/payment-repository.port';
 import type { Payment, PaymentStatus, RefundStatus } from '../domain/payment.entity';
+import { openPurchases } from './open-purchases.query';
 import { type CancellationRow, paymentMapper, type PaymentRow, toCancellation } from './payment.mapper';
 
 const UNIQUE_RULES: UniqueRule[] = [
@@ -42,25 +44,45 @@ export class KnexPaymentRepository implements PaymentRepository {
   }
 
   async countOpenPurchases(userId: string, since: Date): Promise<number> {
-    const row = await currentDb(this.database, this.context)('payments')
-      .where({ user_id: userId, status: 'await', purpose_kind: 'purchase' }).andWhere('created_at', '>=', since)
-      .count({ open: '*' }).first();
+    const row = await openPurchases(currentDb(this.database, this.context), userId, since).count({ open: '*' }).first();
     return Number(row?.open ?? 0);
   }
 
+  /**
+   * One statement: INSERT … SELECT <the row> WHERE (<the count>) < max AND EXISTS (<the buyer, live>). Two
+   * such units for one buyer at once, on any instance, meet in it:
+   * - MySQL/MariaDB (REPEATABLE READ): its reads take shared next-key locks on the buyer's range of
+   *   `payments_user_created_index` and on the buyer's row, so the second waits for the first and counts its
+   *   order, or both wait on each other and one is chosen as a deadlock victim (a ConcurrencyConflictError);
+   * - PostgreSQL (REPEATABLE READ): it first updates the buyer's row of `checkout_turns` (a data-modifying
+   *   WITH); of two units that do so, the second waits, and once the first commits fails with a
+   *   serialization error (a ConcurrencyConflictError), since its snapshot cannot count that order. The
+   *   buyer's row is read FOR SHARE, so an account deleted meanwhile fails it the same way;
+   * - SQLite runs one writer at a time.
+   */
   async insertIfFewerOpen(payment: Payment, max: number, since: Date): Promise<boolean> {
     if (payment.version !== 0 || payment.cancellations.length > 0) throw new Error('insertIfFewerOpen inserts a new payment without refunds');
-    if (!this.context.current()) this.context.track(payment);
+    if (this.context.current()?.isolation !== 'repeatable read') throw new Error('insertIfFewerOpen runs in a unit of work opened with isolation "repeatable read"');
     const db = currentDb(this.database, this.context);
+    const postgres = this.database.dialect === 'postgres';
     const row = paymentMapper.toRow(payment, payment.version + 1);
     const columns = Object.keys(row);
-    const open = db('payments').count('*')
-      .where({ user_id: payment.userId, status: 'await', purpose_kind: 'purchase' }).andWhere('created_at', '>=', since);
-    // INSERT ... SELECT <the row> WHERE (<the count>) < max: the count and the insert are one statement.
+    const open = openPurchases(db, payment.userId, since).count('*');
+    const buyer = liveUserRow(db, payment.userId).select(db.raw('1'));
     const values = db.select(columns.map((column) => db.raw('? as ??', [(row as unknown as Record<string, Knex.Value>)[column], column])));
     if (this.database.dialect === 'mysql') values.from(db.raw('dual'));
-    values.where(db.raw('(?) < ?', [open, max]));
-    const insert = db.into(db.raw(`?? (${columns.map(() => '??').join(', ')})`, ['payments', ...columns])).insert(values).toSQL();
+    if (postgres) {
+      values.from('turn');
+      buyer.forShare();
+    }
+    values.where(db.raw('(?) < ?', [open, max])).whereExists(buyer);
+    const into = postgres
+      ? db.with('turn', db.raw(
+        'insert into checkout_turns (user_id, taken_at) values (?, ?) on conflict (user_id) do update set taken_at = excluded.taken_at returning user_id',
+        [payment.userId, payment.createdAt],
+      ))
+      : db.queryBuilder();
+    const insert = into.into(db.raw(`?? (${columns.map(() => '??').join(', ')})`, ['payments', ...columns])).insert(values).toSQL();
     let inserted: number;
     try {
       inserted = affectedRows(await db.raw(insert.sql, insert.bindings as Knex.RawBinding[]));
