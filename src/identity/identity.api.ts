@@ -9,4 +9,5 @@ export { sessionUser } from './application/session-user';
 export type { User } from './domain/user.entity';
 export { isDeletedUser } from './domain/user.entity';
 export { presentExportedUser, presentUser } from './http/user.presenter';
+export { liveUserRow } from './infrastructure/live-user.query';
 export { IDENTITY } from './identity.tokens';

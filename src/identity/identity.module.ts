@@ -20,7 +20,7 @@ import type { TransactionContext } from '../shared/infrastructure/transaction-co
 
 export function identityModule(persistence: Persistence): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    if (persistence === 'memory') bind(IDENTITY.UserRepository).toResolvedValue((context: TransactionContext) => new MemoryUserRepository(context), [SHARED.TransactionTracker]);
+    if (persistence === 'memory') bind(IDENTITY.UserRepository).toConstantValue(new MemoryUserRepository());
     else {
       bind(IDENTITY.UserRepository).toResolvedValue(
         (database: KnexDatabase, context: TransactionContext) => new KnexUserRepository(database, context), [SHARED.Database, SHARED.TransactionTracker]);

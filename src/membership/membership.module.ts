@@ -21,7 +21,8 @@ import { ExportAccount } from './application/export-account.query';
 import type { RetainedRecordStore } from './application/retained-record-store.port';
 import { KnexRetainedRecordStore } from './infrastructure/knex-retained-record.store';
 import { MemoryRetainedRecordStore } from './infrastructure/memory/memory-retained-record.store';
-import { MembershipBoughtPeriods } from './application/membership-bought-periods';
+import { MembershipCheckoutPreflight } from './application/membership-checkout-preflight';
+import { KnexCheckoutPreflight } from './infrastructure/knex-checkout-preflight';
 import { SetAutoRenew } from './application/set-auto-renew.use-case';
 import { RemoveCard } from './application/remove-card.use-case';
 import { ReleaseBillingKey } from './application/release-billing-key.handler';
@@ -100,11 +101,19 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       (users: UserRepository, memberships: MembershipRepository, payments: PaymentRepository) => new ExportAccount(users, memberships, payments),
       [IDENTITY.UserRepository, MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository],
     );
-    // Checkout shows the period an order buys, which only memberships know.
-    bind(PAYMENT.BoughtPeriods).toResolvedValue(
-      (memberships: MembershipRepository, calendar: BusinessCalendar) => new MembershipBoughtPeriods(memberships, calendar),
-      [MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
-    );
+    // Checkout shows the period an order buys, which only memberships know; on a database it reads that with the rest in one statement.
+    if (persistence === 'memory') {
+      bind(PAYMENT.CheckoutPreflight).toResolvedValue(
+        (users: UserRepository, payments: PaymentRepository, memberships: MembershipRepository, calendar: BusinessCalendar) =>
+          new MembershipCheckoutPreflight(users, payments, memberships, calendar),
+        [IDENTITY.UserRepository, PAYMENT.PaymentRepository, MEMBERSHIP.MembershipRepository, SHARED.BusinessCalendar],
+      );
+    } else {
+      bind(PAYMENT.CheckoutPreflight).toResolvedValue(
+        (database: KnexDatabase, context: TransactionContext, calendar: BusinessCalendar) => new KnexCheckoutPreflight(database, context, calendar),
+        [SHARED.Database, SHARED.TransactionTracker, SHARED.BusinessCalendar],
+      );
+    }
     bind(MEMBERSHIP.TakeBackRefundedPurchase).toResolvedValue(
       (memberships: MembershipRepository, payments: PaymentRepository, consents: ConsentRequestRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
         new TakeBackRefundedPurchase(memberships, payments, consents, catalog, uow, calendar, clock),

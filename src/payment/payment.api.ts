@@ -2,7 +2,7 @@
  * The payment module's public entry (orders, the gateway port, settlement and refunds at the gateway): the only file of src/payment/ another module may import.
  * Which modules may use which: test/unit/architecture/module-borders.test.ts.
  */
-export type { BoughtPeriod, BoughtPeriods } from './application/bought-periods.port';
+export type { BoughtPeriod, Buyer, CheckoutFacts, CheckoutPreflight, CheckoutPreflightQuestion } from './application/checkout-preflight.port';
 export type { HandleWebhookNotice } from './application/handle-webhook-notice.use-case';
 export type { PaymentChannel } from './application/payment-channel';
 export type { PaymentFulfilment } from './application/payment-fulfilment.port';
@@ -22,4 +22,5 @@ export { PaymentNotFoundError } from './domain/payment.errors';
 export { PaymentEvents } from './domain/payment.events';
 export type { PaymentCancelledEvent, PaymentEvent, PaymentPaidEvent, PaymentRefundRejectedEvent } from './domain/payment.events';
 export { presentAdminRefund, presentPayment } from './http/payment.presenter';
+export { openPurchases } from './infrastructure/open-purchases.query';
 export { PAYMENT } from './payment.tokens';

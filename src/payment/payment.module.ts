@@ -13,7 +13,7 @@ import { ConfirmPayment } from './application/confirm-payment.use-case';
 import type { PaymentChannel } from './application/payment-channel';
 import type { PaymentGateway } from './application/payment-gateway.port';
 import type { PaymentRepository } from './application/payment-repository.port';
-import type { BoughtPeriods } from './application/bought-periods.port';
+import type { CheckoutPreflight } from './application/checkout-preflight.port';
 import type { PaymentFulfilment } from './application/payment-fulfilment.port';
 import { PaymentSettlement } from './application/payment-settlement.service';
 import { ReportPaymentFailure } from './application/report-payment-failure.use-case';
@@ -41,7 +41,8 @@ export type GatewayChoice = 'memory' | 'configured';
 export function paymentModule(config: AppConfig, persistence: Persistence, gateway: GatewayChoice): ContainerModule {
   return new ContainerModule(({ bind }) => {
     if (persistence === 'memory') {
-      bind(PAYMENT.PaymentRepository).toResolvedValue((context: TransactionContext) => new MemoryPaymentRepository(context), [SHARED.TransactionTracker]);
+      bind(PAYMENT.PaymentRepository).toResolvedValue(
+        (context: TransactionContext, users: UserRepository) => new MemoryPaymentRepository(context, users), [SHARED.TransactionTracker, IDENTITY.UserRepository]);
       bind(PAYMENT.WebhookReceiptStore).toConstantValue(new MemoryWebhookReceiptStore());
     } else {
       bind(PAYMENT.PaymentRepository).toResolvedValue(
@@ -66,12 +67,12 @@ export function paymentModule(config: AppConfig, persistence: Persistence, gatew
     bind(PAYMENT.StartCheckout).toResolvedValue(
       (catalog: PlanCatalog, users: UserRepository, payments: PaymentRepository, pg: PaymentGateway,
         uow: UnitOfWork, clock: Clock, ids: IdGenerator, settings: CheckoutSettings,
-        periods: BoughtPeriods) =>
+        preflight: CheckoutPreflight) =>
         new StartCheckout(catalog, users, payments, pg, uow, clock, ids, settings, { max: MAX_OPEN_ORDERS, windowMinutes: config.paymentTtlMin },
-          periods),
+          preflight),
       [PRICING.PlanCatalog, IDENTITY.UserRepository, PAYMENT.PaymentRepository, PAYMENT.PaymentGateway,
         SHARED.UnitOfWork, SHARED.Clock, SHARED.IdGenerator, PAYMENT.CheckoutSettings,
-        PAYMENT.BoughtPeriods],
+        PAYMENT.CheckoutPreflight],
     );
     bind(PAYMENT.ConfirmPayment).toResolvedValue(
       (payments: PaymentRepository, pg: PaymentGateway, settlement: PaymentSettlement, clock: Clock) => new ConfirmPayment(payments, pg, settlement, clock),

@@ -5,7 +5,7 @@ export const PAYMENT = {
   /** Bound by the membership module: what a paid payment buys. */
   PaymentFulfilment: Symbol.for('memberpay.payment.PaymentFulfilment'),
   /** Bound by the membership module: the period an order buys, shown at checkout. */
-  BoughtPeriods: Symbol.for('memberpay.payment.BoughtPeriods'),
+  CheckoutPreflight: Symbol.for('memberpay.payment.CheckoutPreflight'),
   StartCheckout: Symbol.for('memberpay.payment.StartCheckout'),
   ConfirmPayment: Symbol.for('memberpay.payment.ConfirmPayment'),
   ReportPaymentFailure: Symbol.for('memberpay.payment.ReportPaymentFailure'),

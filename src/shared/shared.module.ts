@@ -21,6 +21,7 @@ import { KnexIdempotencyStore } from './infrastructure/knex/knex-idempotency.sto
 import { KnexOutbox } from './infrastructure/knex/knex-outbox';
 import { KnexRateLimiter } from './infrastructure/knex/knex-rate-limiter';
 import { KnexSessionStore } from './infrastructure/knex/knex-session.store';
+import { CachedSessionStore } from './infrastructure/cached-session.store';
 import { KnexUnitOfWork } from './infrastructure/knex/knex-unit-of-work';
 import { SHARED } from './shared.tokens';
 
@@ -62,7 +63,8 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
         (context: TransactionContext, outbox: Outbox, bus: EventBus) => new KnexUnitOfWork(database, context, outbox, bus),
         [SHARED.TransactionTracker, SHARED.Outbox, SHARED.EventBus],
       );
-      bind(SHARED.SessionStore).toConstantValue(new KnexSessionStore(database));
+      // Kept in memory per instance, revocations looked up at most every 2 s (ADR 0016): most requests read no session.
+      bind(SHARED.SessionStore).toConstantValue(new CachedSessionStore(new KnexSessionStore(database)));
       bind(SHARED.RateLimiter).toConstantValue(new KnexRateLimiter(database));
       bind(SHARED.IdempotencyStore).toConstantValue(new KnexIdempotencyStore(database));
     }

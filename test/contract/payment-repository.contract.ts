@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Payment } from '../../src/payment/domain/payment.entity';
 import { ConflictError } from '../../src/shared/domain/conflict-error';
+import { retryOnConflict } from '../../src/shared/application/retry-on-conflict';
 import { ConcurrencyConflictError } from '../../src/shared/domain/domain-error';
 import { aPayment } from '../support/builders/payment.builder';
 import type { PersistenceKit } from '../support/persistence-adapters';
@@ -177,31 +178,84 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       expect(await kit.payments.countOpenPurchases('nobody', minutes(1))).to.equal(0);
     });
 
+    /** A buyer with a live account: insertIfFewerOpen writes orders for no one else. */
+    const buyer = async (id: string) => {
+      await kit.users.add({ id, email: `${id}@example.com`, name: id, passwordHash: 'x', language: 'ko', createdAt: minutes(0) });
+      return id;
+    };
+    /** How a checkout inserts: in a repeatable-read unit, run again after a ConcurrencyConflictError. */
+    const insert = (payment: Payment, max: number, since: Date, hold = 0) => retryOnConflict(() => kit.uow.run(async () => {
+      const inserted = await kit.payments.insertIfFewerOpen(Payment.restore({ ...payment.toProps() }), max, since);
+      // Kept open a while: a unit inserting now for the same buyer must not count without this one's order.
+      if (hold) await new Promise((resolve) => setTimeout(resolve, hold));
+      return inserted;
+    }, { isolation: 'repeatable read' }));
+
     it('inserts a new payment only while its user has fewer open purchases than the limit, counted as countOpenPurchases counts', async () => {
+      await buyer('u1');
       for (const p of [aPayment().forUser('u1').createdAt(minutes(10)).build(), aPayment().forUser('u1').paid().createdAt(minutes(11)).build()]) await kit.payments.save(p);
       const second = aPayment().forUser('u1').createdAt(minutes(12)).build();
-      await kit.uow.run(async () => expect(await kit.payments.insertIfFewerOpen(second, 2, minutes(1))).to.equal(true));
+      expect(await insert(second, 2, minutes(1))).to.equal(true);
       const third = aPayment().forUser('u1').createdAt(minutes(13)).build();
-      await kit.uow.run(async () => expect(await kit.payments.insertIfFewerOpen(third, 2, minutes(1))).to.equal(false));
+      expect(await insert(third, 2, minutes(1))).to.equal(false);
       expect(await kit.payments.findById(third.id), 'refused: not written').to.equal(null);
       expect((await kit.payments.findById(second.id))?.merchantUid).to.equal(second.merchantUid);
       // Orders opened before the window do not count.
-      await kit.uow.run(async () => expect(await kit.payments.insertIfFewerOpen(third, 2, minutes(11))).to.equal(true));
+      expect(await insert(third, 2, minutes(11))).to.equal(true);
       expect(await kit.payments.countOpenPurchases('u1', minutes(1))).to.equal(3);
     });
 
-    it('two units inserting for one buyer at once, each holding the buyer first, take turns: the second counts the first\'s order', async () => {
-      await kit.users.add({ id: 'u_turns', email: 'turns@example.com', name: 'Turns', passwordHash: 'x', language: 'ko', createdAt: minutes(0) });
-      const attempt = (payment: Payment) => kit.uow.run(async () => {
-        await kit.users.findByIdForUpdate('u_turns');
-        const inserted = await kit.payments.insertIfFewerOpen(payment, 1, minutes(1));
-        // Kept open a while: were nothing held, the other unit's insert would run now and not see this one's order.
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        return inserted;
-      });
-      const outcomes = await Promise.all([attempt(aPayment().forUser('u_turns').createdAt(minutes(5)).build()), attempt(aPayment().forUser('u_turns').createdAt(minutes(6)).build())]);
+    it('inserts no order for a buyer without a live account: unknown, or deleted', async () => {
+      expect(await insert(aPayment().forUser('u_nobody').createdAt(minutes(5)).build(), 5, minutes(1))).to.equal(false);
+      await kit.users.anonymise(await buyer('u_deleted'));
+      expect(await insert(aPayment().forUser('u_deleted').createdAt(minutes(5)).build(), 5, minutes(1))).to.equal(false);
+      expect(await kit.payments.listByUser('u_nobody')).to.deep.equal([]);
+      expect(await kit.payments.listByUser('u_deleted')).to.deep.equal([]);
+    });
+
+    it('inserts only in a unit of work opened with isolation "repeatable read", where the count holds against other units', async () => {
+      await buyer('u_plain');
+      const payment = aPayment().forUser('u_plain').createdAt(minutes(5)).build();
+      expect(await rejection(kit.uow.run(() => kit.payments.insertIfFewerOpen(payment, 5, minutes(1))))).to.have.property('message').that.matches(/repeatable read/);
+      expect(await rejection(kit.payments.insertIfFewerOpen(payment, 5, minutes(1)))).to.have.property('message').that.matches(/repeatable read/);
+      expect(await kit.payments.findById(payment.id)).to.equal(null);
+    });
+
+    it('two units inserting for one buyer at once, one holding its unit open: the other counts its order (after waiting, or running again)', async () => {
+      await buyer('u_turns');
+      const outcomes = await Promise.all([
+        insert(aPayment().forUser('u_turns').createdAt(minutes(5)).build(), 1, minutes(1), 100),
+        insert(aPayment().forUser('u_turns').createdAt(minutes(6)).build(), 1, minutes(1)),
+      ]);
       expect(outcomes.sort()).to.deep.equal([false, true]);
       expect(await kit.payments.countOpenPurchases('u_turns', minutes(1))).to.equal(1);
+    });
+
+    it('eight units inserting for one buyer at once, none open before: exactly the limit of them insert', async () => {
+      await buyer('u_burst');
+      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => insert(aPayment().forUser('u_burst').createdAt(minutes(5 + i)).build(), 3, minutes(1), 10)));
+      expect(outcomes.filter(Boolean)).to.have.length(3);
+      expect(await kit.payments.countOpenPurchases('u_burst', minutes(1))).to.equal(3);
+    });
+
+    it('units inserting for different buyers at once all insert; on PostgreSQL none waits or runs again', async () => {
+      const buyers = await Promise.all(['u_a', 'u_b', 'u_c', 'u_d'].map(buyer));
+      let runs = 0;
+      const started = Date.now();
+      const outcomes = await Promise.all(buyers.map((id, i) => retryOnConflict(() => kit.uow.run(async () => {
+        runs += 1;
+        const inserted = await kit.payments.insertIfFewerOpen(aPayment().forUser(id).createdAt(minutes(5 + i)).build(), 1, minutes(1));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return inserted;
+      }, { isolation: 'repeatable read' }))));
+      expect(outcomes).to.deep.equal([true, true, true, true]);
+      // Each buyer's turn is a row of its own. (MySQL/MariaDB: buyers next to each other in
+      // payments_user_created_index share the gap their counts lock, and may deadlock and run again; SQLite
+      // runs one writer at a time.)
+      if (kit.name === 'postgres' || kit.name === 'memory') {
+        expect(runs, 'no unit failed and ran again').to.equal(4);
+        expect(Date.now() - started, 'held at once, not one after another').to.be.below(350);
+      }
     });
 
     it('lists by status newest first, all statuses for null, up to the limit', async () => {

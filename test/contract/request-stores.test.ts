@@ -11,11 +11,13 @@ import { MemorySessionStore } from '../../src/shared/infrastructure/memory/memor
 import { KNEX_ENGINES, type TestDatabase } from '../support/database';
 import { housekeepingContract } from './housekeeping.contract';
 import { idempotencyStoreContract } from './idempotency-store.contract';
+import { sessionStoreContract } from './session-store.contract';
 
 const memoryKit = async () => ({
   sessions: new MemorySessionStore(), idempotency: new MemoryIdempotencyStore(), rateLimiter: new MemoryRateLimiter(), retainedRecords: new MemoryRetainedRecordStore(), close: async () => undefined,
 });
 housekeepingContract('memory', memoryKit);
+sessionStoreContract('memory', async (revokedAt) => ({ sessions: new MemorySessionStore(revokedAt), close: async () => undefined }));
 idempotencyStoreContract('memory', memoryKit);
 
 function knexKit(create: () => Promise<TestDatabase>) {
@@ -34,4 +36,10 @@ function knexKit(create: () => Promise<TestDatabase>) {
 for (const engine of KNEX_ENGINES.filter((e) => !e.skip)) {
   housekeepingContract(engine.name, knexKit(() => engine.create(5)));
   idempotencyStoreContract(engine.name, knexKit(() => engine.create(10)));
+  sessionStoreContract(engine.name, async (revokedAt) => {
+    const test = await engine.create(2);
+    // sessions.user_id names a user.
+    await test.database.knex('users').insert(['u1', 'u2', 'u3'].map((id) => ({ id, email: `${id}@example.com`, name: id, password_hash: 'x', created_at: new Date() })));
+    return { sessions: new KnexSessionStore(test.database, revokedAt), close: () => test.drop() };
+  });
 }

@@ -40,29 +40,6 @@ export function userRepositoryContract(open: () => Promise<PersistenceKit>): voi
       expect(await kit.users.findByIds([])).to.deep.equal([]);
     });
 
-    it('reads a user for update in a unit of work: a second unit doing the same for that user waits for the first to end', async () => {
-      const user = aUser();
-      await kit.users.add(user);
-      const order: string[] = [];
-      let held!: () => void;
-      const holding = new Promise<void>((resolve) => { held = resolve; });
-      const first = kit.uow.run(async () => {
-        expect(await kit.users.findByIdForUpdate(user.id)).to.deep.equal(user);
-        held();
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        order.push('first ends');
-      });
-      await holding;
-      // Memory holds the user until the unit ends; SQLite has one writer at a time; server engines wait on the row lock.
-      const second = kit.uow.run(async () => {
-        await kit.users.findByIdForUpdate(user.id);
-        order.push('second reads');
-      });
-      await Promise.all([first, second]);
-      expect(order).to.deep.equal(['first ends', 'second reads']);
-      expect(await kit.uow.run(() => kit.users.findByIdForUpdate('nope'))).to.equal(null);
-    });
-
     it('round-trips a mobile number, and anonymise removes it with the email and name', async () => {
       const user = aUser({ phone: '+821012345678' });
       await kit.users.add(user);

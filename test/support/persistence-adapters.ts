@@ -31,6 +31,8 @@ export interface StoredEvent {
 
 /** One adapter family's repositories, outbox, bus and unit of work, sharing one transaction context. */
 export interface PersistenceKit {
+  /** The adapter's name: memory, sqlite, mariadb, postgres. */
+  name: string;
   context: TransactionContext;
   users: UserRepository;
   payments: PaymentRepository;
@@ -60,10 +62,10 @@ export function memoryAdapter(): PersistenceAdapter {
       const context = new TransactionContext();
       const outbox = new MemoryOutbox(context);
       const eventBus = new InProcessEventBus(outbox, silentLogger());
+      const users = new MemoryUserRepository();
       return {
-        context, outbox, eventBus,
-        users: new MemoryUserRepository(context),
-        payments: new MemoryPaymentRepository(context),
+        name: 'memory', context, outbox, eventBus, users,
+        payments: new MemoryPaymentRepository(context, users),
         memberships: new MemoryMembershipRepository(context),
         notifications: new MemoryNotificationLog(),
         uow: new MemoryUnitOfWork(context, outbox, eventBus),
@@ -94,7 +96,7 @@ function knexAdapter(name: string, create: () => Promise<TestDatabase>): Persist
       const outbox = new KnexOutbox(database, context);
       const eventBus = new InProcessEventBus(outbox, silentLogger());
       return {
-        context, outbox, eventBus,
+        name, context, outbox, eventBus,
         users: new KnexUserRepository(database, context),
         payments: new KnexPaymentRepository(database, context),
         memberships: new KnexMembershipRepository(database, context),

@@ -2,12 +2,6 @@ import type { User } from '../domain/user.entity';
 
 export interface UserRepository {
   findById(id: string): Promise<User | null>;
-  /**
-   * As findById; inside a unit of work it also holds the user until the unit ends (a row lock; SQLite
-   * runs one writer at a time), so that unit and another one doing the same for this user, on any
-   * instance, take turns.
-   */
-  findByIdForUpdate(id: string): Promise<User | null>;
   /** The users among `ids` that exist, in no particular order: one read for a batch. */
   findByIds(ids: string[]): Promise<User[]>;
   findByEmail(email: string): Promise<User | null>;

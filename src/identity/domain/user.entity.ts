@@ -13,7 +13,8 @@ export interface User {
   createdAt: Date;
 }
 
-const DELETED_DOMAIN = '@deleted.invalid';
+/** A deleted account's email ends so (anonymisedUser); no one can own an address there. */
+export const DELETED_DOMAIN = '@deleted.invalid';
 
 /** What a deleted account's row keeps: its id; an email no one can own (unique per id, a reserved domain), no password that verifies, no phone. */
 export function anonymisedUser(user: User): User {

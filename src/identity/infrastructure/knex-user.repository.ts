@@ -31,13 +31,6 @@ export class KnexUserRepository implements UserRepository {
     return row ? toUser(row) : null;
   }
 
-  async findByIdForUpdate(id: string): Promise<User | null> {
-    const query = currentDb(this.database, this.context)('users').where({ id }).first();
-    // SQLite has one writer at a time: its units of work take turns already.
-    const row: UserRow | undefined = await (this.database.locksRows ? query.forUpdate() : query);
-    return row ? toUser(row) : null;
-  }
-
   async findByIds(ids: string[]): Promise<User[]> {
     if (ids.length === 0) return [];
     const rows: UserRow[] = await currentDb(this.database, this.context)('users').whereIn('id', [...new Set(ids)]);

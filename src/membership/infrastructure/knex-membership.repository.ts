@@ -9,7 +9,8 @@ import type { MembershipRepository, PlanPriceBound } from '../application/member
 import type { Membership } from '../domain/membership.entity';
 import { membershipMapper, type MembershipRow } from './membership.mapper';
 
-const LIVE = ['active', 'past_due'];
+/** The statuses of a live membership (at most one per user: `memberships_one_live_per_user`). */
+export const LIVE = ['active', 'past_due'];
 const UNIQUE_RULES: UniqueRule[] = [{ name: 'memberships_one_live_per_user', sqliteColumns: 'memberships.user_id' }];
 
 /** Memberships a renewal claim may lease: live, renewing by billing key, due at `asOf`, their lease (if any) over at `now`. */

@@ -15,8 +15,10 @@ export interface PaymentRepository {
   countOpenPurchases(userId: string, since: Date): Promise<number>;
   /**
    * Inserts a new payment unless its user already has `max` open purchases (as countOpenPurchases
-   * counts them), in one statement: false when refused. Concurrent inserts for one user must take
-   * turns for the count to hold (checkout holds the buyer's row: UserRepository.findByIdForUpdate).
+   * counts them) or no live account (unknown, or deleted), in one statement: false when refused.
+   * Runs in a unit of work opened with isolation 'repeatable read' (it throws otherwise): there two
+   * such units for one user, on any instance, never both pass the count; the second waits for the
+   * first, or fails with ConcurrencyConflictError (run it again, with a fresh aggregate).
    */
   insertIfFewerOpen(payment: Payment, max: number, since: Date): Promise<boolean>;
   /** Newest first; all statuses when none is given. */

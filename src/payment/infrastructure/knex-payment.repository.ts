@@ -2,11 +2,13 @@ import type { Knex } from 'knex';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import { isDuplicatePrimaryKey, isTransientLockError, type UniqueRule, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import { liveUserRow } from '../../identity/identity.api';
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
 import { currentDb, writeAtomically } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
 import type { PaymentRepository, RefundRecord } from '../application/payment-repository.port';
 import type { Payment, PaymentStatus, RefundStatus } from '../domain/payment.entity';
+import { openPurchases } from './open-purchases.query';
 import { type CancellationRow, paymentMapper, type PaymentRow, toCancellation } from './payment.mapper';
 
 const UNIQUE_RULES: UniqueRule[] = [
@@ -25,7 +27,6 @@ export class KnexPaymentRepository implements PaymentRepository {
   private readonly knownRows = new Map<string, PaymentRow>();
 
   /** insertIfFewerOpen's statement, for the column list it was built for. */
-  private insertIfFewerOpenBuilt: { key: string; sql: string } | null = null;
 
   constructor(
     private readonly database: KnexDatabase,
@@ -45,24 +46,48 @@ export class KnexPaymentRepository implements PaymentRepository {
   }
 
   async countOpenPurchases(userId: string, since: Date): Promise<number> {
-    const row = await currentDb(this.database, this.context)('payments')
-      .where({ user_id: userId, status: 'await', purpose_kind: 'purchase' }).andWhere('created_at', '>=', since)
-      .count({ open: '*' }).first();
+    const row = await openPurchases(currentDb(this.database, this.context), userId, since).count({ open: '*' }).first();
     return Number(row?.open ?? 0);
   }
 
+  /**
+   * One statement: INSERT … SELECT <the row> WHERE (<the count>) < max AND EXISTS (<the buyer, live>). Two
+   * such units for one buyer at once, on any instance, meet in it:
+   * - MySQL/MariaDB (REPEATABLE READ): its reads take shared next-key locks on the buyer's range of
+   *   `payments_user_created_index` and on the buyer's row, so the second waits for the first and counts its
+   *   order, or both wait on each other and one is chosen as a deadlock victim (a ConcurrencyConflictError);
+   * - PostgreSQL (REPEATABLE READ): it first updates the buyer's row of `checkout_turns` (a data-modifying
+   *   WITH); of two units that do so, the second waits, and once the first commits fails with a
+   *   serialization error (a ConcurrencyConflictError), since its snapshot cannot count that order. The
+   *   buyer's row is read FOR SHARE, so an account deleted meanwhile fails it the same way;
+   * - SQLite runs one writer at a time.
+   */
   async insertIfFewerOpen(payment: Payment, max: number, since: Date): Promise<boolean> {
     if (payment.version !== 0 || payment.cancellations.length > 0) throw new Error('insertIfFewerOpen inserts a new payment without refunds');
-    if (!this.context.current()) this.context.track(payment);
+    if (this.context.current()?.isolation !== 'repeatable read') throw new Error('insertIfFewerOpen runs in a unit of work opened with isolation "repeatable read"');
     const db = currentDb(this.database, this.context);
+    const postgres = this.database.dialect === 'postgres';
     const row = paymentMapper.toRow(payment, payment.version + 1);
-    const values = row as unknown as Record<string, Knex.Value>;
     const columns = Object.keys(row);
-    // In the order the statement binds them: the row's values, the count's filters, the bound.
-    const bindings = [...columns.map((column) => values[column]), payment.userId, 'await', 'purchase', since, max];
+    const open = openPurchases(db, payment.userId, since).count('*');
+    const buyer = liveUserRow(db, payment.userId).select(db.raw('1'));
+    const values = db.select(columns.map((column) => db.raw('? as ??', [(row as unknown as Record<string, Knex.Value>)[column], column])));
+    if (this.database.dialect === 'mysql') values.from(db.raw('dual'));
+    if (postgres) {
+      values.from('turn');
+      buyer.forShare();
+    }
+    values.where(db.raw('(?) < ?', [open, max])).whereExists(buyer);
+    const into = postgres
+      ? db.with('turn', db.raw(
+        'insert into checkout_turns (user_id, taken_at) values (?, ?) on conflict (user_id) do update set taken_at = excluded.taken_at returning user_id',
+        [payment.userId, payment.createdAt],
+      ))
+      : db.queryBuilder();
+    const insert = into.into(db.raw(`?? (${columns.map(() => '??').join(', ')})`, ['payments', ...columns])).insert(values).toSQL();
     let inserted: number;
     try {
-      inserted = affectedRows(await db.raw(this.insertIfFewerOpenSql(db, columns, bindings), bindings));
+      inserted = affectedRows(await db.raw(insert.sql, insert.bindings as Knex.RawBinding[]));
     } catch (error) {
       throw this.translate(error, payment);
     }
@@ -71,27 +96,6 @@ export class KnexPaymentRepository implements PaymentRepository {
     this.context.track(payment);
     payment.markSaved();
     return true;
-  }
-
-  /**
-   * INSERT ... SELECT <the row> WHERE (<the count>) < max: the count and the insert are one statement.
-   * Knex takes far longer to build it than SQLite to run it (issue 16), and only its values change,
-   * so it is built once; that first time, Knex's own bindings must be the ones given, in its order.
-   */
-  private insertIfFewerOpenSql(db: Knex, columns: string[], bindings: Knex.Value[]): string {
-    const key = columns.join(',');
-    if (this.insertIfFewerOpenBuilt?.key === key) return this.insertIfFewerOpenBuilt.sql;
-    const [userId, status, purposeKind, since, max] = bindings.slice(columns.length);
-    const open = db('payments').count('*').where({ user_id: userId, status, purpose_kind: purposeKind }).andWhere('created_at', '>=', since as Date);
-    const values = db.select(columns.map((column, i) => db.raw('? as ??', [bindings[i], column])));
-    if (this.database.dialect === 'mysql') values.from(db.raw('dual'));
-    values.where(db.raw('(?) < ?', [open, max]));
-    const built = db.into(db.raw(`?? (${columns.map(() => '??').join(', ')})`, ['payments', ...columns])).insert(values).toSQL();
-    if (built.bindings.length !== bindings.length || built.bindings.some((b, i) => !sameValue(b, bindings[i]))) {
-      throw new Error('insertIfFewerOpen: the bindings given are not the ones Knex built the statement with');
-    }
-    this.insertIfFewerOpenBuilt = { key, sql: built.sql };
-    return built.sql;
   }
 
   async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {

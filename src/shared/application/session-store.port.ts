@@ -9,15 +9,24 @@ export interface StoredSession {
 /**
  * Where sessions live (the database in production), so any instance behind a load balancer can
  * read them. Ids reach the store already hashed: a leaked table holds no usable cookie.
+ *
+ * A destroyed session is revoked: never answered again, and listed by `revokedSince` for a while
+ * (REVOKED_SESSIONS_KEPT_MS), so every instance's session cache learns of it (CachedSessionStore).
  */
 export interface SessionStore {
-  /** The session, or null when unknown or expired at `now`. */
+  /** The session, or null when unknown, revoked or expired at `now`. */
   get(id: string, now: Date): Promise<StoredSession | null>;
-  /** Inserts or replaces. */
+  /** Inserts or replaces; a revoked id stays revoked. */
   set(id: string, session: StoredSession): Promise<void>;
+  /** Revokes one session (logout). */
   destroy(id: string): Promise<void>;
-  /** Removes every session of a user (password change, account removal). */
+  /** Revokes every session of a user (account deletion). */
   destroyForUser(userId: string): Promise<void>;
-  /** Deletes sessions expired at `now`; answers how many. */
+  /** The ids revoked at or after `since` (by this process's clock or another's), while they are kept. */
+  revokedSince(since: Date): Promise<string[]>;
+  /** Deletes sessions expired at `now`, and those revoked more than REVOKED_SESSIONS_KEPT_MS before it; answers how many. */
   purgeExpired(now: Date): Promise<number>;
 }
+
+/** How long a revoked session stays listed by `revokedSince` before housekeeping deletes it. */
+export const REVOKED_SESSIONS_KEPT_MS = 60 * 60 * 1000;

@@ -7,7 +7,18 @@ import type { AggregateRoot } from '../domain/aggregate-root';
  * Never call the gateway inside `run`.
  */
 export interface UnitOfWork {
-  run<T>(work: () => Promise<T>): Promise<T>;
+  /** Options apply to a unit that opens a transaction; a `run` inside a `run` joins the outer one as it is. */
+  run<T>(work: () => Promise<T>, options?: UnitOfWorkOptions): Promise<T>;
+}
+
+export interface UnitOfWorkOptions {
+  /**
+   * `repeatable read`: the unit reads one snapshot, and it may not change a row that another unit
+   * changed after that snapshot: it fails with ConcurrencyConflictError instead (run it again).
+   * PostgreSQL begins such a unit `ISOLATION LEVEL REPEATABLE READ` (its default is READ COMMITTED);
+   * MySQL/MariaDB run every unit so (each connection is set to it); SQLite runs one writer at a time.
+   */
+  isolation?: 'repeatable read';
 }
 
 /** What repositories use to enlist an aggregate in the current unit of work. */

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TransactionTracker } from '../application/unit-of-work.port';
+import type { TransactionTracker, UnitOfWorkOptions } from '../application/unit-of-work.port';
 import type { AggregateRoot } from '../domain/aggregate-root';
 
 /** One open unit of work: the adapter's transaction handle, what was saved, and how to undo it (memory). */
@@ -7,8 +7,8 @@ export interface TransactionScope<Handle = unknown> {
   handle: Handle;
   tracked: AggregateRoot[];
   undo: Array<() => void>;
-  /** Memory: holds to let go of when the unit ends, committed or not (a database's locks end with its transaction). */
-  ended?: Array<() => void>;
+  /** What the unit was opened with (UnitOfWorkOptions): a repository whose statement needs it can check. */
+  isolation?: UnitOfWorkOptions['isolation'];
 }
 
 /**

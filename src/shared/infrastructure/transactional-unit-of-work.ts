@@ -1,5 +1,5 @@
 import type { EventBus, Outbox, OutboxEntry } from '../application/event-bus.port';
-import type { UnitOfWork } from '../application/unit-of-work.port';
+import type { UnitOfWork, UnitOfWorkOptions } from '../application/unit-of-work.port';
 import { reachFaultPoint } from './fault-points';
 import type { TransactionContext, TransactionScope } from './transaction-context';
 
@@ -14,9 +14,9 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
     private readonly eventBus: EventBus,
   ) {}
 
-  protected abstract transaction<T>(body: (scope: TransactionScope) => Promise<T>): Promise<T>;
+  protected abstract transaction<T>(body: (scope: TransactionScope) => Promise<T>, options: UnitOfWorkOptions): Promise<T>;
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     if (this.context.current()) return work();
     let entries: OutboxEntry[] = [];
     const result = await this.transaction((scope) =>
@@ -27,6 +27,7 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
         for (const { event } of entries) reachFaultPoint(`before-commit:${event.type}`);
         return value;
       }),
+      options,
     );
     // Events only relay handlers wait for stay in the outbox for the relay (ADR 0002).
     const awaited = entries.filter((entry) => !entry.delivered && this.eventBus.deliversAfterCommit(entry.event)).map((entry) => entry.event);

@@ -1,3 +1,4 @@
+import { isDeletedUser, type UserRepository } from '../../../identity/identity.api';
 import { ConflictError } from '../../../shared/domain/conflict-error';
 import type { TransactionContext } from '../../../shared/infrastructure/transaction-context';
 import { MemoryAggregateStore } from '../../../shared/infrastructure/memory/memory-aggregate-store';
@@ -9,7 +10,11 @@ const newestFirst = (a: Payment, b: Payment) => b.createdAt.getTime() - a.create
 export class MemoryPaymentRepository implements PaymentRepository {
   private readonly store: MemoryAggregateStore<Payment, PaymentProps>;
 
-  constructor(context: TransactionContext) {
+  constructor(
+    private readonly context: TransactionContext,
+    /** The buyers: an order is written only for a live account. */
+    private readonly users: UserRepository,
+  ) {
     this.store = new MemoryAggregateStore('payment', context, (p) => p.toProps(), Payment.restore);
   }
 
@@ -26,13 +31,21 @@ export class MemoryPaymentRepository implements PaymentRepository {
   }
 
   async countOpenPurchases(userId: string, since: Date): Promise<number> {
-    return this.store.filter((row) => row.userId === userId && row.status === 'await' && row.purpose.kind === 'purchase' && row.createdAt >= since).length;
+    return this.openCount(userId, since);
   }
 
   async insertIfFewerOpen(payment: Payment, max: number, since: Date): Promise<boolean> {
-    if (await this.countOpenPurchases(payment.userId, since) >= max) return false;
-    await this.save(payment);
+    if (this.context.current()?.isolation !== 'repeatable read') throw new Error('insertIfFewerOpen runs in a unit of work opened with isolation "repeatable read"');
+    const buyer = await this.users.findById(payment.userId);
+    if (!buyer || isDeletedUser(buyer)) return false;
+    // The count and the write with no await between: no other unit's insert comes in between.
+    if (this.openCount(payment.userId, since) >= max) return false;
+    this.saveNow(payment);
     return true;
+  }
+
+  private openCount(userId: string, since: Date): number {
+    return this.store.filter((row) => row.userId === userId && row.status === 'await' && row.purpose.kind === 'purchase' && row.createdAt >= since).length;
   }
 
   async listByStatus(status: PaymentStatus | null, limit: number): Promise<Payment[]> {
@@ -58,6 +71,10 @@ export class MemoryPaymentRepository implements PaymentRepository {
   }
 
   async save(payment: Payment): Promise<void> {
+    this.saveNow(payment);
+  }
+
+  private saveNow(payment: Payment): void {
     this.store.save(payment, (others) => {
       if (others.some((row) => row.merchantUid === payment.merchantUid)) throw new ConflictError('payments_merchant_uid_unique', `merchant_uid ${payment.merchantUid} exists`);
       if (payment.gatewayPaymentId && others.some((row) => row.gatewayPaymentId === payment.gatewayPaymentId)) {

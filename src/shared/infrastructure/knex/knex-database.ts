@@ -178,13 +178,16 @@ function serverConnection(url: string, defaults: { port: number; user: string })
   };
 }
 
-/** A pool of up to `poolMax` connections, each running `sessionSql` once opened. */
-function serverPool(poolMax: number, sessionSql: string): Knex.PoolConfig {
+/** A pool of up to `poolMax` connections, each running `sessionSql` once opened, in order. */
+function serverPool(poolMax: number, sessionSql: string[]): Knex.PoolConfig {
   return {
     min: 0,
     max: poolMax,
     afterCreate: (connection: RawConnection, done: (error: Error | null, connection: unknown) => void) => {
-      connection.query(sessionSql, (error) => done(error, connection));
+      const next = (i: number) => (i === sessionSql.length
+        ? done(null, connection)
+        : connection.query(sessionSql[i], (error) => (error ? done(error, connection) : next(i + 1))));
+      next(0);
     },
   };
 }
@@ -200,8 +203,10 @@ function mysqlConfig(url: string, poolMax: number): Knex.Config {
       supportBigNumbers: true,
       charset: 'utf8mb4',
     },
-    // NOW() and friends in UTC too, so SQL-side defaults agree with the application's times.
-    pool: serverPool(poolMax, "SET time_zone = '+00:00'"),
+    // NOW() and friends in UTC too, so SQL-side defaults agree with the application's times. REPEATABLE READ
+    // whatever the server's default: the open-orders limit counts with the locking reads of an INSERT … SELECT,
+    // which READ COMMITTED does not take (UnitOfWorkOptions).
+    pool: serverPool(poolMax, ["SET time_zone = '+00:00'", 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ']),
   };
 }
 
@@ -224,7 +229,7 @@ function postgresConfig(url: string, poolMax: number): Knex.Config {
     client: 'pg',
     connection: { ...serverConnection(url, { port: 5432, user: 'postgres' }), types: postgresTypes },
     // TIMESTAMPTZ values arrive as Dates whatever the session zone; NOW() and casts to text in UTC match the other engines.
-    pool: serverPool(poolMax, "SET TIME ZONE 'UTC'"),
+    pool: serverPool(poolMax, ["SET TIME ZONE 'UTC'"]),
   };
 }
 

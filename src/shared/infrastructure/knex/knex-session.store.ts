@@ -1,4 +1,4 @@
-import type { SessionStore, StoredSession } from '../../application/session-store.port';
+import { REVOKED_SESSIONS_KEPT_MS, type SessionStore, type StoredSession } from '../../application/session-store.port';
 import { type KnexDatabase, readJson, readTime } from './knex-database';
 
 interface SessionRow {
@@ -8,12 +8,18 @@ interface SessionRow {
   expires_at: unknown;
 }
 
-/** Sessions in the `sessions` table; expired rows are ignored on read and removed when touched. */
+/**
+ * Sessions in the `sessions` table; expired rows are ignored on read and removed when touched.
+ * Revoking marks `revoked_at` with real time (instances compare it with theirs: not the business clock).
+ */
 export class KnexSessionStore implements SessionStore {
-  constructor(private readonly database: KnexDatabase) {}
+  constructor(
+    private readonly database: KnexDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async get(id: string, now: Date): Promise<StoredSession | null> {
-    const row: SessionRow | undefined = await this.database.knex('sessions').where({ id }).first();
+    const row: SessionRow | undefined = await this.database.knex('sessions').where({ id }).whereNull('revoked_at').first();
     if (!row) return null;
     const expiresAt = readTime(row.expires_at);
     if (expiresAt <= now) {
@@ -29,14 +35,21 @@ export class KnexSessionStore implements SessionStore {
   }
 
   async destroy(id: string): Promise<void> {
-    await this.database.knex('sessions').where({ id }).delete();
-  }
-
-  async purgeExpired(now: Date): Promise<number> {
-    return this.database.knex('sessions').where('expires_at', '<=', now).delete();
+    await this.database.knex('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: this.now() });
   }
 
   async destroyForUser(userId: string): Promise<void> {
-    await this.database.knex('sessions').where({ user_id: userId }).delete();
+    await this.database.knex('sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: this.now() });
+  }
+
+  async revokedSince(since: Date): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.database.knex('sessions').select('id').where('revoked_at', '>=', since);
+    return rows.map((row) => row.id);
+  }
+
+  async purgeExpired(now: Date): Promise<number> {
+    return this.database.knex('sessions')
+      .where('expires_at', '<=', now).orWhere('revoked_at', '<=', new Date(now.getTime() - REVOKED_SESSIONS_KEPT_MS))
+      .delete();
   }
 }
