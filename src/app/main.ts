@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   if (config.pgSandbox) armFaultPoints((process.env.MEMBERPAY_FAULT_POINTS ?? '').split(','));
-  const database = KnexDatabase.fromUrl(config.databaseUrl);
+  const database = KnexDatabase.fromUrl(config.databaseUrl, { acquireTimeoutMs: config.databaseAcquireTimeoutMs });
   if (config.migrateOnStart) {
     const applied = await database.migrateLatest();
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
