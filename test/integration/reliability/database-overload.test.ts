@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import sinon from 'sinon';
+import type { IdempotencyStore } from '../../../src/shared/application/idempotency-store.port';
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { createLogger } from '../../../src/shared/infrastructure/logger';
 import { SERVER_ENGINES } from '../../support/database';
@@ -99,6 +100,21 @@ for (const { engine, label, skip } of ENGINES) {
       expect(h.parts.gateway.calls.filter((c) => c.operation === 'prepare'), 'orders prepared at the gateway').to.deep.equal([]);
       const again = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
       expect(again.status, again.text).to.equal(201);
+    });
+
+    it('a checkout done whose answer cannot be kept for its Idempotency-Key still answers 201: the work is done and the answer says so', async () => {
+      const store = h.container.get<IdempotencyStore>(SHARED.IdempotencyStore);
+      const complete = store.complete.bind(store);
+      sinon.stub(store, 'complete').callsFake(async (...args) => {
+        await holdTheConnection();
+        return complete(...args);
+      });
+      const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' }, { 'Idempotency-Key': 'overload-1' });
+      expect(checkout.status, checkout.text).to.equal(201);
+      await release();
+      expect((await h.parts.payments.listByUser(userId)).map((p) => p.merchantUid)).to.deep.equal([checkout.body.merchant_uid]);
+      const kept = lines.map((line) => JSON.parse(line)).filter((entry) => entry.code === 'database_unavailable');
+      expect(kept.map((entry) => [entry.level, entry.msg, entry.status])).to.deep.equal([[40, 'answer sent without keeping it for Idempotency-Key replays', 201]]);
     });
 
     it('a validation that meets the pool full after the gateway answered paid answers 503, records nothing of the answer, and a retry records it once', async () => {
