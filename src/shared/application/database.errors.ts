@@ -6,7 +6,9 @@ import { DomainError } from '../domain/domain-error';
  * work would have written is stored. `reason` is for the log and names no host.
  */
 export class DatabaseUnavailableError extends DomainError {
-  constructor(reason: string) {
+  /** `cause`: the driver's or pool's own error, for the operator's start-up line (it may name the host). */
+  constructor(reason: string, cause?: unknown) {
     super('unavailable', 'database_unavailable', reason);
+    if (cause !== undefined) this.cause = cause;
   }
 }

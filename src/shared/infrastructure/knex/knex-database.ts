@@ -122,9 +122,9 @@ function reportUnavailableConnections(knex: Knex, waitMs: number): void {
     try {
       return await acquire();
     } catch (error) {
-      if (error instanceof knexFactory.KnexTimeoutError) throw new DatabaseUnavailableError(`no database connection came free within ${waitMs} ms`);
+      if (error instanceof knexFactory.KnexTimeoutError) throw new DatabaseUnavailableError(`no database connection came free within ${waitMs} ms`, error);
       const code = (error as { code?: unknown } | null)?.code;
-      if (typeof code === 'string' || typeof code === 'number') throw new DatabaseUnavailableError(`the database gave no new connection (${code})`);
+      if (typeof code === 'string' || typeof code === 'number') throw new DatabaseUnavailableError(`the database gave no new connection (${code})`, error);
       throw error;
     }
   };
