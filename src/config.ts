@@ -20,6 +20,8 @@ export interface AppConfig extends GatewayConfigs {
   /** Bearer token for `/metrics`; null leaves it open (put it behind your network policy). */
   metricsToken: string | null;
   databaseUrl: string;
+  /** How long a request waits for a free database connection before it answers 503 (DATABASE_ACQUIRE_TIMEOUT_MS). */
+  databaseAcquireTimeoutMs: number;
   publicUrl: string;
   sessionSecret: string;
   businessTz: string;
@@ -85,6 +87,7 @@ const envSchema = Joi.object({
   WEBHOOK_ALLOW_IPS: Joi.string().pattern(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/).messages({ 'string.pattern.base': 'must be a comma-separated list of IP addresses' }),
   TEST_CLOCK: onOff,
   GATEWAY_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).max(60000).default(10000),
   PAYMENT_TTL_MIN: Joi.number().integer().min(1).max(10080).default(30),
   MIGRATE_ON_START: onOff.default('on'),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
@@ -187,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     trustProxyHops: e.TRUST_PROXY_HOPS,
     metricsToken: e.METRICS_TOKEN ?? null,
     databaseUrl: e.DATABASE_URL,
+    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
     publicUrl,
     // A sandbox without a configured secret gets a random one: sessions then end with the process, which is fine for a demo.
     sessionSecret: e.SESSION_SECRET ?? cryptoRandom(),

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   if (config.pgSandbox) armFaultPoints((process.env.MEMBERPAY_FAULT_POINTS ?? '').split(','));
-  const database = KnexDatabase.fromUrl(config.databaseUrl);
+  const database = KnexDatabase.fromUrl(config.databaseUrl, { acquireTimeoutMs: config.databaseAcquireTimeoutMs });
   if (config.migrateOnStart) {
     const applied = await database.migrateLatest();
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // One clear line, no stack: the usual causes are a database that cannot be reached or a port in use.
-  console.error(`memberpay could not start: ${error instanceof Error ? error.message : String(error)}`);
+  // The operator's own console may name the host a cause names (DatabaseUnavailableError keeps the driver's error).
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  console.error(`memberpay could not start: ${error instanceof Error ? error.message : String(error)}${cause}`);
   process.exit(1);
 });

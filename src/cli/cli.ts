@@ -169,7 +169,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     config,
     json,
     database() {
-      database ??= KnexDatabase.fromUrl(config.databaseUrl);
+      database ??= KnexDatabase.fromUrl(config.databaseUrl, { acquireTimeoutMs: config.databaseAcquireTimeoutMs });
       return database;
     },
     container() {

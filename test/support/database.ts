@@ -39,6 +39,8 @@ export function describeOn(engine: ServerEngine): Mocha.SuiteFunction | Mocha.Pe
 export interface TestDatabaseOptions {
   /** false: leave the database empty, for processes that migrate it as they start. */
   migrate?: boolean;
+  /** How long a statement waits for a free connection (the product's default otherwise). */
+  acquireTimeoutMs?: number;
 }
 
 export function createServerTestDatabase(engine: ServerEngine, poolMax = 20, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
@@ -52,7 +54,7 @@ function uniqueDatabaseName(): string {
 export async function createSqliteTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const folder = mkdtempSync(path.join(tmpdir(), 'memberpay-test-'));
   const url = `sqlite:${path.join(folder, 'test.sqlite')}`;
-  const database = KnexDatabase.fromUrl(url);
+  const database = KnexDatabase.fromUrl(url, { acquireTimeoutMs: options.acquireTimeoutMs });
   if (options.migrate !== false) await database.migrateLatest();
   return {
     database,
@@ -122,7 +124,7 @@ export async function createPostgresTestDatabase(poolMax = 20, options: TestData
 async function openCreated(serverUrl: string, name: string, poolMax: number, options: TestDatabaseOptions, dropDatabase: () => Promise<void>): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = KnexDatabase.fromUrl(url.toString(), { poolMax });
+  const database = KnexDatabase.fromUrl(url.toString(), { poolMax, acquireTimeoutMs: options.acquireTimeoutMs });
   try {
     if (options.migrate !== false) await database.migrateLatest();
   } catch (error) {

@@ -18,7 +18,8 @@ import { OutboxRelay } from '../../src/shared/infrastructure/outbox-relay';
 import type { ControllableClock } from '../../src/shared/infrastructure/controllable-clock';
 import { silentLogger } from '../../src/shared/infrastructure/logger';
 import { SHARED } from '../../src/shared/shared.tokens';
-import { createSqliteTestDatabase, takeServerTestDatabase, type TestDatabase } from './database';
+import type { Logger } from '../../src/shared/application/logger.port';
+import { createServerTestDatabase, createSqliteTestDatabase, takeServerTestDatabase, type TestDatabase } from './database';
 import { memoryApp, TEST_NOW } from './memory-container';
 
 /** Which adapters the app runs on: in-memory, or Knex on SQLite, MariaDB or PostgreSQL (the gateway is the in-memory one in every case). */
@@ -37,9 +38,9 @@ export interface HarnessParts {
   sms: MemorySms;
 }
 
-async function knexParts(database: TestDatabase, env: Record<string, string>, adjust: (config: AppConfig) => AppConfig): Promise<HarnessParts> {
+async function knexParts(database: TestDatabase, env: Record<string, string>, adjust: (config: AppConfig) => AppConfig, logger: Logger): Promise<HarnessParts> {
   const config = adjust(loadConfig({ LOG_LEVEL: 'silent', ...env }));
-  const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
+  const container = buildContainer(config, { logger, persistence: 'knex', gateway: 'memory', database: database.database });
   const notifier = new MemoryNotifier();
   container.rebind(SHARED.Notifier).toConstantValue(notifier);
   const sms = new MemorySms();
@@ -62,6 +63,10 @@ export interface HttpHarnessOptions {
   /** Changes what the config files say (e.g. a plan with a free trial). */
   adjust?: (config: AppConfig) => AppConfig;
   app?: HttpAppOptions;
+  /** A database of its own with this pool (Knex persistence): MariaDB / PostgreSQL connections at most, the wait for one. */
+  pool?: { max?: number; acquireTimeoutMs: number };
+  /** Where the app logs (Knex persistence; silent by default). */
+  logger?: Logger;
 }
 
 export interface HttpHarness {
@@ -88,8 +93,10 @@ export async function startHttpHarness(options: HttpHarnessOptions = {}): Promis
   if (persistence === 'memory') {
     parts = memoryApp(env, options.adjust);
   } else {
-    database = persistence === 'sqlite' ? await createSqliteTestDatabase() : await takeServerTestDatabase(persistence);
-    parts = await knexParts(database, env, options.adjust ?? ((config) => config));
+    const pool = options.pool;
+    if (persistence === 'sqlite') database = await createSqliteTestDatabase({ acquireTimeoutMs: pool?.acquireTimeoutMs });
+    else database = pool ? await createServerTestDatabase(persistence, pool.max, { acquireTimeoutMs: pool.acquireTimeoutMs }) : await takeServerTestDatabase(persistence);
+    parts = await knexParts(database, env, options.adjust ?? ((config) => config), options.logger ?? silentLogger());
   }
   parts.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher(CHEAP_SCRYPT));
   const app = createHttpApp(parts.container, options.app);

@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/application/clock.port';
+import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import type { Payment } from '../domain/payment.entity';
 import { PaymentNotFoundError, PaymentNotPaidError } from '../domain/payment.errors';
 import { GatewayRejectedError, GatewayUnavailableError, type PaymentGateway } from './payment-gateway.port';
@@ -31,7 +32,9 @@ export interface ConfirmPaymentResult {
 /**
  * After the PG window: asks the gateway itself (never the client's body) and applies its answer.
  * A gateway that cannot answer leaves the payment pending for the reconciler; a gateway payment id the
- * gateway does not know, or one of another order, changes nothing.
+ * gateway does not know, or one of another order, changes nothing. Other writers that win every
+ * retry (deadlocks, the buyer's other payments on one membership) leave it pending too: the answer
+ * is then not recorded, and a 409 would show a paid purchase as an error.
  */
 export class ConfirmPayment {
   constructor(
@@ -54,9 +57,7 @@ export class ConfirmPayment {
     }
 
     // Written ahead of the gateway call: if this process dies before the answer is saved, the reconciler knows to ask.
-    const noted = payment.status === 'await' || payment.status === 'failed'
-      ? await this.settlement.change(payment, (p) => p.noteReportedGatewayPaymentId(input.transactionId, this.clock.now()))
-      : payment;
+    const noted = payment.status === 'await' || payment.status === 'failed' ? await this.noteAhead(payment, input.transactionId) : payment;
     let truth;
     try {
       truth = await this.gateway.settle({
@@ -73,9 +74,34 @@ export class ConfirmPayment {
     if (!truth) throw new PaymentNotPaidError(`the gateway has no payment ${input.transactionId}`);
     if (truth.merchantUid !== payment.merchantUid) throw new PaymentNotPaidError(`payment ${input.transactionId} belongs to another order`);
 
-    const { payment: settled, bought } = await this.settlement.settle(noted, truth);
+    let outcome;
+    try {
+      outcome = await this.settlement.settle(noted, truth);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      // Every attempt lost and was rolled back. Unless another writer recorded it paid, the reconciler records
+      // the gateway's answer (at its next run, by the noted id).
+      const current = (await this.payments.findByMerchantUid(payment.merchantUid)) ?? noted;
+      const recorded = (current.status === 'paid' || current.status === 'cancelled') && current.isFulfilled;
+      return { verdict: recorded ? 'paid' : 'pending', payment: current };
+    }
+    const { payment: settled, bought } = outcome;
     if (settled.status === 'paid' || settled.status === 'cancelled') return { verdict: 'paid', payment: settled, bought };
     if (settled.status === 'failed') return { verdict: 'failed', payment: settled };
     throw new PaymentNotPaidError(`the gateway holds payment ${input.transactionId} as ${truth.status}, not paid`, { gateway_status: truth.status });
+  }
+
+  /**
+   * Notes the gateway payment id the browser brought back. Only other writers of this payment (a
+   * second validation, a notice, the reconciler) outlast the retries, and they record it themselves:
+   * the gateway is asked all the same.
+   */
+  private async noteAhead(payment: Payment, transactionId: string): Promise<Payment> {
+    try {
+      return await this.settlement.change(payment, (p) => p.noteReportedGatewayPaymentId(transactionId, this.clock.now()));
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      return payment;
+    }
   }
 }

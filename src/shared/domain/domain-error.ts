@@ -11,7 +11,8 @@ export type ErrorKind =
   | 'forbidden'         // the caller is known and not allowed
   | 'rate_limited'
   | 'gateway_rejected'  // the PG gave a definite no
-  | 'gateway_unavailable'; // the PG's answer is unknown (timeout, 5xx, network)
+  | 'gateway_unavailable' // the PG's answer is unknown (timeout, 5xx, network)
+  | 'unavailable';       // memberpay cannot serve it now (overloaded: its database gave no connection in time); try again
 
 export class DomainError extends Error {
   constructor(

@@ -13,6 +13,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   rate_limited: 429,
   gateway_rejected: 502,
   gateway_unavailable: 503,
+  unavailable: 503,
 };
 
 export interface ErrorBody {
@@ -38,11 +39,31 @@ export function errorBody(code: string, message: string, details?: unknown): Err
  */
 const UNAVAILABLE_MESSAGE = 'the payment gateway did not answer; the outcome is unknown and will be checked again';
 
+/**
+ * Overload (the database gave no connection in time): the same answer whatever the adapter said, and a
+ * Retry-After as long as /readyz keeps a result, so a load balancer has seen the instance not ready by then.
+ */
+export const OVERLOAD_RETRY_AFTER_S = 5;
+const OVERLOAD_MESSAGE = 'the service is busy and could not handle this request; try again in a few seconds';
+
+export interface ErrorAnswer {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
 /** The answer for any thrown value: a domain error by the table, a client's HTTP error by its status, anything else 500 with no detail. */
-export function errorAnswer(error: unknown): { status: number; body: ErrorBody } {
+export function errorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof DomainError) {
     const status = STATUS_BY_KIND[error.kind] ?? 500;
     if (error.kind === 'gateway_unavailable') return { status, body: errorBody(error.code, UNAVAILABLE_MESSAGE) };
+    if (error.kind === 'unavailable') {
+      return {
+        status,
+        body: errorBody(error.code, OVERLOAD_MESSAGE, { retry_after_s: OVERLOAD_RETRY_AFTER_S }),
+        headers: { 'Retry-After': String(OVERLOAD_RETRY_AFTER_S) },
+      };
+    }
     return { status, body: errorBody(error.code, error.message, error.details) };
   }
   const status = (error as { status?: unknown } | null)?.status;
@@ -53,14 +74,21 @@ export function errorAnswer(error: unknown): { status: number; body: ErrorBody }
   return { status: 500, body: errorBody('internal_error', 'something went wrong on our side; it has been logged') };
 }
 
-/** Writes the error answer on the context; 5xx are logged with their stack (the stack never goes out). */
+/**
+ * Writes the error answer on the context. A 5xx of a known kind (the gateway, overload) is logged as a
+ * warning with its reason; any other 5xx with its stack (the stack never goes out).
+ */
 export function writeError(ctx: Context, error: unknown, logger: Logger): void {
-  const { status, body } = errorAnswer(error);
+  const { status, body, headers } = errorAnswer(error);
   if (status >= 500) {
     const e = error as Error;
-    if (error instanceof DomainError) logger.warn({ code: error.code, reason: error.message, status }, 'request answered without the gateway');
-    else logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack }, status }, 'request failed');
+    if (error instanceof DomainError) {
+      logger.warn({ code: error.code, reason: error.message, status }, error.kind === 'unavailable' ? 'request answered as overloaded' : 'request answered without the gateway');
+    } else {
+      logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack }, status }, 'request failed');
+    }
   }
+  if (headers) ctx.set(headers);
   ctx.status = status;
   ctx.body = body;
 }

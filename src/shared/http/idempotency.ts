@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { Clock } from '../application/clock.port';
+import { DatabaseUnavailableError } from '../application/database.errors';
 import type { IdempotencyRecord, IdempotencyStore } from '../application/idempotency-store.port';
 import type { Logger } from '../application/logger.port';
 import { DomainError } from '../domain/domain-error';
@@ -72,12 +73,24 @@ export function idempotencyMiddleware(store: IdempotencyStore, clock: Clock): Mi
     } catch (error) {
       writeError(ctx, error, ctx.state.logger as Logger);
     }
-    if (ctx.status >= 500) {
-      await store.release(scope, key);
-      return;
-    }
-    await store.complete(scope, key, ctx.status, ctx.body === null || ctx.body === undefined ? null : JSON.stringify(ctx.body));
+    await keepForReplays(ctx, () => (ctx.status >= 500
+      ? store.release(scope, key)
+      : store.complete(scope, key, ctx.status, ctx.body === null || ctx.body === undefined ? null : JSON.stringify(ctx.body))));
   };
+}
+
+/**
+ * Stores what a replay of the key answers. The request's work is done by then and its answer says
+ * what happened: a database that gives no connection for this write (overload) must not turn that
+ * answer into a 503. The key then stays claimed until its lease lapses, as after a crash.
+ */
+async function keepForReplays(ctx: Context, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof DatabaseUnavailableError)) throw error;
+    (ctx.state.logger as Logger).warn({ code: error.code, reason: error.message, status: ctx.status }, 'answer sent without keeping it for Idempotency-Key replays');
+  }
 }
 
 function replay(ctx: Context, record: IdempotencyRecord, fingerprint: string): void {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { ConcurrencyConflictError } from '../../../src/shared/domain/domain-error';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 /** ConfirmPayment (after the PG window) on in-memory adapters: what it asks the gateway, and what it answers. */
@@ -111,6 +112,33 @@ describe('confirming a payment after the PG window (in-memory adapters)', () => 
     const payment = await checkout();
     sinon.stub(app.gateway, 'settle').rejects(new TypeError('a bug'));
     expect(await confirm(payment.merchantUid, 'imp_x').catch((e) => e.message)).to.equal('a bug');
+  });
+
+  it('other writers winning every attempt to record the gateway\'s answer: pending, nothing of it recorded, the transaction noted for the reconciler', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    sinon.stub(app.memberships, 'save').rejects(new ConcurrencyConflictError('membership', 'm1'));
+    const answer = await confirm(payment.merchantUid, transactionId);
+    expect(answer.verdict).to.equal('pending');
+    const stored = await app.payments.findByMerchantUid(payment.merchantUid);
+    expect([stored?.status, stored?.isFulfilled, stored?.reportedGatewayPaymentId]).to.deep.equal(['await', false, transactionId]);
+  });
+
+  it('a note of the transaction that loses every retry does not stop the gateway being asked and its answer recorded', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    const save = app.payments.save.bind(app.payments);
+    let lost = 0;
+    sinon.stub(app.payments, 'save').callsFake(async (p) => {
+      if (p.status === 'await' && lost < 8) {
+        lost += 1;
+        throw new ConcurrencyConflictError('payment', p.id);
+      }
+      return save(p);
+    });
+    const answer = await confirm(payment.merchantUid, transactionId);
+    expect([lost, answer.verdict, answer.payment.status]).to.deep.equal([8, 'paid', 'paid']);
+    expect(settleCalls()).to.have.length(1);
   });
 
   it('a payment refunded at the gateway before we confirmed it answers paid (it was paid), recorded as cancelled', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { DatabaseUnavailableError } from '../../application/database.errors';
 import { SourceOrBuiltMigrations } from './migration-source';
 
 export type Dialect = 'sqlite' | 'mysql' | 'postgres';
@@ -11,6 +12,11 @@ export type Dialect = 'sqlite' | 'mysql' | 'postgres';
 export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../../../../migrations', import.meta.url));
 
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a statement or a transaction waits for a free connection (DATABASE_ACQUIRE_TIMEOUT_MS)
+ * before it answers 503: well inside a client's or a proxy's patience, unlike Knex's 60 s.
+ */
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
 const MIGRATION_LOCK_WAIT_MS = 60_000;
 const MIGRATION_LOCK_NAME = 'memberpay_migrations';
 
@@ -31,9 +37,11 @@ export class KnexDatabase {
     private readonly config: Knex.Config,
   ) {}
 
-  static fromUrl(url: string, options: { cwd?: string; poolMax?: number } = {}): KnexDatabase {
+  static fromUrl(url: string, options: KnexDatabaseOptions = {}): KnexDatabase {
     const config = knexConfigFromUrl(url, options);
-    return new KnexDatabase(knexFactory(config), dialectOf(config), config);
+    const knex = knexFactory(config);
+    reportUnavailableConnections(knex, config.acquireConnectionTimeout ?? DEFAULT_ACQUIRE_TIMEOUT_MS);
+    return new KnexDatabase(knex, dialectOf(config), config);
   }
 
   /** MySQL, MariaDB and PostgreSQL lock rows (`FOR UPDATE SKIP LOCKED`); SQLite serialises writers instead. */
@@ -92,6 +100,47 @@ export class KnexDatabase {
   }
 }
 
+export interface KnexDatabaseOptions {
+  /** Where a relative SQLite path starts (default: the working directory). */
+  cwd?: string;
+  /** MariaDB / PostgreSQL connections at most (default 10); SQLite has one. */
+  poolMax?: number;
+  /** How long to wait for a free connection (default DEFAULT_ACQUIRE_TIMEOUT_MS). */
+  acquireTimeoutMs?: number;
+}
+
+/**
+ * Every statement and transaction of `knex` takes its connection through the client's
+ * acquireConnection. The pool giving none within `waitMs` (every connection busy: overload), or the
+ * server refusing a new one, comes out as DatabaseUnavailableError (503 with Retry-After) instead of a
+ * library error naming the pool or the host. Errors without a driver code (a destroyed pool) pass as they are.
+ */
+function reportUnavailableConnections(knex: Knex, waitMs: number): void {
+  const client = knex.client as { acquireConnection(): Promise<unknown> };
+  const acquire = client.acquireConnection.bind(client);
+  client.acquireConnection = async () => {
+    try {
+      return await acquire();
+    } catch (error) {
+      if (error instanceof knexFactory.KnexTimeoutError) throw new DatabaseUnavailableError(`no database connection came free within ${waitMs} ms`, error);
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' || typeof code === 'number') throw new DatabaseUnavailableError(`the database gave no new connection (${code})`, error);
+      throw error;
+    }
+  };
+}
+
+/**
+ * Knex's own warnings, on stderr (stdout carries the JSON log lines). The pool's "Acquire connection
+ * error" with its stack is left out: DatabaseUnavailableError reports it where it was met, without the stack.
+ */
+const KNEX_LOG: Knex.Logger = {
+  warn(message: unknown) {
+    if (typeof message === 'string' && message.startsWith('Acquire connection error')) return;
+    console.warn('Knex: warning:', message);
+  },
+};
+
 export function migrationConfig(): Knex.MigratorConfig {
   return { migrationSource: new SourceOrBuiltMigrations(MIGRATIONS_DIRECTORY), tableName: 'knex_migrations' };
 }
@@ -101,10 +150,11 @@ function dialectOf(config: Knex.Config): Dialect {
   return config.client === 'pg' ? 'postgres' : 'mysql';
 }
 
-export function knexConfigFromUrl(url: string, options: { cwd?: string; poolMax?: number } = {}): Knex.Config {
-  if (url.startsWith('sqlite:')) return sqliteConfig(url.slice('sqlite:'.length), options.cwd ?? process.cwd());
-  if (/^mysql2?:\/\//.test(url)) return mysqlConfig(url, options.poolMax ?? 10);
-  if (/^postgres(ql)?:\/\//.test(url)) return postgresConfig(url, options.poolMax ?? 10);
+export function knexConfigFromUrl(url: string, options: KnexDatabaseOptions = {}): Knex.Config {
+  const common = { acquireConnectionTimeout: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS, log: KNEX_LOG };
+  if (url.startsWith('sqlite:')) return { ...sqliteConfig(url.slice('sqlite:'.length), options.cwd ?? process.cwd()), ...common };
+  if (/^mysql2?:\/\//.test(url)) return { ...mysqlConfig(url, options.poolMax ?? 10), ...common };
+  if (/^postgres(ql)?:\/\//.test(url)) return { ...postgresConfig(url, options.poolMax ?? 10), ...common };
   throw new Error(`DATABASE_URL must be sqlite:<path>, mysql://user:pass@host:port/db or postgres://user:pass@host:port/db, got ${url}`);
 }
 
