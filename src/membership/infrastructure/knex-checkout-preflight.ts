@@ -33,7 +33,7 @@ export class KnexCheckoutPreflight implements CheckoutPreflight {
     const row: PreflightRow | undefined = await db.from(buyer)
       .leftJoin('memberships as m', (on) => on.on('m.user_id', '=', 'u.id').onIn('m.status', LIVE))
       .select('m.*', 'u.id as buyer_id', 'u.name as buyer_name', 'u.email as buyer_email',
-        db.raw('(?) as ??', [openPurchases(db, userId, openSince).count('*'), 'open_purchases']))
+        db.raw('(?) as ??', [openPurchases(db, this.database.dialect, userId, openSince).count('*'), 'open_purchases']))
       .first();
     if (!row) return null;
     const live = row.id === null ? null : membershipMapper.toAggregate(row);

@@ -46,16 +46,18 @@ export class KnexPaymentRepository implements PaymentRepository {
   }
 
   async countOpenPurchases(userId: string, since: Date): Promise<number> {
-    const row = await openPurchases(currentDb(this.database, this.context), userId, since).count({ open: '*' }).first();
+    const row = await openPurchases(currentDb(this.database, this.context), this.database.dialect, userId, since).count({ open: '*' }).first();
     return Number(row?.open ?? 0);
   }
 
   /**
    * One statement: INSERT … SELECT <the row> WHERE (<the count>) < max AND EXISTS (<the buyer, live>). Two
    * such units for one buyer at once, on any instance, meet in it:
-   * - MySQL/MariaDB (REPEATABLE READ): its reads take shared next-key locks on the buyer's range of
-   *   `payments_user_created_index` and on the buyer's row, so the second waits for the first and counts its
-   *   order, or both wait on each other and one is chosen as a deadlock victim (a ConcurrencyConflictError);
+   * - MySQL/MariaDB (REPEATABLE READ): its reads take shared next-key locks on the buyer's open purchases in
+   *   `payments_open_purchases_index` (the count is told to use it) and on the buyer's row, so the second
+   *   waits for the first and counts its order, or both wait on each other and one is chosen as a deadlock
+   *   victim (a ConcurrencyConflictError). Other buyers meet those locks only in the gaps at either end of
+   *   that range, where the index holds no other order of this buyer's in between;
    * - PostgreSQL (REPEATABLE READ): it first updates the buyer's row of `checkout_turns` (a data-modifying
    *   WITH); of two units that do so, the second waits, and once the first commits fails with a
    *   serialization error (a ConcurrencyConflictError), since its snapshot cannot count that order. The
@@ -69,7 +71,7 @@ export class KnexPaymentRepository implements PaymentRepository {
     const postgres = this.database.dialect === 'postgres';
     const row = paymentMapper.toRow(payment, payment.version + 1);
     const columns = Object.keys(row);
-    const open = openPurchases(db, payment.userId, since).count('*');
+    const open = openPurchases(db, this.database.dialect, payment.userId, since).count('*');
     const buyer = liveUserRow(db, payment.userId).select(db.raw('1'));
     const values = db.select(columns.map((column) => db.raw('? as ??', [(row as unknown as Record<string, Knex.Value>)[column], column])));
     if (this.database.dialect === 'mysql') values.from(db.raw('dual'));
