@@ -249,9 +249,9 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
         return inserted;
       }, { isolation: 'repeatable read' }))));
       expect(outcomes).to.deep.equal([true, true, true, true]);
-      // Each buyer's turn is a row of its own. (MySQL/MariaDB: buyers next to each other in
-      // payments_user_created_index share the gap their counts lock, and may deadlock and run again; SQLite
-      // runs one writer at a time.)
+      // Each buyer's turn is a row of its own. (MySQL/MariaDB: buyers without orders, next to each other in
+      // payments_open_purchases_index, share the gap their counts lock, and may deadlock and run again;
+      // SQLite runs one writer at a time.)
       if (kit.name === 'postgres' || kit.name === 'memory') {
         expect(runs, 'no unit failed and ran again').to.equal(4);
         expect(Date.now() - started, 'held at once, not one after another').to.be.below(350);

@@ -56,8 +56,9 @@ export class KnexPaymentRepository implements PaymentRepository {
    * - MySQL/MariaDB (REPEATABLE READ): its reads take shared next-key locks on the buyer's open purchases in
    *   `payments_open_purchases_index` (the count is told to use it) and on the buyer's row, so the second
    *   waits for the first and counts its order, or both wait on each other and one is chosen as a deadlock
-   *   victim (a ConcurrencyConflictError). Other buyers meet those locks only in the gaps at either end of
-   *   that range, where the index holds no other order of this buyer's in between;
+   *   victim (a ConcurrencyConflictError). Other buyers meet those locks only in the gaps at the range's
+   *   two ends: back to the previous buyer's last entry, and on to the next buyer's first when this buyer
+   *   has no other order after their open ones (docs/scale.md);
    * - PostgreSQL (REPEATABLE READ): it first updates the buyer's row of `checkout_turns` (a data-modifying
    *   WITH); of two units that do so, the second waits, and once the first commits fails with a
    *   serialization error (a ConcurrencyConflictError), since its snapshot cannot count that order. The

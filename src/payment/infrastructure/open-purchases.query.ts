@@ -9,9 +9,10 @@ export const OPEN_PURCHASES_INDEX = 'payments_open_purchases_index';
  * not counted. One definition for the count before the gateway call and the one in the insert.
  *
  * MySQL/MariaDB are told to read it through OPEN_PURCHASES_INDEX: in checkout's INSERT … SELECT the read
- * takes shared next-key locks on what it scans, which through that index is the buyer's own range. Left to
- * itself MariaDB's optimizer picks payments_status_created_index when few orders are open (and on an empty
- * table), and the count then locks every buyer's open orders in the window.
+ * takes shared next-key locks on what it scans, which through that index is the buyer's own range. Before
+ * that index MariaDB's optimizer took payments_status_created_index when few orders were open (and on an
+ * empty table), and the count locked every buyer's open orders in the window; the hint keeps the locks
+ * from depending on the optimizer's estimates.
  */
 export function openPurchases(db: Knex, dialect: Dialect, userId: string, since: Date): Knex.QueryBuilder {
   const payments = dialect === 'mysql' ? db.from(db.raw('?? force index (??)', ['payments', OPEN_PURCHASES_INDEX])) : db('payments');
