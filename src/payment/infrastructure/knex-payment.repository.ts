@@ -26,8 +26,6 @@ export class KnexPaymentRepository implements PaymentRepository {
    */
   private readonly knownRows = new Map<string, PaymentRow>();
 
-  /** insertIfFewerOpen's statement, for the column list it was built for. */
-
   constructor(
     private readonly database: KnexDatabase,
     private readonly context: TransactionContext,
