@@ -7,7 +7,7 @@ import { BILLING } from '../../../src/billing/billing.tokens';
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { Logger } from '../../../src/shared/application/logger.port';
-import { Payment, type PaymentChannel } from '../../../src/payment/payment.api';
+import { GatewayRejectedError, Payment, type PaymentChannel } from '../../../src/payment/payment.api';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import type { PlanCatalog } from '../../../src/pricing/pricing.api';
 import { PRICING } from '../../../src/pricing/pricing.tokens';
@@ -409,6 +409,26 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     app.clock.freezeAt(kst('2027-02-28T10:00'));
     expect(await app.renewals.execute()).to.include({ failed: 1 });
     expect(app.eventsOfType('RenewalFailed').map((e) => (e.event.payload as { reason: string }).reason)).to.deep.equal(['the card was declined']);
+  });
+
+  // Was a defect: the refusal was recorded as a failed renewal of the next period (past due, a "renewal
+  // failed" notice, the next charge moved) although the period's payment had been confirmed paid meanwhile.
+  it('a charge refused after the period\'s payment was confirmed paid meanwhile counts as charged: no failure recorded, the payment stays paid', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'paid meanwhile');
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => {
+      // The gateway took the money, its notice of it is applied first, and the call itself answers a refusal.
+      const truth = await charge.wrappedMethod.call(app.gateway, request);
+      await app.settlement.applyGatewayTruth(request.merchantUid, truth);
+      throw new GatewayRejectedError('이미 결제 완료된 주문입니다', -1);
+    });
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 1, failed: 0 });
+    const membership = (await app.memberships.findLiveByUserId(user.id))!;
+    expect(membership.toProps()).to.include({ status: 'active', periodNo: 2, renewalAttempts: 0 });
+    expect(kstDate(membership.nextChargeAt!)).to.equal('2027-03-31');
+    expect((await app.payments.findByMerchantUid(`renewal-${membership.id}-2`))?.status).to.equal('paid');
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
   });
 
   it('a member who cancels while their declined charge is in flight stays cancelled, not past due', async () => {
