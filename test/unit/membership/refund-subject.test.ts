@@ -64,6 +64,12 @@ describe('the purchases a cancel refunds (refundablePurchases)', () => {
     expect((await quoted(membershipOf(1), now, [first, earlier])).map((p) => p.merchantUid)).to.deep.equal(['mp_first']);
   });
 
+  it('leaves out a purchase paid before this membership began even where the months paid would leave room for it', async () => {
+    const earlier = purchase(new Date(ANCHOR.getTime() - 40 * DAY), monthly, 'mp_earlier').build();
+    const now = new Date(ANCHOR.getTime() + DAY);
+    expect((await quoted(membershipOf(2), now, [first, earlier])).map((p) => p.merchantUid)).to.deep.equal(['mp_first']);
+  });
+
   it('leaves out a renewal charge of another membership, even one paid after this membership began', async () => {
     const otherRenewal = purchase(new Date(ANCHOR.getTime() + DAY), monthly, 'renewal-ms_other-5')
       .with({ purpose: { kind: 'renewal', planId: 'monthly', membershipId: 'ms_other', periodNo: 5 } }).build();
