@@ -32,6 +32,16 @@ export default {
     'src/payment/application/confirm-payment.use-case.ts',
     'src/membership/application/cancel-membership.use-case.ts',
     'src/billing/application/run-renewals.use-case.ts',
+    // The consent rules: a renewal never charges above what the member paid or consented to.
+    'src/membership/domain/consent-request.entity.ts',
+    'src/membership/domain/plan-price.ts',
+    'src/membership/application/plan-prices.ts',
+    'src/membership/application/answer-consent.use-case.ts',
+    'src/billing/application/seek-consents.use-case.ts',
+    // The refund amounts: which purchases a cancel refunds and what the quote sums.
+    'src/membership/application/refund-subject.ts',
+    'src/membership/application/get-refund-quote.use-case.ts',
+    'src/pricing/domain/plan.ts',
   ],
   coverageAnalysis: 'perTest',
   // Two cores shared by several people.

@@ -39,6 +39,9 @@ export interface RenewalRun {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The period's money came in (a charge refunded since then still paid for it). */
+const periodPaid = (payment: Payment) => payment.status === 'paid' || payment.status === 'cancelled';
+
 /** Runs `work` over `items` with at most `limit` at once; answers in the items' order. */
 async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -164,7 +167,7 @@ export class RunRenewals {
         });
       }
       const settled = truth ? await this.settlement.applyGatewayTruth(payment, truth) : payment;
-      if (settled.status === 'paid' || settled.status === 'cancelled') return 'charged';
+      if (periodPaid(settled)) return 'charged';
       await this.recordFailure(leased.id, merchantUid, truth?.failReason ?? 'the card was declined');
       return 'failed';
     } catch (error) {
@@ -174,9 +177,11 @@ export class RunRenewals {
         return 'skipped';
       }
       if (!(error instanceof GatewayRejectedError)) throw error;
-      await this.settlement.change(merchantUid, (p) => {
+      const refused = await this.settlement.change(merchantUid, (p) => {
         if (p.status === 'await') p.fail('gateway_failed', error.message, this.clock.now());
       });
+      // Confirmed paid meanwhile (an earlier attempt's answer, or this charge's own notice): the refusal took nothing from the period.
+      if (periodPaid(refused)) return 'charged';
       await this.recordFailure(leased.id, merchantUid, error.message);
       return 'failed';
     }

@@ -137,7 +137,7 @@ describe('consent before a higher charge (renewals, in-memory adapters, virtual 
   it('the renewal reminder waits for consent: a charge not yet agreed is not announced as coming', async () => {
     const user = await memberSince(kst('2027-01-10T10:00'));
     await app.schedulePrice.execute('monthly', 12900, kst('2027-02-01T00:00'));
-    await runAt(kst('2027-02-08T10:00'));
+    expect(await runAt(kst('2027-02-08T10:00'))).to.include({ reminded: 0 });
     expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder' && n.to === user.email)).to.deep.equal([]);
   });
 });

@@ -7,12 +7,13 @@ import { BILLING } from '../../../src/billing/billing.tokens';
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { Logger } from '../../../src/shared/application/logger.port';
-import { Payment, type PaymentChannel } from '../../../src/payment/payment.api';
+import { GatewayRejectedError, Payment, type PaymentChannel } from '../../../src/payment/payment.api';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import type { PlanCatalog } from '../../../src/pricing/pricing.api';
 import { PRICING } from '../../../src/pricing/pricing.tokens';
 import { ConflictError } from '../../../src/shared/domain/conflict-error';
 import { SHARED } from '../../../src/shared/shared.tokens';
+import { aPayment } from '../../support/builders/payment.builder';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
 const HOUR = 60 * 60 * 1000;
@@ -409,6 +410,81 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     app.clock.freezeAt(kst('2027-02-28T10:00'));
     expect(await app.renewals.execute()).to.include({ failed: 1 });
     expect(app.eventsOfType('RenewalFailed').map((e) => (e.event.payload as { reason: string }).reason)).to.deep.equal(['the card was declined']);
+  });
+
+  // Was a defect: the refusal was recorded as a failed renewal of the next period (past due, a "renewal
+  // failed" notice, the next charge moved) although the period's payment had been confirmed paid meanwhile.
+  it('a charge refused after the period\'s payment was confirmed paid meanwhile counts as charged: no failure recorded, the payment stays paid', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'paid meanwhile');
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => {
+      // The gateway took the money, its notice of it is applied first, and the call itself answers a refusal.
+      const truth = await charge.wrappedMethod.call(app.gateway, request);
+      await app.settlement.applyGatewayTruth(request.merchantUid, truth);
+      throw new GatewayRejectedError('이미 결제 완료된 주문입니다', -1);
+    });
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 1, failed: 0 });
+    const membership = (await app.memberships.findLiveByUserId(user.id))!;
+    expect(membership.toProps()).to.include({ status: 'active', periodNo: 2, renewalAttempts: 0 });
+    expect(kstDate(membership.nextChargeAt!)).to.equal('2027-03-31');
+    expect((await app.payments.findByMerchantUid(`renewal-${membership.id}-2`))?.status).to.equal('paid');
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
+  });
+
+  it('a period\'s payment an earlier run saw paid is neither looked up nor charged again, and never withheld, whatever the ceiling says now', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'paid before');
+    const membership = (await app.memberships.findLiveByUserId(user.id))!;
+    // The earlier run's charge was confirmed paid; the membership's renewal (PaymentPaid) is still on its way.
+    const paid = aPayment().forUser(user.id).with({
+      merchantUid: `renewal-${membership.id}-2`, amount: 12900, customerUid: `cu_${user.id}`,
+      purpose: { kind: 'renewal', planId: 'monthly', membershipId: membership.id, periodNo: 2 },
+    }).paid(kst('2027-02-28T09:00')).build();
+    await app.uow.run(() => app.payments.save(paid));
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    const asked = app.gateway.calls.length;
+    expect(await app.renewals.execute()).to.include({ charged: 1, skipped: 0 });
+    expect(app.gateway.calls.slice(asked).map((c) => c.operation)).to.deep.equal([]);
+    expect((await app.memberships.findLiveByUserId(user.id))?.toProps()).to.include({ autoRenew: true, cancelAtPeriodEnd: false });
+  });
+
+  it('an unexpected error from the charge call stops the run; nothing is recorded as declined', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'unexpected');
+    sinon.stub(app.gateway, 'chargeBillingKey').rejects(new TypeError('cannot read properties of undefined'));
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(((await app.renewals.execute().catch((e) => e)) as Error).message).to.equal('cannot read properties of undefined');
+    const membership = (await app.memberships.findLiveByUserId(user.id))!;
+    expect(membership.status).to.equal('active');
+    expect((await app.payments.findByMerchantUid(`renewal-${membership.id}-2`))?.status).to.equal('await');
+  });
+
+  it('charges at most the configured number of memberships at once', async () => {
+    app = memoryApp({}, (config) => ({ ...config, renewalConcurrency: 2 }));
+    for (let n = 0; n < 5; n++) await memberSince(kst('2027-01-31T10:00'), `member ${n}`);
+    let inFlight = 0;
+    let most = 0;
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return charge.wrappedMethod.call(app.gateway, request);
+    });
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 5 });
+    expect(most).to.equal(2);
+  });
+
+  it('a member whose record cannot be read is still reminded and charged: no name for the gateway, no address for the notice', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'unreadable');
+    sinon.stub(app.users, 'findByIds').resolves([]);
+    app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+    expect(await app.renewals.execute()).to.include({ reminded: 1 });
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder').map((n) => n.to)).to.deep.equal(['']);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ charged: 1 });
+    const [charge] = renewalCharges(user.id).map((c) => c.args as { buyerName?: string; buyerEmail?: string });
+    expect([charge.buyerName, charge.buyerEmail]).to.deep.equal([undefined, undefined]);
   });
 
   it('a member who cancels while their declined charge is in flight stays cancelled, not past due', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConsentRequest } from '../../../src/membership/domain/consent-request.entity';
+import { CONSENT_WORDING_VERSION, ConsentRequest } from '../../../src/membership/domain/consent-request.entity';
 import { Membership } from '../../../src/membership/domain/membership.entity';
 import { MembershipEvents } from '../../../src/membership/domain/membership.events';
 import type { Plan } from '../../../src/pricing/domain/plan';
@@ -144,6 +144,51 @@ describe('consent requests', () => {
     expect(() => request.answer(false, 'web', 'v1', at)).to.throw('takes no answer');
   });
 
+  it('opens pending and unanswered, for the period the higher charge would pay for', () => {
+    const request = openRequest();
+    expect([request.status, request.periodNo, request.oldAmount, request.newAmount, request.version]).to.deep.equal(['pending', 2, 9900, 12900, 0]);
+    expect(request.toProps()).to.include({ answeredAt: null, method: null, wordingVersion: null });
+    expect([request.changeAt.toISOString(), request.answerBy.toISOString()]).to.deep.equal(['2027-02-10T01:00:00.000Z', '2027-02-09T01:00:00.000Z']);
+  });
+
+  it('records a decline as declined', () => {
+    const request = openRequest();
+    request.answer(false, 'web', 'v1', new Date('2027-01-20T00:00:00Z'));
+    expect(request.status).to.equal('declined');
+  });
+
+  it('refuses a second answer naming how the first one ended', () => {
+    const request = openRequest();
+    request.answer(false, 'web', 'v1', new Date('2027-01-20T00:00:00Z'));
+    expect(() => request.answer(true, 'web', 'v1', new Date('2027-01-21T00:00:00Z'))).to.throw('consent request c1 is declined and takes no answer');
+  });
+
+  it('an answered request never expires, however late it is looked at', () => {
+    const request = openRequest();
+    const at = new Date('2027-01-20T00:00:00Z');
+    request.answer(true, 'web', 'v1', at);
+    request.expire(new Date('2027-03-01T00:00:00Z'));
+    expect(request.status).to.equal('accepted');
+    expect(request.toProps().answeredAt?.toISOString()).to.equal(at.toISOString());
+  });
+
+  it('expiring clears any answer time: nobody answered', () => {
+    const request = ConsentRequest.restore({ ...openRequest().toProps(), answeredAt: new Date('2027-01-20T00:00:00Z') });
+    request.expire(request.answerBy);
+    expect(request.toProps()).to.include({ status: 'expired', answeredAt: null });
+  });
+
+  it('each save advances the version the next save is checked against', () => {
+    const request = openRequest();
+    request.markSaved();
+    request.markSaved();
+    expect(request.version).to.equal(2);
+  });
+
+  it('the wording the member answers carries a dated version, recorded with each answer', () => {
+    expect(CONSENT_WORDING_VERSION).to.match(/^\d{4}-\d{2}-\d{2}\.\d+$/);
+  });
+
   it('refuses an answer from the day before the change on', () => {
     const request = openRequest();
     expect(() => request.answer(true, 'web', 'v1', request.answerBy)).to.throw('past its deadline');
@@ -251,5 +296,12 @@ describe('scheduled plan prices', () => {
   it('of two changes effective at once, the one scheduled last wins', () => {
     const changes = [change(12900, '2027-02-01T00:00:00Z', '2027-01-02T00:00:00Z'), change(11900, '2027-02-01T00:00:00Z', '2027-01-01T00:00:00Z')];
     expect(priceAt(monthly, changes, new Date('2027-02-02T00:00:00Z'))).to.equal(12900);
+    expect(priceAt(monthly, [...changes].reverse(), new Date('2027-02-02T00:00:00Z'))).to.equal(12900);
+  });
+
+  it('the latest change in effect wins whatever order the changes are listed in', () => {
+    const changes = [change(10900, '2027-02-01T00:00:00Z'), change(12900, '2027-03-01T00:00:00Z')];
+    expect(priceAt(monthly, changes, new Date('2027-03-05T00:00:00Z'))).to.equal(12900);
+    expect(priceAt(monthly, [...changes].reverse(), new Date('2027-03-05T00:00:00Z'))).to.equal(12900);
   });
 });
