@@ -38,6 +38,7 @@ export default {
     'src/membership/application/plan-prices.ts',
     'src/membership/application/answer-consent.use-case.ts',
     'src/billing/application/seek-consents.use-case.ts',
+    'src/membership/application/consent-mootness.ts',
     // The refund amounts: which purchases a cancel refunds and what the quote sums.
     'src/membership/application/refund-subject.ts',
     'src/membership/application/get-refund-quote.use-case.ts',
