@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import sinon from 'sinon';
+import type { SessionStore } from '../../../src/shared/application/session-store.port';
+import { SHARED } from '../../../src/shared/shared.tokens';
+import { SERVER_ENGINES } from '../../support/database';
+import { type HttpHarness, startHttpHarness } from '../../support/http-app';
+
+/**
+ * What an outside attacker found after sessions became kept per instance and checkout five
+ * statements (ADR 0016) and overload became 503 `database_unavailable`, one test per hole.
+ */
+
+const ENGINES = [{ engine: 'sqlite' as const, label: 'SQLite', skip: false }, ...SERVER_ENGINES];
+const ACQUIRE_TIMEOUT_MS = 300;
+
+for (const { engine, label, skip } of ENGINES) {
+  (skip ? describe.skip : describe)(`attacker findings 3: a 503 database_unavailable that did the work anyway (${label}, pool of 1)`, function () {
+    this.timeout(60_000);
+    let h: HttpHarness;
+    let held: Knex.Transaction | null;
+
+    beforeEach(async () => {
+      h = await startHttpHarness({ persistence: engine, pool: { max: 1, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS } });
+      held = null;
+    });
+    afterEach(async () => {
+      sinon.restore();
+      await held?.rollback().catch(() => undefined);
+      await h?.close();
+    });
+
+    const knex = (): Knex => h.container.get<{ knex: Knex }>(SHARED.Database).knex;
+    /** Takes the pool's one connection (another request's work): every statement after it waits and gives up. */
+    const holdTheConnection = async () => {
+      held = await knex().transaction();
+    };
+    const release = async () => {
+      await held?.rollback();
+      held = null;
+    };
+
+    /**
+     * HIGH. DELETE /api/me anonymised the account in its unit of work and only then revoked the
+     * account's sessions, with a statement of its own. When that statement met the pool full it
+     * answered 503 database_unavailable ("nothing stored, send it again") although the account was
+     * deleted, and every session of the account stayed unrevoked in the store: not for 2 s but until
+     * it expired (7 days), on every instance, so a cookie on another device kept reading the routes
+     * that read by user id (GET /api/payments, /api/membership/consents) of a deleted account.
+     * The deletion and the revocation are one unit: both done (204) or neither (503, the retry works).
+     */
+    it('an account deletion answered 503 deleted nothing, and one answered 204 left no session of the account alive', async () => {
+      const member = h.client();
+      const account = await member.signUp();
+      const otherDevice = h.client();
+      expect((await otherDevice.post('/api/auth/login', { email: account.email, password: account.password })).status).to.equal(200);
+
+      const sessions = h.container.get<SessionStore>(SHARED.SessionStore);
+      const destroyForUser = sessions.destroyForUser.bind(sessions);
+      sinon.stub(sessions, 'destroyForUser').callsFake(async (userId) => {
+        // Another request takes the connection just as the account's sessions are revoked.
+        await holdTheConnection().catch(() => undefined);
+        return destroyForUser(userId);
+      });
+      const deleted = await member.request('DELETE', '/api/me', { json: { password: account.password } });
+      await release();
+      sinon.restore();
+
+      expect([204, 503], deleted.text).to.include(deleted.status);
+      if (deleted.status === 503) {
+        const login = await h.client().post('/api/auth/login', { email: account.email, password: account.password });
+        expect(login.status, `the account logs in after a 503: ${login.text}`).to.equal(200);
+        const again = await member.request('DELETE', '/api/me', { json: { password: account.password } });
+        expect(again.status, again.text).to.equal(204);
+      }
+      // What every other instance learns from: the store must hold each of the account's sessions revoked.
+      const alive = await knex()('sessions').where({ user_id: account.id }).whereNull('revoked_at').count({ n: '*' }).first();
+      expect(Number(alive?.n), 'sessions of the deleted account not revoked').to.equal(0);
+      expect((await otherDevice.get('/api/payments')).status, 'the other device').to.equal(401);
+    });
+  });
+}
