@@ -65,8 +65,9 @@ export class DeleteAccount {
       ].filter((r) => r.purgeAfter > now); // a record past its class's time is destroyed, not moved
       await this.retained.add(records);
       await this.users.anonymise(user.id);
+      // In the same unit: a deletion answered 503 must leave the account whole, and one done must leave no session alive.
+      await this.sessions.destroyForUser(user.id);
     });
-    await this.sessions.destroyForUser(user.id);
     return { refund };
   }
 

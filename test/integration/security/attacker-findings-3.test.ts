@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import sinon from 'sinon';
+import { DatabaseUnavailableError } from '../../../src/shared/application/database.errors';
 import type { SessionStore } from '../../../src/shared/application/session-store.port';
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { SERVER_ENGINES } from '../../support/database';
@@ -77,6 +78,21 @@ for (const { engine, label, skip } of ENGINES) {
       const alive = await knex()('sessions').where({ user_id: account.id }).whereNull('revoked_at').count({ n: '*' }).first();
       expect(Number(alive?.n), 'sessions of the deleted account not revoked').to.equal(0);
       expect((await otherDevice.get('/api/payments')).status, 'the other device').to.equal(401);
+    });
+
+    it('an account deletion whose session revocation fails answers 503 with the account whole, and the retry deletes it', async () => {
+      const member = h.client();
+      const account = await member.signUp();
+      const sessions = h.container.get<SessionStore>(SHARED.SessionStore);
+      sinon.stub(sessions, 'destroyForUser').rejects(new DatabaseUnavailableError('no database connection came free within 300 ms'));
+      const failed = await member.request('DELETE', '/api/me', { json: { password: account.password } });
+      sinon.restore();
+      expect(failed.status, failed.text).to.equal(503);
+      const login = await h.client().post('/api/auth/login', { email: account.email, password: account.password });
+      expect(login.status, `the account logs in after a 503: ${login.text}`).to.equal(200);
+      const again = await member.request('DELETE', '/api/me', { json: { password: account.password } });
+      expect(again.status, again.text).to.equal(204);
+      expect((await member.get('/api/payments')).status).to.equal(401);
     });
   });
 }
