@@ -94,5 +94,31 @@ for (const { engine, label, skip } of ENGINES) {
       expect(again.status, again.text).to.equal(204);
       expect((await member.get('/api/payments')).status).to.equal(401);
     });
+
+    /**
+     * MEDIUM. Signup created the account, then koa-session wrote the new session after the route's
+     * answer: a write meeting the pool full turned the 201 into 503 database_unavailable ("nothing
+     * stored, send it again") with the account created, so the retry answered 409 email_taken.
+     */
+    it('a signup answered 503 created no account (the retry signs up), or it answers 201 logged in', async () => {
+      const visitor = h.client();
+      const account = { email: `late-session-${Date.now()}@example.com`, password: 'correct horse', name: 'Kim Late' };
+      const sessions = h.container.get<SessionStore>(SHARED.SessionStore);
+      const set = sessions.set.bind(sessions);
+      sinon.stub(sessions, 'set').callsFake(async (id, session) => {
+        await holdTheConnection().catch(() => undefined);
+        return set(id, session);
+      });
+      const first = await visitor.post('/api/auth/signup', account);
+      await release();
+      sinon.restore();
+      expect([201, 503], first.text).to.include(first.status);
+      if (first.status === 201) {
+        expect((await visitor.get('/api/me')).status, 'logged in after the 201').to.equal(200);
+      } else {
+        const again = await visitor.post('/api/auth/signup', account);
+        expect(again.status, `the retry of a signup answered 503: ${again.text}`).to.equal(201);
+      }
+    });
   });
 }
