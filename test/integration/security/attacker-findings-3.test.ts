@@ -120,5 +120,31 @@ for (const { engine, label, skip } of ENGINES) {
         expect(again.status, `the retry of a signup answered 503: ${again.text}`).to.equal(201);
       }
     });
+
+    /**
+     * HIGH. A session past half its life is written again at the end of any request (koa-session's
+     * `renew`), after the route's work. That write meeting the pool full turned a done checkout's 201
+     * into 503 database_unavailable ("nothing stored, send it again"): the order was stored and prepared
+     * at the gateway, and a retry made a second one (a cancel with refund: refunded, then 503, then 409).
+     */
+    it('a checkout done while its session is renewed answers 201 even when the renewal meets the pool full, or stores nothing', async () => {
+      const buyer = h.client();
+      const { id: userId } = await buyer.signUp();
+      const realNow = Date.now.bind(Date);
+      // Four of the seven days later by the cookie's clock: koa-session renews the session at the end of the request.
+      sinon.stub(Date, 'now').callsFake(() => realNow() + 4 * 24 * 60 * 60 * 1000);
+      const sessions = h.container.get<SessionStore>(SHARED.SessionStore);
+      const set = sessions.set.bind(sessions);
+      sinon.stub(sessions, 'set').callsFake(async (id, session) => {
+        await holdTheConnection().catch(() => undefined);
+        return set(id, session);
+      });
+      const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
+      await release();
+      sinon.restore();
+      const stored = await h.parts.payments.listByUser(userId);
+      if (checkout.status === 201) expect(stored.map((p) => p.merchantUid)).to.deep.equal([checkout.body.merchant_uid]);
+      else expect([checkout.status, stored.length], checkout.text).to.deep.equal([503, 0]);
+    });
   });
 }
