@@ -148,3 +148,31 @@ for (const { engine, label, skip } of ENGINES) {
     });
   });
 }
+
+for (const { engine, label, skip } of ENGINES) {
+  (skip ? describe.skip : describe)(`attacker findings 3: what a deleted account leaves behind (${label})`, function () {
+    this.timeout(60_000);
+    let h: HttpHarness;
+    before(async () => { h = await startHttpHarness({ persistence: engine }); });
+    after(async () => { await h?.close(); });
+
+    /**
+     * LOW (privacy). Answers kept for Idempotency-Key replays carry the buyer's name and e-mail
+     * (checkout's buyer_name/buyer_email; signup's and login's user). DELETE /api/me removes the
+     * personal data, but those answers stayed in idempotency_keys for their 24 h.
+     */
+    it('no answer kept for Idempotency-Key replays names the deleted account', async () => {
+      const member = h.client();
+      const email = `forget-me-${Date.now()}@example.com`;
+      const signup = await member.request('POST', '/api/auth/signup', { json: { email, password: 'correct horse', name: 'Hong Forget' }, headers: { 'Idempotency-Key': 'signup-1' } });
+      expect(signup.status, signup.text).to.equal(201);
+      const checkout = await member.post('/api/payment/checkout', { plan: 'monthly' }, { 'Idempotency-Key': 'checkout-1' });
+      expect(checkout.body).to.include({ buyer_email: email });
+      expect((await member.request('DELETE', '/api/me', { json: { password: 'correct horse' } })).status).to.equal(204);
+
+      const knex = h.container.get<{ knex: Knex }>(SHARED.Database).knex;
+      const kept: Array<{ scope: string; response_body: string | null }> = await knex('idempotency_keys').select('scope', 'response_body');
+      expect(kept.filter((row) => row.response_body?.includes(email) || row.response_body?.includes('Hong Forget')).map((row) => row.scope)).to.deep.equal([]);
+    });
+  });
+}
