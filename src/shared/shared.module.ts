@@ -69,7 +69,7 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
         [SHARED.TransactionTracker],
       );
       bind(SHARED.RateLimiter).toConstantValue(new KnexRateLimiter(database));
-      bind(SHARED.IdempotencyStore).toConstantValue(new KnexIdempotencyStore(database));
+      bind(SHARED.IdempotencyStore).toResolvedValue((context: TransactionContext) => new KnexIdempotencyStore(database, context), [SHARED.TransactionTracker]);
     }
   });
 }

@@ -2,6 +2,7 @@ import type { ConfirmPassword, User, UserRepository } from '../../identity/ident
 import type { Payment, PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
+import type { IdempotencyStore } from '../../shared/application/idempotency-store.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
@@ -42,6 +43,8 @@ export class DeleteAccount {
     private readonly cancelMembership: CancelMembership,
     private readonly retained: RetainedRecordStore,
     private readonly sessions: SessionStore,
+    /** Answers kept for Idempotency-Key replays: a checkout's names the buyer, a signup's the user. */
+    private readonly keptAnswers: IdempotencyStore,
     private readonly uow: UnitOfWork,
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
@@ -67,6 +70,7 @@ export class DeleteAccount {
       await this.users.anonymise(user.id);
       // In the same unit: a deletion answered 503 must leave the account whole, and one done must leave no session alive.
       await this.sessions.destroyForUser(user.id);
+      await this.keptAnswers.forgetUser(user.id);
     });
     return { refund };
   }
