@@ -68,7 +68,7 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
         (context: TransactionContext) => new CachedSessionStore(new KnexSessionStore(database, context)),
         [SHARED.TransactionTracker],
       );
-      bind(SHARED.RateLimiter).toConstantValue(new KnexRateLimiter(database));
+      bind(SHARED.RateLimiter).toResolvedValue((context: TransactionContext) => new KnexRateLimiter(database, context), [SHARED.TransactionTracker]);
       bind(SHARED.IdempotencyStore).toResolvedValue((context: TransactionContext) => new KnexIdempotencyStore(database, context), [SHARED.TransactionTracker]);
     }
   });

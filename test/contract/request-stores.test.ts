@@ -25,7 +25,7 @@ function knexKit(create: () => Promise<TestDatabase>) {
     const test = await create();
     const { database } = test;
     return {
-      sessions: new KnexSessionStore(database, new TransactionContext()), idempotency: new KnexIdempotencyStore(database, new TransactionContext()), rateLimiter: new KnexRateLimiter(database),
+      sessions: new KnexSessionStore(database, new TransactionContext()), idempotency: new KnexIdempotencyStore(database, new TransactionContext()), rateLimiter: new KnexRateLimiter(database, new TransactionContext()),
       retainedRecords: new KnexRetainedRecordStore(database, new TransactionContext()),
       close: () => test.drop(),
     };

@@ -11,6 +11,14 @@ export const SESSION_COOKIE = 'memberpay.sid';
 export const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** ctx.state: the cookie id of the session this request read from the store. */
 const LOADED_SESSION_KEY = 'loadedSessionKey';
+/** ctx.state: the cookie id and content of the session this request wrote. */
+const WRITTEN_SESSION = 'writtenSession';
+
+/** A session's data without koa-session's expiry fields, which it sets anew on each write. */
+function contentOf(data: Record<string, unknown>): string {
+  const { _expire: _e, _maxAge: _m, ...content } = data;
+  return JSON.stringify(content);
+}
 
 export interface SessionSettings {
   secret: string;
@@ -47,14 +55,18 @@ export function sessionMiddleware(app: Koa<any, any>, settings: SessionSettings)
       },
       async set(key: string, data: Record<string, unknown>, maxAge: number, options?: { changed?: boolean; ctx?: Context }) {
         const userId = typeof data.userId === 'string' ? data.userId : null;
+        const written = `${key} ${contentOf(data)}`;
         try {
           await store.set(storedSessionId(key), { data, userId, expiresAt: new Date(clock.now().getTime() + maxAge) });
+          if (options?.ctx) options.ctx.state[WRITTEN_SESSION] = written;
         } catch (error) {
-          // Only a renewal of the session this request read (unchanged, same id; koa-session writes it after the
-          // route's work): the session stays valid to its current expiry and a later request renews it, so the
-          // answer of work already done is not turned into a 503. A login's new session or changed data still fails.
+          // Writes koa-session makes after the route's work that change nothing the store does not hold: a renewal of
+          // the session this request read (unchanged, same id), or the session a login wrote already (koa-session
+          // writes it again at the end). The session stays valid to its current expiry, so the answer of work done is
+          // not turned into a 503. A login's new session or changed data still fails.
           const renewal = options?.changed === false && options.ctx?.state[LOADED_SESSION_KEY] === key;
-          if (!(renewal && error instanceof DatabaseUnavailableError)) throw error;
+          const again = options?.ctx?.state[WRITTEN_SESSION] === written;
+          if (!((renewal || again) && error instanceof DatabaseUnavailableError)) throw error;
         }
       },
       async destroy(key: string) {

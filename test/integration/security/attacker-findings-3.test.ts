@@ -121,6 +121,19 @@ for (const { engine, label, skip } of ENGINES) {
       }
     });
 
+    it('a signup whose session cannot be stored answers 503 and creates nothing: the retry signs up', async () => {
+      const visitor = h.client();
+      const account = { email: `no-session-${Date.now()}@example.com`, password: 'correct horse', name: 'Kim Retry' };
+      const sessions = h.container.get<SessionStore>(SHARED.SessionStore);
+      sinon.stub(sessions, 'set').rejects(new DatabaseUnavailableError('no database connection came free within 300 ms'));
+      const first = await visitor.post('/api/auth/signup', account);
+      sinon.restore();
+      expect(first.status, first.text).to.equal(503);
+      const again = await visitor.post('/api/auth/signup', account);
+      expect(again.status, again.text).to.equal(201);
+      expect((await visitor.get('/api/me')).status).to.equal(200);
+    });
+
     /**
      * HIGH. A session past half its life is written again at the end of any request (koa-session's
      * `renew`), after the route's work. That write meeting the pool full turned a done checkout's 201

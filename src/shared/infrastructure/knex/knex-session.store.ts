@@ -32,13 +32,14 @@ export class KnexSessionStore implements SessionStore {
     return { data: readJson<Record<string, unknown>>(row.data), userId: row.user_id, expiresAt };
   }
 
+  /** In the open unit of work, if any: a signup's session is stored with its account or not at all. */
   async set(id: string, session: StoredSession): Promise<void> {
     const row = { id, user_id: session.userId, data: JSON.stringify(session.data), expires_at: session.expiresAt };
-    await this.database.knex('sessions').insert(row).onConflict('id').merge(['user_id', 'data', 'expires_at']);
+    await currentDb(this.database, this.context)('sessions').insert(row).onConflict('id').merge(['user_id', 'data', 'expires_at']);
   }
 
   async destroy(id: string): Promise<void> {
-    await this.database.knex('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: this.now() });
+    await currentDb(this.database, this.context)('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: this.now() });
   }
 
   /** In the open unit of work, if any: an account's deletion and the revocation of its sessions commit together. */
