@@ -31,8 +31,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * member's choice of refund (a refused refund stops here: 502, nothing deleted, the member may try
  * again); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
  * of work, the contract and payment records the E-Commerce Act makes us keep are copied into
- * retained storage with their class and purge time, and the user row is anonymised; last, every
- * session of the member is removed. Wrong passwords count with failed logins (identity's ConfirmPassword).
+ * retained storage with their class and purge time, the user row is anonymised, every session of
+ * the member is revoked and the answers kept for its Idempotency-Key replays are forgotten. Wrong passwords count with failed logins (identity's ConfirmPassword).
  */
 export class DeleteAccount {
   constructor(
