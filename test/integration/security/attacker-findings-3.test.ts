@@ -6,6 +6,7 @@ import type { SessionStore } from '../../../src/shared/application/session-store
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { SERVER_ENGINES } from '../../support/database';
 import { type HttpHarness, startHttpHarness } from '../../support/http-app';
+import { checkoutAndPay } from '../http/suites/harness';
 
 /**
  * What an outside attacker found after sessions became kept per instance and checkout five
@@ -132,6 +133,33 @@ for (const { engine, label, skip } of ENGINES) {
       const again = await visitor.post('/api/auth/signup', account);
       expect(again.status, again.text).to.equal(201);
       expect((await visitor.get('/api/me')).status).to.equal(200);
+    });
+
+    /**
+     * MEDIUM (not fixed). A cancel with refund asks the gateway first, then records the outcome and
+     * ends the membership. When that recording meets the pool full after the gateway refunded, the
+     * answer is 503 database_unavailable ("nothing stored, send it again") although the money went
+     * back and the refund is recorded pending (the membership still active); the retry answers 409
+     * refund_in_progress until the reconciler settles it. 202 pending would say what happened, but the
+     * contract's 202 says the membership ended, which it has not.
+     */
+    it('a cancel with refund whose recording meets the pool full after the gateway refunded does not answer 503 as if nothing happened', async () => {
+      const buyer = h.client();
+      await buyer.signUp();
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+      expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId })).status).to.equal(200);
+      const cancel = h.parts.gateway.cancel.bind(h.parts.gateway);
+      sinon.stub(h.parts.gateway, 'cancel').callsFake(async (request) => {
+        const refunded = await cancel(request);
+        await holdTheConnection();
+        return refunded;
+      });
+      const answer = await buyer.post('/api/membership/cancel', { refund: true });
+      await release();
+      sinon.restore();
+      const refundedAtGateway = h.parts.gateway.calls.filter((c) => c.operation === 'cancel').length;
+      expect(refundedAtGateway, 'refunds the gateway made').to.equal(1);
+      expect(answer.status, `the answer after the gateway refunded: ${answer.text}`).to.not.equal(503);
     });
 
     /**
