@@ -22,6 +22,11 @@ export interface DeleteAccountInput {
 
 export interface DeleteAccountResult {
   refund: CancelMembershipResult['refund'];
+  /**
+   * Set when nothing was deleted because the membership could not be ended: the database became
+   * unavailable after the refund was sent. It is as it was; the refund stays pending for the reconciler.
+   */
+  notEnded?: CancelMembershipResult['membership'];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -29,7 +34,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /**
  * `DELETE /api/me` (PIPA art. 21): the password again, then the live membership ends now with the
  * member's choice of refund (a refused refund stops here: 502, nothing deleted, the member may try
- * again); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
+ * again; one whose refund was sent but could not be recorded stops here too: 202 pending, nothing deleted); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
  * of work, the contract and payment records the E-Commerce Act makes us keep are copied into
  * retained storage with their class and purge time, the user row is anonymised, every session of
  * the member is revoked and the answers kept for its Idempotency-Key replays are forgotten. Wrong passwords count with failed logins (identity's ConfirmPassword).
@@ -58,6 +63,8 @@ export class DeleteAccount {
     if (await this.memberships.findLiveByUserId(user.id)) {
       const ended = await this.cancelMembership.execute({ userId: user.id, refund: input.refund, reason: 'account deleted by the member', endNow: true });
       refund = ended.refund;
+      // A deleted account must not keep a live membership (it could still renew on the stored card).
+      if (ended.membership.isLive) return { refund, notEnded: ended.membership };
     }
 
     await this.uow.run(async () => {
