@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import sinon from 'sinon';
+import type { ReconcilePayments } from '../../../src/payment/application/reconcile-payments.use-case';
+import { PAYMENT } from '../../../src/payment/payment.tokens';
 import { DatabaseUnavailableError } from '../../../src/shared/application/database.errors';
 import type { SessionStore } from '../../../src/shared/application/session-store.port';
 import { SHARED } from '../../../src/shared/shared.tokens';
@@ -15,6 +17,8 @@ import { checkoutAndPay } from '../http/suites/harness';
 
 const ENGINES = [{ engine: 'sqlite' as const, label: 'SQLite', skip: false }, ...SERVER_ENGINES];
 const ACQUIRE_TIMEOUT_MS = 300;
+const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
+const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 for (const { engine, label, skip } of ENGINES) {
   (skip ? describe.skip : describe)(`attacker findings 3: a 503 database_unavailable that did the work anyway (${label}, pool of 1)`, function () {
@@ -23,7 +27,7 @@ for (const { engine, label, skip } of ENGINES) {
     let held: Knex.Transaction | null;
 
     beforeEach(async () => {
-      h = await startHttpHarness({ persistence: engine, pool: { max: 1, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS } });
+      h = await startHttpHarness({ persistence: engine, env: { ADMIN_TOKEN }, pool: { max: 1, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS } });
       held = null;
     });
     afterEach(async () => {
@@ -136,30 +140,111 @@ for (const { engine, label, skip } of ENGINES) {
     });
 
     /**
-     * MEDIUM (not fixed). A cancel with refund asks the gateway first, then records the outcome and
-     * ends the membership. When that recording meets the pool full after the gateway refunded, the
-     * answer is 503 database_unavailable ("nothing stored, send it again") although the money went
-     * back and the refund is recorded pending (the membership still active); the retry answers 409
-     * refund_in_progress until the reconciler settles it. 202 pending would say what happened, but the
-     * contract's 202 says the membership ended, which it has not.
+     * MEDIUM. A cancel with refund asks the gateway first, then records the outcome and ends the
+     * membership. When that recording met the pool full after the gateway refunded, the answer was
+     * 503 database_unavailable ("nothing stored, send it again") although the money went back. Our
+     * records hold the refund pending and the membership live: the answer says so (202 works:false,
+     * pending, the membership as it stands), the retry is 409 refund_in_progress until the reconciler
+     * settles it from the gateway's record, once, and no refund is ever sent twice.
      */
-    it('a cancel with refund whose recording meets the pool full after the gateway refunded does not answer 503 as if nothing happened', async () => {
+    const refundedAtGateway = () => h.parts.gateway.calls.filter((c) => c.operation === 'cancel').length;
+    const paidMember = async () => {
       const buyer = h.client();
-      await buyer.signUp();
+      const account = await buyer.signUp();
       const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
       expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId })).status).to.equal(200);
+      const membership = (await buyer.get('/api/me')).body.membership;
+      return { buyer, account, merchantUid, membership };
+    };
+    /** The gateway refunds, then another request takes the pool's one connection before the refund is recorded. */
+    const poolFullAfterTheGatewayRefunds = () => {
       const cancel = h.parts.gateway.cancel.bind(h.parts.gateway);
       sinon.stub(h.parts.gateway, 'cancel').callsFake(async (request) => {
         const refunded = await cancel(request);
         await holdTheConnection();
         return refunded;
       });
+    };
+    const refundsOf = async (merchantUid: string) => (await h.parts.payments.findByMerchantUid(merchantUid))?.cancellations.map((c) => c.status);
+    const reconcile = () => h.container.get<ReconcilePayments>(PAYMENT.ReconcilePayments).execute();
+
+    it('a cancel with refund whose recording meets the pool full after the gateway refunded answers 202 pending with the membership live; the reconciler settles it once', async () => {
+      const { buyer, merchantUid, membership } = await paidMember();
+      poolFullAfterTheGatewayRefunds();
       const answer = await buyer.post('/api/membership/cancel', { refund: true });
       await release();
       sinon.restore();
-      const refundedAtGateway = h.parts.gateway.calls.filter((c) => c.operation === 'cancel').length;
-      expect(refundedAtGateway, 'refunds the gateway made').to.equal(1);
-      expect(answer.status, `the answer after the gateway refunded: ${answer.text}`).to.not.equal(503);
+      expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
+      expect(answer.status, `the answer after the gateway refunded: ${answer.text}`).to.equal(202);
+      expect(answer.body.works).to.equal(false);
+      expect(answer.body.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      expect(answer.body.membership, 'the membership as it stands').to.deep.equal(membership);
+      expect(await refundsOf(merchantUid)).to.deep.equal(['pending']);
+      expect((await buyer.get('/api/me')).body.membership.status).to.equal('active');
+
+      const retry = await buyer.post('/api/membership/cancel', { refund: true });
+      expect(retry.status, retry.text).to.equal(409);
+      expect(retry.body.error.code).to.equal('refund_in_progress');
+      expect(refundedAtGateway(), 'no second refund on the retry').to.equal(1);
+
+      await reconcile();
+      expect(await refundsOf(merchantUid)).to.deep.equal(['refunded']);
+      expect((await h.parts.payments.findByMerchantUid(merchantUid))?.cancelledAmount).to.equal(9900);
+      await reconcile();
+      expect(refundedAtGateway(), 'the reconciler settles it from the gateway\'s record, sending nothing').to.equal(1);
+
+      const after = await buyer.post('/api/membership/cancel', { refund: true });
+      expect(after.status, after.text).to.equal(200);
+      expect(after.body.membership.status).to.equal('cancelled');
+      expect(refundedAtGateway(), 'the cancel after the reconciler refunds nothing again').to.equal(1);
+      expect(await refundsOf(merchantUid)).to.deep.equal(['refunded']);
+    });
+
+    it('an operator refund whose recording meets the pool full after the gateway refunded answers 202 pending; the reconciler settles it once', async () => {
+      const { merchantUid } = await paidMember();
+      poolFullAfterTheGatewayRefunds();
+      const answer = await h.client().post(`/api/admin/payments/${merchantUid}/refund`, { reason: 'operator refund' }, ADMIN);
+      await release();
+      sinon.restore();
+      expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
+      expect(answer.status, answer.text).to.equal(202);
+      expect(answer.body.works).to.equal(false);
+      expect(answer.body.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      expect(answer.body.payment).to.include({ status: 'paid', cancelled_amount: 0 });
+      expect(answer.body.payment.refunds.map((r: { status: string }) => r.status)).to.deep.equal(['pending']);
+
+      const retry = await h.client().post(`/api/admin/payments/${merchantUid}/refund`, { reason: 'operator refund' }, ADMIN);
+      expect(retry.status, retry.text).to.equal(409);
+      expect(retry.body.error.code).to.equal('refund_in_progress');
+      await reconcile();
+      await reconcile();
+      expect(refundedAtGateway(), 'no second refund').to.equal(1);
+      expect(await refundsOf(merchantUid)).to.deep.equal(['refunded']);
+      expect((await h.parts.payments.findByMerchantUid(merchantUid))?.status).to.equal('cancelled');
+    });
+
+    it('an account deletion whose refund recording meets the pool full after the gateway refunded answers 202 pending and deletes nothing; after the reconciler the retry deletes it', async () => {
+      const { buyer, account, merchantUid, membership } = await paidMember();
+      poolFullAfterTheGatewayRefunds();
+      const answer = await buyer.request('DELETE', '/api/me', { json: { password: account.password, refund: true } });
+      await release();
+      sinon.restore();
+      expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
+      expect(answer.status, answer.text).to.equal(202);
+      expect(answer.body.works).to.equal(false);
+      expect(answer.body.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      expect(answer.body.membership, 'the membership as it stands').to.deep.equal(membership);
+      expect((await buyer.get('/api/me')).body.membership.status, 'nothing deleted, still logged in').to.equal('active');
+
+      const retry = await buyer.request('DELETE', '/api/me', { json: { password: account.password, refund: true } });
+      expect(retry.status, retry.text).to.equal(409);
+      expect(retry.body.error.code).to.equal('refund_in_progress');
+      await reconcile();
+      expect(await refundsOf(merchantUid)).to.deep.equal(['refunded']);
+      const deleted = await buyer.request('DELETE', '/api/me', { json: { password: account.password, refund: true } });
+      expect(deleted.status, deleted.text).to.equal(204);
+      expect(refundedAtGateway(), 'no second refund').to.equal(1);
+      expect((await buyer.get('/api/me')).status).to.equal(401);
     });
 
     /**
