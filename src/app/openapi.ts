@@ -120,7 +120,13 @@ export const API_OPERATIONS: ApiOperation[] = [
   {
     tag: 'accounts', method: 'delete', path: '/api/me',
     summary: 'Delete the account (password again): a live membership ends now with the chosen refund, the billing key is deleted at the gateway, personal data leaves the live tables, required records go to retention storage; 403 wrong_password',
-    auth: 'session', body: deleteAccountSchema, responses: { 204: 'none', 400: 'Error', 401: 'Error', 403: 'Error', 429: 'Error', 502: 'Error', 503: 'Error' },
+    auth: 'session', body: deleteAccountSchema,
+    responses: {
+      204: 'none',
+      // The refund was sent but its outcome could not be recorded: nothing deleted, the refund pending for the reconciler.
+      202: { type: 'object', properties: { works: { const: false }, membership: ref('Membership'), refund: ref('RefundAnswer') }, required: ['works', 'membership', 'refund'] },
+      400: 'Error', 401: 'Error', 403: 'Error', 409: 'Error', 429: 'Error', 502: 'Error', 503: 'Error',
+    },
   },
   {
     tag: 'accounts', method: 'get', path: '/api/me/export', summary: 'The member\'s data as JSON: the account, every membership and payment', auth: 'session',

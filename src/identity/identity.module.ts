@@ -3,6 +3,7 @@ import type { Clock } from '../shared/application/clock.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
 import type { RateLimiter } from '../shared/application/rate-limiter.port';
 import type { SessionStore } from '../shared/application/session-store.port';
+import type { UnitOfWork } from '../shared/application/unit-of-work.port';
 import type { Persistence } from '../shared/shared.module';
 import { SHARED } from '../shared/shared.tokens';
 import { ConfirmPassword } from './application/confirm-password.use-case';
@@ -27,8 +28,9 @@ export function identityModule(persistence: Persistence): ContainerModule {
     }
     bind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher());
     bind(IDENTITY.SignUp).toResolvedValue(
-      (users: UserRepository, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock, ids: IdGenerator) => new SignUp(users, hasher, limiter, clock, ids),
-      [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock, SHARED.IdGenerator],
+      (users: UserRepository, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock, ids: IdGenerator, uow: UnitOfWork) =>
+        new SignUp(users, hasher, limiter, clock, ids, uow),
+      [IDENTITY.UserRepository, IDENTITY.PasswordHasher, SHARED.RateLimiter, SHARED.Clock, SHARED.IdGenerator, SHARED.UnitOfWork],
     );
     bind(IDENTITY.LogIn).toResolvedValue(
       (users: UserRepository, hasher: PasswordHasher, limiter: RateLimiter, clock: Clock) => new LogIn(users, hasher, limiter, clock),

@@ -15,6 +15,7 @@ import { TakeBackRefundedPurchase } from './application/take-back-refunded-purch
 import { GetAccount } from './application/get-account.query';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
 import { type ConfirmPassword, IDENTITY, type UserRepository } from '../identity/identity.api';
+import type { IdempotencyStore } from '../shared/application/idempotency-store.port';
 import type { SessionStore } from '../shared/application/session-store.port';
 import { DeleteAccount } from './application/delete-account.use-case';
 import { ExportAccount } from './application/export-account.query';
@@ -92,10 +93,10 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     );
     bind(MEMBERSHIP.DeleteAccount).toResolvedValue(
       (users: UserRepository, confirm: ConfirmPassword, memberships: MembershipRepository, payments: PaymentRepository, cancel: CancelMembership,
-        retained: RetainedRecordStore, sessions: SessionStore, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
-        new DeleteAccount(users, confirm, memberships, payments, cancel, retained, sessions, uow, calendar, clock, ids),
+        retained: RetainedRecordStore, sessions: SessionStore, answers: IdempotencyStore, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock, ids: IdGenerator) =>
+        new DeleteAccount(users, confirm, memberships, payments, cancel, retained, sessions, answers, uow, calendar, clock, ids),
       [IDENTITY.UserRepository, IDENTITY.ConfirmPassword, MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.CancelMembership,
-        MEMBERSHIP.RetainedRecordStore, SHARED.SessionStore, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
+        MEMBERSHIP.RetainedRecordStore, SHARED.SessionStore, SHARED.IdempotencyStore, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock, SHARED.IdGenerator],
     );
     bind(MEMBERSHIP.ExportAccount).toResolvedValue(
       (users: UserRepository, memberships: MembershipRepository, payments: PaymentRepository) => new ExportAccount(users, memberships, payments),

@@ -64,9 +64,12 @@ export function sharedModule(config: AppConfig, logger: Logger, persistence: Per
         [SHARED.TransactionTracker, SHARED.Outbox, SHARED.EventBus],
       );
       // Kept in memory per instance, revocations looked up at most every 2 s (ADR 0016): most requests read no session.
-      bind(SHARED.SessionStore).toConstantValue(new CachedSessionStore(new KnexSessionStore(database)));
-      bind(SHARED.RateLimiter).toConstantValue(new KnexRateLimiter(database));
-      bind(SHARED.IdempotencyStore).toConstantValue(new KnexIdempotencyStore(database));
+      bind(SHARED.SessionStore).toResolvedValue(
+        (context: TransactionContext) => new CachedSessionStore(new KnexSessionStore(database, context)),
+        [SHARED.TransactionTracker],
+      );
+      bind(SHARED.RateLimiter).toResolvedValue((context: TransactionContext) => new KnexRateLimiter(database, context), [SHARED.TransactionTracker]);
+      bind(SHARED.IdempotencyStore).toResolvedValue((context: TransactionContext) => new KnexIdempotencyStore(database, context), [SHARED.TransactionTracker]);
     }
   });
 }

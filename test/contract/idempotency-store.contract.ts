@@ -38,6 +38,21 @@ export function idempotencyStoreContract(name: string, open: () => Promise<{ ide
       });
     });
 
+    it('forgets a deleted user\'s records: its scope\'s, and any other whose answer names it; another user\'s stay', async () => {
+      const mine = { ...request('k1'), scope: 'user:u1 POST /api/payment/checkout' };
+      const signup = { ...request('k2'), scope: 'ip:10.0.0.1 POST /api/auth/signup' };
+      const theirs = { ...request('k3'), scope: 'user:u10 POST /api/payment/checkout' };
+      const theirSignup = { ...request('k4'), scope: 'ip:10.0.0.1 POST /api/auth/signup' };
+      for (const record of [mine, signup, theirs, theirSignup]) expect(await store.claim(record, at(-5))).to.deep.equal({ claimed: true });
+      await store.complete(mine.scope, 'k1', 201, '{"works":true,"buyer_email":"kim@example.com"}');
+      await store.complete(signup.scope, 'k2', 201, '{"works":true,"user":{"id":"u1","email":"kim@example.com"}}');
+      await store.complete(theirs.scope, 'k3', 201, '{"works":true}');
+      await store.complete(theirSignup.scope, 'k4', 201, '{"works":true,"user":{"id":"u10"}}');
+      await store.forgetUser('u1');
+      for (const record of [mine, signup]) expect(await store.claim({ ...record, createdAt: at(1) }, at(-4)), record.key).to.deep.equal({ claimed: true });
+      for (const record of [theirs, theirSignup]) expect((await store.claim({ ...record, createdAt: at(1) }, at(-4))).claimed, record.key).to.equal(false);
+    });
+
     it('keeps one key per scope: the same key in another scope is another claim', async () => {
       expect(await store.claim(request('shared'), at(-5))).to.deep.equal({ claimed: true });
       expect(await store.claim({ ...request('shared'), scope: 'user:u2 POST /api/payment/checkout' }, at(-5))).to.deep.equal({ claimed: true });

@@ -25,7 +25,7 @@ function knexKit(create: () => Promise<TestDatabase>) {
     const test = await create();
     const { database } = test;
     return {
-      sessions: new KnexSessionStore(database), idempotency: new KnexIdempotencyStore(database), rateLimiter: new KnexRateLimiter(database),
+      sessions: new KnexSessionStore(database, new TransactionContext()), idempotency: new KnexIdempotencyStore(database, new TransactionContext()), rateLimiter: new KnexRateLimiter(database, new TransactionContext()),
       retainedRecords: new KnexRetainedRecordStore(database, new TransactionContext()),
       close: () => test.drop(),
     };
@@ -40,6 +40,6 @@ for (const engine of KNEX_ENGINES.filter((e) => !e.skip)) {
     const test = await engine.create(2);
     // sessions.user_id names a user.
     await test.database.knex('users').insert(['u1', 'u2', 'u3'].map((id) => ({ id, email: `${id}@example.com`, name: id, password_hash: 'x', created_at: new Date() })));
-    return { sessions: new KnexSessionStore(test.database, revokedAt), close: () => test.drop() };
+    return { sessions: new KnexSessionStore(test.database, new TransactionContext(), revokedAt), close: () => test.drop() };
   });
 }

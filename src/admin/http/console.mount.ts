@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config';
 import { type CancelMembership, MEMBERSHIP } from '../../membership/membership.api';
 import { type HandleWebhookNotice, PAYMENT, type PaymentGateway, type ReconcilePayments, type RefundPayment } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
+import type { Logger } from '../../shared/application/logger.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
 import { mountRouter } from '../../shared/http/routing';
@@ -33,7 +34,7 @@ export interface ConsoleMountOptions {
 
 /** The audit middleware for the bearer admin API: the same record as the console's writes. */
 export function adminApiAudit(container: Locator, systemClock: Clock): Middleware {
-  return auditWrites(container.get<ConsoleAuditLog>(ADMIN.ConsoleAuditLog), systemClock, 'admin_token');
+  return auditWrites(container.get<ConsoleAuditLog>(ADMIN.ConsoleAuditLog), systemClock, 'admin_token', container.get<Logger>(SHARED.Logger));
 }
 
 /**
@@ -43,7 +44,7 @@ export function adminApiAudit(container: Locator, systemClock: Clock): Middlewar
  */
 export function mountConsole(app: Koa<any, any>, container: Locator, config: AppConfig, options: ConsoleMountOptions): void {
   const sessions = new ConsoleSessions(options.adminToken, container.get<SessionStore>(SHARED.SessionStore), container.get<RateLimiter>(SHARED.RateLimiter), options.systemClock);
-  const audit = auditWrites(container.get<ConsoleAuditLog>(ADMIN.ConsoleAuditLog), options.systemClock, 'console');
+  const audit = auditWrites(container.get<ConsoleAuditLog>(ADMIN.ConsoleAuditLog), options.systemClock, 'console', container.get<Logger>(SHARED.Logger));
   const secureCookie = config.publicUrl.startsWith('https:');
   mountRouter(app, consoleSessionRoutes({ sessions, secureCookie }), [options.sameOrigin, options.jsonBodyOnly, audit]);
   mountRouter(app, consoleRoutes({

@@ -4,6 +4,8 @@ import type { RunRenewals } from '../../billing/billing.api';
 import { type CancelMembership, presentMembership } from '../../membership/membership.api';
 import { type HandleWebhookNotice, type PaymentGateway, PaymentNotFoundError, type PaymentStatus, type ReconcilePayments, type RefundPayment } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
+import { DatabaseUnavailableError } from '../../shared/application/database.errors';
+import type { Logger } from '../../shared/application/logger.port';
 import { DomainError } from '../../shared/domain/domain-error';
 import { errorAnswer } from '../../shared/http/error-middleware';
 import { answer, answerRefund, noContent } from '../../shared/http/respond';
@@ -69,8 +71,9 @@ const SECRET_FIELDS = new Set(['token', 'password']);
  * ones too). `actor` names the credential: the console session's operator, or the bearer token.
  * Not recorded, so that nobody without the token can fill the record: a request the rate limit
  * refused (429: nothing was tried), and a logout without a console session (nothing to end).
+ * A record the database cannot take goes to the error log, and the request keeps its own answer.
  */
-export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'console' | 'admin_token'): Middleware {
+export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'console' | 'admin_token', logger: Logger): Middleware {
   return async (ctx: Context, next: Next) => {
     if (ctx.method !== 'POST') return next();
     let failure: unknown = null;
@@ -88,7 +91,7 @@ export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'con
       ? Object.fromEntries(Object.entries(ctx.request.body as Record<string, unknown>).filter(([k]) => !SECRET_FIELDS.has(k)))
       : null;
     const operator = consoleSessionOf(ctx)?.operator;
-    await log.record({
+    const entry = {
       at: clock.now(),
       actor: credential === 'console' ? `console:${operator ?? 'unknown'}` : 'admin_token',
       clientIp: ctx.ip,
@@ -97,7 +100,14 @@ export function auditWrites(log: ConsoleAuditLog, clock: Clock, credential: 'con
       target: Object.entries(ctx.params ?? {}).map(([k, v]) => `${k}=${String(v).replaceAll('\0', '\uFFFD')}`).join('&') || null,
       request: body ? JSON.stringify(body).slice(0, 2000) : null,
       statusCode: status,
-    });
+    };
+    try {
+      await log.record(entry);
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError)) throw error;
+      // The request's work is done (a refund may have moved money): a 503 would deny it. The log keeps the record instead.
+      logger.error({ audit: entry }, 'audit record not stored: the database was unavailable');
+    }
     if (failure) throw failure;
   };
 }

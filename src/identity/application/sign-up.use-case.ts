@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
+import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { Language } from '../../shared/domain/language';
 import type { User } from '../domain/user.entity';
 import { MIN_PASSWORD_LENGTH, SIGNUP_LIMIT, SIGNUP_WINDOW_MS, normaliseEmail, signupKey } from './account-limits';
@@ -26,9 +27,14 @@ export class SignUp {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly uow: UnitOfWork,
   ) {}
 
-  async execute(input: SignUpInput): Promise<User> {
+  /**
+   * `logIn` (the new account's session) runs in the unit that creates the account: a signup whose
+   * session cannot be stored creates nothing, so it can be sent again.
+   */
+  async execute(input: SignUpInput, logIn: (user: User) => Promise<void> = async () => undefined): Promise<User> {
     if (input.password.length < MIN_PASSWORD_LENGTH) throw new PasswordTooShortError(MIN_PASSWORD_LENGTH);
     const now = this.clock.now();
     if ((await this.limiter.count(signupKey(input.ip), SIGNUP_WINDOW_MS, now)) >= SIGNUP_LIMIT) {
@@ -38,8 +44,11 @@ export class SignUp {
       id: this.ids.newId(), email: normaliseEmail(input.email), name: input.name.trim(),
       passwordHash: await this.hasher.hash(input.password), language: input.language, ...(input.phone ? { phone: input.phone } : {}), createdAt: now,
     };
-    await this.users.add(user);
-    await this.limiter.hit(signupKey(input.ip), now);
+    await this.uow.run(async () => {
+      await this.users.add(user);
+      await this.limiter.hit(signupKey(input.ip), now);
+      await logIn(user);
+    });
     return user;
   }
 }

@@ -23,8 +23,7 @@ export function identityRoutes(deps: IdentityRouteDeps): Router {
 
   router.post('/api/auth/signup', async (ctx) => {
     const body = validate(signUpSchema, ctx.request.body);
-    const user = await deps.signUp.execute({ ...body, ip: ctx.ip, language: requestLanguage(ctx) });
-    await startUserSession(ctx, user.id);
+    const user = await deps.signUp.execute({ ...body, ip: ctx.ip, language: requestLanguage(ctx) }, (created) => startUserSession(ctx, created.id));
     answer(ctx, { user: presentUser(user) }, 201);
   });
 

@@ -1,5 +1,6 @@
 import type { Payment, PaymentRepository, PaymentSettlement, RefundStatus } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
+import { DatabaseUnavailableError } from '../../shared/application/database.errors';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { KeyedLock } from '../../shared/application/keyed-lock';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
@@ -21,13 +22,16 @@ export interface CancelMembershipInput {
 }
 
 export interface CancelMembershipResult {
+  /** Still live when the database became unavailable after the gateway was asked: as loaded before, not ended. */
   membership: Membership;
-  /** refunded: the gateway returned it all; pending: it could not answer (yet), the reconciler settles it. */
+  /** refunded: the gateway returned it all; pending: it could not answer (yet), or its answer could not be recorded; the reconciler settles it. */
   refund: { amount: number; status: 'refunded' | 'pending' } | null;
 }
 
 /** A refund this cancel asked for, and the payment it is on. */
 interface RequestedRefund {
+  /** The live membership as the request's unit of work read it. */
+  membership: Membership;
   payment: Payment;
   refundId: string;
   amount: number;
@@ -45,7 +49,9 @@ interface RefundOutcome {
  * policy's amount of every purchase still paying for time to come is asked of the gateway first
  * (each recorded as pending, then sent after its commit); the membership ends only when the gateway
  * returned it, or could not answer (202: the reconciler settles it). A refusal leaves the membership as it
- * was and answers 502 (DESIGN §6 "Refund outcomes"). One cancel per member runs at a time here;
+ * was and answers 502 (DESIGN §6 "Refund outcomes"). A database that becomes unavailable once a refund
+ * was sent answers that refund pending with the membership as it was (still live), not 503: the money may
+ * have gone back, and the reconciler settles it. One cancel per member runs at a time here;
  * across instances a payment's pending refund keeps a second one from being asked.
  */
 export class CancelMembership {
@@ -77,11 +83,29 @@ export class CancelMembership {
   private async cancelWithRefund(input: CancelMembershipInput): Promise<CancelMembershipResult> {
     const reason = input.reason ?? 'cancelled with refund by the member';
     const outcomes: RefundOutcome[] = [];
+    const progress: { sent: RequestedRefund | null } = { sent: null };
+    try {
+      return await this.refundThenEnd(input.userId, reason, outcomes, progress);
+    } catch (error) {
+      const sent = progress.sent;
+      if (!(error instanceof DatabaseUnavailableError) || sent === null) throw error;
+      // The gateway was asked and may have returned the money: a 503 ("nothing stored") would deny it. Our
+      // records hold the refund pending and the membership live; the reconciler settles it from the gateway's record.
+      const inFlight = outcomes.some((o) => o.merchantUid === sent.payment.merchantUid) ? 0 : sent.amount;
+      const asked = outcomes.filter((o) => o.status !== 'rejected').reduce((sum, o) => sum + o.amount, inFlight);
+      return { membership: sent.membership, refund: { amount: asked, status: 'pending' } };
+    }
+  }
+
+  private async refundThenEnd(
+    userId: string, reason: string, outcomes: RefundOutcome[], progress: { sent: RequestedRefund | null },
+  ): Promise<CancelMembershipResult> {
     // One purchase at a time: a refusal stops before anything more is asked.
     for (;;) {
       const asked = outcomes.map((o) => o.merchantUid);
-      const next = await this.requestRefund(input.userId, reason, asked, outcomes.length === 0);
+      const next = await this.requestRefund(userId, reason, asked, outcomes.length === 0);
       if (!next) break;
+      progress.sent = next;
       const after = await this.settlement.sendPendingRefunds(next.payment);
       const settled = after.cancellations.find((c) => c.id === next.refundId);
       const status = settled?.status ?? 'pending';
@@ -89,7 +113,7 @@ export class CancelMembership {
       if (status === 'rejected') break;
       if (status === 'pending') {
         // The gateway is silent: the rest are recorded for the reconciler, not sent into the silence one by one.
-        outcomes.push(...(await this.requestRemainingForLater(input.userId, reason, [...asked, after.merchantUid])));
+        outcomes.push(...(await this.requestRemainingForLater(userId, reason, [...asked, after.merchantUid])));
         break;
       }
     }
@@ -101,7 +125,7 @@ export class CancelMembership {
         refunded_amount: total('refunded'),
       });
     }
-    const membership = await this.endLive(input.userId, (live) => live.cancel('now', reason, this.clock.now()), true);
+    const membership = await this.endLive(userId, (live) => live.cancel('now', reason, this.clock.now()), true);
     const pending = outcomes.some((o) => o.status === 'pending');
     return { membership, refund: { amount: total('refunded') + total('pending'), status: pending ? 'pending' : 'refunded' } };
   }
@@ -121,7 +145,7 @@ export class CancelMembership {
         if (!next) return null;
         const refund = next.payment.requestRefund({ id: this.ids.newId(), amount: next.quote.refundable, reason, requestedBy: 'user', now });
         await this.payments.save(next.payment);
-        return { payment: next.payment, refundId: refund.id, amount: refund.amount };
+        return { membership: live, payment: next.payment, refundId: refund.id, amount: refund.amount };
       }),
     );
   }

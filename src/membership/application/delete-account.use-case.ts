@@ -2,6 +2,7 @@ import type { ConfirmPassword, User, UserRepository } from '../../identity/ident
 import type { Payment, PaymentRepository } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
+import type { IdempotencyStore } from '../../shared/application/idempotency-store.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
@@ -21,6 +22,11 @@ export interface DeleteAccountInput {
 
 export interface DeleteAccountResult {
   refund: CancelMembershipResult['refund'];
+  /**
+   * Set when nothing was deleted because the membership could not be ended: the database became
+   * unavailable after the refund was sent. It is as it was; the refund stays pending for the reconciler.
+   */
+  notEnded?: CancelMembershipResult['membership'];
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -28,10 +34,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /**
  * `DELETE /api/me` (PIPA art. 21): the password again, then the live membership ends now with the
  * member's choice of refund (a refused refund stops here: 502, nothing deleted, the member may try
- * again); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
+ * again; one whose refund was sent but could not be recorded stops here too: 202 pending, nothing deleted); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
  * of work, the contract and payment records the E-Commerce Act makes us keep are copied into
- * retained storage with their class and purge time, and the user row is anonymised; last, every
- * session of the member is removed. Wrong passwords count with failed logins (identity's ConfirmPassword).
+ * retained storage with their class and purge time, the user row is anonymised, every session of
+ * the member is revoked and the answers kept for its Idempotency-Key replays are forgotten. Wrong passwords count with failed logins (identity's ConfirmPassword).
  */
 export class DeleteAccount {
   constructor(
@@ -42,6 +48,8 @@ export class DeleteAccount {
     private readonly cancelMembership: CancelMembership,
     private readonly retained: RetainedRecordStore,
     private readonly sessions: SessionStore,
+    /** Answers kept for Idempotency-Key replays: a checkout's names the buyer, a signup's the user. */
+    private readonly keptAnswers: IdempotencyStore,
     private readonly uow: UnitOfWork,
     private readonly calendar: BusinessCalendar,
     private readonly clock: Clock,
@@ -55,6 +63,8 @@ export class DeleteAccount {
     if (await this.memberships.findLiveByUserId(user.id)) {
       const ended = await this.cancelMembership.execute({ userId: user.id, refund: input.refund, reason: 'account deleted by the member', endNow: true });
       refund = ended.refund;
+      // A deleted account must not keep a live membership (it could still renew on the stored card).
+      if (ended.membership.isLive) return { refund, notEnded: ended.membership };
     }
 
     await this.uow.run(async () => {
@@ -65,8 +75,10 @@ export class DeleteAccount {
       ].filter((r) => r.purgeAfter > now); // a record past its class's time is destroyed, not moved
       await this.retained.add(records);
       await this.users.anonymise(user.id);
+      // In the same unit: a deletion answered 503 must leave the account whole, and one done must leave no session alive.
+      await this.sessions.destroyForUser(user.id);
+      await this.keptAnswers.forgetUser(user.id);
     });
-    await this.sessions.destroyForUser(user.id);
     return { refund };
   }
 

@@ -86,7 +86,11 @@ export class ConsentRequest extends AggregateRoot {
 
   /** Records the member's answer with when, how and which wording; only while open. */
   answer(accept: boolean, method: ConsentMethod, wordingVersion: string, now: Date): void {
-    if (!this.isOpen(now)) throw new ConsentClosedError(this.id, this.props.status === 'pending' ? 'past its deadline' : this.props.status);
+    if (!this.isOpen(now)) {
+      // A moot request reads `expired` to the member (the contract's statuses): the refusal says so too.
+      const { status } = this.props;
+      throw new ConsentClosedError(this.id, status === 'pending' ? 'past its deadline' : status === 'moot' ? 'expired' : status);
+    }
     this.props.status = accept ? 'accepted' : 'declined';
     this.props.answeredAt = now;
     this.props.method = method;

@@ -43,7 +43,12 @@ export function membershipAccountRoutes(deps: MembershipAccountRouteDeps): Route
   router.delete('/api/me', async (ctx) => {
     const userId = requireUserId(ctx);
     const body = validate(deleteAccountSchema, ctx.request.body);
-    await deps.deleteAccount.execute({ userId, password: body.password, refund: body.refund, ip: ctx.ip });
+    const result = await deps.deleteAccount.execute({ userId, password: body.password, refund: body.refund, ip: ctx.ip });
+    if (result.notEnded) {
+      // The refund was sent but could not be recorded: nothing deleted, the session stays for the retry.
+      answerRefund(ctx, { membership: presentMembership(result.notEnded), refund: result.refund });
+      return;
+    }
     endUserSession(ctx);
     noContent(ctx);
   });

@@ -26,6 +26,12 @@ export interface IdempotencyStore {
   complete(scope: string, key: string, statusCode: number, responseBody: string | null): Promise<void>;
   /** Frees a claimed key without an answer (a 5xx: the client may try again). */
   release(scope: string, key: string): Promise<void>;
+  /**
+   * Deletes the records of a deleted account: those in its scope (`user:<id>`) and any other whose
+   * answer names it (a signup's or login's `user`), so no kept answer carries its personal data.
+   * In the open unit of work, if any.
+   */
+  forgetUser(userId: string): Promise<void>;
   /** Deletes records expired at `now`; answers how many. */
   purgeExpired(now: Date): Promise<number>;
 }

@@ -4,10 +4,21 @@ import type { Context, Middleware } from 'koa';
 import createSession from 'koa-session';
 import type { Clock } from '../application/clock.port';
 import type { SessionStore } from '../application/session-store.port';
+import { DatabaseUnavailableError } from '../application/database.errors';
 import { DomainError } from '../domain/domain-error';
 
 export const SESSION_COOKIE = 'memberpay.sid';
 export const SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** ctx.state: the cookie id of the session this request read from the store. */
+const LOADED_SESSION_KEY = 'loadedSessionKey';
+/** ctx.state: the cookie id and content of the session this request wrote. */
+const WRITTEN_SESSION = 'writtenSession';
+
+/** A session's data without koa-session's expiry fields, which it sets anew on each write. */
+function contentOf(data: Record<string, unknown>): string {
+  const { _expire: _e, _maxAge: _m, ...content } = data;
+  return JSON.stringify(content);
+}
 
 export interface SessionSettings {
   secret: string;
@@ -37,12 +48,26 @@ export function sessionMiddleware(app: Koa<any, any>, settings: SessionSettings)
     renew: true,
     genid: () => randomBytes(32).toString('base64url'),
     store: {
-      async get(key: string) {
-        return (await store.get(storedSessionId(key), clock.now()))?.data ?? null;
+      async get(key: string, _maxAge: unknown, options?: { ctx?: Context }) {
+        const session = await store.get(storedSessionId(key), clock.now());
+        if (session && options?.ctx) options.ctx.state[LOADED_SESSION_KEY] = key;
+        return session?.data ?? null;
       },
-      async set(key: string, data: Record<string, unknown>, maxAge: number) {
+      async set(key: string, data: Record<string, unknown>, maxAge: number, options?: { changed?: boolean; ctx?: Context }) {
         const userId = typeof data.userId === 'string' ? data.userId : null;
-        await store.set(storedSessionId(key), { data, userId, expiresAt: new Date(clock.now().getTime() + maxAge) });
+        const written = `${key} ${contentOf(data)}`;
+        try {
+          await store.set(storedSessionId(key), { data, userId, expiresAt: new Date(clock.now().getTime() + maxAge) });
+          if (options?.ctx) options.ctx.state[WRITTEN_SESSION] = written;
+        } catch (error) {
+          // Writes koa-session makes after the route's work that change nothing the store does not hold: a renewal of
+          // the session this request read (unchanged, same id), or the session a login wrote already (koa-session
+          // writes it again at the end). The session stays valid to its current expiry, so the answer of work done is
+          // not turned into a 503. A login's new session or changed data still fails.
+          const renewal = options?.changed === false && options.ctx?.state[LOADED_SESSION_KEY] === key;
+          const again = options?.ctx?.state[WRITTEN_SESSION] === written;
+          if (!((renewal || again) && error instanceof DatabaseUnavailableError)) throw error;
+        }
       },
       async destroy(key: string) {
         await store.destroy(storedSessionId(key));

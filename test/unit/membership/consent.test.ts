@@ -250,6 +250,8 @@ describe('a consent request measured against the charge a membership makes next'
     expect(request.toProps()).to.include({ status: 'moot', mootReason: 'not_next_charge', answeredAt: null, method: null });
     expect(request.isOpen(at)).to.equal(false);
     expect(() => request.answer(false, 'web', 'v1', at)).to.throw('takes no answer');
+    // The contract's statuses are pending|accepted|declined|expired: the refusal says expired, as the request reads.
+    expect(() => request.answer(true, 'web', 'v1', at)).to.throw('consent request c1 is expired and takes no answer');
     request.expire(request.answerBy);
     expect(request.status).to.equal('moot');
   });

@@ -1,6 +1,8 @@
 import type { ClaimOutcome, IdempotencyRecord, IdempotencyStore } from '../../application/idempotency-store.port';
+import type { TransactionContext } from '../transaction-context';
 import { violatedUniqueRule } from './database-errors';
 import { type KnexDatabase, readTime } from './knex-database';
+import { currentDb } from './knex-scope';
 
 interface IdempotencyRow {
   scope: string;
@@ -16,7 +18,10 @@ const UNIQUE = [{ name: 'idempotency_keys_scope_key_unique', sqliteColumns: 'ide
 
 /** `idempotency_keys`: the unique (scope, key) index decides which of two concurrent requests runs. */
 export class KnexIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly database: KnexDatabase) {}
+  constructor(
+    private readonly database: KnexDatabase,
+    private readonly context: TransactionContext,
+  ) {}
 
   async claim(record: Omit<IdempotencyRecord, 'statusCode' | 'responseBody'>, staleBefore: Date): Promise<ClaimOutcome> {
     const knex = this.database.knex;
@@ -43,6 +48,14 @@ export class KnexIdempotencyStore implements IdempotencyStore {
 
   async complete(scope: string, key: string, statusCode: number, responseBody: string | null): Promise<void> {
     await this.database.knex('idempotency_keys').where({ scope, key }).update({ status_code: statusCode, response_body: responseBody });
+  }
+
+  async forgetUser(userId: string): Promise<void> {
+    // User ids are the id generator's ULIDs: no LIKE wildcard in them.
+    if (/[%_\\]/.test(userId)) throw new Error(`not a user id: ${userId}`);
+    await currentDb(this.database, this.context)('idempotency_keys')
+      .where('scope', 'like', `user:${userId} %`).orWhere('response_body', 'like', `%"id":"${userId}"%`)
+      .delete();
   }
 
   async purgeExpired(now: Date): Promise<number> {

@@ -1,5 +1,7 @@
 import { REVOKED_SESSIONS_KEPT_MS, type SessionStore, type StoredSession } from '../../application/session-store.port';
+import type { TransactionContext } from '../transaction-context';
 import { type KnexDatabase, readJson, readTime } from './knex-database';
+import { currentDb } from './knex-scope';
 
 interface SessionRow {
   id: string;
@@ -15,6 +17,7 @@ interface SessionRow {
 export class KnexSessionStore implements SessionStore {
   constructor(
     private readonly database: KnexDatabase,
+    private readonly context: TransactionContext,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -29,17 +32,19 @@ export class KnexSessionStore implements SessionStore {
     return { data: readJson<Record<string, unknown>>(row.data), userId: row.user_id, expiresAt };
   }
 
+  /** In the open unit of work, if any: a signup's session is stored with its account or not at all. */
   async set(id: string, session: StoredSession): Promise<void> {
     const row = { id, user_id: session.userId, data: JSON.stringify(session.data), expires_at: session.expiresAt };
-    await this.database.knex('sessions').insert(row).onConflict('id').merge(['user_id', 'data', 'expires_at']);
+    await currentDb(this.database, this.context)('sessions').insert(row).onConflict('id').merge(['user_id', 'data', 'expires_at']);
   }
 
   async destroy(id: string): Promise<void> {
-    await this.database.knex('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: this.now() });
+    await currentDb(this.database, this.context)('sessions').where({ id }).whereNull('revoked_at').update({ revoked_at: this.now() });
   }
 
+  /** In the open unit of work, if any: an account's deletion and the revocation of its sessions commit together. */
   async destroyForUser(userId: string): Promise<void> {
-    await this.database.knex('sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: this.now() });
+    await currentDb(this.database, this.context)('sessions').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: this.now() });
   }
 
   async revokedSince(since: Date): Promise<string[]> {

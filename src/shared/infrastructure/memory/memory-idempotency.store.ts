@@ -19,6 +19,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (record) Object.assign(record, { statusCode, responseBody });
   }
 
+  async forgetUser(userId: string): Promise<void> {
+    for (const [recordId, record] of this.records) {
+      if (record.scope.startsWith(`user:${userId} `) || record.responseBody?.includes(`"id":"${userId}"`)) this.records.delete(recordId);
+    }
+  }
+
   async release(scope: string, key: string): Promise<void> {
     this.records.delete(id(scope, key));
   }
