@@ -12,6 +12,7 @@ import { SHARED } from '../shared/shared.tokens';
 import { FULFIL_PAID_PAYMENT, FulfilPaidPayment } from './application/fulfil-paid-payment.handler';
 import { CancelMembership } from './application/cancel-membership.use-case';
 import { TakeBackRefundedPurchase } from './application/take-back-refunded-purchase.handler';
+import { EndMembershipOnMemberRefund } from './application/end-membership-on-member-refund.handler';
 import { GetAccount } from './application/get-account.query';
 import { GetRefundQuote } from './application/get-refund-quote.use-case';
 import { type ConfirmPassword, IDENTITY, type UserRepository } from '../identity/identity.api';
@@ -120,6 +121,11 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
         new TakeBackRefundedPurchase(memberships, payments, consents, catalog, uow, calendar, clock),
       [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, MEMBERSHIP.ConsentRequestRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
     );
+    bind(MEMBERSHIP.EndMembershipOnMemberRefund).toResolvedValue(
+      (memberships: MembershipRepository, payments: PaymentRepository, catalog: PlanCatalog, uow: UnitOfWork, calendar: BusinessCalendar, clock: Clock) =>
+        new EndMembershipOnMemberRefund(memberships, payments, catalog, config.refundPolicy, uow, calendar, clock),
+      [MEMBERSHIP.MembershipRepository, PAYMENT.PaymentRepository, PRICING.PlanCatalog, SHARED.UnitOfWork, SHARED.BusinessCalendar, SHARED.Clock],
+    );
     bind(MEMBERSHIP.ReleaseBillingKey).toResolvedValue(
       (gateway: PaymentGateway, memberships: MembershipRepository) => new ReleaseBillingKey(gateway, memberships),
       [PAYMENT.PaymentGateway, MEMBERSHIP.MembershipRepository],
@@ -146,6 +152,7 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
     onActivation(SHARED.EventBus, (context, bus: EventBus) => {
       bus.subscribe<PaymentPaidEvent>(PaymentEvents.Paid, FULFIL_PAID_PAYMENT, (event) => context.get<FulfilPaidPayment>(MEMBERSHIP.FulfilPaidPayment).handle(event));
       bus.subscribe<PaymentCancelledEvent>(PaymentEvents.Cancelled, 'TakeBackRefundedPurchase', (event) => context.get<TakeBackRefundedPurchase>(MEMBERSHIP.TakeBackRefundedPurchase).handle(event));
+      bus.subscribe<PaymentCancelledEvent>(PaymentEvents.Cancelled, 'EndMembershipOnMemberRefund', (event) => context.get<EndMembershipOnMemberRefund>(MEMBERSHIP.EndMembershipOnMemberRefund).handle(event));
       for (const released of [MembershipEvents.Cancelled, MembershipEvents.Expired, MembershipEvents.CardRemoved]) {
         bus.subscribe<BillingKeyReleasedEvent>(released, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
       }

@@ -2,6 +2,7 @@ export const MEMBERSHIP = {
   MembershipRepository: Symbol.for('memberpay.membership.MembershipRepository'),
   FulfilPaidPayment: Symbol.for('memberpay.membership.FulfilPaidPayment'),
   TakeBackRefundedPurchase: Symbol.for('memberpay.membership.TakeBackRefundedPurchase'),
+  EndMembershipOnMemberRefund: Symbol.for('memberpay.membership.EndMembershipOnMemberRefund'),
   ReleaseBillingKey: Symbol.for('memberpay.membership.ReleaseBillingKey'),
   GetRefundQuote: Symbol.for('memberpay.membership.GetRefundQuote'),
   CancelMembership: Symbol.for('memberpay.membership.CancelMembership'),

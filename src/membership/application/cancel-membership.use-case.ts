@@ -51,7 +51,8 @@ interface RefundOutcome {
  * returned it, or could not answer (202: the reconciler settles it). A refusal leaves the membership as it
  * was and answers 502 (DESIGN §6 "Refund outcomes"). A database that becomes unavailable once a refund
  * was sent answers that refund pending with the membership as it was (still live), not 503: the money may
- * have gone back, and the reconciler settles it. One cancel per member runs at a time here;
+ * have gone back, and the reconciler settles it; once it settles refunded, EndMembershipOnMemberRefund ends the
+ * membership as this cancel would have. One cancel per member runs at a time here;
  * across instances a payment's pending refund keeps a second one from being asked.
  */
 export class CancelMembership {
@@ -90,7 +91,8 @@ export class CancelMembership {
       const sent = progress.sent;
       if (!(error instanceof DatabaseUnavailableError) || sent === null) throw error;
       // The gateway was asked and may have returned the money: a 503 ("nothing stored") would deny it. Our
-      // records hold the refund pending and the membership live; the reconciler settles it from the gateway's record.
+      // records hold the refund pending and the membership live; the reconciler settles it from the gateway's record,
+      // and a refund settled refunded ends the membership then (EndMembershipOnMemberRefund).
       const inFlight = outcomes.some((o) => o.merchantUid === sent.payment.merchantUid) ? 0 : sent.amount;
       const asked = outcomes.filter((o) => o.status !== 'rejected').reduce((sum, o) => sum + o.amount, inFlight);
       return { membership: sent.membership, refund: { amount: asked, status: 'pending' } };

@@ -16,8 +16,8 @@ import { boughtPartOf } from './refund-subject';
  * does, unless it began as a free trial not yet over: then it is that trial again (of its own plan),
  * and a consent the member gave to the charge at its end still stands. The
  * member's own cancel ends it itself, once every refund it asked for has an answer, so its refunds are
- * left to it. A payment of an earlier membership (refunded after it ended) leaves the member's current
- * one, paid on its own, as it is.
+ * left to it (or to EndMembershipOnMemberRefund, when that cancel could not record its answer). A payment
+ * of an earlier membership (refunded after it ended) leaves the member's current one, paid on its own, as it is.
  */
 export class TakeBackRefundedPurchase {
   constructor(

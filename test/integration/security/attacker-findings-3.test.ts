@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import sinon from 'sinon';
 import type { ReconcilePayments } from '../../../src/payment/application/reconcile-payments.use-case';
+import type { RunRenewals } from '../../../src/billing/application/run-renewals.use-case';
+import { BILLING } from '../../../src/billing/billing.tokens';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
 import { DatabaseUnavailableError } from '../../../src/shared/application/database.errors';
 import type { SessionStore } from '../../../src/shared/application/session-store.port';
@@ -148,10 +150,10 @@ for (const { engine, label, skip } of ENGINES) {
      * settles it from the gateway's record, once, and no refund is ever sent twice.
      */
     const refundedAtGateway = () => h.parts.gateway.calls.filter((c) => c.operation === 'cancel').length;
-    const paidMember = async () => {
+    const paidMember = async (body: object = { plan: 'monthly' }) => {
       const buyer = h.client();
       const account = await buyer.signUp();
-      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer);
+      const { merchantUid, gatewayPaymentId } = await checkoutAndPay(h, buyer, 'paid', body);
       expect((await buyer.post('/api/payment/validation', { merchant_uid: merchantUid, imp_uid: gatewayPaymentId })).status).to.equal(200);
       const membership = (await buyer.get('/api/me')).body.membership;
       return { buyer, account, merchantUid, membership };
@@ -168,8 +170,9 @@ for (const { engine, label, skip } of ENGINES) {
     const refundsOf = async (merchantUid: string) => (await h.parts.payments.findByMerchantUid(merchantUid))?.cancellations.map((c) => c.status);
     const reconcile = () => h.container.get<ReconcilePayments>(PAYMENT.ReconcilePayments).execute();
 
-    it('a cancel with refund whose recording meets the pool full after the gateway refunded answers 202 pending with the membership live; the reconciler settles it once', async () => {
-      const { buyer, merchantUid, membership } = await paidMember();
+    it('a cancel with refund whose recording meets the pool full after the gateway refunded answers 202 pending with the membership live; the reconciler settles it once and the membership ends', async () => {
+      const { buyer, merchantUid, membership } = await paidMember({ plan: 'monthly', auto_renew: true });
+      expect(membership.auto_renew, 'a renewing membership').to.equal(true);
       poolFullAfterTheGatewayRefunds();
       const answer = await buyer.post('/api/membership/cancel', { refund: true });
       await release();
@@ -193,9 +196,16 @@ for (const { engine, label, skip } of ENGINES) {
       await reconcile();
       expect(refundedAtGateway(), 'the reconciler settles it from the gateway\'s record, sending nothing').to.equal(1);
 
+      // The refund the member asked for is settled: their cancel takes effect without them sending it again.
+      const ended = (await buyer.get('/api/me')).body.membership;
+      expect(ended, 'ended as the cancel would have').to.include({ status: 'cancelled', auto_renew: false });
+      h.parts.clock.freezeAt(new Date(membership.current_period_end));
+      await h.container.get<RunRenewals>(BILLING.RunRenewals).execute();
+      expect(h.parts.gateway.calls.filter((c) => c.operation === 'chargeBillingKey'), 'nothing charged at the renewal').to.deep.equal([]);
+
       const after = await buyer.post('/api/membership/cancel', { refund: true });
-      expect(after.status, after.text).to.equal(200);
-      expect(after.body.membership.status).to.equal('cancelled');
+      expect(after.status, after.text).to.equal(409);
+      expect(after.body.error.code).to.equal('no_active_membership');
       expect(refundedAtGateway(), 'the cancel after the reconciler refunds nothing again').to.equal(1);
       expect(await refundsOf(merchantUid)).to.deep.equal(['refunded']);
     });

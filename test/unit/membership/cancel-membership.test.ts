@@ -2,11 +2,14 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
 import type { GetRefundQuote } from '../../../src/membership/application/get-refund-quote.use-case';
+import type { EndMembershipOnMemberRefund } from '../../../src/membership/application/end-membership-on-member-refund.handler';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import type { RefundPayment } from '../../../src/payment/application/refund-payment.use-case';
 import { GatewayRejectedError, GatewayUnavailableError } from '../../../src/payment/application/payment-gateway.port';
 import { PaymentSettlement } from '../../../src/payment/application/payment-settlement.service';
+import type { PaymentCancelledEvent } from '../../../src/payment/domain/payment.events';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
+import { DatabaseUnavailableError } from '../../../src/shared/application/database.errors';
 import type { Logger } from '../../../src/shared/application/logger.port';
 import { silentLogger } from '../../../src/shared/infrastructure/logger';
 import { UlidIdGenerator } from '../../../src/shared/infrastructure/ulid-id-generator';
@@ -347,6 +350,87 @@ describe('refunds and cancellation (in-memory adapters)', () => {
         const result = await cancel.execute({ userId, refund: true, reason: null });
         expect(result.refund).to.deep.equal({ amount: 6600, status: 'pending' });
         expect(await refundsOf(second.merchantUid)).to.deep.equal([]);
+      });
+    });
+
+    describe('the database unavailable once the gateway refunded (202 pending, the membership live)', () => {
+      /** The gateway refunds; then the database refuses every payment write until `recovered`. */
+      function databaseDownAfterTheGatewayRefunds() {
+        const down = { now: false };
+        const cancelAtGateway = sinon.stub(app.gateway, 'cancel');
+        cancelAtGateway.callsFake(async (request) => {
+          const answer = await cancelAtGateway.wrappedMethod.call(app.gateway, request);
+          down.now = true;
+          return answer;
+        });
+        const save = app.payments.save.bind(app.payments);
+        sinon.stub(app.payments, 'save').callsFake(async (payment) => {
+          if (down.now) throw new DatabaseUnavailableError('pool full');
+          return save(payment);
+        });
+        return { recovered: () => sinon.restore() };
+      }
+      const chargesAtGateway = () => app.gateway.calls.filter((c) => c.operation === 'chargeBillingKey');
+
+      it('once the reconciler settles the refund as refunded, the membership ends as the cancel would have, and no renewal charges', async () => {
+        const { merchantUid } = await buy(true);
+        app.clock.advance(10 * DAY);
+        const periodEnd = (await app.memberships.findLiveByUserId(userId))?.periodEnd as Date;
+        const { recovered } = databaseDownAfterTheGatewayRefunds();
+        const result = await cancel.execute({ userId, refund: true, reason: 'moving abroad' });
+        recovered();
+        expect(result.refund).to.deep.equal({ amount: 6600, status: 'pending' });
+        expect((await app.memberships.findLiveByUserId(userId))?.autoRenew, 'live, renewing, as the cancel left it').to.equal(true);
+
+        await app.reconcile.execute();
+        expect((await refundsOf(merchantUid)).map((c) => [c.status, c.amount, c.requestedBy])).to.deep.equal([['refunded', 6600, 'user']]);
+        const ended = (await app.memberships.findLatestByUserId(userId))?.toProps();
+        expect(ended).to.include({ status: 'cancelled', autoRenew: false, billingKey: null, nextChargeAt: null });
+        expect(ended?.endedAt?.toISOString()).to.equal(app.clock.now().toISOString());
+        const cancelled = app.eventsOfType('MembershipCancelled');
+        expect(cancelled.map((e) => (e.event.payload as { reason: string }).reason)).to.deep.equal(['moving abroad']);
+        expect(app.gateway.calls.filter((c) => c.operation === 'deleteBillingKey'), 'the card released as on the normal path').to.have.length(1);
+
+        app.clock.freezeAt(periodEnd);
+        await app.renewals.execute();
+        expect(chargesAtGateway(), 'nothing charged at the renewal').to.deep.equal([]);
+      });
+
+      it('ends it once however often the settled refund is delivered, and with a retried cancel at the same time', async () => {
+        await buy(true);
+        const { recovered } = databaseDownAfterTheGatewayRefunds();
+        await cancel.execute({ userId, refund: true, reason: null });
+        recovered();
+        await app.reconcile.execute();
+        const settled = app.eventsOfType('PaymentCancelled').map((e) => e.event as unknown as PaymentCancelledEvent);
+        expect(settled).to.have.length(1);
+        const handler = app.container.get<EndMembershipOnMemberRefund>(MEMBERSHIP.EndMembershipOnMemberRefund);
+        const retried = await Promise.all([handler.handle(settled[0]), handler.handle(settled[0]), cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)]);
+        expect(retried[2], 'the retry finds it ended').to.equal('no_active_membership');
+        expect(app.eventsOfType('MembershipCancelled')).to.have.length(1);
+        expect(cancelCalls(), 'one refund at the gateway').to.have.length(1);
+      });
+
+      it('a refund that settles refused leaves the membership live', async () => {
+        const { merchantUid } = await buy(true);
+        // The gateway refuses; the database is down before that answer is recorded.
+        const save = app.payments.save.bind(app.payments);
+        let sent = false;
+        sinon.stub(app.gateway, 'cancel').callsFake(async () => {
+          sent = true;
+          throw new GatewayRejectedError('정산된 거래', -1);
+        });
+        sinon.stub(app.payments, 'save').callsFake(async (payment) => {
+          if (sent) throw new DatabaseUnavailableError('pool full');
+          return save(payment);
+        });
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        sinon.restore();
+        expect(result.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+        app.gateway.scriptNext('cancel', 'rejected', '정산된 거래');
+        await app.reconcile.execute();
+        expect((await refundsOf(merchantUid)).map((c) => c.status)).to.deep.equal(['rejected']);
+        expect((await app.memberships.findLiveByUserId(userId))?.toProps()).to.include({ status: 'active', autoRenew: true });
       });
     });
 
