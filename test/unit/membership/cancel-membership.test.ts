@@ -318,6 +318,23 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect(cancelAtGateway.callCount).to.equal(2);
     });
 
+    it('refused on the second purchase, then tried again: the first, already refunded by the member, is not asked again; only the second is', async () => {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
+      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
+      const result = await cancel.execute({ userId, refund: true, reason: null });
+      expect(result.membership.status).to.equal('cancelled');
+      expect(result.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
+      // The first month was used for 10 days: its pro rata 6600 is all the member gets back of it.
+      expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(6600);
+      expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
+      expect((await refundsOf(first.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['refunded', 6600]]);
+      expect((await refundsOf(second.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['rejected', 9900], ['refunded', 9900]]);
+    });
+
     describe('another instance ends the membership while the refunds are asked', () => {
       /** The gateway's answer arrives after another instance's cancel ended the membership. */
       function endedElsewhereDuringCancel(then: 'answers' | 'is silent') {
@@ -409,6 +426,26 @@ describe('refunds and cancellation (in-memory adapters)', () => {
         expect(retried[2], 'the retry finds it ended').to.equal('no_active_membership');
         expect(app.eventsOfType('MembershipCancelled')).to.have.length(1);
         expect(cancelCalls(), 'one refund at the gateway').to.have.length(1);
+      });
+
+      it('a retry while the first refund is pending sends nothing; once it settles, the retry asks only the purchase not yet refunded', async () => {
+        const first = await buy();
+        app.clock.advance(10 * DAY);
+        const second = await buy();
+        const { recovered } = databaseDownAfterTheGatewayRefunds();
+        expect((await cancel.execute({ userId, refund: true, reason: null })).refund).to.deep.equal({ amount: 6600, status: 'pending' });
+        recovered();
+        expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('refund_in_progress');
+        expect(cancelCalls(), 'nothing sent again while pending').to.have.length(1);
+
+        await app.reconcile.execute();
+        expect((await app.memberships.findLiveByUserId(userId))?.status, 'the second purchase is still to ask').to.equal('active');
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        expect(result.membership.status).to.equal('cancelled');
+        expect(result.refund).to.deep.equal({ amount: 9900, status: 'refunded' });
+        expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(6600);
+        expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
+        expect(cancelCalls()).to.have.length(2);
       });
 
       it('a refund that settles refused leaves the membership live', async () => {
