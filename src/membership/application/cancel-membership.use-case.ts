@@ -11,7 +11,7 @@ import { NoActiveMembershipError, RefundRejectedError } from '../domain/membersh
 import type { RefundPolicy } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
 import type { PlanCatalog } from '../../pricing/pricing.api';
-import { refundablePurchases } from './refund-subject';
+import { refundablePurchases, stillToAsk } from './refund-subject';
 
 export interface CancelMembershipInput {
   userId: string;
@@ -46,7 +46,8 @@ interface RefundOutcome {
 
 /**
  * Without a refund the membership runs to the period end and is not renewed. With one, the
- * policy's amount of every purchase still paying for time to come is asked of the gateway first
+ * policy's amount of every purchase still paying for time to come, and not yet refunded by the member's
+ * cancel (a retry asks only the rest: stillToAsk), is asked of the gateway first
  * (each recorded as pending, then sent after its commit); the membership ends only when the gateway
  * returned it, or could not answer (202: the reconciler settles it). A refusal leaves the membership as it
  * was and answers 502 (DESIGN §6 "Refund outcomes"). A database that becomes unavailable once a refund
@@ -143,7 +144,7 @@ export class CancelMembership {
         }
         const now = this.clock.now();
         const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.policy, this.calendar);
-        const next = purchases.find((p) => p.quote.refundable > 0 && !asked.includes(p.payment.merchantUid));
+        const next = purchases.find((p) => stillToAsk(p) && !asked.includes(p.payment.merchantUid));
         if (!next) return null;
         const refund = next.payment.requestRefund({ id: this.ids.newId(), amount: next.quote.refundable, reason, requestedBy: 'user', now });
         await this.payments.save(next.payment);
@@ -161,8 +162,9 @@ export class CancelMembership {
         const now = this.clock.now();
         const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.policy, this.calendar);
         const later: RefundOutcome[] = [];
-        for (const { payment, quote } of purchases) {
-          if (quote.refundable <= 0 || asked.includes(payment.merchantUid)) continue;
+        for (const purchase of purchases) {
+          const { payment, quote } = purchase;
+          if (!stillToAsk(purchase) || asked.includes(payment.merchantUid)) continue;
           const refund = payment.requestRefund({ id: this.ids.newId(), amount: quote.refundable, reason, requestedBy: 'user', now });
           payment.noteRefundsUnanswered([refund.id], now);
           await this.payments.save(payment);

@@ -1,4 +1,4 @@
-import type { Cancellation, Payment, PaymentCancelledEvent, PaymentRepository } from '../../payment/payment.api';
+import type { PaymentCancelledEvent, PaymentRepository } from '../../payment/payment.api';
 import type { PlanCatalog } from '../../pricing/pricing.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
@@ -6,12 +6,7 @@ import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { RefundPolicy } from '../domain/refund-policy';
 import type { MembershipRepository } from './membership-repository.port';
-import { boughtPartOf, refundablePurchases } from './refund-subject';
-
-/** The latest refund the member's own cancel asked for that the gateway returned. */
-function membersRefund(payment: Payment): Cancellation | undefined {
-  return payment.cancellations.filter((c) => c.kind === 'refund' && c.requestedBy === 'user' && c.status === 'refunded').at(-1);
-}
+import { boughtPartOf, membersSettledRefund, refundablePurchases, stillToAsk } from './refund-subject';
 
 /**
  * A refund the member's cancel asked for, settled refunded while their membership is still live, ends
@@ -46,11 +41,11 @@ export class EndMembershipOnMemberRefund {
         const live = await this.memberships.findLiveByUserId(payload.userId);
         if (!live) return;
         const payment = await this.payments.findById(payload.paymentId);
-        const refund = payment ? membersRefund(payment) : undefined;
+        const refund = payment ? membersSettledRefund(payment) : undefined;
         if (!payment || !refund || !boughtPartOf(payment, live)) return;
         const now = this.clock.now();
         const purchases = await refundablePurchases(this.payments, this.catalog, live, now, this.policy, this.calendar);
-        const leftToAsk = purchases.some((p) => p.payment.pendingRefundAmount > 0 || (p.quote.refundable > 0 && !membersRefund(p.payment)));
+        const leftToAsk = purchases.some((p) => p.payment.pendingRefundAmount > 0 || stillToAsk(p));
         if (leftToAsk) return;
         live.cancel('now', refund.reason, now);
         await this.memberships.save(live);

@@ -1,4 +1,4 @@
-import type { Payment, PaymentRepository } from '../../payment/payment.api';
+import type { Cancellation, Payment, PaymentRepository } from '../../payment/payment.api';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
 import { type PlanCatalog, planMonths } from '../../pricing/pricing.api';
@@ -23,6 +23,21 @@ export interface RefundablePurchase {
 export function boughtPartOf(payment: Payment, membership: Membership): boolean {
   return payment.paidAt !== null && payment.paidAt >= membership.startedAt
     && (payment.purpose.membershipId === undefined || payment.purpose.membershipId === membership.id);
+}
+
+/** The latest refund the member's own cancel asked for of `payment` that the gateway returned. */
+export function membersSettledRefund(payment: Payment): Cancellation | undefined {
+  return payment.cancellations.filter((c) => c.kind === 'refund' && c.requestedBy === 'user' && c.status === 'refunded').at(-1);
+}
+
+/**
+ * Whether the member's cancel still has a refund to ask of this purchase. One the member's cancel already
+ * refunded is done: a retried cancel (after the gateway refused another purchase, or after a pending refund
+ * settled) asking it again would return the policy's amount a second time on top of the first, up to
+ * the whole of a stretch already partly used.
+ */
+export function stillToAsk(purchase: RefundablePurchase): boolean {
+  return purchase.quote.refundable > 0 && !membersSettledRefund(purchase.payment);
 }
 
 /**
