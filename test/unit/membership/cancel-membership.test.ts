@@ -335,6 +335,26 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect((await refundsOf(second.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['rejected', 9900], ['refunded', 9900]]);
     });
 
+    it('refused on the second purchase: the quote then says what the retry pays, the first quoted 0 as already refunded by that cancel', async () => {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
+      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
+      const quoted = await quote.execute(userId, 'en');
+      expect(quoted.purchases.map((p) => ({ merchantUid: p.merchantUid, refundable: p.refundable, rule: p.rule, ruleName: p.ruleName })))
+        .to.deep.equal([
+          { merchantUid: first.merchantUid, refundable: 0, rule: 'refunded_by_earlier_cancel', ruleName: 'Already refunded' },
+          { merchantUid: second.merchantUid, refundable: 9900, rule: 'withdrawal_period', ruleName: 'Withdrawal period (within 7 days of payment)' },
+        ]);
+      expect(quoted.purchases[0].ruleReason).to.equal('Your earlier cancel already refunded 6,600 KRW of this payment; nothing more is refunded of it.');
+      const inKorean = await quote.execute(userId, 'ko');
+      expect(inKorean.purchases[0]).to.deep.include({ ruleName: '환불 완료', ruleReason: '앞서 해지할 때 이 결제에서 6,600원을 이미 환불했습니다. 더 환불할 금액은 없습니다.' });
+      const retry = await cancel.execute({ userId, refund: true, reason: null });
+      expect(retry.refund?.amount).to.equal(quoted.refundable);
+    });
+
     describe('another instance ends the membership while the refunds are asked', () => {
       /** The gateway's answer arrives after another instance's cancel ended the membership. */
       function endedElsewhereDuringCancel(then: 'answers' | 'is silent') {
