@@ -2,7 +2,7 @@ import type { Cancellation, Payment, PaymentRepository } from '../../payment/pay
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import type { Membership } from '../domain/membership.entity';
 import { type PlanCatalog, planMonths } from '../../pricing/pricing.api';
-import { quoteRefund, type RefundPolicy, type RefundQuote, type RefundRule, rulesForPlan, withdrawalWindowEnd } from '../domain/refund-policy';
+import { quoteRefund, REFUNDED_BY_EARLIER_CANCEL, type RefundPolicy, type RefundQuote, type RefundRule, rulesForPlan, withdrawalWindowEnd } from '../domain/refund-policy';
 
 /** One purchase that paid for a stretch of the membership not yet over, with what the policy returns of it now. */
 export interface RefundablePurchase {
@@ -31,13 +31,12 @@ export function membersSettledRefund(payment: Payment): Cancellation | undefined
 }
 
 /**
- * Whether the member's cancel still has a refund to ask of this purchase. One the member's cancel already
- * refunded is done: a retried cancel (after the gateway refused another purchase, or after a pending refund
- * settled) asking it again would return the policy's amount a second time on top of the first, up to
- * the whole of a stretch already partly used.
+ * Whether the member's cancel still has a refund to ask of this purchase: what its quote says, so the
+ * quote shown before cancelling and the cancel cannot disagree. One the member's cancel already refunded
+ * is quoted 0 (refundablePurchases).
  */
 export function stillToAsk(purchase: RefundablePurchase): boolean {
-  return purchase.quote.refundable > 0 && !membersSettledRefund(purchase.payment);
+  return purchase.quote.refundable > 0;
 }
 
 /**
@@ -67,9 +66,13 @@ export async function refundablePurchases(
     endMonths = startMonths;
     if (periodEnd <= now) break; // this stretch is over, and every earlier one too
     const rules = rulesForPlan(policy, plan.id);
-    const quote = quoteRefund({
+    const byPolicy = quoteRefund({
       amount: payment.amount, alreadyRefunded: payment.cancelledAmount, paidAt: payment.paidAt as Date, periodStart, periodEnd,
     }, now, rules, calendar);
+    // One the member's cancel already refunded is done: a retried cancel (after the gateway refused another
+    // purchase, or after a pending refund settled) asking it again would return the policy's amount a second
+    // time on top of the first, up to the whole of a stretch already partly used.
+    const quote = membersSettledRefund(payment) ? { ...byPolicy, refundable: 0, rule: REFUNDED_BY_EARLIER_CANCEL } : byPolicy;
     purchases.push({ payment, periodStart, periodEnd, quote, rules, withdrawalEndsAt: withdrawalWindowEnd(policy, plan.id, payment.paidAt as Date) });
   }
   return purchases.reverse();

@@ -96,8 +96,19 @@ export interface RuleExplanation {
   reason: string;
 }
 
+/**
+ * The rule of a purchase the member's own cancel already refunded (an earlier attempt that went on to be
+ * refused on another purchase): quoted 0, as a retry asks nothing more of it. Not a rule of the config.
+ */
+export const REFUNDED_BY_EARLIER_CANCEL = 'refunded_by_earlier_cancel';
+
 export function explainRefundRule(quote: RefundQuote, rules: RefundRule[], language: Language = DEFAULT_LANGUAGE): RuleExplanation {
   const english = language === 'en';
+  if (quote.rule === REFUNDED_BY_EARLIER_CANCEL) {
+    return english
+      ? { name: 'Already refunded', reason: 'Your earlier cancel already refunded this payment as far as the refund policy allows: nothing more is refunded of it.' }
+      : { name: '환불 완료', reason: '앞선 해지에서 이 결제는 환불 기준에 따라 이미 환불되어 더 환불할 금액이 없습니다.' };
+  }
   const rule = rules.find((r) => r.id === quote.rule);
   if (rule?.type === 'full') {
     const days = rule.withinDaysOfPayment;

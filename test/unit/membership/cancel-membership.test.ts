@@ -348,9 +348,9 @@ describe('refunds and cancellation (in-memory adapters)', () => {
           { merchantUid: first.merchantUid, refundable: 0, rule: 'refunded_by_earlier_cancel', ruleName: 'Already refunded' },
           { merchantUid: second.merchantUid, refundable: 9900, rule: 'withdrawal_period', ruleName: 'Withdrawal period (within 7 days of payment)' },
         ]);
-      expect(quoted.purchases[0].ruleReason).to.equal('Your earlier cancel already refunded 6,600 KRW of this payment; nothing more is refunded of it.');
+      expect(quoted.purchases[0].ruleReason).to.equal('Your earlier cancel already refunded this payment as far as the refund policy allows: nothing more is refunded of it.');
       const inKorean = await quote.execute(userId, 'ko');
-      expect(inKorean.purchases[0]).to.deep.include({ ruleName: '환불 완료', ruleReason: '앞서 해지할 때 이 결제에서 6,600원을 이미 환불했습니다. 더 환불할 금액은 없습니다.' });
+      expect(inKorean.purchases[0]).to.deep.include({ ruleName: '환불 완료', ruleReason: '앞선 해지에서 이 결제는 환불 기준에 따라 이미 환불되어 더 환불할 금액이 없습니다.' });
       const retry = await cancel.execute({ userId, refund: true, reason: null });
       expect(retry.refund?.amount).to.equal(quoted.refundable);
     });

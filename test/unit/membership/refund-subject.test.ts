@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { refundablePurchases } from '../../../src/membership/application/refund-subject';
+import { refundablePurchases, stillToAsk } from '../../../src/membership/application/refund-subject';
 import type { Membership } from '../../../src/membership/domain/membership.entity';
 import type { RefundPolicy } from '../../../src/membership/domain/refund-policy';
 import type { Payment, PaymentRepository } from '../../../src/payment/payment.api';
@@ -104,6 +104,17 @@ describe('the purchases a cancel refunds (refundablePurchases)', () => {
     expect(await quoted(membershipOf(2), now, [refundedByMember, first])).to.deep.include(
       { merchantUid: 'mp_member_refunded', periodStart: months(1).toISOString(), periodEnd: months(2).toISOString(), refundable: 0 },
     );
+  });
+
+  it('quotes 0 of a purchase the member\'s cancel partly refunded, by its own rule: a retry asks nothing more of it, and the quote says so', async () => {
+    const partlyRefunded = purchase(ANCHOR, monthly, 'mp_partly').withCancellation({ amount: 6600, requestedBy: 'user', status: 'refunded' }).build();
+    const second = purchase(new Date(ANCHOR.getTime() + 10 * DAY), monthly, 'mp_second').build();
+    const now = new Date(ANCHOR.getTime() + 10 * DAY);
+    const purchases = await refundablePurchases(historyOf(partlyRefunded, second), catalogOf(monthly), membershipOf(2), now, policy, calendar);
+    expect(purchases.map((p) => [p.payment.merchantUid, p.quote.refundable, p.quote.rule, stillToAsk(p)])).to.deep.equal([
+      ['mp_partly', 0, 'refunded_by_earlier_cancel', false],
+      ['mp_second', 9900, 'withdrawal_period', true],
+    ]);
   });
 
   it('stops at a purchase whose plan is no longer offered: it and every earlier one are not counted', async () => {
