@@ -3,7 +3,7 @@ import path from 'node:path';
 import Joi from 'joi';
 import type { Merchant } from './billing/application/member-notices';
 import type { Plan } from './pricing/domain/plan';
-import type { RefundPolicy, RefundRule } from './membership/domain/refund-policy';
+import { REFUNDED_BY_EARLIER_CANCEL, type RefundPolicy, type RefundRule } from './membership/domain/refund-policy';
 import { ConfigError, firstProblem, requireEnv } from './config-error';
 import { DEFAULT_GATEWAY, GATEWAY_NAMES, activeGateway, type GatewayConfigs, type RegisteredGatewayName, readGatewayConfigs } from './payment/infrastructure/gateways.registry';
 
@@ -121,7 +121,8 @@ const merchantSchema = Joi.object({
 
 const refundPolicySchema = Joi.object({
   rules: Joi.array().min(1).items(Joi.object({
-    id: Joi.string().required(),
+    // The quote's own rule for a purchase the member's cancel already refunded: a config rule of that id would be explained as it.
+    id: Joi.string().invalid(REFUNDED_BY_EARLIER_CANCEL).required(),
     type: Joi.string().valid('full', 'pro_rata_unused_days', 'none').required(),
     within_days_of_payment: Joi.number().integer().min(0).max(365).when('type', { is: 'full', then: Joi.required(), otherwise: Joi.forbidden() }),
     fee_percent: Joi.number().integer().min(0).max(100).when('type', { is: 'pro_rata_unused_days', then: Joi.required(), otherwise: Joi.forbidden() }),

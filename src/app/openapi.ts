@@ -15,6 +15,12 @@ const ok = (properties: Record<string, JsonSchema>, required = Object.keys(prope
   type: 'object', properties: { works: { const: true }, ...properties }, required: ['works', ...required],
 });
 const str = { type: 'string' };
+const refundRule = {
+  ...str,
+  description: 'The refund rule applied: an id of config/refund-policy.json (withdrawal_period, pro_rata_less_fee, period_ended), '
+    + 'refunded_by_earlier_cancel (a purchase the member\'s earlier cancel already refunded: 0, a retried cancel asks nothing more of it), '
+    + 'or none (nothing to refund)',
+};
 const int = { type: 'integer' };
 const time = { type: 'string', format: 'date-time' };
 const nullable = (schema: JsonSchema) => ({ anyOf: [schema, { type: 'null' }] });
@@ -63,7 +69,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
   RefundQuote: {
     type: 'object',
     properties: {
-      refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int,
+      refundable: int, rule: refundRule, rule_name: str, rule_reason: str, used_days: int, total_days: int,
       merchant_uid: str, amount: int, paid_at: time, withdrawal_ends_at: nullable(time), period_start: time, period_end: time,
     },
   },
@@ -137,7 +143,7 @@ export const API_OPERATIONS: ApiOperation[] = [
 
   { tag: 'membership', method: 'get', path: '/api/membership/refund-quote', summary: 'What a cancel with refund would pay back now; rule_name and rule_reason in Korean, in English with ?lang=en or an English Accept-Language', auth: 'session', responses: {
       200: ok({
-        refundable: int, rule: str, rule_name: str, rule_reason: str, used_days: int, total_days: int, withdrawal_ends_at: nullable(time),
+        refundable: int, rule: refundRule, rule_name: str, rule_reason: str, used_days: int, total_days: int, withdrawal_ends_at: nullable(time),
         purchases: { type: 'array', items: ref('RefundQuote') },
       }),
       401: 'Error', 409: 'Error',

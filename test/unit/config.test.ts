@@ -72,6 +72,8 @@ describe('configuration', () => {
     cpSync(CONFIG_DIR, dir, { recursive: true });
     writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules: [{ id: 'x', type: 'pro_rata_unused_days', fee_percent: 150 }] }));
     expect(problem({}, dir)).to.equal('config error: config/refund-policy.json rules.0.fee_percent must be less than or equal to 100');
+    writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules: [{ id: 'refunded_by_earlier_cancel', type: 'none' }] }));
+    expect(problem({}, dir)).to.equal('config error: config/refund-policy.json rules.0.id contains an invalid value');
     writeFileSync(path.join(dir, 'refund-policy.json'), '{ not json');
     expect(problem({}, dir)).to.match(/^config error: config\/refund-policy.json cannot be read as JSON/);
   });
