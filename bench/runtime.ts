@@ -8,8 +8,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { buildDist, relativeImportsAsBuiltFiles } from '../scripts/build';
+import { buildDist, compileEachFile } from '../scripts/build';
 
 export type BenchRuntime = 'tsx' | 'dist';
 
@@ -36,16 +35,9 @@ export function prepareRuntime(): Promise<void> {
   prepared ??= (async () => {
     const started = Date.now();
     await buildDist();
-    await build({
+    await compileEachFile({
       entryPoints: readdirSync(PROCESSES).filter((f) => f.endsWith('.ts')).map((f) => path.join(PROCESSES, f)),
       outdir: BUILT_PROCESSES,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      plugins: [relativeImportsAsBuiltFiles],
-      logLevel: 'warning',
     });
     process.stderr.write(`\r\x1b[KBENCH_RUNTIME=dist: built dist/ (npm run build) and dist/bench/processes/ in ${Date.now() - started} ms\n`);
   })();

@@ -47,14 +47,14 @@ export const relativeImportsAsBuiltFiles: Plugin = {
   },
 };
 
-export async function buildDist(): Promise<void> {
-  rmSync(OUT, { recursive: true, force: true });
-  const sources = SOURCE_DIRECTORIES.flatMap(filesUnder);
-  const typescript = sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+/**
+ * Compiles each entry point to one JavaScript file of its own, its relative imports kept as imports
+ * of the neighbouring built files and its packages as imports of node_modules: the settings of the
+ * build, for whatever else (the bench's processes) must run beside it.
+ */
+export async function compileEachFile(files: { entryPoints: string[]; outdir: string; outbase?: string }): Promise<void> {
   await build({
-    entryPoints: [...typescript, ...SCRIPTS].map((file) => path.join(ROOT, file)),
-    outdir: OUT,
-    outbase: ROOT,
+    ...files,
     bundle: true,
     packages: 'external',
     platform: 'node',
@@ -63,6 +63,13 @@ export async function buildDist(): Promise<void> {
     plugins: [relativeImportsAsBuiltFiles],
     logLevel: 'warning',
   });
+}
+
+export async function buildDist(): Promise<void> {
+  rmSync(OUT, { recursive: true, force: true });
+  const sources = SOURCE_DIRECTORIES.flatMap(filesUnder);
+  const typescript = sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+  await compileEachFile({ entryPoints: [...typescript, ...SCRIPTS].map((file) => path.join(ROOT, file)), outdir: OUT, outbase: ROOT });
   // What the code reads from disk beside itself: the page, the SDK stand-ins, config/.
   for (const file of sources.filter((f) => !f.endsWith('.ts') && !f.endsWith('.md'))) {
     mkdirSync(path.dirname(path.join(OUT, file)), { recursive: true });
