@@ -1,16 +1,14 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import type { Knex } from 'knex';
 import sinon from 'sinon';
 import type { IdempotencyStore } from '../../../src/shared/application/idempotency-store.port';
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { createLogger } from '../../../src/shared/infrastructure/logger';
 import { SERVER_ENGINES } from '../../support/database';
 import { type ApiClient, type ApiResponse, type HttpHarness, startHttpHarness } from '../../support/http-app';
+import { ACQUIRE_TIMEOUT_MS, HeldConnection, POOL_OF_ONE } from '../../support/pool-of-one';
 
 const ENGINES = [{ engine: 'sqlite' as const, label: 'SQLite', skip: false }, ...SERVER_ENGINES];
-/** The harness's wait for a free connection: a request behind the held one gives up after this. */
-const ACQUIRE_TIMEOUT_MS = 300;
 
 /**
  * Overload: a pool of one connection, held by the test, so a request finds none free within the wait.
@@ -24,7 +22,7 @@ for (const { engine, label, skip } of ENGINES) {
     let lines: string[];
     let buyer: ApiClient;
     let userId: string;
-    let held: Knex.Transaction | null;
+    const connection = new HeldConnection(() => h);
 
     beforeEach(async () => {
       lines = [];
@@ -34,26 +32,15 @@ for (const { engine, label, skip } of ENGINES) {
           done();
         },
       });
-      h = await startHttpHarness({ persistence: engine, pool: { max: 1, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS }, logger: createLogger('info', sink) });
+      h = await startHttpHarness({ persistence: engine, pool: POOL_OF_ONE, logger: createLogger('info', sink) });
       buyer = h.client();
       userId = (await buyer.signUp()).id;
-      held = null;
     });
     afterEach(async () => {
       sinon.restore();
-      await held?.rollback();
+      await connection.release();
       await h?.close();
     });
-
-    const knex = (): Knex => h.container.get<{ knex: Knex }>(SHARED.Database).knex;
-    /** Takes the pool's one connection until released: every other statement waits for it. */
-    const holdTheConnection = async () => {
-      held = await knex().transaction();
-    };
-    const release = async () => {
-      await held?.rollback();
-      held = null;
-    };
 
     function expectOverloadAnswer(answer: ApiResponse): void {
       expect(answer.status, answer.text).to.equal(503);
@@ -85,7 +72,7 @@ for (const { engine, label, skip } of ENGINES) {
     }
 
     it('a checkout answers 503 database_unavailable with Retry-After, stores nothing, logs no stack; /readyz answers the database down; once free it works', async () => {
-      await holdTheConnection();
+      await connection.hold();
       const { result: [checkout, ready], consoleLines } = await consoleDuring(async () => [
         await buyer.post('/api/payment/checkout', { plan: 'monthly' }),
         await h.client().get('/readyz'),
@@ -95,7 +82,7 @@ for (const { engine, label, skip } of ENGINES) {
       expect(ready.body).to.deep.equal({ works: false, db: 'down', gateway: 'ok' });
       expectQuietLogs(consoleLines);
 
-      await release();
+      await connection.release();
       expect(await h.parts.payments.listByUser(userId), 'payments stored').to.deep.equal([]);
       expect(h.parts.gateway.calls.filter((c) => c.operation === 'prepare'), 'orders prepared at the gateway').to.deep.equal([]);
       const again = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
@@ -106,12 +93,12 @@ for (const { engine, label, skip } of ENGINES) {
       const store = h.container.get<IdempotencyStore>(SHARED.IdempotencyStore);
       const complete = store.complete.bind(store);
       sinon.stub(store, 'complete').callsFake(async (...args) => {
-        await holdTheConnection();
+        await connection.hold();
         return complete(...args);
       });
       const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' }, { 'Idempotency-Key': 'overload-1' });
       expect(checkout.status, checkout.text).to.equal(201);
-      await release();
+      await connection.release();
       expect((await h.parts.payments.listByUser(userId)).map((p) => p.merchantUid)).to.deep.equal([checkout.body.merchant_uid]);
       const kept = lines.map((line) => JSON.parse(line)).filter((entry) => entry.code === 'database_unavailable');
       expect(kept.map((entry) => [entry.level, entry.msg, entry.status])).to.deep.equal([[40, 'answer sent without keeping it for Idempotency-Key replays', 201]]);
@@ -125,7 +112,7 @@ for (const { engine, label, skip } of ENGINES) {
       const { result: answer, consoleLines } = await consoleDuring(async () => {
         // The gateway answers while another request takes the connection the validation needs next.
         sinon.stub(h.parts.gateway, 'settle').callsFake(async (input) => {
-          await holdTheConnection();
+          await connection.hold();
           return settle(input);
         });
         return buyer.post('/api/payment/validation', order);
@@ -133,17 +120,17 @@ for (const { engine, label, skip } of ENGINES) {
       expectOverloadAnswer(answer);
       expectQuietLogs(consoleLines);
 
-      await release();
+      await connection.release();
       const stored = await h.parts.payments.findByMerchantUid(order.merchant_uid);
       expect([stored?.status, stored?.isFulfilled, stored?.reportedGatewayPaymentId]).to.deep.equal(['await', false, order.imp_uid]);
       expect(await h.parts.memberships.findLiveByUserId(userId)).to.equal(null);
-      expect(await knex()('domain_events').whereIn('type', ['PaymentPaid', 'MembershipActivated']).count({ n: '*' }).first().then((r) => Number(r?.n))).to.equal(0);
+      expect(await connection.knex()('domain_events').whereIn('type', ['PaymentPaid', 'MembershipActivated']).count({ n: '*' }).first().then((r) => Number(r?.n))).to.equal(0);
 
       const retried = await buyer.post('/api/payment/validation', order);
       expect(retried.status, retried.text).to.equal(200);
       expect(retried.body).to.include({ status: 'paid' });
       expect((await h.parts.memberships.findLiveByUserId(userId))?.monthsPaid).to.equal(1);
-      const events = await knex()('domain_events').select('type').whereIn('type', ['PaymentPaid', 'MembershipActivated']);
+      const events = await connection.knex()('domain_events').select('type').whereIn('type', ['PaymentPaid', 'MembershipActivated']);
       expect(events.map((e) => e.type).sort()).to.deep.equal(['MembershipActivated', 'PaymentPaid']);
     });
   });

@@ -10,6 +10,7 @@ import type { SessionStore } from '../../../src/shared/application/session-store
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { SERVER_ENGINES } from '../../support/database';
 import { type HttpHarness, startHttpHarness } from '../../support/http-app';
+import { HeldConnection, POOL_OF_ONE } from '../../support/pool-of-one';
 import { checkoutAndPay } from '../http/suites/harness';
 
 /**
@@ -18,7 +19,6 @@ import { checkoutAndPay } from '../http/suites/harness';
  */
 
 const ENGINES = [{ engine: 'sqlite' as const, label: 'SQLite', skip: false }, ...SERVER_ENGINES];
-const ACQUIRE_TIMEOUT_MS = 300;
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -26,27 +26,16 @@ for (const { engine, label, skip } of ENGINES) {
   (skip ? describe.skip : describe)(`attacker findings 3: a 503 database_unavailable that did the work anyway (${label}, pool of 1)`, function () {
     this.timeout(60_000);
     let h: HttpHarness;
-    let held: Knex.Transaction | null;
+    const connection = new HeldConnection(() => h);
 
     beforeEach(async () => {
-      h = await startHttpHarness({ persistence: engine, env: { ADMIN_TOKEN }, pool: { max: 1, acquireTimeoutMs: ACQUIRE_TIMEOUT_MS } });
-      held = null;
+      h = await startHttpHarness({ persistence: engine, env: { ADMIN_TOKEN }, pool: POOL_OF_ONE });
     });
     afterEach(async () => {
       sinon.restore();
-      await held?.rollback().catch(() => undefined);
+      await connection.release().catch(() => undefined);
       await h?.close();
     });
-
-    const knex = (): Knex => h.container.get<{ knex: Knex }>(SHARED.Database).knex;
-    /** Takes the pool's one connection (another request's work): every statement after it waits and gives up. */
-    const holdTheConnection = async () => {
-      held = await knex().transaction();
-    };
-    const release = async () => {
-      await held?.rollback();
-      held = null;
-    };
 
     /**
      * HIGH. DELETE /api/me anonymised the account in its unit of work and only then revoked the
@@ -67,11 +56,11 @@ for (const { engine, label, skip } of ENGINES) {
       const destroyForUser = sessions.destroyForUser.bind(sessions);
       sinon.stub(sessions, 'destroyForUser').callsFake(async (userId) => {
         // Another request takes the connection just as the account's sessions are revoked.
-        await holdTheConnection().catch(() => undefined);
+        await connection.hold().catch(() => undefined);
         return destroyForUser(userId);
       });
       const deleted = await member.request('DELETE', '/api/me', { json: { password: account.password } });
-      await release();
+      await connection.release();
       sinon.restore();
 
       expect([204, 503], deleted.text).to.include(deleted.status);
@@ -82,7 +71,7 @@ for (const { engine, label, skip } of ENGINES) {
         expect(again.status, again.text).to.equal(204);
       }
       // What every other instance learns from: the store must hold each of the account's sessions revoked.
-      const alive = await knex()('sessions').where({ user_id: account.id }).whereNull('revoked_at').count({ n: '*' }).first();
+      const alive = await connection.knex()('sessions').where({ user_id: account.id }).whereNull('revoked_at').count({ n: '*' }).first();
       expect(Number(alive?.n), 'sessions of the deleted account not revoked').to.equal(0);
       expect((await otherDevice.get('/api/payments')).status, 'the other device').to.equal(401);
     });
@@ -113,11 +102,11 @@ for (const { engine, label, skip } of ENGINES) {
       const sessions = h.container.get<SessionStore>(SHARED.SessionStore);
       const set = sessions.set.bind(sessions);
       sinon.stub(sessions, 'set').callsFake(async (id, session) => {
-        await holdTheConnection().catch(() => undefined);
+        await connection.hold().catch(() => undefined);
         return set(id, session);
       });
       const first = await visitor.post('/api/auth/signup', account);
-      await release();
+      await connection.release();
       sinon.restore();
       expect([201, 503], first.text).to.include(first.status);
       if (first.status === 201) {
@@ -163,7 +152,7 @@ for (const { engine, label, skip } of ENGINES) {
       const cancel = h.parts.gateway.cancel.bind(h.parts.gateway);
       sinon.stub(h.parts.gateway, 'cancel').callsFake(async (request) => {
         const refunded = await cancel(request);
-        await holdTheConnection();
+        await connection.hold();
         return refunded;
       });
     };
@@ -175,7 +164,7 @@ for (const { engine, label, skip } of ENGINES) {
       expect(membership.auto_renew, 'a renewing membership').to.equal(true);
       poolFullAfterTheGatewayRefunds();
       const answer = await buyer.post('/api/membership/cancel', { refund: true });
-      await release();
+      await connection.release();
       sinon.restore();
       expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
       expect(answer.status, `the answer after the gateway refunded: ${answer.text}`).to.equal(202);
@@ -214,7 +203,7 @@ for (const { engine, label, skip } of ENGINES) {
       const { merchantUid } = await paidMember();
       poolFullAfterTheGatewayRefunds();
       const answer = await h.client().post(`/api/admin/payments/${merchantUid}/refund`, { reason: 'operator refund' }, ADMIN);
-      await release();
+      await connection.release();
       sinon.restore();
       expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
       expect(answer.status, answer.text).to.equal(202);
@@ -237,7 +226,7 @@ for (const { engine, label, skip } of ENGINES) {
       const { buyer, account, merchantUid, membership } = await paidMember();
       poolFullAfterTheGatewayRefunds();
       const answer = await buyer.request('DELETE', '/api/me', { json: { password: account.password, refund: true } });
-      await release();
+      await connection.release();
       sinon.restore();
       expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
       expect(answer.status, answer.text).to.equal(202);
@@ -272,11 +261,11 @@ for (const { engine, label, skip } of ENGINES) {
       const sessions = h.container.get<SessionStore>(SHARED.SessionStore);
       const set = sessions.set.bind(sessions);
       sinon.stub(sessions, 'set').callsFake(async (id, session) => {
-        await holdTheConnection().catch(() => undefined);
+        await connection.hold().catch(() => undefined);
         return set(id, session);
       });
       const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly' });
-      await release();
+      await connection.release();
       sinon.restore();
       const stored = await h.parts.payments.listByUser(userId);
       if (checkout.status === 201) expect(stored.map((p) => p.merchantUid)).to.deep.equal([checkout.body.merchant_uid]);
