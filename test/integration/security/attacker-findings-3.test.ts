@@ -9,7 +9,7 @@ import { DatabaseUnavailableError } from '../../../src/shared/application/databa
 import type { SessionStore } from '../../../src/shared/application/session-store.port';
 import { SHARED } from '../../../src/shared/shared.tokens';
 import { SERVER_ENGINES } from '../../support/database';
-import { type HttpHarness, startHttpHarness } from '../../support/http-app';
+import { type ApiResponse, type HttpHarness, startHttpHarness } from '../../support/http-app';
 import { HeldConnection, POOL_OF_ONE } from '../../support/pool-of-one';
 import { checkoutAndPay } from '../http/suites/harness';
 
@@ -147,14 +147,25 @@ for (const { engine, label, skip } of ENGINES) {
       const membership = (await buyer.get('/api/me')).body.membership;
       return { buyer, account, merchantUid, membership };
     };
-    /** The gateway refunds, then another request takes the pool's one connection before the refund is recorded. */
-    const poolFullAfterTheGatewayRefunds = () => {
+    /** The answer to `send` when the gateway refunds, then another request takes the pool's one connection before the refund is recorded; free again after. */
+    const answerWithThePoolFullAfterTheGatewayRefunds = async (send: () => Promise<ApiResponse>): Promise<ApiResponse> => {
       const cancel = h.parts.gateway.cancel.bind(h.parts.gateway);
       sinon.stub(h.parts.gateway, 'cancel').callsFake(async (request) => {
         const refunded = await cancel(request);
         await connection.hold();
         return refunded;
       });
+      const answer = await send();
+      await connection.release();
+      sinon.restore();
+      return answer;
+    };
+    /** The gateway refunded once and the answer says the refund is pending, not done. */
+    const expectRefundAnsweredPending = (answer: ApiResponse) => {
+      expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
+      expect(answer.status, answer.text).to.equal(202);
+      expect(answer.body.works).to.equal(false);
+      expect(answer.body.refund).to.deep.equal({ amount: 9900, status: 'pending' });
     };
     const refundsOf = async (merchantUid: string) => (await h.parts.payments.findByMerchantUid(merchantUid))?.cancellations.map((c) => c.status);
     const reconcile = () => h.container.get<ReconcilePayments>(PAYMENT.ReconcilePayments).execute();
@@ -162,10 +173,7 @@ for (const { engine, label, skip } of ENGINES) {
     it('a cancel with refund whose recording meets the pool full after the gateway refunded answers 202 pending with the membership live; the reconciler settles it once and the membership ends', async () => {
       const { buyer, merchantUid, membership } = await paidMember({ plan: 'monthly', auto_renew: true });
       expect(membership.auto_renew, 'a renewing membership').to.equal(true);
-      poolFullAfterTheGatewayRefunds();
-      const answer = await buyer.post('/api/membership/cancel', { refund: true });
-      await connection.release();
-      sinon.restore();
+      const answer = await answerWithThePoolFullAfterTheGatewayRefunds(() => buyer.post('/api/membership/cancel', { refund: true }));
       expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
       expect(answer.status, `the answer after the gateway refunded: ${answer.text}`).to.equal(202);
       expect(answer.body.works).to.equal(false);
@@ -201,14 +209,8 @@ for (const { engine, label, skip } of ENGINES) {
 
     it('an operator refund whose recording meets the pool full after the gateway refunded answers 202 pending; the reconciler settles it once', async () => {
       const { merchantUid } = await paidMember();
-      poolFullAfterTheGatewayRefunds();
-      const answer = await h.client().post(`/api/admin/payments/${merchantUid}/refund`, { reason: 'operator refund' }, ADMIN);
-      await connection.release();
-      sinon.restore();
-      expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
-      expect(answer.status, answer.text).to.equal(202);
-      expect(answer.body.works).to.equal(false);
-      expect(answer.body.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      const answer = await answerWithThePoolFullAfterTheGatewayRefunds(() => h.client().post(`/api/admin/payments/${merchantUid}/refund`, { reason: 'operator refund' }, ADMIN));
+      expectRefundAnsweredPending(answer);
       expect(answer.body.payment).to.include({ status: 'paid', cancelled_amount: 0 });
       expect(answer.body.payment.refunds.map((r: { status: string }) => r.status)).to.deep.equal(['pending']);
 
@@ -224,14 +226,8 @@ for (const { engine, label, skip } of ENGINES) {
 
     it('an account deletion whose refund recording meets the pool full after the gateway refunded answers 202 pending and deletes nothing; after the reconciler the retry deletes it', async () => {
       const { buyer, account, merchantUid, membership } = await paidMember();
-      poolFullAfterTheGatewayRefunds();
-      const answer = await buyer.request('DELETE', '/api/me', { json: { password: account.password, refund: true } });
-      await connection.release();
-      sinon.restore();
-      expect(refundedAtGateway(), 'refunds the gateway made').to.equal(1);
-      expect(answer.status, answer.text).to.equal(202);
-      expect(answer.body.works).to.equal(false);
-      expect(answer.body.refund).to.deep.equal({ amount: 9900, status: 'pending' });
+      const answer = await answerWithThePoolFullAfterTheGatewayRefunds(() => buyer.request('DELETE', '/api/me', { json: { password: account.password, refund: true } }));
+      expectRefundAnsweredPending(answer);
       expect(answer.body.membership, 'the membership as it stands').to.deep.equal(membership);
       expect((await buyer.get('/api/me')).body.membership.status, 'nothing deleted, still logged in').to.equal('active');
 
