@@ -168,6 +168,16 @@ describe('refunds and cancellation (in-memory adapters)', () => {
 
   describe('refund outcomes (DESIGN §6)', () => {
     const refundsOf = async (merchantUid: string) => (await app.payments.findByMerchantUid(merchantUid))?.cancellations ?? [];
+    /** A purchase, then `later` more 10 days on (`second` the first of them); the gateway makes the first refund asked and refuses the second. */
+    async function secondRefundRefused(later = 1) {
+      const first = await buy();
+      app.clock.advance(10 * DAY);
+      const second = await buy();
+      for (let i = 1; i < later; i += 1) await buy();
+      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
+      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      return { first, second, cancelAtGateway };
+    }
 
     it('refused by the gateway: 502 gateway_rejected, the membership unchanged, the refund kept as rejected with its message', async () => {
       const { merchantUid } = await buy(true);
@@ -291,11 +301,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     });
 
     it('an extended membership whose second refund is refused: 502 with each refund\'s outcome, the first kept refunded, the membership live', async () => {
-      const first = await buy();
-      app.clock.advance(10 * DAY);
-      const second = await buy();
-      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
-      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      const { first, second } = await secondRefundRefused();
       const error = await cancel.execute({ userId, refund: true, reason: 'moving' }).catch((e) => e);
       expect(error.code).to.equal('gateway_rejected');
       expect(error.details).to.deep.equal({
@@ -308,22 +314,13 @@ describe('refunds and cancellation (in-memory adapters)', () => {
       expect((await app.memberships.findLiveByUserId(userId))?.status).to.equal('active');
     });
     it('a refusal stops the cancel: the purchases after the refused one are not asked', async () => {
-      await buy();
-      app.clock.advance(10 * DAY);
-      await buy();
-      await buy();
-      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
-      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      const { cancelAtGateway } = await secondRefundRefused(2);
       expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
       expect(cancelAtGateway.callCount).to.equal(2);
     });
 
     it('refused on the second purchase, then tried again: the first, already refunded by the member, is not asked again; only the second is', async () => {
-      const first = await buy();
-      app.clock.advance(10 * DAY);
-      const second = await buy();
-      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
-      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      const { first, second } = await secondRefundRefused();
       expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
       const result = await cancel.execute({ userId, refund: true, reason: null });
       expect(result.membership.status).to.equal('cancelled');
@@ -336,11 +333,7 @@ describe('refunds and cancellation (in-memory adapters)', () => {
     });
 
     it('refused on the second purchase: the quote then says what the retry pays, the first quoted 0 as already refunded by that cancel', async () => {
-      const first = await buy();
-      app.clock.advance(10 * DAY);
-      const second = await buy();
-      const cancelAtGateway = sinon.stub(app.gateway, 'cancel').callThrough();
-      cancelAtGateway.onSecondCall().rejects(new GatewayRejectedError('정산된 거래', -1));
+      const { first, second } = await secondRefundRefused();
       expect(await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e.code)).to.equal('gateway_rejected');
       const quoted = await quote.execute(userId, 'en');
       expect(quoted.purchases.map((p) => ({ merchantUid: p.merchantUid, refundable: p.refundable, rule: p.rule, ruleName: p.ruleName })))
