@@ -1,24 +1,13 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { loadConfig } from '../../../src/config';
-import { buildContainer } from '../../../src/app/container';
-import { IDENTITY } from '../../../src/identity/identity.tokens';
-import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scrypt-password-hasher';
 import type { WebhookReceiptStore } from '../../../src/payment/application/webhook-receipt-store.port';
-import type { MemoryPaymentGateway } from '../../../src/payment/infrastructure/memory/memory-payment.gateway';
 import { PAYMENT } from '../../../src/payment/payment.tokens';
-import { createHttpApp } from '../../../src/app/http-app';
-import type { ControllableClock } from '../../../src/shared/infrastructure/controllable-clock';
-import { silentLogger } from '../../../src/shared/infrastructure/logger';
-import { SHARED } from '../../../src/shared/shared.tokens';
 import { AppProcess, freePort } from '../../support/app-process';
-import { createServerTestDatabase, SERVER_ENGINES, type TestDatabase } from '../../support/database';
+import { SERVER_ENGINES } from '../../support/database';
 import { ApiClient, type HttpHarness, startHttpHarness, uniqueEmail } from '../../support/http-app';
-import { TEST_NOW } from '../../support/memory-container';
+import { type InstancesOnOneDatabase, startInstancesOnOneDatabase } from '../../support/instances';
 import { rawRequest } from '../../support/raw-http';
 import { checkoutAndPay, expectNoStack } from '../http/suites/harness';
 
@@ -175,42 +164,27 @@ describe('attacker findings: a padded notice for an unknown order is stored with
 // each count four open orders while the other's prepare is on its way, and each opens one more.
 for (const { engine, label, skip } of SERVER_ENGINES) (skip ? describe.skip : describe)(`attacker findings: two instances on one database let a buyer open more than 5 orders (${label})`, function () {
   this.timeout(30_000);
-  let database: TestDatabase;
-  const servers: Server[] = [];
-  const urls: string[] = [];
+  let instances: InstancesOnOneDatabase;
   before(async () => {
-    database = await createServerTestDatabase(engine);
-    const config = loadConfig({ LOG_LEVEL: 'silent', TRUST_PROXY_HOPS: '1', SESSION_SECRET: 'shared-session-secret-0123456789' });
-    for (let i = 0; i < 2; i += 1) {
-      const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
-      container.get<ControllableClock>(SHARED.Clock).freezeAt(TEST_NOW);
+    instances = await startInstancesOnOneDatabase(engine, {
       // A prepare takes as long as a real PG's (a few hundred ms), so the two checkouts overlap for certain.
-      const gateway = container.get<MemoryPaymentGateway>(PAYMENT.PaymentGateway);
-      const prepare = gateway.prepare.bind(gateway);
-      gateway.prepare = async (request) => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return prepare(request);
-      };
-      container.get(SHARED.EventBus);
-      container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
-      const server = createServer(createHttpApp(container).callback());
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      servers.push(server);
-      urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    }
+      gateway(gateway) {
+        const prepare = gateway.prepare.bind(gateway);
+        gateway.prepare = async (request) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return prepare(request);
+        };
+      },
+    });
   });
   after(async () => {
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    await database.drop();
+    await instances?.close();
   });
 
   it('with four orders open, a checkout on each instance at once opens one order, not two', async () => {
-    const first = new ApiClient(urls[0]);
+    const first = new ApiClient(instances.urls[0]);
     const account = await first.signUp({ email: uniqueEmail('two-instances') });
-    const second = new ApiClient(urls[1]);
+    const second = new ApiClient(instances.urls[1]);
     expect((await second.post('/api/auth/login', { email: account.email, password: account.password })).status).to.equal(200);
     for (let i = 0; i < 4; i += 1) expect((await first.post('/api/payment/checkout', { plan: 'monthly' })).status).to.equal(201);
     const both = await Promise.all([first.post('/api/payment/checkout', { plan: 'monthly' }), second.post('/api/payment/checkout', { plan: 'monthly' })]);
@@ -219,9 +193,9 @@ for (const { engine, label, skip } of SERVER_ENGINES) (skip ? describe.skip : de
   });
 
   it('eight checkouts on each instance at once, from a buyer with none open, open exactly 5 orders', async () => {
-    const first = new ApiClient(urls[0]);
+    const first = new ApiClient(instances.urls[0]);
     const account = await first.signUp({ email: uniqueEmail('two-instances-burst') });
-    const second = new ApiClient(urls[1]);
+    const second = new ApiClient(instances.urls[1]);
     expect((await second.post('/api/auth/login', { email: account.email, password: account.password })).status).to.equal(200);
     const answers = await Promise.all(Array.from({ length: 8 }, () => [first, second]).flat().map((c) => c.post('/api/payment/checkout', { plan: 'monthly' })));
     const statuses = answers.map((r) => r.status);

@@ -1,69 +1,42 @@
 // Each instance keeps its sessions in memory (ADR 0016): a logout or an account's deletion on one
 // instance must end the session on the others within SESSION_REVOCATION_DELAY_MS, and a deleted
 // account gets no order in between. Two instances (in this process) on one MariaDB or PostgreSQL database.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { buildContainer } from '../../../src/app/container';
-import { createHttpApp } from '../../../src/app/http-app';
-import { loadConfig } from '../../../src/config';
-import { IDENTITY } from '../../../src/identity/identity.tokens';
-import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scrypt-password-hasher';
-import type { MemoryPaymentGateway } from '../../../src/payment/infrastructure/memory/memory-payment.gateway';
-import { PAYMENT } from '../../../src/payment/payment.tokens';
 import { SESSION_REVOCATION_DELAY_MS } from '../../../src/shared/infrastructure/cached-session.store';
-import type { ControllableClock } from '../../../src/shared/infrastructure/controllable-clock';
-import { silentLogger } from '../../../src/shared/infrastructure/logger';
-import { SHARED } from '../../../src/shared/shared.tokens';
-import { createServerTestDatabase, SERVER_ENGINES, type TestDatabase } from '../../support/database';
+import { SERVER_ENGINES } from '../../support/database';
 import { ApiClient } from '../../support/http-app';
-import { TEST_NOW } from '../../support/memory-container';
+import { type InstancesOnOneDatabase, startInstancesOnOneDatabase } from '../../support/instances';
 
 const pastTheDelay = () => new Promise((resolve) => setTimeout(resolve, SESSION_REVOCATION_DELAY_MS + 200));
 
 for (const { engine, label, skip } of SERVER_ENGINES) (skip ? describe.skip : describe)(`sessions ended on one instance end on the others within 2 s (${label})`, function () {
   this.timeout(30_000);
-  let database: TestDatabase;
-  const servers: Server[] = [];
-  const urls: string[] = [];
+  let instances: InstancesOnOneDatabase;
   const prepares: number[] = [];
   /** While set, the second instance's prepares wait for it (a gateway call in flight). */
   let preparing: Promise<void> | null = null;
   before(async () => {
-    database = await createServerTestDatabase(engine);
-    const config = loadConfig({ LOG_LEVEL: 'silent', TRUST_PROXY_HOPS: '1', SESSION_SECRET: 'shared-session-secret-0123456789' });
-    for (let i = 0; i < 2; i += 1) {
-      const container = buildContainer(config, { logger: silentLogger(), persistence: 'knex', gateway: 'memory', database: database.database });
-      container.get<ControllableClock>(SHARED.Clock).freezeAt(TEST_NOW);
-      const gateway = container.get<MemoryPaymentGateway>(PAYMENT.PaymentGateway);
-      const prepare = gateway.prepare.bind(gateway);
-      prepares.push(0);
-      gateway.prepare = async (request) => {
-        prepares[i] += 1;
-        if (i === 1 && preparing) await preparing;
-        return prepare(request);
-      };
-      container.get(SHARED.EventBus);
-      container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
-      const server = createServer(createHttpApp(container).callback());
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      servers.push(server);
-      urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    }
+    instances = await startInstancesOnOneDatabase(engine, {
+      gateway(gateway, i) {
+        const prepare = gateway.prepare.bind(gateway);
+        prepares.push(0);
+        gateway.prepare = async (request) => {
+          prepares[i] += 1;
+          if (i === 1 && preparing) await preparing;
+          return prepare(request);
+        };
+      },
+    });
   });
   after(async () => {
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    await database.drop();
+    await instances?.close();
   });
 
   /** A member signed up on the first instance, and the same browser (its cookie) on the second, which has read the session. */
   async function oneBrowserOnBoth() {
-    const first = new ApiClient(urls[0]);
+    const first = new ApiClient(instances.urls[0]);
     const account = await first.signUp();
-    const second = new ApiClient(urls[1]);
+    const second = new ApiClient(instances.urls[1]);
     for (const [name, value] of first.cookies) second.cookies.set(name, value);
     expect((await second.get('/api/me')).status).to.equal(200);
     return { first, second, account };
@@ -88,7 +61,7 @@ for (const { engine, label, skip } of SERVER_ENGINES) (skip ? describe.skip : de
     expect(checkout.status, checkout.text).to.equal(401);
     expect(prepares[1], 'no gateway call').to.equal(before);
     expect((await second.get('/api/me')).status, 'a deleted account is no login').to.equal(401);
-    expect(await database.database.knex('payments').where({ user_id: account.id }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
+    expect(await instances.database.database.knex('payments').where({ user_id: account.id }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
     await pastTheDelay();
     expect((await second.get('/api/payments')).status).to.equal(401);
   });
@@ -105,6 +78,6 @@ for (const { engine, label, skip } of SERVER_ENGINES) (skip ? describe.skip : de
     preparing = null;
     const refused = await checkout;
     expect(refused.status, refused.text).to.equal(401);
-    expect(await database.database.knex('payments').where({ user_id: account.id }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
+    expect(await instances.database.database.knex('payments').where({ user_id: account.id }).count({ n: '*' }).first()).to.deep.include({ n: 0 });
   });
 });
