@@ -293,6 +293,17 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect(await app.renewals.execute()).to.include({ ended: 3 });
   });
 
+  it('a finished membership that cannot be read again when it is ended is passed over', async () => {
+    app.clock.freezeAt(kst('2027-01-31T10:00'));
+    const user = await app.newUser();
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    sinon.stub(app.memberships, 'findById').resolves(null);
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ ended: 0 });
+  });
+
   it('a membership without auto-renew expires at its period end', async () => {
     app.clock.freezeAt(kst('2027-01-31T10:00'));
     const user = await app.newUser();

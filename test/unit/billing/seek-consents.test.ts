@@ -132,6 +132,22 @@ describe('seeking consent before a higher charge (SeekConsents, in-memory adapte
       expect((await app.consents.listByUser(user.id)).map((r) => [r.periodNo, r.newAmount])).to.deep.equal([[2, 12900]]);
     });
 
+    it('after runs stopped across a period end, a rise that priced that period and was replaced since still stops its renewal', async () => {
+      const user = await renewingMember();
+      await app.schedulePrice.execute('monthly', 12900, kst('2027-02-01T00:00'));
+      await app.schedulePrice.execute('monthly', 9900, kst('2027-02-12T00:00'));
+      // No run between 2027-01-10 and 2027-02-13: the period starting 2027-02-10 costs 12,900, today's price is 9,900 again.
+      expect(await seekAt(kst('2027-02-13T10:00'))).to.include({ opened: 0, stopped: 1 });
+      expect((await app.memberships.findLiveByUserId(user.id))?.autoRenew).to.equal(false);
+    });
+
+    it('passes over a membership whose plan is no longer in the catalog', async () => {
+      const user = await memberFacingRise();
+      sinon.stub(app.container.get<PlanCatalog>(PRICING.PlanCatalog), 'find').returns(null);
+      expect(await seekAt(kst('2027-01-11T10:00'))).to.deep.equal({ opened: 0, stopped: 0, trialNotices: 0 });
+      expect(await app.consents.listByUser(user.id)).to.deep.equal([]);
+    });
+
     it('asks no sooner than the consent window, even when the trial notice looks further ahead', async () => {
       start({ CONSENT_WINDOW_DAYS: '5', TRIAL_NOTICE_DAYS: '7' });
       const { user, membership } = await trialFrom(kst('2027-01-10T10:00'));
