@@ -47,6 +47,7 @@ export async function newPage(browser: Browser, viewport = PHONE): Promise<{ con
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
   const page = await context.newPage();
+  recordTraffic(page);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   // Console errors include CSP violations and scripts that fail; 4xx answers of the API are the page's business.
@@ -63,6 +64,39 @@ export async function newPage(browser: Browser, viewport = PHONE): Promise<{ con
   return { context, page, errors };
 }
 
+/** The page's last answers, oldest first: what a failed test prints, since CI keeps no screenshot. */
+const traffic = new WeakMap<Page, string[]>();
+const TRAFFIC_KEPT = 20;
+
+function recordTraffic(page: Page): void {
+  const seen: string[] = [];
+  traffic.set(page, seen);
+  const keep = (line: string) => {
+    seen.push(line);
+    if (seen.length > TRAFFIC_KEPT) seen.shift();
+  };
+  const started = Date.now();
+  const since = () => `+${Date.now() - started} ms`;
+  page.on('response', (res) => keep(`${since()} ${res.request().method()} ${new URL(res.url()).pathname} ${res.status()}`));
+  page.on('requestfailed', (req) => keep(`${since()} ${req.method()} ${new URL(req.url()).pathname} failed: ${req.failure()?.errorText ?? '?'}`));
+}
+
+/** What the page shows and last asked, as lines for a failed test's output. */
+async function describePage(page: Page): Promise<string[]> {
+  const read = page.evaluate(() => {
+    const message = document.getElementById('message');
+    const app = document.getElementById('app');
+    return [
+      `url ${location.pathname}${location.search}`,
+      `#app state=${app?.dataset.state ?? '-'} busy=${app?.dataset.busy ?? '-'}`,
+      `#message ${message?.hidden ? 'hidden' : 'shown'} kind=${message?.dataset.kind ?? '-'} outcome=${message?.dataset.outcome ?? '-'}: ${(message?.textContent ?? '').trim().slice(0, 200)}`,
+    ];
+  });
+  const unanswered = new Promise<string[]>((resolve) => setTimeout(() => resolve(['(the page did not answer)']), 2_000).unref());
+  const shown = await Promise.race([read.catch(() => ['(the page did not answer)']), unanswered]);
+  return [...shown, ...(traffic.get(page) ?? []).map((line) => `  ${line}`)];
+}
+
 export function screenshotPath(name: string): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   return path.join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120)}.png`);
@@ -77,6 +111,7 @@ export function screenshotOnFailure(currentPage: () => Page | undefined): void {
     const test = this.currentTest;
     const page = currentPage();
     if (!test || test.state !== 'failed' || !page || page.isClosed()) return;
+    console.error(`    the page when "${test.title}" failed:\n${(await describePage(page)).map((line) => `      ${line}`).join('\n')}`);
     try {
       await page.screenshot({ path: screenshotPath(`failed-${test.fullTitle()}`), fullPage: true, timeout: 5_000 });
     } catch {
