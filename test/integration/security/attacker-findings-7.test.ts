@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { type HttpHarness, startHttpHarness } from '../../support/http-app';
+
+/**
+ * What an outside attacker (attack-7) found by driving the running product over HTTP, one test per
+ * hole. Each test fails on the build it was written against.
+ */
+
+const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
+const ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+
+describe('attacker findings 7 (SQLite)', function () {
+  this.timeout(30_000);
+  let h: HttpHarness;
+
+  beforeEach(async () => {
+    h = await startHttpHarness({ persistence: 'sqlite', env: { ADMIN_TOKEN } });
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  /**
+   * HIGH (money). DELETE /api/me ends a live membership, but leaves the member's open (`await`)
+   * orders alone. The PG window of such an order is still open in the browser (or the buyer paid and
+   * the page never validated): when the payment arrives after the deletion, by Iamport's notice or
+   * the reconciler, it is recorded `paid` and activates a brand-new membership for the anonymised
+   * account. Nobody can log in to it, cancel it or get the money back (an annual plan: 99,000 KRW),
+   * and no retained record names the buyer. A deleted account keeps no live membership (§9): a
+   * payment that settles for a deleted account must be refunded in full, and buy nothing.
+   */
+  it('an order paid at the gateway after its account was deleted is refunded in full and activates no membership', async () => {
+    const member = h.client();
+    const account = await member.signUp();
+    const checkout = await member.post('/api/payment/checkout', { plan: 'annual' });
+    expect(checkout.status, checkout.text).to.equal(201);
+
+    const deleted = await member.request('DELETE', '/api/me', { json: { password: account.password } });
+    expect(deleted.status, deleted.text).to.equal(204);
+
+    // The PG window was still open: the buyer pays, and Iamport notifies us (no login on the webhook).
+    const impUid = h.parts.gateway.buyerPays({ merchantUid: checkout.body.merchant_uid, amount: checkout.body.amount });
+    const notice = await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: checkout.body.merchant_uid, status: 'paid' });
+    expect(notice.status, notice.text).to.equal(200);
+    const reconciled = await h.client().post('/api/admin/reconcile', {}, ADMIN);
+    expect(reconciled.status, reconciled.text).to.equal(200);
+
+    const live = await h.parts.memberships.findLiveByUserId(account.id);
+    expect(live ? `${live.status} ${live.planId} until ${live.periodEnd.toISOString()}` : null, 'a live membership of a deleted account').to.equal(null);
+    const atGateway = h.parts.gateway.peek(impUid);
+    expect(atGateway?.cancelledAmount, `the gateway still holds ${atGateway?.amount} KRW of a deleted account as ${atGateway?.status}`).to.equal(checkout.body.amount);
+  });
+});
