@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
+import type { PasswordHasher } from '../../../src/identity/application/password-hasher.port';
+import { IDENTITY } from '../../../src/identity/identity.tokens';
 import { type HttpHarness, startHttpHarness } from '../../support/http-app';
 
 /**
@@ -17,6 +20,7 @@ describe('attacker findings 7 (SQLite)', function () {
     h = await startHttpHarness({ persistence: 'sqlite', env: { ADMIN_TOKEN } });
   });
   afterEach(async () => {
+    sinon.restore();
     await h?.close();
   });
 
@@ -49,5 +53,32 @@ describe('attacker findings 7 (SQLite)', function () {
     expect(live ? `${live.status} ${live.planId} until ${live.periodEnd.toISOString()}` : null, 'a live membership of a deleted account').to.equal(null);
     const atGateway = h.parts.gateway.peek(impUid);
     expect(atGateway?.cancelledAmount, `the gateway still holds ${atGateway?.amount} KRW of a deleted account as ${atGateway?.status}`).to.equal(checkout.body.amount);
+  });
+
+  /**
+   * MEDIUM (account takeover). The failed-login limit (10 per 15 min per IP and email, then 429 for
+   * every attempt, the right password included) counts the failures, then checks the password, then
+   * records the failure: a check-then-act race. Guesses sent at once all read the count before any
+   * of them is recorded, so each is checked: 60 concurrent guesses against the running app were all
+   * answered 401 but the right one, which logged in (200). A password guesser only has to send its
+   * guesses in bursts. The limit must hold however the attempts arrive: at most 10 are checked.
+   */
+  it('30 wrong passwords sent at once from one address: at most 10 are checked (401), the rest answer 429', async () => {
+    const account = await h.client().signUp();
+    // The harness hashes cheaply; a production scrypt check takes ~100 ms, the window the guesses race in.
+    const hasher = h.container.get<PasswordHasher>(IDENTITY.PasswordHasher);
+    const verify = hasher.verify.bind(hasher);
+    sinon.stub(hasher, 'verify').callsFake(async (password, hash) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return verify(password, hash);
+    });
+    const guesser = '10.7.7.7';
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      h.client(guesser).post('/api/auth/login', { email: account.email, password: `wrong guess ${i}` })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 401 && s !== 429), statuses.join(',')).to.deep.equal([]);
+    expect(statuses.filter((s) => s === 401).length, 'passwords checked in one burst (the limit is 10)').to.be.at.most(10);
+    const right = await h.client(guesser).post('/api/auth/login', { email: account.email, password: account.password });
+    expect(right.status, right.text).to.equal(429);
   });
 });
