@@ -81,4 +81,18 @@ describe('attacker findings 7 (SQLite)', function () {
     const right = await h.client(guesser).post('/api/auth/login', { email: account.email, password: account.password });
     expect(right.status, right.text).to.equal(429);
   });
+
+  /**
+   * LOW (card data). Free-text fields refuse a card number (§4 "Card numbers": a run of 13-19
+   * digits, spaces or dashes between them, passing Luhn), but only when the whole digit run is the
+   * number. A card number pasted the way people copy it, with its expiry after it, or with two spaces
+   * between groups, is stored as typed (users.name here; the cancel reason and failure message alike).
+   */
+  for (const name of ['Kim 4242 4242 4242 4242 12/27', 'Kim 4242  4242  4242  4242', 'Kim 4242-4242-4242-4242 0327 123']) {
+    it(`a signup whose name holds a card number (${JSON.stringify(name)}) answers 400 and stores nothing`, async () => {
+      const res = await h.client().post('/api/auth/signup', { email: `card-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse', name });
+      expect(res.status, `stored: ${res.text}`).to.equal(400);
+      expect(res.body.error.code).to.equal('invalid_request');
+    });
+  }
 });
