@@ -44,6 +44,8 @@ describe('card numbers in free text (src/shared/domain/card-number.ts)', () => {
       'card 4242424242424242 1227 123',
       '42424242424242421227',
       'card: 4242\n4242\n4242\n4242',
+      '4222 2222 22222 12/27', // 13 digits
+      `${withCheckDigit('601100000000000000').replace(/(\d{4})(?=\d)/g, '$1 ')} 12/27`, // 19 digits
     ]) {
       expect(containsCardNumber(text), JSON.stringify(text)).to.equal(true);
     }
