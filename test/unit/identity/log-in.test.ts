@@ -1,41 +1,12 @@
 import { expect } from 'chai';
 import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS, loginFailureKey } from '../../../src/identity/application/account-limits';
 import { LogIn } from '../../../src/identity/application/log-in.use-case';
-import type { PasswordHasher } from '../../../src/identity/application/password-hasher.port';
 import type { User } from '../../../src/identity/domain/user.entity';
 import { MemoryUserRepository } from '../../../src/identity/infrastructure/memory/memory-user.repository';
 import { DatabaseUnavailableError } from '../../../src/shared/application/database.errors';
 import { ControllableClock } from '../../../src/shared/infrastructure/controllable-clock';
 import { MemoryRateLimiter } from '../../../src/shared/infrastructure/memory/memory-rate-limiter';
-
-/** Hashes as `h:<password>`; `hold()` keeps every verification waiting until `release()`, as a slow scrypt would. */
-export class HeldHasher implements PasswordHasher {
-  verified: string[] = [];
-  private gate: Promise<void> | null = null;
-  private open: () => void = () => undefined;
-
-  async hash(password: string): Promise<string> {
-    return `h:${password}`;
-  }
-
-  async verify(password: string, storedHash: string): Promise<boolean> {
-    this.verified.push(password);
-    if (this.gate) await this.gate;
-    return storedHash === `h:${password}`;
-  }
-
-  hold(): void {
-    this.gate = new Promise((resolve) => { this.open = resolve; });
-  }
-
-  release(): void {
-    this.gate = null;
-    this.open();
-  }
-}
-
-/** Lets every pending callback run (each async step of a use case is a few microtasks). */
-export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+import { HeldHasher, settle } from '../../support/held-hasher';
 
 const IP = '10.7.7.7';
 const EMAIL = 'kim@example.com';
