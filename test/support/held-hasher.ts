@@ -1,12 +1,15 @@
 import type { PasswordHasher } from '../../src/identity/application/password-hasher.port';
 
-/** Hashes as `h:<password>`; `hold()` keeps every verification waiting until `release()`, as a slow scrypt would. */
+/** Hashes as `h:<password>`; `hold()` keeps every hash and verification waiting until `release()`, as a slow scrypt would. */
 export class HeldHasher implements PasswordHasher {
+  hashed: string[] = [];
   verified: string[] = [];
   private gate: Promise<void> | null = null;
   private open: () => void = () => undefined;
 
   async hash(password: string): Promise<string> {
+    this.hashed.push(password);
+    if (this.gate) await this.gate;
     return `h:${password}`;
   }
 
