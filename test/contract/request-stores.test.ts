@@ -11,6 +11,7 @@ import { MemorySessionStore } from '../../src/shared/infrastructure/memory/memor
 import { KNEX_ENGINES, type TestDatabase } from '../support/database';
 import { housekeepingContract } from './housekeeping.contract';
 import { idempotencyStoreContract } from './idempotency-store.contract';
+import { rateLimiterContract } from './rate-limiter.contract';
 import { sessionStoreContract } from './session-store.contract';
 
 const memoryKit = async () => ({
@@ -19,6 +20,7 @@ const memoryKit = async () => ({
 housekeepingContract('memory', memoryKit);
 sessionStoreContract('memory', async (revokedAt) => ({ sessions: new MemorySessionStore(revokedAt), close: async () => undefined }));
 idempotencyStoreContract('memory', memoryKit);
+rateLimiterContract('memory', memoryKit);
 
 function knexKit(create: () => Promise<TestDatabase>) {
   return async () => {
@@ -36,6 +38,7 @@ function knexKit(create: () => Promise<TestDatabase>) {
 for (const engine of KNEX_ENGINES.filter((e) => !e.skip)) {
   housekeepingContract(engine.name, knexKit(() => engine.create(5)));
   idempotencyStoreContract(engine.name, knexKit(() => engine.create(10)));
+  rateLimiterContract(engine.name, knexKit(() => engine.create(10)));
   sessionStoreContract(engine.name, async (revokedAt) => {
     const test = await engine.create(2);
     // sessions.user_id names a user.

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { TooManyAttemptsError } from '../../identity/identity.api';
 import type { Clock } from '../../shared/application/clock.port';
+import { LimitedAttempt } from '../../shared/application/limited-attempt';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
 import { DomainError } from '../../shared/domain/domain-error';
@@ -44,13 +45,12 @@ export class ConsoleSessions {
   /** Answers the new session's cookie id. */
   async open(input: { token: string; operator: string; ip: string }): Promise<{ cookieId: string; session: ConsoleSession }> {
     const now = this.systemClock.now();
-    const key = `console-login:${input.ip}`;
-    if ((await this.limiter.count(key, FAILURE_WINDOW_MS, now)) >= FAILURE_LIMIT) throw new TooManyAttemptsError('too many wrong tokens; try again later');
+    // Counted before the comparison, given back for the right token: tries sent at once cannot pass the limit.
+    const attempt = await LimitedAttempt.take(this.limiter, `console-login:${input.ip}`, FAILURE_LIMIT, FAILURE_WINDOW_MS, now);
+    if (!attempt) throw new TooManyAttemptsError('too many wrong tokens; try again later');
     const presented = Buffer.from(input.token);
-    if (presented.length !== this.expected.length || !timingSafeEqual(presented, this.expected)) {
-      await this.limiter.hit(key, now);
-      throw new WrongAdminTokenError();
-    }
+    if (presented.length !== this.expected.length || !timingSafeEqual(presented, this.expected)) throw new WrongAdminTokenError();
+    await attempt.giveBack();
     const cookieId = randomBytes(32).toString('base64url');
     const session = { operator: input.operator, expiresAt: new Date(now.getTime() + CONSOLE_SESSION_MS) };
     await this.store.set(storedId(cookieId), { data: { console: true, operator: session.operator }, userId: null, expiresAt: session.expiresAt });

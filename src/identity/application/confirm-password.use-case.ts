@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/application/clock.port';
+import { LimitedAttempt } from '../../shared/application/limited-attempt';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { User } from '../domain/user.entity';
 import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS, loginFailureKey } from './account-limits';
@@ -15,7 +16,8 @@ export interface ConfirmPasswordInput {
 
 /**
  * The password asked again before a write that cannot be undone (account deletion). Wrong ones
- * count with failed logins for (IP, email) and hit the same limit (429 too_many_attempts).
+ * count with failed logins for (IP, email) and hit the same limit (429 too_many_attempts), counted
+ * before the password is checked as LogIn does, so wrong ones sent at once cannot pass it.
  */
 export class ConfirmPassword {
   constructor(
@@ -27,14 +29,11 @@ export class ConfirmPassword {
 
   async execute(input: ConfirmPasswordInput): Promise<User> {
     const user = await sessionUser(this.users, input.userId);
-    const key = loginFailureKey(input.ip, user.email);
-    if ((await this.limiter.count(key, LOGIN_FAILURE_WINDOW_MS, this.clock.now())) >= LOGIN_FAILURE_LIMIT) {
-      throw new TooManyAttemptsError('too many wrong passwords; try again later');
-    }
-    if (!(await this.hasher.verify(input.password, user.passwordHash))) {
-      await this.limiter.hit(key, this.clock.now());
-      throw new WrongPasswordError();
-    }
+    const attempt = await LimitedAttempt.take(this.limiter, loginFailureKey(input.ip, user.email), LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS, this.clock.now());
+    if (!attempt) throw new TooManyAttemptsError('too many wrong passwords; try again later');
+    // A wrong password keeps its place (the failure counted); a right one gives it back.
+    if (!(await attempt.run(() => this.hasher.verify(input.password, user.passwordHash)))) throw new WrongPasswordError();
+    await attempt.giveBack();
     return user;
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/application/clock.port';
+import { LimitedAttempt } from '../../shared/application/limited-attempt';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { User } from '../domain/user.entity';
 import { LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS, loginFailureKey, normaliseEmail } from './account-limits';
@@ -16,6 +17,10 @@ export interface LogInInput {
  * Checks the password. After LOGIN_FAILURE_LIMIT failures for one (IP, email) inside the window,
  * every attempt is refused until the window has passed (a right password included; a success
  * never resets the count). An unknown email costs a hash too, so timing does not reveal accounts.
+ *
+ * Each attempt counts before its password is checked, and a right one is taken back after: of
+ * attempts sent at once, at most LOGIN_FAILURE_LIMIT are ever checked (an attempt being checked
+ * holds its place, so one sent alongside a full window's worth is refused).
  */
 export class LogIn {
   private dummyHash: Promise<string> | null = null;
@@ -29,19 +34,23 @@ export class LogIn {
 
   async execute(input: LogInInput): Promise<User> {
     const email = normaliseEmail(input.email);
-    const key = loginFailureKey(input.ip, email);
-    if ((await this.limiter.count(key, LOGIN_FAILURE_WINDOW_MS, this.clock.now())) >= LOGIN_FAILURE_LIMIT) {
-      throw new TooManyAttemptsError('too many failed logins; try again later');
-    }
-    const user = await this.users.findByEmail(email);
-    const matches = user
-      ? await this.hasher.verify(input.password, user.passwordHash)
-      : (await this.hasher.verify(input.password, await this.dummy()), false);
-    if (!user || !matches) {
-      await this.limiter.hit(key, this.clock.now());
-      throw new InvalidCredentialsError();
-    }
+    const attempt = await LimitedAttempt.take(this.limiter, loginFailureKey(input.ip, email), LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_MS, this.clock.now());
+    if (!attempt) throw new TooManyAttemptsError('too many failed logins; try again later');
+    const user = await attempt.run(() => this.check(email, input.password));
+    // A wrong password keeps its place: that is the failure counted.
+    if (!user) throw new InvalidCredentialsError();
+    await attempt.giveBack();
     return user;
+  }
+
+  /** The user whose password this is, or null. */
+  private async check(email: string, password: string): Promise<User | null> {
+    const user = await this.users.findByEmail(email);
+    if (!user) {
+      await this.hasher.verify(password, await this.dummy());
+      return null;
+    }
+    return (await this.hasher.verify(password, user.passwordHash)) ? user : null;
   }
 
   private dummy(): Promise<string> {
