@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import type { PasswordHasher } from '../../../src/identity/application/password-hasher.port';
 import type { User } from '../../../src/identity/domain/user.entity';
 import { IDENTITY } from '../../../src/identity/identity.tokens';
+import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scrypt-password-hasher';
 import type { DeleteAccount } from '../../../src/membership/application/delete-account.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
@@ -20,15 +21,18 @@ describe('DeleteAccount and the member\'s open orders (in-memory adapters)', () 
 
   beforeEach(() => {
     app = memoryApp();
+    // A cheap scrypt: the deletion checks the password once per test.
+    app.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
     deleteAccount = app.container.get(MEMBERSHIP.DeleteAccount);
   });
   afterEach(() => sinon.restore());
 
+  /** A member who can confirm the deletion with PASSWORD. */
   async function member(): Promise<User> {
-    const user = await app.newUser();
     const passwordHash = await app.container.get<PasswordHasher>(IDENTITY.PasswordHasher).hash(PASSWORD);
-    await app.users.add({ ...user, id: `${user.id}x`, email: `x${user.email}`, passwordHash });
-    return (await app.users.findById(`${user.id}x`)) as User;
+    const user: User = { id: 'member1', email: 'member1@example.com', name: 'Kim Buyer', passwordHash, language: 'ko', createdAt: app.clock.now() };
+    await app.users.add(user);
+    return user;
   }
 
   const deleteOf = (user: User, refund = true) => deleteAccount.execute({ userId: user.id, password: PASSWORD, refund, ip: '127.0.0.1' });
