@@ -37,9 +37,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * `DELETE /api/me` (PIPA art. 21): the password again, then the live membership ends now with the
  * member's choice of refund (a refused refund stops here: 502, nothing deleted, the member may try
  * again; one whose refund was sent but could not be recorded stops here too: 202 pending, nothing deleted); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
- * of work, the contract and payment records the E-Commerce Act makes us keep are copied into
- * retained storage with their class and purge time, the user row is anonymised, every session of
- * the member is revoked and the answers kept for its Idempotency-Key replays are forgotten. Wrong passwords count with failed logins (identity's ConfirmPassword).
+ * of work, the user row is anonymised, the member's orders that could still turn paid are closed (a
+ * charge for one is returned whole, Payment.closeForDeletedAccount), the contract and payment records
+ * the E-Commerce Act makes us keep are copied into retained storage with their class and purge time,
+ * every session of the member is revoked and the answers kept for its Idempotency-Key replays are forgotten. Wrong passwords count with failed logins (identity's ConfirmPassword).
  */
 export class DeleteAccount {
   constructor(
