@@ -250,8 +250,9 @@ export class Payment extends AggregateRoot {
       throw new DomainError('rule_violation', 'payment_not_paid', `gateway payment ${gp.gatewayPaymentId} belongs to another order`);
     }
     if (wasCharged(gp)) {
-      if (this.props.failure?.code === 'account_deleted' || gp.amount !== this.props.amount) {
-        if (this.props.failure?.code === 'account_deleted') this.returnChargeOfDeletedAccount(gp, now, refundId);
+      const closedWithItsAccount = this.props.failure?.code === 'account_deleted';
+      if (closedWithItsAccount || gp.amount !== this.props.amount) {
+        if (closedWithItsAccount) this.returnChargeOfDeletedAccount(gp, now, refundId);
         else this.failWithMismatch(gp, now, refundId);
         // A return the gateway already made (its answer lost) is done, not sent again.
         this.settleRefunds(gp, now);
