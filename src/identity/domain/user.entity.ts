@@ -19,7 +19,12 @@ export const DELETED_DOMAIN = '@deleted.invalid';
 /** What a deleted account's row keeps: its id; an email no one can own (unique per id, a reserved domain), no password that verifies, no phone. */
 export function anonymisedUser(user: User): User {
   const { phone: _removed, ...kept } = user;
-  return { ...kept, email: `deleted-${user.id.toLowerCase()}${DELETED_DOMAIN}`, name: '', passwordHash: '' };
+  return { ...kept, ...anonymisedFields(user.id) };
+}
+
+/** The fields anonymisedUser writes over, from the id alone (a store can write them without reading the row first). */
+export function anonymisedFields(id: string): Pick<User, 'email' | 'name' | 'passwordHash'> {
+  return { email: `deleted-${id.toLowerCase()}${DELETED_DOMAIN}`, name: '', passwordHash: '' };
 }
 
 /** The account was deleted: there is no one to write to any more. */

@@ -5,7 +5,7 @@ import { currentDb } from '../../shared/infrastructure/knex/knex-scope';
 import type { TransactionContext } from '../../shared/infrastructure/transaction-context';
 import type { UserRepository } from '../application/user-repository.port';
 import { EmailTakenError } from '../domain/identity.errors';
-import { anonymisedUser, type User } from '../domain/user.entity';
+import { anonymisedFields, type User } from '../domain/user.entity';
 
 interface UserRow {
   id: string;
@@ -52,10 +52,12 @@ export class KnexUserRepository implements UserRepository {
     }
   }
 
+  /**
+   * One UPDATE, no read before it: first in the deletion's unit of work, it waits for a checkout of this
+   * user under way (which holds the row) and takes no snapshot before that checkout's order is committed.
+   */
   async anonymise(id: string): Promise<void> {
-    const user = await this.findById(id);
-    if (!user) return;
-    const gone = anonymisedUser(user);
+    const gone = anonymisedFields(id);
     await currentDb(this.database, this.context)('users').where({ id }).update({ email: gone.email, name: gone.name, password_hash: gone.passwordHash, phone: null });
   }
 }

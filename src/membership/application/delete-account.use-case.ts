@@ -4,8 +4,10 @@ import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
 import type { IdempotencyStore } from '../../shared/application/idempotency-store.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
+import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
+import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import type { Membership } from '../domain/membership.entity';
 import { type RetainedRecord, type RetentionClass, retentionEnds } from '../domain/retention';
 import type { CancelMembership, CancelMembershipResult } from './cancel-membership.use-case';
@@ -35,9 +37,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  * `DELETE /api/me` (PIPA art. 21): the password again, then the live membership ends now with the
  * member's choice of refund (a refused refund stops here: 502, nothing deleted, the member may try
  * again; one whose refund was sent but could not be recorded stops here too: 202 pending, nothing deleted); its end releases the billing key at the gateway (ReleaseBillingKey). Then, in one unit
- * of work, the contract and payment records the E-Commerce Act makes us keep are copied into
- * retained storage with their class and purge time, the user row is anonymised, every session of
- * the member is revoked and the answers kept for its Idempotency-Key replays are forgotten. Wrong passwords count with failed logins (identity's ConfirmPassword).
+ * of work, the user row is anonymised, the member's orders that could still turn paid are closed (a
+ * charge for one is returned whole, Payment.closeForDeletedAccount), the contract and payment records
+ * the E-Commerce Act makes us keep are copied into retained storage with their class and purge time,
+ * every session of the member is revoked and the answers kept for its Idempotency-Key replays are forgotten. Wrong passwords count with failed logins (identity's ConfirmPassword).
  */
 export class DeleteAccount {
   constructor(
@@ -58,23 +61,38 @@ export class DeleteAccount {
 
   async execute(input: DeleteAccountInput): Promise<DeleteAccountResult> {
     const user = await this.confirmPassword.execute({ userId: input.userId, password: input.password, ip: input.ip });
+    // Run again when an order of the member was settled meanwhile: a membership it started is ended first.
+    return retryOnConflict(() => this.endAndDelete(user, input.refund));
+  }
 
+  private async endAndDelete(user: User, withRefund: boolean): Promise<DeleteAccountResult> {
     let refund: DeleteAccountResult['refund'] = null;
     if (await this.memberships.findLiveByUserId(user.id)) {
-      const ended = await this.cancelMembership.execute({ userId: user.id, refund: input.refund, reason: 'account deleted by the member', endNow: true });
+      const ended = await this.cancelMembership.execute({ userId: user.id, refund: withRefund, reason: 'account deleted by the member', endNow: true });
       refund = ended.refund;
       // A deleted account must not keep a live membership (it could still renew on the stored card).
       if (ended.membership.isLive) return { refund, notEnded: ended.membership };
     }
 
     await this.uow.run(async () => {
+      // First: the user row's lock makes a checkout of this member under way finish before (its order is
+      // closed below) or find the account deleted; every read after this sees it.
+      await this.users.anonymise(user.id);
+      // A payment settled since the look above may have started a membership: end it first (run again).
+      if (await this.memberships.findLiveByUserId(user.id)) throw new ConcurrencyConflictError('membership', user.id);
       const now = this.clock.now();
+      const payments = await this.payments.listByUser(user.id);
+      // An order still open (or paid and not yet applied) can buy nothing once the account is gone: a charge
+      // for it is returned whole. Its save checks the version, so a settlement under way loses to it or wins first.
+      for (const payment of payments) {
+        payment.closeForDeletedAccount(now, this.ids.newId());
+        if (payment.hasUnsavedChanges) await this.payments.save(payment);
+      }
       const records = [
         ...(await this.memberships.listByUserId(user.id)).map((m) => this.contractRecord(user, m, now)),
-        ...(await this.payments.listByUser(user.id)).filter((p) => p.paidAt !== null).map((p) => this.paymentRecord(user, p, now)),
+        ...payments.filter((p) => p.paidAt !== null).map((p) => this.paymentRecord(user, p, now)),
       ].filter((r) => r.purgeAfter > now); // a record past its class's time is destroyed, not moved
       await this.retained.add(records);
-      await this.users.anonymise(user.id);
       // In the same unit: a deletion answered 503 must leave the account whole, and one done must leave no session alive.
       await this.sessions.destroyForUser(user.id);
       await this.keptAnswers.forgetUser(user.id);

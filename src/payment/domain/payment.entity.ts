@@ -16,7 +16,8 @@ export type FailureCode =
   | 'amount_mismatch'
   | 'prepare_rejected'
   | 'expired'
-  | 'gateway_failed';
+  | 'gateway_failed'
+  | 'account_deleted';
 
 export interface PaymentPurpose {
   kind: 'purchase' | 'renewal';
@@ -32,7 +33,10 @@ export type RefundStatus = 'pending' | 'refunded' | 'rejected';
 /** A refund asked of the gateway: pending until the gateway's answer (or the reconciler) settles it. */
 export interface Cancellation {
   id: string;
-  /** refund: money back to the buyer of a paid order; mismatch_return: a charge of the wrong amount returned whole. */
+  /**
+   * refund: money back to the buyer of a paid order; mismatch_return: a charge the order cannot accept,
+   * returned whole (its reason says why: `amount_mismatch`, a wrong amount; `account_deleted`, a charge after the account was deleted).
+   */
   kind: 'refund' | 'mismatch_return';
   /** The gateway payment it cancels (a mismatched charge is not the order's paid one). */
   gatewayPaymentId: string;
@@ -78,7 +82,10 @@ export interface PaymentProps {
   paidAt: Date | null;
   cancelledAmount: number;
   cancellations: Cancellation[];
-  /** Set once the paid payment has been applied to a membership (the activation handler's idempotency key). */
+  /**
+   * Set once the paid payment has been dealt with: applied to a membership (the activation handler's
+   * idempotency key), or refunded instead because its account was deleted first (closeForDeletedAccount).
+   */
   fulfilledAt: Date | null;
   version: number;
   createdAt: Date;
@@ -90,6 +97,8 @@ export type NewPayment = Pick<PaymentProps, 'id' | 'merchantUid' | 'userId' | 'p
   customerUid?: string | null;
   now: Date;
 };
+
+const ACCOUNT_DELETED_MESSAGE = 'the account was deleted before this order was paid: a charge for it is returned whole';
 
 /** What the gateway's answer did to the payment. */
 export type GatewayVerdict = 'paid' | 'failed' | 'pending';
@@ -233,15 +242,20 @@ export class Payment extends AggregateRoot {
   /**
    * Applies the gateway's own account. Another order's payment is refused; a charge of another
    * amount is a fraud signal: the payment fails with amount_mismatch and the money is owed back.
-   * Replaying an answer already applied changes nothing.
+   * A charge for an order closed with its account (account_deleted) buys nothing: it is owed back
+   * whole and the order stays failed. Replaying an answer already applied changes nothing.
    */
   applyGatewayTruth(gp: GatewayPayment, now: Date, refundId: string): GatewayVerdict {
     if (gp.merchantUid !== this.props.merchantUid) {
       throw new DomainError('rule_violation', 'payment_not_paid', `gateway payment ${gp.gatewayPaymentId} belongs to another order`);
     }
     if (wasCharged(gp)) {
-      if (gp.amount !== this.props.amount) {
-        this.failWithMismatch(gp, now, refundId);
+      const closedWithItsAccount = this.props.failure?.code === 'account_deleted';
+      if (closedWithItsAccount || gp.amount !== this.props.amount) {
+        if (closedWithItsAccount) this.returnChargeOfDeletedAccount(gp, now, refundId);
+        else this.failWithMismatch(gp, now, refundId);
+        // A return the gateway already made (its answer lost) is done, not sent again.
+        this.settleRefunds(gp, now);
         return this.verdict(); // a payment a right charge already paid stays paid
       }
       this.markPaid(gp, now);
@@ -270,6 +284,28 @@ export class Payment extends AggregateRoot {
     this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose, code, message,
     });
+  }
+
+  /**
+   * Its buyer's account is being deleted: the order can buy nothing any more. One still open (`await`,
+   * or `failed` and perhaps completed late) fails as account_deleted, so a charge that reaches the
+   * gateway for it later is returned whole (applyGatewayTruth) instead of making it paid. One paid but
+   * not yet applied to a membership is marked dealt with and refunded in full. A payment already
+   * applied, cancelled or closed is left as it is.
+   */
+  closeForDeletedAccount(now: Date, refundId: string): void {
+    const { status, failure } = this.props;
+    if (status === 'await') {
+      this.fail('account_deleted', ACCOUNT_DELETED_MESSAGE, now);
+    } else if (status === 'failed' && failure?.code !== 'account_deleted') {
+      // Its earlier failure stays readable in the message; the reconciler's rechecks go on as they were.
+      this.props.failure = { code: 'account_deleted', message: `${ACCOUNT_DELETED_MESSAGE} (it had failed: ${failure?.code ?? 'unknown'})` };
+      this.touch(now);
+    } else if (status === 'paid' && !this.isFulfilled) {
+      // A refund still in flight is answered first (refund_in_progress): the rest goes back after it, never beside it.
+      this.requestRefund({ id: refundId, reason: 'account_deleted', requestedBy: 'system', now });
+      this.markFulfilled(now);
+    }
   }
 
   /** Records that the paid payment has been applied to a membership; false when it already was. */
@@ -376,19 +412,34 @@ export class Payment extends AggregateRoot {
     const mismatch = new AmountMismatchError(this.props.amount, gp.amount);
     this.props.status = 'failed';
     this.props.failure = { code: 'amount_mismatch', message: mismatch.message };
-    this.props.gatewayPaymentId = gp.gatewayPaymentId;
-    const owed = gp.amount - gp.cancelledAmount;
-    if (owed > 0) {
-      this.props.cancellations.push({
-        id: refundId, kind: 'mismatch_return', gatewayPaymentId: gp.gatewayPaymentId, amount: owed, checksum: owed, reason: 'amount_mismatch', requestedBy: 'system', requestedAt: now,
-        status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
-      });
-    }
-    this.touch(now);
+    this.oweChargeBack(gp, 'amount_mismatch', now, refundId);
     this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose,
       code: 'amount_mismatch', message: mismatch.message,
     });
+  }
+
+  /** A charge that reached the gateway for an order closed with its account: owed back whole, once per gateway payment. */
+  private returnChargeOfDeletedAccount(gp: GatewayPayment, now: Date, refundId: string): void {
+    const owedAlready = this.props.cancellations.some((c) => c.kind === 'mismatch_return' && c.gatewayPaymentId === gp.gatewayPaymentId);
+    if (owedAlready || gp.amount - gp.cancelledAmount <= 0) return;
+    this.oweChargeBack(gp, 'account_deleted', now, refundId);
+  }
+
+  /**
+   * A charge this order cannot accept: what the gateway still holds of it is owed back, recorded as a
+   * pending return the use case (or the reconciler) sends. The order points at that charge.
+   */
+  private oweChargeBack(gp: GatewayPayment, reason: FailureCode, now: Date, refundId: string): void {
+    this.props.gatewayPaymentId = gp.gatewayPaymentId;
+    const owed = gp.amount - gp.cancelledAmount;
+    if (owed > 0) {
+      this.props.cancellations.push({
+        id: refundId, kind: 'mismatch_return', gatewayPaymentId: gp.gatewayPaymentId, amount: owed, checksum: owed, reason, requestedBy: 'system', requestedAt: now,
+        status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
+      });
+    }
+    this.touch(now);
   }
 
   /** Brings cancelledAmount up to the gateway's cumulative figure and settles our pending refunds in order. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Payment, classifyGatewayFailure } from '../../../src/payment/domain/payment.entity';
+import { RefundInProgressError } from '../../../src/payment/domain/payment.errors';
 import { aGatewayPayment } from '../../support/builders/gateway-payment.builder';
 import { aPayment } from '../../support/builders/payment.builder';
 
@@ -460,6 +461,128 @@ describe('Payment', () => {
       expect(payment.pullEvents().map((e) => e.type)).to.deep.equal([]);
     });
   });
+  describe('an order whose account was deleted (closeForDeletedAccount)', () => {
+    function closedOrder(): Payment {
+      const payment = newPayment();
+      payment.closeForDeletedAccount(NOW, 'unused');
+      payment.pullEvents();
+      return payment;
+    }
+
+    it('an open order fails as account_deleted, and the reconciler is to ask the gateway about it', () => {
+      const payment = newPayment();
+      payment.closeForDeletedAccount(NOW, 'unused');
+      expect([payment.status, payment.failure?.code, payment.recheckAt?.toISOString()]).to.deep.equal(['failed', 'account_deleted', NOW.toISOString()]);
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentFailed']);
+      expect(payment.cancellations).to.deep.equal([]);
+    });
+
+    it('a charge of the order\'s amount that reaches the gateway later buys nothing: it is owed back whole, the order stays failed', () => {
+      const payment = closedOrder();
+      expect(payment.applyGatewayTruth(aGatewayPayment(), later(1), 'back1')).to.equal('failed');
+      expect([payment.status, payment.failure?.code, payment.paidAt, payment.gatewayPaymentId]).to.deep.equal(['failed', 'account_deleted', null, 'imp_000000000001']);
+      expect(payment.pendingCancellations.map((c) => ({ ...c }))).to.deep.equal([{
+        id: 'back1', kind: 'mismatch_return', gatewayPaymentId: 'imp_000000000001', amount: 9900, checksum: 9900, reason: 'account_deleted', requestedBy: 'system',
+        requestedAt: later(1), status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
+      }]);
+      expect(payment.pullEvents(), 'no PaymentPaid: nothing is fulfilled').to.deep.equal([]);
+    });
+
+    it('the same charge seen again (a second notice, the reconciler) owes nothing more; another charge on the order is owed back too', () => {
+      const payment = closedOrder();
+      payment.applyGatewayTruth(aGatewayPayment(), later(1), 'back1');
+      const owed = JSON.stringify(payment.toProps());
+      payment.applyGatewayTruth(aGatewayPayment(), later(2), 'back2');
+      expect(JSON.stringify(payment.toProps())).to.equal(owed);
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(3));
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(4), 'back3');
+      expect(payment.cancellations.map((c) => [c.id, c.status])).to.deep.equal([['back1', 'refunded']]);
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_again' }), later(5), 'back4');
+      expect(payment.cancellations.map((c) => [c.id, c.gatewayPaymentId, c.status])).to.deep.equal([['back1', 'imp_000000000001', 'refunded'], ['back4', 'imp_again', 'pending']]);
+      expect(payment.status).to.equal('failed');
+    });
+
+    it('the return is done once the gateway cancelled the whole charge: the order shows the amount cancelled', () => {
+      const payment = closedOrder();
+      payment.applyGatewayTruth(aGatewayPayment(), later(1), 'back1');
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(2));
+      expect([payment.status, payment.cancelledAmount, payment.pendingCancellations.length]).to.deep.equal(['failed', 9900, 0]);
+      expect(payment.cancellations[0]).to.include({ status: 'refunded', reason: 'account_deleted' });
+    });
+
+    it('a charge of another amount is owed back as account_deleted too, and no later charge makes the order paid', () => {
+      const payment = closedOrder();
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_wrong', amount: 5000 }), later(1), 'back1');
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_right' }), later(2), 'back2');
+      expect([payment.status, payment.failure?.code]).to.deep.equal(['failed', 'account_deleted']);
+      expect(payment.pendingCancellations.map((c) => [c.id, c.amount, c.reason])).to.deep.equal([['back1', 5000, 'account_deleted'], ['back2', 9900, 'account_deleted']]);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('owes nothing of a charge the gateway already cancelled whole', () => {
+      const payment = closedOrder();
+      expect(payment.applyGatewayTruth(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1), 'back1')).to.equal('failed');
+      expect(payment.cancellations).to.deep.equal([]);
+      expect(payment.hasUnsavedChanges).to.equal(true); // the close itself, not yet saved
+    });
+
+    it('a failed order (it may still complete late) is closed too: its earlier failure stays in the message, its rechecks as they were', () => {
+      const payment = newPayment();
+      payment.fail('window_closed', 'closed', NOW);
+      payment.recheckLater(later(60_000), NOW);
+      payment.pullEvents();
+      payment.closeForDeletedAccount(later(1), 'unused');
+      expect(payment.failure?.code).to.equal('account_deleted');
+      expect(payment.failure?.message).to.include('window_closed');
+      expect(payment.recheckAt?.toISOString()).to.equal(later(60_000).toISOString());
+      expect(payment.pullEvents()).to.deep.equal([]);
+      expect(payment.applyGatewayTruth(aGatewayPayment(), later(2), 'back1')).to.equal('failed');
+      expect(payment.pendingCancellations.map((c) => c.reason)).to.deep.equal(['account_deleted']);
+    });
+
+    it('a wrong-amount order already owing its charge back keeps that return, and a right charge later is returned as well', () => {
+      const payment = newPayment();
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_wrong', amount: 5000 }), NOW, 'back1');
+      payment.closeForDeletedAccount(later(1), 'unused');
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_right' }), later(2), 'back2');
+      expect(payment.status).to.equal('failed');
+      expect(payment.pendingCancellations.map((c) => [c.id, c.reason])).to.deep.equal([['back1', 'amount_mismatch'], ['back2', 'account_deleted']]);
+    });
+
+    it('closing again changes nothing', () => {
+      const payment = Payment.restore(closedOrder().toProps());
+      payment.closeForDeletedAccount(later(1), 'unused');
+      expect(payment.hasUnsavedChanges).to.equal(false);
+    });
+
+    it('a paid payment not yet applied to a membership is never applied: it is refunded in full by the system', () => {
+      const payment = paidPayment();
+      payment.closeForDeletedAccount(later(1), 'back1');
+      expect(payment.isFulfilled).to.equal(true);
+      expect(payment.pendingCancellations.map((c) => [c.id, c.kind, c.amount, c.checksum, c.reason, c.requestedBy])).to.deep.equal([['back1', 'refund', 9900, 9900, 'account_deleted', 'system']]);
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(2));
+      expect([payment.status, payment.refundedInFullByMember]).to.deep.equal(['cancelled', false]);
+    });
+
+    it('a paid payment with a refund in flight refuses to close (refund_in_progress), so the rest is never left behind', () => {
+      const payment = paidPayment();
+      payment.requestRefund({ id: 'c1', amount: 2000, reason: 'operator', requestedBy: 'admin', now: NOW });
+      const before = JSON.stringify(payment.toProps());
+      expect(() => payment.closeForDeletedAccount(later(1), 'back1')).to.throw(RefundInProgressError);
+      expect(JSON.stringify(payment.toProps())).to.equal(before);
+    });
+
+    it('leaves a payment already applied to a membership, or cancelled, as it is', () => {
+      const fulfilled = paidPayment();
+      fulfilled.markFulfilled(NOW);
+      const cancelled = aPayment().paid(NOW).withCancellation({ amount: 9900 }).with({ status: 'cancelled' }).build();
+      for (const payment of [Payment.restore(fulfilled.toProps()), cancelled]) {
+        payment.closeForDeletedAccount(later(1), 'back1');
+        expect(payment.hasUnsavedChanges).to.equal(false);
+      }
+    });
+  });
+
   describe('what it remembers for the reconciler', () => {
     it('a reported gateway payment id is noted once, with a recheck; a paid or refunded payment ignores it', () => {
       const payment = newPayment();
@@ -697,6 +820,7 @@ describe('Payment', () => {
       fc.nat(3).map((at) => (p: Payment) => p.markPrepared(later(at))),
       fc.constant((p: Payment) => p.fail('window_closed', 'closed', NOW)),
       fc.constant((p: Payment) => { p.markFulfilled(NOW); }),
+      fc.constant((p: Payment) => p.closeForDeletedAccount(NOW, 'closed')),
       fc.integer({ min: 1, max: 4000 }).map((amount) => (p: Payment) => { p.requestRefund({ id: `c${amount}`, amount, reason: 'r', requestedBy: 'user', now: NOW }); }),
       fc.constant((p: Payment) => p.noteRefundsUnanswered(p.pendingCancellations.map((c) => c.id), NOW)),
       fc.constant((p: Payment) => p.rejectPendingRefunds('no', NOW)),
