@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import { DateTime } from 'luxon';
+import sinon from 'sinon';
+import type { PasswordHasher } from '../../../src/identity/application/password-hasher.port';
+import type { User } from '../../../src/identity/domain/user.entity';
+import { IDENTITY } from '../../../src/identity/identity.tokens';
+import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scrypt-password-hasher';
+import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
+import type { DeleteAccount } from '../../../src/membership/application/delete-account.use-case';
+import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
+import type { GatewayPayment, PaymentPaidEvent } from '../../../src/payment/payment.api';
+import { aPayment } from '../../support/builders/payment.builder';
+import { memoryApp, type MemoryApp } from '../../support/memory-container';
+
+const kst = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Seoul' }).toJSDate();
+const PASSWORD = 'correct horse battery';
+
+/**
+ * A renewal charge that lands once its membership can no longer take it (ended by the member's cancel
+ * or their account's deletion, or its period bought meanwhile) buys nothing: it is returned whole at
+ * the gateway, once, and the membership is left as it is (in-memory adapters, virtual clock).
+ */
+describe('a renewal charge for a membership that ended meanwhile (in-memory adapters)', () => {
+  let app: MemoryApp;
+
+  beforeEach(() => {
+    app = memoryApp();
+    app.container.rebind(IDENTITY.PasswordHasher).toConstantValue(new ScryptPasswordHasher({ N: 1024, r: 8, p: 1 }));
+  });
+  afterEach(() => sinon.restore());
+
+  /** A monthly member with a card since Jan 31, their first renewal due at the clock's time (Feb 28). */
+  async function dueMember() {
+    app.clock.freezeAt(kst('2027-01-31T10:00'));
+    const passwordHash = await app.container.get<PasswordHasher>(IDENTITY.PasswordHasher).hash(PASSWORD);
+    const user: User = { id: 'member1', email: 'member1@example.com', name: 'Kim Leaving', passwordHash, language: 'ko', createdAt: app.clock.now() };
+    await app.users.add(user);
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: true });
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount, customerUid: payment.customerUid });
+    await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: gatewayPaymentId });
+    const membership = (await app.memberships.findLiveByUserId(user.id))!;
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    return { user, membership, merchantUid: `renewal-${membership.id}-2` };
+  }
+
+  const cancelWithRefund = (userId: string) =>
+    app.container.get<CancelMembership>(MEMBERSHIP.CancelMembership).execute({ userId, refund: true, reason: null });
+  const renewalCharges = () => app.gateway.calls.filter((c) => c.operation === 'chargeBillingKey');
+  const returnsAtGateway = (gatewayPaymentId: string) => app.gateway.peek(gatewayPaymentId)?.cancellations.map((c) => c.amount);
+
+  /** The gateway takes the money, then `meanwhile` runs before its answer is applied. */
+  function chargeThen(meanwhile: () => Promise<unknown>) {
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => {
+      const truth: GatewayPayment = await charge.wrappedMethod.call(app.gateway, request);
+      await meanwhile();
+      return truth;
+    });
+  }
+
+  async function expectReturnedWhole(merchantUid: string, reason: string) {
+    const payment = (await app.payments.findByMerchantUid(merchantUid))!;
+    expect([payment.status, payment.failure?.code, payment.isFulfilled, payment.paidAt, payment.cancelledAmount]).to.deep.equal(['failed', reason, false, null, 9900]);
+    expect(payment.cancellations.map((c) => [c.kind, c.amount, c.status, c.reason, c.requestedBy])).to.deep.equal([['mismatch_return', 9900, 'refunded', reason, 'system']]);
+    expect(app.gateway.peek(payment.gatewayPaymentId!)).to.include({ status: 'cancelled', cancelledAmount: 9900 });
+    expect(returnsAtGateway(payment.gatewayPaymentId!), 'returned once').to.deep.equal([9900]);
+    return payment;
+  }
+
+  it('cancelled with a refund while the charge was at the gateway: the charge is returned whole, the membership stays cancelled, nothing is recorded as declined', async () => {
+    const { user, merchantUid } = await dueMember();
+    chargeThen(() => cancelWithRefund(user.id));
+
+    const run = await app.renewals.execute();
+    expect(run).to.include({ charged: 0, failed: 0 });
+    await expectReturnedWhole(merchantUid, 'membership_ended');
+    expect((await app.memberships.findLatestByUserId(user.id))?.toProps()).to.include({ status: 'cancelled', periodNo: 1 });
+    expect(app.eventsOfType('MembershipRenewed')).to.deep.equal([]);
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
+  });
+
+  it('an answer lost, the member cancels, the reconciler finds the charge paid: it is returned whole', async () => {
+    const { user, merchantUid } = await dueMember();
+    app.gateway.scriptNext('chargeBillingKey', 'lost');
+    expect(await app.renewals.execute()).to.include({ skipped: 1 });
+    await cancelWithRefund(user.id);
+
+    app.clock.freezeAt(kst('2027-02-28T11:00')); // past the payment TTL
+    await app.reconcile.execute();
+    await expectReturnedWhole(merchantUid, 'membership_ended');
+    expect((await app.memberships.findLatestByUserId(user.id))?.toProps()).to.include({ status: 'cancelled', periodNo: 1 });
+    expect(await app.reconcile.execute(), 'nothing left to ask').to.deep.equal({ checked: 0, settled: 0 });
+  });
+
+  it('two notices and a reconciler run at once for that charge return it once', async () => {
+    const { user, merchantUid } = await dueMember();
+    app.gateway.scriptNext('chargeBillingKey', 'lost');
+    await app.renewals.execute();
+    await cancelWithRefund(user.id);
+    const [charge] = app.gateway.allPayments().filter((p) => p.merchantUid === merchantUid);
+
+    app.clock.freezeAt(kst('2027-02-28T11:00'));
+    const notice = { gatewayPaymentId: charge.gatewayPaymentId, merchantUid, status: 'paid' as const };
+    await Promise.all([app.webhooks.receive(notice, '{}', null), app.webhooks.receive(notice, '{}', null), app.reconcile.execute()]);
+    await app.reconcile.execute();
+    await expectReturnedWhole(merchantUid, 'membership_ended');
+  });
+
+  it('the period bought by a purchase while the charge was at the gateway: the renewal is returned whole (period_already_paid), the member neither past due nor given a second month', async () => {
+    const { user, merchantUid } = await dueMember();
+    chargeThen(async () => {
+      const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
+      const paid = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+      await app.confirmPayment.execute({ userId: user.id, merchantUid: payment.merchantUid, transactionId: paid });
+    });
+
+    expect(await app.renewals.execute()).to.include({ charged: 0, failed: 0 });
+    await expectReturnedWhole(merchantUid, 'period_already_paid');
+    const membership = (await app.memberships.findLiveByUserId(user.id))!;
+    expect(membership.toProps()).to.include({ status: 'active', periodNo: 2, renewalAttempts: 0 });
+    expect(DateTime.fromJSDate(membership.periodEnd, { zone: 'Asia/Seoul' }).toISODate()).to.equal('2027-03-31');
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
+  });
+
+  it('a paid renewal the relay brings to an ended membership (FulfilPaidPayment.handle) is never applied: the reconciler returns it whole', async () => {
+    const { user, membership, merchantUid } = await dueMember();
+    const charged = await app.gateway.chargeBillingKey({ customerUid: membership.billingKey!, merchantUid, amount: 9900, name: 'renewal' });
+    const paid = aPayment().forUser(user.id).with({
+      merchantUid, customerUid: membership.billingKey, purpose: { kind: 'renewal', planId: 'monthly', membershipId: membership.id, periodNo: 2 },
+    }).paid(charged.paidAt!, charged.gatewayPaymentId).build();
+    await app.uow.run(() => app.payments.save(paid));
+    await cancelWithRefund(user.id);
+
+    await app.fulfil.handle({ payload: { paymentId: paid.id } } as PaymentPaidEvent);
+    const owed = (await app.payments.findByMerchantUid(merchantUid))!;
+    expect([owed.status, owed.failure?.code]).to.deep.equal(['failed', 'membership_ended']);
+    expect(owed.pendingCancellations.map((c) => [c.kind, c.amount, c.reason])).to.deep.equal([['mismatch_return', 9900, 'membership_ended']]);
+    await app.fulfil.handle({ payload: { paymentId: paid.id } } as PaymentPaidEvent);
+    expect((await app.payments.findByMerchantUid(merchantUid))?.cancellations).to.have.length(1);
+
+    await app.reconcile.execute();
+    await expectReturnedWhole(merchantUid, 'membership_ended');
+  });
+
+  it('the account deleted after the run claimed the membership and before its charge: nothing is charged', async () => {
+    const { user } = await dueMember();
+    // The card's release at the gateway is late (an unknown outcome: the outbox tries again later).
+    app.gateway.scriptNext('deleteBillingKey', 'unknown');
+    const claim = sinon.stub(app.memberships, 'claimDueForRenewal').callThrough();
+    claim.onFirstCall().callsFake(async (...args) => {
+      const leased = await claim.wrappedMethod.apply(app.memberships, args);
+      await app.container.get<DeleteAccount>(MEMBERSHIP.DeleteAccount).execute({ userId: user.id, password: PASSWORD, refund: true, ip: '127.0.0.1' });
+      return leased;
+    });
+
+    expect(await app.renewals.execute()).to.include({ charged: 0, failed: 0 });
+    expect(renewalCharges()).to.deep.equal([]);
+    expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('cancelled');
+  });
+
+  it('the account deleted while the charge was at the gateway: its order is closed, the charge returned whole (account_deleted)', async () => {
+    const { user, merchantUid } = await dueMember();
+    chargeThen(() => app.container.get<DeleteAccount>(MEMBERSHIP.DeleteAccount).execute({ userId: user.id, password: PASSWORD, refund: true, ip: '127.0.0.1' }));
+
+    expect(await app.renewals.execute()).to.include({ charged: 0, failed: 0 });
+    await expectReturnedWhole(merchantUid, 'account_deleted');
+    expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('cancelled');
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
+  });
+});
