@@ -17,7 +17,7 @@ export type { WebhookReceipt, WebhookReceiptStore } from './application/webhook-
 export type { CardApproval, GatewayPayment } from './domain/gateway-payment';
 export { renewalMerchantUid } from './domain/merchant-uid';
 export { Payment } from './domain/payment.entity';
-export type { Cancellation, PaymentStatus, RefundStatus } from './domain/payment.entity';
+export type { Cancellation, PaymentStatus, RefundStatus, UnboughtRenewal } from './domain/payment.entity';
 export { PaymentNotFoundError } from './domain/payment.errors';
 export { PaymentEvents } from './domain/payment.events';
 export type { PaymentCancelledEvent, PaymentEvent, PaymentPaidEvent, PaymentRefundRejectedEvent } from './domain/payment.events';

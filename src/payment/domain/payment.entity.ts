@@ -17,7 +17,18 @@ export type FailureCode =
   | 'prepare_rejected'
   | 'expired'
   | 'gateway_failed'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'membership_ended'
+  | 'period_already_paid';
+
+/**
+ * Why a renewal's charge buys nothing when it lands: its membership is no longer live (ended, cancelled,
+ * its account deleted), or the period it pays for was bought meanwhile (a purchase extended the membership).
+ */
+export type UnboughtRenewal = 'membership_ended' | 'period_already_paid';
+
+/** The failure codes of an order closed for good: a charge for it buys nothing and is returned whole. */
+const CLOSED_ORDER_CODES: ReadonlySet<FailureCode> = new Set<FailureCode>(['account_deleted', 'membership_ended', 'period_already_paid']);
 
 export interface PaymentPurpose {
   kind: 'purchase' | 'renewal';
@@ -35,7 +46,8 @@ export interface Cancellation {
   id: string;
   /**
    * refund: money back to the buyer of a paid order; mismatch_return: a charge the order cannot accept,
-   * returned whole (its reason says why: `amount_mismatch`, a wrong amount; `account_deleted`, a charge after the account was deleted).
+   * returned whole (its reason says why: `amount_mismatch`, a wrong amount; `account_deleted`, a charge after the account was deleted;
+   * `membership_ended` / `period_already_paid`, a renewal charge that landed once its membership had ended or its period was bought).
    */
   kind: 'refund' | 'mismatch_return';
   /** The gateway payment it cancels (a mismatched charge is not the order's paid one). */
@@ -99,6 +111,10 @@ export type NewPayment = Pick<PaymentProps, 'id' | 'merchantUid' | 'userId' | 'p
 };
 
 const ACCOUNT_DELETED_MESSAGE = 'the account was deleted before this order was paid: a charge for it is returned whole';
+const UNBOUGHT_RENEWAL_MESSAGES: Record<UnboughtRenewal, string> = {
+  membership_ended: 'the membership had ended when this renewal charge landed: it buys nothing and is returned whole',
+  period_already_paid: 'the period this renewal charge pays for was already bought: it buys nothing and is returned whole',
+};
 
 /** What the gateway's answer did to the payment. */
 export type GatewayVerdict = 'paid' | 'failed' | 'pending';
@@ -174,6 +190,8 @@ export class Payment extends AggregateRoot {
   get paidAt(): Date | null { return this.props.paidAt; }
   get cancelledAmount(): number { return this.props.cancelledAmount; }
   get isFulfilled(): boolean { return this.props.fulfilledAt !== null; }
+  /** Closed for good (account_deleted, membership_ended, period_already_paid): it buys nothing, and a charge for it is returned whole. */
+  get isClosed(): boolean { return this.props.status === 'failed' && this.props.failure !== null && CLOSED_ORDER_CODES.has(this.props.failure.code); }
 
   /** Refunded in full by the member's own cancel with refund (see cancelledByMember). */
   get refundedInFullByMember(): boolean {
@@ -242,17 +260,18 @@ export class Payment extends AggregateRoot {
   /**
    * Applies the gateway's own account. Another order's payment is refused; a charge of another
    * amount is a fraud signal: the payment fails with amount_mismatch and the money is owed back.
-   * A charge for an order closed with its account (account_deleted) buys nothing: it is owed back
-   * whole and the order stays failed. Replaying an answer already applied changes nothing.
+   * A charge for a closed order (its account deleted, or a renewal that could buy nothing: isClosed)
+   * buys nothing: it is owed back whole and the order stays failed. Replaying an answer already
+   * applied changes nothing.
    */
   applyGatewayTruth(gp: GatewayPayment, now: Date, refundId: string): GatewayVerdict {
     if (gp.merchantUid !== this.props.merchantUid) {
       throw new DomainError('rule_violation', 'payment_not_paid', `gateway payment ${gp.gatewayPaymentId} belongs to another order`);
     }
     if (wasCharged(gp)) {
-      const closedWithItsAccount = this.props.failure?.code === 'account_deleted';
-      if (closedWithItsAccount || gp.amount !== this.props.amount) {
-        if (closedWithItsAccount) this.returnChargeOfDeletedAccount(gp, now, refundId);
+      const closed = this.isClosed;
+      if (closed || gp.amount !== this.props.amount) {
+        if (closed) this.returnChargeOfClosedOrder(gp, now, refundId);
         else this.failWithMismatch(gp, now, refundId);
         // A return the gateway already made (its answer lost) is done, not sent again.
         this.settleRefunds(gp, now);
@@ -297,7 +316,7 @@ export class Payment extends AggregateRoot {
     const { status, failure } = this.props;
     if (status === 'await') {
       this.fail('account_deleted', ACCOUNT_DELETED_MESSAGE, now);
-    } else if (status === 'failed' && failure?.code !== 'account_deleted') {
+    } else if (status === 'failed' && !this.isClosed) {
       // Its earlier failure stays readable in the message; the reconciler's rechecks go on as they were.
       this.props.failure = { code: 'account_deleted', message: `${ACCOUNT_DELETED_MESSAGE} (it had failed: ${failure?.code ?? 'unknown'})` };
       this.touch(now);
@@ -306,6 +325,31 @@ export class Payment extends AggregateRoot {
       this.requestRefund({ id: refundId, reason: 'account_deleted', requestedBy: 'system', now });
       this.markFulfilled(now);
     }
+  }
+
+  /**
+   * A renewal charge the gateway took, not yet applied, that its membership can no longer take (`code`
+   * says why): it buys nothing. The order is closed as an order closed before its charge landed is
+   * (closeForDeletedAccount): `failed` with that code, never paid in our books (no paid_at) and never
+   * applied, and what the gateway still holds of the charge is owed back whole as a pending
+   * mismatch_return that the settlement (or the reconciler) sends. Every later answer about the charge
+   * changes nothing more (applyGatewayTruth on a closed order); closing it again is a no-op.
+   */
+  returnUnboughtCharge(code: UnboughtRenewal, now: Date, refundId: string): void {
+    const { status, gatewayPaymentId } = this.props;
+    if (this.isClosed) return;
+    if ((status !== 'paid' && status !== 'cancelled') || this.isFulfilled || gatewayPaymentId === null) {
+      throw new InvalidTransitionError('payment', status, 'return an unbought charge');
+    }
+    const message = UNBOUGHT_RENEWAL_MESSAGES[code];
+    this.props.status = 'failed';
+    this.props.failure = { code, message };
+    this.props.paidAt = null;
+    this.props.recheckAt = null;
+    this.oweChargeBack(gatewayPaymentId, this.props.amount - this.props.cancelledAmount, code, now, refundId);
+    this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
+      paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose, code, message,
+    });
   }
 
   /** Records that the paid payment has been applied to a membership; false when it already was. */
@@ -412,30 +456,29 @@ export class Payment extends AggregateRoot {
     const mismatch = new AmountMismatchError(this.props.amount, gp.amount);
     this.props.status = 'failed';
     this.props.failure = { code: 'amount_mismatch', message: mismatch.message };
-    this.oweChargeBack(gp, 'amount_mismatch', now, refundId);
+    this.oweChargeBack(gp.gatewayPaymentId, gp.amount - gp.cancelledAmount, 'amount_mismatch', now, refundId);
     this.record<PaymentFailedPayload>(PaymentEvents.Failed, now, {
       paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, purpose: this.purpose,
       code: 'amount_mismatch', message: mismatch.message,
     });
   }
 
-  /** A charge that reached the gateway for an order closed with its account: owed back whole, once per gateway payment. */
-  private returnChargeOfDeletedAccount(gp: GatewayPayment, now: Date, refundId: string): void {
+  /** A charge that reached the gateway for a closed order: owed back whole with the order's failure code as its reason, once per gateway payment. */
+  private returnChargeOfClosedOrder(gp: GatewayPayment, now: Date, refundId: string): void {
     const owedAlready = this.props.cancellations.some((c) => c.kind === 'mismatch_return' && c.gatewayPaymentId === gp.gatewayPaymentId);
     if (owedAlready || gp.amount - gp.cancelledAmount <= 0) return;
-    this.oweChargeBack(gp, 'account_deleted', now, refundId);
+    this.oweChargeBack(gp.gatewayPaymentId, gp.amount - gp.cancelledAmount, (this.props.failure as { code: FailureCode }).code, now, refundId);
   }
 
   /**
-   * A charge this order cannot accept: what the gateway still holds of it is owed back, recorded as a
-   * pending return the use case (or the reconciler) sends. The order points at that charge.
+   * A charge this order cannot accept: what the gateway still holds of it (`owed`) is owed back, recorded
+   * as a pending return the use case (or the reconciler) sends. The order points at that charge.
    */
-  private oweChargeBack(gp: GatewayPayment, reason: FailureCode, now: Date, refundId: string): void {
-    this.props.gatewayPaymentId = gp.gatewayPaymentId;
-    const owed = gp.amount - gp.cancelledAmount;
+  private oweChargeBack(gatewayPaymentId: string, owed: number, reason: FailureCode, now: Date, refundId: string): void {
+    this.props.gatewayPaymentId = gatewayPaymentId;
     if (owed > 0) {
       this.props.cancellations.push({
-        id: refundId, kind: 'mismatch_return', gatewayPaymentId: gp.gatewayPaymentId, amount: owed, checksum: owed, reason, requestedBy: 'system', requestedAt: now,
+        id: refundId, kind: 'mismatch_return', gatewayPaymentId, amount: owed, checksum: owed, reason, requestedBy: 'system', requestedAt: now,
         status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
       });
     }

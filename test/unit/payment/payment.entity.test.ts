@@ -583,6 +583,62 @@ describe('Payment', () => {
     });
   });
 
+  describe('a renewal charge its membership can no longer take (returnUnboughtCharge)', () => {
+    it('a paid charge not yet applied is closed (failed, never paid) and owed back whole as a mismatch_return of that reason', () => {
+      const payment = paidPayment();
+      payment.returnUnboughtCharge('membership_ended', later(1), 'back1');
+      expect([payment.status, payment.failure?.code, payment.paidAt, payment.isFulfilled, payment.isClosed, payment.recheckAt]).to.deep.equal(['failed', 'membership_ended', null, false, true, null]);
+      expect(payment.pendingCancellations.map((c) => ({ ...c }))).to.deep.equal([{
+        id: 'back1', kind: 'mismatch_return', gatewayPaymentId: 'imp_000000000001', amount: 9900, checksum: 9900, reason: 'membership_ended', requestedBy: 'system',
+        requestedAt: later(1), status: 'pending', settledAt: null, gatewayMessage: null, unansweredAt: null,
+      }]);
+      expect(payment.pullEvents().map((e) => [e.type, (e.payload as { code: string }).code])).to.deep.equal([['PaymentFailed', 'membership_ended']]);
+    });
+
+    it('closing it again, or any later answer about the charge (a notice, the reconciler), owes nothing more and never makes it paid', () => {
+      const payment = paidPayment();
+      payment.returnUnboughtCharge('period_already_paid', later(1), 'back1');
+      payment.pullEvents();
+      const owed = JSON.stringify(payment.toProps());
+      payment.returnUnboughtCharge('period_already_paid', later(2), 'back2');
+      expect(payment.applyGatewayTruth(aGatewayPayment(), later(3), 'back3')).to.equal('failed');
+      expect(JSON.stringify(payment.toProps())).to.equal(owed);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
+
+    it('the return is done once the gateway cancelled the whole charge: the order shows the amount cancelled, and no refund event', () => {
+      const payment = paidPayment();
+      payment.returnUnboughtCharge('membership_ended', later(1), 'back1');
+      payment.pullEvents();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(2));
+      expect([payment.status, payment.cancelledAmount, payment.pendingCancellations.length]).to.deep.equal(['failed', 9900, 0]);
+      expect(payment.cancellations[0]).to.include({ status: 'refunded', reason: 'membership_ended' });
+      expect(payment.pullEvents(), 'no PaymentCancelled: no purchase is taken back').to.deep.equal([]);
+    });
+
+    it('owes only what the gateway still holds of a charge partly cancelled at its console', () => {
+      const payment = paidPayment();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 2000 }), later(1));
+      payment.returnUnboughtCharge('membership_ended', later(2), 'back1');
+      expect(payment.pendingCancellations.map((c) => [c.amount, c.checksum])).to.deep.equal([[7900, 7900]]);
+    });
+
+    it('an order closed with its deleted account keeps that reason', () => {
+      const payment = paidPayment();
+      payment.returnUnboughtCharge('membership_ended', later(1), 'back1');
+      payment.closeForDeletedAccount(later(2), 'unused');
+      expect(payment.failure?.code).to.equal('membership_ended');
+    });
+
+    it('refuses an order not paid, or one already applied to a membership', () => {
+      const applied = paidPayment();
+      applied.markFulfilled(NOW);
+      for (const payment of [newPayment(), applied]) {
+        expect(() => payment.returnUnboughtCharge('membership_ended', later(1), 'back1')).to.throw('return an unbought charge');
+      }
+    });
+  });
+
   describe('what it remembers for the reconciler', () => {
     it('a reported gateway payment id is noted once, with a recheck; a paid or refunded payment ignores it', () => {
       const payment = newPayment();
