@@ -152,6 +152,8 @@ export class RunRenewals {
       if (!existing) return 'skipped';
       payment = existing;
       earlierAttempt = true;
+      // Closed (its membership ended or its account was deleted before a charge landed): it can buy nothing.
+      if (existing.isClosed) return 'skipped';
       // An earlier attempt priced before a consent was withdrawn or a price changed: the ceiling still holds.
       if (existing.status !== 'paid' && !leased.mayCharge(existing.amount, plan)) return this.withhold(leased.id, existing.amount);
     }
@@ -168,6 +170,7 @@ export class RunRenewals {
       }
       const settled = truth ? await this.settlement.applyGatewayTruth(payment, truth) : payment;
       if (periodPaid(settled)) return 'charged';
+      if (settled.isClosed) return this.returned(leased.id, settled);
       await this.recordFailure(leased.id, merchantUid, truth?.failReason ?? 'the card was declined');
       return 'failed';
     } catch (error) {
@@ -182,6 +185,7 @@ export class RunRenewals {
       });
       // Confirmed paid meanwhile (an earlier attempt's answer, or this charge's own notice): the refusal took nothing from the period.
       if (periodPaid(refused)) return 'charged';
+      if (refused.isClosed) return this.returned(leased.id, refused);
       await this.recordFailure(leased.id, merchantUid, error.message);
       return 'failed';
     }
@@ -195,6 +199,15 @@ export class RunRenewals {
   private async withhold(membershipId: string, amount: number): Promise<'skipped'> {
     await this.consents.stopWithoutConsent(membershipId, amount);
     this.logger.info({ membershipId, amount }, 'renewal not charged: the amount is above what the member consented to');
+    return 'skipped';
+  }
+
+  /** The charge landed once the membership could no longer take it: it is returned whole, and no failure is recorded against the member. */
+  private returned(membershipId: string, payment: Payment): 'skipped' {
+    this.logger.warn(
+      { membershipId, merchantUid: payment.merchantUid, reason: payment.failure?.code },
+      'renewal charge bought nothing (the membership changed while it was at the gateway); it is returned whole',
+    );
     return 'skipped';
   }
 

@@ -3,7 +3,7 @@ import type { IdGenerator } from '../../shared/application/id-generator.port';
 import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
-import { type Payment, PaymentEvents, type PaymentFulfilment, type PaymentPaidEvent, type PaymentRepository } from '../../payment/payment.api';
+import { type Payment, PaymentEvents, type PaymentFulfilment, type PaymentPaidEvent, type PaymentRepository, type UnboughtRenewal } from '../../payment/payment.api';
 import { ConflictError } from '../../shared/domain/conflict-error';
 import { ConcurrencyConflictError } from '../../shared/domain/domain-error';
 import { type Plan, type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
@@ -13,7 +13,10 @@ import type { MembershipRepository } from './membership-repository.port';
 /**
  * PaymentPaid -> the membership: activated on a first purchase, extended from the current end when
  * bought while live, renewed by a renewal charge. The payment's `fulfilled` mark, saved in the same
- * transaction, makes a redelivered event a no-op.
+ * transaction, makes a redelivered event a no-op. A renewal charge that lands once its membership can
+ * no longer take it (ended meanwhile: cancelled, expired, its account deleted; or the period it pays for
+ * bought by a purchase meanwhile) buys nothing: the payment is closed and the charge owed back whole
+ * (Payment.returnUnboughtCharge), which the settlement sends after its commit and the reconciler retries.
  */
 export class FulfilPaidPayment implements PaymentFulfilment {
   constructor(
@@ -60,15 +63,19 @@ export class FulfilPaidPayment implements PaymentFulfilment {
     return membership;
   }
 
-  /** Saves the membership the payment buys and marks the payment fulfilled (the caller saves the payment). */
+  /**
+   * Saves the membership the payment buys and marks the payment fulfilled, or closes a renewal payment
+   * that buys nothing with its charge owed back (the caller saves the payment).
+   */
   private async apply(payment: Payment, plan: Plan): Promise<Membership | null> {
     const now = this.clock.now();
 
     let membership: Membership;
     if (payment.purpose.kind === 'renewal' && payment.purpose.membershipId) {
       const renewed = await this.memberships.findById(payment.purpose.membershipId);
-      if (!renewed) return null;
-      if (renewed.isLive && renewed.periodNo < (payment.purpose.periodNo ?? Infinity)) renewed.renew(plan, payment.id, payment.amount, this.calendar, now);
+      if (!renewed?.isLive) return this.returnUnbought(payment, 'membership_ended', now);
+      if (renewed.periodNo >= (payment.purpose.periodNo ?? Infinity)) return this.returnUnbought(payment, 'period_already_paid', now);
+      renewed.renew(plan, payment.id, payment.amount, this.calendar, now);
       membership = renewed;
     } else {
       const live = await this.memberships.findLiveByUserId(payment.userId);
@@ -86,6 +93,12 @@ export class FulfilPaidPayment implements PaymentFulfilment {
     await this.memberships.save(membership);
     payment.markFulfilled(now);
     return membership;
+  }
+
+  /** A renewal charge its membership can no longer take: nothing is bought, the charge is owed back whole. */
+  private returnUnbought(payment: Payment, why: UnboughtRenewal, now: Date): null {
+    payment.returnUnboughtCharge(why, now, this.ids.newId());
+    return null;
   }
 }
 
