@@ -42,6 +42,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The period's money came in (a charge refunded since then still paid for it). */
 const periodPaid = (payment: Payment) => payment.status === 'paid' || payment.status === 'cancelled';
 
+/**
+ * The membership as read again right before its charge still renews the period the claim saw, on the
+ * same card: live, auto-renewing, not renewed, extended or ended since.
+ */
+const stillRenews = (current: Membership | null, leased: Membership) =>
+  current !== null && current.isLive && current.autoRenew && current.billingKey === leased.billingKey && current.periodNo === leased.periodNo;
+
 /** Runs `work` over `items` with at most `limit` at once; answers in the items' order. */
 async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -135,6 +142,13 @@ export class RunRenewals {
     // The period's price where it starts (retries of a past-due period charge the same).
     const amount = price(plan, leased.periodEnd);
     if (!leased.mayCharge(amount, plan)) return this.withhold(leased.id, amount);
+    // The claim read it up to a batch of charges ago: one ended (cancelled, its account deleted), no longer
+    // renewing or with its period bought since is not charged. A charge that lands after such a change
+    // anyway buys nothing and is returned whole (FulfilPaidPayment).
+    if (!stillRenews(await this.memberships.findById(leased.id), leased)) {
+      this.logger.info({ membershipId: leased.id, merchantUid }, 'renewal not charged: the membership changed since it was claimed');
+      return 'skipped';
+    }
 
     // The period's payment is created first; its merchant_uid already existing means an earlier run made it.
     let payment = Payment.create({
