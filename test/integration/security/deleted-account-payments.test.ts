@@ -21,16 +21,16 @@ for (const { engine, label, skip } of ENGINES) {
     after(async () => h?.close());
 
     /** A member with an open annual order, then their account deleted. */
-    async function orderOfADeletedAccount(payFirst = false) {
+    async function orderOfADeletedAccount(payFirst = false, autoRenew = false) {
       const member: ApiClient = h.client();
       const account = await member.signUp();
-      const checkout = await member.post('/api/payment/checkout', { plan: 'annual' });
+      const checkout = await member.post('/api/payment/checkout', { plan: 'annual', ...(autoRenew ? { auto_renew: true } : {}) });
       expect(checkout.status, checkout.text).to.equal(201);
-      const { merchant_uid: merchantUid, amount } = checkout.body as { merchant_uid: string; amount: number };
-      const paidBefore = payFirst ? h.parts.gateway.buyerPays({ merchantUid, amount }) : null;
+      const { merchant_uid: merchantUid, amount, customer_uid: customerUid = null } = checkout.body as { merchant_uid: string; amount: number; customer_uid?: string | null };
+      const paidBefore = payFirst ? h.parts.gateway.buyerPays({ merchantUid, amount, customerUid }) : null;
       const deleted = await member.request('DELETE', '/api/me', { json: { password: account.password } });
       expect(deleted.status, deleted.text).to.equal(204);
-      return { account, merchantUid, amount, paidBefore };
+      return { account, merchantUid, amount, paidBefore, customerUid };
     }
 
     async function adminView(merchantUid: string) {
@@ -66,6 +66,18 @@ for (const { engine, label, skip } of ENGINES) {
       expect(await h.parts.memberships.findLiveByUserId(account.id)).to.equal(null);
       expect(h.parts.gateway.peek(paidBefore as string)).to.include({ status: 'cancelled', cancelledAmount: amount });
       expect((await adminView(merchantUid)).payment).to.deep.include({ failure_code: 'account_deleted', cancelled_amount: amount });
+    });
+
+    it('an auto-renew order paid after the deletion: the card its PG window stored is deleted at the gateway too', async () => {
+      const { merchantUid, amount, customerUid } = await orderOfADeletedAccount(false, true);
+      expect(customerUid).to.be.a('string');
+      const impUid = h.parts.gateway.buyerPays({ merchantUid, amount, customerUid });
+      expect(h.parts.gateway.hasBillingKey(customerUid as string)).to.equal(true);
+      const notice = await h.client().post('/api/payment/webhook', { imp_uid: impUid, merchant_uid: merchantUid, status: 'paid' });
+      expect(notice.status, notice.text).to.equal(200);
+
+      expect(h.parts.gateway.peek(impUid)).to.include({ status: 'cancelled', cancelledAmount: amount });
+      expect(h.parts.gateway.hasBillingKey(customerUid as string)).to.equal(false);
     });
 
     it('two notices and a reconciler run at once return the charge once', async () => {

@@ -114,6 +114,36 @@ describe('DeleteAccount and the member\'s open orders (in-memory adapters)', () 
     expect(cancelCalls()).to.have.length(1);
   });
 
+  it('an auto-renew order paid after the deletion: the charge is returned whole and the card it stored is deleted at the gateway', async () => {
+    const user = await member();
+    const order = await openOrder(user, 'monthly', true);
+    await deleteOf(user);
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: order.merchantUid, amount: order.amount, customerUid: order.customerUid });
+    expect(app.gateway.hasBillingKey(order.customerUid as string), 'the PG window stored the card').to.equal(true);
+    await app.webhooks.receive({ gatewayPaymentId, merchantUid: order.merchantUid, status: 'paid' }, '{}', null);
+
+    expect(gatewayRecord(gatewayPaymentId)).to.include({ status: 'cancelled', cancelledAmount: 9900 });
+    expect(app.gateway.hasBillingKey(order.customerUid as string)).to.equal(false);
+    await app.webhooks.receive({ gatewayPaymentId, merchantUid: order.merchantUid, status: 'paid' }, '{}', null);
+    expect(app.gateway.calls.filter((c) => c.operation === 'deleteBillingKey'), 'released once').to.have.length(1);
+  });
+
+  it('an auto-renew order paid but not yet applied when the account is deleted: refunded in full, and its card deleted at the gateway', async () => {
+    const user = await member();
+    const order = await openOrder(user, 'monthly', true);
+    const gatewayPaymentId = app.gateway.buyerPays({ merchantUid: order.merchantUid, amount: order.amount, customerUid: order.customerUid });
+    // Confirmed paid, its membership not yet started (the fulfilment is still on its way).
+    const fulfilments = [sinon.stub(app.fulfil, 'fulfilInTransaction').resolves(null), sinon.stub(app.fulfil, 'handle').resolves()];
+    await app.settlement.applyGatewayTruth(order.merchantUid, app.gateway.peek(gatewayPaymentId)!);
+    for (const stub of fulfilments) stub.restore();
+    expect([(await app.payments.findByMerchantUid(order.merchantUid))?.status, await app.memberships.findLiveByUserId(user.id)]).to.deep.equal(['paid', null]);
+    await deleteOf(user);
+    await app.reconcile.execute();
+
+    expect(gatewayRecord(gatewayPaymentId)).to.include({ status: 'cancelled', cancelledAmount: 9900 });
+    expect(app.gateway.hasBillingKey(order.customerUid as string)).to.equal(false);
+  });
+
   it('two notices and a reconciler run at once return the charge once', async () => {
     const user = await member();
     const order = await openOrder(user);
