@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import type { AppConfig } from '../config';
-import { PAYMENT, type PaymentCancelledEvent, PaymentEvents, type PaymentGateway, type PaymentPaidEvent, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
+import { PAYMENT, type PaymentCancelledEvent, type PaymentCardLeftUnusedEvent, PaymentEvents, type PaymentGateway, type PaymentPaidEvent, type PaymentRepository, type PaymentSettlement } from '../payment/payment.api';
 import type { Clock } from '../shared/application/clock.port';
 import type { EventBus } from '../shared/application/event-bus.port';
 import type { IdGenerator } from '../shared/application/id-generator.port';
@@ -156,6 +156,7 @@ export function membershipModule(config: AppConfig, persistence: Persistence): C
       for (const released of [MembershipEvents.Cancelled, MembershipEvents.Expired, MembershipEvents.CardRemoved]) {
         bus.subscribe<BillingKeyReleasedEvent>(released, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handle(event));
       }
+      bus.subscribe<PaymentCardLeftUnusedEvent>(PaymentEvents.CardLeftUnused, 'ReleaseBillingKey', (event) => context.get<ReleaseBillingKey>(MEMBERSHIP.ReleaseBillingKey).handleCardLeftUnused(event));
       return bus;
     });
   });

@@ -20,7 +20,7 @@ export { Payment } from './domain/payment.entity';
 export type { Cancellation, PaymentStatus, RefundStatus, UnboughtRenewal } from './domain/payment.entity';
 export { PaymentNotFoundError } from './domain/payment.errors';
 export { PaymentEvents } from './domain/payment.events';
-export type { PaymentCancelledEvent, PaymentEvent, PaymentPaidEvent, PaymentRefundRejectedEvent } from './domain/payment.events';
+export type { PaymentCancelledEvent, PaymentCardLeftUnusedEvent, PaymentEvent, PaymentPaidEvent, PaymentRefundRejectedEvent } from './domain/payment.events';
 export { presentAdminRefund, presentPayment } from './http/payment.presenter';
 export { openPurchases } from './infrastructure/open-purchases.query';
 export { PAYMENT } from './payment.tokens';

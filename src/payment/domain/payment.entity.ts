@@ -1,7 +1,10 @@
 import { AggregateRoot } from '../../shared/domain/aggregate-root';
 import { DomainError, InvalidTransitionError } from '../../shared/domain/domain-error';
 import { type CardApproval, type GatewayPayment, wasCharged } from './gateway-payment';
-import { PaymentEvents, type PaymentCancelledPayload, type PaymentPreparedPayload, type PaymentFailedPayload, type PaymentPaidPayload, type PaymentRefundRejectedPayload } from './payment.events';
+import {
+  PaymentEvents, type PaymentCancelledPayload, type PaymentCardLeftUnusedPayload, type PaymentPreparedPayload, type PaymentFailedPayload, type PaymentPaidPayload,
+  type PaymentRefundRejectedPayload,
+} from './payment.events';
 import { AmountMismatchError, InvalidAmountError, NothingToRefundError, RefundInProgressError } from './payment.errors';
 
 export type PaymentStatus = 'await' | 'paid' | 'failed' | 'cancelled';
@@ -309,8 +312,9 @@ export class Payment extends AggregateRoot {
    * Its buyer's account is being deleted: the order can buy nothing any more. One still open (`await`,
    * or `failed` and perhaps completed late) fails as account_deleted, so a charge that reaches the
    * gateway for it later is returned whole (applyGatewayTruth) instead of making it paid. One paid but
-   * not yet applied to a membership is marked dealt with and refunded in full. A payment already
-   * applied, cancelled or closed is left as it is.
+   * not yet applied to a membership is marked dealt with and refunded in full, and a card it stored
+   * is to be forgotten at the gateway (PaymentCardLeftUnused). A payment already applied, cancelled or
+   * closed is left as it is.
    */
   closeForDeletedAccount(now: Date, refundId: string): void {
     const { status, failure } = this.props;
@@ -324,6 +328,7 @@ export class Payment extends AggregateRoot {
       // A refund still in flight is answered first (refund_in_progress): the rest goes back after it, never beside it.
       this.requestRefund({ id: refundId, reason: 'account_deleted', requestedBy: 'system', now });
       this.markFulfilled(now);
+      if (this.props.customerUid !== null) this.leaveCardUnused(this.props.customerUid, 'account_deleted', now);
     }
   }
 
@@ -463,11 +468,26 @@ export class Payment extends AggregateRoot {
     });
   }
 
-  /** A charge that reached the gateway for a closed order: owed back whole with the order's failure code as its reason, once per gateway payment. */
+  /**
+   * A charge that reached the gateway for a closed order: owed back whole with the order's failure code
+   * as its reason, once per gateway payment. A card that charge stored for an order of a deleted account
+   * (under the customer key its checkout issued, as markPaid adopts one) is to be forgotten at the gateway
+   * too: no membership will renew on it. A renewal's card is its membership's, released when that ends.
+   */
   private returnChargeOfClosedOrder(gp: GatewayPayment, now: Date, refundId: string): void {
     const owedAlready = this.props.cancellations.some((c) => c.kind === 'mismatch_return' && c.gatewayPaymentId === gp.gatewayPaymentId);
     if (owedAlready || gp.amount - gp.cancelledAmount <= 0) return;
-    this.oweChargeBack(gp.gatewayPaymentId, gp.amount - gp.cancelledAmount, (this.props.failure as { code: FailureCode }).code, now, refundId);
+    const code = (this.props.failure as { code: FailureCode }).code;
+    this.oweChargeBack(gp.gatewayPaymentId, gp.amount - gp.cancelledAmount, code, now, refundId);
+    const storedItsCard = gp.customerUid !== null && this.props.customerUid !== null && gp.customerKey === this.props.customerUid;
+    if (code === 'account_deleted' && storedItsCard) this.leaveCardUnused(gp.customerUid as string, code, now);
+  }
+
+  /** The card this order stored at the gateway will renew nothing: the gateway should forget it (ReleaseBillingKey). */
+  private leaveCardUnused(billingKey: string, reason: FailureCode, now: Date): void {
+    this.record<PaymentCardLeftUnusedPayload>(PaymentEvents.CardLeftUnused, now, {
+      paymentId: this.id, merchantUid: this.merchantUid, userId: this.userId, billingKey, reason,
+    });
   }
 
   /**

@@ -7,6 +7,7 @@ export const PaymentEvents = {
   Failed: 'PaymentFailed',
   Cancelled: 'PaymentCancelled',
   RefundRejected: 'PaymentRefundRejected',
+  CardLeftUnused: 'PaymentCardLeftUnused',
 } as const;
 
 export interface PaymentPreparedPayload {
@@ -59,10 +60,23 @@ export interface PaymentRefundRejectedPayload {
   answeredLate: boolean;
 }
 
+/**
+ * The card an order stored at the gateway (its billing key) will renew nothing: the order's account was
+ * deleted, and the charge that stored the card is being returned. The gateway should forget it.
+ */
+export interface PaymentCardLeftUnusedPayload {
+  paymentId: string;
+  merchantUid: string;
+  userId: string;
+  billingKey: string;
+  reason: FailureCode;
+}
+
 export type PaymentPreparedEvent = TypedEvent<typeof PaymentEvents.Prepared, PaymentPreparedPayload>;
 export type PaymentPaidEvent = TypedEvent<typeof PaymentEvents.Paid, PaymentPaidPayload>;
 export type PaymentFailedEvent = TypedEvent<typeof PaymentEvents.Failed, PaymentFailedPayload>;
 export type PaymentCancelledEvent = TypedEvent<typeof PaymentEvents.Cancelled, PaymentCancelledPayload>;
 export type PaymentRefundRejectedEvent = TypedEvent<typeof PaymentEvents.RefundRejected, PaymentRefundRejectedPayload>;
+export type PaymentCardLeftUnusedEvent = TypedEvent<typeof PaymentEvents.CardLeftUnused, PaymentCardLeftUnusedPayload>;
 /** Every event a payment records. */
-export type PaymentEvent = PaymentPreparedEvent | PaymentPaidEvent | PaymentFailedEvent | PaymentCancelledEvent | PaymentRefundRejectedEvent;
+export type PaymentEvent = PaymentPreparedEvent | PaymentPaidEvent | PaymentFailedEvent | PaymentCancelledEvent | PaymentRefundRejectedEvent | PaymentCardLeftUnusedEvent;

@@ -549,6 +549,42 @@ describe('Payment', () => {
       expect(payment.pendingCancellations.map((c) => [c.id, c.reason])).to.deep.equal([['back1', 'amount_mismatch'], ['back2', 'account_deleted']]);
     });
 
+    it('an auto-renew order: the card the returned charge stored under its key is to be forgotten at the gateway, once; another buyer\'s key is not its to release', () => {
+      const order = (customerUid: string | null) => {
+        const payment = Payment.create({
+          id: 'p1', merchantUid: 'mp_order', userId: 'u1', purpose: { kind: 'purchase', planId: 'monthly' },
+          amount: 9900, payMethod: 'card', gateway: 'iamport', pg: 'html5_inicis', customerUid, now: NOW,
+        });
+        payment.closeForDeletedAccount(NOW, 'unused');
+        payment.pullEvents();
+        return payment;
+      };
+      const stored = { customerUid: 'billing_key_1', customerKey: 'cu_u1' };
+      const payment = order('cu_u1');
+      payment.applyGatewayTruth(aGatewayPayment(stored), later(1), 'back1');
+      payment.applyGatewayTruth(aGatewayPayment(stored), later(2), 'back2');
+      expect(payment.pullEvents().map((e) => [e.type, e.payload])).to.deep.equal([
+        ['PaymentCardLeftUnused', { paymentId: 'p1', merchantUid: 'mp_order', userId: 'u1', billingKey: 'billing_key_1', reason: 'account_deleted' }],
+      ]);
+      for (const other of [order(null), order('cu_u1')]) {
+        other.applyGatewayTruth(aGatewayPayment(other.customerUid ? { customerUid: 'billing_key_2', customerKey: 'cu_someone_else' } : stored), later(1), 'back1');
+        expect(other.pullEvents(), String(other.customerUid)).to.deep.equal([]);
+      }
+    });
+
+    it('a paid auto-renew payment not yet applied: its card is to be forgotten at the gateway with the refund', () => {
+      const payment = aPayment().with({ customerUid: 'billing_key_1' }).paid(NOW).build();
+      payment.closeForDeletedAccount(later(1), 'back1');
+      expect(payment.pullEvents().map((e) => [e.type, (e.payload as { billingKey: string }).billingKey])).to.deep.equal([['PaymentCardLeftUnused', 'billing_key_1']]);
+    });
+
+    it('a renewal closed because its membership ended leaves its card to the membership (released when it ended)', () => {
+      const payment = aPayment().with({ customerUid: 'billing_key_1', purpose: { kind: 'renewal', planId: 'monthly', membershipId: 'm1', periodNo: 2 } }).paid(NOW, 'imp_000000000001').build();
+      payment.returnUnboughtCharge('membership_ended', later(1), 'back1');
+      payment.applyGatewayTruth(aGatewayPayment({ merchantUid: payment.merchantUid, customerUid: 'billing_key_1', customerKey: 'billing_key_1' }), later(2), 'back2');
+      expect(payment.pullEvents().map((e) => e.type)).to.deep.equal(['PaymentFailed']);
+    });
+
     it('closing again changes nothing', () => {
       const payment = Payment.restore(closedOrder().toProps());
       payment.closeForDeletedAccount(later(1), 'unused');
