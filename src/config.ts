@@ -148,6 +148,21 @@ function readJson(configDir: string, file: string, schema: Joi.ObjectSchema): an
   return value;
 }
 
+/**
+ * The quote takes the first rule that applies, while the plan page discloses the first full and the
+ * first pro-rata rule wherever they stand: a rule that can never apply would be disclosed but never
+ * used. A `none` rule always applies; a pro-rata rule applies until the period ends, when a full one
+ * no longer can.
+ */
+function refuseUnreachableRules(rules: RefundRule[]): void {
+  rules.forEach((rule, i) => {
+    const shadow = rules.slice(0, i).find((before) => before.type === 'none' || (before.type === 'pro_rata_unused_days' && rule.type === 'full'));
+    if (!shadow) return;
+    const why = shadow.type === 'none' ? 'always does' : 'applies for the whole period';
+    throw new ConfigError(`config error: config/refund-policy.json rules.${i} (${rule.id}) never applies: rule ${shadow.id} before it ${why}`);
+  });
+}
+
 const truthy = (value: string) => ['on', 'true', '1'].includes(value);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = path.resolve(import.meta.dirname, '..', 'config')): AppConfig {
@@ -175,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configDir = pat
     if (r.type === 'pro_rata_unused_days') return { id: r.id, type: 'pro_rata_unused_days', feePercent: r.fee_percent };
     return { id: r.id, type: 'none' };
   });
+  refuseUnreachableRules(refundRules);
   const unknownPlan = Object.keys(policyFile.fee_percent_by_plan).find((id) => !plans.some((p: Plan) => p.id === id));
   if (unknownPlan) throw new ConfigError(`config error: config/refund-policy.json fee_percent_by_plan.${unknownPlan} names no plan of config/plans.json`);
   const refundPolicy: RefundPolicy = { rules: refundRules, feePercentByPlan: policyFile.fee_percent_by_plan };

@@ -78,6 +78,20 @@ describe('configuration', () => {
     expect(problem({}, dir)).to.match(/^config error: config\/refund-policy.json cannot be read as JSON/);
   });
 
+  it('refuses a refund rule that can never apply (the plan page would disclose terms the quote never uses)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
+    cpSync(CONFIG_DIR, dir, { recursive: true });
+    const full = { id: 'withdrawal_period', type: 'full', within_days_of_payment: 7 };
+    const proRata = { id: 'pro_rata_less_fee', type: 'pro_rata_unused_days', fee_percent: 10 };
+    const none = { id: 'period_ended', type: 'none' };
+    writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules: [full, none, proRata] }));
+    expect(problem({}, dir)).to.equal('config error: config/refund-policy.json rules.2 (pro_rata_less_fee) never applies: rule period_ended before it always does');
+    writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules: [proRata, full, none] }));
+    expect(problem({}, dir)).to.equal('config error: config/refund-policy.json rules.1 (withdrawal_period) never applies: rule pro_rata_less_fee before it applies for the whole period');
+    writeFileSync(path.join(dir, 'refund-policy.json'), JSON.stringify({ rules: [full, proRata, none] }));
+    expect(loadConfig({}, dir).refundPolicy.rules.map((r) => r.id)).to.deep.equal(['withdrawal_period', 'pro_rata_less_fee', 'period_ended']);
+  });
+
   it('reads each plan\'s fee after the withdrawal window, and refuses a fee for a plan that does not exist or above 100%', () => {
     expect(loadConfig({}).refundPolicy.feePercentByPlan).to.deep.equal({ monthly: 0, annual: 10 });
     const dir = mkdtempSync(path.join(tmpdir(), 'memberpay-config-'));
