@@ -381,6 +381,31 @@ describe('refunds and cancellation (in-memory adapters)', () => {
         expect(result.refund).to.deep.equal({ amount: 6600, status: 'pending' });
         expect(await refundsOf(second.merchantUid)).to.deep.equal([]);
       });
+
+      it('with the gateway silent and the database down as the ended membership is read back: pending with the one refund sent, nothing more counted', async () => {
+        await buy();
+        app.clock.advance(10 * DAY);
+        const second = await buy();
+        endedElsewhereDuringCancel('is silent');
+        sinon.stub(app.memberships, 'findLatestByUserId').rejects(new DatabaseUnavailableError('pool full'));
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        sinon.restore();
+        expect(result.refund).to.deep.equal({ amount: 6600, status: 'pending' });
+        expect(await refundsOf(second.merchantUid)).to.deep.equal([]);
+      });
+    });
+
+    it('the database unavailable before any refund is sent: the cancel fails with it (503, nothing stored), the gateway asked nothing', async () => {
+      const { merchantUid } = await buy(true);
+      const before = (await app.memberships.findLiveByUserId(userId))?.toProps();
+      sinon.stub(app.payments, 'save').rejects(new DatabaseUnavailableError('pool full'));
+      const error = await cancel.execute({ userId, refund: true, reason: null }).catch((e) => e);
+      sinon.restore();
+      expect(error).to.be.instanceOf(DatabaseUnavailableError);
+      expect(error.code).to.equal('database_unavailable');
+      expect(cancelCalls()).to.deep.equal([]);
+      expect(await refundsOf(merchantUid)).to.deep.equal([]);
+      expect((await app.memberships.findLiveByUserId(userId))?.toProps(), 'the membership is exactly as it was').to.deep.equal(before);
     });
 
     describe('the database unavailable once the gateway refunded (202 pending, the membership live)', () => {
@@ -459,6 +484,65 @@ describe('refunds and cancellation (in-memory adapters)', () => {
         expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(6600);
         expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
         expect(cancelCalls()).to.have.length(2);
+      });
+
+      it('an extended membership, the database down once the gateway refunded the second purchase: pending with both, the first refunded and the second in flight', async () => {
+        const first = await buy();
+        app.clock.advance(10 * DAY);
+        const second = await buy();
+        const save = app.payments.save.bind(app.payments);
+        let secondSent = false;
+        const cancelAtGateway = sinon.stub(app.gateway, 'cancel');
+        cancelAtGateway.callsFake(async (request) => {
+          const answer = await cancelAtGateway.wrappedMethod.call(app.gateway, request);
+          if (request.merchantUid === second.merchantUid) secondSent = true;
+          return answer;
+        });
+        sinon.stub(app.payments, 'save').callsFake(async (payment) => {
+          if (secondSent) throw new DatabaseUnavailableError('pool full');
+          return save(payment);
+        });
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        sinon.restore();
+        expect(result.refund).to.deep.equal({ amount: 6600 + 9900, status: 'pending' });
+        expect(result.membership.status).to.equal('active');
+        expect(app.gateway.peek(first.gatewayPaymentId)?.cancelledAmount).to.equal(6600);
+        expect(app.gateway.peek(second.gatewayPaymentId)?.cancelledAmount).to.equal(9900);
+        expect((await refundsOf(first.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['refunded', 6600]]);
+        expect((await refundsOf(second.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['pending', 9900]]);
+      });
+
+      it('an extended membership, the first refunded and the database down when the second is to be recorded: pending with the first alone, the second never sent', async () => {
+        const first = await buy();
+        app.clock.advance(10 * DAY);
+        const second = await buy();
+        const save = app.payments.save.bind(app.payments);
+        sinon.stub(app.payments, 'save').callsFake(async (payment) => {
+          if (payment.merchantUid === second.merchantUid && payment.pendingRefundAmount > 0) throw new DatabaseUnavailableError('pool full');
+          return save(payment);
+        });
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        sinon.restore();
+        expect(result.refund).to.deep.equal({ amount: 6600, status: 'pending' });
+        expect(result.membership.status).to.equal('active');
+        expect(cancelCalls().map((c) => (c.args as { merchantUid: string }).merchantUid)).to.deep.equal([first.merchantUid]);
+        expect(await refundsOf(second.merchantUid)).to.deep.equal([]);
+        expect((await app.memberships.findLiveByUserId(userId))?.status, 'the second purchase is still to ask').to.equal('active');
+      });
+
+      it('the gateway silent, the rest recorded for later, then the database down as the membership is to end: pending with every refund recorded, the membership live', async () => {
+        const first = await buy();
+        app.clock.advance(10 * DAY);
+        const second = await buy();
+        app.gateway.scriptNext('cancel', 'unknown');
+        sinon.stub(app.memberships, 'save').rejects(new DatabaseUnavailableError('pool full'));
+        const result = await cancel.execute({ userId, refund: true, reason: null });
+        sinon.restore();
+        expect(result.refund).to.deep.equal({ amount: 6600 + 9900, status: 'pending' });
+        expect(result.membership.status).to.equal('active');
+        expect(cancelCalls()).to.have.length(1);
+        expect((await refundsOf(first.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['pending', 6600]]);
+        expect((await refundsOf(second.merchantUid)).map((c) => [c.status, c.amount])).to.deep.equal([['pending', 9900]]);
       });
 
       it('a refund that settles refused leaves the membership live', async () => {
