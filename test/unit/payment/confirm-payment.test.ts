@@ -124,6 +124,62 @@ describe('confirming a payment after the PG window (in-memory adapters)', () => 
     expect([stored?.status, stored?.isFulfilled, stored?.reportedGatewayPaymentId]).to.deep.equal(['await', false, transactionId]);
   });
 
+  /** Our recording of the gateway's answer loses every attempt to other writers; `meanwhile` is what one of them recorded. */
+  function loseEveryAttemptWhile(meanwhile: () => Promise<unknown>) {
+    const settle = sinon.stub(app.settlement, 'settle').callsFake(async (target) => {
+      settle.restore();
+      await meanwhile();
+      throw new ConcurrencyConflictError('payment', typeof target === 'string' ? target : target.id);
+    });
+  }
+  const notice = (merchantUid: string, gatewayPaymentId: string) => app.webhooks.receive({ gatewayPaymentId, merchantUid, status: 'paid' }, '{}', null);
+
+  it('other writers winning every attempt, one of them recording the payment paid and applied: paid, with the payment as that writer left it', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    loseEveryAttemptWhile(() => notice(payment.merchantUid, transactionId));
+    const answer = await confirm(payment.merchantUid, transactionId);
+    expect([answer.verdict, answer.payment.status, answer.payment.isFulfilled, answer.payment.gatewayPaymentId]).to.deep.equal(['paid', 'paid', true, transactionId]);
+    expect(await app.memberships.findLiveByUserId(userId)).to.not.equal(null);
+  });
+
+  it('other writers winning every attempt, one of them recording the payment applied and refunded at the gateway: paid (it was paid)', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    await app.gateway.cancel({ gatewayPaymentId: transactionId, merchantUid: payment.merchantUid, amount: payment.amount, checksum: payment.amount, reason: 'console' });
+    loseEveryAttemptWhile(() => notice(payment.merchantUid, transactionId));
+    const answer = await confirm(payment.merchantUid, transactionId);
+    expect([answer.verdict, answer.payment.status, answer.payment.isFulfilled]).to.deep.equal(['paid', 'cancelled', true]);
+  });
+
+  it('other writers winning every attempt, one of them recording the payment paid but not yet applied to a membership: pending', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    loseEveryAttemptWhile(async () => {
+      // Its membership not yet started (the fulfilment is still on its way).
+      const fulfilments = [sinon.stub(app.fulfil, 'fulfilInTransaction').resolves(null), sinon.stub(app.fulfil, 'handle').resolves()];
+      await notice(payment.merchantUid, transactionId);
+      for (const stub of fulfilments) stub.restore();
+    });
+    const answer = await confirm(payment.merchantUid, transactionId);
+    expect([answer.verdict, answer.payment.status, answer.payment.isFulfilled]).to.deep.equal(['pending', 'paid', false]);
+  });
+
+  it('an error recording the gateway\'s answer that is not a lost race propagates instead of answering pending', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    sinon.stub(app.memberships, 'save').rejects(new TypeError('a bug'));
+    expect(await confirm(payment.merchantUid, transactionId).catch((e) => e.message)).to.equal('a bug');
+  });
+
+  it('a note of the transaction that cannot be written (not a lost race) stops before the gateway is asked: nothing is settled the reconciler would not know to ask about', async () => {
+    const payment = await checkout();
+    const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
+    sinon.stub(app.payments, 'save').rejects(new TypeError('disk full'));
+    expect(await confirm(payment.merchantUid, transactionId).catch((e) => e.message)).to.equal('disk full');
+    expect(settleCalls()).to.deep.equal([]);
+  });
+
   it('a note of the transaction that loses every retry does not stop the gateway being asked and its answer recorded', async () => {
     const payment = await checkout();
     const transactionId = app.gateway.buyerPays({ merchantUid: payment.merchantUid, amount: payment.amount });
