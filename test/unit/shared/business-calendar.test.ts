@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
+import { DateTime, Info, Settings, type Zone } from 'luxon';
+import sinon from 'sinon';
 import { BusinessCalendar } from '../../../src/shared/domain/business-calendar';
 
 const seoul = new BusinessCalendar('Asia/Seoul');
@@ -139,4 +140,113 @@ describe('BusinessCalendar agrees with luxon exactly (its own arithmetic on reme
     const at = new Date('2026-01-31T01:00:00Z');
     expect(seoul.addMonths(at, 1.5).getTime()).to.equal(DateTime.fromJSDate(at, { zone: 'Asia/Seoul' }).plus({ months: 1.5 }).toMillis());
   });
+});
+
+describe('BusinessCalendar remembers each hour\'s zone offset (issue 16)', () => {
+  // luxon keeps one zone object per name, the one the calendar asks: a spy on it counts what the calendar asks the zone.
+  const askedOf = (zone: string) => sinon.spy(Info.normalizeZone(zone) as Zone, 'offset');
+  afterEach(() => sinon.restore());
+
+  it('computes the offset once per hour: another instant of a remembered hour asks the zone nothing (New York in summer)', () => {
+    const newYork = new BusinessCalendar('America/New_York');
+    const asked = askedOf('America/New_York');
+    expect(newYork.localDateTime(new Date('2027-07-01T14:00:00.000Z'))).to.equal('2027-07-01 10:00');
+    expect(asked.called).to.equal(true);
+    asked.resetHistory();
+    expect(newYork.localDateTime(new Date('2027-07-01T14:59:59.999Z'))).to.equal('2027-07-01 10:59');
+    expect(newYork.localDate(new Date('2027-07-01T14:30:00.000Z'))).to.equal('2027-07-01');
+    expect(asked.callCount).to.equal(0);
+  });
+
+  it('adds months and days in remembered hours without asking the zone again (its own arithmetic, not a luxon DateTime)', () => {
+    const newYork = new BusinessCalendar('America/New_York');
+    const at = new Date('2027-07-01T14:00:00.000Z');
+    const expected = [newYork.addMonths(at, 1).toISOString(), newYork.addDays(at, 3).toISOString()];
+    const asked = askedOf('America/New_York');
+    expect([newYork.addMonths(at, 1).toISOString(), newYork.addDays(at, 3).toISOString()]).to.deep.equal(expected);
+    expect(expected).to.deep.equal(['2027-08-01T14:00:00.000Z', '2027-07-04T14:00:00.000Z']);
+    expect(asked.callCount).to.equal(0);
+  });
+
+  it('remembers the last hour before a transition that falls on the hour (New York springs forward at 07:00 UTC)', () => {
+    const newYork = new BusinessCalendar('America/New_York');
+    const asked = askedOf('America/New_York');
+    expect(newYork.localDateTime(new Date('2027-03-14T06:00:00.000Z'))).to.equal('2027-03-14 01:00');
+    asked.resetHistory();
+    expect(newYork.localDateTime(new Date('2027-03-14T06:59:59.999Z'))).to.equal('2027-03-14 01:59');
+    expect(asked.callCount).to.equal(0);
+    expect(newYork.localDateTime(new Date('2027-03-14T07:00:00.000Z'))).to.equal('2027-03-14 03:00');
+  });
+
+  it('never remembers an hour with a transition inside it by one of its offsets (Newfoundland moves at 05:30 and 04:30 UTC)', () => {
+    // St. John's had -03:30 in 1970 too, the offset on one side of each of these transitions.
+    const stJohns = new BusinessCalendar('America/St_Johns');
+    const cases: Array<[string, string]> = [
+      ['2027-03-14T05:10:00Z', '2027-03-14 01:40'], // -03:30
+      ['2027-03-14T05:50:00Z', '2027-03-14 03:20'], // -02:30 from 05:30
+      ['2027-11-07T04:50:00Z', '2027-11-07 01:20'], // -03:30 from 04:30
+      ['2027-11-07T04:10:00Z', '2027-11-07 01:40'], // -02:30
+    ];
+    for (const [iso, local] of cases) expect(stJohns.localDateTime(new Date(iso)), iso).to.equal(local);
+  });
+
+  it('remembers the latest 4096 hours and forgets the oldest first', () => {
+    const seoul = new BusinessCalendar('Asia/Seoul');
+    const hours = Array.from({ length: 4097 }, (_, i) => new Date(Date.UTC(2027, 0, 1) + i * 60 * 60 * 1000));
+    for (const at of hours) seoul.localDate(at);
+    const asked = askedOf('Asia/Seoul');
+    for (const at of hours.slice(1)) seoul.localDate(at);
+    expect(asked.callCount, 'the latest 4096 hours').to.equal(0);
+    seoul.localDate(hours[0]);
+    expect(asked.called, 'the first hour, forgotten').to.equal(true);
+  });
+
+  it('answers the years 1000 and 9999 from remembered offsets, and 999 and 10000 as luxon formats them', () => {
+    const seoul = new BusinessCalendar('Asia/Seoul');
+    const asked = askedOf('Asia/Seoul');
+    for (const iso of ['1000-06-15T00:00:00Z', '9999-06-15T00:00:00Z']) {
+      const at = new Date(iso);
+      const inSeoul = DateTime.fromJSDate(at, { zone: 'Asia/Seoul' });
+      const expected = [inSeoul.toISODate(), inSeoul.toFormat('yyyy-MM-dd HH:mm')];
+      seoul.localDate(at);
+      asked.resetHistory();
+      expect([seoul.localDate(at), seoul.localDateTime(at)], iso).to.deep.equal(expected);
+      expect(asked.callCount, iso).to.equal(0);
+    }
+    const old = new Date('0999-12-31T10:00:00Z'); // 18:27 in Seoul (its local mean time, +08:27:52)
+    expect(seoul.localDate(old)).to.equal('0999-12-31');
+    expect(seoul.localDateTime(old)).to.equal('0999-12-31 18:27');
+    expect(seoul.localDate(new Date('+010000-06-15T00:00:00Z'))).to.equal('+010000-06-15');
+  });
+});
+
+describe('BusinessCalendar outside its own arithmetic gives luxon\'s answer in the business zone, whatever zone the process runs in', () => {
+  afterEach(() => { Settings.defaultZone = 'system'; });
+
+  // Periods that end outside the years 1000..9999, start outside them, or add a fraction of a month or day.
+  const cases: Array<[string, string, 'months' | 'days', number]> = [
+    ['Asia/Seoul', '9999-12-30T20:00:00Z', 'months', 2], // 9999-12-31 05:00 in Seoul: Feb 29 in the year 10000
+    ['America/New_York', '9999-12-31T17:00:00Z', 'days', 100], // across the spring-forward of the year 10000
+    ['Asia/Seoul', '1000-01-01T00:00:00Z', 'days', -3],
+    ['America/New_York', '1000-03-01T17:00:00Z', 'months', -3],
+    ['Asia/Seoul', '2026-01-30T20:00:00Z', 'months', 1.5], // Jan 31 05:00 in Seoul, Jan 30 in UTC
+    ['America/New_York', '2027-03-13T17:00:00Z', 'days', 1.5], // across the spring-forward
+    ['Asia/Seoul', '0999-12-31T10:00:00Z', 'months', 1],
+    ['America/New_York', '+010000-03-01T17:00:00Z', 'days', 30],
+  ];
+  for (const processZone of ['UTC', 'Asia/Seoul', 'America/New_York']) {
+    it(`addMonths, addDays and the local date and time there are luxon's (process in ${processZone})`, () => {
+      Settings.defaultZone = processZone;
+      for (const [zone, iso, unit, amount] of cases) {
+        const calendar = new BusinessCalendar(zone);
+        const at = new Date(iso);
+        const result = unit === 'months' ? calendar.addMonths(at, amount) : calendar.addDays(at, amount);
+        const expected = DateTime.fromJSDate(at, { zone }).plus({ [unit]: amount });
+        expect(result.getTime(), `${zone} ${iso} + ${amount} ${unit}`).to.equal(expected.toMillis());
+        expect(result.getTime(), `${zone} ${iso} + ${amount} ${unit} moves`).not.to.equal(at.getTime());
+        expect(calendar.localDateTime(at), `${zone} ${iso}`).to.equal(DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd HH:mm'));
+        expect(calendar.localDate(result), `${zone} ${iso} + ${amount} ${unit}`).to.equal(expected.toISODate());
+      }
+    });
+  }
 });
