@@ -617,6 +617,66 @@ describe('Payment', () => {
         expect(payment.hasUnsavedChanges).to.equal(false);
       }
     });
+    it('the operator reads why the order failed: the account was deleted', () => {
+      const payment = newPayment();
+      payment.closeForDeletedAccount(NOW, 'unused');
+      expect(payment.failure?.message).to.match(/account was deleted/);
+    });
+
+    it('a failed order with no failure on record is closed too, its earlier failure named unknown', () => {
+      const payment = aPayment().with({ status: 'failed', failure: null }).build();
+      expect(payment.isClosed).to.equal(false);
+      payment.closeForDeletedAccount(later(1), 'unused');
+      expect(payment.failure?.code).to.equal('account_deleted');
+      expect(payment.failure?.message).to.match(/account was deleted.*\(it had failed: unknown\)$/);
+    });
+
+    it('a paid payment that stored no card releases none when it is refunded; one that did names the deleted account as the reason', () => {
+      const withoutCard = paidPayment();
+      withoutCard.closeForDeletedAccount(later(1), 'back1');
+      expect(withoutCard.pullEvents()).to.deep.equal([]);
+      const withCard = aPayment().with({ customerUid: 'billing_key_1' }).paid(NOW).build();
+      withCard.closeForDeletedAccount(later(1), 'back1');
+      expect(withCard.pullEvents().map((e) => (e.payload as { reason: string }).reason)).to.deep.equal(['account_deleted']);
+    });
+
+    it('a charge the gateway already cancelled whole, seen after the close was saved, changes nothing', () => {
+      const payment = Payment.restore(closedOrder().toProps());
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900, customerUid: null }), later(1), 'back1');
+      expect([payment.hasUnsavedChanges, payment.gatewayPaymentId, payment.cancellations.length]).to.deep.equal([false, null, 0]);
+    });
+
+    it('owes back only what the gateway still holds of a charge partly cancelled at its console', () => {
+      const payment = closedOrder();
+      payment.applyGatewayTruth(aGatewayPayment({ status: 'cancelled', cancelledAmount: 2000 }), later(1), 'back1');
+      expect(payment.pendingCancellations.map((c) => [c.amount, c.checksum])).to.deep.equal([[7900, 7900]]);
+    });
+
+    it('a returned charge that stored no card, or stored one under no customer key while the order issued none, releases no card', () => {
+      const order = (customerUid: string | null) => {
+        const payment = aPayment().with({ merchantUid: 'mp_order', customerUid }).build();
+        payment.closeForDeletedAccount(NOW, 'unused');
+        payment.pullEvents();
+        return payment;
+      };
+      const noCardUnderItsKey = order('cu_u1');
+      noCardUnderItsKey.applyGatewayTruth(aGatewayPayment({ customerUid: null, customerKey: 'cu_u1' }), later(1), 'back1');
+      const cardUnderNoKey = order(null);
+      cardUnderNoKey.applyGatewayTruth(aGatewayPayment({ customerUid: 'billing_key_1', customerKey: null }), later(1), 'back1');
+      for (const payment of [noCardUnderItsKey, cardUnderNoKey]) {
+        expect(payment.pendingCancellations.length, String(payment.customerUid)).to.equal(1);
+        expect(payment.pullEvents(), String(payment.customerUid)).to.deep.equal([]);
+      }
+    });
+
+    it('a renewal closed because its membership ended releases no card for a later charge that stored one under its key either', () => {
+      const payment = aPayment().with({ merchantUid: 'mp_order', customerUid: 'cu_u1', purpose: { kind: 'renewal', planId: 'monthly', membershipId: 'm1', periodNo: 2 } }).paid(NOW, 'imp_000000000001').build();
+      payment.returnUnboughtCharge('membership_ended', later(1), 'back1');
+      payment.pullEvents();
+      payment.applyGatewayTruth(aGatewayPayment({ gatewayPaymentId: 'imp_again', customerUid: 'billing_key_2', customerKey: 'cu_u1' }), later(2), 'back2');
+      expect(payment.pendingCancellations.map((c) => [c.id, c.reason])).to.deep.equal([['back1', 'membership_ended'], ['back2', 'membership_ended']]);
+      expect(payment.pullEvents()).to.deep.equal([]);
+    });
   });
 
   describe('a renewal charge its membership can no longer take (returnUnboughtCharge)', () => {
@@ -671,6 +731,34 @@ describe('Payment', () => {
       applied.markFulfilled(NOW);
       for (const payment of [newPayment(), applied]) {
         expect(() => payment.returnUnboughtCharge('membership_ended', later(1), 'back1')).to.throw('return an unbought charge');
+      }
+    });
+    it('the operator reads why: the membership had ended, or the period was already bought', () => {
+      const ended = paidPayment();
+      ended.returnUnboughtCharge('membership_ended', later(1), 'back1');
+      const alreadyPaid = paidPayment();
+      alreadyPaid.returnUnboughtCharge('period_already_paid', later(1), 'back1');
+      expect(ended.failure?.message).to.match(/membership had ended/);
+      expect(alreadyPaid.failure?.message).to.match(/already bought/);
+    });
+
+    it('a charge the gateway already cancelled whole before it was applied is closed too, owing nothing', () => {
+      const payment = paidPayment();
+      payment.settleRefunds(aGatewayPayment({ status: 'cancelled', cancelledAmount: 9900 }), later(1));
+      expect(payment.status).to.equal('cancelled');
+      payment.pullEvents();
+      payment.returnUnboughtCharge('membership_ended', later(2), 'back1');
+      expect([payment.status, payment.failure?.code, payment.isClosed, payment.cancellations.length]).to.deep.equal(['failed', 'membership_ended', true, 0]);
+    });
+
+    it('refuses an order that failed with a charge named, or one recorded paid without a gateway payment id, naming the payment', () => {
+      const failed = newPayment();
+      failed.applyGatewayTruth(aGatewayPayment({ status: 'failed', paidAt: null, failReason: '카드사 거절' }), NOW, 'r1');
+      expect(failed.gatewayPaymentId).to.equal('imp_000000000001');
+      const unnamed = aPayment().paid(NOW).with({ gatewayPaymentId: null }).build();
+      for (const payment of [failed, unnamed]) {
+        expect(() => payment.returnUnboughtCharge('membership_ended', later(1), 'back1')).to.throw(`payment in status ${payment.status} cannot return an unbought charge`);
+        expect(payment.cancellations).to.deep.equal([]);
       }
     });
   });
