@@ -8,7 +8,9 @@ import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scryp
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
 import type { DeleteAccount } from '../../../src/membership/application/delete-account.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
-import type { GatewayPayment, PaymentPaidEvent } from '../../../src/payment/payment.api';
+import { type GatewayPayment, GatewayRejectedError, type PaymentPaidEvent } from '../../../src/payment/payment.api';
+import type { Logger } from '../../../src/shared/application/logger.port';
+import { SHARED } from '../../../src/shared/shared.tokens';
 import { aPayment } from '../../support/builders/payment.builder';
 import { memoryApp, type MemoryApp } from '../../support/memory-container';
 
@@ -45,6 +47,8 @@ describe('a renewal charge for a membership that ended meanwhile (in-memory adap
 
   const cancelWithRefund = (userId: string) =>
     app.container.get<CancelMembership>(MEMBERSHIP.CancelMembership).execute({ userId, refund: true, reason: null });
+  const deleteAccount = (userId: string) =>
+    app.container.get<DeleteAccount>(MEMBERSHIP.DeleteAccount).execute({ userId, password: PASSWORD, refund: true, ip: '127.0.0.1' });
   const renewalCharges = () => app.gateway.calls.filter((c) => c.operation === 'chargeBillingKey');
   const returnsAtGateway = (gatewayPaymentId: string) => app.gateway.peek(gatewayPaymentId)?.cancellations.map((c) => c.amount);
 
@@ -165,6 +169,62 @@ describe('a renewal charge for a membership that ended meanwhile (in-memory adap
     expect(await app.renewals.execute()).to.include({ charged: 0, failed: 0 });
     await expectReturnedWhole(merchantUid, 'account_deleted');
     expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('cancelled');
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
+  });
+
+  it('a charge returned whole counts as skipped (neither charged nor declined), and the operator is told which membership\'s charge is returned and why', async () => {
+    const { user, membership, merchantUid } = await dueMember();
+    const warned = sinon.spy(app.container.get<Logger>(SHARED.Logger), 'warn');
+    chargeThen(() => cancelWithRefund(user.id));
+
+    expect(await app.renewals.execute()).to.include({ charged: 0, failed: 0, skipped: 1 });
+    const message = 'renewal charge bought nothing (the membership changed while it was at the gateway); it is returned whole';
+    expect(warned.args.filter(([, m]) => m === message).map(([fields]) => fields)).to.deep.equal([{ membershipId: membership.id, merchantUid, reason: 'membership_ended' }]);
+  });
+
+  it('a charge the gateway refuses after the member deleted their account meanwhile: its order is closed, counted as skipped, no decline recorded against the member', async () => {
+    const { user, merchantUid } = await dueMember();
+    sinon.stub(app.gateway, 'chargeBillingKey').callsFake(async () => {
+      await deleteAccount(user.id);
+      throw new GatewayRejectedError('카드 정지');
+    });
+
+    expect(await app.renewals.execute()).to.include({ charged: 0, failed: 0, skipped: 1 });
+    const payment = (await app.payments.findByMerchantUid(merchantUid))!;
+    expect([payment.status, payment.failure?.code]).to.deep.equal(['failed', 'account_deleted']);
+    expect((await app.memberships.findLatestByUserId(user.id))?.status).to.equal('cancelled');
+    expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
+  });
+
+  it('the period\'s payment an earlier run left unanswered, its order closed by the deletion of the account just before this run saves it: the card is neither asked about nor charged, counted as skipped', async () => {
+    const { user, membership, merchantUid } = await dueMember();
+    app.gateway.scriptNext('chargeBillingKey', 'unknown'); // the earlier run never reached the card
+    expect(await app.renewals.execute()).to.include({ skipped: 1 });
+    expect((await app.payments.findByMerchantUid(merchantUid))?.status).to.equal('await');
+    app.clock.freezeAt(kst('2027-02-28T11:00')); // its lease over
+    app.gateway.calls.length = 0;
+    // The member deletes their account right after this run has read the membership again (still renewing) and before it saves the period's payment.
+    let armed = false;
+    const claim = sinon.stub(app.memberships, 'claimDueForRenewal').callThrough();
+    claim.onFirstCall().callsFake(async (...args) => {
+      const leased = await claim.wrappedMethod.apply(app.memberships, args);
+      armed = true;
+      return leased;
+    });
+    const findById = sinon.stub(app.memberships, 'findById').callThrough();
+    findById.callsFake(async (id) => {
+      const found = await findById.wrappedMethod.call(app.memberships, id);
+      if (armed && id === membership.id) {
+        armed = false;
+        await deleteAccount(user.id);
+      }
+      return found;
+    });
+
+    expect(await app.renewals.execute()).to.include({ charged: 0, failed: 0, skipped: 1 });
+    expect(app.gateway.calls.filter((c) => c.operation === 'chargeBillingKey' || c.operation === 'findByMerchantUid')).to.deep.equal([]);
+    const payment = (await app.payments.findByMerchantUid(merchantUid))!;
+    expect([payment.status, payment.failure?.code, payment.gatewayPaymentId]).to.deep.equal(['failed', 'account_deleted', null]);
     expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
   });
 });

@@ -214,6 +214,21 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect(reminders[0].text).to.include('9,900');
   });
 
+  it('a reminder that could not be sent before its charge was declined is not sent once the membership is past due', async () => {
+    const user = await memberSince(kst('2027-01-31T10:00'), 'declined unreminded');
+    app.gateway.setCardDeclines(`cu_${user.id}`, true);
+    const send = sinon.stub(app.notifier, 'send').callThrough();
+    send.withArgs(sinon.match({ kind: 'renewal_reminder' })).rejects(new Error('smtp down'));
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+    expect(await app.renewals.execute()).to.include({ reminded: 0, failed: 1 });
+    send.restore();
+    expect((await app.memberships.findLiveByUserId(user.id))?.status).to.equal('past_due');
+
+    app.clock.freezeAt(kst('2027-02-28T11:00')); // its retry inside the reminder horizon
+    expect(await app.renewals.execute()).to.include({ reminded: 0 });
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder')).to.deep.equal([]);
+  });
+
   it('a reminder that could not be sent is released and sent by the next run', async () => {
     const user = await memberSince(kst('2027-01-31T10:00'), 'unlucky');
     app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
@@ -352,6 +367,16 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
       expect(await app.renewals.execute()).to.include({ skipped: 1, charged: 0 });
       const membership = (await app.memberships.findLatestByUserId(user.id))!;
       expect(told('renewal not charged: the amount is above what the member consented to')).to.deep.equal([{ membershipId: membership.id, amount: 12900 }]);
+    });
+
+    it('a reminder for a plan no longer in the catalog is logged at warn naming the plan', async () => {
+      const user = await memberSince(kst('2027-01-31T10:00'), 'plan withdrawn');
+      sinon.stub(app.container.get<PlanCatalog>(PRICING.PlanCatalog), 'find').returns(null);
+      const warned = logged('warn');
+      app.clock.freezeAt(kst(`2027-02-${String(28 - app.config.reminderDays).padStart(2, '0')}T10:00`));
+      expect(await app.renewals.execute()).to.include({ reminded: 0 });
+      const membership = (await app.memberships.findLiveByUserId(user.id))!;
+      expect(warned('reminder not sent; will retry')).to.deep.equal([{ membershipId: membership.id, err: 'no plan monthly' }]);
     });
 
     it('a reminder that could not be sent is logged at warn with the error', async () => {
