@@ -48,7 +48,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     type: 'object',
     properties: {
       merchant_uid: str, imp_uid: nullable(str), plan: str, amount: int, status: { enum: ['await', 'paid', 'failed', 'cancelled'] },
-      failure_code: nullable({ enum: ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed', 'account_deleted', 'membership_ended', 'period_already_paid'] }),
+      failure_code: nullable({ enum: ['window_closed', 'user_cancelled', 'card_declined', 'amount_mismatch', 'prepare_rejected', 'expired', 'gateway_failed', 'account_deleted', 'membership_ended', 'period_already_paid', 'renewal_stopped'] }),
       failure_message: nullable(str), cancelled_amount: int, paid_at: nullable(time), created_at: time,
       gateway: { enum: GATEWAY_NAMES, description: 'The PG that charged it' },
       refunds: { type: 'array', items: ref('Refund') },

@@ -75,6 +75,9 @@ export class FulfilPaidPayment implements PaymentFulfilment {
       const renewed = await this.memberships.findById(payment.purpose.membershipId);
       if (!renewed?.isLive) return this.returnUnbought(payment, 'membership_ended', now);
       if (renewed.periodNo >= (payment.purpose.periodNo ?? Infinity)) return this.returnUnbought(payment, 'period_already_paid', now);
+      // The member's latest word stands: auto-renew turned off, cancelled at the period end, the card
+      // removed or changed while this charge was at the gateway.
+      if (!renewed.autoRenew || renewed.billingKey !== payment.customerUid) return this.returnUnbought(payment, 'renewal_stopped', now);
       renewed.renew(plan, payment.id, payment.amount, this.calendar, now);
       membership = renewed;
     } else {
@@ -89,7 +92,8 @@ export class FulfilPaidPayment implements PaymentFulfilment {
         }, this.calendar);
       }
     }
-    if (payment.customerUid && membership.isLive) membership.attachBillingKey(payment.customerUid, now);
+    // A purchase's card becomes the membership's; a renewal was charged on the membership's own card.
+    if (payment.purpose.kind !== 'renewal' && payment.customerUid && membership.isLive) membership.attachBillingKey(payment.customerUid, now);
     await this.memberships.save(membership);
     payment.markFulfilled(now);
     return membership;

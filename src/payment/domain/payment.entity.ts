@@ -22,16 +22,18 @@ export type FailureCode =
   | 'gateway_failed'
   | 'account_deleted'
   | 'membership_ended'
-  | 'period_already_paid';
+  | 'period_already_paid'
+  | 'renewal_stopped';
 
 /**
  * Why a renewal's charge buys nothing when it lands: its membership is no longer live (ended, cancelled,
- * its account deleted), or the period it pays for was bought meanwhile (a purchase extended the membership).
+ * its account deleted), the period it pays for was bought meanwhile (a purchase extended the membership),
+ * or the member stopped renewing meanwhile (auto-renew off, cancelled at the period end, card removed or changed).
  */
-export type UnboughtRenewal = 'membership_ended' | 'period_already_paid';
+export type UnboughtRenewal = 'membership_ended' | 'period_already_paid' | 'renewal_stopped';
 
 /** The failure codes of an order closed for good: a charge for it buys nothing and is returned whole. */
-const CLOSED_ORDER_CODES: ReadonlySet<FailureCode> = new Set<FailureCode>(['account_deleted', 'membership_ended', 'period_already_paid']);
+const CLOSED_ORDER_CODES: ReadonlySet<FailureCode> = new Set<FailureCode>(['account_deleted', 'membership_ended', 'period_already_paid', 'renewal_stopped']);
 
 export interface PaymentPurpose {
   kind: 'purchase' | 'renewal';
@@ -50,7 +52,8 @@ export interface Cancellation {
   /**
    * refund: money back to the buyer of a paid order; mismatch_return: a charge the order cannot accept,
    * returned whole (its reason says why: `amount_mismatch`, a wrong amount; `account_deleted`, a charge after the account was deleted;
-   * `membership_ended` / `period_already_paid`, a renewal charge that landed once its membership had ended or its period was bought).
+   * `membership_ended` / `period_already_paid` / `renewal_stopped`, a renewal charge that landed once its membership had ended,
+   * its period was bought or the member had stopped renewing).
    */
   kind: 'refund' | 'mismatch_return';
   /** The gateway payment it cancels (a mismatched charge is not the order's paid one). */
@@ -117,6 +120,7 @@ const ACCOUNT_DELETED_MESSAGE = 'the account was deleted before this order was p
 const UNBOUGHT_RENEWAL_MESSAGES: Record<UnboughtRenewal, string> = {
   membership_ended: 'the membership had ended when this renewal charge landed: it buys nothing and is returned whole',
   period_already_paid: 'the period this renewal charge pays for was already bought: it buys nothing and is returned whole',
+  renewal_stopped: 'the member stopped renewing (auto-renew off, cancelled at the period end, the card removed or changed) while this renewal charge was at the gateway: it buys nothing and is returned whole',
 };
 
 /** What the gateway's answer did to the payment. */
@@ -193,7 +197,7 @@ export class Payment extends AggregateRoot {
   get paidAt(): Date | null { return this.props.paidAt; }
   get cancelledAmount(): number { return this.props.cancelledAmount; }
   get isFulfilled(): boolean { return this.props.fulfilledAt !== null; }
-  /** Closed for good (account_deleted, membership_ended, period_already_paid): it buys nothing, and a charge for it is returned whole. */
+  /** Closed for good (account_deleted, membership_ended, period_already_paid, renewal_stopped): it buys nothing, and a charge for it is returned whole. */
   get isClosed(): boolean { return this.props.status === 'failed' && this.props.failure !== null && CLOSED_ORDER_CODES.has(this.props.failure.code); }
 
   /** Refunded in full by the member's own cancel with refund (see cancelledByMember). */

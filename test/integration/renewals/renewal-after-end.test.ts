@@ -43,14 +43,14 @@ for (const { engine, label, skip } of ENGINES) {
 
     const cancelWithRefund = (member: ApiClient) => member.post('/api/membership/cancel', { refund: true });
 
-    async function expectReturnedWhole(merchantUid: string) {
+    async function expectReturnedWhole(merchantUid: string, code = 'membership_ended') {
       const payments = await h.client().get('/api/admin/payments?status=failed', ADMIN);
       expect(payments.status, payments.text).to.equal(200);
       const payment = (payments.body.payments as Array<Record<string, unknown>>).find((p) => p.merchant_uid === merchantUid);
-      expect(payment).to.deep.include({ status: 'failed', failure_code: 'membership_ended', cancelled_amount: 9900, paid_at: null });
+      expect(payment).to.deep.include({ status: 'failed', failure_code: code, cancelled_amount: 9900, paid_at: null });
       const refunds = await h.client().get('/api/admin/refunds', ADMIN);
       expect((refunds.body.refunds as Array<Record<string, unknown>>).filter((r) => r.merchant_uid === merchantUid).map((r) => [r.amount, r.status, r.reason, r.requested_by]))
-        .to.deep.equal([[9900, 'refunded', 'membership_ended', 'system']]);
+        .to.deep.equal([[9900, 'refunded', code, 'system']]);
       const charge = h.parts.gateway.peek(payment?.imp_uid as string);
       expect(charge).to.include({ status: 'cancelled', cancelledAmount: 9900 });
       expect(charge?.cancellations.map((c) => c.amount), 'returned once').to.deep.equal([9900]);
@@ -72,6 +72,32 @@ for (const { engine, label, skip } of ENGINES) {
       await expectReturnedWhole(renewal);
       expect((await h.parts.memberships.findLatestByUserId(account.id))?.toProps()).to.include({ status: 'cancelled', periodNo: 1 });
     });
+
+    // attacker-findings-8 (HIGH): the charge was kept and auto-renew turned back on by the renewal's card.
+    for (const [how, stop] of [
+      ['auto-renew turned off', (member: ApiClient) => member.post('/api/membership/auto-renew', { enabled: false })],
+      ['cancelled at the period end', (member: ApiClient) => member.post('/api/membership/cancel', { refund: false })],
+    ] as const) {
+      it(`${how} while the charge was at the gateway: the charge is returned whole (renewal_stopped) and the membership still does not renew`, async () => {
+        const { member, account, renewal } = await dueMember();
+        const charge = sinon.stub(h.parts.gateway, 'chargeBillingKey');
+        charge.callsFake(async (request) => {
+          const truth: GatewayPayment = await charge.wrappedMethod.call(h.parts.gateway, request);
+          const stopped = await stop(member);
+          expect(stopped.status, stopped.text).to.equal(200);
+          return truth;
+        });
+
+        const run = await h.client().post('/api/admin/renewals/run', {}, ADMIN);
+        expect(run.body).to.include({ charged: 0, failed: 0 });
+        await expectReturnedWhole(renewal, 'renewal_stopped');
+        const me = await member.get('/api/me');
+        expect(me.status, me.text).to.equal(200);
+        expect(me.body.membership, me.text).to.include({ auto_renew: false });
+        expect(me.body.membership.next_charge_at ?? null, me.text).to.equal(null);
+        expect((await h.parts.memberships.findLatestByUserId(account.id))?.toProps()).to.include({ autoRenew: false, nextChargeAt: null, periodNo: 1 });
+      });
+    }
 
     it('its answer lost, then cancelled: two notices and a reconciler run at once return the charge once', async () => {
       const { member, account, renewal } = await dueMember();

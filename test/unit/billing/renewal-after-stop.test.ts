@@ -68,6 +68,8 @@ describe('a renewal charge for a membership that stopped renewing meanwhile (in-
       await app.reconcile.execute();
       const settled = (await app.payments.findByMerchantUid(merchantUid))!;
       expect([settled.status, settled.cancelledAmount], `the renewal charge of ${payment.amount} KRW is kept`).to.deep.equal(['failed', 9900]);
+      expect(settled.failure?.code).to.equal('renewal_stopped');
+      expect(settled.cancellations.map((c) => [c.kind, c.reason, c.requestedBy, c.status])).to.deep.equal([['mismatch_return', 'renewal_stopped', 'system', 'refunded']]);
       expect(app.gateway.peek(settled.gatewayPaymentId!)).to.include({ status: 'cancelled', cancelledAmount: 9900 });
     });
   }
