@@ -67,5 +67,33 @@ export function notificationLogContract(open: () => Promise<PersistenceKit>): vo
       expect(await kit.notifications.taken(asked, UNTIL), 'the hold of m2 ran out unsent').to.deep.equal([reminder('m1')]);
       expect(await kit.notifications.taken([], AT)).to.deep.equal([]);
     });
+    const receipt = (membershipId: string, periodNo = 1): NotificationKey => ({ membershipId, periodNo, kind: 'receipt', attempt: 0 });
+
+    it('takes every free key of a batch at once, and of a batch with taken keys exactly those claim would take', async () => {
+      const batch = [receipt('r1'), receipt('r2'), receipt('r2', 2), failure('r1', 1, 1)];
+      expect(await kit.notifications.claimEach(batch, AT, UNTIL)).to.deep.equal(batch);
+      expect(await kit.notifications.taken(batch, AT), 'all held').to.deep.equal(batch);
+      expect(await kit.notifications.claimEach([], AT, UNTIL)).to.deep.equal([]);
+
+      await kit.notifications.sentEach([receipt('r1'), receipt('r2', 2)], later(1000));
+      expect(await kit.notifications.isSent(receipt('r1'))).to.equal(true);
+      expect(await kit.notifications.isSent(receipt('r2', 2))).to.equal(true);
+      expect(await kit.notifications.isSent(receipt('r2')), 'not in the sent list: still held').to.equal(false);
+      await kit.notifications.sentEach([], later(1000));
+
+      // r1 sent, r2 held within its hold, failure(r1,1,1) held and run out, r3 free.
+      const mixed = [receipt('r1'), receipt('r2'), failure('r1', 1, 1), receipt('r3')];
+      expect(await kit.notifications.claimEach(mixed, later(HOLD_MS - 1), later(2 * HOLD_MS)), 'inside the holds').to.deep.equal([receipt('r3')]);
+      expect(await kit.notifications.claimEach([...mixed, receipt('r4')], UNTIL, later(2 * HOLD_MS)), 'the holds ran out unsent')
+        .to.deep.equal([receipt('r2'), failure('r1', 1, 1), receipt('r4')]);
+      expect(await kit.notifications.claim(receipt('r1'), later(100 * HOLD_MS), later(101 * HOLD_MS)), 'sent, however late').to.equal(false);
+    });
+
+    it('gives each key of overlapping batches taken at once to one caller', async () => {
+      const keys = Array.from({ length: 6 }, (_, i) => receipt(`o${i}`));
+      const answers = await Promise.all([keys.slice(0, 4), keys.slice(2), keys, [keys[5], keys[0]]].map((batch) => kit.notifications.claimEach(batch, AT, UNTIL)));
+      const taken = answers.flat().map((k) => k.membershipId).sort();
+      expect(taken).to.deep.equal(keys.map((k) => k.membershipId).sort());
+    });
   });
 }

@@ -23,8 +23,15 @@ export const NOTICE_HOLD_MS = 10 * 60_000;
 export interface NotificationLog {
   /** True when this call took the key (held until `heldUntil`): it was free, or its holder's hold ran out unsent. */
   claim(key: NotificationKey, at: Date, heldUntil: Date): Promise<boolean>;
+  /**
+   * `claim` for each of `keys` at once: answers those this call took. One write when every key is free
+   * (a relay's batch of receipts); a key taken before is tried on its own, as `claim` would.
+   */
+  claimEach(keys: NotificationKey[], at: Date, heldUntil: Date): Promise<NotificationKey[]>;
   /** The notice of a key this caller holds went out: the key is taken for good. */
   sent(key: NotificationKey, at: Date): Promise<void>;
+  /** `sent` for several keys this caller holds, in one write. */
+  sentEach(keys: NotificationKey[], at: Date): Promise<void>;
   /** Gives a key back after its notice could not be sent, so a later run sends it. */
   release(key: NotificationKey): Promise<void>;
   /** Which of `keys` are taken at `at` (sent, or held): one read for a batch, so a pass claims only what is new. */

@@ -1,5 +1,5 @@
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
-import { violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
+import { isTransientLockError, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
 import type { NotificationKey, NotificationLog } from '../application/notification-log.port';
 
 const ONCE_PER_ATTEMPT = [{
@@ -30,8 +30,30 @@ export class KnexNotificationLog implements NotificationLog {
     return takenOver === 1;
   }
 
+  async claimEach(keys: NotificationKey[], at: Date, heldUntil: Date): Promise<NotificationKey[]> {
+    if (keys.length === 0) return [];
+    try {
+      // One statement, atomic: either every key was free and is now this caller's, or none was inserted.
+      await this.database.knex('notifications').insert(keys.map((key) => ({ ...where(key), sent_at: at, sending_until: heldUntil })));
+      return keys;
+    } catch (error) {
+      // A key taken already, or a deadlock with another batch's insert (MariaDB): nothing was inserted.
+      if (!violatedUniqueRule(error, ONCE_PER_ATTEMPT) && !isTransientLockError(error)) throw error;
+    }
+    const took: NotificationKey[] = [];
+    for (const key of keys) if (await this.claim(key, at, heldUntil)) took.push(key);
+    return took;
+  }
+
   async sent(key: NotificationKey, at: Date): Promise<void> {
     await this.database.knex('notifications').where(where(key)).update({ sent_at: at, sending_until: null });
+  }
+
+  async sentEach(keys: NotificationKey[], at: Date): Promise<void> {
+    if (keys.length === 0) return;
+    await this.database.knex('notifications')
+      .whereIn(['membership_id', 'period_no', 'kind', 'attempt'], keys.map((key) => [key.membershipId, key.periodNo, key.kind, key.attempt]))
+      .update({ sent_at: at, sending_until: null });
   }
 
   async taken(keys: NotificationKey[], at: Date): Promise<NotificationKey[]> {

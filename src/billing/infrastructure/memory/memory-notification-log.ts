@@ -13,9 +13,19 @@ export class MemoryNotificationLog implements NotificationLog {
     return true;
   }
 
+  async claimEach(keys: NotificationKey[], at: Date, heldUntil: Date): Promise<NotificationKey[]> {
+    const took: NotificationKey[] = [];
+    for (const key of keys) if (await this.claim(key, at, heldUntil)) took.push(key);
+    return took;
+  }
+
   async sent(key: NotificationKey): Promise<void> {
     const row = this.rows.get(keyOf(key));
     if (row) row.sendingUntil = null;
+  }
+
+  async sentEach(keys: NotificationKey[]): Promise<void> {
+    for (const key of keys) await this.sent(key);
   }
 
   async release(key: NotificationKey): Promise<void> {
