@@ -15,6 +15,17 @@ import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './no
  */
 type RecordedRenewalFailure = Omit<RenewalFailedPayload, 'periodNo'> & { periodNo?: number };
 
+/** How many notices of a batch go out before their keys are marked sent in one write. */
+const MARK_SENT_EVERY = 10;
+
+interface PlannedNotice {
+  userId: string;
+  key: NotificationKey;
+  render(user: User): RenderedNotice;
+}
+
+const keyText = (key: NotificationKey) => `${key.membershipId}|${key.periodNo}|${key.kind}|${key.attempt}`;
+
 /** The events that send a member a notice. */
 export type MemberNoticeEvent = MembershipChangedEvent | TypedEvent<RenewalFailedEvent['type'], RecordedRenewalFailure> | PaymentRefundRejectedEvent;
 
@@ -30,6 +41,7 @@ function renewalFailedKey(failed: RecordedRenewalFailure): NotificationKey {
  * (membership, period, kind, attempt) however often the event is delivered, in the member's
  * language: every declined attempt of every period gets its notice, and a receipt goes out once per
  * period. One more when a refund the member was told is pending ends refused (once per refund).
+ * The relay hands its batches of receipts to `handleMany`, which shares the reads and the log's writes.
  */
 export class SendMemberNotices {
   constructor(
@@ -44,54 +56,111 @@ export class SendMemberNotices {
   ) {}
 
   readonly handle = async (event: MemberNoticeEvent): Promise<void> => {
+    const planned = await this.plan(event);
+    if (planned) await this.send(planned);
+  };
+
+  /**
+   * The relay's batches of receipts: the members read at once, the keys taken in one write and marked
+   * sent in one write per MARK_SENT_EVERY notices (so a process that dies mid-batch sends at most that
+   * many again once their holds run out). Answers the events whose notice could not go out.
+   */
+  readonly handleMany = async (events: MemberNoticeEvent[]): Promise<Array<{ event: MemberNoticeEvent; error: unknown }>> => {
+    const failures: Array<{ event: MemberNoticeEvent; error: unknown }> = [];
+    const planned: Array<{ event: MemberNoticeEvent; notice: PlannedNotice }> = [];
+    for (const event of events) {
+      try {
+        const notice = await this.plan(event);
+        if (notice) planned.push({ event, notice });
+      } catch (error) {
+        failures.push({ event, error });
+      }
+    }
+    const members = new Map((await this.users.findByIds([...new Set(planned.map((p) => p.notice.userId))])).map((user) => [user.id, user]));
+    const addressed = planned.flatMap(({ event, notice }) => {
+      const user = members.get(notice.userId);
+      return user && !isDeletedUser(user) ? [{ event, notice, user }] : [];
+    });
+    const now = this.clock.now();
+    const took = new Set((await this.log.claimEach(addressed.map((a) => a.notice.key), now, new Date(now.getTime() + NOTICE_HOLD_MS))).map(keyText));
+    let sent: NotificationKey[] = [];
+    for (const { event, notice, user } of addressed) {
+      try {
+        if (!took.has(keyText(notice.key))) {
+          if (await this.log.isSent(notice.key)) continue;
+          throw new NoticeHeldError(notice.key);
+        }
+        await this.sendTaken(notice, user);
+        sent.push(notice.key);
+      } catch (error) {
+        failures.push({ event, error });
+      }
+      if (sent.length >= MARK_SENT_EVERY) {
+        await this.log.sentEach(sent, this.clock.now());
+        sent = [];
+      }
+    }
+    await this.log.sentEach(sent, this.clock.now());
+    return failures;
+  };
+
+  /** Whom the event's notice is for, under which key, and how it reads; null when it sends none. */
+  private async plan(event: MemberNoticeEvent): Promise<PlannedNotice | null> {
     if (event.type === PaymentEvents.RefundRejected) {
       const refused = event.payload;
       // A refusal answered at once is shown by the page (502); only one the member heard as pending needs a notice.
-      if (refused.requestedBy !== 'user' || !refused.answeredLate) return;
-      await this.send(refused.userId, { membershipId: refused.refundId, periodNo: 0, kind: 'refund_rejected', attempt: 0 },
-        (user) => this.notices.refundRejected(user.language, { merchantUid: refused.merchantUid, amount: refused.amount, message: refused.message }));
-      return;
+      if (refused.requestedBy !== 'user' || !refused.answeredLate) return null;
+      return {
+        userId: refused.userId, key: { membershipId: refused.refundId, periodNo: 0, kind: 'refund_rejected', attempt: 0 },
+        render: (user) => this.notices.refundRejected(user.language, { merchantUid: refused.merchantUid, amount: refused.amount, message: refused.message }),
+      };
     }
     if (event.type === MembershipEvents.RenewalFailed) {
       const failed = event.payload;
-      await this.send(failed.userId, renewalFailedKey(failed),
-        (user) => this.notices.renewalFailed(user.language, failed));
-      return;
+      return { userId: failed.userId, key: renewalFailedKey(failed), render: (user) => this.notices.renewalFailed(user.language, failed) };
     }
     const changed = event.payload;
     const payment = changed.paymentId ? await this.payments.findById(changed.paymentId) : null;
     const plan = this.catalog.find(changed.planId);
     // Nothing to state a receipt from (a payment or plan since removed): no receipt rather than a wrong one.
-    if (!payment || !plan) return;
+    if (!payment || !plan) return null;
     const paidAt = payment.paidAt ?? event.occurredAt;
-    await this.send(changed.userId, { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 }, (user) => this.notices.receipt(user.language, {
-      buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
-      paidAt, payMethod: payment.toProps().payMethod,
-      periodStart: new Date(changed.paidFrom ?? changed.periodStart), periodEnd: new Date(changed.periodEnd),
-      gatewayPaymentId: payment.gatewayPaymentId, card: payment.card,
-      withdrawalEndsAt: withdrawalWindowEnd(this.refundPolicy, plan.id, paidAt),
-    }));
-  };
+    return {
+      userId: changed.userId, key: { membershipId: changed.membershipId, periodNo: changed.periodNo, kind: 'receipt', attempt: 0 },
+      render: (user) => this.notices.receipt(user.language, {
+        buyerName: user.name, planName: plan.names, merchantUid: payment.merchantUid, amount: payment.amount,
+        paidAt, payMethod: payment.toProps().payMethod,
+        periodStart: new Date(changed.paidFrom ?? changed.periodStart), periodEnd: new Date(changed.periodEnd),
+        gatewayPaymentId: payment.gatewayPaymentId, card: payment.card,
+        withdrawalEndsAt: withdrawalWindowEnd(this.refundPolicy, plan.id, paidAt),
+      }),
+    };
+  }
 
-  private async send(userId: string, key: NotificationKey, render: (user: User) => RenderedNotice): Promise<void> {
-    const user = await this.users.findById(userId);
+  private async send(notice: PlannedNotice): Promise<void> {
+    const user = await this.users.findById(notice.userId);
     // A deleted account has no address left (what happens to its pending refund is on the operator's refunds list).
     if (!user || isDeletedUser(user)) return;
     const now = this.clock.now();
-    if (!(await this.log.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) {
-      if (await this.log.isSent(key)) return;
+    if (!(await this.log.claim(notice.key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) {
+      if (await this.log.isSent(notice.key)) return;
       // Held by a delivery still sending, or by one whose process died: fail, so the event comes
       // again and, once the hold has run out unsent, this notice goes out after all.
-      throw new NoticeHeldError(key);
+      throw new NoticeHeldError(notice.key);
     }
-    const notice: Notice = { kind: key.kind, to: user.email, ...render(user) };
+    await this.sendTaken(notice, user);
+    await this.log.sent(notice.key, this.clock.now());
+  }
+
+  /** Sends the notice of a key this delivery holds; gives the key back when it cannot. */
+  private async sendTaken(notice: PlannedNotice, user: User): Promise<void> {
+    const sent: Notice = { kind: notice.key.kind, to: user.email, ...notice.render(user) };
     try {
-      await this.notifier.send(notice);
+      await this.notifier.send(sent);
     } catch (error) {
-      await this.log.release(key);
+      await this.log.release(notice.key);
       throw error;
     }
-    await this.log.sent(key, this.clock.now());
   }
 }
 

@@ -10,13 +10,21 @@ export type EventHandler<E extends DomainEvent<unknown> = DomainEvent<unknown>> 
  */
 export type Delivery = 'after-commit' | 'relay';
 
-export interface SubscribeOptions {
+/** Handles several events at once; answers those it could not handle (the relay brings them again). */
+export type BatchEventHandler<E extends DomainEvent<unknown> = DomainEvent<unknown>> = (events: E[]) => Promise<Array<{ event: E; error: unknown }>>;
+
+export interface SubscribeOptions<E extends DomainEvent<unknown> = DomainEvent<unknown>> {
   delivery?: Delivery;
+  /**
+   * When a publish holds several events for this handler (the relay's batches), they go to `many`
+   * together instead of to the handler one by one, so it can share its reads and writes.
+   */
+  many?: BatchEventHandler<E>;
 }
 
 export interface EventBus {
   /** `E` is the typed event of `eventType` (its context's events file): the bus hands each handler the events of the types it names. */
-  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handler: EventHandler<E>, options?: SubscribeOptions): void;
+  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handler: EventHandler<E>, options?: SubscribeOptions<E>): void;
   /** Whether any handler takes this type: an event nobody handles is stored already delivered. */
   handles(eventType: string): boolean;
   /** Whether a handler still has to run for this event after the commit (one that did not apply it in the transaction). */

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Delivery, EventBus, EventHandler, Outbox, SubscribeOptions } from '../application/event-bus.port';
+import type { BatchEventHandler, Delivery, EventBus, EventHandler, Outbox, SubscribeOptions } from '../application/event-bus.port';
 import type { Logger } from '../application/logger.port';
 import type { DomainEvent } from '../domain/domain-event';
 
@@ -11,18 +11,18 @@ export class InProcessEventBus implements EventBus {
   private readonly delivered = new AsyncLocalStorage<string[]>();
   private unmarked: string[] = [];
   private nextMarking: Promise<void> | null = null;
-  private readonly handlers = new Map<string, Array<{ name: string; handle: EventHandler; delivery: Delivery }>>();
+  private readonly handlers = new Map<string, Array<{ name: string; handle: EventHandler; delivery: Delivery; many?: BatchEventHandler }>>();
 
   constructor(
     private readonly outbox: Outbox,
     private readonly logger: Logger,
   ) {}
 
-  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handle: EventHandler<E>, options: SubscribeOptions = {}): void {
+  subscribe<E extends DomainEvent<unknown>>(eventType: E['type'], name: string, handle: EventHandler<E>, options: SubscribeOptions<E> = {}): void {
     const list = this.handlers.get(eventType) ?? [];
     if (list.some((h) => h.name === name)) return;
     // Only events of `eventType` reach it, and each carries the payload its type names.
-    list.push({ name, handle: handle as EventHandler, delivery: options.delivery ?? 'after-commit' });
+    list.push({ name, handle: handle as EventHandler, delivery: options.delivery ?? 'after-commit', many: options.many as BatchEventHandler | undefined });
     this.handlers.set(eventType, list);
   }
 
@@ -71,20 +71,45 @@ export class InProcessEventBus implements EventBus {
   }
 
   private async deliver(events: DomainEvent[], delivered: string[]): Promise<void> {
+    const failed = new Set<string>();
+    // Events for a handler that takes several at once, gathered by that handler (one call per publish).
+    const batches = new Map<BatchEventHandler, { name: string; events: DomainEvent[] }>();
     for (const event of events) {
-      let succeeded = true;
-      for (const { name, handle } of this.handlers.get(event.type) ?? []) {
+      for (const { name, handle, many } of this.handlers.get(event.type) ?? []) {
         if (event.handledBy?.includes(name)) continue;
+        if (many && events.length > 1) {
+          const batch = batches.get(many) ?? { name, events: [] };
+          batch.events.push(event);
+          batches.set(many, batch);
+          continue;
+        }
         try {
           await handle(event);
           this.logger.debug({ event: event.type, eventId: event.id, handler: name }, 'event handled');
         } catch (error) {
-          succeeded = false;
-          this.logger.warn({ event: event.type, eventId: event.id, handler: name, err: describe(error) }, 'event handler failed; the outbox relay will deliver the event again');
+          failed.add(event.id);
+          this.failed(event, name, error);
         }
       }
-      if (succeeded) delivered.push(event.id);
     }
+    for (const [many, { name, events: batch }] of batches) {
+      let failures: Array<{ event: DomainEvent<unknown>; error: unknown }>;
+      try {
+        failures = await many(batch);
+      } catch (error) {
+        failures = batch.map((event) => ({ event, error }));
+      }
+      for (const { event, error } of failures) {
+        failed.add(event.id);
+        this.failed(event, name, error);
+      }
+      this.logger.debug({ handler: name, events: batch.length, failed: failures.length }, 'events handled together');
+    }
+    for (const event of events) if (!failed.has(event.id)) delivered.push(event.id);
+  }
+
+  private failed(event: DomainEvent<unknown>, handler: string, error: unknown): void {
+    this.logger.warn({ event: event.type, eventId: event.id, handler, err: describe(error) }, 'event handler failed; the outbox relay will deliver the event again');
   }
 }
 

@@ -25,6 +25,9 @@ import { type ApiClient, type HttpHarness, type HttpPersistence, startHttpHarnes
  */
 const CHECKOUT_BUDGET = 5;
 const VALIDATION_BUDGET = 8;
+/** Receipts are mailed by the relay in batches: issue 16 (it took four statements per receipt before). */
+const RELAYED_PURCHASES = 12;
+const RELAY_OVERHEAD = 9;
 
 /** Every statement Knex sends while `work` runs, as SQL text. */
 async function statementsOf(database: KnexDatabase, work: () => Promise<unknown>): Promise<string[]> {
@@ -122,6 +125,24 @@ function budgetSuite(label: string, persistence: HttpPersistence, skip = false):
       for (const update of paymentUpdates) expect(update, 'unchanged columns are not sent').not.to.match(/merchant_uid. = |amount. = |created_at. = /);
       const insideTransaction = statements.slice(statements.findIndex((sql) => /^begin/i.test(sql)), statements.findIndex((sql) => /^commit/i.test(sql)));
       expect(insideTransaction.filter((sql) => /^select \* from .payments./i.test(sql)), 'no re-read of the payment in the transaction').to.have.length(0);
+    });
+
+    it(`the outbox relay mails the receipts of ${RELAYED_PURCHASES} purchases in at most one statement each and ${RELAY_OVERHEAD} more`, async () => {
+      await h.relay();
+      for (let i = 0; i < RELAYED_PURCHASES; i++) {
+        buyer = h.client();
+        await buyer.signUp();
+        const { merchantUid, amount, customerUid } = await checkout();
+        await validate(merchantUid, amount, customerUid);
+      }
+      const sentBefore = h.parts.notifier.sent.filter((n) => n.kind === 'receipt').length;
+      let relayed = 0;
+      const statements = await statementsOf(database, async () => { relayed = await h.relay(); });
+      expect(relayed).to.equal(RELAYED_PURCHASES);
+      expect(h.parts.notifier.sent.filter((n) => n.kind === 'receipt').length - sentBefore, 'one receipt per purchase').to.equal(RELAYED_PURCHASES);
+      // Per receipt the payment it states; per batch the claim (BEGIN, SELECT, UPDATE, COMMIT), the members, the
+      // keys taken, marked sent per ten, the events marked delivered.
+      expectWithin(RELAYED_PURCHASES + RELAY_OVERHEAD, `the relay (${RELAYED_PURCHASES} receipts)`, statements);
     });
 
     it('after 2 s without a look at the revocations, a checkout sends that look first; it serves every session of the instance', async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
+import sinon from 'sinon';
 import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from '../../../src/billing/application/notification-log.port';
 import { NoticeHeldError, type SendMemberNotices } from '../../../src/billing/application/send-member-notices.handler';
 import { BILLING } from '../../../src/billing/billing.tokens';
@@ -87,5 +88,68 @@ describe('renewal-failure notice keys (in-memory adapters)', () => {
     expect(await log.isSent({ membershipId: 'ms_1', periodNo: 1, kind: 'renewal_failed', attempt: 0 })).to.equal(true);
     await notices.handle(failed('ev_old', { attempt: 1 }));
     expect(app.notifier.sent.filter((n) => n.kind === 'renewal_failed' && n.to === user.email)).to.have.length(3);
+  });
+});
+
+describe('receipts the relay hands over in a batch (in-memory adapters)', () => {
+  let app: MemoryApp;
+  let log: NotificationLog;
+  let notices: SendMemberNotices;
+
+  beforeEach(() => {
+    app = memoryApp();
+    log = app.container.get<NotificationLog>(BILLING.NotificationLog);
+    notices = app.container.get<SendMemberNotices>(BILLING.SendMemberNotices);
+  });
+  afterEach(() => sinon.restore());
+
+  async function receiptEvent(name: string): Promise<MemberNoticeEvent> {
+    const user = await app.newUser(name);
+    const { payment } = await app.startCheckout.execute({ userId: user.id, planId: 'monthly', payMethod: 'card', autoRenew: false });
+    const at = app.clock.now();
+    return {
+      id: `ev_${name}`, type: MembershipEvents.Activated, aggregateId: `ms_${name}`, occurredAt: at,
+      payload: { membershipId: `ms_${name}`, userId: user.id, planId: 'monthly', periodNo: 1, paymentId: payment.id, periodStart: at.toISOString(), periodEnd: at.toISOString() },
+    };
+  }
+  const receiptKey = (event: MemberNoticeEvent): NotificationKey => ({ membershipId: event.aggregateId, periodNo: 1, kind: 'receipt', attempt: 0 });
+  const receiptsTo = () => app.notifier.sent.filter((n) => n.kind === 'receipt').map((n) => n.to).sort();
+
+  it('sends each receipt once: members read at once, keys taken in one write and marked sent one write per ten', async () => {
+    const events = await Promise.all(Array.from({ length: 12 }, (_, i) => receiptEvent(`b${i}`)));
+    const byIds = sinon.spy(app.users, 'findByIds');
+    const byId = sinon.spy(app.users, 'findById');
+    const claimEach = sinon.spy(log, 'claimEach');
+    const sentEach = sinon.spy(log, 'sentEach');
+
+    expect(await notices.handleMany(events)).to.deep.equal([]);
+    expect(receiptsTo()).to.have.length(12);
+    expect([byIds.callCount, byId.callCount, claimEach.callCount]).to.deep.equal([1, 0, 1]);
+    expect(sentEach.args.map(([keys]) => keys.length)).to.deep.equal([10, 2]);
+    expect(await log.taken(events.map(receiptKey), app.clock.now())).to.have.length(12);
+    for (const event of events) expect(await log.isSent(receiptKey(event))).to.equal(true);
+
+    expect(await notices.handleMany(events), 'delivered again').to.deep.equal([]);
+    expect(receiptsTo(), 'nothing sent twice').to.have.length(12);
+  });
+
+  it('reports only the events whose notice could not go out: held by another delivery, or refused by the mailer (key given back); a deleted account gets none', async () => {
+    const [sent, held, refused, deleted] = await Promise.all(['sent', 'held', 'refused', 'deleted'].map(receiptEvent));
+    const now = app.clock.now();
+    await log.claim(receiptKey(held), now, new Date(now.getTime() + NOTICE_HOLD_MS));
+    await app.users.anonymise(deleted.payload.userId as string);
+    const refusedUser = (await app.users.findById(refused.payload.userId as string))!;
+    const send = app.notifier.send.bind(app.notifier);
+    sinon.stub(app.notifier, 'send').callsFake(async (notice) => {
+      if (notice.to === refusedUser.email) throw new Error('mailbox unavailable');
+      return send(notice);
+    });
+
+    const failures = await notices.handleMany([sent, held, refused, deleted]);
+    expect(failures.map((f) => [f.event.id, (f.error as Error).name ?? ''])).to.deep.equal([['ev_held', 'NoticeHeldError'], ['ev_refused', 'Error']]);
+    expect(app.notifier.sent.map((n) => n.kind)).to.deep.equal(['receipt']);
+    expect(await log.isSent(receiptKey(sent))).to.equal(true);
+    expect(await log.taken([receiptKey(refused)], now), 'given back').to.deep.equal([]);
+    expect(await log.taken([receiptKey(deleted)], now), 'never taken').to.deep.equal([]);
   });
 });

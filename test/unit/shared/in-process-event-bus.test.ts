@@ -64,4 +64,46 @@ describe('InProcessEventBus', () => {
     expect(writes.callCount).to.equal(1);
     expect(writes.firstCall.args[0]).to.have.members(['e1', 'e2', 'e3']);
   });
+
+  describe('a handler that takes several events at once', () => {
+    it("gets a publish's events of its types together, one by one only when the publish holds one; other handlers as before", async () => {
+      const events = [anEvent('a1', 'Activated'), anEvent('x1', 'Other'), anEvent('e1', 'Extended'), anEvent('a2', 'Activated')];
+      await outbox.append(events.map((event) => ({ event, delivered: false })));
+      const together: string[][] = [];
+      const alone: string[] = [];
+      const other: string[] = [];
+      const many = async (batch: DomainEvent[]) => { together.push(batch.map((e) => e.id)); return []; };
+      for (const type of ['Activated', 'Extended']) bus.subscribe(type, 'Notices', async (event) => { alone.push(event.id); }, { delivery: 'relay', many });
+      bus.subscribe('Other', 'OtherHandler', async (event) => { other.push(event.id); });
+
+      await bus.publish(events);
+      await bus.publish([anEvent('a3', 'Activated')]);
+
+      expect(together).to.deep.equal([['a1', 'e1', 'a2']]);
+      expect(alone).to.deep.equal(['a3']);
+      expect(other).to.deep.equal(['x1']);
+      expect(outbox.all().filter((e) => e.delivered).map((e) => e.event.id)).to.have.members(['a1', 'x1', 'e1', 'a2']);
+    });
+
+    it('leaves undelivered the events it reports as failed, and every event of a batch that threw', async () => {
+      const events = ['a1', 'a2', 'a3'].map((id) => anEvent(id, 'Activated'));
+      await outbox.append(events.map((event) => ({ event, delivered: false })));
+      let throws = false;
+      bus.subscribe('Activated', 'Notices', async () => {}, {
+        many: async (batch) => {
+          if (throws) throw new Error('database down');
+          return batch.filter((e) => e.id === 'a2').map((event) => ({ event, error: new Error('smtp refused') }));
+        },
+      });
+
+      await bus.publish(events);
+      expect(outbox.all().filter((e) => e.delivered).map((e) => e.event.id)).to.have.members(['a1', 'a3']);
+
+      const more = ['b1', 'b2'].map((id) => anEvent(id, 'Activated'));
+      await outbox.append(more.map((event) => ({ event, delivered: false })));
+      throws = true;
+      await bus.publish(more);
+      expect(outbox.all().filter((e) => e.delivered).map((e) => e.event.id)).to.have.members(['a1', 'a3']);
+    });
+  });
 });
