@@ -9,7 +9,8 @@
  *   dashes and dots, the no-break space become their ASCII forms.
  * - Digit groups joined by separators form one run. A separator is any run of whitespace (tabs and
  *   line breaks too), dashes (any Unicode dash, the minus sign), dots or middle dots, and invisible
- *   format characters (zero-width space, soft hyphen). Commas, slashes and colons are not: they keep
+ *   format characters (zero-width space, soft hyphen), underscores, combining marks and characters shown
+ *   as nothing or a blank (Hangul fillers, the braille blank). Commas, slashes and colons are not: they keep
  *   amounts (1,234,567,890,123,456원), expiries (12/27) and times (09:00) apart from a number.
  * - Every span of whole groups in a run holding 13..19 digits is checked: the number is found with
  *   its expiry or CVC after it ("4242 4242 4242 4242 12/27", "... 0327 123") or digits before it.
@@ -30,7 +31,9 @@
  * the text; none looks for one inside text with these separator and window rules, and Luhn is ten
  * lines.
  */
-const SEPARATOR = String.raw`[\s\p{Pd}\u2212.\u00b7\u30fb\p{Cf}]`;
+// Underscores, combining marks (accents, variation selectors, keycaps) and characters shown as nothing or a
+// blank (Hangul fillers, the braille blank) join groups too (attacker-findings-8).
+const SEPARATOR = String.raw`[\s\p{Pd}\u2212.\u00b7\u30fb\p{Cf}_\p{M}\p{Default_Ignorable_Code_Point}\u2800]`;
 const DIGIT_RUN = new RegExp(String.raw`\d(?:${SEPARATOR}*\d)*`, 'gu');
 const SEPARATORS = new RegExp(`${SEPARATOR}+`, 'u');
 const MIN_DIGITS = 13;
