@@ -95,7 +95,8 @@ export class CancelMembership {
       // records hold the refund pending and the membership live; the reconciler settles it from the gateway's record,
       // and a refund settled refunded ends the membership then (EndMembershipOnMemberRefund).
       const inFlight = outcomes.some((o) => o.merchantUid === sent.payment.merchantUid) ? 0 : sent.amount;
-      const asked = outcomes.filter((o) => o.status !== 'rejected').reduce((sum, o) => sum + o.amount, inFlight);
+      // No refusal is among the outcomes: refundThenEnd throws on one before it touches the database again.
+      const asked = outcomes.reduce((sum, o) => sum + o.amount, inFlight);
       return { membership: sent.membership, refund: { amount: asked, status: 'pending' } };
     }
   }

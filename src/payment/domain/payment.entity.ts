@@ -476,9 +476,10 @@ export class Payment extends AggregateRoot {
    */
   private returnChargeOfClosedOrder(gp: GatewayPayment, now: Date, refundId: string): void {
     const owedAlready = this.props.cancellations.some((c) => c.kind === 'mismatch_return' && c.gatewayPaymentId === gp.gatewayPaymentId);
-    if (owedAlready || gp.amount - gp.cancelledAmount <= 0) return;
+    const heldAtGateway = gp.amount - gp.cancelledAmount;
+    if (owedAlready || heldAtGateway <= 0) return;
     const code = (this.props.failure as { code: FailureCode }).code;
-    this.oweChargeBack(gp.gatewayPaymentId, gp.amount - gp.cancelledAmount, code, now, refundId);
+    this.oweChargeBack(gp.gatewayPaymentId, heldAtGateway, code, now, refundId);
     const storedItsCard = gp.customerUid !== null && this.props.customerUid !== null && gp.customerKey === this.props.customerUid;
     if (code === 'account_deleted' && storedItsCard) this.leaveCardUnused(gp.customerUid as string, code, now);
   }

@@ -29,12 +29,8 @@ export class KnexRateLimiter implements RateLimiter {
    */
   async hitAndCount(key: string, at: Date, windowMs: number): Promise<number> {
     await this.record(this.database.knex, key, at);
-    const row = await this.database.knex('rate_limit_counters')
-      .where('key', key)
-      .andWhere('window_start', '>', new Date(at.getTime() - windowMs))
-      .sum({ total: 'count' })
-      .first();
-    return Number(row?.total ?? 0);
+    // No upper bound: a hit timed a moment after `at` (a clock read earlier, recorded later) counts too.
+    return this.sumSince(key, new Date(at.getTime() - windowMs));
   }
 
   async takeBack(key: string, at: Date): Promise<void> {
@@ -58,10 +54,17 @@ export class KnexRateLimiter implements RateLimiter {
   }
 
   async count(key: string, windowMs: number, now: Date): Promise<number> {
+    return this.sumSince(key, new Date(now.getTime() - windowMs), now);
+  }
+
+  /** Hits of `key` in buckets after `since`, and up to `until` when given; one statement. */
+  private async sumSince(key: string, since: Date, until?: Date): Promise<number> {
     const row = await this.database.knex('rate_limit_counters')
       .where('key', key)
-      .andWhere('window_start', '>', new Date(now.getTime() - windowMs))
-      .andWhere('window_start', '<=', now)
+      .andWhere('window_start', '>', since)
+      .modify((query) => {
+        if (until) query.andWhere('window_start', '<=', until);
+      })
       .sum({ total: 'count' })
       .first();
     return Number(row?.total ?? 0);
