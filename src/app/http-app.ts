@@ -5,7 +5,7 @@ import type { Router } from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import { adminRoutes } from '../admin/http/admin.routes';
-import { adminApiAudit, mountConsole } from '../admin/http/console.mount';
+import { adminApiAudit, adminApiToken, mountConsole } from '../admin/http/console.mount';
 import type { RunRenewals } from '../billing/application/run-renewals.use-case';
 import { BILLING } from '../billing/billing.tokens';
 import type { AppConfig } from '../config';
@@ -106,7 +106,8 @@ const CONTENT_SECURITY_POLICY = {
  * routes with the guards of their kind on each route itself (DESIGN §6 "Security rules"):
  * - session routes: an `Origin` of ours only, JSON bodies only, Idempotency-Key;
  * - gateway notices: JSON or forms, WEBHOOK_ALLOW_IPS, Idempotency-Key;
- * - the admin API: mounted only with ADMIN_TOKEN, the bearer token, JSON only, Idempotency-Key.
+ * - the admin API: mounted only with ADMIN_TOKEN, the bearer token (wrong ones limited with the
+ *   console's login), JSON only, Idempotency-Key.
  * Main listens on `app.callback()`.
  */
 export function createHttpApp(container: ServiceLocator, options: HttpAppOptions = {}): Koa {
@@ -198,7 +199,7 @@ export function createHttpApp(container: ServiceLocator, options: HttpAppOptions
       payments: container.get<PaymentRepository>(PAYMENT.PaymentRepository),
       receipts: container.get<WebhookReceiptStore>(PAYMENT.WebhookReceiptStore),
       webhooks: container.get<HandleWebhookNotice>(PAYMENT.HandleWebhookNotice),
-    }), [bearerToken(config.adminToken, 'admin token'), jsonBodyOnly, adminApiAudit(container, SYSTEM_TIME), idempotency]);
+    }), [adminApiToken(container, config.adminToken, SYSTEM_TIME), jsonBodyOnly, adminApiAudit(container, SYSTEM_TIME), idempotency]);
     mountConsole(app, container, config, {
       adminToken: config.adminToken, sameOrigin: sameOriginOnly(pageOrigins(config.publicUrl)), jsonBodyOnly, idempotency, systemClock: SYSTEM_TIME,
     });

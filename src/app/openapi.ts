@@ -216,31 +216,31 @@ export const API_OPERATIONS: ApiOperation[] = [
   } as const)),
   { tag: 'payments', method: 'get', path: '/api/payments', summary: "The user's payments, newest first", auth: 'session', responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error' } },
 
-  { tag: 'admin', method: 'post', path: '/api/admin/reconcile', summary: 'Ask the gateway about every unsettled payment', auth: 'admin', responses: { 200: ok({ checked: int, settled: int }), 401: 'Error', 404: 'Error' } },
+  { tag: 'admin', method: 'post', path: '/api/admin/reconcile', summary: 'Ask the gateway about every unsettled payment', auth: 'admin', responses: { 200: ok({ checked: int, settled: int }), 401: 'Error', 429: 'Error', 404: 'Error' } },
   {
     tag: 'admin', method: 'post', path: '/api/admin/renewals/run', summary: 'Run renewals now (as_of needs TEST_CLOCK=on)', auth: 'admin', body: renewalsRunSchema,
-    responses: { 200: ok({ due: int, charged: int, failed: int, skipped: int, reminded: int, ended: int }), 400: 'Error', 401: 'Error', 404: 'Error' },
+    responses: { 200: ok({ due: int, charged: int, failed: int, skipped: int, reminded: int, ended: int }), 400: 'Error', 401: 'Error', 429: 'Error', 404: 'Error' },
   },
   {
     tag: 'admin', method: 'post', path: '/api/admin/plans/:plan/price', summary: 'Schedule a plan\'s new price; members whose next charge it raises are asked for consent first', auth: 'admin', body: priceChangeSchema,
-    responses: { 201: ok({ id: str, plan: str, amount: int, effective_at: time, created_at: time }), 400: 'Error', 401: 'Error', 404: 'Error' },
+    responses: { 201: ok({ id: str, plan: str, amount: int, effective_at: time, created_at: time }), 400: 'Error', 401: 'Error', 429: 'Error', 404: 'Error' },
   },
-  { tag: 'admin', method: 'get', path: '/api/admin/clock', summary: 'The virtual time the workers read', auth: 'admin', responses: { 200: ok({ now: time, test_clock: { type: 'boolean' } }), 401: 'Error', 404: 'Error' } },
-  { tag: 'admin', method: 'post', path: '/api/admin/clock', summary: 'Move the test clock (TEST_CLOCK=on)', auth: 'admin', body: clockSchema, responses: { 200: ok({ now: time }), 400: 'Error', 401: 'Error', 404: 'Error' } },
-  { tag: 'admin', method: 'get', path: '/api/admin/payments', summary: 'Payments, newest first, by status', auth: 'admin', query: paymentsQuerySchema, responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error', 404: 'Error' } },
+  { tag: 'admin', method: 'get', path: '/api/admin/clock', summary: 'The virtual time the workers read', auth: 'admin', responses: { 200: ok({ now: time, test_clock: { type: 'boolean' } }), 401: 'Error', 429: 'Error', 404: 'Error' } },
+  { tag: 'admin', method: 'post', path: '/api/admin/clock', summary: 'Move the test clock (TEST_CLOCK=on)', auth: 'admin', body: clockSchema, responses: { 200: ok({ now: time }), 400: 'Error', 401: 'Error', 429: 'Error', 404: 'Error' } },
+  { tag: 'admin', method: 'get', path: '/api/admin/payments', summary: 'Payments, newest first, by status', auth: 'admin', query: paymentsQuerySchema, responses: { 200: ok({ payments: { type: 'array', items: ref('Payment') } }), 401: 'Error', 429: 'Error', 404: 'Error' } },
   {
     tag: 'admin', method: 'post', path: '/api/admin/payments/:merchant_uid/refund', summary: 'Refund (part of) a payment; a full refund ends the membership', auth: 'admin', body: refundSchema,
     responses: {
       200: ok({ payment: ref('Payment'), refund: ref('RefundAnswer') }),
       202: { type: 'object', properties: { works: { const: false }, payment: ref('Payment'), refund: ref('RefundAnswer') }, required: ['works', 'payment', 'refund'] },
-      400: 'Error', 401: 'Error', 404: 'Error', 409: 'Error', 502: 'Error', 503: 'Error',
+      400: 'Error', 401: 'Error', 429: 'Error', 404: 'Error', 409: 'Error', 502: 'Error', 503: 'Error',
     },
   },
   {
     tag: 'admin', method: 'get', path: '/api/admin/refunds', summary: 'Refunds, newest request first, by status (refused ones need attention)', auth: 'admin', query: refundsQuerySchema,
-    responses: { 200: ok({ refunds: { type: 'array', items: ref('AdminRefund') } }), 401: 'Error', 404: 'Error' },
+    responses: { 200: ok({ refunds: { type: 'array', items: ref('AdminRefund') } }), 401: 'Error', 429: 'Error', 404: 'Error' },
   },
-  { tag: 'admin', method: 'post', path: '/api/admin/webhooks/replay', summary: 'Process stored notices again (default: the last 24 h)', auth: 'admin', body: replaySchema, responses: { 200: ok({ replayed: int }), 400: 'Error', 401: 'Error', 404: 'Error' } },
+  { tag: 'admin', method: 'post', path: '/api/admin/webhooks/replay', summary: 'Process stored notices again (default: the last 24 h)', auth: 'admin', body: replaySchema, responses: { 200: ok({ replayed: int }), 400: 'Error', 401: 'Error', 429: 'Error', 404: 'Error' } },
   ...CONSOLE_OPERATIONS,
 ];
 
@@ -333,7 +333,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): Record<strin
       schemas: SCHEMAS,
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'memberpay.sid', description: 'Session cookie set by signup or login (httpOnly, SameSite=Lax)' },
-        adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN; the admin API answers 404 when it is unset' },
+        adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN; the admin API answers 404 when it is unset. Wrong tokens share the console login\'s limit (10 per 15 min per address, then 429 `too_many_attempts`, the right token included)' },
         consoleSession: { type: 'apiKey', in: 'cookie', name: 'memberpay.console', description: 'The operator console session (POST /api/console/session with ADMIN_TOKEN; httpOnly, SameSite=Strict, 8 h); same-origin requests only' },
       },
     },

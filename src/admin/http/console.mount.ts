@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { BILLING, type RunRenewals } from '../../billing/billing.api';
 import type { AppConfig } from '../../config';
 import { type CancelMembership, MEMBERSHIP } from '../../membership/membership.api';
@@ -8,9 +8,11 @@ import type { Clock } from '../../shared/application/clock.port';
 import type { Logger } from '../../shared/application/logger.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
+import { DomainError } from '../../shared/domain/domain-error';
 import { mountRouter } from '../../shared/http/routing';
 import { SHARED } from '../../shared/shared.tokens';
 import { ADMIN } from '../admin.tokens';
+import { AdminTokenCheck } from '../application/admin-token-check';
 import type { ConsoleDashboard } from '../application/console-dashboard.query';
 import type { GetConsolePayment } from '../application/console-payment.query';
 import type { ConsoleAuditLog, ConsoleReadModel } from '../application/console-read-model.port';
@@ -35,6 +37,21 @@ export interface ConsoleMountOptions {
 /** The audit middleware for the bearer admin API: the same record as the console's writes. */
 export function adminApiAudit(container: Locator, systemClock: Clock): Middleware {
   return auditWrites(container.get<ConsoleAuditLog>(ADMIN.ConsoleAuditLog), systemClock, 'admin_token', container.get<Logger>(SHARED.Logger));
+}
+
+/**
+ * The bearer admin API's guard: `Authorization: Bearer <ADMIN_TOKEN>`, under the console login's limit
+ * on wrong tokens (per address; 429 `too_many_attempts` at it, the right token included). A request
+ * without a bearer token guesses nothing: 401 without counting.
+ */
+export function adminApiToken(container: Locator, adminToken: string, systemClock: Clock): Middleware {
+  const check = new AdminTokenCheck(adminToken, container.get<RateLimiter>(SHARED.RateLimiter), systemClock);
+  return async (ctx: Context, next: Next) => {
+    const presented = /^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1];
+    if (presented === undefined) throw new DomainError('unauthenticated', 'unauthenticated', 'a valid admin token is required');
+    await check.verify(presented, ctx.ip);
+    await next();
+  };
 }
 
 /**

@@ -7,9 +7,13 @@
  *
  * - The text is NFKC-normalised first: full-width digits (０-９), the ideographic space, full-width
  *   dashes and dots, the no-break space become their ASCII forms.
+ * - A digit is any decimal digit of any script (\p{Nd}: Arabic-Indic, Devanagari, Thai...), read as
+ *   its value. Where the script changes between two digits a new group starts, as if a separator
+ *   stood there: a card number in one script is still found with another script's digit glued to it.
  * - Digit groups joined by separators form one run. A separator is any run of whitespace (tabs and
  *   line breaks too), dashes (any Unicode dash, the minus sign), dots or middle dots, and invisible
- *   format characters (zero-width space, soft hyphen). Commas, slashes and colons are not: they keep
+ *   format characters (zero-width space, soft hyphen), underscores, combining marks and characters shown
+ *   as nothing or a blank (Hangul fillers, the braille blank). Commas, slashes and colons are not: they keep
  *   amounts (1,234,567,890,123,456원), expiries (12/27) and times (09:00) apart from a number.
  * - Every span of whole groups in a run holding 13..19 digits is checked: the number is found with
  *   its expiry or CVC after it ("4242 4242 4242 4242 12/27", "... 0327 123") or digits before it.
@@ -30,17 +34,51 @@
  * the text; none looks for one inside text with these separator and window rules, and Luhn is ten
  * lines.
  */
-const SEPARATOR = String.raw`[\s\p{Pd}\u2212.\u00b7\u30fb\p{Cf}]`;
-const DIGIT_RUN = new RegExp(String.raw`\d(?:${SEPARATOR}*\d)*`, 'gu');
+// Underscores, combining marks (accents, variation selectors, keycaps) and characters shown as nothing or a
+// blank (Hangul fillers, the braille blank) join groups too (attacker-findings-8).
+const SEPARATOR = String.raw`[\s\p{Pd}\u2212.\u00b7\u30fb\p{Cf}_\p{M}\p{Default_Ignorable_Code_Point}\u2800]`;
+const DIGIT_RUN = new RegExp(String.raw`\p{Nd}(?:${SEPARATOR}*\p{Nd})*`, 'gu');
 const SEPARATORS = new RegExp(`${SEPARATOR}+`, 'u');
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
 
 export function containsCardNumber(text: string): boolean {
   for (const [run] of text.normalize('NFKC').matchAll(DIGIT_RUN)) {
-    if (runHoldsCardNumber(run.split(SEPARATORS))) return true;
+    if (runHoldsCardNumber(run.split(SEPARATORS).flatMap(asciiGroupsByScript))) return true;
   }
   return false;
+}
+
+/** One separator-free group of decimal digits → its ASCII digits, cut where the script changes. */
+function asciiGroupsByScript(group: string): string[] {
+  const groups: string[] = [];
+  let current = '';
+  let currentZero = -1;
+  for (const digit of group) {
+    const codePoint = digit.codePointAt(0)!;
+    const zero = zeroOfDigit(codePoint);
+    if (zero !== currentZero && current !== '') {
+      groups.push(current);
+      current = '';
+    }
+    currentZero = zero;
+    current += String(codePoint - zero);
+  }
+  groups.push(current);
+  return groups;
+}
+
+/**
+ * The code point of the zero of the script `codePoint` (a decimal digit) belongs to. Unicode encodes
+ * every script's decimal digits as ten contiguous code points from 0 to 9 (a stability guarantee), so
+ * a contiguous stretch of decimal digits is whole sets of ten starting at a zero.
+ */
+function zeroOfDigit(codePoint: number): number {
+  if (codePoint >= 0x30 && codePoint <= 0x39) return 0x30;
+  let start = codePoint;
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start -= 1;
+  return codePoint - ((codePoint - start) % 10);
 }
 
 /** `groups`: the digit groups of one run, in order. Linear in the run's length (a body is at most 32 kB). */

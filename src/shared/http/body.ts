@@ -7,7 +7,7 @@ import { InvalidRequestError, normaliseAliases } from './validate';
 const ACCEPTED_ENCODINGS = new Set(['', 'identity', 'gzip', 'deflate']);
 
 /** The one charset a body is read in; a body labelled with another would be misread, not converted. */
-const ACCEPTED_CHARSETS = new Set(['', 'utf-8', 'utf8']);
+const ACCEPTED_CHARSETS = new Set(['utf-8', 'utf8']);
 
 /** No request of ours nests deeper than a few levels; a deep one is refused before anything walks it recursively. */
 export const MAX_BODY_DEPTH = 16;
@@ -25,15 +25,24 @@ function depthOf(value: unknown): number {
   return deepest;
 }
 
-/** The charset parameter of a Content-Type, lower-cased and unquoted ('' when none). */
-function declaredCharset(contentType: string): string {
-  const match = /;\s*charset\s*=\s*("?)([^";\s]*)\1/i.exec(contentType);
-  return match ? match[2].toLowerCase() : '';
+/** Every charset parameter of a Content-Type (`charset*` too), in order, lower-cased and unquoted. */
+function declaredCharsets(contentType: string): string[] {
+  return [...contentType.matchAll(/;\s*charset\*?\s*=\s*("[^"]*"|[^;]*)(?=\s*(?:;|$))/gi)]
+    .map(([, value]) => value.trim().replace(/^"(.*)"$/s, '$1').toLowerCase());
+}
+
+/**
+ * No charset, or exactly one naming UTF-8. Two charsets or an empty one are refused rather than
+ * picked from: a proxy or WAF before us may read the other one (attacker-findings-8).
+ */
+function labelledUtf8(contentType: string): boolean {
+  const charsets = declaredCharsets(contentType);
+  return charsets.length === 0 || (charsets.length === 1 && ACCEPTED_CHARSETS.has(charsets[0]));
 }
 
 /**
  * JSON and form bodies up to `limit`, decoded from identity, gzip or deflate only: another encoding
- * answers 415, as does a charset other than UTF-8; a body that does not decode or parse 400, too deep a body 400. Seed aliases are
+ * answers 415, as does a charset other than UTF-8 (or more than one, or an empty one); a body that does not decode or parse 400, too deep a body 400. Seed aliases are
  * renamed on the way in. Which routes accept which type is each route's own guard (`jsonBodyOnly`).
  */
 export function parseBodies(limit: string): Middleware {
@@ -44,7 +53,7 @@ export function parseBodies(limit: string): Middleware {
   return async (ctx, next) => {
     const encoding = ctx.get('Content-Encoding').trim().toLowerCase();
     if (!ACCEPTED_ENCODINGS.has(encoding)) throw new UnsupportedMediaTypeError('send the body uncompressed, or as gzip or deflate');
-    if (!ACCEPTED_CHARSETS.has(declaredCharset(ctx.get('Content-Type')))) throw new UnsupportedMediaTypeError('send the body as UTF-8');
+    if (!labelledUtf8(ctx.get('Content-Type'))) throw new UnsupportedMediaTypeError('send the body as UTF-8, with one charset parameter at most');
     // Content codings are case-insensitive; the decoder below compares them as written.
     if (encoding !== '') ctx.req.headers['content-encoding'] = encoding;
     try {

@@ -39,7 +39,13 @@ describe('security: encoded, broken and deep bodies', () => {
 
   // A body labelled in another charset would be read as UTF-8 anyway: what a proxy or WAF decoded and
   // what we act on would differ. Refused before a byte is read, nothing stored.
-  for (const type of ['application/json; charset=utf-16', 'application/json; charset=ISO-8859-1', 'application/x-www-form-urlencoded; charset=euc-kr', 'application/json; charset="utf-32"']) {
+  // attacker-findings-8: a second charset, or an empty one, is refused too (a proxy may read the other one).
+  for (const type of [
+    'application/json; charset=utf-16', 'application/json; charset=ISO-8859-1', 'application/x-www-form-urlencoded; charset=euc-kr', 'application/json; charset="utf-32"',
+    'application/json; charset=utf-8; charset=latin1', 'application/json; charset=;charset=latin1', 'application/json; charset=utf-8; CHARSET=utf-8',
+    'application/json; charset=latin1; charset=utf-8', 'application/json; charset=', 'application/json; charset=""', 'application/json; charset=utf-8 latin1',
+    'application/x-www-form-urlencoded; charset=utf-8; charset=euc-kr',
+  ]) {
     it(`/api/auth/signup: Content-Type ${JSON.stringify(type)} -> 415 unsupported_media_type, no account`, async () => {
       const before = await snapshot(h);
       const body = type.includes('json') ? JSON.stringify({ email: 'charset@example.com', password: 'correct horse battery', name: 'x' }) : 'email=charset%40example.com&password=correct+horse+battery&name=x';

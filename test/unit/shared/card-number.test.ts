@@ -115,6 +115,26 @@ describe('card numbers in free text (src/shared/domain/card-number.ts)', () => {
     ));
   });
 
+  it('finds a card number with another script\'s digits glued to it or its digits in scripts mixed (a script change starts a new group)', () => {
+    for (const text of [
+      '\u{118e0}4242424242424242', // a Warang Citi zero glued before the card
+      '4242424242424242\u0661', // an Arabic-Indic one glued after it
+      '\u0664\u0662\u0664\u06624242\u0664\u0662\u0664\u06624242',
+    ]) {
+      expect(containsCardNumber(text), JSON.stringify(text)).to.equal(true);
+    }
+  });
+
+  it('property: a Luhn-valid 16-digit number, each digit in any script\'s decimal digits, is found', () => {
+    // The zeros of ASCII, Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali, Thai, Myanmar, Warang Citi.
+    const zeros = [0x30, 0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1040, 0x118e0];
+    fc.assert(fc.property(
+      fc.stringMatching(/^[0-9]{15}$/).map(withCheckDigit),
+      fc.array(fc.constantFrom(...zeros), { minLength: 16, maxLength: 16 }),
+      (number, scripts) => containsCardNumber(`card ${[...number].map((d, i) => String.fromCodePoint(scripts[i] + Number(d))).join('')}`),
+    ));
+  });
+
   it('property: a number of 13..19 digits failing Luhn, alone between words, is ordinary text', () => {
     fc.assert(fc.property(
       fc.integer({ min: 13, max: 19 }).chain((n) => fc.stringMatching(new RegExp(`^[0-9]{${n}}$`))).filter((digits) => !passesLuhn(digits)),
