@@ -35,6 +35,17 @@ export function paymentRepositoryContract(open: () => Promise<PersistenceKit>): 
       expect(loaded?.toProps().cancellations.map((c) => c.status)).to.deep.equal(['refunded', 'rejected', 'pending']);
     });
 
+    it('finds the payments of a batch of ids in one call, with their refunds; unknown ids are left out', async () => {
+      const plain = aPayment().build();
+      const refunded = aPayment().everyFieldSet().build();
+      await kit.payments.save(plain);
+      await kit.payments.save(refunded);
+      const found = await kit.payments.findByIds([refunded.id, 'nope', plain.id, plain.id]);
+      expect(found.map((p) => p.id).sort()).to.deep.equal([plain.id, refunded.id].sort());
+      expect(found.find((p) => p.id === refunded.id)?.toProps()).to.deep.equal({ ...refunded.toProps(), version: 1 });
+      expect(await kit.payments.findByIds([])).to.deep.equal([]);
+    });
+
     it('answers null for an unknown id or merchant_uid', async () => {
       expect(await kit.payments.findById('nope')).to.equal(null);
       expect(await kit.payments.findByMerchantUid('nope')).to.equal(null);

@@ -1,7 +1,7 @@
 import { isDeletedUser, type User, type UserRepository } from '../../identity/identity.api';
 import type { PlanCatalog } from '../../pricing/pricing.api';
 import { type MembershipChangedEvent, MembershipEvents, type RefundPolicy, type RenewalFailedEvent, type RenewalFailedPayload, withdrawalWindowEnd } from '../../membership/membership.api';
-import { PaymentEvents, type PaymentRefundRejectedEvent, type PaymentRepository } from '../../payment/payment.api';
+import { type Payment, PaymentEvents, type PaymentRefundRejectedEvent, type PaymentRepository } from '../../payment/payment.api';
 import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { TypedEvent } from '../../shared/domain/domain-event';
@@ -25,6 +25,11 @@ interface PlannedNotice {
 }
 
 const keyText = (key: NotificationKey) => `${key.membershipId}|${key.periodNo}|${key.kind}|${key.attempt}`;
+
+/** A receipt's event: a period bought (activated or extended), not a renewal's or a refund's notice. */
+function isReceiptEvent(event: MemberNoticeEvent): event is MembershipChangedEvent {
+  return event.type !== PaymentEvents.RefundRejected && event.type !== MembershipEvents.RenewalFailed;
+}
 
 /** The events that send a member a notice. */
 export type MemberNoticeEvent = MembershipChangedEvent | TypedEvent<RenewalFailedEvent['type'], RecordedRenewalFailure> | PaymentRefundRejectedEvent;
@@ -68,9 +73,11 @@ export class SendMemberNotices {
   readonly handleMany = async (events: MemberNoticeEvent[]): Promise<Array<{ event: MemberNoticeEvent; error: unknown }>> => {
     const failures: Array<{ event: MemberNoticeEvent; error: unknown }> = [];
     const planned: Array<{ event: MemberNoticeEvent; notice: PlannedNotice }> = [];
+    const paymentIds = events.flatMap((event) => (isReceiptEvent(event) && event.payload.paymentId ? [event.payload.paymentId] : []));
+    const payments = new Map((await this.payments.findByIds(paymentIds)).map((payment) => [payment.id, payment]));
     for (const event of events) {
       try {
-        const notice = await this.plan(event);
+        const notice = await this.plan(event, (id) => payments.get(id) ?? null);
         if (notice) planned.push({ event, notice });
       } catch (error) {
         failures.push({ event, error });
@@ -105,7 +112,7 @@ export class SendMemberNotices {
   };
 
   /** Whom the event's notice is for, under which key, and how it reads; null when it sends none. */
-  private async plan(event: MemberNoticeEvent): Promise<PlannedNotice | null> {
+  private async plan(event: MemberNoticeEvent, paymentOf: (id: string) => Payment | null | Promise<Payment | null> = (id) => this.payments.findById(id)): Promise<PlannedNotice | null> {
     if (event.type === PaymentEvents.RefundRejected) {
       const refused = event.payload;
       // A refusal answered at once is shown by the page (502); only one the member heard as pending needs a notice.
@@ -120,7 +127,7 @@ export class SendMemberNotices {
       return { userId: failed.userId, key: renewalFailedKey(failed), render: (user) => this.notices.renewalFailed(user.language, failed) };
     }
     const changed = event.payload;
-    const payment = changed.paymentId ? await this.payments.findById(changed.paymentId) : null;
+    const payment = changed.paymentId ? await paymentOf(changed.paymentId) : null;
     const plan = this.catalog.find(changed.planId);
     // Nothing to state a receipt from (a payment or plan since removed): no receipt rather than a wrong one.
     if (!payment || !plan) return null;

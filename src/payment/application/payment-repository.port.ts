@@ -8,6 +8,8 @@ export interface RefundRecord {
 
 export interface PaymentRepository {
   findById(id: string): Promise<Payment | null>;
+  /** The payments of these ids that exist, in no particular order: one read for a batch. */
+  findByIds(ids: string[]): Promise<Payment[]>;
   findByMerchantUid(merchantUid: string): Promise<Payment | null>;
   /** A user's payments, newest first. */
   listByUser(userId: string): Promise<Payment[]>;

@@ -35,6 +35,11 @@ export class KnexPaymentRepository implements PaymentRepository {
     return (await this.load((q) => q.where({ id })))[0] ?? null;
   }
 
+  async findByIds(ids: string[]): Promise<Payment[]> {
+    if (ids.length === 0) return [];
+    return this.load((q) => q.whereIn('id', [...new Set(ids)]));
+  }
+
   async findByMerchantUid(merchantUid: string): Promise<Payment | null> {
     return (await this.load((q) => q.where({ merchant_uid: merchantUid })))[0] ?? null;
   }

@@ -22,6 +22,11 @@ export class MemoryPaymentRepository implements PaymentRepository {
     return this.store.get(id);
   }
 
+  async findByIds(ids: string[]): Promise<Payment[]> {
+    const found = await Promise.all([...new Set(ids)].map((id) => this.store.get(id)));
+    return found.filter((payment): payment is Payment => payment !== null);
+  }
+
   async findByMerchantUid(merchantUid: string): Promise<Payment | null> {
     return this.store.filter((row) => row.merchantUid === merchantUid)[0] ?? null;
   }
