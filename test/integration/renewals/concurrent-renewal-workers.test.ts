@@ -6,7 +6,7 @@ import { SERVER_ENGINES } from '../../support/database';
 import { eventCounts, startSandboxApp, type SandboxApp } from '../../support/sandbox-app';
 import { seedDueMemberships } from './due-memberships';
 
-const DUE = 1000;
+const DUE = 600;
 
 for (const { engine, label, skip } of SERVER_ENGINES) {
   (skip ? describe.skip : describe)(`two renewal workers at once on one ${label} database (two app instances, IamportGateway to one sandbox)`, function () {

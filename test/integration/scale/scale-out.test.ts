@@ -17,7 +17,7 @@ const INSTANCES = 3;
 const VALIDATIONS = 200;
 const BUYERS = 300;
 const RELAYED_EVENTS = 600;
-const RENEWING = 3000;
+const RENEWING = 1500;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Past the renewal lease a killed instance leaves (5 min, ADR 0003). */
 const PAST_THE_RENEWAL_LEASE_MS = 6 * 60_000;
