@@ -16,6 +16,18 @@ export interface NotificationKey {
 export const NOTICE_HOLD_MS = 10 * 60_000;
 
 /**
+ * Notices a batch takes and marks sent per write (claimEach, sentEach): a process that dies mid-batch
+ * mails at most this many again once their holds run out, and a slow mail server sends this many,
+ * not a whole batch, inside one hold.
+ */
+export const NOTICES_PER_WRITE = 10;
+
+/** Runs `work` over `items` in chunks of `size`, one after the other. */
+export async function inChunks<T>(items: T[], size: number, work: (chunk: T[]) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += size) await work(items.slice(start, start + size));
+}
+
+/**
  * One row per (membership, period, kind, attempt): the unique rule is what makes a notice go out exactly
  * once. Taking a key holds it for a while; the taker marks it sent once the notice is out, or
  * gives it back. A hold that runs out unsent (its process died mid-send) lets the next taker send.

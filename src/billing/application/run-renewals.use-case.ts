@@ -1,6 +1,6 @@
 import type { User, UserRepository } from '../../identity/identity.api';
 import type { Membership, MembershipRepository, PlanPrices, Pricing } from '../../membership/membership.api';
-import { type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
+import { type Plan, type PlanCatalog, UnknownPlanError } from '../../pricing/pricing.api';
 import { type GatewayPayment, GatewayRejectedError, GatewayUnavailableError, Payment, type PaymentChannel, type PaymentGateway, type PaymentRepository, type PaymentSettlement, renewalMerchantUid } from '../../payment/payment.api';
 import type { Clock } from '../../shared/application/clock.port';
 import type { IdGenerator } from '../../shared/application/id-generator.port';
@@ -14,7 +14,7 @@ import { retryOnConflict } from '../../shared/application/retry-on-conflict';
 import type { UnitOfWork } from '../../shared/application/unit-of-work.port';
 import type { BusinessCalendar } from '../../shared/domain/business-calendar';
 import { ConflictError } from '../../shared/domain/conflict-error';
-import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
+import { inChunks, NOTICE_HOLD_MS, NOTICES_PER_WRITE, type NotificationKey, type NotificationLog } from './notification-log.port';
 
 export interface RenewalSettings {
   /** The gateway and channel the renewal charges go through, recorded on each renewal payment as checkout records them. */
@@ -270,32 +270,39 @@ export class RunRenewals {
       const due = upcoming.filter((m) => !reminded.has(m.id));
       // The recipients of a page in one read, as renewals read their buyers.
       const users = new Map((await this.users.findByIds(due.map((m) => m.userId))).map((user) => [user.id, user]));
-      for (const membership of due) {
-        if (await this.remind(membership, users.get(membership.userId) ?? null, price)) sent += 1;
-      }
+      // A charge still waiting for consent is announced by its consent request, not as a renewal that will happen.
+      const toRemind = due.flatMap((membership) => {
+        const plan = this.catalog.find(membership.planId) ?? null;
+        const amount = plan ? price(plan, membership.periodEnd) : 0;
+        return plan && !membership.mayCharge(amount, plan) ? [] : [{ membership, plan, amount }];
+      });
+      await inChunks(toRemind, NOTICES_PER_WRITE, async (chunk) => {
+        const now = this.clock.now();
+        const took = new Set((await this.notifications.claimEach(chunk.map((r) => reminderKey(r.membership)), now, new Date(now.getTime() + NOTICE_HOLD_MS)))
+          .map((key) => key.membershipId));
+        const reminded: NotificationKey[] = [];
+        for (const reminder of chunk) {
+          if (took.has(reminder.membership.id) && (await this.remind(reminder, users.get(reminder.membership.userId) ?? null))) reminded.push(reminderKey(reminder.membership));
+        }
+        await this.notifications.sentEach(reminded, this.clock.now());
+        sent += reminded.length;
+      });
       if (page.length < pageSize) return sent;
       after = page[page.length - 1];
     }
   }
 
-  private async remind(membership: Membership, user: User | null, price: Pricing): Promise<boolean> {
-    const key = reminderKey(membership);
-    const plan = this.catalog.find(membership.planId);
-    const amount = plan ? price(plan, membership.periodEnd) : 0;
-    // A charge still waiting for consent is announced by its consent request, not as a renewal that will happen.
-    if (plan && !membership.mayCharge(amount, plan)) return false;
-    const now = this.clock.now();
-    if (!(await this.notifications.claim(key, now, new Date(now.getTime() + NOTICE_HOLD_MS)))) return false;
+  /** Sends the reminder of a key this run took; gives the key back when it cannot. */
+  private async remind({ membership, plan, amount }: { membership: Membership; plan: Plan | null; amount: number }, user: User | null): Promise<boolean> {
     try {
       if (!plan) throw new UnknownPlanError(membership.planId);
       const rendered = this.notices.renewalReminder(user?.language ?? DEFAULT_LANGUAGE, { planName: plan.names, chargeAt: membership.nextChargeAt as Date, amount });
       await this.notifier.send({ kind: 'renewal_reminder', to: user?.email ?? '', ...rendered });
     } catch (error) {
-      await this.notifications.release(key);
+      await this.notifications.release(reminderKey(membership));
       this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'reminder not sent; will retry');
       return false;
     }
-    await this.notifications.sent(key, this.clock.now());
     return true;
   }
 

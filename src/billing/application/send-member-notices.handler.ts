@@ -6,7 +6,7 @@ import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { TypedEvent } from '../../shared/domain/domain-event';
 import type { MemberNotices, RenderedNotice } from './member-notices';
-import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './notification-log.port';
+import { inChunks, NOTICE_HOLD_MS, NOTICES_PER_WRITE, type NotificationKey, type NotificationLog } from './notification-log.port';
 
 /**
  * The notice key of a declined renewal: (membership, period, renewal_failed, attempt). An event
@@ -14,9 +14,6 @@ import { NOTICE_HOLD_MS, type NotificationKey, type NotificationLog } from './no
  * so a redelivered old event is not sent twice.
  */
 type RecordedRenewalFailure = Omit<RenewalFailedPayload, 'periodNo'> & { periodNo?: number };
-
-/** How many notices of a batch go out before their keys are marked sent in one write. */
-const MARK_SENT_EVERY = 10;
 
 interface PlannedNotice {
   userId: string;
@@ -66,9 +63,8 @@ export class SendMemberNotices {
   };
 
   /**
-   * The relay's batches of receipts: the members read at once, the keys taken in one write and marked
-   * sent in one write per MARK_SENT_EVERY notices (so a process that dies mid-batch sends at most that
-   * many again once their holds run out). Answers the events whose notice could not go out.
+   * The relay's batches of receipts: the payments and members read at once, the keys taken and marked
+   * sent in one write each per NOTICES_PER_WRITE notices. Answers the events whose notice could not go out.
    */
   readonly handleMany = async (events: MemberNoticeEvent[]): Promise<Array<{ event: MemberNoticeEvent; error: unknown }>> => {
     const failures: Array<{ event: MemberNoticeEvent; error: unknown }> = [];
@@ -88,26 +84,24 @@ export class SendMemberNotices {
       const user = members.get(notice.userId);
       return user && !isDeletedUser(user) ? [{ event, notice, user }] : [];
     });
-    const now = this.clock.now();
-    const took = new Set((await this.log.claimEach(addressed.map((a) => a.notice.key), now, new Date(now.getTime() + NOTICE_HOLD_MS))).map(keyText));
-    let sent: NotificationKey[] = [];
-    for (const { event, notice, user } of addressed) {
-      try {
-        if (!took.has(keyText(notice.key))) {
-          if (await this.log.isSent(notice.key)) continue;
-          throw new NoticeHeldError(notice.key);
+    await inChunks(addressed, NOTICES_PER_WRITE, async (chunk) => {
+      const now = this.clock.now();
+      const took = new Set((await this.log.claimEach(chunk.map((a) => a.notice.key), now, new Date(now.getTime() + NOTICE_HOLD_MS))).map(keyText));
+      const sent: NotificationKey[] = [];
+      for (const { event, notice, user } of chunk) {
+        try {
+          if (!took.has(keyText(notice.key))) {
+            if (await this.log.isSent(notice.key)) continue;
+            throw new NoticeHeldError(notice.key);
+          }
+          await this.sendTaken(notice, user);
+          sent.push(notice.key);
+        } catch (error) {
+          failures.push({ event, error });
         }
-        await this.sendTaken(notice, user);
-        sent.push(notice.key);
-      } catch (error) {
-        failures.push({ event, error });
       }
-      if (sent.length >= MARK_SENT_EVERY) {
-        await this.log.sentEach(sent, this.clock.now());
-        sent = [];
-      }
-    }
-    await this.log.sentEach(sent, this.clock.now());
+      await this.log.sentEach(sent, this.clock.now());
+    });
     return failures;
   };
 

@@ -44,12 +44,17 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     for (let n = 0; n < 25; n++) users.push(await memberSince(start, `member ${n}`));
     const log = app.container.get<NotificationLog>(BILLING.NotificationLog);
     const claims = sinon.spy(log, 'claim');
+    const claimEach = sinon.spy(log, 'claimEach');
+    const sentEach = sinon.spy(log, 'sentEach');
     app.clock.freezeAt(kst(`2027-02-${String(10 - app.config.reminderDays).padStart(2, '0')}T10:00`));
 
     expect(await app.renewals.execute()).to.include({ reminded: 25, charged: 0 });
     const reminded = app.notifier.sent.filter((n) => n.kind === 'renewal_reminder').map((n) => n.to);
     expect(reminded.sort()).to.deep.equal(users.map((u) => u.email).sort());
     expect(claims.callCount).to.equal(25);
+    // Taken and marked sent ten at a time (one write each on a database), page by page.
+    expect(claimEach.args.map(([keys]) => keys.length)).to.deep.equal([10, 10, 5]);
+    expect(sentEach.args.map(([keys]) => keys.length)).to.deep.equal([10, 10, 5]);
 
     expect(await app.renewals.execute()).to.include({ reminded: 0 });
     expect(claims.callCount).to.equal(25);
