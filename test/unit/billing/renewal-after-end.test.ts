@@ -7,6 +7,8 @@ import { IDENTITY } from '../../../src/identity/identity.tokens';
 import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scrypt-password-hasher';
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
 import type { DeleteAccount } from '../../../src/membership/application/delete-account.use-case';
+import type { RemoveCard } from '../../../src/membership/application/remove-card.use-case';
+import type { SetAutoRenew } from '../../../src/membership/application/set-auto-renew.use-case';
 import { MEMBERSHIP } from '../../../src/membership/membership.tokens';
 import { type GatewayPayment, GatewayRejectedError, type PaymentPaidEvent } from '../../../src/payment/payment.api';
 import type { Logger } from '../../../src/shared/application/logger.port';
@@ -19,7 +21,7 @@ const PASSWORD = 'correct horse battery';
 
 /**
  * A renewal charge that lands once its membership can no longer take it (ended by the member's cancel
- * or their account's deletion, or its period bought meanwhile) buys nothing: it is returned whole at
+ * or their account's deletion, its period bought meanwhile, or the member stopped renewing) buys nothing: it is returned whole at
  * the gateway, once, and the membership is left as it is (in-memory adapters, virtual clock).
  */
 describe('a renewal charge for a membership that ended meanwhile (in-memory adapters)', () => {
@@ -227,4 +229,32 @@ describe('a renewal charge for a membership that ended meanwhile (in-memory adap
     expect([payment.status, payment.failure?.code, payment.gatewayPaymentId]).to.deep.equal(['failed', 'account_deleted', null]);
     expect(app.eventsOfType('RenewalFailed')).to.deep.equal([]);
   });
+
+  // attacker-findings-8 (HIGH): a member who stops renewing (cancel at the period end, auto-renew off, the card
+  // removed) while the run's charge is at the gateway was answered 200 with auto-renew off, then the charge was
+  // kept and the renewal's card attached again: auto-renew back on, every later month charged too.
+  const stops: Record<string, (userId: string) => Promise<unknown>> = {
+    'cancelled at the period end (refund:false)': (userId) =>
+      app.container.get<CancelMembership>(MEMBERSHIP.CancelMembership).execute({ userId, refund: false, reason: null }),
+    'auto-renew turned off': (userId) => app.container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew).execute(userId, false),
+    'the stored card removed': (userId) => app.container.get<RemoveCard>(MEMBERSHIP.RemoveCard).execute(userId),
+  };
+
+  for (const [how, stop] of Object.entries(stops)) {
+    it(`${how} while the charge was at the gateway: the charge is returned whole and the membership still does not renew`, async () => {
+      const { user, merchantUid } = await dueMember();
+      chargeThen(() => stop(user.id));
+
+      expect(await app.renewals.execute()).to.include({ charged: 0 });
+      const membership = (await app.memberships.findLatestByUserId(user.id))!;
+      expect(membership.toProps(), 'the member stopped renewing').to.include({ autoRenew: false, nextChargeAt: null, periodNo: 1 });
+      const payment = (await app.payments.findByMerchantUid(merchantUid))!;
+      await app.reconcile.execute();
+      const settled = (await app.payments.findByMerchantUid(merchantUid))!;
+      expect([settled.status, settled.cancelledAmount], `the renewal charge of ${payment.amount} KRW is kept`).to.deep.equal(['failed', 9900]);
+      expect(settled.failure?.code).to.equal('renewal_stopped');
+      expect(settled.cancellations.map((c) => [c.kind, c.reason, c.requestedBy, c.status])).to.deep.equal([['mismatch_return', 'renewal_stopped', 'system', 'refunded']]);
+      expect(app.gateway.peek(settled.gatewayPaymentId!)).to.include({ status: 'cancelled', cancelledAmount: 9900 });
+    });
+  }
 });
