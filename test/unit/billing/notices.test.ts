@@ -155,4 +155,45 @@ describe('receipts the relay hands over in a batch (in-memory adapters)', () => 
     expect(await log.taken([receiptKey(refused)], now), 'given back').to.deep.equal([]);
     expect(await log.taken([receiptKey(deleted)], now), 'never taken').to.deep.equal([]);
   });
+
+  // attacker-findings-8b: the keys a chunk took were a set, so every event of the batch under one key sent its notice.
+  it('two events of one batch under the same key send one notice: the other is held, then found sent when the relay brings it again', async () => {
+    const first = await receiptEvent('twice');
+    const again: MemberNoticeEvent = { ...first, id: 'ev_twice_again' };
+
+    const failures = await notices.handleMany([first, again]);
+    expect(receiptsTo(), 'one notice per key').to.have.length(1);
+    expect(failures.map((f) => [f.event.id, (f.error as Error).name])).to.deep.equal([['ev_twice_again', 'NoticeHeldError']]);
+    expect(await notices.handleMany([again]), 'brought again').to.deep.equal([]);
+    expect(receiptsTo()).to.have.length(1);
+  });
+});
+
+// attacker-findings-8b: reminders are taken ten at a time and marked sent after the ten (sentEach).
+describe('reminders of a renewal run taken ten at a time (in-memory adapters)', () => {
+  afterEach(() => sinon.restore());
+
+  it('a reminder that could not be sent and whose key cannot be given back (the database blinks) leaves the reminders sent before it marked sent: none goes out twice', async () => {
+    const app = memoryApp();
+    const log = app.container.get<NotificationLog>(BILLING.NotificationLog);
+    app.clock.freezeAt(kst('2027-01-31T10:00'));
+    const members = [await app.autoRenewingMember('first'), await app.autoRenewingMember('second')];
+    app.clock.freezeAt(kst('2027-02-26T10:00')); // inside the 3 days before the charges on 02-28
+    const send = app.notifier.send.bind(app.notifier);
+    let reminders = 0;
+    const mailer = sinon.stub(app.notifier, 'send').callsFake(async (notice) => {
+      if (notice.kind === 'renewal_reminder' && ++reminders === 2) throw new Error('mailbox unavailable');
+      return send(notice);
+    });
+    const release = sinon.stub(log, 'release').rejects(new Error('database unavailable'));
+
+    await app.renewals.execute().catch(() => undefined);
+    mailer.restore();
+    release.restore();
+    app.clock.advance(NOTICE_HOLD_MS);
+    await app.renewals.execute();
+
+    const sentTo = (email: string) => app.notifier.sent.filter((n) => n.kind === 'renewal_reminder' && n.to === email).length;
+    expect(members.map((m) => sentTo(m.email))).to.deep.equal([1, 1]);
+  });
 });

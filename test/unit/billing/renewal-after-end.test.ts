@@ -257,4 +257,34 @@ describe('a renewal charge for a membership that ended meanwhile (in-memory adap
       expect(app.gateway.peek(settled.gatewayPaymentId!)).to.include({ status: 'cancelled', cancelledAmount: 9900 });
     });
   }
+
+  // attacker-findings-8b (HIGH): the returned charge burns the period's merchant_uid (renewal-<id>-<period>, closed
+  // for good). A member who turns auto-renew back on before the run ends the membership is due again, but every
+  // run finds that closed order and skips: never charged, never ended, and access granted for as long as it lasts.
+  it('auto-renew turned off while the charge was at the gateway, then on again before the run ended the membership: the member is charged for the next period or loses access, never a free month', async () => {
+    const { user } = await dueMember();
+    const setAutoRenew = (on: boolean) => app.container.get<SetAutoRenew>(MEMBERSHIP.SetAutoRenew).execute(user.id, on);
+    chargeThen(() => setAutoRenew(false));
+    // The member changes their mind once the charge has been returned, before this run ends what is over.
+    const listOver = sinon.stub(app.memberships, 'listOver').callThrough();
+    listOver.onFirstCall().callsFake(async (...args) => {
+      await setAutoRenew(true);
+      return listOver.wrappedMethod.apply(app.memberships, args);
+    });
+    await app.renewals.execute();
+    listOver.restore();
+
+    for (const day of ['2027-03-01', '2027-03-05', '2027-03-15']) {
+      app.clock.freezeAt(kst(`${day}T10:00`));
+      await app.renewals.execute();
+      await app.reconcile.execute();
+    }
+    const now = app.clock.now();
+    const membership = (await app.memberships.findLatestByUserId(user.id))!;
+    const paidRenewals = (await app.payments.listByUser(user.id)).filter((p) => p.purpose.kind === 'renewal' && p.status === 'paid');
+    expect(
+      { access: membership.grantsAccess(now), paidThrough: membership.periodEnd > now, paidRenewals: paidRenewals.length },
+      `on ${now.toISOString()}: ${JSON.stringify(membership.toProps())}`,
+    ).to.satisfy((m: { access: boolean; paidThrough: boolean }) => !m.access || m.paidThrough);
+  });
 });
