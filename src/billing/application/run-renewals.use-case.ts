@@ -281,10 +281,14 @@ export class RunRenewals {
         const took = new Set((await this.notifications.claimEach(chunk.map((r) => reminderKey(r.membership)), now, new Date(now.getTime() + NOTICE_HOLD_MS)))
           .map((key) => key.membershipId));
         const reminded: NotificationKey[] = [];
-        for (const reminder of chunk) {
-          if (took.has(reminder.membership.id) && (await this.remind(reminder, users.get(reminder.membership.userId) ?? null))) reminded.push(reminderKey(reminder.membership));
+        try {
+          for (const reminder of chunk) {
+            if (took.has(reminder.membership.id) && (await this.remind(reminder, users.get(reminder.membership.userId) ?? null))) reminded.push(reminderKey(reminder.membership));
+          }
+        } finally {
+          // The reminders already out stay sent even when one after them fails the run (a key it could not give back).
+          await this.notifications.sentEach(reminded, this.clock.now());
         }
-        await this.notifications.sentEach(reminded, this.clock.now());
         sent += reminded.length;
       });
       if (page.length < pageSize) return sent;

@@ -90,7 +90,8 @@ export class SendMemberNotices {
       const sent: NotificationKey[] = [];
       for (const { event, notice, user } of chunk) {
         try {
-          if (!took.has(keyText(notice.key))) {
+          // An event uses up the key it took: another of the batch under the same key finds it held, as `send` would.
+          if (!took.delete(keyText(notice.key))) {
             if (await this.log.isSent(notice.key)) continue;
             throw new NoticeHeldError(notice.key);
           }
