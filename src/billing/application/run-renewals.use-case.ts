@@ -166,8 +166,9 @@ export class RunRenewals {
       if (!existing) return 'skipped';
       payment = existing;
       earlierAttempt = true;
-      // Closed (its membership ended or its account was deleted before a charge landed): it can buy nothing.
-      if (existing.isClosed) return 'skipped';
+      // Closed (its membership ended, its account was deleted, or the member stopped renewing while its charge was
+      // at the gateway): it can buy nothing, and the period has no other order.
+      if (existing.isClosed) return this.periodClosed(leased.id, merchantUid);
       // An earlier attempt priced before a consent was withdrawn or a price changed: the ceiling still holds.
       if (existing.status !== 'paid' && !leased.mayCharge(existing.amount, plan)) return this.withhold(leased.id, existing.amount);
     }
@@ -203,6 +204,22 @@ export class RunRenewals {
       await this.recordFailure(leased.id, merchantUid, error.message);
       return 'failed';
     }
+  }
+
+  /**
+   * A membership due for a period whose order is closed for good (its charge returned as `renewal_stopped`, then
+   * auto-renew turned on again before the membership ended): that period cannot be charged, so the membership
+   * stops renewing and ends with its period, rather than being skipped by every run while it grants access.
+   */
+  private async periodClosed(membershipId: string, merchantUid: string): Promise<'skipped'> {
+    await retryOnConflict(() => this.uow.run(async () => {
+      const membership = await this.memberships.findById(membershipId);
+      if (!membership?.isLive || !membership.autoRenew || renewalMerchantUid(membership.id, membership.nextPeriodNo) !== merchantUid) return;
+      membership.setAutoRenew(false, this.clock.now());
+      await this.memberships.save(membership);
+    }));
+    this.logger.info({ membershipId, merchantUid }, 'renewal not charged: the period\'s order is closed; the membership stops renewing and ends with its period');
+    return 'skipped';
   }
 
   /**
