@@ -9,6 +9,9 @@ export interface NotificationKey {
   attempt: number;
 }
 
+/** A key as one string (membership, period, attempt, kind), for sets and maps of keys. */
+export const notificationKeyText = (key: NotificationKey): string => `${key.membershipId}|${key.periodNo}|${key.attempt}|${key.kind}`;
+
 /**
  * How long a taker holds a notice's key before sending it: far longer than a send may take (the
  * SMTP notifier gives up within a minute), so only a taker that died loses it.

@@ -6,7 +6,7 @@ import type { Notice, Notifier } from '../../shared/application/notifier.port';
 import type { Clock } from '../../shared/application/clock.port';
 import type { TypedEvent } from '../../shared/domain/domain-event';
 import type { MemberNotices, RenderedNotice } from './member-notices';
-import { inChunks, NOTICE_HOLD_MS, NOTICES_PER_WRITE, type NotificationKey, type NotificationLog } from './notification-log.port';
+import { inChunks, NOTICE_HOLD_MS, NOTICES_PER_WRITE, type NotificationKey, notificationKeyText, type NotificationLog } from './notification-log.port';
 
 /**
  * The notice key of a declined renewal: (membership, period, renewal_failed, attempt). An event
@@ -20,8 +20,6 @@ interface PlannedNotice {
   key: NotificationKey;
   render(user: User): RenderedNotice;
 }
-
-const keyText = (key: NotificationKey) => `${key.membershipId}|${key.periodNo}|${key.kind}|${key.attempt}`;
 
 /** A receipt's event: a period bought (activated or extended), not a renewal's or a refund's notice. */
 function isReceiptEvent(event: MemberNoticeEvent): event is MembershipChangedEvent {
@@ -86,12 +84,12 @@ export class SendMemberNotices {
     });
     await inChunks(addressed, NOTICES_PER_WRITE, async (chunk) => {
       const now = this.clock.now();
-      const took = new Set((await this.log.claimEach(chunk.map((a) => a.notice.key), now, new Date(now.getTime() + NOTICE_HOLD_MS))).map(keyText));
+      const took = new Set((await this.log.claimEach(chunk.map((a) => a.notice.key), now, new Date(now.getTime() + NOTICE_HOLD_MS))).map(notificationKeyText));
       const sent: NotificationKey[] = [];
       for (const { event, notice, user } of chunk) {
         try {
           // An event uses up the key it took: another of the batch under the same key finds it held, as `send` would.
-          if (!took.delete(keyText(notice.key))) {
+          if (!took.delete(notificationKeyText(notice.key))) {
             if (await this.log.isSent(notice.key)) continue;
             throw new NoticeHeldError(notice.key);
           }

@@ -1,6 +1,6 @@
 import type { KnexDatabase } from '../../shared/infrastructure/knex/knex-database';
 import { isTransientLockError, violatedUniqueRule } from '../../shared/infrastructure/knex/database-errors';
-import type { NotificationKey, NotificationLog } from '../application/notification-log.port';
+import { type NotificationKey, type NotificationLog, notificationKeyText } from '../application/notification-log.port';
 
 const ONCE_PER_ATTEMPT = [{
   name: 'notifications_once_per_attempt',
@@ -58,13 +58,13 @@ export class KnexNotificationLog implements NotificationLog {
 
   async taken(keys: NotificationKey[], at: Date): Promise<NotificationKey[]> {
     if (keys.length === 0) return [];
-    const rows: Array<{ membership_id: string; period_no: number; kind: string; attempt: number }> = await this.database.knex('notifications')
+    const rows: Array<{ membership_id: string; period_no: number; kind: NotificationKey['kind']; attempt: number }> = await this.database.knex('notifications')
       .select('membership_id', 'period_no', 'kind', 'attempt')
       .whereIn('membership_id', [...new Set(keys.map((k) => k.membershipId))])
       .whereIn('kind', [...new Set(keys.map((k) => k.kind))])
       .andWhere((held) => held.whereNull('sending_until').orWhere('sending_until', '>', at));
-    const stored = new Set(rows.map((r) => `${r.membership_id}|${Number(r.period_no)}|${r.kind}|${Number(r.attempt)}`));
-    return keys.filter((k) => stored.has(`${k.membershipId}|${k.periodNo}|${k.kind}|${k.attempt}`));
+    const stored = new Set(rows.map((r) => notificationKeyText({ membershipId: r.membership_id, periodNo: Number(r.period_no), kind: r.kind, attempt: Number(r.attempt) })));
+    return keys.filter((k) => stored.has(notificationKeyText(k)));
   }
 
   async isSent(key: NotificationKey): Promise<boolean> {

@@ -1,6 +1,4 @@
-import type { NotificationKey, NotificationLog } from '../../application/notification-log.port';
-
-const keyOf = (k: NotificationKey) => `${k.membershipId}|${k.periodNo}|${k.attempt}|${k.kind}`;
+import { type NotificationKey, type NotificationLog, notificationKeyText as keyOf } from '../../application/notification-log.port';
 
 export class MemoryNotificationLog implements NotificationLog {
   /** Per key: held until then, or null once sent. */
