@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import { TooManyAttemptsError } from '../../identity/identity.api';
 import type { Clock } from '../../shared/application/clock.port';
 import { LimitedAttempt } from '../../shared/application/limited-attempt';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
+import { SecretToken } from '../../shared/application/secret-token';
 import { DomainError } from '../../shared/domain/domain-error';
 
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -22,22 +22,21 @@ export class WrongAdminTokenError extends DomainError {
  * once at most 10 are ever compared, and the right token never uses up the limit.
  */
 export class AdminTokenCheck {
-  private readonly expected: Buffer;
+  private readonly adminToken: SecretToken;
 
   constructor(
     adminToken: string,
     private readonly limiter: RateLimiter,
     private readonly systemClock: Clock,
   ) {
-    this.expected = Buffer.from(adminToken);
+    this.adminToken = new SecretToken(adminToken);
   }
 
   /** Throws TooManyAttemptsError while the address is at its limit, WrongAdminTokenError for a wrong token. */
   async verify(token: string, ip: string): Promise<void> {
     const attempt = await LimitedAttempt.take(this.limiter, `console-login:${ip}`, FAILURE_LIMIT, FAILURE_WINDOW_MS, this.systemClock.now());
     if (!attempt) throw new TooManyAttemptsError('too many wrong admin tokens; try again later');
-    const presented = Buffer.from(token);
-    if (presented.length !== this.expected.length || !timingSafeEqual(presented, this.expected)) throw new WrongAdminTokenError();
+    if (!this.adminToken.matches(token)) throw new WrongAdminTokenError();
     await attempt.giveBack();
   }
 }

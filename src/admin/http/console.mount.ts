@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/application/logger.port';
 import type { RateLimiter } from '../../shared/application/rate-limiter.port';
 import type { SessionStore } from '../../shared/application/session-store.port';
 import { DomainError } from '../../shared/domain/domain-error';
+import { presentedBearerToken } from '../../shared/http/guards';
 import { mountRouter } from '../../shared/http/routing';
 import { SHARED } from '../../shared/shared.tokens';
 import { ADMIN } from '../admin.tokens';
@@ -47,7 +48,7 @@ export function adminApiAudit(container: Locator, systemClock: Clock): Middlewar
 export function adminApiToken(container: Locator, adminToken: string, systemClock: Clock): Middleware {
   const check = new AdminTokenCheck(adminToken, container.get<RateLimiter>(SHARED.RateLimiter), systemClock);
   return async (ctx: Context, next: Next) => {
-    const presented = /^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1];
+    const presented = presentedBearerToken(ctx);
     if (presented === undefined) throw new DomainError('unauthenticated', 'unauthenticated', 'a valid admin token is required');
     await check.verify(presented, ctx.ip);
     await next();

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
+import { SecretToken } from '../application/secret-token';
 import { DomainError } from '../domain/domain-error';
 
 /** An HTTP-level refusal of the body's media type (the error middleware maps 415 to `unsupported_media_type`). */
@@ -52,14 +52,16 @@ export const jsonBodyOnly: Middleware = bodyTypes(isJson, 'JSON (Content-Type: a
 /** Gateways post notices as JSON or as a form. */
 export const jsonOrFormBody: Middleware = bodyTypes((type) => isJson(type) || isForm(type), 'JSON or a form');
 
+/** The token of `Authorization: Bearer <token>`, or undefined when the request presents none. */
+export function presentedBearerToken(ctx: Context): string | undefined {
+  return /^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1];
+}
+
 /** `Authorization: Bearer <token>`, compared in constant time; 401 `unauthenticated` otherwise. */
 export function bearerToken(token: string, what: string): Middleware {
-  const expected = Buffer.from(token);
+  const secret = new SecretToken(token);
   return async (ctx: Context, next: Next) => {
-    const presented = Buffer.from(/^Bearer (.+)$/i.exec(ctx.get('authorization'))?.[1] ?? '');
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      throw new DomainError('unauthenticated', 'unauthenticated', `a valid ${what} is required`);
-    }
+    if (!secret.matches(presentedBearerToken(ctx) ?? '')) throw new DomainError('unauthenticated', 'unauthenticated', `a valid ${what} is required`);
     await next();
   };
 }
