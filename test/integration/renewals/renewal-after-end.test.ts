@@ -56,15 +56,20 @@ for (const { engine, label, skip } of ENGINES) {
       expect(charge?.cancellations.map((c) => c.amount), 'returned once').to.deep.equal([9900]);
     }
 
-    it('cancelled while the charge was at the gateway: the run returns it whole, the membership stays cancelled in period 1', async () => {
-      const { member, account, renewal } = await dueMember();
+    /** The gateway takes the renewal's money, then the member's request `meanwhile` answers 200 before that answer is applied. */
+    function chargeThen(meanwhile: () => Promise<{ status: number; text: string }>) {
       const charge = sinon.stub(h.parts.gateway, 'chargeBillingKey');
       charge.callsFake(async (request) => {
         const truth: GatewayPayment = await charge.wrappedMethod.call(h.parts.gateway, request);
-        const cancelled = await cancelWithRefund(member);
-        expect(cancelled.status, cancelled.text).to.equal(200);
+        const answer = await meanwhile();
+        expect(answer.status, answer.text).to.equal(200);
         return truth;
       });
+    }
+
+    it('cancelled while the charge was at the gateway: the run returns it whole, the membership stays cancelled in period 1', async () => {
+      const { member, account, renewal } = await dueMember();
+      chargeThen(() => cancelWithRefund(member));
 
       const run = await h.client().post('/api/admin/renewals/run', {}, ADMIN);
       expect(run.status, run.text).to.equal(200);
@@ -80,13 +85,7 @@ for (const { engine, label, skip } of ENGINES) {
     ] as const) {
       it(`${how} while the charge was at the gateway: the charge is returned whole (renewal_stopped) and the membership still does not renew`, async () => {
         const { member, account, renewal } = await dueMember();
-        const charge = sinon.stub(h.parts.gateway, 'chargeBillingKey');
-        charge.callsFake(async (request) => {
-          const truth: GatewayPayment = await charge.wrappedMethod.call(h.parts.gateway, request);
-          const stopped = await stop(member);
-          expect(stopped.status, stopped.text).to.equal(200);
-          return truth;
-        });
+        chargeThen(() => stop(member));
 
         const run = await h.client().post('/api/admin/renewals/run', {}, ADMIN);
         expect(run.body).to.include({ charged: 0, failed: 0 });
