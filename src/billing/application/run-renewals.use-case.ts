@@ -119,12 +119,13 @@ export class RunRenewals {
       for (const membership of leased) claimed.add(membership.id);
       // The buyers' names and emails go with each charge: one read for the batch.
       const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
-      // Several charges at once: each waits mostly on the gateway and on commits.
-      const outcomes = await inParallel(leased, this.settings.concurrency, async (membership) => {
+      // Several charges at once: each waits mostly on the gateway and on commits. The batch's events go out
+      // together when it ends, so its receipts share their reads and writes (a few statements per batch, not per charge).
+      const outcomes = await this.uow.publishTogether(() => inParallel(leased, this.settings.concurrency, async (membership) => {
         const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null, price);
         progress?.advance();
         return outcome;
-      });
+      }));
       for (const outcome of outcomes) run[outcome] += 1;
     }
     const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))

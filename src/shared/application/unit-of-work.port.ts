@@ -9,6 +9,14 @@ import type { AggregateRoot } from '../domain/aggregate-root';
 export interface UnitOfWork {
   /** Options apply to a unit that opens a transaction; a `run` inside a `run` joins the outer one as it is. */
   run<T>(work: () => Promise<T>, options?: UnitOfWorkOptions): Promise<T>;
+  /**
+   * The units `work` runs hold the events they would publish after their commits and publish them
+   * all at once when `work` ends, failed or not: a batch job's handlers then share their reads and
+   * writes (a renewal run's receipts). Each event is in the outbox from its commit on, so a crash
+   * before that publish leaves it to the relay, as one after any commit does. Inside a
+   * `publishTogether` it is that one.
+   */
+  publishTogether<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface UnitOfWorkOptions {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
+import type { RunRenewals } from '../../../src/billing/application/run-renewals.use-case';
+import { BILLING } from '../../../src/billing/billing.tokens';
 import { type CachedSessionStore, SESSION_REVOCATION_DELAY_MS } from '../../../src/shared/infrastructure/cached-session.store';
 import type { KnexDatabase } from '../../../src/shared/infrastructure/knex/knex-database';
 import { SHARED } from '../../../src/shared/shared.tokens';
@@ -158,5 +160,50 @@ function budgetSuite(label: string, persistence: HttpPersistence, skip = false):
   });
 }
 
+/**
+ * A renewal run's statements per charge: the re-read before the charge, the renewal's order (BEGIN,
+ * insert, event, COMMIT), the gateway's answer applied (BEGIN, payment, membership, both written, the
+ * events, COMMIT), and a share of the batch's claim and of its receipts: the run publishes a batch's
+ * events together, so the receipts take their keys and mark them sent per ten, and read the payments
+ * and members once (each receipt mailed alone, the run took 194 to 202 statements for these 12).
+ */
+const RENEWED_MEMBERSHIPS = 12;
+const RENEWAL_RUN_BUDGET = 151;
+
+function renewalBudgetSuite(label: string, persistence: HttpPersistence, skip = false): void {
+  (skip ? describe.skip : describe)(`statement budget of a renewal run (${label})`, function () {
+    this.timeout(60_000);
+    let h: HttpHarness;
+    before(async () => { h = await startHttpHarness({ persistence }); });
+    after(async () => h?.close());
+
+    it(`renews ${RENEWED_MEMBERSHIPS} memberships, their receipts mailed, in at most ${RENEWAL_RUN_BUDGET} statements`, async () => {
+      let due: Date | null = null;
+      for (let i = 0; i < RENEWED_MEMBERSHIPS; i++) {
+        const buyer = h.client();
+        const account = await buyer.signUp();
+        const checkout = await buyer.post('/api/payment/checkout', { plan: 'monthly', auto_renew: true });
+        expect(checkout.status, checkout.text).to.equal(201);
+        const { merchant_uid: merchantUid, amount, customer_uid: customerUid } = checkout.body as { merchant_uid: string; amount: number; customer_uid: string };
+        const validated = await buyer.post('/api/payment/validation', { imp_uid: h.parts.gateway.buyerPays({ merchantUid, amount, customerUid }), merchant_uid: merchantUid });
+        expect(validated.status, validated.text).to.equal(200);
+        due = (await h.parts.memberships.findLiveByUserId(account.id))?.nextChargeAt ?? null;
+      }
+      await h.relay();
+      h.parts.clock.freezeAt(due as Date);
+      const database = h.container.get<KnexDatabase>(SHARED.Database);
+      const renewals = h.container.get<RunRenewals>(BILLING.RunRenewals);
+      const receiptsBefore = h.parts.notifier.sent.filter((n) => n.kind === 'receipt').length;
+      let charged = 0;
+      const statements = await statementsOf(database, async () => { ({ charged } = await renewals.execute()); });
+      expect(charged).to.equal(RENEWED_MEMBERSHIPS);
+      expect(h.parts.notifier.sent.filter((n) => n.kind === 'receipt').length - receiptsBefore, 'one receipt per renewal').to.equal(RENEWED_MEMBERSHIPS);
+      expectWithin(RENEWAL_RUN_BUDGET, `a renewal run (${RENEWED_MEMBERSHIPS} charges)`, statements);
+    });
+  });
+}
+
 budgetSuite('SQLite', 'sqlite');
 for (const { engine, label, skip } of SERVER_ENGINES) budgetSuite(label, engine, skip);
+renewalBudgetSuite('SQLite', 'sqlite');
+for (const { engine, label, skip } of SERVER_ENGINES) renewalBudgetSuite(label, engine, skip);
