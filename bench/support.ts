@@ -43,20 +43,29 @@ export async function createBenchDatabase(engine: Engine, poolMax = 10): Promise
  * (pg_stat_activity), MariaDB's threads serving it (one thread per connection; PROCESSLIST.TID).
  * Sample before and after a run; connections the pool opens in between count from zero.
  */
-export function databaseCpu(engine: Engine, database: KnexDatabase): { sample(): Promise<Map<number, number>>; spentMs(before: Map<number, number>, after: Map<number, number>): number } {
-  const sample = async (): Promise<Map<number, number>> => {
+/** CPU ms so far per server process or thread; `serving`: it serves the database now (the others are bases only). */
+type CpuSample = Map<number, { ms: number; serving: boolean }>;
+
+export function databaseCpu(engine: Engine, database: KnexDatabase): { sample(): Promise<CpuSample>; spentMs(before: CpuSample, after: CpuSample): number } {
+  const sample = async (): Promise<CpuSample> => {
     if (engine === 'sqlite') return new Map();
     if (engine === 'postgres') {
       const { rows } = await database.knex.raw('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
-      return new Map((rows as Array<{ pid: number }>).map((r) => [r.pid, processCpuMs(r.pid) ?? 0]));
+      return new Map((rows as Array<{ pid: number }>).map((r) => [r.pid, { ms: processCpuMs(r.pid) ?? 0, serving: true }]));
     }
     const server = mariadbPid();
     const [rows] = await database.knex.raw('SELECT TID AS tid FROM information_schema.PROCESSLIST WHERE DB = DATABASE()');
-    return new Map((rows as Array<{ tid: number }>).map((r) => [Number(r.tid), processCpuMs(`${server}/task/${r.tid}`) ?? 0]));
+    const threads: CpuSample = new Map((rows as Array<{ tid: number }>).map((r) => [Number(r.tid), { ms: processCpuMs(`${server}/task/${r.tid}`) ?? 0, serving: true }]));
+    // Every other thread too, as a base: MariaDB hands a new connection a cached thread, whose CPU so far
+    // (the seeding's connections, say) is not this run's.
+    for (const task of server === null ? [] : readdirSync(`/proc/${server}/task`)) {
+      if (!threads.has(Number(task))) threads.set(Number(task), { ms: processCpuMs(`${server}/task/${task}`) ?? 0, serving: false });
+    }
+    return threads;
   };
   return {
     sample,
-    spentMs: (before, after) => [...after].reduce((sum, [id, ms]) => sum + Math.max(0, ms - (before.get(id) ?? 0)), 0),
+    spentMs: (before, after) => [...after].reduce((sum, [id, { ms, serving }]) => (serving ? sum + Math.max(0, ms - (before.get(id)?.ms ?? 0)) : sum), 0),
   };
 }
 
