@@ -64,7 +64,7 @@ export function billingModule(config: AppConfig, persistence: Persistence): Cont
       // A purchase's receipt is mailed by the outbox relay: the buyer's validation answers without
       // waiting for the mail or paying its statements (issue 16). Notices of background work (renewals,
       // late refund answers) are sent right after that work's commit, in the worker that did it; a
-      // renewal run publishes each batch's together (UnitOfWork.publishTogether), so they go to `many`.
+      // renewal run publishes each batch's together (UnitOfWork.holdPublication), so they go to `many`.
       for (const type of [MembershipEvents.Activated, MembershipEvents.Extended]) bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', handle, { delivery: 'relay', many });
       for (const type of [MembershipEvents.Renewed, MembershipEvents.RenewalFailed, PaymentEvents.RefundRejected]) bus.subscribe<MemberNoticeEvent>(type, 'SendMemberNotices', handle, { many });
       return bus;

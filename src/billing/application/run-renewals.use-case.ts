@@ -106,6 +106,7 @@ export class RunRenewals {
     if (progress) progress.start(await this.countDue(asOf));
     // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
     const claimed = new Set<string>();
+    let publishing: Promise<void> = Promise.resolve();
     for (let emptyClaims = 0; ;) {
       const now = this.clock.now();
       const leased = await this.memberships.claimDueForRenewal(asOf, now, new Date(now.getTime() + this.settings.leaseMs), this.settings.batchSize);
@@ -119,15 +120,20 @@ export class RunRenewals {
       for (const membership of leased) claimed.add(membership.id);
       // The buyers' names and emails go with each charge: one read for the batch.
       const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
-      // Several charges at once: each waits mostly on the gateway and on commits. The batch's events go out
-      // together when it ends, so its receipts share their reads and writes (a few statements per batch, not per charge).
-      const outcomes = await this.uow.publishTogether(() => inParallel(leased, this.settings.concurrency, async (membership) => {
+      // Several charges at once: each waits mostly on the gateway and on commits. The batch's events are
+      // published together once it is charged, so its receipts share their reads and writes (a few statements
+      // per batch, not per charge), and while the next batch charges: a run's leases are on memberships it is charging.
+      const { value: outcomes, publish } = await this.uow.holdPublication(() => inParallel(leased, this.settings.concurrency, async (membership) => {
         const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null, price);
         progress?.advance();
         return outcome;
       }));
       for (const outcome of outcomes) run[outcome] += 1;
+      // One batch's publish at a time; a failed one leaves the later batches' events to the relay, and fails the run below.
+      publishing = publishing.then(publish);
+      publishing.catch(() => undefined);
     }
+    await publishing;
     const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))
       .filter((m) => !claimed.has(m.id) && m.autoRenew && !m.isRenewalDue(asOf, this.clock.now()));
     run.skipped += heldElsewhere.length;

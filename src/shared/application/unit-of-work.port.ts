@@ -10,13 +10,20 @@ export interface UnitOfWork {
   /** Options apply to a unit that opens a transaction; a `run` inside a `run` joins the outer one as it is. */
   run<T>(work: () => Promise<T>, options?: UnitOfWorkOptions): Promise<T>;
   /**
-   * The units `work` runs hold the events they would publish after their commits and publish them
-   * all at once when `work` ends, failed or not: a batch job's handlers then share their reads and
-   * writes (a renewal run's receipts). Each event is in the outbox from its commit on, so a crash
-   * before that publish leaves it to the relay, as one after any commit does. Inside a
-   * `publishTogether` it is that one.
+   * Runs `work` with the events its units would publish after their commits held back, and answers
+   * its value with a `publish` that sends them all at once: a batch job's handlers then share their
+   * reads and writes (a renewal run's receipts), and the job can go on meanwhile. Each event is in
+   * the outbox from its commit on, so a crash, or a `publish` never called, leaves it to the relay
+   * as after any commit. When `work` fails, what it committed is published before the failure is
+   * answered. Inside another `holdPublication`, the outer one holds the events.
    */
-  publishTogether<T>(work: () => Promise<T>): Promise<T>;
+  holdPublication<T>(work: () => Promise<T>): Promise<HeldPublication<T>>;
+}
+
+export interface HeldPublication<T> {
+  value: T;
+  /** Publishes the held events (once; again is a no-op). */
+  publish(): Promise<void>;
 }
 
 export interface UnitOfWorkOptions {

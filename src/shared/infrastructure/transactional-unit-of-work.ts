@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventBus, Outbox, OutboxEntry } from '../application/event-bus.port';
 import type { DomainEvent } from '../domain/domain-event';
-import type { UnitOfWork, UnitOfWorkOptions } from '../application/unit-of-work.port';
+import type { HeldPublication, UnitOfWork, UnitOfWorkOptions } from '../application/unit-of-work.port';
 import { reachFaultPoint } from './fault-points';
 import type { TransactionContext, TransactionScope } from './transaction-context';
 
@@ -10,7 +10,7 @@ import type { TransactionContext, TransactionScope } from './transaction-context
  * recorded events to the outbox inside it, commit, then publish. Adapters supply `transaction`.
  */
 export abstract class TransactionalUnitOfWork implements UnitOfWork {
-  /** The events units inside a `publishTogether` committed, waiting for it to end. */
+  /** The events units inside a `holdPublication` committed, waiting for its `publish`. */
   private readonly held = new AsyncLocalStorage<DomainEvent[]>();
 
   constructor(
@@ -44,14 +44,19 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
     return result;
   }
 
-  async publishTogether<T>(work: () => Promise<T>): Promise<T> {
-    if (this.held.getStore()) return work();
+  async holdPublication<T>(work: () => Promise<T>): Promise<HeldPublication<T>> {
+    if (this.held.getStore()) return { value: await work(), publish: async () => {} };
     const held: DomainEvent[] = [];
-    try {
-      return await this.held.run(held, work);
-    } finally {
+    const publish = async () => {
       // Outside the scope: what the handlers' own units commit is published at once.
-      if (held.length > 0) await this.eventBus.publish(held);
+      const events = held.splice(0);
+      if (events.length > 0) await this.eventBus.publish(events);
+    };
+    try {
+      return { value: await this.held.run(held, work), publish };
+    } catch (error) {
+      await publish();
+      throw error;
     }
   }
 }

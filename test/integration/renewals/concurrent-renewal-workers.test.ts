@@ -10,7 +10,7 @@ const DUE = 600;
 
 for (const { engine, label, skip } of SERVER_ENGINES) {
   (skip ? describe.skip : describe)(`two renewal workers at once on one ${label} database (two app instances, IamportGateway to one sandbox)`, function () {
-    // 1,000 charges with both instances and the sandbox in this one process: tens of seconds, more on a busy machine.
+    // 600 charges with both instances and the sandbox in this one process: tens of seconds, more on a busy machine.
     this.timeout(180_000);
     let first: SandboxApp;
     let second: SandboxApp;
@@ -65,7 +65,7 @@ for (const { engine, label, skip } of SERVER_ENGINES) {
     // Was a defect: the claim's FOR UPDATE scan (a filesort after `status IN (...)`) locked every due
     // row, so a second instance's SKIP LOCKED claim got none. Fixed by an index in charge order (the
     // scan stops at its batch) and one UPDATE per batch; RunRenewals also looks again after an empty claim.
-    it('two simultaneous claims over 1,000 unleased due memberships each lease their own batch of 100', async () => {
+    it(`two simultaneous claims over ${DUE} unleased due memberships each lease their own batch of 100`, async () => {
       await seedDueMemberships(first.database.database, first.sandbox, DUE);
       const now = new Date();
       const leaseUntil = new Date(now.getTime() + 5 * 60_000);

@@ -2,6 +2,7 @@
 // Iamport sandbox (each in a process of its own), a client spreading requests over them, and
 // nothing done twice — not a payment, not an activation, not a charge, not a reminder.
 import { expect } from 'chai';
+import { NOTICES_PER_WRITE } from '../../../src/billing/application/notification-log.port';
 import { ScryptPasswordHasher } from '../../../src/identity/infrastructure/scrypt-password-hasher';
 import { paymentMapper } from '../../../src/payment/infrastructure/payment.mapper';
 import { renewalMerchantUid } from '../../../src/payment/domain/merchant-uid';
@@ -23,8 +24,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PAST_THE_RENEWAL_LEASE_MS = 6 * 60_000;
 /** Past the hold on a notice it was sending (NOTICE_HOLD_MS, 10 min), yet inside the holds the survivors took after the first move. */
 const PAST_THE_NOTICE_HOLD_MS = 12 * 60_000;
-/** Receipts one instance sends at once: one per charge in flight (config/billing.json's renewal concurrency, 8), and one from its relay. */
-const RECEIPTS_IN_FLIGHT = 8 + 1;
+/**
+ * Receipts one instance has sent without yet marking them sent: those of one batch's keys taken
+ * together (NOTICES_PER_WRITE, 10) in its renewal run's publish, and as many in its relay's.
+ */
+const RECEIPTS_IN_FLIGHT = NOTICES_PER_WRITE + NOTICES_PER_WRITE;
 
 /** Counts of `values`, e.g. how many times each merchant_uid was charged. */
 function tally(values: string[]): Map<string, number> {

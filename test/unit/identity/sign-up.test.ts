@@ -21,7 +21,7 @@ describe('SignUp: the signup limit per address', () => {
     limiter = new MemoryRateLimiter();
     clock = new ControllableClock();
     clock.freezeAt(new Date('2026-11-25T09:00:00.000Z'));
-    const uow: UnitOfWork = { run: (work) => work(), publishTogether: (work) => work() };
+    const uow: UnitOfWork = { run: (work) => work(), holdPublication: async (work) => ({ value: await work(), publish: async () => {} }) };
     const ids = { newId: () => `u${(n += 1)}`, newMerchantUid: () => `m${n}` };
     signUp = new SignUp(new MemoryUserRepository(), hasher, limiter, clock, ids, uow);
   });

@@ -17,8 +17,8 @@ class Counter extends AggregateRoot {
   bump() { this.record('CounterBumped', AT, { id: this.id }); }
 }
 
-/** UnitOfWork.publishTogether: a batch job's units publish their events at once when it ends (a renewal run's receipts). */
-describe('UnitOfWork.publishTogether', () => {
+/** UnitOfWork.holdPublication: a batch job's units publish their events at once when it says so (a renewal run's receipts). */
+describe('UnitOfWork.holdPublication', () => {
   let context: TransactionContext;
   let outbox: MemoryOutbox;
   let bus: InProcessEventBus;
@@ -45,22 +45,26 @@ describe('UnitOfWork.publishTogether', () => {
     context.track(counter);
   });
 
-  it('holds the events of the units inside until the work ends, then publishes them in one call to the batch handler', async () => {
-    const answer = await uow.publishTogether(async () => {
+  it('holds the events of the units inside until publish, then publishes them in one call to the batch handler, once', async () => {
+    const { value, publish } = await uow.holdPublication(async () => {
       await Promise.all(['a', 'b', 'c'].map(bumpIn));
-      expect(handled, 'nothing is handled while the work runs').to.deep.equal([]);
-      expect(outbox.all().map((e) => e.delivered), 'each is in the outbox from its commit on').to.deep.equal([false, false, false]);
       return 'done';
     });
+    expect(value).to.equal('done');
+    expect(handled, 'nothing is handled before publish').to.deep.equal([]);
+    expect(outbox.all().map((e) => e.delivered), 'each is in the outbox from its commit on').to.deep.equal([false, false, false]);
 
-    expect(answer).to.equal('done');
-    expect(publishes.callCount).to.equal(1);
-    expect(handled).to.deep.equal(['many:a,b,c']);
-    expect(outbox.all().map((e) => e.delivered)).to.deep.equal([true, true, true]);
+    await bumpIn('d');
+    expect(handled, 'a unit after the work publishes after its own commit').to.deep.equal(['one:d']);
+
+    await publish();
+    await publish();
+    expect(handled).to.deep.equal(['one:d', 'many:a,b,c']);
+    expect(outbox.all().map((e) => e.delivered)).to.deep.equal([true, true, true, true]);
   });
 
   it('publishes what was committed when the work fails, and the failure still reaches the caller', async () => {
-    const failing = uow.publishTogether(async () => {
+    const failing = uow.holdPublication(async () => {
       await bumpIn('a');
       await bumpIn('b');
       throw new Error('the gateway went away');
@@ -70,20 +74,20 @@ describe('UnitOfWork.publishTogether', () => {
     expect(handled).to.deep.equal(['many:a,b']);
   });
 
-  it('a publishTogether inside another joins it; outside any, each unit publishes after its own commit', async () => {
-    await uow.publishTogether(async () => {
+  it('inside another, the outer one holds the events', async () => {
+    const outer = await uow.holdPublication(async () => {
       await bumpIn('a');
-      await uow.publishTogether(() => bumpIn('b'));
+      const inner = await uow.holdPublication(() => bumpIn('b'));
+      await inner.publish();
       expect(handled).to.deep.equal([]);
     });
+    await outer.publish();
     expect(handled).to.deep.equal(['many:a,b']);
-
-    await bumpIn('c');
-    expect(handled).to.deep.equal(['many:a,b', 'one:c']);
   });
 
   it('publishes nothing when the units inside recorded no event awaiting a handler', async () => {
-    await uow.publishTogether(async () => uow.run(async () => 'nothing recorded'));
+    const { publish } = await uow.holdPublication(async () => uow.run(async () => 'nothing recorded'));
+    await publish();
     expect(publishes.callCount).to.equal(0);
   });
 });
