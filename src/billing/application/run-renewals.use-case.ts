@@ -327,8 +327,12 @@ export class RunRenewals {
       const rendered = this.notices.renewalReminder(user?.language ?? DEFAULT_LANGUAGE, { planName: plan.names, chargeAt: membership.nextChargeAt as Date, amount });
       await this.notifier.send({ kind: 'renewal_reminder', to: user?.email ?? '', ...rendered });
     } catch (error) {
-      await this.notifications.release(reminderKey(membership));
       this.logger.warn({ membershipId: membership.id, err: (error as Error).message }, 'reminder not sent; will retry');
+      // A key that cannot be given back stays held until NOTICE_HOLD_MS runs out, and a later run takes it
+      // over then: the reminder is late, and the run's charges still go ahead.
+      await this.notifications.release(reminderKey(membership)).catch((releaseError: Error) => {
+        this.logger.warn({ membershipId: membership.id, err: releaseError.message }, 'reminder key not given back; a run after its hold sends the reminder');
+      });
       return false;
     }
     return true;

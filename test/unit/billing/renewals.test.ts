@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import sinon from 'sinon';
-import type { NotificationLog } from '../../../src/billing/application/notification-log.port';
+import { NOTICE_HOLD_MS, type NotificationLog } from '../../../src/billing/application/notification-log.port';
 import type { SeekConsents } from '../../../src/billing/application/seek-consents.use-case';
 import { BILLING } from '../../../src/billing/billing.tokens';
 import type { CancelMembership } from '../../../src/membership/application/cancel-membership.use-case';
@@ -242,6 +242,22 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     send.restore();
     expect(await app.renewals.execute()).to.include({ reminded: 1 });
     expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder').map((n) => n.to)).to.deep.equal([user.email]);
+  });
+
+  it('a reminder whose key cannot be given back after a failed send does not stop the charges; it goes out once its hold runs out', async () => {
+    await memberSince(kst('2027-01-10T10:00'), 'due now');
+    const later = await memberSince(kst('2027-01-12T10:00'), 'due in two days');
+    app.clock.freezeAt(kst('2027-02-10T10:00'));
+    const send = sinon.stub(app.notifier, 'send').rejects(new Error('smtp down'));
+    const release = sinon.stub(app.container.get<NotificationLog>(BILLING.NotificationLog), 'release').rejects(new Error('database gone'));
+
+    expect(await app.renewals.execute()).to.include({ charged: 1, reminded: 0 });
+
+    send.restore();
+    release.restore();
+    app.clock.freezeAt(new Date(kst('2027-02-10T10:00').getTime() + NOTICE_HOLD_MS + 60_000));
+    expect(await app.renewals.execute()).to.include({ charged: 0, reminded: 1 });
+    expect(app.notifier.sent.filter((n) => n.kind === 'renewal_reminder').map((n) => n.to)).to.deep.equal([later.email]);
   });
 
   it('a first attempt charges without asking the gateway first, with the plan\'s name and the buyer, and records the renewal payment', async () => {
