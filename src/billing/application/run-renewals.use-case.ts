@@ -49,17 +49,29 @@ const periodPaid = (payment: Payment) => payment.status === 'paid' || payment.st
 const stillRenews = (current: Membership | null, leased: Membership) =>
   current !== null && current.isLive && current.autoRenew && current.billingKey === leased.billingKey && current.periodNo === leased.periodNo;
 
-/** Runs `work` over `items` with at most `limit` at once; answers in the items' order. */
+/**
+ * Runs `work` over `items` with at most `limit` at once; answers in the items' order. A failure starts
+ * no more items and answers once those under way are done: what they commit is then in the batch's
+ * held events when its caller publishes them, and no charge is still running after the run answered.
+ */
 async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]);
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const failure = lanes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   return results;
 }
 /** The guard of the reminder before the charge of a membership's next period. */

@@ -515,6 +515,26 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect((await app.payments.findByMerchantUid(`renewal-${membership.id}-2`))?.status).to.equal('await');
   });
 
+  // Was a defect: a charge that failed the batch made the run publish its held events and stop, while the
+  // other charges of the batch went on and committed into the held list after it was published: their
+  // receipts waited for the relay, and those charges were still running after the run had answered.
+  it('an unexpected error in one charge of a batch answers once the batch\'s other charges are done, and their receipts are sent', async () => {
+    app = memoryApp({}, (config) => ({ ...config, renewalConcurrency: 2 }));
+    const failing = await memberSince(kst('2027-01-31T10:00'), 'unexpected');
+    const slow = await memberSince(kst('2027-01-31T10:00'), 'slow but fine');
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => {
+      if (request.customerUid === `cu_${failing.id}`) throw new TypeError('cannot read properties of undefined');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return charge.wrappedMethod.call(app.gateway, request);
+    });
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+
+    expect(((await app.renewals.execute().catch((e) => e)) as Error).message).to.equal('cannot read properties of undefined');
+    expect((await app.memberships.findLiveByUserId(slow.id))?.periodNo, 'the other charge is done when the run answers').to.equal(2);
+    expect(app.notifier.sent.filter((n) => n.kind === 'receipt').map((n) => n.to)).to.deep.equal([slow.email]);
+  });
+
   it('charges at most the configured number of memberships at once', async () => {
     app = memoryApp({}, (config) => ({ ...config, renewalConcurrency: 2 }));
     for (let n = 0; n < 5; n++) await memberSince(kst('2027-01-31T10:00'), `member ${n}`);
