@@ -119,31 +119,37 @@ export class RunRenewals {
     // A lease outlives the run, so a membership is charged at most once per run: one far behind catches up over later runs.
     const claimed = new Set<string>();
     let publishing: Promise<void> = Promise.resolve();
-    for (let emptyClaims = 0; ;) {
-      const now = this.clock.now();
-      const leased = await this.memberships.claimDueForRenewal(asOf, now, new Date(now.getTime() + this.settings.leaseMs), this.settings.batchSize);
-      if (leased.length === 0) {
-        // Another instance's claim may hold rows locked for a moment: look again before stopping while unleased work remains.
-        if (++emptyClaims > CLAIM_RETRIES || !(await this.unleasedWorkRemains(asOf))) break;
-        await new Promise((resolve) => setTimeout(resolve, CLAIM_RETRY_MS));
-        continue;
+    try {
+      for (let emptyClaims = 0; ;) {
+        const now = this.clock.now();
+        const leased = await this.memberships.claimDueForRenewal(asOf, now, new Date(now.getTime() + this.settings.leaseMs), this.settings.batchSize);
+        if (leased.length === 0) {
+          // Another instance's claim may hold rows locked for a moment: look again before stopping while unleased work remains.
+          if (++emptyClaims > CLAIM_RETRIES || !(await this.unleasedWorkRemains(asOf))) break;
+          await new Promise((resolve) => setTimeout(resolve, CLAIM_RETRY_MS));
+          continue;
+        }
+        emptyClaims = 0;
+        for (const membership of leased) claimed.add(membership.id);
+        // The buyers' names and emails go with each charge: one read for the batch.
+        const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
+        // Several charges at once: each waits mostly on the gateway and on commits. The batch's events are
+        // published together once it is charged, so its receipts share their reads and writes (a few statements
+        // per batch, not per charge), and while the next batch charges: a run's leases are on memberships it is charging.
+        const { value: outcomes, publish } = await this.uow.holdPublication(() => inParallel(leased, this.settings.concurrency, async (membership) => {
+          const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null, price);
+          progress?.advance();
+          return outcome;
+        }));
+        for (const outcome of outcomes) run[outcome] += 1;
+        // One batch's publish at a time; a failed one leaves the later batches' events to the relay, and fails the run below.
+        publishing = publishing.then(publish);
+        publishing.catch(() => undefined);
       }
-      emptyClaims = 0;
-      for (const membership of leased) claimed.add(membership.id);
-      // The buyers' names and emails go with each charge: one read for the batch.
-      const buyers = new Map((await this.users.findByIds(leased.map((m) => m.userId))).map((user) => [user.id, user]));
-      // Several charges at once: each waits mostly on the gateway and on commits. The batch's events are
-      // published together once it is charged, so its receipts share their reads and writes (a few statements
-      // per batch, not per charge), and while the next batch charges: a run's leases are on memberships it is charging.
-      const { value: outcomes, publish } = await this.uow.holdPublication(() => inParallel(leased, this.settings.concurrency, async (membership) => {
-        const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null, price);
-        progress?.advance();
-        return outcome;
-      }));
-      for (const outcome of outcomes) run[outcome] += 1;
-      // One batch's publish at a time; a failed one leaves the later batches' events to the relay, and fails the run below.
-      publishing = publishing.then(publish);
-      publishing.catch(() => undefined);
+    } catch (error) {
+      // The earlier batches' events go out before the run answers: a caller that closes the database next (the CLI) would cut them off.
+      await publishing.catch(() => undefined);
+      throw error;
     }
     await publishing;
     const heldElsewhere = (await this.memberships.listDueForRenewal(asOf, this.settings.batchSize))

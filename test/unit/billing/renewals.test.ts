@@ -535,6 +535,28 @@ describe('renewals by billing key (in-memory adapters, virtual clock)', () => {
     expect(app.notifier.sent.filter((n) => n.kind === 'receipt').map((n) => n.to)).to.deep.equal([slow.email]);
   });
 
+  // Was a defect: a batch failing the run answered while the batch before it was still publishing its
+  // events; the CLI then closed the database under those receipts (sent, not marked sent: mailed again).
+  it('a run that fails in a later batch answers once the earlier batches\' events are published', async () => {
+    app = memoryApp({}, (config) => ({ ...config, renewalBatchSize: 1 }));
+    const first = await memberSince(kst('2027-01-31T10:00'), 'charged in the first batch');
+    await memberSince(kst('2027-01-31T10:00'), 'failing the second batch');
+    const charge = sinon.stub(app.gateway, 'chargeBillingKey');
+    charge.callsFake(async (request) => {
+      if (charge.callCount > 1) throw new TypeError('cannot read properties of undefined');
+      return charge.wrappedMethod.call(app.gateway, request);
+    });
+    const send = sinon.stub(app.notifier, 'send').callsFake(async (notice) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return send.wrappedMethod.call(app.notifier, notice);
+    });
+    app.clock.freezeAt(kst('2027-02-28T10:00'));
+
+    expect(((await app.renewals.execute().catch((e) => e)) as Error).message).to.equal('cannot read properties of undefined');
+    expect(app.notifier.sent.filter((n) => n.kind === 'receipt').map((n) => n.to)).to.deep.equal([first.email]);
+    expect(app.eventsOfType('MembershipRenewed').map((e) => e.delivered)).to.deep.equal([true]);
+  });
+
   it('charges at most the configured number of memberships at once', async () => {
     app = memoryApp({}, (config) => ({ ...config, renewalConcurrency: 2 }));
     for (let n = 0; n < 5; n++) await memberSince(kst('2027-01-31T10:00'), `member ${n}`);
