@@ -158,6 +158,28 @@ export function unitOfWorkContract(open: () => Promise<PersistenceKit>): void {
       expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([true, true, true, true, true]);
     });
 
+    it('holds the events of units inside holdPublication, claimed for the holder: no relay takes them until the hold runs out', async () => {
+      let handled = 0;
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'test', async () => { handled += 1; });
+      const holdMs = 60_000;
+      const { publish } = await kit.uow.holdPublication(() => kit.uow.run(() => kit.payments.save(preparedPayment())), holdMs);
+      expect(handled, 'not published at its commit').to.equal(0);
+      expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([false]);
+      const late = new Date(NOW.getTime() + holdMs - 1);
+      expect(await kit.outbox.claimUndelivered(late, 10, late), 'claimed for the holder').to.deep.equal([]);
+      await publish();
+      expect(handled).to.equal(1);
+      expect((await kit.storedEvents()).map((e) => e.delivered)).to.deep.equal([true]);
+    });
+
+    it('a dead holder\'s held events are the relay\'s once the hold runs out', async () => {
+      kit.eventBus.subscribe(PaymentEvents.Prepared, 'test', async () => {});
+      const payment = preparedPayment();
+      await kit.uow.holdPublication(() => kit.uow.run(() => kit.payments.save(payment)), 60_000);
+      const after = new Date(NOW.getTime() + 60_000);
+      expect((await kit.outbox.claimUndelivered(after, 10, after)).map((e) => e.aggregateId)).to.deep.equal([payment.id]);
+    });
+
     it('claims undelivered events once, oldest first: a second claim does not get them again', async () => {
       kit.eventBus.subscribe(PaymentEvents.Prepared, 'down', async () => {
         throw new Error('handler down');

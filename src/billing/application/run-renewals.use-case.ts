@@ -136,11 +136,12 @@ export class RunRenewals {
         // Several charges at once: each waits mostly on the gateway and on commits. The batch's events are
         // published together once it is charged, so its receipts share their reads and writes (a few statements
         // per batch, not per charge), and while the next batch charges: a run's leases are on memberships it is charging.
+        // Relays leave them to the run as long as its lease on the batch lasts.
         const { value: outcomes, publish } = await this.uow.holdPublication(() => inParallel(leased, this.settings.concurrency, async (membership) => {
           const outcome = await this.renew(membership, buyers.get(membership.userId) ?? null, price);
           progress?.advance();
           return outcome;
-        }));
+        }), this.settings.leaseMs);
         for (const outcome of outcomes) run[outcome] += 1;
         // One batch's publish at a time; a failed one leaves the later batches' events to the relay, and fails the run below.
         publishing = publishing.then(publish);

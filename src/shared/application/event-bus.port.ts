@@ -41,6 +41,11 @@ export interface OutboxEntry {
   event: DomainEvent;
   /** True for an event no handler waits for: it is history, not work. */
   delivered: boolean;
+  /**
+   * Held for its process until then (UnitOfWork.holdPublication): relays leave it alone, as one they
+   * claimed, so they neither deliver it alongside the holder nor lose it when the holder dies.
+   */
+  claimedUntil?: Date;
 }
 
 /** The transactional outbox: events written with the aggregate, delivered after commit, redelivered by the relay. */

@@ -15,9 +15,11 @@ export interface UnitOfWork {
    * reads and writes (a renewal run's receipts), and the job can go on meanwhile. Each event is in
    * the outbox from its commit on, so a crash, or a `publish` never called, leaves it to the relay
    * as after any commit. When `work` fails, what it committed is published before the failure is
-   * answered. Inside another `holdPublication`, the outer one holds the events.
+   * answered. Inside another `holdPublication`, the outer one holds the events. Relays leave held
+   * events alone for `holdMs` after they occurred (longer than `work` and its publish take): then a
+   * dead holder's are theirs.
    */
-  holdPublication<T>(work: () => Promise<T>): Promise<HeldPublication<T>>;
+  holdPublication<T>(work: () => Promise<T>, holdMs: number): Promise<HeldPublication<T>>;
 }
 
 export interface HeldPublication<T> {

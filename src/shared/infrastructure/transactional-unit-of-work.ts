@@ -11,7 +11,7 @@ import type { TransactionContext, TransactionScope } from './transaction-context
  */
 export abstract class TransactionalUnitOfWork implements UnitOfWork {
   /** The events units inside a `holdPublication` committed, waiting for its `publish`. */
-  private readonly held = new AsyncLocalStorage<DomainEvent[]>();
+  private readonly held = new AsyncLocalStorage<{ events: DomainEvent[]; holdMs: number }>();
 
   constructor(
     protected readonly context: TransactionContext,
@@ -27,7 +27,13 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
     const result = await this.transaction((scope) =>
       this.context.runIn(scope, async () => {
         const value = await work();
-        entries = this.context.pullEvents(scope).map((event) => ({ event, delivered: !this.eventBus.awaitsDelivery(event) }));
+        const held = this.held.getStore();
+        entries = this.context.pullEvents(scope).map((event) => {
+          const delivered = !this.eventBus.awaitsDelivery(event);
+          // What the holder will publish is claimed for it, so no relay delivers it meanwhile.
+          const claimedUntil = held && !delivered && this.eventBus.deliversAfterCommit(event) ? new Date(event.occurredAt.getTime() + held.holdMs) : undefined;
+          return claimedUntil ? { event, delivered, claimedUntil } : { event, delivered };
+        });
         await this.outbox.append(entries);
         for (const { event } of entries) reachFaultPoint(`before-commit:${event.type}`);
         return value;
@@ -38,18 +44,18 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
     const awaited = entries.filter((entry) => !entry.delivered && this.eventBus.deliversAfterCommit(entry.event)).map((entry) => entry.event);
     if (awaited.length > 0) {
       const held = this.held.getStore();
-      if (held) held.push(...awaited);
+      if (held) held.events.push(...awaited);
       else await this.eventBus.publish(awaited);
     }
     return result;
   }
 
-  async holdPublication<T>(work: () => Promise<T>): Promise<HeldPublication<T>> {
+  async holdPublication<T>(work: () => Promise<T>, holdMs: number): Promise<HeldPublication<T>> {
     if (this.held.getStore()) return { value: await work(), publish: async () => {} };
-    const held: DomainEvent[] = [];
+    const held = { events: [] as DomainEvent[], holdMs };
     const publish = async () => {
       // Outside the scope: what the handlers' own units commit is published at once.
-      const events = held.splice(0);
+      const events = held.events.splice(0);
       if (events.length > 0) await this.eventBus.publish(events);
     };
     try {

@@ -9,12 +9,14 @@ import { TransactionContext } from '../../../src/shared/infrastructure/transacti
 import { rejection } from '../../support/rejection';
 
 const AT = new Date('2026-12-07T09:00:00.000Z');
+const HOLD_MS = 5 * 60_000;
 
 class Counter extends AggregateRoot {
   constructor(readonly id: string) { super(); }
   get version() { return 1; }
   markSaved() {}
   bump() { this.record('CounterBumped', AT, { id: this.id }); }
+  mail() { this.record('Mailed', AT, { id: this.id }); }
 }
 
 /** UnitOfWork.holdPublication: a batch job's units publish their events at once when it says so (a renewal run's receipts). */
@@ -49,7 +51,7 @@ describe('UnitOfWork.holdPublication', () => {
     const { value, publish } = await uow.holdPublication(async () => {
       await Promise.all(['a', 'b', 'c'].map(bumpIn));
       return 'done';
-    });
+    }, HOLD_MS);
     expect(value).to.equal('done');
     expect(handled, 'nothing is handled before publish').to.deep.equal([]);
     expect(outbox.all().map((e) => e.delivered), 'each is in the outbox from its commit on').to.deep.equal([false, false, false]);
@@ -63,12 +65,34 @@ describe('UnitOfWork.holdPublication', () => {
     expect(outbox.all().map((e) => e.delivered)).to.deep.equal([true, true, true, true]);
   });
 
+  it('claims the held events for the holder until holdMs after they occurred: no relay takes them meanwhile, a dead holder\'s are the relays\' then', async () => {
+    const { publish } = await uow.holdPublication(() => bumpIn('a'), HOLD_MS);
+    const claimable = (at: Date) => outbox.claimUndelivered(at, 10, at);
+    expect(await claimable(new Date(AT.getTime() + HOLD_MS - 1)), 'held').to.deep.equal([]);
+    // As if the holder died: once the hold runs out, a relay takes the event.
+    expect((await claimable(new Date(AT.getTime() + HOLD_MS))).map((e) => e.aggregateId)).to.deep.equal(['a']);
+    await publish();
+    expect(handled).to.deep.equal(['one:a']);
+  });
+
+  it('claims nothing outside a hold, nor an event only relay handlers take inside one', async () => {
+    bus.subscribe('Mailed', 'Mail', async () => {}, { delivery: 'relay' });
+    await bumpIn('a');
+    await uow.holdPublication(() => uow.run(async () => {
+      const counter = new Counter('b');
+      counter.mail();
+      context.track(counter);
+    }), HOLD_MS);
+    expect(outbox.all().map((e) => [e.event.aggregateId, e.delivered]), 'a was delivered at its commit').to.deep.equal([['a', true], ['b', false]]);
+    expect((await outbox.claimUndelivered(AT, 10, AT)).map((e) => e.aggregateId), 'the relay takes b at once').to.deep.equal(['b']);
+  });
+
   it('publishes what was committed when the work fails, and the failure still reaches the caller', async () => {
     const failing = uow.holdPublication(async () => {
       await bumpIn('a');
       await bumpIn('b');
       throw new Error('the gateway went away');
-    });
+    }, HOLD_MS);
 
     expect((await rejection(failing)) as Error).to.have.property('message', 'the gateway went away');
     expect(handled).to.deep.equal(['many:a,b']);
@@ -77,16 +101,16 @@ describe('UnitOfWork.holdPublication', () => {
   it('inside another, the outer one holds the events', async () => {
     const outer = await uow.holdPublication(async () => {
       await bumpIn('a');
-      const inner = await uow.holdPublication(() => bumpIn('b'));
+      const inner = await uow.holdPublication(() => bumpIn('b'), HOLD_MS);
       await inner.publish();
       expect(handled).to.deep.equal([]);
-    });
+    }, HOLD_MS);
     await outer.publish();
     expect(handled).to.deep.equal(['many:a,b']);
   });
 
   it('publishes nothing when the units inside recorded no event awaiting a handler', async () => {
-    const { publish } = await uow.holdPublication(async () => uow.run(async () => 'nothing recorded'));
+    const { publish } = await uow.holdPublication(async () => uow.run(async () => 'nothing recorded'), HOLD_MS);
     await publish();
     expect(publishes.callCount).to.equal(0);
   });

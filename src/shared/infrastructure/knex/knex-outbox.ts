@@ -27,9 +27,9 @@ export class KnexOutbox implements Outbox {
 
   async append(entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const rows: DomainEventRow[] = entries.map(({ event, delivered }) => ({
+    const rows: DomainEventRow[] = entries.map(({ event, delivered, claimedUntil }) => ({
       id: event.id, type: event.type, aggregate_id: event.aggregateId, occurred_at: event.occurredAt,
-      payload: JSON.stringify(event.payload), delivered_at: delivered ? event.occurredAt : null, claimed_until: null,
+      payload: JSON.stringify(event.payload), delivered_at: delivered ? event.occurredAt : null, claimed_until: claimedUntil ?? null,
     }));
     await currentDb(this.database, this.context)('domain_events').insert(rows);
   }

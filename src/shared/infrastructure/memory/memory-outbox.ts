@@ -16,7 +16,7 @@ export class MemoryOutbox implements Outbox {
   constructor(private readonly context: TransactionContext) {}
 
   async append(entries: OutboxEntry[]): Promise<void> {
-    const added = entries.map(({ event, delivered }) => ({ event, deliveredAt: delivered ? event.occurredAt : null, claimedUntil: 0 }));
+    const added = entries.map(({ event, delivered, claimedUntil }) => ({ event, deliveredAt: delivered ? event.occurredAt : null, claimedUntil: claimedUntil?.getTime() ?? 0 }));
     this.entries.push(...added);
     this.context.current()?.undo.push(() => {
       for (const entry of added) this.entries.splice(this.entries.indexOf(entry), 1);
