@@ -61,7 +61,8 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
     try {
       return { value: await this.held.run(held, work), publish };
     } catch (error) {
-      await publish();
+      // The work's failure is the answer; events a failed publish leaves undelivered are the relay's after the hold.
+      await publish().catch(() => undefined);
       throw error;
     }
   }

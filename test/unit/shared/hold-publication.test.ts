@@ -98,6 +98,16 @@ describe('UnitOfWork.holdPublication', () => {
     expect(handled).to.deep.equal(['many:a,b']);
   });
 
+  it('when the work fails and so does the publish of what it committed, the work\'s failure is the answer', async () => {
+    publishes.restore();
+    sinon.stub(bus, 'publish').rejects(new Error('database gone while marking'));
+    const failing = uow.holdPublication(async () => {
+      await bumpIn('a');
+      throw new Error('the gateway went away');
+    }, HOLD_MS);
+    expect((await rejection(failing)) as Error).to.have.property('message', 'the gateway went away');
+  });
+
   it('inside another, the outer one holds the events', async () => {
     const outer = await uow.holdPublication(async () => {
       await bumpIn('a');
