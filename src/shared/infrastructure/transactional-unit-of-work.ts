@@ -23,16 +23,19 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
 
   async run<T>(work: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     if (this.context.current()) return work();
+    const held = this.held.getStore();
     let entries: OutboxEntry[] = [];
+    // The events this unit publishes after its commit; the others are history, or the relay's (ADR 0002).
+    let awaited: DomainEvent[] = [];
     const result = await this.transaction((scope) =>
       this.context.runIn(scope, async () => {
         const value = await work();
-        const held = this.held.getStore();
-        entries = this.context.pullEvents(scope).map((event) => {
+        const events = this.context.pullEvents(scope);
+        awaited = events.filter((event) => this.eventBus.deliversAfterCommit(event));
+        entries = events.map((event) => {
           const delivered = !this.eventBus.awaitsDelivery(event);
           // What the holder will publish is claimed for it, so no relay delivers it meanwhile.
-          const claimedUntil = held && !delivered && this.eventBus.deliversAfterCommit(event) ? new Date(event.occurredAt.getTime() + held.holdMs) : undefined;
-          return claimedUntil ? { event, delivered, claimedUntil } : { event, delivered };
+          return held && awaited.includes(event) ? { event, delivered, claimedUntil: new Date(event.occurredAt.getTime() + held.holdMs) } : { event, delivered };
         });
         await this.outbox.append(entries);
         for (const { event } of entries) reachFaultPoint(`before-commit:${event.type}`);
@@ -40,13 +43,8 @@ export abstract class TransactionalUnitOfWork implements UnitOfWork {
       }),
       options,
     );
-    // Events only relay handlers wait for stay in the outbox for the relay (ADR 0002).
-    const awaited = entries.filter((entry) => !entry.delivered && this.eventBus.deliversAfterCommit(entry.event)).map((entry) => entry.event);
-    if (awaited.length > 0) {
-      const held = this.held.getStore();
-      if (held) held.events.push(...awaited);
-      else await this.eventBus.publish(awaited);
-    }
+    if (held) held.events.push(...awaited);
+    else if (awaited.length > 0) await this.eventBus.publish(awaited);
     return result;
   }
 
